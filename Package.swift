@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "TermCRM",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "crm", targets: ["crm"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CNCurses",
+      pkgConfig: "ncursesw",
+      providers: [.apt(["libncursesw5-dev"])]
+    ),
+    .target(name: "TerminalUI", dependencies: ["CNCurses"]),
+    .target(name: "CRMCore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "CRMExchange", dependencies: ["CRMCore"]),
+    .target(name: "CRMApp", dependencies: ["CRMCore", "TerminalUI"]),
+    .executableTarget(
+      name: "crm",
+      dependencies: [
+        "CRMApp", "CRMExchange", "CRMCore", "TerminalUI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"]),
+    .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+    .testTarget(name: "CRMExchangeTests", dependencies: ["CRMExchange"]),
+    .testTarget(name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["crm"]),
+  ]
+)

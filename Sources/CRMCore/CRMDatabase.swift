@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An open TermCRM database: one SQLite file in WAL mode with foreign keys on and a busy timeout.
+///
+/// Opening never changes a file that is not ours or that a newer TermCRM wrote: those are
+/// checked through a read-only connection first and refused with their bytes untouched.
+public final class CRMDatabase: Sendable {
+  public let path: String
+  public let queue: DatabaseQueue
+  public let isReadOnly: Bool
+  public let clock: any Clock
+  /// How long a write waits for another process before giving up.
+  public static let busyTimeout: TimeInterval = 5
+
+  /// Opens (creating when missing) the database at `path`.
+  public init(path: String, clock: any Clock = SystemClock()) throws(CRMError) {
+    self.path = path
+    self.clock = clock
+    let fm = FileManager.default
+    if !fm.fileExists(atPath: path) {
+      try Self.createFile(at: path)
+    }
+    guard fm.isReadableFile(atPath: path) else {
+      throw .unreadable(path: path, reason: "permission denied")
+    }
+    try Self.checkHeader(path)
+    let dir = (path as NSString).deletingLastPathComponent
+    let writable =
+      fm.isWritableFile(atPath: path) && fm.isWritableFile(atPath: dir.isEmpty ? "." : dir)
+    try Self.checkOwnership(path)
+
+    var config = Configuration()
+    config.foreignKeysEnabled = true
+    config.busyMode = .timeout(Self.busyTimeout)
+    config.label = "termcrm"
+    if writable {
+      config.journalMode = .wal
+    } else {
+      config.readonly = true
+    }
+    do {
+      queue = try DatabaseQueue(path: path, configuration: config)
+      if writable {
+        try Schema.migrator.migrate(queue)
+      }
+    } catch {
+      throw Self.map(error, path: path)
+    }
+    isReadOnly = !writable
+  }
+
+  /// An in-memory database for tests and benchmarks.
+  public init(memory clock: any Clock = SystemClock()) throws(CRMError) {
+    path = ":memory:"
+    self.clock = clock
+    isReadOnly = false
+    var config = Configuration()
+    config.foreignKeysEnabled = true
+    do {
+      queue = try DatabaseQueue(configuration: config)
+      try Schema.migrator.migrate(queue)
+    } catch {
+      throw Self.map(error, path: path)
+    }
+  }
+
+  /// The default file: `$XDG_DATA_HOME/termcrm/crm.sqlite`, or `~/.local/share/termcrm/crm.sqlite`.
+  public static func defaultPath(_ env: [String: String]) -> String {
+    if let xdg = env["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+      return xdg + "/termcrm/crm.sqlite"
+    }
+    let home = env["HOME"] ?? NSHomeDirectory()
+    return home + "/.local/share/termcrm/crm.sqlite"
+  }
+
+  static func createFile(at path: String) throws(CRMError) {
+    let dir = (path as NSString).deletingLastPathComponent
+    if !dir.isEmpty {
+      do {
+        try FileManager.default.createDirectory(
+          atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      } catch {
+        throw .unreadable(path: path, reason: "cannot create folder \(dir)")
+      }
+    }
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    if fd < 0 && errno != EEXIST {
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    if fd >= 0 { close(fd) }
+  }
+
+  /// A non-empty file must start with the SQLite magic string.
+  static func checkHeader(_ path: String) throws(CRMError) {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw .unreadable(path: path, reason: "permission denied")
+    }
+    defer { try? handle.close() }
+    let head = (try? handle.read(upToCount: 16)) ?? Data()
+    if head.isEmpty { return }
+    if head != Data("SQLite format 3\0".utf8) { throw .notADatabase(path: path) }
+  }
+
+  /// Through a read-only connection: is this an empty database or one of ours that we understand?
+  static func checkOwnership(_ path: String) throws(CRMError) {
+    var config = Configuration()
+    config.readonly = true
+    config.busyMode = .timeout(busyTimeout)
+    do {
+      let probe = try DatabaseQueue(path: path, configuration: config)
+      defer { try? probe.close() }
+      try probe.read { db in
+        let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+        if appID == 0 && tables == 0 { return }
+        guard appID == Schema.applicationID else { throw CRMError.notTermCRM(path: path) }
+        let applied = try Schema.migrator.appliedIdentifiers(db)
+        let known = Set(Schema.identifiers)
+        if !applied.isSubset(of: known) {
+          throw CRMError.newerSchema(
+            path: path, version: applied.count, supported: Schema.version)
+        }
+      }
+    } catch let error as CRMError {
+      throw error
+    } catch {
+      throw map(error, path: path)
+    }
+  }
+
+  /// Turns SQLite failures into messages a person can act on.
+  public static func map(_ error: any Error, path: String) -> CRMError {
+    if let e = error as? CRMError { return e }
+    guard let dbError = error as? DatabaseError else { return .other("\(error)") }
+    switch dbError.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path, seconds: busyTimeout)
+    case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
+    case .SQLITE_READONLY: return .readOnly(path: path)
+    case .SQLITE_FULL: return .diskFull(path: path)
+    case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_IOERR:
+      return .unreadable(path: path, reason: dbError.message ?? "\(dbError.resultCode)")
+    default: return .other(dbError.message ?? "\(dbError)")
+    }
+  }
+
+  /// Runs a read, mapping database errors.
+  public func read<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
+    do { return try queue.read(body) } catch { throw Self.map(error, path: path) }
+  }
+
+  /// Runs a write transaction, mapping database errors; refused on a read-only file.
+  public func write<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
+    if isReadOnly { throw .readOnly(path: path) }
+    do { return try queue.write(body) } catch { throw Self.map(error, path: path) }
+  }
+
+  /// `PRAGMA integrity_check`, foreign-key check and the schema version.
+  public func check() throws(CRMError) -> (problems: [String], schemaVersion: Int) {
+    try read { db in
+      var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+      let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+      for row in fk {
+        problems.append("foreign key: \(row[0] as String? ?? "?") rowid \(row[1] as Int64? ?? 0)")
+      }
+      let fts = try Int.fetchOne(
+        db,
+        sql: """
+          SELECT (SELECT count(*) FROM client WHERE deleted_at IS NULL)
+               - (SELECT count(*) FROM client_fts)
+          """) ?? 0
+      if fts != 0 { problems.append("search index differs from clients by \(fts) rows") }
+      let applied = try Schema.migrator.appliedIdentifiers(db)
+      return (problems, applied.count)
+    }
+  }
+}

@@ -1,0 +1,585 @@
+import Foundation
+import GRDB
+
+/// One entry of a client's history: who changed which field, when, from what to what.
+public struct AuditEntry: Equatable, Sendable {
+  public var at: Date
+  public var user: String
+  public var entity: String
+  public var action: String
+  public var field: String
+  public var old: String?
+  public var new: String?
+}
+
+/// What `undo` did, for the status line.
+public struct UndoResult: Equatable, Sendable {
+  public var clientId: Int64
+  public var entity: String
+  public var action: String
+  public var name: String
+}
+
+/// A client that may be the same as one being added, and why.
+public struct DuplicateCandidate: Equatable, Sendable {
+  public enum Reason: String, Sendable { case inn, phone, email, name }
+  public var id: Int64
+  public var name: String
+  public var reason: Reason
+}
+
+/// Clients and contact persons: every change validated, audited, undoable and indexed for search,
+/// in one transaction.
+public struct ClientService: Sendable {
+  public let db: CRMDatabase
+  public let userId: Int64?
+  public let validator: Validator
+
+  public init(db: CRMDatabase, userId: Int64?, language: Language) {
+    self.db = db
+    self.userId = userId
+    self.validator = Validator(language: language)
+  }
+
+  var now: Date { db.clock.now() }
+
+  // MARK: Reading
+
+  /// The client with its phones, e-mails, accounts and tags; nil when there is none.
+  public func client(_ id: Int64) throws(CRMError) -> Client? {
+    try db.read { db in try Self.load(db, id) }
+  }
+
+  static func load(_ db: Database, _ id: Int64) throws -> Client? {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id])
+    else { return nil }
+    var c = Client(
+      id: row["id"], kind: ClientKind(rawValue: row["kind"]) ?? .company, name: row["name"],
+      legalForm: row["legal_form"], inn: row["inn"], kpp: row["kpp"], ogrn: row["ogrn"],
+      website: row["website"], city: row["city"], legalAddress: row["legal_address"],
+      actualAddress: row["actual_address"], postalAddress: row["postal_address"],
+      leadSource: row["lead_source"], segment: row["segment"], ownerId: row["owner_id"],
+      notes: row["notes"])
+    c.createdAt = Date(timeIntervalSince1970: row["created_at"])
+    c.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+    c.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    c.lastContactAt = (row["last_contact_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    c.phones = try Row.fetchAll(
+      db, sql: "SELECT raw, e164 FROM phone WHERE client_id = ? AND person_id IS NULL ORDER BY position",
+      arguments: [id]
+    ).map { r in
+      var p = Phone(r["raw"] as String)
+      p.e164 = r["e164"]
+      return p
+    }
+    c.emails = try String.fetchAll(
+      db,
+      sql: "SELECT address FROM email WHERE client_id = ? AND person_id IS NULL ORDER BY position",
+      arguments: [id])
+    c.bankAccounts = try Row.fetchAll(
+      db, sql: "SELECT * FROM bank_account WHERE client_id = ? ORDER BY position", arguments: [id]
+    ).map {
+      BankAccount(
+        bik: $0["bik"], account: $0["account"], corrAccount: $0["corr_account"],
+        bankName: $0["bank_name"])
+    }
+    c.tags = try String.fetchAll(
+      db, sql: "SELECT tag FROM client_tag WHERE client_id = ? ORDER BY position", arguments: [id])
+    return c
+  }
+
+  /// Contact persons of a client (not in the trash), by name.
+  public func persons(of clientId: Int64) throws(CRMError) -> [ContactPerson] {
+    try db.read { db in
+      let ids = try Int64.fetchAll(
+        db,
+        sql: """
+          SELECT id FROM contact_person WHERE client_id = ? AND deleted_at IS NULL
+          ORDER BY name COLLATE NOCASE, id
+          """, arguments: [clientId])
+      return try ids.compactMap { try Self.loadPerson(db, $0) }
+    }
+  }
+
+  public func person(_ id: Int64) throws(CRMError) -> ContactPerson? {
+    try db.read { db in try Self.loadPerson(db, id) }
+  }
+
+  static func loadPerson(_ db: Database, _ id: Int64) throws -> ContactPerson? {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT * FROM contact_person WHERE id = ?", arguments: [id])
+    else { return nil }
+    var p = ContactPerson(
+      id: row["id"], clientId: row["client_id"], name: row["name"], position: row["position"],
+      birthday: row["birthday"], notes: row["notes"])
+    p.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    p.phones = try Row.fetchAll(
+      db, sql: "SELECT raw, e164 FROM phone WHERE person_id = ? ORDER BY position", arguments: [id]
+    ).map { r in
+      var ph = Phone(r["raw"] as String)
+      ph.e164 = r["e164"]
+      return ph
+    }
+    p.emails = try String.fetchAll(
+      db, sql: "SELECT address FROM email WHERE person_id = ? ORDER BY position", arguments: [id])
+    return p
+  }
+
+  /// The client's history, newest first.
+  public func history(of clientId: Int64, limit: Int = 200) throws(CRMError) -> [AuditEntry] {
+    try db.read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT a.at, coalesce(u.login, '?') AS login, a.entity, a.action, a.field, a.old, a.new
+          FROM audit a LEFT JOIN app_user u ON u.id = a.user_id
+          WHERE a.client_id = ? ORDER BY a.id DESC LIMIT ?
+          """, arguments: [clientId, limit]
+      ).map {
+        AuditEntry(
+          at: Date(timeIntervalSince1970: $0["at"]), user: $0["login"], entity: $0["entity"],
+          action: $0["action"], field: $0["field"], old: $0["old"], new: $0["new"])
+      }
+    }
+  }
+
+  // MARK: Writing clients
+
+  /// Adds a client and returns its id.
+  @discardableResult
+  public func add(_ input: Client) throws(CRMError) -> Int64 {
+    var c = try validator.client(input)
+    if c.ownerId == nil { c.ownerId = userId }
+    let at = now
+    return try db.write { db in
+      let id = try Self.insertClient(db, c, at: at)
+      c.id = id
+      let change = try recordChange(db, clientId: id, entity: "client", entityId: id, action: "insert", before: Client?.none, at: at)
+      try auditFields(db, change: change, clientId: id, entity: "client", entityId: id, action: "insert",
+        old: [:], new: Self.fields(c), at: at)
+      try SearchIndex.update(db, clientId: id)
+      return id
+    }
+  }
+
+  /// Saves changed fields of an existing client.
+  public func update(_ input: Client) throws(CRMError) {
+    guard let id = input.id else { throw .other("update needs an id") }
+    let c = try validator.client(input)
+    let at = now
+    try db.write { db in
+      guard let before = try Self.load(db, id) else {
+        throw CRMError.notFound(what: validator.language.pick("client", "клиент"), id: id)
+      }
+      let old = Self.fields(before)
+      let new = Self.fields(c)
+      if old == new { return }
+      let change = try recordChange(
+        db, clientId: id, entity: "client", entityId: id, action: "update", before: before, at: at)
+      try Self.writeClient(db, c, id: id, at: at)
+      try auditFields(
+        db, change: change, clientId: id, entity: "client", entityId: id, action: "update",
+        old: old, new: new, at: at)
+      try SearchIndex.update(db, clientId: id)
+    }
+  }
+
+  /// Moves a client to the trash.
+  public func delete(_ id: Int64) throws(CRMError) {
+    try setDeleted(id, deleted: true)
+  }
+
+  /// Brings a client back from the trash.
+  public func restore(_ id: Int64) throws(CRMError) {
+    try setDeleted(id, deleted: false)
+  }
+
+  func setDeleted(_ id: Int64, deleted: Bool) throws(CRMError) {
+    let at = now
+    let lang = validator.language
+    try db.write { db in
+      guard let before = try Self.load(db, id) else {
+        throw CRMError.notFound(what: lang.pick("client", "клиент"), id: id)
+      }
+      if (before.deletedAt != nil) == deleted {
+        throw CRMError.invalid(
+          field: before.name,
+          problem: deleted
+            ? lang.pick("already in the trash", "уже в корзине")
+            : lang.pick("is not in the trash", "не в корзине"))
+      }
+      let action = deleted ? "delete" : "restore"
+      let change = try recordChange(
+        db, clientId: id, entity: "client", entityId: id, action: action, before: before, at: at)
+      try db.execute(
+        sql: "UPDATE client SET deleted_at = ?, updated_at = ? WHERE id = ?",
+        arguments: [deleted ? at.timeIntervalSince1970 : nil, at.timeIntervalSince1970, id])
+      try auditFields(
+        db, change: change, clientId: id, entity: "client", entityId: id, action: action,
+        old: ["deleted": deleted ? "" : "yes"], new: ["deleted": deleted ? "yes" : ""], at: at)
+      try SearchIndex.update(db, clientId: id)
+    }
+  }
+
+  // MARK: Writing persons
+
+  /// Adds a contact person to a client.
+  @discardableResult
+  public func addPerson(_ input: ContactPerson) throws(CRMError) -> Int64 {
+    let p = try validator.person(input)
+    let at = now
+    let lang = validator.language
+    return try db.write { db in
+      guard try Self.load(db, p.clientId) != nil else {
+        throw CRMError.notFound(what: lang.pick("client", "клиент"), id: p.clientId)
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO contact_person (client_id, name, position, birthday, notes, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [p.clientId, p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970,
+          at.timeIntervalSince1970])
+      let id = db.lastInsertedRowID
+      try Self.writeContacts(db, clientId: p.clientId, personId: id, phones: p.phones, emails: p.emails)
+      let change = try recordChange(
+        db, clientId: p.clientId, entity: "person", entityId: id, action: "insert", before: Client?.none, at: at)
+      try auditFields(
+        db, change: change, clientId: p.clientId, entity: "person", entityId: id, action: "insert",
+        old: [:], new: Self.fields(p), at: at)
+      try SearchIndex.update(db, clientId: p.clientId)
+      return id
+    }
+  }
+
+  /// Saves a changed contact person.
+  public func updatePerson(_ input: ContactPerson) throws(CRMError) {
+    guard let id = input.id else { throw .other("update needs an id") }
+    let p = try validator.person(input)
+    let at = now
+    let lang = validator.language
+    try db.write { db in
+      guard let before = try Self.loadPerson(db, id) else {
+        throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
+      }
+      let old = Self.fields(before)
+      let new = Self.fields(p)
+      if old == new { return }
+      let change = try recordChange(
+        db, clientId: before.clientId, entity: "person", entityId: id, action: "update",
+        before: before, at: at)
+      try Self.writePerson(db, p, id: id, clientId: before.clientId, at: at)
+      try auditFields(
+        db, change: change, clientId: before.clientId, entity: "person", entityId: id,
+        action: "update", old: old, new: new, at: at)
+      try SearchIndex.update(db, clientId: before.clientId)
+    }
+  }
+
+  /// Moves a contact person to the trash (or back).
+  public func deletePerson(_ id: Int64, deleted: Bool = true) throws(CRMError) {
+    let at = now
+    let lang = validator.language
+    try db.write { db in
+      guard let before = try Self.loadPerson(db, id) else {
+        throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
+      }
+      let action = deleted ? "delete" : "restore"
+      let change = try recordChange(
+        db, clientId: before.clientId, entity: "person", entityId: id, action: action,
+        before: before, at: at)
+      try db.execute(
+        sql: "UPDATE contact_person SET deleted_at = ?, updated_at = ? WHERE id = ?",
+        arguments: [deleted ? at.timeIntervalSince1970 : nil, at.timeIntervalSince1970, id])
+      try auditFields(
+        db, change: change, clientId: before.clientId, entity: "person", entityId: id,
+        action: action, old: ["deleted": deleted ? "" : "yes"],
+        new: ["deleted": deleted ? "yes" : ""], at: at)
+      try SearchIndex.update(db, clientId: before.clientId)
+    }
+  }
+
+  // MARK: Undo
+
+  /// Undoes this user's latest change that is not undone yet; nil when there is nothing to undo.
+  public func undoLast() throws(CRMError) -> UndoResult? {
+    let at = now
+    return try db.write { db -> UndoResult? in
+      guard
+        let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT * FROM change_set
+            WHERE user_id IS ? AND undone_by IS NULL AND undo_of IS NULL
+            ORDER BY id DESC LIMIT 1
+            """, arguments: [userId])
+      else { return nil }
+      let changeId: Int64 = row["id"]
+      let entity: String = row["entity"]
+      let entityId: Int64 = row["entity_id"]
+      let clientId: Int64 = row["client_id"]
+      let action: String = row["action"]
+      let json: String? = row["before_json"]
+      var name = ""
+      let undo: Int64
+      if entity == "client" {
+        let current = try Self.load(db, entityId)
+        name = current?.displayName ?? ""
+        let before = try json.map { try JSONDecoder().decode(Client.self, from: Data($0.utf8)) }
+        let target = before ?? current.map { c -> Client in
+          var t = c
+          t.deletedAt = at
+          return t
+        }
+        guard let target, let current else { return nil }
+        undo = try recordChange(
+          db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
+          before: current, at: at, undoOf: changeId)
+        try Self.writeClient(db, target, id: entityId, at: at)
+        try db.execute(
+          sql: "UPDATE client SET deleted_at = ? WHERE id = ?",
+          arguments: [target.deletedAt?.timeIntervalSince1970, entityId])
+        var old = Self.fields(current)
+        var new = Self.fields(target)
+        old["deleted"] = current.deletedAt == nil ? "" : "yes"
+        new["deleted"] = target.deletedAt == nil ? "" : "yes"
+        try auditFields(
+          db, change: undo, clientId: clientId, entity: entity, entityId: entityId, action: "undo",
+          old: old, new: new, at: at)
+      } else {
+        let current = try Self.loadPerson(db, entityId)
+        name = current?.name ?? ""
+        let before = try json.map {
+          try JSONDecoder().decode(ContactPerson.self, from: Data($0.utf8))
+        }
+        let target = before ?? current.map { p -> ContactPerson in
+          var t = p
+          t.deletedAt = at
+          return t
+        }
+        guard let target, let current else { return nil }
+        undo = try recordChange(
+          db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
+          before: current, at: at, undoOf: changeId)
+        try Self.writePerson(db, target, id: entityId, clientId: clientId, at: at)
+        try db.execute(
+          sql: "UPDATE contact_person SET deleted_at = ? WHERE id = ?",
+          arguments: [target.deletedAt?.timeIntervalSince1970, entityId])
+        var old = Self.fields(current)
+        var new = Self.fields(target)
+        old["deleted"] = current.deletedAt == nil ? "" : "yes"
+        new["deleted"] = target.deletedAt == nil ? "" : "yes"
+        try auditFields(
+          db, change: undo, clientId: clientId, entity: entity, entityId: entityId, action: "undo",
+          old: old, new: new, at: at)
+      }
+      try db.execute(
+        sql: "UPDATE change_set SET undone_by = ? WHERE id = ?", arguments: [undo, changeId])
+      try SearchIndex.update(db, clientId: clientId)
+      return UndoResult(clientId: clientId, entity: entity, action: action, name: name)
+    }
+  }
+
+  // MARK: Duplicates
+
+  /// Clients that look like the one about to be saved: same ИНН, phone or e-mail, or a very
+  /// similar name. At most `limit`, strongest reasons first.
+  public func likelyDuplicates(of c: Client, limit: Int = 5) throws(CRMError) -> [DuplicateCandidate] {
+    try db.read { db in
+      var found: [DuplicateCandidate] = []
+      var seen = Set<Int64>()
+      func add(_ rows: [Row], _ reason: DuplicateCandidate.Reason) {
+        for r in rows {
+          let id: Int64 = r["id"]
+          if id == c.id || seen.contains(id) { continue }
+          seen.insert(id)
+          found.append(DuplicateCandidate(id: id, name: Self.display(r), reason: reason))
+        }
+      }
+      let live = "deleted_at IS NULL"
+      let inn = c.inn.trimmingSpaces()
+      if !inn.isEmpty {
+        add(
+          try Row.fetchAll(
+            db, sql: "SELECT id, name, legal_form FROM client WHERE inn = ? AND \(live) LIMIT 5",
+            arguments: [inn]), .inn)
+      }
+      for phone in c.phones {
+        guard let e164 = PhoneNumber.e164(phone.raw) else { continue }
+        add(
+          try Row.fetchAll(
+            db,
+            sql: """
+              SELECT c.id, c.name, c.legal_form FROM phone p JOIN client c ON c.id = p.client_id
+              WHERE p.e164 = ? AND c.\(live) LIMIT 5
+              """, arguments: [e164]), .phone)
+      }
+      for email in c.emails where !email.trimmingSpaces().isEmpty {
+        add(
+          try Row.fetchAll(
+            db,
+            sql: """
+              SELECT c.id, c.name, c.legal_form FROM email e JOIN client c ON c.id = e.client_id
+              WHERE e.address_key = ? AND c.\(live) LIMIT 5
+              """, arguments: [TextFold.key(email.trimmingSpaces())]), .email)
+      }
+      let words = NameSimilarity.significantWords(c.name)
+      if let longest = words.max(by: { $0.count < $1.count }) {
+        let prefix = String(longest.prefix(4))
+        let candidates = try Row.fetchAll(
+          db,
+          sql: """
+            SELECT c.id, c.name, c.legal_form FROM client c
+            WHERE c.id IN (SELECT rowid FROM client_fts WHERE client_fts MATCH ? LIMIT 500)
+            """, arguments: ["name : \(SearchQuery.quote(prefix))*"])
+        let similar = candidates.filter {
+          NameSimilarity.score(c.name, $0["name"]) >= NameSimilarity.threshold
+        }
+        add(similar, .name)
+      }
+      return Array(found.prefix(limit))
+    }
+  }
+
+  static func display(_ r: Row) -> String {
+    let form: String = r["legal_form"] ?? ""
+    let name: String = r["name"]
+    return form.isEmpty ? name : "\(form) «\(name)»"
+  }
+
+  // MARK: Storage helpers
+
+  static func insertClient(_ db: Database, _ c: Client, at: Date) throws -> Int64 {
+    try db.execute(
+      sql: "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+      arguments: [c.kind.rawValue, c.name, TextFold.key(c.name), at.timeIntervalSince1970,
+        at.timeIntervalSince1970])
+    let id = db.lastInsertedRowID
+    try writeClient(db, c, id: id, at: at)
+    return id
+  }
+
+  static func writeClient(_ db: Database, _ c: Client, id: Int64, at: Date) throws {
+    try db.execute(
+      sql: """
+        UPDATE client SET kind = ?, name = ?, name_key = ?, legal_form = ?, inn = ?, kpp = ?,
+          ogrn = ?, website = ?, city = ?, city_key = ?, legal_address = ?, actual_address = ?,
+          postal_address = ?, lead_source = ?, segment = ?, owner_id = ?, notes = ?,
+          phone_sort = ?, updated_at = ?
+        WHERE id = ?
+        """,
+      arguments: [
+        c.kind.rawValue, c.name, TextFold.key(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
+        c.website, c.city, TextFold.key(c.city), c.legalAddress, c.actualAddress,
+        c.postalAddress, c.leadSource, c.segment, c.ownerId, c.notes,
+        c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at.timeIntervalSince1970, id,
+      ])
+    try db.execute(
+      sql: "DELETE FROM phone WHERE client_id = ? AND person_id IS NULL", arguments: [id])
+    try db.execute(
+      sql: "DELETE FROM email WHERE client_id = ? AND person_id IS NULL", arguments: [id])
+    try writeContacts(db, clientId: id, personId: nil, phones: c.phones, emails: c.emails)
+    try db.execute(sql: "DELETE FROM bank_account WHERE client_id = ?", arguments: [id])
+    for (i, a) in c.bankAccounts.enumerated() {
+      try db.execute(
+        sql: """
+          INSERT INTO bank_account (client_id, position, bik, account, corr_account, bank_name)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """, arguments: [id, i, a.bik, a.account, a.corrAccount, a.bankName])
+    }
+    try db.execute(sql: "DELETE FROM client_tag WHERE client_id = ?", arguments: [id])
+    for (i, t) in c.tags.enumerated() {
+      try db.execute(
+        sql: "INSERT OR IGNORE INTO client_tag (client_id, position, tag, tag_key) VALUES (?, ?, ?, ?)",
+        arguments: [id, i, t, TextFold.key(t)])
+    }
+  }
+
+  static func writePerson(_ db: Database, _ p: ContactPerson, id: Int64, clientId: Int64, at: Date)
+    throws
+  {
+    try db.execute(
+      sql: """
+        UPDATE contact_person SET name = ?, position = ?, birthday = ?, notes = ?, updated_at = ?
+        WHERE id = ?
+        """,
+      arguments: [p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970, id])
+    try db.execute(sql: "DELETE FROM phone WHERE person_id = ?", arguments: [id])
+    try db.execute(sql: "DELETE FROM email WHERE person_id = ?", arguments: [id])
+    try writeContacts(db, clientId: clientId, personId: id, phones: p.phones, emails: p.emails)
+  }
+
+  static func writeContacts(
+    _ db: Database, clientId: Int64, personId: Int64?, phones: [Phone], emails: [String]
+  ) throws {
+    for (i, p) in phones.enumerated() {
+      try db.execute(
+        sql: "INSERT INTO phone (client_id, person_id, position, raw, e164) VALUES (?, ?, ?, ?, ?)",
+        arguments: [clientId, personId, i, p.raw, p.e164])
+    }
+    for (i, e) in emails.enumerated() {
+      try db.execute(
+        sql: """
+          INSERT INTO email (client_id, person_id, position, address, address_key)
+          VALUES (?, ?, ?, ?, ?)
+          """, arguments: [clientId, personId, i, e, TextFold.key(e)])
+    }
+  }
+
+  func recordChange<T: Encodable>(
+    _ db: Database, clientId: Int64, entity: String, entityId: Int64, action: String, before: T?,
+    at: Date, undoOf: Int64? = nil
+  ) throws -> Int64 {
+    let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+    try db.execute(
+      sql: """
+        INSERT INTO change_set (at, user_id, client_id, entity, entity_id, action, before_json, undo_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [at.timeIntervalSince1970, userId, clientId, entity, entityId, action, json, undoOf])
+    return db.lastInsertedRowID
+  }
+
+  func auditFields(
+    _ db: Database, change: Int64, clientId: Int64, entity: String, entityId: Int64, action: String,
+    old: [String: String], new: [String: String], at: Date
+  ) throws {
+    for key in Set(old.keys).union(new.keys).sorted() {
+      let o = old[key] ?? ""
+      let n = new[key] ?? ""
+      if o == n { continue }
+      try db.execute(
+        sql: """
+          INSERT INTO audit (change_id, at, user_id, client_id, entity, entity_id, action, field, old, new)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [change, at.timeIntervalSince1970, userId, clientId, entity, entityId, action, key,
+          o.isEmpty ? nil : o, n.isEmpty ? nil : n])
+    }
+  }
+
+  /// Field-by-field text of a client, as the history shows it.
+  static func fields(_ c: Client) -> [String: String] {
+    [
+      "kind": c.kind.rawValue, "name": c.name, "legal_form": c.legalForm, "inn": c.inn,
+      "kpp": c.kpp, "ogrn": c.ogrn, "phones": c.phones.map(\.raw).joined(separator: ", "),
+      "emails": c.emails.joined(separator: ", "), "website": c.website, "city": c.city,
+      "legal_address": c.legalAddress, "actual_address": c.actualAddress,
+      "postal_address": c.postalAddress,
+      "bank_accounts": c.bankAccounts.map {
+        [$0.bik, $0.account, $0.corrAccount, $0.bankName].joined(separator: " / ")
+      }.joined(separator: "; "),
+      "lead_source": c.leadSource, "segment": c.segment,
+      "owner": c.ownerId.map(String.init) ?? "", "tags": c.tags.joined(separator: ", "),
+      "notes": c.notes,
+    ]
+  }
+
+  static func fields(_ p: ContactPerson) -> [String: String] {
+    [
+      "name": p.name, "position": p.position, "phones": p.phones.map(\.raw).joined(separator: ", "),
+      "emails": p.emails.joined(separator: ", "), "birthday": p.birthday, "notes": p.notes,
+    ]
+  }
+}

@@ -1,0 +1,307 @@
+import Foundation
+import GRDB
+
+/// A small, fast, seedable random generator (SplitMix64), so demo data is the same for a seed.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+  var state: UInt64
+  public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// Realistic Russian and English clients with valid requisites, contact persons and owners.
+public struct DemoData {
+  var rng: SeededRandom
+  let now: Date
+
+  public init(seed: UInt64, now: Date) {
+    rng = SeededRandom(seed: seed)
+    self.now = now
+  }
+
+  static let owners: [(String, String)] = [
+    ("ivanova", "Анна Иванова"), ("petrov", "Сергей Петров"), ("sidorova", "Мария Сидорова"),
+    ("kuznetsov", "Дмитрий Кузнецов"), ("volkova", "Елена Волкова"), ("smith", "John Smith"),
+  ]
+  static let roots = [
+    "Север", "Юг", "Урал", "Сибирь", "Волга", "Балт", "Техно", "Строй", "Агро", "Мед", "Энерго",
+    "Транс", "Инфо", "Нефте", "Лес", "Металл", "Пром", "Торг", "Снаб", "Альфа", "Вектор", "Гранит",
+    "Кедр", "Орион", "Полярис", "Ладога", "Ока", "Алтай", "Феникс", "Сокол", "Берёза", "Ёлка",
+  ]
+  static let tails = [
+    "Инвест", "Сервис", "Систем", "Логистик", "Комплект", "Маркет", "Групп", "Холдинг", "Трейд",
+    "Проект", "Монтаж", "Ресурс", "Лайн", "Тех", "Снаб", "Пласт", "Мастер", "Плюс", "Союз", "Дом",
+  ]
+  static let words = [
+    "Ромашка", "Рассвет", "Горизонт", "Меридиан", "Радуга", "Звезда", "Парус", "Маяк", "Фортуна",
+    "Слобода", "Стандарт", "Прогресс", "Импульс", "Спектр", "Эталон", "Созвездие",
+  ]
+  static let forms = ["ООО", "ООО", "ООО", "АО", "ПАО", "ЗАО"]
+  static let enFirst = [
+    "Northwind", "Blue Ridge", "Silver Lake", "Oak", "Granite", "Harbor", "Summit", "Redwood",
+    "Evergreen", "Atlas", "Pioneer", "Crescent", "Beacon", "Maple", "Falcon", "Sterling",
+  ]
+  static let enSecond = [
+    "Traders", "Logistics", "Systems", "Foods", "Consulting", "Industries", "Supply", "Partners",
+    "Labs", "Media", "Energy", "Holdings",
+  ]
+  static let enForms = ["Ltd", "LLC", "Inc", "GmbH"]
+  static let maleLast = [
+    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
+    "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
+    "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин",
+  ]
+  static let maleFirst = [
+    "Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Евгений", "Иван", "Михаил",
+    "Артём", "Николай", "Пётр", "Фёдор", "Олег", "Владимир", "Юрий",
+  ]
+  static let femaleFirst = [
+    "Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Екатерина",
+    "Юлия", "Алёна", "Дарья", "Ксения", "Людмила",
+  ]
+  static let patronymRoots = [
+    "Александров", "Сергеев", "Дмитриев", "Андреев", "Алексеев", "Иванов", "Михайлов", "Петров",
+    "Николаев", "Владимиров", "Юрьев", "Фёдоров",
+  ]
+  static let enPeople = [
+    "James Brown", "Emily Clark", "Oliver Wilson", "Sophie Turner", "Daniel Hughes", "Grace Hall",
+    "Thomas Wright", "Chloe Evans", "Jack Robinson", "Lucy Walker",
+  ]
+  static let positions = [
+    "Генеральный директор", "Коммерческий директор", "Главный бухгалтер", "Менеджер по закупкам",
+    "Начальник отдела снабжения", "Инженер", "Юрист", "Офис-менеджер",
+  ]
+  static let cities: [(String, String)] = [
+    ("Москва", "77"), ("Санкт-Петербург", "78"), ("Новосибирск", "54"), ("Екатеринбург", "66"),
+    ("Казань", "16"), ("Нижний Новгород", "52"), ("Челябинск", "74"), ("Самара", "63"),
+    ("Омск", "55"), ("Ростов-на-Дону", "61"), ("Уфа", "02"), ("Красноярск", "24"),
+    ("Воронеж", "36"), ("Пермь", "59"), ("Волгоград", "34"), ("Тюмень", "72"),
+  ]
+  static let enCities = ["London", "Berlin", "Dublin", "Riga", "Helsinki", "Almaty"]
+  static let streets = [
+    "ул. Ленина", "ул. Гагарина", "пр-т Мира", "ул. Садовая", "ул. Советская", "ул. Пушкина",
+    "наб. Фонтанки", "ул. Профсоюзная",
+  ]
+  static let banks: [(bik: String, name: String)] = [
+    ("044525225", "ПАО Сбербанк"), ("044525593", "АО «Альфа-Банк»"),
+    ("044525974", "АО «Т-Банк»"), ("044030653", "Северо-Западный банк ПАО Сбербанк"),
+    ("045004641", "Сибирский банк ПАО Сбербанк"), ("046577674", "Уральский банк ПАО Сбербанк"),
+  ]
+  static let segments = ["VIP", "Постоянный", "Постоянный", "Разовый", "Разовый", ""]
+  static let sources = ["Сайт", "Рекомендация", "Выставка", "Холодный звонок", "Реклама", "Тендер"]
+  static let tagPool = ["опт", "розница", "дилер", "госзаказ", "экспорт", "новый", "ключевой"]
+
+  mutating func pick<T>(_ a: [T]) -> T { a[Int.random(in: 0..<a.count, using: &rng)] }
+  mutating func digits(_ n: Int) -> [Int] { (0..<n).map { _ in Int.random(in: 0...9, using: &rng) } }
+  mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+
+  mutating func personName() -> String {
+    if chance(0.5) {
+      let last = pick(Self.maleLast)
+      return "\(last) \(pick(Self.maleFirst)) \(pick(Self.patronymRoots))ич"
+    }
+    let last = pick(Self.maleLast) + "а"
+    return "\(last) \(pick(Self.femaleFirst)) \(pick(Self.patronymRoots))на"
+  }
+
+  mutating func phone(mobile: Bool) -> Phone {
+    let code = mobile ? "9\(Int.random(in: 10...99, using: &rng))" : pick(["495", "499", "812", "383", "343"])
+    let d = digits(7).map(String.init).joined()
+    let a = String(d.prefix(3))
+    let b = String(d.dropFirst(3).prefix(2))
+    let c = String(d.suffix(2))
+    switch Int.random(in: 0..<4, using: &rng) {
+    case 0: return Phone("+7 \(code) \(a)-\(b)-\(c)")
+    case 1: return Phone("8 (\(code)) \(a)-\(b)-\(c)")
+    case 2: return Phone("8\(code)\(d)")
+    default: return Phone("+7 (\(code)) \(a) \(b) \(c)")
+    }
+  }
+
+  mutating func bankAccount(person: Bool) -> BankAccount {
+    let bank = pick(Self.banks)
+    let bik = Array(bank.bik).map { Int(String($0))! }
+    var corr = [3, 0, 1, 0, 1, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array(bik[6..<9])
+    corr[8] = 0
+    let corrAccount = Requisites.completeAccount(corr, prefix: [0] + Array(bik[4..<6]))
+    let head = person ? [4, 0, 8, 0, 2] : [4, 0, 7, 0, 2]
+    let account = head + [8, 1, 0] + digits(12)
+    return BankAccount(
+      bik: bank.bik, account: Requisites.completeAccount(account, prefix: Array(bik[6..<9])),
+      corrAccount: corrAccount, bankName: bank.name)
+  }
+
+  mutating func email(_ name: String, domain: String) -> String {
+    let translit: [Character: String] = [
+      "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+      "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+      "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+      "щ": "sch", "ы": "y", "э": "e", "ю": "yu", "я": "ya",
+    ]
+    let word = name.lowercased().split(separator: " ").first.map(String.init) ?? "info"
+    let latin = word.map { translit[$0] ?? ($0.isASCII && $0.isLetter ? String($0) : "") }.joined()
+    return "\(latin.isEmpty ? "info" : latin)@\(domain)"
+  }
+
+  /// One generated client with its contact persons.
+  public mutating func client(ownerIds: [Int64]) -> (Client, [ContactPerson]) {
+    let roll = Double.random(in: 0..<1, using: &rng)
+    var c: Client
+    var persons: [ContactPerson] = []
+    if roll < 0.7 {
+      let (city, region) = pick(Self.cities)
+      let name = chance(0.5) ? pick(Self.roots) + pick(Self.tails).lowercased() : pick(Self.words)
+      let variant = chance(0.3) ? " \(pick(Self.cities).0.prefix(3).uppercased())" : ""
+      c = Client(kind: .company, name: name + variant, legalForm: pick(Self.forms))
+      let regionDigits = region.map { Int(String($0))! }
+      c.inn = Requisites.completeINN(regionDigits + digits(7))
+      c.kpp = region + "\(Int.random(in: 10...99, using: &rng))01001"
+      c.ogrn = Requisites.completeOGRN([1] + digits(2) + regionDigits + digits(7))
+      c.city = city
+      c.legalAddress = "\(city), \(pick(Self.streets)), д. \(Int.random(in: 1...150, using: &rng))"
+      c.actualAddress = chance(0.5) ? c.legalAddress : ""
+      c.phones = [phone(mobile: false)] + (chance(0.4) ? [phone(mobile: true)] : [])
+      let domain = "\(email(name, domain: "ru").split(separator: "@")[0]).ru"
+      c.emails = ["info@\(domain)"]
+      c.website = chance(0.6) ? "https://\(domain)" : ""
+      c.bankAccounts = [bankAccount(person: false)]
+      for _ in 0..<Int.random(in: 1...3, using: &rng) {
+        let n = personName()
+        persons.append(
+          ContactPerson(
+            clientId: 0, name: n, position: pick(Self.positions), phones: [phone(mobile: true)],
+            emails: chance(0.6) ? [email(n, domain: domain)] : []))
+      }
+    } else if roll < 0.85 {
+      let (city, region) = pick(Self.cities)
+      let n = personName()
+      c = Client(kind: .person, name: n, legalForm: chance(0.7) ? "ИП" : "")
+      let regionDigits = region.map { Int(String($0))! }
+      c.inn = Requisites.completeINN(regionDigits + digits(8))
+      if c.legalForm == "ИП" {
+        c.ogrn = Requisites.completeOGRN([3] + digits(2) + regionDigits + digits(9))
+        c.bankAccounts = [bankAccount(person: true)]
+      }
+      c.city = city
+      c.phones = [phone(mobile: true)]
+      c.emails = chance(0.7) ? [email(n, domain: pick(["mail.ru", "yandex.ru", "gmail.com"]))] : []
+    } else {
+      let name = "\(pick(Self.enFirst)) \(pick(Self.enSecond))"
+      c = Client(kind: .company, name: name, legalForm: pick(Self.enForms))
+      c.city = pick(Self.enCities)
+      let d = digits(8).map(String.init).joined()
+      c.phones = [Phone("+44 20 \(d.prefix(4)) \(d.suffix(4))")]
+      let domain = name.lowercased().replacingOccurrences(of: " ", with: "") + ".com"
+      c.emails = ["sales@\(domain)"]
+      c.website = "https://\(domain)"
+      c.notes = chance(0.3) ? "Prefers e-mail; invoices in EUR." : ""
+      let n = pick(Self.enPeople)
+      persons.append(
+        ContactPerson(
+          clientId: 0, name: n, position: "Purchasing manager",
+          emails: ["\(n.split(separator: " ")[0].lowercased())@\(domain)"]))
+    }
+    c.segment = pick(Self.segments)
+    c.leadSource = pick(Self.sources)
+    c.ownerId = ownerIds.isEmpty ? nil : pick(ownerIds)
+    if chance(0.4) { c.tags = [pick(Self.tagPool)] + (chance(0.3) ? [pick(Self.tagPool)] : []) }
+    if c.tags.count == 2 && c.tags[0] == c.tags[1] { c.tags.removeLast() }
+    if chance(0.15) { c.notes = pick(["Звонить после 14:00.", "Работают по предоплате.", "Просили КП на опт."]) }
+    if chance(0.8) {
+      c.lastContactAt = now.addingTimeInterval(-Double(Int.random(in: 0..<(365 * 86400), using: &rng)))
+    }
+    return (c, persons)
+  }
+
+  /// Fills `db` with `count` clients in one transaction; returns how many were added.
+  /// Requisites are generated valid, so rows go straight to SQL without per-row validation.
+  @discardableResult
+  public mutating func populate(_ db: CRMDatabase, count: Int) throws(CRMError) -> Int {
+    let at = now.timeIntervalSince1970
+    return try db.write { db in
+      var ownerIds: [Int64] = []
+      for (login, name) in Self.owners {
+        try db.execute(
+          sql: "INSERT OR IGNORE INTO app_user (login, name, role, created_at) VALUES (?, ?, 'manager', ?)",
+          arguments: [login, name, at])
+        ownerIds.append(
+          try Int64.fetchOne(db, sql: "SELECT id FROM app_user WHERE login = ?", arguments: [login])!)
+      }
+      let insertClient = try db.makeStatement(
+        sql: """
+          INSERT INTO client (kind, name, name_key, legal_form, inn, kpp, ogrn, website, city,
+            city_key, legal_address, actual_address, lead_source, segment, owner_id, notes,
+            phone_sort, created_at, updated_at, last_contact_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
+      let insertPhone = try db.makeStatement(
+        sql: "INSERT INTO phone (client_id, person_id, position, raw, e164) VALUES (?, ?, ?, ?, ?)")
+      let insertEmail = try db.makeStatement(
+        sql: """
+          INSERT INTO email (client_id, person_id, position, address, address_key)
+          VALUES (?, ?, ?, ?, ?)
+          """)
+      let insertAccount = try db.makeStatement(
+        sql: """
+          INSERT INTO bank_account (client_id, position, bik, account, corr_account, bank_name)
+          VALUES (?, 0, ?, ?, ?, ?)
+          """)
+      let insertTag = try db.makeStatement(
+        sql: "INSERT OR IGNORE INTO client_tag (client_id, position, tag, tag_key) VALUES (?, ?, ?, ?)")
+      let insertPerson = try db.makeStatement(
+        sql: """
+          INSERT INTO contact_person (client_id, name, position, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?)
+          """)
+      for _ in 0..<count {
+        let (c, persons) = client(ownerIds: ownerIds)
+        try insertClient.execute(arguments: [
+          c.kind.rawValue, c.name, TextFold.key(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
+          c.website, c.city, TextFold.key(c.city), c.legalAddress, c.actualAddress, c.leadSource,
+          c.segment, c.ownerId, c.notes, c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at, at,
+          c.lastContactAt?.timeIntervalSince1970,
+        ])
+        let id = db.lastInsertedRowID
+        var allPhones: [(String, String?)] = []
+        var allEmails: [String] = []
+        for (i, p) in c.phones.enumerated() {
+          try insertPhone.execute(arguments: [id, nil, i, p.raw, p.e164])
+          allPhones.append((p.raw, p.e164))
+        }
+        for (i, e) in c.emails.enumerated() {
+          try insertEmail.execute(arguments: [id, nil, i, e, TextFold.key(e)])
+          allEmails.append(e)
+        }
+        for a in c.bankAccounts {
+          try insertAccount.execute(arguments: [id, a.bik, a.account, a.corrAccount, a.bankName])
+        }
+        for (i, t) in c.tags.enumerated() {
+          try insertTag.execute(arguments: [id, i, t, TextFold.key(t)])
+        }
+        for p in persons {
+          try insertPerson.execute(arguments: [id, p.name, p.position, at, at])
+          let pid = db.lastInsertedRowID
+          for (i, ph) in p.phones.enumerated() {
+            try insertPhone.execute(arguments: [id, pid, i, ph.raw, ph.e164])
+            allPhones.append((ph.raw, ph.e164))
+          }
+          for (i, e) in p.emails.enumerated() {
+            try insertEmail.execute(arguments: [id, pid, i, e, TextFold.key(e)])
+            allEmails.append(e)
+          }
+        }
+        let doc = SearchIndex.document(
+          name: c.name, legalForm: c.legalForm, persons: persons.map(\.name), phones: allPhones,
+          emails: allEmails, requisites: [c.inn, c.kpp, c.ogrn], tags: c.tags, city: c.city,
+          notes: c.notes)
+        try SearchIndex.insert(db, clientId: id, doc)
+      }
+      return count
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Every error TermCRM reports to a person: a message in their language and an exit code
+/// (1 for bad input, 2 for the environment: database unreadable, locked, not ours, newer).
+public enum CRMError: Error, Equatable, Sendable {
+  case invalid(field: String, problem: String)
+  case notFound(what: String, id: Int64)
+  case notADatabase(path: String)
+  case notTermCRM(path: String)
+  case newerSchema(path: String, version: Int, supported: Int)
+  case locked(path: String, seconds: Double)
+  case unreadable(path: String, reason: String)
+  case readOnly(path: String)
+  case diskFull(path: String)
+  case other(String)
+
+  public var exitCode: Int32 {
+    switch self {
+    case .invalid, .notFound, .other: return 1
+    default: return 2
+    }
+  }
+
+  /// Human text; validation problems already arrive localized from the validator.
+  public func message(_ lang: Language) -> String {
+    switch self {
+    case .invalid(let field, let problem):
+      return "\(field): \(problem)"
+    case .notFound(let what, let id):
+      return lang.pick("no \(what) with id \(id)", "нет объекта «\(what)» с номером \(id)")
+    case .notADatabase(let path):
+      return lang.pick(
+        "\(path) is not an SQLite database; it was left untouched. Pass another file with --db.",
+        "\(path) — не база SQLite; файл не тронут. Укажите другой файл через --db.")
+    case .notTermCRM(let path):
+      return lang.pick(
+        "\(path) is an SQLite database of another program; it was left untouched. Pass another file with --db.",
+        "\(path) — база SQLite другой программы; файл не тронут. Укажите другой файл через --db.")
+    case .newerSchema(let path, let version, let supported):
+      return lang.pick(
+        "\(path) was written by a newer TermCRM (schema \(version), this one knows up to \(supported)); it was left untouched. Update crm.",
+        "\(path) записана более новой версией TermCRM (схема \(version), эта знает до \(supported)); файл не тронут. Обновите crm."
+      )
+    case .locked(let path, let seconds):
+      return lang.pick(
+        "\(path) is locked by another process for more than \(Int(seconds)) s; try again when it finishes.",
+        "\(path) заблокирована другим процессом дольше \(Int(seconds)) с; повторите, когда он закончит."
+      )
+    case .unreadable(let path, let reason):
+      return lang.pick("cannot open \(path): \(reason)", "не удаётся открыть \(path): \(reason)")
+    case .readOnly(let path):
+      return lang.pick(
+        "\(path) is read-only: changes are not possible.",
+        "\(path) открыта только для чтения: изменения невозможны.")
+    case .diskFull(let path):
+      return lang.pick(
+        "the disk holding \(path) is full; nothing was changed. Free some space and retry.",
+        "диск с \(path) заполнен; ничего не изменено. Освободите место и повторите.")
+    case .other(let text):
+      return text
+    }
+  }
+}

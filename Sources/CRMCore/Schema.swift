@@ -1,0 +1,156 @@
+import GRDB
+
+/// The database schema, one migration per released change. Never edit a shipped migration:
+/// add a new one. `Schema.version` is the number of migrations this build knows.
+public enum Schema {
+  /// `PRAGMA application_id` of a TermCRM database: ASCII "TCRM".
+  public static let applicationID: Int32 = 0x5443_524D
+
+  public static var version: Int { identifiers.count }
+  static let identifiers = ["v1-clients"]
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-clients") { db in
+      try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+      try db.execute(sql: v1)
+    }
+    return migrator
+  }
+
+  private static let v1 = """
+    CREATE TABLE app_user (
+      id INTEGER PRIMARY KEY,
+      login TEXT NOT NULL UNIQUE,
+      name TEXT NOT NULL DEFAULT '',
+      role TEXT NOT NULL DEFAULT 'manager' CHECK (role IN ('manager', 'supervisor', 'admin')),
+      active INTEGER NOT NULL DEFAULT 1,
+      created_at REAL NOT NULL
+    );
+    CREATE TABLE client (
+      id INTEGER PRIMARY KEY,
+      kind TEXT NOT NULL CHECK (kind IN ('company', 'person')),
+      name TEXT NOT NULL CHECK (length(name) > 0),
+      name_key TEXT NOT NULL,
+      legal_form TEXT NOT NULL DEFAULT '',
+      inn TEXT NOT NULL DEFAULT '',
+      kpp TEXT NOT NULL DEFAULT '',
+      ogrn TEXT NOT NULL DEFAULT '',
+      website TEXT NOT NULL DEFAULT '',
+      city TEXT NOT NULL DEFAULT '',
+      city_key TEXT NOT NULL DEFAULT '',
+      legal_address TEXT NOT NULL DEFAULT '',
+      actual_address TEXT NOT NULL DEFAULT '',
+      postal_address TEXT NOT NULL DEFAULT '',
+      lead_source TEXT NOT NULL DEFAULT '',
+      segment TEXT NOT NULL DEFAULT '',
+      owner_id INTEGER REFERENCES app_user(id),
+      notes TEXT NOT NULL DEFAULT '',
+      phone_sort TEXT NOT NULL DEFAULT '',
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      deleted_at REAL,
+      last_contact_at REAL
+    );
+    CREATE INDEX client_by_name ON client(name_key, id) WHERE deleted_at IS NULL;
+    CREATE INDEX client_by_city ON client(city_key, name_key, id) WHERE deleted_at IS NULL;
+    CREATE INDEX client_by_phone ON client(phone_sort, name_key, id) WHERE deleted_at IS NULL;
+    CREATE INDEX client_by_segment ON client(segment, name_key, id) WHERE deleted_at IS NULL;
+    CREATE INDEX client_by_owner ON client(owner_id, name_key, id) WHERE deleted_at IS NULL;
+    CREATE INDEX client_by_last_contact ON client(last_contact_at, name_key, id)
+      WHERE deleted_at IS NULL;
+    CREATE INDEX client_trash ON client(deleted_at) WHERE deleted_at IS NOT NULL;
+    CREATE INDEX client_by_inn ON client(inn) WHERE inn <> '';
+
+    CREATE TABLE contact_person (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
+      name TEXT NOT NULL CHECK (length(name) > 0),
+      position TEXT NOT NULL DEFAULT '',
+      birthday TEXT NOT NULL DEFAULT '',
+      notes TEXT NOT NULL DEFAULT '',
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      deleted_at REAL
+    );
+    CREATE INDEX person_by_client ON contact_person(client_id);
+
+    CREATE TABLE phone (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
+      person_id INTEGER REFERENCES contact_person(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      raw TEXT NOT NULL,
+      e164 TEXT
+    );
+    CREATE INDEX phone_by_client ON phone(client_id, person_id, position);
+    CREATE INDEX phone_by_person ON phone(person_id) WHERE person_id IS NOT NULL;
+    CREATE INDEX phone_by_e164 ON phone(e164) WHERE e164 IS NOT NULL;
+
+    CREATE TABLE email (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
+      person_id INTEGER REFERENCES contact_person(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      address TEXT NOT NULL,
+      address_key TEXT NOT NULL
+    );
+    CREATE INDEX email_by_client ON email(client_id, person_id, position);
+    CREATE INDEX email_by_person ON email(person_id) WHERE person_id IS NOT NULL;
+    CREATE INDEX email_by_key ON email(address_key);
+
+    CREATE TABLE bank_account (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      bik TEXT NOT NULL DEFAULT '',
+      account TEXT NOT NULL DEFAULT '',
+      corr_account TEXT NOT NULL DEFAULT '',
+      bank_name TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX bank_account_by_client ON bank_account(client_id, position);
+
+    CREATE TABLE client_tag (
+      client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      tag TEXT NOT NULL,
+      tag_key TEXT NOT NULL,
+      PRIMARY KEY (client_id, tag_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX tag_by_key ON client_tag(tag_key, client_id);
+
+    CREATE TABLE change_set (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      client_id INTEGER NOT NULL,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person')),
+      entity_id INTEGER NOT NULL,
+      action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore')),
+      before_json TEXT,
+      undo_of INTEGER REFERENCES change_set(id),
+      undone_by INTEGER REFERENCES change_set(id)
+    );
+    CREATE INDEX change_by_user ON change_set(user_id, id);
+
+    CREATE TABLE audit (
+      id INTEGER PRIMARY KEY,
+      change_id INTEGER NOT NULL REFERENCES change_set(id),
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      client_id INTEGER NOT NULL,
+      entity TEXT NOT NULL,
+      entity_id INTEGER NOT NULL,
+      action TEXT NOT NULL,
+      field TEXT NOT NULL,
+      old TEXT,
+      new TEXT
+    );
+    CREATE INDEX audit_by_client ON audit(client_id, id);
+
+    CREATE VIRTUAL TABLE client_fts USING fts5(
+      name, persons, phones, emails, requisites, tags, notes,
+      tokenize = 'unicode61', prefix = '1 2 3'
+    );
+    """
+}

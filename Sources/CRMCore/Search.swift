@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// Keeps `client_fts` in step with the tables. Called inside every write transaction that
+/// touches a client or its persons, so the index can never disagree with a committed state.
+enum SearchIndex {
+  static func update(_ db: Database, clientId: Int64) throws {
+    try db.execute(sql: "DELETE FROM client_fts WHERE rowid = ?", arguments: [clientId])
+    guard
+      let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT name, legal_form, inn, kpp, ogrn, notes, city FROM client
+          WHERE id = ? AND deleted_at IS NULL
+          """, arguments: [clientId])
+    else { return }
+    let persons = try String.fetchAll(
+      db,
+      sql: "SELECT name FROM contact_person WHERE client_id = ? AND deleted_at IS NULL",
+      arguments: [clientId])
+    let phones = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT p.raw, p.e164 FROM phone p LEFT JOIN contact_person cp ON cp.id = p.person_id
+        WHERE p.client_id = ? AND (p.person_id IS NULL OR cp.deleted_at IS NULL)
+        """, arguments: [clientId])
+    let emails = try String.fetchAll(
+      db,
+      sql: """
+        SELECT e.address FROM email e LEFT JOIN contact_person cp ON cp.id = e.person_id
+        WHERE e.client_id = ? AND (e.person_id IS NULL OR cp.deleted_at IS NULL)
+        """, arguments: [clientId])
+    let tags = try String.fetchAll(
+      db, sql: "SELECT tag FROM client_tag WHERE client_id = ?", arguments: [clientId])
+    let doc = document(
+      name: row["name"], legalForm: row["legal_form"], persons: persons,
+      phones: phones.map { ($0["raw"], $0["e164"]) }, emails: emails,
+      requisites: [row["inn"], row["kpp"], row["ogrn"]], tags: tags, city: row["city"],
+      notes: row["notes"])
+    try insert(db, clientId: clientId, doc)
+  }
+
+  /// The indexed text of one client, column by column, folded like queries are.
+  static func document(
+    name: String, legalForm: String, persons: [String], phones: [(String, String?)],
+    emails: [String], requisites: [String], tags: [String], city: String, notes: String
+  ) -> [String] {
+    [
+      TextFold.key(legalForm + " " + name), TextFold.key(persons.joined(separator: " ")),
+      phones.map { phoneTokens(raw: $0.0, e164: $0.1) }.joined(separator: " "),
+      TextFold.key(emails.joined(separator: " ")), requisites.joined(separator: " "),
+      TextFold.key(tags.joined(separator: " ")), TextFold.key(city + " " + notes),
+    ]
+  }
+
+  static let insertSQL = """
+    INSERT INTO client_fts (rowid, name, persons, phones, emails, requisites, tags, notes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    """
+
+  static func insert(_ db: Database, clientId: Int64, _ doc: [String]) throws {
+    let statement = try db.cachedStatement(sql: insertSQL)
+    try statement.execute(arguments: StatementArguments([clientId] + doc))
+  }
+
+  /// Digit tokens for one phone: the full international and national forms and every suffix of
+  /// three digits or more, so "123-45-67", "8 495…" and "+7 495…" all find it by prefix.
+  static func phoneTokens(raw: String, e164: String?) -> String {
+    guard let e164 else { return raw.filter(\.isNumber) }
+    let digits = String(e164.dropFirst())
+    var tokens = [digits]
+    if digits.hasPrefix("7") {
+      let national = String(digits.dropFirst())
+      tokens.append("8" + national)
+      var s = Substring(national)
+      while s.count >= 3 {
+        tokens.append(String(s))
+        s = s.dropFirst()
+      }
+    }
+    return tokens.joined(separator: " ")
+  }
+}
+
+/// Turns what a person typed into a safe FTS5 query: every word becomes a quoted prefix term,
+/// so quotes, `*`, `-`, `AND`, `NEAR(` or SQL fragments are searched as text, never parsed.
+public enum SearchQuery {
+  /// The MATCH expression, or nil when the text has nothing searchable.
+  public static func match(_ text: String) -> String? {
+    let phoneChars = Set("0123456789+()- .")
+    let trimmed = text.trimmingSpaces()
+    let digitCount = trimmed.filter(\.isNumber).count
+    if digitCount >= 3 && trimmed.allSatisfy({ phoneChars.contains($0) }) {
+      var digits = trimmed.filter(\.isNumber)
+      if trimmed.hasPrefix("+") || digits.count <= 11 {
+        // "+7 (495) 123" or "8 495 12" or "123-45": one run of digits.
+      } else {
+        digits = String(digits.prefix(15))
+      }
+      return "\(quote(digits))*"
+    }
+    let words = TextFold.words(text)
+    if words.isEmpty { return nil }
+    return words.prefix(16).map { "\(quote($0))*" }.joined(separator: " ")
+  }
+
+  static func quote(_ s: String) -> String {
+    "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+}
+
+/// How alike two company or person names are, ignoring legal forms, quotes, case and ё.
+public enum NameSimilarity {
+  public static let threshold = 0.85
+  static let noise: Set<String> = [
+    "ооо", "оао", "зао", "пао", "ао", "ип", "нко", "ано", "гуп", "муп", "llc", "ltd", "inc",
+    "gmbh", "corp", "co", "and", "и",
+  ]
+
+  static func significantWords(_ name: String) -> [String] {
+    TextFold.words(name).filter { !noise.contains($0) }
+  }
+
+  /// 1.0 for the same name, falling with the edit distance between the significant words.
+  public static func score(_ a: String, _ b: String) -> Double {
+    let x = Array(significantWords(a).joined(separator: " "))
+    let y = Array(significantWords(b).joined(separator: " "))
+    if x.isEmpty || y.isEmpty { return 0 }
+    if x == y { return 1 }
+    var prev = Array(0...y.count)
+    var cur = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+      cur[0] = i
+      for j in 1...y.count {
+        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+      }
+      swap(&prev, &cur)
+    }
+    return 1 - Double(prev[y.count]) / Double(max(x.count, y.count))
+  }
+}

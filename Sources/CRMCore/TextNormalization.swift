@@ -1,0 +1,56 @@
+/// Text folding shared by storage (sort keys, search index) and queries, so both sides agree.
+public enum TextFold {
+  /// Lower-cases and folds `ё` to `е` (SQLite's unicode61 tokenizer does not).
+  public static func key(_ s: String) -> String {
+    var out = ""
+    out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
+    for scalar in s.lowercased().unicodeScalars {
+      switch scalar {
+      case "ё": out.unicodeScalars.append("е")
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// Words as the search index sees them: runs of letters and digits, folded.
+  public static func words(_ s: String) -> [String] {
+    var words: [String] = []
+    var current = String.UnicodeScalarView()
+    for scalar in key(s).unicodeScalars {
+      if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+        current.append(scalar)
+      } else if !current.isEmpty {
+        words.append(String(current))
+        current = String.UnicodeScalarView()
+      }
+    }
+    if !current.isEmpty { words.append(String(current)) }
+    return words
+  }
+
+  /// Replaces control characters (C0, DEL, C1, and line/paragraph separators) so that text
+  /// typed or imported with escape sequences is never stored raw.
+  public static func sanitizeLine(_ s: String) -> String {
+    var out = String.UnicodeScalarView()
+    for scalar in s.unicodeScalars {
+      let v = scalar.value
+      if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+        out.append(v == 0x09 || v == 0x0A || v == 0x0D ? " " : "\u{FFFD}")
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out).trimmingSpaces()
+  }
+}
+
+extension String {
+  /// Trims ASCII and Unicode spaces at both ends.
+  public func trimmingSpaces() -> String {
+    var s = Substring(self)
+    while let f = s.first, f.isWhitespace { s.removeFirst() }
+    while let l = s.last, l.isWhitespace { s.removeLast() }
+    return String(s)
+  }
+}

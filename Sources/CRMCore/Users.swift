@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+extension CRMDatabase {
+  /// The user with this login, created on first use (the very first user becomes admin).
+  /// On a read-only database a missing user is not created and nil is returned.
+  public func user(login: String) throws(CRMError) -> User? {
+    let clean = TextFold.sanitizeLine(login)
+    guard !clean.isEmpty else { throw .invalid(field: "--user", problem: "empty login") }
+    if let existing = try read({ db in try Self.fetchUser(db, login: clean) }) {
+      return existing
+    }
+    if isReadOnly { return nil }
+    let at = clock.now()
+    return try write { db in
+      if let u = try Self.fetchUser(db, login: clean) { return u }
+      let first = (try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0) == 0
+      try db.execute(
+        sql: "INSERT INTO app_user (login, name, role, created_at) VALUES (?, ?, ?, ?)",
+        arguments: [clean, clean, first ? "admin" : "manager", at.timeIntervalSince1970])
+      return try Self.fetchUser(db, login: clean)
+    }
+  }
+
+  static func fetchUser(_ db: Database, login: String) throws -> User? {
+    try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map {
+      User(
+        id: $0["id"], login: $0["login"], name: $0["name"],
+        role: UserRole(rawValue: $0["role"]) ?? .manager, active: $0["active"])
+    }
+  }
+
+  /// All users, by name.
+  public func users() throws(CRMError) -> [User] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY name, login").map {
+        User(
+          id: $0["id"], login: $0["login"], name: $0["name"],
+          role: UserRole(rawValue: $0["role"]) ?? .manager, active: $0["active"])
+      }
+    }
+  }
+}

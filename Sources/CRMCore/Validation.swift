@@ -1,0 +1,236 @@
+/// Checks and normalises a client or person before storage. Problems name the field in the
+/// user's language, so the form and the CLI can show them as they are.
+public struct Validator: Sendable {
+  public let language: Language
+
+  public init(language: Language) { self.language = language }
+
+  public static let maxName = 300
+  public static let maxField = 1000
+  public static let maxNotes = 20000
+
+  func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
+    .invalid(field: field, problem: language.pick(en, ru))
+  }
+
+  /// Localized field names, shared by the form, the CLI and the history.
+  public func fieldName(_ key: String) -> String {
+    let names: [String: (String, String)] = [
+      "name": ("Name", "Название"), "kind": ("Kind", "Тип"), "legal_form": ("Legal form", "ОПФ"),
+      "inn": ("INN", "ИНН"), "kpp": ("KPP", "КПП"), "ogrn": ("OGRN", "ОГРН"),
+      "phones": ("Phones", "Телефоны"), "emails": ("E-mails", "E-mail"),
+      "website": ("Website", "Сайт"), "city": ("City", "Город"),
+      "legal_address": ("Legal address", "Юр. адрес"),
+      "actual_address": ("Actual address", "Факт. адрес"),
+      "postal_address": ("Postal address", "Почт. адрес"),
+      "bik": ("BIK", "БИК"), "account": ("Account", "Р/с"), "corr_account": ("Corr. account", "К/с"),
+      "bank_name": ("Bank", "Банк"), "bank_accounts": ("Bank accounts", "Банковские счета"),
+      "lead_source": ("Lead source", "Источник"), "segment": ("Segment", "Сегмент"),
+      "owner": ("Owner", "Ответственный"), "tags": ("Tags", "Теги"), "notes": ("Notes", "Заметки"),
+      "position": ("Position", "Должность"), "birthday": ("Birthday", "День рождения"),
+    ]
+    guard let pair = names[key] else { return key }
+    return language.pick(pair.0, pair.1)
+  }
+
+  func line(_ value: String, _ key: String, max: Int) throws(CRMError) -> String {
+    let clean = TextFold.sanitizeLine(value)
+    if clean.count > max {
+      throw fail(
+        fieldName(key), "too long (\(clean.count) characters, at most \(max))",
+        "слишком длинно (\(clean.count) символов, не больше \(max))")
+    }
+    return clean
+  }
+
+  func notes(_ value: String) throws(CRMError) -> String {
+    var out = String.UnicodeScalarView()
+    for s in value.unicodeScalars {
+      let v = s.value
+      if v == 0x0A || v == 0x09 {
+        out.append(s)
+      } else if v < 0x20 || (0x7F...0x9F).contains(v) {
+        if v != 0x0D { out.append("\u{FFFD}") }
+      } else {
+        out.append(s)
+      }
+    }
+    let clean = String(out).trimmingSpaces()
+    if clean.count > Self.maxNotes {
+      throw fail(
+        fieldName("notes"), "too long (\(clean.count) characters, at most \(Self.maxNotes))",
+        "слишком длинно (\(clean.count) символов, не больше \(Self.maxNotes))")
+    }
+    return clean
+  }
+
+  func phones(_ list: [Phone]) throws(CRMError) -> [Phone] {
+    var out: [Phone] = []
+    for p in list {
+      let raw = try line(p.raw, "phones", max: 100)
+      if raw.isEmpty { continue }
+      let phone = Phone(raw)
+      if phone.e164 == nil {
+        throw fail(
+          fieldName("phones"), "\"\(raw)\" is not a phone number (e.g. +7 495 123-45-67)",
+          "«\(raw)» — не номер телефона (пример: +7 495 123-45-67)")
+      }
+      out.append(phone)
+    }
+    return out
+  }
+
+  func emails(_ list: [String]) throws(CRMError) -> [String] {
+    var out: [String] = []
+    for e in list {
+      let address = try line(e, "emails", max: 254)
+      if address.isEmpty { continue }
+      if !EmailAddress.isValid(address) {
+        throw fail(
+          fieldName("emails"), "\"\(address)\" is not an e-mail address",
+          "«\(address)» — не адрес e-mail")
+      }
+      out.append(address)
+    }
+    return out
+  }
+
+  func digitsOnly(_ value: String, _ key: String) throws(CRMError) -> String {
+    let v = try line(value, key, max: 40).filter { $0 != " " }
+    return v
+  }
+
+  /// Validates and cleans a client; throws the first problem found.
+  public func client(_ input: Client) throws(CRMError) -> Client {
+    var c = input
+    c.name = try line(c.name, "name", max: Self.maxName)
+    if c.name.isEmpty {
+      throw fail(fieldName("name"), "must not be empty", "не может быть пустым")
+    }
+    c.legalForm = try line(c.legalForm, "legal_form", max: 100)
+    c.inn = try digitsOnly(c.inn, "inn")
+    if !c.inn.isEmpty {
+      let expected = c.kind == .company ? 10 : 12
+      if Requisites.digits(c.inn) == nil || c.inn.count != expected {
+        throw fail(
+          fieldName("inn"),
+          "must be \(expected) digits for a \(c.kind == .company ? "company" : "person")",
+          "должен состоять из \(expected) цифр для \(c.kind == .company ? "организации" : "физлица или ИП")"
+        )
+      }
+      if !Requisites.isValidINN(c.inn) {
+        throw fail(fieldName("inn"), "wrong check digit", "неверная контрольная цифра")
+      }
+    }
+    c.kpp = try digitsOnly(c.kpp, "kpp").uppercased()
+    if !c.kpp.isEmpty {
+      if c.kind == .person {
+        throw fail(fieldName("kpp"), "a person has no KPP", "у физлица и ИП нет КПП")
+      }
+      if !Requisites.isValidKPP(c.kpp) {
+        throw fail(
+          fieldName("kpp"), "must be 9 characters: 4 digits, 2 digits or letters A–Z, 3 digits",
+          "должен быть из 9 знаков: 4 цифры, 2 цифры или буквы A–Z, 3 цифры")
+      }
+    }
+    c.ogrn = try digitsOnly(c.ogrn, "ogrn")
+    if !c.ogrn.isEmpty {
+      let expected = c.kind == .company ? 13 : 15
+      if Requisites.digits(c.ogrn) == nil || c.ogrn.count != expected {
+        throw fail(
+          fieldName("ogrn"), "must be \(expected) digits (\(expected == 13 ? "OGRN" : "OGRNIP"))",
+          "должен состоять из \(expected) цифр (\(expected == 13 ? "ОГРН" : "ОГРНИП"))")
+      }
+      if !Requisites.isValidOGRN(c.ogrn) {
+        throw fail(fieldName("ogrn"), "wrong check digit", "неверная контрольная цифра")
+      }
+    }
+    c.phones = try phones(c.phones)
+    c.emails = try emails(c.emails)
+    c.website = try line(c.website, "website", max: Self.maxField)
+    c.city = try line(c.city, "city", max: 200)
+    c.legalAddress = try line(c.legalAddress, "legal_address", max: Self.maxField)
+    c.actualAddress = try line(c.actualAddress, "actual_address", max: Self.maxField)
+    c.postalAddress = try line(c.postalAddress, "postal_address", max: Self.maxField)
+    c.leadSource = try line(c.leadSource, "lead_source", max: 200)
+    c.segment = try line(c.segment, "segment", max: 100)
+    c.notes = try notes(c.notes)
+    var tags: [String] = []
+    for t in c.tags {
+      let tag = try line(t, "tags", max: 100)
+      if !tag.isEmpty && !tags.contains(where: { TextFold.key($0) == TextFold.key(tag) }) {
+        tags.append(tag)
+      }
+    }
+    c.tags = tags
+    var accounts: [BankAccount] = []
+    for a in c.bankAccounts {
+      accounts.append(try bankAccount(a))
+    }
+    c.bankAccounts = accounts.filter { !$0.isEmpty }
+    return c
+  }
+
+  func bankAccount(_ input: BankAccount) throws(CRMError) -> BankAccount {
+    var a = input
+    a.bik = try digitsOnly(a.bik, "bik")
+    a.account = try digitsOnly(a.account, "account")
+    a.corrAccount = try digitsOnly(a.corrAccount, "corr_account")
+    a.bankName = try line(a.bankName, "bank_name", max: 300)
+    if a.isEmpty { return a }
+    if !Requisites.isValidBIK(a.bik) {
+      throw fail(fieldName("bik"), "must be 9 digits", "должен состоять из 9 цифр")
+    }
+    if !a.account.isEmpty {
+      if Requisites.digits(a.account) == nil || a.account.count != 20 {
+        throw fail(fieldName("account"), "must be 20 digits", "должен состоять из 20 цифр")
+      }
+      if !Requisites.isValidSettlementAccount(a.account, bik: a.bik) {
+        throw fail(
+          fieldName("account"), "check digit does not match BIK \(a.bik)",
+          "контрольный ключ не сходится с БИК \(a.bik)")
+      }
+    }
+    if !a.corrAccount.isEmpty {
+      if Requisites.digits(a.corrAccount) == nil || a.corrAccount.count != 20 {
+        throw fail(fieldName("corr_account"), "must be 20 digits", "должен состоять из 20 цифр")
+      }
+      if !Requisites.isValidCorrespondentAccount(a.corrAccount, bik: a.bik) {
+        throw fail(
+          fieldName("corr_account"), "check digit does not match BIK \(a.bik)",
+          "контрольный ключ не сходится с БИК \(a.bik)")
+      }
+    }
+    return a
+  }
+
+  /// Validates and cleans a contact person.
+  public func person(_ input: ContactPerson) throws(CRMError) -> ContactPerson {
+    var p = input
+    p.name = try line(p.name, "name", max: Self.maxName)
+    if p.name.isEmpty {
+      throw fail(fieldName("name"), "must not be empty", "не может быть пустым")
+    }
+    p.position = try line(p.position, "position", max: 200)
+    p.phones = try phones(p.phones)
+    p.emails = try emails(p.emails)
+    p.birthday = try line(p.birthday, "birthday", max: 10)
+    if !p.birthday.isEmpty && !Self.isISODate(p.birthday) {
+      throw fail(
+        fieldName("birthday"), "use YYYY-MM-DD, e.g. 1980-03-08",
+        "в виде ГГГГ-ММ-ДД, например 1980-03-08")
+    }
+    p.notes = try notes(p.notes)
+    return p
+  }
+
+  static func isISODate(_ s: String) -> Bool {
+    let parts = s.split(separator: "-")
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+    else { return false }
+    let days = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31,
+      30, 31, 30, 31]
+    return (1900...2100).contains(y) && (1...12).contains(m) && d >= 1 && d <= days[m - 1]
+  }
+}

@@ -1,0 +1,173 @@
+/// A one-line text editor: cursor movement, editing keys, wide characters, horizontal scroll.
+public struct TextInput: Equatable, Sendable {
+  public private(set) var chars: [Character]
+  public private(set) var cursor: Int
+  private var scroll = 0
+
+  public init(_ text: String = "") {
+    chars = Array(text)
+    cursor = chars.count
+  }
+
+  public var text: String {
+    get { String(chars) }
+    set {
+      chars = Array(newValue)
+      cursor = chars.count
+      scroll = 0
+    }
+  }
+
+  /// Applies an editing key; returns true when the key was used (text or cursor changed).
+  public mutating func handle(_ key: Key) -> Bool {
+    switch key {
+    case .char(let c):
+      chars.insert(c, at: cursor)
+      cursor += 1
+    case .left, .ctrl("b"): cursor = max(0, cursor - 1)
+    case .right, .ctrl("f"): cursor = min(chars.count, cursor + 1)
+    case .home, .ctrl("a"): cursor = 0
+    case .end, .ctrl("e"): cursor = chars.count
+    case .backspace, .ctrl("h"):
+      guard cursor > 0 else { return true }
+      chars.remove(at: cursor - 1)
+      cursor -= 1
+    case .delete, .ctrl("d"):
+      guard cursor < chars.count else { return true }
+      chars.remove(at: cursor)
+    case .ctrl("u"):
+      chars.removeSubrange(0..<cursor)
+      cursor = 0
+    case .ctrl("k"):
+      chars.removeSubrange(cursor..<chars.count)
+    case .ctrl("w"):
+      var start = cursor
+      while start > 0 && chars[start - 1] == " " { start -= 1 }
+      while start > 0 && chars[start - 1] != " " { start -= 1 }
+      chars.removeSubrange(start..<cursor)
+      cursor = start
+    default:
+      return false
+    }
+    return true
+  }
+
+  /// Draws the visible part at (row, col) within `width` columns; places the cursor when focused.
+  public mutating func draw(
+    _ canvas: inout Canvas, row: Int, col: Int, width: Int, style: Style, focused: Bool
+  ) {
+    guard width > 0 else { return }
+    canvas.fill(row, col, width: width, style)
+    // Keep the cursor inside the window, measuring in columns.
+    if cursor < scroll { scroll = cursor }
+    while TextWidth.of(String(chars[scroll..<cursor])) > width - 1 { scroll += 1 }
+    var c = col
+    var i = scroll
+    while i < chars.count {
+      let w = TextWidth.of(TextWidth.safe(chars[i]))
+      if c + w > col + width { break }
+      c = canvas.put(row, c, String(chars[i]), style)
+      i += 1
+    }
+    if focused {
+      canvas.cursor = (row, col + TextWidth.of(String(chars[scroll..<cursor])))
+    }
+  }
+}
+
+/// One labelled field of a form with its validation message.
+public struct FormField: Sendable {
+  public var key: String
+  public var label: String
+  public var input: TextInput
+  public var error: String?
+  public var note: String?
+
+  public init(key: String, label: String, value: String = "", note: String? = nil) {
+    self.key = key
+    self.label = label
+    self.input = TextInput(value)
+    self.note = note
+  }
+}
+
+/// What a key did to a form.
+public enum FormEvent: Equatable, Sendable {
+  case none
+  case submit
+  case cancel
+}
+
+/// Labelled fields, one per line, with per-field messages. Tab/↓ next, S-Tab/↑ previous,
+/// Enter next (saves on the last), ^S or F2 saves, Esc cancels.
+public struct Form: Sendable {
+  public var title: String
+  public var fields: [FormField]
+  public var focus = 0
+  private var scroll = 0
+
+  public init(title: String, fields: [FormField]) {
+    self.title = title
+    self.fields = fields
+  }
+
+  public func value(_ key: String) -> String {
+    fields.first { $0.key == key }?.input.text ?? ""
+  }
+
+  public mutating func setError(_ key: String?, _ message: String?) {
+    for i in fields.indices { fields[i].error = nil }
+    if let key, let i = fields.firstIndex(where: { $0.key == key }) {
+      fields[i].error = message
+      focus = i
+    }
+  }
+
+  public mutating func handle(_ key: Key) -> FormEvent {
+    switch key {
+    case .escape: return .cancel
+    case .ctrl("s"), .function(2): return .submit
+    case .tab, .down: focus = (focus + 1) % fields.count
+    case .backTab, .up: focus = (focus + fields.count - 1) % fields.count
+    case .enter:
+      if focus == fields.count - 1 { return .submit }
+      focus += 1
+    default:
+      _ = fields[focus].input.handle(key)
+    }
+    return .none
+  }
+
+  /// Draws the form in rows `top ..< top + rows`; fields scroll to keep the focused one visible.
+  public mutating func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    canvas.put(top, 1, title, .bold, maxWidth: width - 2)
+    let labelWidth = min(22, (fields.map { TextWidth.of($0.label) }.max() ?? 0) + 1)
+    let perField = 1
+    let capacity = max(1, (rows - 2) / perField)
+    if focus < scroll { scroll = focus }
+    if focus >= scroll + capacity { scroll = focus - capacity + 1 }
+    var r = top + 2
+    for i in scroll..<fields.count {
+      if r >= top + rows { break }
+      let f = fields[i]
+      let focused = i == focus
+      canvas.put(r, 1, TextWidth.fit(f.label, to: labelWidth), focused ? .bold : .plain)
+      let inputCol = 2 + labelWidth
+      let inputWidth = max(10, min(50, width - inputCol - 2))
+      fields[i].input.draw(
+        &canvas, row: r, col: inputCol, width: inputWidth,
+        style: Style(reverse: focused, underline: true), focused: focused)
+      let msgCol = inputCol + inputWidth + 1
+      if let e = f.error {
+        canvas.put(r, msgCol, e, .error, maxWidth: width - msgCol)
+      } else if let n = f.note, focused {
+        canvas.put(r, msgCol, n, .dim, maxWidth: width - msgCol)
+      }
+      r += perField
+    }
+    // A long error may not fit beside its field; repeat it in full under the form.
+    if let e = fields.first(where: { $0.error != nil })?.error, top + rows - 1 > r {
+      canvas.put(top + rows - 1, 1, e, .error, maxWidth: width - 2)
+    }
+  }
+}
