@@ -15,14 +15,21 @@ public final class CRMDatabase: Sendable {
   public let isReadOnly: Bool
   public let clock: any Clock
   /// How long a write waits for another process before giving up.
-  public static let busyTimeout: TimeInterval = 5
+  public let busyTimeout: TimeInterval
+  public static let defaultBusyTimeout: TimeInterval = 5
 
-  /// Opens (creating when missing) the database at `path`.
-  public init(path: String, clock: any Clock = SystemClock()) throws(CRMError) {
+  /// Opens (creating when missing) the database at `path`. `readOnly` opens it read-only even
+  /// when the file is writable; a file that is not writable always opens read-only.
+  public init(
+    path: String, readOnly: Bool = false, busyTimeout: TimeInterval = defaultBusyTimeout,
+    clock: any Clock = SystemClock()
+  ) throws(CRMError) {
     self.path = path
     self.clock = clock
+    self.busyTimeout = busyTimeout
     let fm = FileManager.default
     if !fm.fileExists(atPath: path) {
+      if readOnly { throw .unreadable(path: path, reason: "no such file") }
       try Self.createFile(at: path)
     }
     guard fm.isReadableFile(atPath: path) else {
@@ -31,12 +38,13 @@ public final class CRMDatabase: Sendable {
     try Self.checkHeader(path)
     let dir = (path as NSString).deletingLastPathComponent
     let writable =
-      fm.isWritableFile(atPath: path) && fm.isWritableFile(atPath: dir.isEmpty ? "." : dir)
-    try Self.checkOwnership(path)
+      !readOnly && fm.isWritableFile(atPath: path)
+      && fm.isWritableFile(atPath: dir.isEmpty ? "." : dir)
+    try Self.checkOwnership(path, busyTimeout: busyTimeout)
 
     var config = Configuration()
     config.foreignKeysEnabled = true
-    config.busyMode = .timeout(Self.busyTimeout)
+    config.busyMode = .timeout(busyTimeout)
     config.label = "termcrm"
     if writable {
       config.journalMode = .wal
@@ -49,7 +57,7 @@ public final class CRMDatabase: Sendable {
         try Schema.migrator.migrate(queue)
       }
     } catch {
-      throw Self.map(error, path: path)
+      throw Self.map(error, path: path, busyTimeout: busyTimeout)
     }
     isReadOnly = !writable
   }
@@ -58,6 +66,7 @@ public final class CRMDatabase: Sendable {
   public init(memory clock: any Clock = SystemClock()) throws(CRMError) {
     path = ":memory:"
     self.clock = clock
+    busyTimeout = Self.defaultBusyTimeout
     isReadOnly = false
     var config = Configuration()
     config.foreignKeysEnabled = true
@@ -107,7 +116,7 @@ public final class CRMDatabase: Sendable {
   }
 
   /// Through a read-only connection: is this an empty database or one of ours that we understand?
-  static func checkOwnership(_ path: String) throws(CRMError) {
+  static func checkOwnership(_ path: String, busyTimeout: TimeInterval) throws(CRMError) {
     var config = Configuration()
     config.readonly = true
     config.busyMode = .timeout(busyTimeout)
@@ -129,12 +138,14 @@ public final class CRMDatabase: Sendable {
     } catch let error as CRMError {
       throw error
     } catch {
-      throw map(error, path: path)
+      throw map(error, path: path, busyTimeout: busyTimeout)
     }
   }
 
   /// Turns SQLite failures into messages a person can act on.
-  public static func map(_ error: any Error, path: String) -> CRMError {
+  public static func map(
+    _ error: any Error, path: String, busyTimeout: TimeInterval = defaultBusyTimeout
+  ) -> CRMError {
     if let e = error as? CRMError { return e }
     guard let dbError = error as? DatabaseError else { return .other("\(error)") }
     switch dbError.resultCode {
@@ -150,13 +161,17 @@ public final class CRMDatabase: Sendable {
 
   /// Runs a read, mapping database errors.
   public func read<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
-    do { return try queue.read(body) } catch { throw Self.map(error, path: path) }
+    do { return try queue.read(body) } catch {
+      throw Self.map(error, path: path, busyTimeout: busyTimeout)
+    }
   }
 
   /// Runs a write transaction, mapping database errors; refused on a read-only file.
   public func write<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
     if isReadOnly { throw .readOnly(path: path) }
-    do { return try queue.write(body) } catch { throw Self.map(error, path: path) }
+    do { return try queue.write(body) } catch {
+      throw Self.map(error, path: path, busyTimeout: busyTimeout)
+    }
   }
 
   /// `PRAGMA integrity_check`, foreign-key check and the schema version.

@@ -443,9 +443,7 @@ public struct ClientService: Sendable {
   }
 
   static func display(_ r: Row) -> String {
-    let form: String = r["legal_form"] ?? ""
-    let name: String = r["name"]
-    return form.isEmpty ? name : "\(form) «\(name)»"
+    Client.displayName(name: r["name"], legalForm: r["legal_form"] ?? "")
   }
 
   // MARK: Storage helpers

@@ -93,8 +93,14 @@ public struct Client: Codable, Equatable, Sendable {
   }
 
   /// The name with its legal form, as people say it: `ООО «Ромашка»`.
-  public var displayName: String {
-    legalForm.isEmpty ? name : "\(legalForm) «\(name)»"
+  public var displayName: String { Client.displayName(name: name, legalForm: legalForm) }
+
+  /// Russian forms go first with the name in «»: `ООО «Ромашка»`; Latin ones after: `Acme Ltd`.
+  public static func displayName(name: String, legalForm: String) -> String {
+    if legalForm.isEmpty { return name }
+    if legalForm.unicodeScalars.allSatisfy(\.isASCII) { return "\(name) \(legalForm)" }
+    if legalForm == "ИП" { return "ИП \(name)" }
+    return "\(legalForm) «\(name)»"
   }
 }
 

@@ -129,7 +129,8 @@ public enum PhoneNumber {
   /// Russian national forms (`8 495…`, `495…`) become `+7…`; other `+` numbers keep their country code.
   public static func e164(_ raw: String) -> String? {
     var main = Substring(raw)
-    for marker in ["доб", "ext", "#"] {
+    // An extension ("доб. 123", "ext 5", "#7") is kept in the typed text only.
+    for marker in ["доб", "ext", "#"] where raw.contains(where: { $0.isLetter || $0 == "#" }) {
       if let r = main.range(of: marker, options: .caseInsensitive) {
         main = main[..<r.lowerBound]
       }

@@ -110,13 +110,16 @@ public enum Schema {
     );
     CREATE INDEX bank_account_by_client ON bank_account(client_id, position);
 
+    -- A rowid table on purpose: SQLite 3.40's integrity_check misreports NOT NULL columns of
+    -- WITHOUT ROWID tables as NULL.
     CREATE TABLE client_tag (
+      id INTEGER PRIMARY KEY,
       client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
       position INTEGER NOT NULL,
       tag TEXT NOT NULL,
       tag_key TEXT NOT NULL,
-      PRIMARY KEY (client_id, tag_key)
-    ) WITHOUT ROWID;
+      UNIQUE (client_id, tag_key)
+    );
     CREATE INDEX tag_by_key ON client_tag(tag_key, client_id);
 
     CREATE TABLE change_set (
@@ -150,7 +153,7 @@ public enum Schema {
 
     CREATE VIRTUAL TABLE client_fts USING fts5(
       name, persons, phones, emails, requisites, tags, notes,
-      tokenize = 'unicode61', prefix = '1 2 3'
+      tokenize = 'unicode61', prefix = '1 2'
     );
     """
 }

@@ -63,22 +63,17 @@ enum SearchIndex {
     try statement.execute(arguments: StatementArguments([clientId] + doc))
   }
 
-  /// Digit tokens for one phone: the full international and national forms and every suffix of
-  /// three digits or more, so "123-45-67", "8 495…" and "+7 495…" all find it by prefix.
+  /// Digit tokens for one phone: the international and national forms, the last seven and the
+  /// last four digits, so "8 495…", "+7 495…", "495 12", "123-45-67" and "45-67" all find it
+  /// by prefix while the index stays small.
   static func phoneTokens(raw: String, e164: String?) -> String {
-    guard let e164 else { return raw.filter(\.isNumber) }
-    let digits = String(e164.dropFirst())
-    var tokens = [digits]
-    if digits.hasPrefix("7") {
-      let national = String(digits.dropFirst())
-      tokens.append("8" + national)
-      var s = Substring(national)
-      while s.count >= 3 {
-        tokens.append(String(s))
-        s = s.dropFirst()
-      }
+    guard let e164 else { return String(raw.filter(\.isNumber)) }
+    let digits = e164.dropFirst()
+    guard digits.hasPrefix("7") && digits.count == 11 else {
+      return "\(digits) \(digits.suffix(7)) \(digits.suffix(4))"
     }
-    return tokens.joined(separator: " ")
+    let national = digits.dropFirst()
+    return "\(digits) 8\(national) \(national) \(national.suffix(7)) \(national.suffix(4))"
   }
 }
 

@@ -2,15 +2,11 @@
 public enum TextFold {
   /// Lower-cases and folds `ё` to `е` (SQLite's unicode61 tokenizer does not).
   public static func key(_ s: String) -> String {
-    var out = ""
-    out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
-    for scalar in s.lowercased().unicodeScalars {
-      switch scalar {
-      case "ё": out.unicodeScalars.append("е")
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
+    let lower = s.lowercased()
+    guard lower.unicodeScalars.contains("ё") else { return lower }
+    var out = String.UnicodeScalarView()
+    for scalar in lower.unicodeScalars { out.append(scalar == "ё" ? "е" : scalar) }
+    return String(out)
   }
 
   /// Words as the search index sees them: runs of letters and digits, folded.

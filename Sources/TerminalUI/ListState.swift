@@ -48,25 +48,21 @@ public struct Column: Sendable {
   }
 }
 
-/// Lays out columns across `total` columns: fixed widths first, the flexible one takes the rest;
-/// columns that do not fit are dropped from the right.
-public func layoutColumns(_ columns: [Column], total: Int) -> [Int] {
-  let gaps = max(0, columns.count - 1)
-  let fixed = columns.reduce(0) { $0 + $1.width }
-  let flex = max(10, total - fixed - gaps)
-  var widths = columns.map { $0.width == 0 ? flex : $0.width }
-  var used = widths.reduce(0, +) + gaps
+/// Lays out columns across `total` columns: fixed widths first, the flexible one (width 0) takes
+/// the rest; while it would get fewer than `minFlex` columns, fixed columns are dropped from the
+/// right (their width becomes 0).
+public func layoutColumns(_ columns: [Column], total: Int, minFlex: Int = 24) -> [Int] {
+  var widths = columns.map(\.width)
+  func flex() -> Int {
+    let shown = widths.enumerated().filter { $0.element > 0 || columns[$0.offset].width == 0 }
+    return total - widths.reduce(0, +) - max(0, shown.count - 1)
+  }
   var i = widths.count - 1
-  while used > total && i > 0 {
-    if columns[i].width != 0 {
-      used -= widths[i] + 1
-      widths[i] = 0
-    }
+  while flex() < minFlex && i > 0 {
+    if columns[i].width != 0 { widths[i] = 0 }
     i -= 1
   }
-  if used > total, let f = columns.firstIndex(where: { $0.width == 0 }) {
-    widths[f] = max(1, widths[f] - (used - total))
-  }
+  if let f = columns.firstIndex(where: { $0.width == 0 }) { widths[f] = max(1, flex()) }
   return widths
 }
 

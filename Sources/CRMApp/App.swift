@@ -1,0 +1,215 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// Everything a screen needs to reach the core.
+public struct AppContext: Sendable {
+  public let db: CRMDatabase
+  public let user: User?
+  public let language: Language
+  public let formats: Formats
+  public let clients: ClientService
+
+  public init(db: CRMDatabase, user: User?, language: Language, timeZone: TimeZone = .current) {
+    self.db = db
+    self.user = user
+    self.language = language
+    self.formats = Formats(language: language, timeZone: timeZone)
+    self.clients = ClientService(db: db, userId: user?.id, language: language)
+  }
+
+  func t(_ en: String, _ ru: String) -> String { language.pick(en, ru) }
+}
+
+/// Every action a key can trigger, across screens.
+public enum Action: String, Hashable, Sendable, CaseIterable {
+  case down, up, pageDown, pageUp, top, bottom
+  case search, open, add, edit, delete, undo, sort, reverse, filter, trash, restore
+  case nextTab, help, back, quit, save, cancel
+}
+
+/// A screen of the app: draws into its part of the canvas and handles keys.
+@MainActor
+public protocol Screen: AnyObject {
+  /// Which top-level tab (1–6) this screen belongs to.
+  var tab: Int { get }
+  var keys: KeyTable<Action> { get }
+  /// True while a text field has the focus: then digits, `q` and `?` are typed, not commands.
+  var capturesText: Bool { get }
+  func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int)
+  func handle(_ key: Key, app: App)
+}
+
+/// The full-screen program: a stack of screens, a header with the six tabs, a message line and
+/// the key-hint bar. Runs until `q` on the first screen or the end of input.
+@MainActor
+public final class App {
+  public let term: any Terminal
+  public let context: AppContext
+  public private(set) var stack: [any Screen] = []
+  var roots: [Int: any Screen] = [:]
+  var message: (text: String, error: Bool)?
+  var showHelp = false
+  var confirm: (title: String, text: String, onYes: () -> Void)?
+  public private(set) var running = true
+  public static let minSize = Size(rows: 24, cols: 80)
+
+  public init(term: any Terminal, context: AppContext) {
+    self.term = term
+    self.context = context
+    let clients = ClientsScreen(context: context)
+    roots[1] = clients
+    stack = [clients]
+  }
+
+  var t: AppContext { context }
+  public var current: any Screen { stack[stack.count - 1] }
+
+  /// Reads keys and repaints until the user quits or input ends.
+  public func run() {
+    render()
+    while running, let key = term.readKey() {
+      handle(key)
+      if running { render() }
+    }
+  }
+
+  /// Shows a line under the content until the next key.
+  public func flash(_ text: String, error: Bool = false) {
+    message = (text, error)
+  }
+
+  /// Reports a core error in the message line.
+  public func report(_ error: any Error) {
+    let e = CRMDatabase.map(error, path: context.db.path)
+    flash(e.message(context.language), error: true)
+  }
+
+  public func push(_ screen: any Screen) { stack.append(screen) }
+
+  public func pop() {
+    if stack.count > 1 { stack.removeLast() } else { running = false }
+  }
+
+  /// Asks a yes/no question; `onYes` runs on `y` (or `н`/`Enter`-less keys are refused).
+  public func ask(_ title: String, _ text: String, onYes: @escaping () -> Void) {
+    confirm = (title, text, onYes)
+  }
+
+  public func quit() { running = false }
+
+  func switchTab(_ n: Int) {
+    if roots[n] == nil { roots[n] = PlaceholderScreen(tab: n, context: context) }
+    stack = [roots[n]!]
+  }
+
+  public func handle(_ key: Key) {
+    if key == .resize { return }
+    let size = term.size
+    if size.rows < Self.minSize.rows || size.cols < Self.minSize.cols {
+      if key == .char("q") || key == .ctrl("c") { running = false }
+      return
+    }
+    if let c = confirm {
+      let k = KeyboardLayout.latin(key)
+      if k == .char("y") || k == .char("Y") {
+        confirm = nil
+        c.onYes()
+      } else if k == .char("n") || k == .char("N") || k == .escape || k == .char("q") {
+        confirm = nil
+        flash(t.t("Cancelled.", "Отменено."))
+      }
+      return
+    }
+    if showHelp {
+      showHelp = false
+      return
+    }
+    message = nil
+    if key == .ctrl("c") {
+      running = false
+      return
+    }
+    let screen = current
+    if !screen.capturesText {
+      if case .char(let c) = key, let n = c.wholeNumberValue, (1...6).contains(n) {
+        switchTab(n)
+        return
+      }
+      if KeyboardLayout.latin(key) == .char("?") {
+        showHelp = true
+        return
+      }
+    }
+    screen.handle(key, app: self)
+  }
+
+  /// Draws the whole frame and presents it.
+  public func render() {
+    let size = term.size
+    var canvas = Canvas(size: size)
+    if size.rows < Self.minSize.rows || size.cols < Self.minSize.cols {
+      drawTooSmall(
+        &canvas,
+        lines: [
+          t.t("Terminal too small", "Окно терминала слишком маленькое"),
+          t.t(
+            "\(size.cols)×\(size.rows) now, at least \(Self.minSize.cols)×\(Self.minSize.rows) needed",
+            "сейчас \(size.cols)×\(size.rows), нужно не меньше \(Self.minSize.cols)×\(Self.minSize.rows)"),
+          t.t("Enlarge the window, or press q to quit", "Увеличьте окно или нажмите q для выхода"),
+        ])
+      term.present(canvas)
+      return
+    }
+    drawHeader(&canvas, width: size.cols)
+    var top = 1
+    if context.db.isReadOnly {
+      canvas.fill(1, 0, width: size.cols, Style(bold: true, reverse: true, color: .red))
+      canvas.put(
+        1, 1,
+        t.t(
+          "READ-ONLY: the database file is not writable; changes are disabled",
+          "ТОЛЬКО ЧТЕНИЕ: файл базы защищён от записи, изменения недоступны"),
+        Style(bold: true, reverse: true, color: .red), maxWidth: size.cols - 2)
+      top = 2
+    }
+    let screen = current
+    screen.draw(&canvas, top: top, rows: size.rows - 2 - top, width: size.cols)
+    if let m = message {
+      canvas.put(size.rows - 2, 1, m.text, m.error ? .error : .bold, maxWidth: size.cols - 2)
+    }
+    drawHints(&canvas, row: size.rows - 1, hints: screen.keys.hints, width: size.cols)
+    if showHelp {
+      canvas.cursor = nil
+      drawHelp(&canvas, table: screen.keys, footer: t.t("Any key closes", "Любая клавиша закрывает"))
+    }
+    if let c = confirm {
+      canvas.cursor = nil
+      drawConfirm(
+        &canvas, title: c.title, message: c.text, keys: t.t("y — yes   n — no", "y — да   n — нет"))
+    }
+    term.present(canvas)
+  }
+
+  static func tabTitles(_ lang: Language) -> [String] {
+    [
+      lang.pick("Clients", "Клиенты"), lang.pick("Calendar", "Календарь"),
+      lang.pick("Reminders", "Напоминания"), lang.pick("Funnel", "Воронка"),
+      lang.pick("Activity", "Активность"), lang.pick("Reports", "Отчёты"),
+    ]
+  }
+
+  func drawHeader(_ canvas: inout Canvas, width: Int) {
+    canvas.fill(0, 0, width: width, .reverse)
+    var col = 0
+    for (i, title) in Self.tabTitles(context.language).enumerated() {
+      let active = current.tab == i + 1
+      let style = active ? Style(bold: true) : Style(reverse: true)
+      col = canvas.put(0, col, " \(i + 1) \(title) ", style)
+    }
+    let who = context.user?.login ?? ""
+    if col + TextWidth.of(who) + 2 <= width {
+      canvas.put(0, width - TextWidth.of(who) - 1, who, Style(reverse: true))
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// The client card: requisites, contact persons and history, one section at a time (Tab).
+@MainActor
+public final class ClientCardScreen: Screen {
+  public enum Section: Int, CaseIterable { case requisites, persons, history }
+
+  public let tab = 1
+  let context: AppContext
+  let clientId: Int64
+  weak var list: ClientsScreen?
+  public private(set) var section = Section.requisites
+  var client: Client?
+  var persons: [ContactPerson] = []
+  var history: [AuditEntry] = []
+  var state = ListState()
+  var loaded = false
+
+  public init(context: AppContext, clientId: Int64, list: ClientsScreen?) {
+    self.context = context
+    self.clientId = clientId
+    self.list = list
+  }
+
+  public var keys: KeyTable<Action> { KeyTables.card(context.language) }
+  public var capturesText: Bool { false }
+
+  func load() {
+    client = try? context.clients.client(clientId)
+    persons = (try? context.clients.persons(of: clientId)) ?? []
+    history = (try? context.clients.history(of: clientId)) ?? []
+    loaded = true
+  }
+
+  func reload() {
+    loaded = false
+    list?.reload()
+  }
+
+  var l: Language { context.language }
+
+  func requisiteLines(_ c: Client) -> [(String, String)] {
+    let v = context.clients.validator
+    var out: [(String, String)] = [
+      (v.fieldName("kind"), ClientFormScreen.kindText(c.kind, l)),
+      (v.fieldName("inn"), c.inn), (v.fieldName("kpp"), c.kpp),
+      (v.fieldName("ogrn"), c.ogrn),
+      (v.fieldName("phones"), c.phones.map { p in p.e164.map { $0 == p.raw ? p.raw : "\(p.raw) (\($0))" } ?? p.raw }.joined(separator: ", ")),
+      (v.fieldName("emails"), c.emails.joined(separator: ", ")), (v.fieldName("website"), c.website),
+      (v.fieldName("city"), c.city), (v.fieldName("legal_address"), c.legalAddress),
+      (v.fieldName("actual_address"), c.actualAddress), (v.fieldName("postal_address"), c.postalAddress),
+    ]
+    for a in c.bankAccounts {
+      out.append((v.fieldName("bank_name"), a.bankName))
+      out.append((v.fieldName("bik"), a.bik))
+      out.append((v.fieldName("account"), a.account))
+      out.append((v.fieldName("corr_account"), a.corrAccount))
+    }
+    let owner = c.ownerId.flatMap { id in (try? context.db.users())?.first { $0.id == id } }
+    out += [
+      (v.fieldName("segment"), c.segment), (v.fieldName("lead_source"), c.leadSource),
+      (v.fieldName("owner"), owner.map { "\($0.name) (\($0.login))" } ?? ""),
+      (v.fieldName("tags"), c.tags.joined(separator: ", ")),
+    ]
+    for (i, line) in c.notes.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      out.append((i == 0 ? v.fieldName("notes") : "", String(line)))
+    }
+    return out.filter { !$0.1.isEmpty }
+  }
+
+  func historyLine(_ e: AuditEntry) -> String {
+    let v = context.clients.validator
+    let what = e.entity == "person" ? l.pick("person ", "лицо ") : ""
+    let field = e.field == "deleted" ? l.pick("in trash", "в корзине") : v.fieldName(e.field)
+    let old = e.old.map { TextWidth.truncate($0, to: 30) } ?? "—"
+    let new = e.new.map { TextWidth.truncate($0, to: 30) } ?? "—"
+    return "\(context.formats.dateTime(e.at))  \(e.user)  \(what)\(field): \(old) → \(new)"
+  }
+
+  public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    if !loaded { load() }
+    guard let c = client else {
+      canvas.put(top + 1, 2, l.pick("This client no longer exists.", "Этого клиента больше нет."), .error)
+      return
+    }
+    var title = c.displayName
+    if c.deletedAt != nil { title += l.pick("  [in the trash]", "  [в корзине]") }
+    canvas.put(top, 1, title, .bold, maxWidth: width - 2)
+    let tabs = [
+      l.pick("Requisites", "Реквизиты"), l.pick("Persons", "Контактные лица") + " (\(persons.count))",
+      l.pick("History", "История") + " (\(history.count))",
+    ]
+    var col = 1
+    for (i, name) in tabs.enumerated() {
+      col = canvas.put(top + 1, col, " \(name) ", i == section.rawValue ? Style(bold: true, reverse: true) : .dim) + 1
+    }
+    let bodyTop = top + 3
+    state.visible = max(1, rows - 3)
+    switch section {
+    case .requisites:
+      let lines = requisiteLines(c)
+      state.count = lines.count
+      state.clamp()
+      let labelWidth = min(20, (lines.map { TextWidth.of($0.0) }.max() ?? 0) + 1)
+      for (i, line) in lines.dropFirst(state.top).prefix(state.visible).enumerated() {
+        canvas.put(bodyTop + i, 1, TextWidth.fit(line.0, to: labelWidth), .dim)
+        canvas.put(bodyTop + i, 2 + labelWidth, line.1, maxWidth: width - labelWidth - 3)
+      }
+    case .persons:
+      state.count = persons.count
+      state.clamp()
+      if persons.isEmpty {
+        canvas.put(bodyTop, 2, l.pick("No contact persons. Press a to add one.", "Контактных лиц нет. Нажмите a, чтобы добавить."), .dim)
+        return
+      }
+      let v = context.clients.validator
+      let columns = [
+        Column(v.fieldName("name"), width: 0), Column(v.fieldName("position"), width: 22),
+        Column(v.fieldName("phones"), width: 18), Column(v.fieldName("emails"), width: 24),
+      ]
+      state.visible = max(1, rows - 4)
+      state.clamp()
+      let cells = persons.dropFirst(state.top).prefix(state.visible).map {
+        [$0.name, $0.position, $0.phones.first?.raw ?? "", $0.emails.first ?? ""]
+      }
+      drawTable(
+        &canvas, top: bodyTop, rows: rows - 3, width: width, columns: columns, cells: Array(cells),
+        firstIndex: state.top, selected: state.selected)
+    case .history:
+      state.count = history.count
+      state.clamp()
+      for (i, e) in history.dropFirst(state.top).prefix(state.visible).enumerated() {
+        canvas.put(bodyTop + i, 1, historyLine(e), maxWidth: width - 2)
+      }
+    }
+  }
+
+  public func handle(_ key: Key, app: App) {
+    if state.move(key) { return }
+    switch keys.action(for: key) {
+    case .nextTab:
+      section = Section(rawValue: (section.rawValue + 1) % Section.allCases.count)!
+      state = ListState()
+    case .back:
+      app.pop()
+    case .edit:
+      if section == .persons, persons.indices.contains(state.selected) {
+        editPerson(persons[state.selected], app: app)
+      } else if let c = client {
+        app.push(ClientFormScreen.edit(context: context, client: c, list: list))
+        loaded = false
+      }
+    case .open:
+      if section == .persons, persons.indices.contains(state.selected) {
+        editPerson(persons[state.selected], app: app)
+      }
+    case .add:
+      section = .persons
+      editPerson(ContactPerson(clientId: clientId, name: ""), app: app)
+    case .delete:
+      guard section == .persons, persons.indices.contains(state.selected) else {
+        app.flash(l.pick("Delete the client from the list (d there).", "Клиента удаляют из списка (клавиша d там)."))
+        return
+      }
+      let p = persons[state.selected]
+      app.ask(l.pick("Delete", "Удаление"), l.pick("Delete contact person «\(p.name)»?", "Удалить контактное лицо «\(p.name)»?")) {
+        [self] in
+        do {
+          try context.clients.deletePerson(p.id!)
+          app.flash(l.pick("Deleted; u undoes.", "Удалено; u — отменить."))
+          reload()
+        } catch { app.report(error) }
+      }
+    case .undo:
+      list?.undo(app: app)
+      reload()
+    default:
+      break
+    }
+  }
+
+  func editPerson(_ p: ContactPerson, app: App) {
+    app.push(PersonFormScreen(context: context, person: p) { [weak self] in self?.reload() })
+  }
+}

@@ -1,0 +1,286 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// Screen 1: the client base. Search box on top, a virtual list below: only the visible rows are
+/// ever fetched, each page by one indexed SQL query.
+@MainActor
+public final class ClientsScreen: Screen {
+  public let tab = 1
+  let context: AppContext
+  public private(set) var query = ClientListQuery()
+  var searchInput = TextInput()
+  public private(set) var searching = false
+  public private(set) var list = ListState()
+  public private(set) var rows: [ClientRow] = []
+  var windowTop = -1
+  var stale = true
+
+  public init(context: AppContext) {
+    self.context = context
+  }
+
+  public var keys: KeyTable<Action> {
+    searching ? KeyTables.search(context.language) : KeyTables.clients(context.language)
+  }
+  public var capturesText: Bool { searching }
+
+  var selectedRow: ClientRow? {
+    let i = list.selected - windowTop
+    return rows.indices.contains(i) ? rows[i] : nil
+  }
+
+  /// Forgets the cached count and window; the next draw asks SQL again.
+  public func reload() { stale = true }
+
+  func refresh(app: App?) {
+    do {
+      if stale {
+        list.count = try context.db.count(query)
+        windowTop = -1
+        stale = false
+      }
+      list.clamp()
+      if windowTop != list.top || rows.count < min(list.visible, list.count - list.top) {
+        rows = try context.db.page(query, offset: list.top, limit: list.visible)
+        windowTop = list.top
+      }
+    } catch {
+      rows = []
+      app?.report(error)
+    }
+  }
+
+  func columns() -> [Column] {
+    let l = context.language
+    let titles: [(ClientListQuery.Sort, String, Int)] = [
+      (.name, l.pick("Name", "Название"), 0), (.city, l.pick("City", "Город"), 15),
+      (.phone, l.pick("Phone", "Телефон"), 18), (.segment, l.pick("Segment", "Сегмент"), 10),
+      (.owner, l.pick("Owner", "Ответственный"), 16),
+      (.lastContact, l.pick("Last contact", "Последний"), 10),
+    ]
+    return titles.map { sort, title, width in
+      let mark = query.sort == sort && !query.trash ? (query.descending ? " ▼" : " ▲") : ""
+      return Column(title + mark, width: width)
+    }
+  }
+
+  public func draw(_ canvas: inout Canvas, top: Int, rows height: Int, width: Int) {
+    let l = context.language
+    list.visible = max(1, height - 2)
+    refresh(app: nil)
+    // Search line: label, box, and what is shown.
+    let label = query.trash ? l.pick("Trash · search: ", "Корзина · поиск: ") : l.pick("Search: ", "Поиск: ")
+    var col = canvas.put(top, 1, label, .bold)
+    let boxWidth = min(36, width / 2 - col)
+    searchInput.draw(
+      &canvas, row: top, col: col, width: boxWidth, style: Style(reverse: searching, underline: true),
+      focused: searching)
+    col += boxWidth + 2
+    var info = l.pick("\(context.formats.integer(list.count)) clients", "клиентов: \(context.formats.integer(list.count))")
+    if let s = query.segment { info += " · \(l.pick("segment", "сегмент")) \(s)" }
+    if let o = query.ownerId, let u = try? context.db.users().first(where: { $0.id == o }) {
+      info += " · \(u.login)"
+    }
+    if let tag = query.tag { info += " · #\(tag)" }
+    canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
+    let cells = rows.map { r -> [String] in
+      [
+        r.name, r.city, r.phone, r.segment, r.owner,
+        (query.trash ? r.deletedAt : r.lastContact).map(context.formats.date) ?? "—",
+      ]
+    }
+    if list.count == 0 {
+      drawTable(
+        &canvas, top: top + 1, rows: 1, width: width, columns: columns(), cells: [], firstIndex: 0,
+        selected: nil)
+      let empty =
+        query.search.isEmpty && query.segment == nil && query.tag == nil && query.ownerId == nil
+        ? (query.trash
+          ? l.pick("The trash is empty.", "Корзина пуста.")
+          : l.pick("No clients yet. Press a to add the first one.", "Клиентов пока нет. Нажмите a, чтобы добавить первого."))
+        : l.pick("Nothing found. Esc clears the search.", "Ничего не найдено. Esc сбрасывает поиск.")
+      canvas.put(top + 3, 2, empty, .dim, maxWidth: width - 4)
+      return
+    }
+    drawTable(
+      &canvas, top: top + 1, rows: height - 1, width: width, columns: columns(), cells: cells,
+      firstIndex: windowTop, selected: searching ? nil : list.selected)
+  }
+
+  public func handle(_ key: Key, app: App) {
+    if searching {
+      handleSearch(key)
+      return
+    }
+    if list.move(key) {
+      refresh(app: app)
+      return
+    }
+    switch keys.action(for: key) {
+    case .search:
+      searching = true
+    case .open:
+      if let r = selectedRow { app.push(ClientCardScreen(context: context, clientId: r.id, list: self)) }
+    case .add:
+      app.push(ClientFormScreen.add(context: context, list: self))
+    case .edit:
+      if let r = selectedRow { openEditor(r.id, app: app) }
+    case .delete:
+      guard let r = selectedRow, !query.trash else { return }
+      let l = context.language
+      app.ask(l.pick("Delete", "Удаление"), l.pick("Move «\(r.name)» to the trash?", "Переместить «\(r.name)» в корзину?")) {
+        [self] in
+        do {
+          try context.clients.delete(r.id)
+          app.flash(l.pick("«\(r.name)» moved to the trash; u undoes, t shows the trash.", "«\(r.name)» в корзине; u — отменить, t — открыть корзину."))
+          reload()
+        } catch { app.report(error) }
+      }
+    case .restore:
+      guard let r = selectedRow, query.trash else { return }
+      do {
+        try context.clients.restore(r.id)
+        app.flash(context.language.pick("«\(r.name)» restored.", "«\(r.name)» восстановлен."))
+        reload()
+      } catch { app.report(error) }
+    case .undo:
+      undo(app: app)
+      reload()
+    case .sort:
+      let all = ClientListQuery.Sort.allCases
+      query.sort = all[(all.firstIndex(of: query.sort)! + 1) % all.count]
+      reload()
+    case .reverse:
+      query.descending.toggle()
+      reload()
+    case .filter:
+      app.push(FilterScreen(context: context, list: self))
+    case .trash:
+      query.trash.toggle()
+      list = ListState()
+      reload()
+    case .cancel:
+      searchInput.text = ""
+      query = ClientListQuery(sort: query.sort, descending: query.descending, trash: query.trash)
+      reload()
+    case .quit:
+      app.quit()
+    default:
+      break
+    }
+  }
+
+  func handleSearch(_ key: Key) {
+    switch key {
+    case .enter, .down, .tab:
+      searching = false
+    case .escape:
+      searching = false
+      searchInput.text = ""
+      setSearch("")
+    default:
+      if searchInput.handle(key) { setSearch(searchInput.text) }
+    }
+  }
+
+  /// Sets the search text and starts again at the top of the results.
+  public func setSearch(_ text: String) {
+    guard text != query.search else { return }
+    query.search = text
+    list.selected = 0
+    list.top = 0
+    reload()
+  }
+
+  func setFilters(segment: String?, ownerId: Int64?, tag: String?) {
+    query.segment = segment
+    query.ownerId = ownerId
+    query.tag = tag
+    list.selected = 0
+    reload()
+  }
+
+  func openEditor(_ id: Int64, app: App) {
+    do {
+      guard let c = try context.clients.client(id) else { return }
+      app.push(ClientFormScreen.edit(context: context, client: c, list: self))
+    } catch { app.report(error) }
+  }
+
+  func undo(app: App) {
+    let l = context.language
+    do {
+      if let r = try context.clients.undoLast() {
+        app.flash(l.pick("Undone: \(r.action) of «\(r.name)».", "Отменено: \(Self.actionName(r.action, l)) «\(r.name)»."))
+      } else {
+        app.flash(l.pick("Nothing to undo.", "Нечего отменять."))
+      }
+    } catch { app.report(error) }
+  }
+
+  static func actionName(_ action: String, _ l: Language) -> String {
+    switch action {
+    case "insert": return l.pick("addition", "добавление")
+    case "update": return l.pick("change", "изменение")
+    case "delete": return l.pick("deletion", "удаление")
+    case "restore": return l.pick("restore", "восстановление")
+    default: return action
+    }
+  }
+}
+
+/// Screens 2–6 until their issues land: what will be there, so nobody wonders.
+@MainActor
+final class PlaceholderScreen: Screen {
+  let tab: Int
+  let context: AppContext
+  var capturesText: Bool { false }
+  var keys: KeyTable<Action> { KeyTables.placeholder(context.language) }
+
+  init(tab: Int, context: AppContext) {
+    self.tab = tab
+    self.context = context
+  }
+
+  func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    let l = context.language
+    let text: [Int: String] = [
+      2: l.pick(
+        "The contact calendar: day, week and month of planned calls and meetings, moved and edited in place.",
+        "Календарь контактов: день, неделя и месяц запланированных звонков и встреч, перенос и правка на месте."),
+      3: l.pick(
+        "Reminders: overdue and due-today contacts, one key per outcome — done, no answer, postpone.",
+        "Напоминания: просроченные и сегодняшние контакты, одна клавиша на исход — сделано, не дозвонился, перенести."),
+      4: l.pick(
+        "The funnel: deals as columns by stage, totals per stage, stuck deals marked.",
+        "Воронка: сделки колонками по этапам, суммы по этапам, зависшие сделки отмечены."),
+      5: l.pick(
+        "Activity: calls, meetings and e-mails per manager by period, with charts drawn in text.",
+        "Активность: звонки, встречи и письма по менеджерам за период, с графиками в тексте."),
+      6: l.pick(
+        "Reports: completeness, segments, ABC/XYZ, funnel conversion, payments, reconciliation with 1C.",
+        "Отчёты: заполненность, сегменты, ABC/XYZ, конверсия воронки, платежи, сверка с 1С."),
+    ]
+    let title = App.tabTitles(l)[tab - 1]
+    canvas.put(top + 1, 2, title, .bold)
+    canvas.put(top + 3, 2, l.pick("Not built yet. It will show:", "Ещё не готов. Здесь будет:"), .dim)
+    var r = top + 4
+    var line = ""
+    for word in (text[tab] ?? "").split(separator: " ") {
+      if TextWidth.of(line + " " + word) > width - 6 {
+        canvas.put(r, 4, line)
+        r += 1
+        line = String(word)
+      } else {
+        line = line.isEmpty ? String(word) : line + " " + word
+      }
+    }
+    canvas.put(r, 4, line)
+    canvas.put(r + 2, 2, l.pick("Press 1 to go back to the clients.", "Нажмите 1, чтобы вернуться к клиентам."), .dim)
+  }
+
+  func handle(_ key: Key, app: App) {
+    if keys.action(for: key) == .quit { app.quit() }
+  }
+}

@@ -1,0 +1,238 @@
+import CRMCore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct ClientServiceTests {
+  func seeded() throws -> (CRMDatabase, ClientService, [String: Int64]) {
+    let db = try memoryDB()
+    let s = try service(db)
+    var ids: [String: Int64] = [:]
+    ids["romashka"] = try s.add(
+      Client(
+        name: "Ромашка", legalForm: "ООО", inn: "7707083893", phones: [Phone("8 (495) 123-45-67")],
+        emails: ["info@romashka.ru"], city: "Москва", tags: ["опт"]))
+    ids["fedorova"] = try s.add(
+      Client(kind: .person, name: "Фёдорова Алёна Петровна", legalForm: "ИП", inn: "500100732259",
+        phones: [Phone("+7 916 555-01-02")]))
+    ids["acme"] = try s.add(
+      Client(name: "Acme Trading", legalForm: "Ltd", phones: [Phone("+44 20 7946 0958")],
+        emails: ["sales@acme.co.uk"], notes: "Prefers e-mail"))
+    let vector = try s.add(Client(name: "Вектор", legalForm: "АО", inn: "7702070139"))
+    ids["vector"] = vector
+    try s.addPerson(ContactPerson(clientId: vector, name: "Семёнов Пётр", position: "Директор"))
+    return (db, s, ids)
+  }
+
+  func search(_ db: CRMDatabase, _ text: String) throws -> [Int64] {
+    try db.page(ClientListQuery(search: text), offset: 0, limit: 50).map(\.id)
+  }
+
+  @Test func searchesNamesByPrefixInAnyCaseWithYoAsYe() throws {
+    let (db, _, ids) = try seeded()
+    #expect(try search(db, "ром") == [ids["romashka"]!])
+    #expect(try search(db, "РОМАШ") == [ids["romashka"]!])
+    #expect(try search(db, "федор") == [ids["fedorova"]!])
+    #expect(try search(db, "фёдор") == [ids["fedorova"]!])
+    #expect(try search(db, "алена") == [ids["fedorova"]!])
+    #expect(try search(db, "acme TRA") == [ids["acme"]!])
+    #expect(try search(db, "семенов") == [ids["vector"]!])
+    #expect(try search(db, "ООО ром") == [ids["romashka"]!])
+    #expect(try db.count(ClientListQuery(search: "ром")) == 1)
+  }
+
+  @Test(arguments: ["8 (495) 123-45-67", "+7 495 123 45 67", "84951234567", "495123", "123-45-67", "4567"])
+  func searchesPhonesInAnyFormatting(_ text: String) throws {
+    let (db, _, ids) = try seeded()
+    #expect(try search(db, text) == [ids["romashka"]!])
+  }
+
+  @Test func searchesEmailINNTagsAndNotes() throws {
+    let (db, _, ids) = try seeded()
+    #expect(try search(db, "info@romashka.ru") == [ids["romashka"]!])
+    #expect(try search(db, "7707083893") == [ids["romashka"]!])
+    #expect(try search(db, "770708") == [ids["romashka"]!])
+    #expect(try search(db, "опт") == [ids["romashka"]!])
+    #expect(try search(db, "prefers") == [ids["acme"]!])
+  }
+
+  @Test(arguments: [
+    "\"", "\"ром", "ром*", "-ром", "ром AND вектор", "NEAR(ром вектор)", "'; DROP TABLE client; --",
+    "ром\" OR \"1", "*", "()", "^ром", "name:ром", "\u{1B}[31mром", String(repeating: "а ", count: 500),
+  ])
+  func hostileInputIsSearchedAsText(_ text: String) throws {
+    let (db, _, _) = try seeded()
+    _ = try search(db, text)
+    _ = try db.count(ClientListQuery(search: text))
+    #expect(try db.count(ClientListQuery()) == 4)
+  }
+
+  @Test func hostileInputStillFindsTheWords() throws {
+    let (db, _, ids) = try seeded()
+    #expect(try search(db, "\"ром") == [ids["romashka"]!])
+    #expect(try search(db, "ром*") == [ids["romashka"]!])
+    #expect(try search(db, "ромашка AND") == [])
+  }
+
+  @Test func trashHidesAndRestoreBringsBack() throws {
+    let (db, s, ids) = try seeded()
+    let id = ids["romashka"]!
+    try s.delete(id)
+    #expect(try search(db, "ромашка") == [])
+    #expect(try db.count(ClientListQuery()) == 3)
+    #expect(try db.page(ClientListQuery(trash: true), offset: 0, limit: 10).map(\.id) == [id])
+    #expect(throws: CRMError.self) { try s.delete(id) }
+    try s.restore(id)
+    #expect(try search(db, "ромашка") == [id])
+    #expect(try db.count(ClientListQuery(trash: true)) == 0)
+    #expect(try db.check().problems.isEmpty)
+  }
+
+  @Test func everyChangeIsAudited() throws {
+    let (_, s, ids) = try seeded()
+    let id = ids["romashka"]!
+    var c = try #require(try s.client(id))
+    c.city = "Санкт-Петербург"
+    c.phones.append(Phone("+7 812 000-00-01"))
+    try s.update(c)
+    try s.update(c)  // no change, no record
+    try s.delete(id)
+    let h = try s.history(of: id)
+    #expect(h.first?.action == "delete")
+    #expect(h.first?.field == "deleted")
+    let city = try #require(h.first { $0.field == "city" && $0.action == "update" })
+    #expect(city.old == "Москва")
+    #expect(city.new == "Санкт-Петербург")
+    #expect(city.user == "anna")
+    #expect(h.filter { $0.action == "update" }.count == 2)
+    #expect(h.contains { $0.action == "insert" && $0.field == "name" && $0.new == "Ромашка" })
+    let persons = try s.history(of: ids["vector"]!)
+    #expect(persons.contains { $0.entity == "person" && $0.field == "name" && $0.new == "Семёнов Пётр" })
+  }
+
+  @Test func undoWalksBackThroughChanges() throws {
+    let (db, s, ids) = try seeded()
+    let id = ids["romashka"]!
+    var c = try #require(try s.client(id))
+    c.name = "Ромашка-2"
+    try s.update(c)
+    try s.delete(id)
+    #expect(try s.undoLast()?.action == "delete")
+    #expect(try s.client(id)?.deletedAt == nil)
+    #expect(try s.undoLast()?.action == "update")
+    #expect(try s.client(id)?.name == "Ромашка")
+    #expect(try search(db, "ромашка") == [id])
+    // Next: the person added to Вектор, then Вектор itself (to the trash).
+    #expect(try s.undoLast()?.entity == "person")
+    #expect(try s.persons(of: ids["vector"]!).isEmpty)
+    #expect(try s.undoLast()?.action == "insert")
+    #expect(try s.client(ids["vector"]!)?.deletedAt != nil)
+    // Another user's undo does not touch anna's changes.
+    let other = try service(db, login: "petr")
+    #expect(try other.undoLast() == nil)
+    #expect(try db.check().problems.isEmpty)
+  }
+
+  @Test func validationNamesTheField() throws {
+    let db = try memoryDB()
+    let en = try service(db)
+    let ru = try service(db, lang: .ru)
+    #expect(throws: CRMError.invalid(field: "INN", problem: "wrong check digit")) {
+      try en.add(Client(name: "X", inn: "7707083894"))
+    }
+    #expect(throws: CRMError.invalid(field: "ИНН", problem: "неверная контрольная цифра")) {
+      try ru.add(Client(name: "X", inn: "7707083894"))
+    }
+    #expect(throws: CRMError.invalid(field: "Название", problem: "не может быть пустым")) {
+      try ru.add(Client(name: "   "))
+    }
+    #expect(throws: CRMError.self) { try en.add(Client(name: String(repeating: "я", count: 10_000))) }
+    #expect(throws: CRMError.self) { try en.add(Client(name: "X", kpp: "12")) }
+    #expect(throws: CRMError.self) { try en.add(Client(name: "X", ogrn: "1027700132194")) }
+    #expect(throws: CRMError.self) { try en.add(Client(name: "X", phones: [Phone("звоните")])) }
+    #expect(throws: CRMError.self) { try en.add(Client(name: "X", emails: ["x@y"])) }
+    #expect(throws: CRMError.invalid(field: "Account", problem: "check digit does not match BIK 044525225")) {
+      try en.add(
+        Client(name: "X", bankAccounts: [BankAccount(bik: "044525225", account: "40702810000000000001")]))
+    }
+    #expect(throws: CRMError.self) {
+      try en.addPerson(ContactPerson(clientId: 1, name: "Иван", birthday: "1980-02-30"))
+    }
+    #expect(try db.count(ClientListQuery()) == 0)
+    let good = try en.add(
+      Client(
+        name: "Y", inn: "7707083893", kpp: "773601001", ogrn: "1027700132195",
+        bankAccounts: [BankAccount(bik: "044525225", account: "", corrAccount: "30101810400000000225")]))
+    #expect(try en.client(good)?.bankAccounts.count == 1)
+  }
+
+  @Test func controlCharactersAreNeverStoredRaw() throws {
+    let db = try memoryDB()
+    let s = try service(db)
+    let id = try s.add(Client(name: "Рога\u{1B}[2J и копыта\u{07}", notes: "строка 1\nстрока\u{1B} 2"))
+    let c = try #require(try s.client(id))
+    #expect(!c.name.unicodeScalars.contains { $0.value < 0x20 })
+    #expect(c.name.contains("Рога"))
+    #expect(c.notes.contains("\n"))
+    #expect(!c.notes.unicodeScalars.contains { $0.value == 0x1B })
+  }
+
+  @Test func likelyDuplicatesByINNPhoneEmailAndName() throws {
+    let (_, s, ids) = try seeded()
+    let byINN = try s.likelyDuplicates(of: Client(name: "Совсем другое", inn: "7707083893"))
+    #expect(byINN.map(\.id) == [ids["romashka"]!])
+    #expect(byINN.first?.reason == .inn)
+    let byPhone = try s.likelyDuplicates(of: Client(name: "Z", phones: [Phone("+7 (495) 1234567")]))
+    #expect(byPhone.first?.reason == .phone)
+    let byEmail = try s.likelyDuplicates(of: Client(name: "Z", emails: ["INFO@romashka.ru"]))
+    #expect(byEmail.first?.reason == .email)
+    let byName = try s.likelyDuplicates(of: Client(name: "ромашкa", legalForm: "ООО"))
+    #expect(byName.map(\.id) == [ids["romashka"]!])
+    let byTypo = try s.likelyDuplicates(of: Client(name: "Ромашко"))
+    #expect(byTypo.first?.reason == .name)
+    #expect(try s.likelyDuplicates(of: Client(name: "Одуванчик")).isEmpty)
+  }
+
+  @Test func listSortsAndFilters() throws {
+    let (db, s, ids) = try seeded()
+    let names = try db.page(ClientListQuery(), offset: 0, limit: 10).map(\.name)
+    #expect(names == ["Acme Trading Ltd", "АО «Вектор»", "ООО «Ромашка»", "ИП Фёдорова Алёна Петровна"])
+    let desc = try db.page(ClientListQuery(descending: true), offset: 0, limit: 2).map(\.id)
+    #expect(desc == [ids["fedorova"]!, ids["romashka"]!])
+    #expect(try db.page(ClientListQuery(tag: "ОПТ"), offset: 0, limit: 10).map(\.id) == [ids["romashka"]!])
+    var c = try #require(try s.client(ids["acme"]!))
+    c.segment = "VIP"
+    try s.update(c)
+    #expect(try db.page(ClientListQuery(segment: "VIP"), offset: 0, limit: 10).map(\.id) == [ids["acme"]!])
+    #expect(try db.segments() == ["VIP"])
+    let page2 = try db.page(ClientListQuery(), offset: 2, limit: 1).map(\.id)
+    #expect(page2 == [ids["romashka"]!])
+    for sort in ClientListQuery.Sort.allCases {
+      #expect(try db.page(ClientListQuery(sort: sort), offset: 0, limit: 10).count == 4)
+    }
+  }
+
+  @Test func demoDataIsDeterministicAndValid() throws {
+    let db1 = try memoryDB()
+    let db2 = try memoryDB()
+    var d1 = DemoData(seed: 7, now: testStart)
+    var d2 = DemoData(seed: 7, now: testStart)
+    try d1.populate(db1, count: 300)
+    try d2.populate(db2, count: 300)
+    let a = try db1.page(ClientListQuery(), offset: 0, limit: 300)
+    let b = try db2.page(ClientListQuery(), offset: 0, limit: 300)
+    #expect(a == b)
+    #expect(a.count == 300)
+    #expect(a.contains { $0.name.unicodeScalars.contains { (0x410...0x44F).contains($0.value) } })
+    #expect(a.contains { $0.name.unicodeScalars.allSatisfy(\.isASCII) })
+    let v = Validator(language: .en)
+    let s = ClientService(db: db1, userId: nil, language: .en)
+    for row in a.prefix(100) {
+      let c = try #require(try s.client(row.id))
+      _ = try v.client(c)
+      for p in try s.persons(of: row.id) { _ = try v.person(p) }
+    }
+    #expect(try db1.check().problems.isEmpty)
+    #expect(try db1.users().count == 6)
+  }
+}

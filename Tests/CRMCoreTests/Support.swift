@@ -1,0 +1,24 @@
+import CRMCore
+import Foundation
+
+/// A fresh temporary folder per test, removed by the caller with `cleanup()`.
+struct TempDir {
+  let path: String
+  init() {
+    path = NSTemporaryDirectory() + "termcrm-test-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+  func file(_ name: String) -> String { path + "/" + name }
+  func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+let testStart = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+
+func memoryDB() throws -> CRMDatabase {
+  try CRMDatabase(memory: SteppingClock(start: testStart))
+}
+
+func service(_ db: CRMDatabase, login: String = "anna", lang: Language = .en) throws -> ClientService {
+  let user = try db.user(login: login)
+  return ClientService(db: db, userId: user?.id, language: lang)
+}
