@@ -26,6 +26,7 @@ public final class ClientsScreen: Screen {
   public var capturesText: Bool { searching }
 
   var selectedRow: ClientRow? {
+    refresh(app: nil)
     let i = list.selected - windowTop
     return rows.indices.contains(i) ? rows[i] : nil
   }
@@ -57,7 +58,7 @@ public final class ClientsScreen: Screen {
       (.name, l.pick("Name", "Название"), 0), (.city, l.pick("City", "Город"), 15),
       (.phone, l.pick("Phone", "Телефон"), 18), (.segment, l.pick("Segment", "Сегмент"), 10),
       (.owner, l.pick("Owner", "Ответственный"), 16),
-      (.lastContact, l.pick("Last contact", "Последний"), 10),
+      (.lastContact, l.pick("Last contact", "Контакт"), 12),
     ]
     return titles.map { sort, title, width in
       let mark = query.sort == sort && !query.trash ? (query.descending ? " ▼" : " ▲") : ""

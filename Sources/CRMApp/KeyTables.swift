@@ -30,7 +30,7 @@ public enum KeyTables {
   public static func clients(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Clients", "Клиенты"),
-      movement(l) + [
+      common(l) + movement(l) + [
         b([.char("/")], .search, l.pick("search as you type", "поиск по мере ввода"), l.pick("search", "поиск")),
         b([.enter], .open, l.pick("open the client card", "открыть карточку"), l.pick("open", "открыть")),
         b([.char("a")], .add, l.pick("quick add a client", "быстро добавить клиента"), l.pick("add", "добавить")),
@@ -44,7 +44,7 @@ public enum KeyTables {
         b([.char("r")], .restore, l.pick("restore from the trash", "восстановить из корзины")),
         b([.escape], .cancel, l.pick("clear the search and filters", "сбросить поиск и фильтры")),
         b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
-      ] + common(l))
+      ])
   }
 
   public static func search(_ l: Language) -> KeyTable<Action> {
@@ -61,7 +61,7 @@ public enum KeyTables {
   public static func card(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Client card", "Карточка клиента"),
-      movement(l) + [
+      common(l) + movement(l) + [
         b([.tab], .nextTab, l.pick("requisites / persons / history", "реквизиты / лица / история"), l.pick("section", "раздел")),
         b([.char("e")], .edit, l.pick("edit the client or the person", "изменить клиента или лицо"), l.pick("edit", "изменить")),
         b([.char("a")], .add, l.pick("add a contact person", "добавить контактное лицо"), l.pick("person", "лицо")),
@@ -69,7 +69,7 @@ public enum KeyTables {
         b([.char("d")], .delete, l.pick("delete the person (asks first)", "удалить лицо (с подтверждением)")),
         b([.char("u")], .undo, l.pick("undo your last change", "отменить последнее изменение"), l.pick("undo", "отмена")),
         b([.char("q"), .escape], .back, l.pick("back to the list", "назад к списку"), l.pick("back", "назад")),
-      ] + common(l))
+      ])
   }
 
   public static func form(_ l: Language) -> KeyTable<Action> {
@@ -86,7 +86,7 @@ public enum KeyTables {
   }
 
   public static func placeholder(_ l: Language) -> KeyTable<Action> {
-    KeyTable(title: l.pick("Screen", "Экран"), [b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход"))] + common(l))
+    KeyTable(title: l.pick("Screen", "Экран"), common(l) + [b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход"))])
   }
 
   /// docs/keys.md: every table in both languages. A test fails when the file is stale.

@@ -451,7 +451,7 @@ public struct ClientService: Sendable {
   static func insertClient(_ db: Database, _ c: Client, at: Date) throws -> Int64 {
     try db.execute(
       sql: "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-      arguments: [c.kind.rawValue, c.name, TextFold.key(c.name), at.timeIntervalSince1970,
+      arguments: [c.kind.rawValue, c.name, TextFold.sortKey(c.name), at.timeIntervalSince1970,
         at.timeIntervalSince1970])
     let id = db.lastInsertedRowID
     try writeClient(db, c, id: id, at: at)
@@ -468,8 +468,8 @@ public struct ClientService: Sendable {
         WHERE id = ?
         """,
       arguments: [
-        c.kind.rawValue, c.name, TextFold.key(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
-        c.website, c.city, TextFold.key(c.city), c.legalAddress, c.actualAddress,
+        c.kind.rawValue, c.name, TextFold.sortKey(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
+        c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress,
         c.postalAddress, c.leadSource, c.segment, c.ownerId, c.notes,
         c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at.timeIntervalSince1970, id,
       ])

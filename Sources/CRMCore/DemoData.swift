@@ -261,8 +261,8 @@ public struct DemoData {
       for _ in 0..<count {
         let (c, persons) = client(ownerIds: ownerIds)
         try insertClient.execute(arguments: [
-          c.kind.rawValue, c.name, TextFold.key(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
-          c.website, c.city, TextFold.key(c.city), c.legalAddress, c.actualAddress, c.leadSource,
+          c.kind.rawValue, c.name, TextFold.sortKey(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
+          c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress, c.leadSource,
           c.segment, c.ownerId, c.notes, c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at, at,
           c.lastContactAt?.timeIntervalSince1970,
         ])

@@ -50,8 +50,8 @@ public enum CRMError: Error, Equatable, Sendable {
       return lang.pick("cannot open \(path): \(reason)", "не удаётся открыть \(path): \(reason)")
     case .readOnly(let path):
       return lang.pick(
-        "\(path) is read-only: changes are not possible.",
-        "\(path) открыта только для чтения: изменения невозможны.")
+        "the database is open read-only, changes are not possible (\(path))",
+        "база открыта только для чтения, изменения невозможны (\(path))")
     case .diskFull(let path):
       return lang.pick(
         "the disk holding \(path) is full; nothing was changed. Free some space and retry.",

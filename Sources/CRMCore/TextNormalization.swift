@@ -9,6 +9,20 @@ public enum TextFold {
     return String(out)
   }
 
+  /// The key lists sort by: folded like `key`, with Latin letters moved after Cyrillic (as
+  /// Russian collation orders them) by mapping a–z to their full-width forms. Digits stay first.
+  public static func sortKey(_ s: String) -> String {
+    var out = String.UnicodeScalarView()
+    for scalar in key(s).unicodeScalars {
+      if ("a"..."z").contains(scalar) {
+        out.append(Unicode.Scalar(scalar.value - 0x61 + 0xFF41)!)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
+  }
+
   /// Words as the search index sees them: runs of letters and digits, folded.
   public static func words(_ s: String) -> [String] {
     var words: [String] = []

@@ -104,7 +104,7 @@ public final class NCursesTerminal: Terminal {
     }
   }
 
-  static func functionKey(_ code: Int32) -> Key? {
+  nonisolated static func functionKey(_ code: Int32) -> Key? {
     switch code {
     case KEY_UP: return .up
     case KEY_DOWN: return .down
@@ -125,7 +125,7 @@ public final class NCursesTerminal: Terminal {
   }
 
   /// Decodes a character from `get_wch`: Enter, Tab, Esc, Backspace and Ctrl-letters by code.
-  public static func characterKey(_ ch: UInt32) -> Key? {
+  nonisolated public static func characterKey(_ ch: UInt32) -> Key? {
     switch ch {
     case 10, 13: return .enter
     case 9: return .tab
@@ -147,7 +147,7 @@ public final class NCursesTerminal: Terminal {
 
   /// Columns the C library gives a character under the current locale (for diagnostics and
   /// for checking `TextWidth` against `wcwidth`).
-  public static func systemWidth(_ scalar: Unicode.Scalar) -> Int {
+  nonisolated public static func systemWidth(_ scalar: Unicode.Scalar) -> Int {
     Int(crm_wcwidth(scalar.value))
   }
 }
