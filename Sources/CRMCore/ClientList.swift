@@ -130,7 +130,11 @@ extension CRMDatabase {
     try read { db in
       try Row.fetchAll(
         db,
-        sql: "SELECT min(tag) AS tag, count(*) AS n FROM client_tag GROUP BY tag_key ORDER BY tag_key"
+        sql: """
+          SELECT min(t.tag) AS tag, count(*) AS n FROM client_tag t
+          JOIN client c ON c.id = t.client_id AND c.deleted_at IS NULL
+          GROUP BY t.tag_key ORDER BY t.tag_key
+          """
       ).map { ($0["tag"], $0["n"]) }
     }
   }

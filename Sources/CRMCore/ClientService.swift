@@ -323,16 +323,19 @@ public struct ClientService: Sendable {
       let json: String? = row["before_json"]
       var name = ""
       let undo: Int64
+      let touched = try String.fetchAll(
+        db, sql: "SELECT DISTINCT field FROM audit WHERE change_id = ?", arguments: [changeId])
       if entity == "client" {
         let current = try Self.load(db, entityId)
         name = current?.displayName ?? ""
+        guard let current else { return nil }
         let before = try json.map { try JSONDecoder().decode(Client.self, from: Data($0.utf8)) }
-        let target = before ?? current.map { c -> Client in
-          var t = c
-          t.deletedAt = at
-          return t
+        var target = current
+        if let before {
+          target = try Self.revert(current, to: before, fields: touched)
+        } else {
+          target.deletedAt = at
         }
-        guard let target, let current else { return nil }
         undo = try recordChange(
           db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
           before: current, at: at, undoOf: changeId)
@@ -350,15 +353,16 @@ public struct ClientService: Sendable {
       } else {
         let current = try Self.loadPerson(db, entityId)
         name = current?.name ?? ""
+        guard let current else { return nil }
         let before = try json.map {
           try JSONDecoder().decode(ContactPerson.self, from: Data($0.utf8))
         }
-        let target = before ?? current.map { p -> ContactPerson in
-          var t = p
-          t.deletedAt = at
-          return t
+        var target = current
+        if let before {
+          target = try Self.revert(current, to: before, fields: touched)
+        } else {
+          target.deletedAt = at
         }
-        guard let target, let current else { return nil }
         undo = try recordChange(
           db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
           before: current, at: at, undoOf: changeId)
@@ -379,6 +383,27 @@ public struct ClientService: Sendable {
       try SearchIndex.update(db, clientId: clientId)
       return UndoResult(clientId: clientId, entity: entity, action: action, name: name)
     }
+  }
+
+  /// `current` with only the fields an undone change touched set back to `before`, so undo never
+  /// overwrites what somebody changed later in other fields. Works on the JSON form of the value;
+  /// audit field names are the snake_case of its keys (`owner` and `deleted` are the exceptions).
+  static func revert<T: Codable>(_ current: T, to before: T, fields: [String]) throws -> T {
+    let encoder = JSONEncoder()
+    var now = try JSONSerialization.jsonObject(with: encoder.encode(current)) as? [String: Any] ?? [:]
+    let old = try JSONSerialization.jsonObject(with: encoder.encode(before)) as? [String: Any] ?? [:]
+    for field in fields {
+      let key: String
+      switch field {
+      case "owner": key = "ownerId"
+      case "deleted": key = "deletedAt"
+      default:
+        let parts = field.split(separator: "_")
+        key = String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+      }
+      now[key] = old[key]
+    }
+    return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: now))
   }
 
   // MARK: Duplicates

@@ -15,7 +15,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 }
 
 /// Realistic Russian and English clients with valid requisites, contact persons and owners.
-public struct DemoData {
+public struct DemoData: Sendable {
   var rng: SeededRandom
   let now: Date
 
@@ -136,15 +136,16 @@ public struct DemoData {
       corrAccount: corrAccount, bankName: bank.name)
   }
 
-  mutating func email(_ name: String, domain: String) -> String {
-    let translit: [Character: String] = [
+  static let translit: [Character: String] = [
       "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
       "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
       "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh",
       "щ": "sch", "ы": "y", "э": "e", "ю": "yu", "я": "ya",
     ]
+
+  mutating func email(_ name: String, domain: String) -> String {
     let word = name.lowercased().split(separator: " ").first.map(String.init) ?? "info"
-    let latin = word.map { translit[$0] ?? ($0.isASCII && $0.isLetter ? String($0) : "") }.joined()
+    let latin = word.map { Self.translit[$0] ?? ($0.isASCII && $0.isLetter ? String($0) : "") }.joined()
     return "\(latin.isEmpty ? "info" : latin)@\(domain)"
   }
 
@@ -218,20 +219,59 @@ public struct DemoData {
     return (c, persons)
   }
 
+  /// One client ready for SQL: generated, folded and with its search document built.
+  struct Prepared {
+    var client: Client
+    var persons: [ContactPerson]
+    var nameKey: String
+    var cityKey: String
+    var document: [String]
+  }
+
+  mutating func prepared(ownerIds: [Int64]) -> Prepared {
+    let (c, persons) = client(ownerIds: ownerIds)
+    let phones = (c.phones + persons.flatMap(\.phones)).map { ($0.raw, $0.e164) }
+    let doc = SearchIndex.document(
+      name: c.name, legalForm: c.legalForm, persons: persons.map(\.name), phones: phones,
+      emails: c.emails + persons.flatMap(\.emails), requisites: [c.inn, c.kpp, c.ogrn],
+      tags: c.tags, city: c.city, notes: c.notes)
+    return Prepared(
+      client: c, persons: persons, nameKey: TextFold.sortKey(c.name),
+      cityKey: TextFold.sortKey(c.city), document: doc)
+  }
+
   /// Fills `db` with `count` clients in one transaction; returns how many were added.
   /// Requisites are generated valid, so rows go straight to SQL without per-row validation.
+  /// A second thread generates batches while this one inserts, so both cores work.
   @discardableResult
   public mutating func populate(_ db: CRMDatabase, count: Int) throws(CRMError) -> Int {
     let at = now.timeIntervalSince1970
-    return try db.write { db in
-      var ownerIds: [Int64] = []
-      for (login, name) in Self.owners {
+    let ownerIds = try db.write { db in
+      try Self.owners.map { login, name in
         try db.execute(
           sql: "INSERT OR IGNORE INTO app_user (login, name, role, created_at) VALUES (?, ?, 'manager', ?)",
           arguments: [login, name, at])
-        ownerIds.append(
-          try Int64.fetchOne(db, sql: "SELECT id FROM app_user WHERE login = ?", arguments: [login])!)
+        return try Int64.fetchOne(db, sql: "SELECT id FROM app_user WHERE login = ?", arguments: [login])!
       }
+    }
+    let batches = BatchQueue<Prepared>(capacity: 4)
+    let producer = self
+    let total = count
+    Thread {
+      var generator = producer
+      var left = total
+      while left > 0 {
+        let n = min(left, 2000)
+        if !batches.put((0..<n).map { _ in generator.prepared(ownerIds: ownerIds) }) { return }
+        left -= n
+      }
+      batches.finish()
+    }.start()
+    defer { batches.cancel() }
+    // A large page cache keeps the index B-trees in memory during the bulk load.
+    try? db.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -131072") }
+    defer { try? db.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000") } }
+    return try db.write { db in
       let insertClient = try db.makeStatement(
         sql: """
           INSERT INTO client (kind, name, name_key, legal_form, inn, kpp, ogrn, website, city,
@@ -258,50 +298,91 @@ public struct DemoData {
           INSERT INTO contact_person (client_id, name, position, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?)
           """)
-      for _ in 0..<count {
-        let (c, persons) = client(ownerIds: ownerIds)
-        try insertClient.execute(arguments: [
-          c.kind.rawValue, c.name, TextFold.sortKey(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
-          c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress, c.leadSource,
-          c.segment, c.ownerId, c.notes, c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at, at,
-          c.lastContactAt?.timeIntervalSince1970,
-        ])
-        let id = db.lastInsertedRowID
-        var allPhones: [(String, String?)] = []
-        var allEmails: [String] = []
-        for (i, p) in c.phones.enumerated() {
-          try insertPhone.execute(arguments: [id, nil, i, p.raw, p.e164])
-          allPhones.append((p.raw, p.e164))
-        }
-        for (i, e) in c.emails.enumerated() {
-          try insertEmail.execute(arguments: [id, nil, i, e, TextFold.key(e)])
-          allEmails.append(e)
-        }
-        for a in c.bankAccounts {
-          try insertAccount.execute(arguments: [id, a.bik, a.account, a.corrAccount, a.bankName])
-        }
-        for (i, t) in c.tags.enumerated() {
-          try insertTag.execute(arguments: [id, i, t, TextFold.key(t)])
-        }
-        for p in persons {
-          try insertPerson.execute(arguments: [id, p.name, p.position, at, at])
-          let pid = db.lastInsertedRowID
-          for (i, ph) in p.phones.enumerated() {
-            try insertPhone.execute(arguments: [id, pid, i, ph.raw, ph.e164])
-            allPhones.append((ph.raw, ph.e164))
+      var added = 0
+      while let batch = batches.take() {
+        for p in batch {
+          let c = p.client
+          try insertClient.execute(arguments: [
+            c.kind.rawValue, c.name, p.nameKey, c.legalForm, c.inn, c.kpp, c.ogrn, c.website,
+            c.city, p.cityKey, c.legalAddress, c.actualAddress, c.leadSource, c.segment,
+            c.ownerId, c.notes, c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at, at,
+            c.lastContactAt?.timeIntervalSince1970,
+          ])
+          let id = db.lastInsertedRowID
+          for (i, ph) in c.phones.enumerated() {
+            try insertPhone.execute(arguments: [id, nil, i, ph.raw, ph.e164])
           }
-          for (i, e) in p.emails.enumerated() {
-            try insertEmail.execute(arguments: [id, pid, i, e, TextFold.key(e)])
-            allEmails.append(e)
+          for (i, e) in c.emails.enumerated() {
+            try insertEmail.execute(arguments: [id, nil, i, e, TextFold.key(e)])
           }
+          for a in c.bankAccounts {
+            try insertAccount.execute(arguments: [id, a.bik, a.account, a.corrAccount, a.bankName])
+          }
+          for (i, t) in c.tags.enumerated() {
+            try insertTag.execute(arguments: [id, i, t, TextFold.key(t)])
+          }
+          for person in p.persons {
+            try insertPerson.execute(arguments: [id, person.name, person.position, at, at])
+            let pid = db.lastInsertedRowID
+            for (i, ph) in person.phones.enumerated() {
+              try insertPhone.execute(arguments: [id, pid, i, ph.raw, ph.e164])
+            }
+            for (i, e) in person.emails.enumerated() {
+              try insertEmail.execute(arguments: [id, pid, i, e, TextFold.key(e)])
+            }
+          }
+          try SearchIndex.insert(db, clientId: id, p.document)
+          added += 1
         }
-        let doc = SearchIndex.document(
-          name: c.name, legalForm: c.legalForm, persons: persons.map(\.name), phones: allPhones,
-          emails: allEmails, requisites: [c.inn, c.kpp, c.ogrn], tags: c.tags, city: c.city,
-          notes: c.notes)
-        try SearchIndex.insert(db, clientId: id, doc)
       }
-      return count
+      return added
     }
+  }
+}
+
+/// A bounded hand-over of batches from one producer thread to one consumer.
+final class BatchQueue<Item>: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var items: [[Item]] = []
+  private var finished = false
+  private var cancelled = false
+  private let capacity: Int
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  /// Waits for room; false when the consumer has gone away.
+  func put(_ batch: [Item]) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.count >= capacity && !cancelled { condition.wait() }
+    if cancelled { return false }
+    items.append(batch)
+    condition.broadcast()
+    return true
+  }
+
+  /// The next batch, or nil when the producer is done.
+  func take() -> [Item]? {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.isEmpty && !finished { condition.wait() }
+    if items.isEmpty { return nil }
+    condition.broadcast()
+    return items.removeFirst()
+  }
+
+  func finish() {
+    condition.lock()
+    finished = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    finished = true
+    condition.broadcast()
+    condition.unlock()
   }
 }

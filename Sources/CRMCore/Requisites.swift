@@ -130,31 +130,30 @@ public enum PhoneNumber {
   public static func e164(_ raw: String) -> String? {
     var main = Substring(raw)
     // An extension ("доб. 123", "ext 5", "#7") is kept in the typed text only.
-    for marker in ["доб", "ext", "#"] where raw.contains(where: { $0.isLetter || $0 == "#" }) {
-      if let r = main.range(of: marker, options: .caseInsensitive) {
-        main = main[..<r.lowerBound]
+    if raw.unicodeScalars.contains(where: { $0 == "#" || $0.properties.isAlphabetic }) {
+      for marker in ["доб", "ext", "#"] {
+        if let r = main.range(of: marker, options: .caseInsensitive) {
+          main = main[..<r.lowerBound]
+        }
       }
     }
     var digits = ""
     var plus = false
-    for ch in main {
-      if ch.isASCII, ch.isNumber {
-        digits.append(ch)
-      } else if ch == "+" && digits.isEmpty && !plus {
-        plus = true
-      } else if " ()-./\u{00A0}".contains(ch) {
-        continue
-      } else {
-        return nil
+    for scalar in main.unicodeScalars {
+      switch scalar {
+      case "0"..."9": digits.unicodeScalars.append(scalar)
+      case "+" where digits.isEmpty && !plus: plus = true
+      case " ", "(", ")", "-", ".", "/", "\u{00A0}": continue
+      default: return nil
       }
     }
     if plus {
-      return (8...15).contains(digits.count) ? "+" + digits : nil
+      return (8...15).contains(digits.utf8.count) ? "+" + digits : nil
     }
-    if digits.count == 11 && (digits.hasPrefix("8") || digits.hasPrefix("7")) {
+    if digits.utf8.count == 11 && (digits.hasPrefix("8") || digits.hasPrefix("7")) {
       return "+7" + digits.dropFirst()
     }
-    if digits.count == 10 { return "+7" + digits }
+    if digits.utf8.count == 10 { return "+7" + digits }
     return nil
   }
 }

@@ -20,7 +20,7 @@ public final class NCursesTerminal: Terminal {
       throw .notATerminal
     }
     guard initscr() != nil else { throw .cannotStart }
-    cbreak()
+    raw()  // not cbreak: ^S must reach us (save), not freeze the tty as XOFF; ^C quits cleanly
     noecho()
     nonl()
     _ = keypad(crm_stdscr(), true)

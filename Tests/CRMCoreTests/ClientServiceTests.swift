@@ -133,6 +133,27 @@ import Testing
     #expect(try db.check().problems.isEmpty)
   }
 
+  @Test func undoKeepsOtherPeoplesLaterEditsToOtherFields() throws {
+    let (db, anna, ids) = try seeded()
+    let petr = try service(db, login: "petr")
+    let id = ids["romashka"]!
+    var c = try #require(try anna.client(id))
+    c.name = "Ромашка Плюс"
+    try anna.update(c)
+    var p = try #require(try petr.client(id))
+    p.city = "Казань"
+    p.tags = ["опт", "vip"]
+    try petr.update(p)
+    #expect(try anna.undoLast()?.action == "update")
+    let after = try #require(try anna.client(id))
+    #expect(after.name == "Ромашка")
+    #expect(after.city == "Казань")
+    #expect(after.tags == ["опт", "vip"])
+    #expect(try db.tags().map(\.tag).contains("vip"))
+    try anna.delete(id)
+    #expect(try db.tags().isEmpty)  // tags of clients in the trash are not counted
+  }
+
   @Test func validationNamesTheField() throws {
     let db = try memoryDB()
     let en = try service(db)

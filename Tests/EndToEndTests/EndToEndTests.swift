@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+/// The package root, from this file's location.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built `crm`: `$CRM_BIN`, or the debug build next to the tests.
+let crmBinary: String = {
+  if let bin = ProcessInfo.processInfo.environment["CRM_BIN"], !bin.isEmpty { return bin }
+  return packageRoot.appendingPathComponent(".build/debug/crm").path
+}()
+
+/// Runs a program to completion; returns exit status, standard output and standard error.
+@discardableResult
+func run(_ program: String, _ args: [String], env: [String: String] = [:]) throws -> (
+  status: Int32, out: String, err: String
+) {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: program)
+  p.arguments = args
+  var environment = ProcessInfo.processInfo.environment
+  for (k, v) in env { environment[k] = v }
+  p.environment = environment
+  let out = Pipe()
+  let err = Pipe()
+  p.standardOutput = out
+  p.standardError = err
+  p.standardInput = FileHandle.nullDevice
+  try p.run()
+  let o = out.fileHandleForReading.readDataToEndOfFile()
+  let e = err.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+func which(_ name: String) -> String? {
+  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+    let path = "\(dir)/\(name)"
+    if FileManager.default.isExecutableFile(atPath: path) { return path }
+  }
+  return nil
+}
+
+/// A private tmux server running `crm` in one 80×24 window.
+final class TmuxSession {
+  let socket = "crm-e2e-" + UUID().uuidString.prefix(8)
+  let tmux: String
+
+  init(_ command: String, cols: Int = 80, rows: Int = 24) throws {
+    tmux = try #require(which("tmux"), "tmux is needed for end-to-end tests (scripts/test.sh installs it)")
+    try run(tmux, ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)", "-s", "t", command])
+  }
+
+  func keys(_ keys: String...) throws { try run(tmux, ["-L", socket, "send-keys", "-t", "t"] + keys) }
+  func type(_ text: String) throws { try run(tmux, ["-L", socket, "send-keys", "-t", "t", "-l", text]) }
+  func screen() throws -> String { try run(tmux, ["-L", socket, "capture-pane", "-p", "-t", "t"]).out }
+  func resize(cols: Int, rows: Int) throws {
+    try run(tmux, ["-L", socket, "resize-window", "-t", "t", "-x", "\(cols)", "-y", "\(rows)"])
+  }
+
+  /// Waits until the screen contains `text`; returns the last screen either way.
+  func waitFor(_ text: String, seconds: Double = 15) throws -> String {
+    let deadline = Date().addingTimeInterval(seconds)
+    var last = ""
+    while Date() < deadline {
+      last = try screen()
+      if last.contains(text) { return last }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    return last
+  }
+
+  func alive() throws -> Bool { try run(tmux, ["-L", socket, "has-session", "-t", "t"]).status == 0 }
+
+  deinit { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
+}
+
+/// A temporary folder with a database path inside.
+struct Scratch {
+  let dir = NSTemporaryDirectory() + "crm-e2e-" + UUID().uuidString
+  var db: String { dir + "/crm.sqlite" }
+  init() { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+  func remove() { try? FileManager.default.removeItem(atPath: dir) }
+}
+
+/// `LANG=ru_RU.UTF-8` as in containers where that locale is not generated: crm must fall back to
+/// C.UTF-8 for characters and still speak Russian.
+func crmCommand(_ db: String, extra: String = "") -> String {
+  "env LANG=ru_RU.UTF-8 LC_ALL= TERM=xterm-256color \(crmBinary) --db \(db) --user anna \(extra)"
+}
+
+@Suite(.serialized) struct EndToEndTests {
+  @Test func opensTheDemoDatabaseAndShowsCyrillicNames() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let demo = try run(crmBinary, ["demo", "--db", s.db, "--clients", "300", "--seed", "5"])
+    #expect(demo.status == 0, "\(demo.err)")
+    let tmux = try TmuxSession(crmCommand(s.db))
+    let screen = try tmux.waitFor("клиентов: 300")
+    #expect(screen.contains("1 Клиенты"))
+    #expect(screen.contains("Название"))
+    #expect(screen.contains("ООО «") || screen.contains("АО «"))
+    // Every line fits 80 columns: Cyrillic takes one column each even without ru_RU locale.
+    for line in screen.split(separator: "\n") { #expect(line.count <= 80) }
+    try tmux.keys("q")
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try !tmux.alive())
+  }
+
+  @Test func typingASearchNarrowsTheList() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    try run(crmBinary, ["demo", "--db", s.db, "--clients", "200"])
+    let add = try run(crmBinary, ["client", "add", "--db", s.db, "--name", "Ёлочка", "--legal-form", "ООО", "--phone", "+7 812 700-01-02"])
+    #expect(add.status == 0, "\(add.err)")
+    let tmux = try TmuxSession(crmCommand(s.db))
+    _ = try tmux.waitFor("клиентов: 201")
+    try tmux.keys("/")
+    try tmux.type("елоч")
+    let found = try tmux.waitFor("клиентов: 1")
+    #expect(found.contains("ООО «Ёлочка»"))
+    try tmux.keys("Escape")
+    #expect(try tmux.waitFor("клиентов: 201").contains("клиентов: 201"))
+    try tmux.keys("/")
+    try tmux.type("700-01")
+    #expect(try tmux.waitFor("клиентов: 1").contains("Ёлочка"))
+  }
+
+  @Test func addsAClientWithTheKeyboard() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let tmux = try TmuxSession(crmCommand(s.db))
+    _ = try tmux.waitFor("Клиентов пока нет")
+    try tmux.keys("a")
+    _ = try tmux.waitFor("Новый клиент")
+    try tmux.type("Рога и копыта")
+    try tmux.keys("Tab")
+    try tmux.type("8 (812) 555-12-34")
+    try tmux.keys("C-s")
+    let saved = try tmux.waitFor("добавлен")
+    #expect(saved.contains("Клиент «Рога и копыта» добавлен"))
+    try tmux.keys("q")
+    Thread.sleep(forTimeInterval: 0.5)
+    let sqlite = try #require(which("sqlite3"), "sqlite3 is needed (scripts/test.sh installs it)")
+    let rows = try run(sqlite, [s.db, "SELECT c.name, p.raw, p.e164 FROM client c JOIN phone p ON p.client_id = c.id"])
+    #expect(rows.out == "Рога и копыта|8 (812) 555-12-34|+78125551234\n")
+  }
+
+  @Test func tooSmallThenResized() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let tmux = try TmuxSession(crmCommand(s.db), cols: 60, rows: 20)
+    #expect(try tmux.waitFor("слишком маленькое").contains("60×20"))
+    try tmux.resize(cols: 100, rows: 30)
+    #expect(try tmux.waitFor("Поиск:").contains("Клиентов пока нет"))
+  }
+
+  @Test func cliExitCodesAndMessages() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let bad = try run(crmBinary, ["client", "add", "--db", s.db, "--name", "X", "--inn", "7707083894", "--lang", "ru"])
+    #expect(bad.status == 1)
+    #expect(bad.err.contains("ИНН: неверная контрольная цифра"))
+    let id = try run(crmBinary, ["client", "add", "--db", s.db, "--name", "Вектор", "--inn", "7707083893"])
+    #expect(id.status == 0)
+    let json = try run(crmBinary, ["search", "--db", s.db, "вект", "--json"])
+    let array = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
+    #expect(array?.first?["name"] as? String == "Вектор")
+    #expect(array?.first?["id"] as? Int == Int(id.out.trimmingCharacters(in: .whitespacesAndNewlines)))
+    let notDB = s.dir + "/notes.txt"
+    try Data("hello".utf8).write(to: URL(fileURLWithPath: notDB))
+    let refused = try run(crmBinary, ["client", "list", "--db", notDB, "--lang", "en"])
+    #expect(refused.status == 2)
+    #expect(refused.err.contains("not an SQLite database"))
+    #expect(try String(contentsOfFile: notDB, encoding: .utf8) == "hello")
+    let usage = try run(crmBinary, ["client", "show"])
+    #expect(usage.status == 1)
+    let check = try run(crmBinary, ["check", "--db", s.db, "--lang", "en"])
+    #expect(check.status == 0)
+    #expect(check.out.contains("integrity: ok"))
+    let noTTY = try run(crmBinary, ["--db", s.db])
+    #expect(noTTY.status == 2)
+  }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One command that runs every check: the format lint, unit and screen tests, and the tmux
+# end-to-end tests against the real binary. Installs missing system packages first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev tmux sqlite3
+echo "== swift format lint"
+swift format lint --strict --configuration .swiftformat -r Sources Tests Package.swift
+echo "== build"
+swift build --build-tests
+export CRM_BIN="$(swift build --show-bin-path)/crm"
+echo "== tests (unit, screen, end-to-end)"
+swift test --skip-build
+echo "== docs/keys.md is current"
+"$CRM_BIN" keys | diff -u docs/keys.md - && echo ok
