@@ -155,7 +155,8 @@ public final class App {
           t.t("Terminal too small", "Окно терминала слишком маленькое"),
           t.t(
             "\(size.cols)×\(size.rows) now, at least \(Self.minSize.cols)×\(Self.minSize.rows) needed",
-            "сейчас \(size.cols)×\(size.rows), нужно не меньше \(Self.minSize.cols)×\(Self.minSize.rows)"),
+            "сейчас \(size.cols)×\(size.rows), нужно не меньше \(Self.minSize.cols)×\(Self.minSize.rows)"
+          ),
           t.t("Enlarge the window, or press q to quit", "Увеличьте окно или нажмите q для выхода"),
         ])
       term.present(canvas)
@@ -181,7 +182,8 @@ public final class App {
     drawHints(&canvas, row: size.rows - 1, hints: screen.keys.hints, width: size.cols)
     if showHelp {
       canvas.cursor = nil
-      drawHelp(&canvas, table: screen.keys, footer: t.t("Any key closes", "Любая клавиша закрывает"))
+      drawHelp(
+        &canvas, table: screen.keys, footer: t.t("Any key closes", "Любая клавиша закрывает"))
     }
     if let c = confirm {
       canvas.cursor = nil

@@ -47,10 +47,16 @@ public final class ClientCardScreen: Screen {
       (v.fieldName("kind"), ClientFormScreen.kindText(c.kind, l)),
       (v.fieldName("inn"), c.inn), (v.fieldName("kpp"), c.kpp),
       (v.fieldName("ogrn"), c.ogrn),
-      (v.fieldName("phones"), c.phones.map { p in p.e164.map { $0 == p.raw ? p.raw : "\(p.raw) (\($0))" } ?? p.raw }.joined(separator: ", ")),
-      (v.fieldName("emails"), c.emails.joined(separator: ", ")), (v.fieldName("website"), c.website),
+      (
+        v.fieldName("phones"),
+        c.phones.map { p in p.e164.map { $0 == p.raw ? p.raw : "\(p.raw) (\($0))" } ?? p.raw }
+          .joined(separator: ", ")
+      ),
+      (v.fieldName("emails"), c.emails.joined(separator: ", ")),
+      (v.fieldName("website"), c.website),
       (v.fieldName("city"), c.city), (v.fieldName("legal_address"), c.legalAddress),
-      (v.fieldName("actual_address"), c.actualAddress), (v.fieldName("postal_address"), c.postalAddress),
+      (v.fieldName("actual_address"), c.actualAddress),
+      (v.fieldName("postal_address"), c.postalAddress),
     ]
     for a in c.bankAccounts {
       out.append((v.fieldName("bank_name"), a.bankName))
@@ -82,19 +88,24 @@ public final class ClientCardScreen: Screen {
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     if !loaded { load() }
     guard let c = client else {
-      canvas.put(top + 1, 2, l.pick("This client no longer exists.", "Этого клиента больше нет."), .error)
+      canvas.put(
+        top + 1, 2, l.pick("This client no longer exists.", "Этого клиента больше нет."), .error)
       return
     }
     var title = c.displayName
     if c.deletedAt != nil { title += l.pick("  [in the trash]", "  [в корзине]") }
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     let tabs = [
-      l.pick("Requisites", "Реквизиты"), l.pick("Persons", "Контактные лица") + " (\(persons.count))",
+      l.pick("Requisites", "Реквизиты"),
+      l.pick("Persons", "Контактные лица") + " (\(persons.count))",
       l.pick("History", "История") + " (\(history.count))",
     ]
     var col = 1
     for (i, name) in tabs.enumerated() {
-      col = canvas.put(top + 1, col, " \(name) ", i == section.rawValue ? Style(bold: true, reverse: true) : .dim) + 1
+      col =
+        canvas.put(
+          top + 1, col, " \(name) ", i == section.rawValue ? Style(bold: true, reverse: true) : .dim
+        ) + 1
     }
     let bodyTop = top + 3
     state.visible = max(1, rows - 3)
@@ -112,7 +123,11 @@ public final class ClientCardScreen: Screen {
       state.count = persons.count
       state.clamp()
       if persons.isEmpty {
-        canvas.put(bodyTop, 2, l.pick("No contact persons. Press a to add one.", "Контактных лиц нет. Нажмите a, чтобы добавить."), .dim)
+        canvas.put(
+          bodyTop, 2,
+          l.pick(
+            "No contact persons. Press a to add one.",
+            "Контактных лиц нет. Нажмите a, чтобы добавить."), .dim)
         return
       }
       let v = context.clients.validator
@@ -161,11 +176,17 @@ public final class ClientCardScreen: Screen {
       editPerson(ContactPerson(clientId: clientId, name: ""), app: app)
     case .delete:
       guard section == .persons, persons.indices.contains(state.selected) else {
-        app.flash(l.pick("Delete the client from the list (d there).", "Клиента удаляют из списка (клавиша d там)."))
+        app.flash(
+          l.pick(
+            "Delete the client from the list (d there).",
+            "Клиента удаляют из списка (клавиша d там)."))
         return
       }
       let p = persons[state.selected]
-      app.ask(l.pick("Delete", "Удаление"), l.pick("Delete contact person «\(p.name)»?", "Удалить контактное лицо «\(p.name)»?")) {
+      app.ask(
+        l.pick("Delete", "Удаление"),
+        l.pick("Delete contact person «\(p.name)»?", "Удалить контактное лицо «\(p.name)»?")
+      ) {
         [self] in
         do {
           try context.clients.deletePerson(p.id!)

@@ -71,14 +71,18 @@ public final class ClientsScreen: Screen {
     list.visible = max(1, height - 2)
     refresh(app: nil)
     // Search line: label, box, and what is shown.
-    let label = query.trash ? l.pick("Trash · search: ", "Корзина · поиск: ") : l.pick("Search: ", "Поиск: ")
+    let label =
+      query.trash ? l.pick("Trash · search: ", "Корзина · поиск: ") : l.pick("Search: ", "Поиск: ")
     var col = canvas.put(top, 1, label, .bold)
     let boxWidth = min(36, width / 2 - col)
     searchInput.draw(
-      &canvas, row: top, col: col, width: boxWidth, style: Style(reverse: searching, underline: true),
+      &canvas, row: top, col: col, width: boxWidth,
+      style: Style(reverse: searching, underline: true),
       focused: searching)
     col += boxWidth + 2
-    var info = l.pick("\(context.formats.integer(list.count)) clients", "клиентов: \(context.formats.integer(list.count))")
+    var info = l.pick(
+      "\(context.formats.integer(list.count)) clients",
+      "клиентов: \(context.formats.integer(list.count))")
     if let s = query.segment { info += " · \(l.pick("segment", "сегмент")) \(s)" }
     if let o = query.ownerId, let u = try? context.db.users().first(where: { $0.id == o }) {
       info += " · \(u.login)"
@@ -99,8 +103,11 @@ public final class ClientsScreen: Screen {
         query.search.isEmpty && query.segment == nil && query.tag == nil && query.ownerId == nil
         ? (query.trash
           ? l.pick("The trash is empty.", "Корзина пуста.")
-          : l.pick("No clients yet. Press a to add the first one.", "Клиентов пока нет. Нажмите a, чтобы добавить первого."))
-        : l.pick("Nothing found. Esc clears the search.", "Ничего не найдено. Esc сбрасывает поиск.")
+          : l.pick(
+            "No clients yet. Press a to add the first one.",
+            "Клиентов пока нет. Нажмите a, чтобы добавить первого."))
+        : l.pick(
+          "Nothing found. Esc clears the search.", "Ничего не найдено. Esc сбрасывает поиск.")
       canvas.put(top + 3, 2, empty, .dim, maxWidth: width - 4)
       return
     }
@@ -122,7 +129,9 @@ public final class ClientsScreen: Screen {
     case .search:
       searching = true
     case .open:
-      if let r = selectedRow { app.push(ClientCardScreen(context: context, clientId: r.id, list: self)) }
+      if let r = selectedRow {
+        app.push(ClientCardScreen(context: context, clientId: r.id, list: self))
+      }
     case .add:
       app.push(ClientFormScreen.add(context: context, list: self))
     case .edit:
@@ -130,11 +139,17 @@ public final class ClientsScreen: Screen {
     case .delete:
       guard let r = selectedRow, !query.trash else { return }
       let l = context.language
-      app.ask(l.pick("Delete", "Удаление"), l.pick("Move «\(r.name)» to the trash?", "Переместить «\(r.name)» в корзину?")) {
+      app.ask(
+        l.pick("Delete", "Удаление"),
+        l.pick("Move «\(r.name)» to the trash?", "Переместить «\(r.name)» в корзину?")
+      ) {
         [self] in
         do {
           try context.clients.delete(r.id)
-          app.flash(l.pick("«\(r.name)» moved to the trash; u undoes, t shows the trash.", "«\(r.name)» в корзине; u — отменить, t — открыть корзину."))
+          app.flash(
+            l.pick(
+              "«\(r.name)» moved to the trash; u undoes, t shows the trash.",
+              "«\(r.name)» в корзине; u — отменить, t — открыть корзину."))
           reload()
         } catch { app.report(error) }
       }
@@ -213,7 +228,10 @@ public final class ClientsScreen: Screen {
     let l = context.language
     do {
       if let r = try context.clients.undoLast() {
-        app.flash(l.pick("Undone: \(r.action) of «\(r.name)».", "Отменено: \(Self.actionName(r.action, l)) «\(r.name)»."))
+        app.flash(
+          l.pick(
+            "Undone: \(r.action) of «\(r.name)».",
+            "Отменено: \(Self.actionName(r.action, l)) «\(r.name)»."))
       } else {
         app.flash(l.pick("Nothing to undo.", "Нечего отменять."))
       }
@@ -249,10 +267,12 @@ final class PlaceholderScreen: Screen {
     let text: [Int: String] = [
       2: l.pick(
         "The contact calendar: day, week and month of planned calls and meetings, moved and edited in place.",
-        "Календарь контактов: день, неделя и месяц запланированных звонков и встреч, перенос и правка на месте."),
+        "Календарь контактов: день, неделя и месяц запланированных звонков и встреч, перенос и правка на месте."
+      ),
       3: l.pick(
         "Reminders: overdue and due-today contacts, one key per outcome — done, no answer, postpone.",
-        "Напоминания: просроченные и сегодняшние контакты, одна клавиша на исход — сделано, не дозвонился, перенести."),
+        "Напоминания: просроченные и сегодняшние контакты, одна клавиша на исход — сделано, не дозвонился, перенести."
+      ),
       4: l.pick(
         "The funnel: deals as columns by stage, totals per stage, stuck deals marked.",
         "Воронка: сделки колонками по этапам, суммы по этапам, зависшие сделки отмечены."),
@@ -265,7 +285,8 @@ final class PlaceholderScreen: Screen {
     ]
     let title = App.tabTitles(l)[tab - 1]
     canvas.put(top + 1, 2, title, .bold)
-    canvas.put(top + 3, 2, l.pick("Not built yet. It will show:", "Ещё не готов. Здесь будет:"), .dim)
+    canvas.put(
+      top + 3, 2, l.pick("Not built yet. It will show:", "Ещё не готов. Здесь будет:"), .dim)
     var r = top + 4
     var line = ""
     for word in (text[tab] ?? "").split(separator: " ") {
@@ -278,7 +299,9 @@ final class PlaceholderScreen: Screen {
       }
     }
     canvas.put(r, 4, line)
-    canvas.put(r + 2, 2, l.pick("Press 1 to go back to the clients.", "Нажмите 1, чтобы вернуться к клиентам."), .dim)
+    canvas.put(
+      r + 2, 2,
+      l.pick("Press 1 to go back to the clients.", "Нажмите 1, чтобы вернуться к клиентам."), .dim)
   }
 
   func handle(_ key: Key, app: App) {

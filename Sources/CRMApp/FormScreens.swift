@@ -22,7 +22,9 @@ class FormScreen: Screen {
     let formRows = warnings.isEmpty ? rows : max(4, rows - warnings.count - 1)
     form.draw(&canvas, top: top, rows: formRows, width: width)
     for (i, w) in warnings.enumerated() {
-      canvas.put(top + formRows + i, 1, w, i == 0 ? Style(bold: true, color: .yellow) : .plain, maxWidth: width - 2)
+      canvas.put(
+        top + formRows + i, 1, w, i == 0 ? Style(bold: true, color: .yellow) : .plain,
+        maxWidth: width - 2)
     }
   }
 
@@ -79,7 +81,9 @@ final class ClientFormScreen: FormScreen {
   static func parseKind(_ s: String) -> ClientKind? {
     let v = TextFold.key(s.trimmingSpaces())
     if v.isEmpty || v.hasPrefix("c") || v.hasPrefix("о") || v.hasPrefix("к") { return .company }
-    if v.hasPrefix("p") || v.hasPrefix("ф") || v.hasPrefix("и") || v.hasPrefix("ч") { return .person }
+    if v.hasPrefix("p") || v.hasPrefix("ф") || v.hasPrefix("и") || v.hasPrefix("ч") {
+      return .person
+    }
     return nil
   }
 
@@ -94,7 +98,9 @@ final class ClientFormScreen: FormScreen {
         FormField(
           key: "kind", label: v.fieldName("kind"), value: kindText(.company, l),
           note: l.pick("company or person", "организация или физлицо")),
-        FormField(key: "legal_form", label: v.fieldName("legal_form"), note: l.pick("ООО, АО, ИП…", "ООО, АО, ИП…")),
+        FormField(
+          key: "legal_form", label: v.fieldName("legal_form"),
+          note: l.pick("ООО, АО, ИП…", "ООО, АО, ИП…")),
         FormField(key: "inn", label: v.fieldName("inn")),
         FormField(key: "emails", label: v.fieldName("emails")),
         FormField(key: "city", label: v.fieldName("city")),
@@ -102,7 +108,8 @@ final class ClientFormScreen: FormScreen {
     return ClientFormScreen(context: context, client: Client(name: ""), form: form, list: list)
   }
 
-  static func edit(context: AppContext, client c: Client, list: ClientsScreen?) -> ClientFormScreen {
+  static func edit(context: AppContext, client c: Client, list: ClientsScreen?) -> ClientFormScreen
+  {
     let v = context.clients.validator
     let l = context.language
     let a = c.bankAccounts.first ?? BankAccount()
@@ -138,7 +145,9 @@ final class ClientFormScreen: FormScreen {
       case "name": c.name = value
       case "kind":
         guard let k = Self.parseKind(value) else {
-          throw .invalid(field: v.fieldName("kind"), problem: l.pick("company or person", "организация или физлицо"))
+          throw .invalid(
+            field: v.fieldName("kind"),
+            problem: l.pick("company or person", "организация или физлицо"))
         }
         c.kind = k
       case "legal_form": c.legalForm = value
@@ -162,7 +171,9 @@ final class ClientFormScreen: FormScreen {
           c.ownerId = nil
         } else {
           guard let u = try context.db.users().first(where: { $0.login == login }) else {
-            throw .invalid(field: v.fieldName("owner"), problem: l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
+            throw .invalid(
+              field: v.fieldName("owner"),
+              problem: l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
           }
           c.ownerId = u.id
         }
@@ -207,7 +218,8 @@ final class ClientFormScreen: FormScreen {
       }
       if c.id == nil {
         let id = try context.clients.add(c)
-        app.flash(l.pick("Client «\(c.name)» added, №\(id).", "Клиент «\(c.name)» добавлен, №\(id)."))
+        app.flash(
+          l.pick("Client «\(c.name)» added, №\(id).", "Клиент «\(c.name)» добавлен, №\(id)."))
       } else {
         try context.clients.update(c)
         app.flash(l.pick("Saved.", "Сохранено."))
@@ -239,7 +251,9 @@ final class PersonFormScreen: FormScreen {
     super.init(
       context: context,
       form: Form(
-        title: p.id == nil ? l.pick("New contact person", "Новое контактное лицо") : l.pick("Contact person: ", "Контактное лицо: ") + p.name,
+        title: p.id == nil
+          ? l.pick("New contact person", "Новое контактное лицо")
+          : l.pick("Contact person: ", "Контактное лицо: ") + p.name,
         fields: [
           f("name", p.name, l.pick("required", "обязательно")), f("position", p.position),
           f("phones", p.phones.map(\.raw).joined(separator: ", "), listNote),
@@ -257,7 +271,11 @@ final class PersonFormScreen: FormScreen {
     p.birthday = form.value("birthday")
     p.notes = form.value("notes")
     do {
-      if p.id == nil { try context.clients.addPerson(p) } else { try context.clients.updatePerson(p) }
+      if p.id == nil {
+        try context.clients.addPerson(p)
+      } else {
+        try context.clients.updatePerson(p)
+      }
       app.flash(context.language.pick("Saved.", "Сохранено."))
       onSaved()
       return true
@@ -286,9 +304,15 @@ final class FilterScreen: FormScreen {
       form: Form(
         title: l.pick("Filter (empty = any)", "Фильтр (пусто — любой)"),
         fields: [
-          FormField(key: "segment", label: v.fieldName("segment"), value: q.segment ?? "", note: segments.joined(separator: ", ")),
-          FormField(key: "owner", label: v.fieldName("owner"), value: owner ?? "", note: l.pick("login", "логин")),
-          FormField(key: "tags", label: v.fieldName("tags"), value: q.tag ?? "", note: tags.joined(separator: ", ")),
+          FormField(
+            key: "segment", label: v.fieldName("segment"), value: q.segment ?? "",
+            note: segments.joined(separator: ", ")),
+          FormField(
+            key: "owner", label: v.fieldName("owner"), value: owner ?? "",
+            note: l.pick("login", "логин")),
+          FormField(
+            key: "tags", label: v.fieldName("tags"), value: q.tag ?? "",
+            note: tags.joined(separator: ", ")),
         ]))
   }
 

@@ -182,12 +182,13 @@ public final class CRMDatabase: Sendable {
       for row in fk {
         problems.append("foreign key: \(row[0] as String? ?? "?") rowid \(row[1] as Int64? ?? 0)")
       }
-      let fts = try Int.fetchOne(
-        db,
-        sql: """
-          SELECT (SELECT count(*) FROM client WHERE deleted_at IS NULL)
-               - (SELECT count(*) FROM client_fts)
-          """) ?? 0
+      let fts =
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT (SELECT count(*) FROM client WHERE deleted_at IS NULL)
+                 - (SELECT count(*) FROM client_fts)
+            """) ?? 0
       if fts != 0 { problems.append("search index differs from clients by \(fts) rows") }
       let applied = try Schema.migrator.appliedIdentifiers(db)
       return (problems, applied.count)

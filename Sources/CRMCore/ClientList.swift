@@ -11,6 +11,20 @@ public struct ClientRow: Equatable, Sendable {
   public var owner: String
   public var lastContact: Date?
   public var deletedAt: Date?
+
+  public init(
+    id: Int64, name: String, city: String, phone: String, segment: String, owner: String,
+    lastContact: Date?, deletedAt: Date?
+  ) {
+    self.id = id
+    self.name = name
+    self.city = city
+    self.phone = phone
+    self.segment = segment
+    self.owner = owner
+    self.lastContact = lastContact
+    self.deletedAt = deletedAt
+  }
 }
 
 /// Which clients, in which order. Every page is one indexed SQL query with LIMIT/OFFSET.
@@ -121,7 +135,9 @@ extension CRMDatabase {
     try read { db in
       try String.fetchAll(
         db,
-        sql: "SELECT DISTINCT segment FROM client WHERE deleted_at IS NULL AND segment <> '' ORDER BY segment")
+        sql:
+          "SELECT DISTINCT segment FROM client WHERE deleted_at IS NULL AND segment <> '' ORDER BY segment"
+      )
     }
   }
 

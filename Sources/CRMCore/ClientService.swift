@@ -65,7 +65,9 @@ public struct ClientService: Sendable {
     c.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
     c.lastContactAt = (row["last_contact_at"] as Double?).map(Date.init(timeIntervalSince1970:))
     c.phones = try Row.fetchAll(
-      db, sql: "SELECT raw, e164 FROM phone WHERE client_id = ? AND person_id IS NULL ORDER BY position",
+      db,
+      sql:
+        "SELECT raw, e164 FROM phone WHERE client_id = ? AND person_id IS NULL ORDER BY position",
       arguments: [id]
     ).map { r in
       var p = Phone(r["raw"] as String)
@@ -155,8 +157,11 @@ public struct ClientService: Sendable {
     return try db.write { db in
       let id = try Self.insertClient(db, c, at: at)
       c.id = id
-      let change = try recordChange(db, clientId: id, entity: "client", entityId: id, action: "insert", before: Client?.none, at: at)
-      try auditFields(db, change: change, clientId: id, entity: "client", entityId: id, action: "insert",
+      let change = try recordChange(
+        db, clientId: id, entity: "client", entityId: id, action: "insert", before: Client?.none,
+        at: at)
+      try auditFields(
+        db, change: change, clientId: id, entity: "client", entityId: id, action: "insert",
         old: [:], new: Self.fields(c), at: at)
       try SearchIndex.update(db, clientId: id)
       return id
@@ -239,12 +244,16 @@ public struct ClientService: Sendable {
           INSERT INTO contact_person (client_id, name, position, birthday, notes, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?)
           """,
-        arguments: [p.clientId, p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970,
-          at.timeIntervalSince1970])
+        arguments: [
+          p.clientId, p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970,
+          at.timeIntervalSince1970,
+        ])
       let id = db.lastInsertedRowID
-      try Self.writeContacts(db, clientId: p.clientId, personId: id, phones: p.phones, emails: p.emails)
+      try Self.writeContacts(
+        db, clientId: p.clientId, personId: id, phones: p.phones, emails: p.emails)
       let change = try recordChange(
-        db, clientId: p.clientId, entity: "person", entityId: id, action: "insert", before: Client?.none, at: at)
+        db, clientId: p.clientId, entity: "person", entityId: id, action: "insert",
+        before: Client?.none, at: at)
       try auditFields(
         db, change: change, clientId: p.clientId, entity: "person", entityId: id, action: "insert",
         old: [:], new: Self.fields(p), at: at)
@@ -390,8 +399,10 @@ public struct ClientService: Sendable {
   /// audit field names are the snake_case of its keys (`owner` and `deleted` are the exceptions).
   static func revert<T: Codable>(_ current: T, to before: T, fields: [String]) throws -> T {
     let encoder = JSONEncoder()
-    var now = try JSONSerialization.jsonObject(with: encoder.encode(current)) as? [String: Any] ?? [:]
-    let old = try JSONSerialization.jsonObject(with: encoder.encode(before)) as? [String: Any] ?? [:]
+    var now =
+      try JSONSerialization.jsonObject(with: encoder.encode(current)) as? [String: Any] ?? [:]
+    let old =
+      try JSONSerialization.jsonObject(with: encoder.encode(before)) as? [String: Any] ?? [:]
     for field in fields {
       let key: String
       switch field {
@@ -399,7 +410,9 @@ public struct ClientService: Sendable {
       case "deleted": key = "deletedAt"
       default:
         let parts = field.split(separator: "_")
-        key = String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        key =
+          String(parts[0])
+          + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
       }
       now[key] = old[key]
     }
@@ -410,7 +423,9 @@ public struct ClientService: Sendable {
 
   /// Clients that look like the one about to be saved: same ИНН, phone or e-mail, or a very
   /// similar name. At most `limit`, strongest reasons first.
-  public func likelyDuplicates(of c: Client, limit: Int = 5) throws(CRMError) -> [DuplicateCandidate] {
+  public func likelyDuplicates(of c: Client, limit: Int = 5) throws(CRMError)
+    -> [DuplicateCandidate]
+  {
     try db.read { db in
       var found: [DuplicateCandidate] = []
       var seen = Set<Int64>()
@@ -475,9 +490,12 @@ public struct ClientService: Sendable {
 
   static func insertClient(_ db: Database, _ c: Client, at: Date) throws -> Int64 {
     try db.execute(
-      sql: "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-      arguments: [c.kind.rawValue, c.name, TextFold.sortKey(c.name), at.timeIntervalSince1970,
-        at.timeIntervalSince1970])
+      sql:
+        "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+      arguments: [
+        c.kind.rawValue, c.name, TextFold.sortKey(c.name), at.timeIntervalSince1970,
+        at.timeIntervalSince1970,
+      ])
     let id = db.lastInsertedRowID
     try writeClient(db, c, id: id, at: at)
     return id
@@ -514,7 +532,8 @@ public struct ClientService: Sendable {
     try db.execute(sql: "DELETE FROM client_tag WHERE client_id = ?", arguments: [id])
     for (i, t) in c.tags.enumerated() {
       try db.execute(
-        sql: "INSERT OR IGNORE INTO client_tag (client_id, position, tag, tag_key) VALUES (?, ?, ?, ?)",
+        sql:
+          "INSERT OR IGNORE INTO client_tag (client_id, position, tag, tag_key) VALUES (?, ?, ?, ?)",
         arguments: [id, i, t, TextFold.key(t)])
     }
   }
@@ -560,7 +579,9 @@ public struct ClientService: Sendable {
         INSERT INTO change_set (at, user_id, client_id, entity, entity_id, action, before_json, undo_of)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
-      arguments: [at.timeIntervalSince1970, userId, clientId, entity, entityId, action, json, undoOf])
+      arguments: [
+        at.timeIntervalSince1970, userId, clientId, entity, entityId, action, json, undoOf,
+      ])
     return db.lastInsertedRowID
   }
 
@@ -577,8 +598,10 @@ public struct ClientService: Sendable {
           INSERT INTO audit (change_id, at, user_id, client_id, entity, entity_id, action, field, old, new)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
-        arguments: [change, at.timeIntervalSince1970, userId, clientId, entity, entityId, action, key,
-          o.isEmpty ? nil : o, n.isEmpty ? nil : n])
+        arguments: [
+          change, at.timeIntervalSince1970, userId, clientId, entity, entityId, action, key,
+          o.isEmpty ? nil : o, n.isEmpty ? nil : n,
+        ])
     }
   }
 

@@ -97,7 +97,9 @@ public struct DemoData: Sendable {
   static let tagPool = ["опт", "розница", "дилер", "госзаказ", "экспорт", "новый", "ключевой"]
 
   mutating func pick<T>(_ a: [T]) -> T { a[Int.random(in: 0..<a.count, using: &rng)] }
-  mutating func digits(_ n: Int) -> [Int] { (0..<n).map { _ in Int.random(in: 0...9, using: &rng) } }
+  mutating func digits(_ n: Int) -> [Int] {
+    (0..<n).map { _ in Int.random(in: 0...9, using: &rng) }
+  }
   mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
 
   mutating func personName() -> String {
@@ -110,7 +112,9 @@ public struct DemoData: Sendable {
   }
 
   mutating func phone(mobile: Bool) -> Phone {
-    let code = mobile ? "9\(Int.random(in: 10...99, using: &rng))" : pick(["495", "499", "812", "383", "343"])
+    let code =
+      mobile
+      ? "9\(Int.random(in: 10...99, using: &rng))" : pick(["495", "499", "812", "383", "343"])
     let d = digits(7).map(String.init).joined()
     let a = String(d.prefix(3))
     let b = String(d.dropFirst(3).prefix(2))
@@ -137,15 +141,16 @@ public struct DemoData: Sendable {
   }
 
   static let translit: [Character: String] = [
-      "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-      "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-      "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh",
-      "щ": "sch", "ы": "y", "э": "e", "ю": "yu", "я": "ya",
-    ]
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "sch", "ы": "y", "э": "e", "ю": "yu", "я": "ya",
+  ]
 
   mutating func email(_ name: String, domain: String) -> String {
     let word = name.lowercased().split(separator: " ").first.map(String.init) ?? "info"
-    let latin = word.map { Self.translit[$0] ?? ($0.isASCII && $0.isLetter ? String($0) : "") }.joined()
+    let latin = word.map { Self.translit[$0] ?? ($0.isASCII && $0.isLetter ? String($0) : "") }
+      .joined()
     return "\(latin.isEmpty ? "info" : latin)@\(domain)"
   }
 
@@ -212,9 +217,12 @@ public struct DemoData: Sendable {
     c.ownerId = ownerIds.isEmpty ? nil : pick(ownerIds)
     if chance(0.4) { c.tags = [pick(Self.tagPool)] + (chance(0.3) ? [pick(Self.tagPool)] : []) }
     if c.tags.count == 2 && c.tags[0] == c.tags[1] { c.tags.removeLast() }
-    if chance(0.15) { c.notes = pick(["Звонить после 14:00.", "Работают по предоплате.", "Просили КП на опт."]) }
+    if chance(0.15) {
+      c.notes = pick(["Звонить после 14:00.", "Работают по предоплате.", "Просили КП на опт."])
+    }
     if chance(0.8) {
-      c.lastContactAt = now.addingTimeInterval(-Double(Int.random(in: 0..<(365 * 86400), using: &rng)))
+      c.lastContactAt = now.addingTimeInterval(
+        -Double(Int.random(in: 0..<(365 * 86400), using: &rng)))
     }
     return (c, persons)
   }
@@ -249,9 +257,11 @@ public struct DemoData: Sendable {
     let ownerIds = try db.write { db in
       try Self.owners.map { login, name in
         try db.execute(
-          sql: "INSERT OR IGNORE INTO app_user (login, name, role, created_at) VALUES (?, ?, 'manager', ?)",
+          sql:
+            "INSERT OR IGNORE INTO app_user (login, name, role, created_at) VALUES (?, ?, 'manager', ?)",
           arguments: [login, name, at])
-        return try Int64.fetchOne(db, sql: "SELECT id FROM app_user WHERE login = ?", arguments: [login])!
+        return try Int64.fetchOne(
+          db, sql: "SELECT id FROM app_user WHERE login = ?", arguments: [login])!
       }
     }
     let batches = BatchQueue<Prepared>(capacity: 4)
@@ -270,7 +280,9 @@ public struct DemoData: Sendable {
     defer { batches.cancel() }
     // A large page cache keeps the index B-trees in memory during the bulk load.
     try? db.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -131072") }
-    defer { try? db.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000") } }
+    defer {
+      try? db.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -2000") }
+    }
     return try db.write { db in
       let insertClient = try db.makeStatement(
         sql: """
@@ -292,7 +304,9 @@ public struct DemoData: Sendable {
           VALUES (?, 0, ?, ?, ?, ?)
           """)
       let insertTag = try db.makeStatement(
-        sql: "INSERT OR IGNORE INTO client_tag (client_id, position, tag, tag_key) VALUES (?, ?, ?, ?)")
+        sql:
+          "INSERT OR IGNORE INTO client_tag (client_id, position, tag, tag_key) VALUES (?, ?, ?, ?)"
+      )
       let insertPerson = try db.makeStatement(
         sql: """
           INSERT INTO contact_person (client_id, name, position, created_at, updated_at)

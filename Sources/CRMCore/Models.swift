@@ -24,15 +24,18 @@ public struct BankAccount: Codable, Equatable, Sendable {
   public var corrAccount: String
   public var bankName: String
 
-  public init(bik: String = "", account: String = "", corrAccount: String = "", bankName: String = "")
-  {
+  public init(
+    bik: String = "", account: String = "", corrAccount: String = "", bankName: String = ""
+  ) {
     self.bik = bik
     self.account = account
     self.corrAccount = corrAccount
     self.bankName = bankName
   }
 
-  public var isEmpty: Bool { bik.isEmpty && account.isEmpty && corrAccount.isEmpty && bankName.isEmpty }
+  public var isEmpty: Bool {
+    bik.isEmpty && account.isEmpty && corrAccount.isEmpty && bankName.isEmpty
+  }
 }
 
 /// A client with everything that belongs to it except contact persons, which have their own history.

@@ -23,7 +23,8 @@ public struct Validator: Sendable {
       "legal_address": ("Legal address", "Юр. адрес"),
       "actual_address": ("Actual address", "Факт. адрес"),
       "postal_address": ("Postal address", "Почт. адрес"),
-      "bik": ("BIK", "БИК"), "account": ("Account", "Р/с"), "corr_account": ("Corr. account", "К/с"),
+      "bik": ("BIK", "БИК"), "account": ("Account", "Р/с"),
+      "corr_account": ("Corr. account", "К/с"),
       "bank_name": ("Bank", "Банк"), "bank_accounts": ("Bank accounts", "Банковские счета"),
       "lead_source": ("Lead source", "Источник"), "segment": ("Segment", "Сегмент"),
       "owner": ("Owner", "Ответственный"), "tags": ("Tags", "Теги"), "notes": ("Notes", "Заметки"),
@@ -229,8 +230,10 @@ public struct Validator: Sendable {
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
     else { return false }
-    let days = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31,
-      30, 31, 30, 31]
+    let days = [
+      31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31,
+      30, 31, 30, 31,
+    ]
     return (1900...2100).contains(y) && (1...12).contains(m) && d >= 1 && d <= days[m - 1]
   }
 }

@@ -20,7 +20,8 @@ public enum ClientJSON {
   }
 
   /// A whole client with its contact persons.
-  public static func object(_ c: Client, persons: [ContactPerson], owner: String?) -> [String: Any] {
+  public static func object(_ c: Client, persons: [ContactPerson], owner: String?) -> [String: Any]
+  {
     [
       "id": c.id ?? 0, "kind": c.kind.rawValue, "name": c.name, "display_name": c.displayName,
       "legal_form": c.legalForm, "inn": c.inn, "kpp": c.kpp, "ogrn": c.ogrn,
@@ -29,7 +30,10 @@ public enum ClientJSON {
       "legal_address": c.legalAddress, "actual_address": c.actualAddress,
       "postal_address": c.postalAddress,
       "bank_accounts": c.bankAccounts.map {
-        ["bik": $0.bik, "account": $0.account, "corr_account": $0.corrAccount, "bank_name": $0.bankName]
+        [
+          "bik": $0.bik, "account": $0.account, "corr_account": $0.corrAccount,
+          "bank_name": $0.bankName,
+        ]
       },
       "lead_source": c.leadSource, "segment": c.segment, "owner": owner as Any? ?? NSNull(),
       "tags": c.tags, "notes": c.notes, "created_at": iso(c.createdAt),

@@ -161,7 +161,9 @@ public struct Canvas: Sendable {
       if c + w > limit { break }
       if c >= 0 {
         let i = row * size.cols + c
-        if cells[i].continuation && c > 0 { cells[i - 1] = Cell(char: " ", style: style, continuation: false) }
+        if cells[i].continuation && c > 0 {
+          cells[i - 1] = Cell(char: " ", style: style, continuation: false)
+        }
         cells[i] = Cell(char: ch, style: style, continuation: false)
         if w == 2 { cells[i + 1] = Cell(char: " ", style: style, continuation: true) }
       }

@@ -103,7 +103,8 @@ public func drawHelp<A>(_ canvas: inout Canvas, table: KeyTable<A>, footer: Stri
   let inner = drawBox(&canvas, top: top, left: left, rows: rows, cols: cols, title: table.title)
   for (i, line) in lines.prefix(inner.rows - 1).enumerated() {
     canvas.put(inner.top + i, inner.left, TextWidth.fit(line.0, to: keyWidth), .bold)
-    canvas.put(inner.top + i, inner.left + keyWidth + 2, line.1, maxWidth: inner.cols - keyWidth - 2)
+    canvas.put(
+      inner.top + i, inner.left + keyWidth + 2, line.1, maxWidth: inner.cols - keyWidth - 2)
   }
   canvas.put(inner.top + inner.rows - 1, inner.left, footer, .dim, maxWidth: inner.cols)
 }
@@ -111,7 +112,8 @@ public func drawHelp<A>(_ canvas: inout Canvas, table: KeyTable<A>, footer: Stri
 /// A centered yes/no question.
 public func drawConfirm(_ canvas: inout Canvas, title: String, message: String, keys: String) {
   let size = canvas.size
-  let width = min(size.cols - 4, max(TextWidth.of(message), TextWidth.of(keys), TextWidth.of(title)) + 6)
+  let width = min(
+    size.cols - 4, max(TextWidth.of(message), TextWidth.of(keys), TextWidth.of(title)) + 6)
   let top = max(0, size.rows / 2 - 3)
   let left = max(0, (size.cols - width) / 2)
   let inner = drawBox(&canvas, top: top, left: left, rows: 5, cols: width, title: title)

@@ -19,6 +19,12 @@ public final class NCursesTerminal: Terminal {
     if isatty(0) == 0 || isatty(1) == 0 {
       throw .notATerminal
     }
+    // A parent may start us with SIGWINCH blocked (test runners and some launchers do, and the
+    // mask is inherited through tmux); then resizes would never reach ncurses.
+    var winch = sigset_t()
+    sigemptyset(&winch)
+    sigaddset(&winch, SIGWINCH)
+    sigprocmask(SIG_UNBLOCK, &winch, nil)
     guard initscr() != nil else { throw .cannotStart }
     raw()  // not cbreak: ^S must reach us (save), not freeze the tty as XOFF; ^C quits cleanly
     noecho()
@@ -66,7 +72,8 @@ public final class NCursesTerminal: Terminal {
           c += 1
         }
         buffer.append(0)
-        _ = crm_put(Int32(r), Int32(start), buffer, Int32(buffer.count - 1), attrs(style), pair(style))
+        _ = crm_put(
+          Int32(r), Int32(start), buffer, Int32(buffer.count - 1), attrs(style), pair(style))
       }
     }
     if let cursor = canvas.cursor {

@@ -85,7 +85,8 @@ struct Open: ParsableCommand {
         throw Failure(
           message: global.language.pick(
             "crm needs a terminal: run it in one, or use a subcommand (crm --help).",
-            "crm нужен терминал: запустите его в терминале или используйте подкоманду (crm --help)."),
+            "crm нужен терминал: запустите его в терминале или используйте подкоманду (crm --help)."
+          ),
           code: 2)
       }
       defer { term.end() }
@@ -171,13 +172,18 @@ struct ClientFields: ParsableArguments {
       if let account { a.account = account }
       if let corrAccount { a.corrAccount = corrAccount }
       if let bankName { a.bankName = bankName }
-      if client.bankAccounts.isEmpty { client.bankAccounts = [a] } else { client.bankAccounts[0] = a }
+      if client.bankAccounts.isEmpty {
+        client.bankAccounts = [a]
+      } else {
+        client.bankAccounts[0] = a
+      }
     }
     if let segment { client.segment = segment }
     if let leadSource { client.leadSource = leadSource }
     if let owner {
       guard let u = try core(g, { try db.users() }).first(where: { $0.login == owner }) else {
-        throw Failure(message: g.language.pick("no user «\(owner)»", "нет пользователя «\(owner)»"), code: 1)
+        throw Failure(
+          message: g.language.pick("no user «\(owner)»", "нет пользователя «\(owner)»"), code: 1)
       }
       client.ownerId = u.id
     }
@@ -240,10 +246,14 @@ struct ClientCommand: ParsableCommand {
       ]
       for (k, value) in pairs where !value.isEmpty { lines.append("\(v.fieldName(k)): \(value)") }
       for a in c.bankAccounts {
-        lines.append("\(v.fieldName("bank_name")): \(a.bankName); \(v.fieldName("bik")) \(a.bik); \(v.fieldName("account")) \(a.account); \(v.fieldName("corr_account")) \(a.corrAccount)")
+        lines.append(
+          "\(v.fieldName("bank_name")): \(a.bankName); \(v.fieldName("bik")) \(a.bik); \(v.fieldName("account")) \(a.account); \(v.fieldName("corr_account")) \(a.corrAccount)"
+        )
       }
       for p in persons {
-        lines.append("  • \(p.name)\(p.position.isEmpty ? "" : ", \(p.position)") \(p.phones.map(\.raw).joined(separator: ", ")) \(p.emails.joined(separator: ", "))")
+        lines.append(
+          "  • \(p.name)\(p.position.isEmpty ? "" : ", \(p.position)") \(p.phones.map(\.raw).joined(separator: ", ")) \(p.emails.joined(separator: ", "))"
+        )
       }
       print(lines.joined(separator: "\n"))
     }
@@ -264,15 +274,20 @@ struct ClientCommand: ParsableCommand {
 
     func run() throws {
       guard let s = ClientListQuery.Sort(rawValue: sort) else {
-        throw ValidationError("--sort must be one of \(ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError(
+          "--sort must be one of \(ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
-      guard limit >= 0, offset >= 0 else { throw ValidationError("--limit and --offset must not be negative") }
+      guard limit >= 0, offset >= 0 else {
+        throw ValidationError("--limit and --offset must not be negative")
+      }
       let database = try core(global) { try global.open() }
       var ownerId: Int64?
       if let owner {
         ownerId = try core(global) { try database.users() }.first { $0.login == owner }?.id ?? -1
       }
-      let q = ClientListQuery(sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
+      let q = ClientListQuery(
+        sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
       let rows = try core(global) { try database.page(q, offset: offset, limit: limit) }
       printRows(rows, json: json, language: global.language)
     }
@@ -331,7 +346,9 @@ func printRows(_ rows: [ClientRow], json: Bool, language: Language) {
       String(r.id), TextWidth.fit(r.name, to: 40), TextWidth.fit(r.city, to: 16),
       TextWidth.fit(r.phone, to: 18), r.lastContact.map(f.date) ?? "",
     ]
-    print(cols.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+    print(
+      cols.joined(separator: "  ").replacingOccurrences(
+        of: "\\s+$", with: "", options: .regularExpression))
   }
 }
 
@@ -361,12 +378,18 @@ struct Check: ParsableCommand {
     let result = try core(global) { try database.check() }
     let l = global.language
     print(l.pick("database: \(database.path)", "база: \(database.path)"))
-    print(l.pick("schema version: \(result.schemaVersion) (this crm knows \(Schema.version))", "версия схемы: \(result.schemaVersion) (этот crm знает \(Schema.version))"))
+    print(
+      l.pick(
+        "schema version: \(result.schemaVersion) (this crm knows \(Schema.version))",
+        "версия схемы: \(result.schemaVersion) (этот crm знает \(Schema.version))"))
     if result.problems.isEmpty {
       print(l.pick("integrity: ok", "целостность: в порядке"))
     } else {
       for p in result.problems { print(p) }
-      throw Failure(message: l.pick("integrity: \(result.problems.count) problems", "целостность: проблем — \(result.problems.count)"), code: 2)
+      throw Failure(
+        message: l.pick(
+          "integrity: \(result.problems.count) problems",
+          "целостность: проблем — \(result.problems.count)"), code: 2)
     }
   }
 }

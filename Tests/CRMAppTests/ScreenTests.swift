@@ -10,13 +10,16 @@ func makeApp(
   rows: Int = 24, cols: Int = 80, lang: Language = .ru, demo: Int = 0,
   db existing: CRMDatabase? = nil
 ) throws -> (App, MemoryTerminal, CRMDatabase) {
-  let db = try existing ?? CRMDatabase(memory: SteppingClock(start: Date(timeIntervalSince1970: 1_795_000_000)))
+  let db =
+    try existing
+    ?? CRMDatabase(memory: SteppingClock(start: Date(timeIntervalSince1970: 1_795_000_000)))
   if demo > 0 {
     var d = DemoData(seed: 3, now: Date(timeIntervalSince1970: 1_795_000_000))
     try d.populate(db, count: demo)
   }
   let user = try db.user(login: "anna")
-  let context = AppContext(db: db, user: user, language: lang, timeZone: TimeZone(identifier: "UTC")!)
+  let context = AppContext(
+    db: db, user: user, language: lang, timeZone: TimeZone(identifier: "UTC")!)
   let term = MemoryTerminal(rows: rows, cols: cols)
   let app = App(term: term, context: context)
   return (app, term, db)
@@ -236,7 +239,8 @@ func type(_ app: App, _ text: String) {
     let (app, term, db) = try makeApp()
     try db.write { db in
       try db.execute(
-        sql: "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES ('company', ?, 'x', 0, 0)",
+        sql:
+          "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES ('company', ?, 'x', 0, 0)",
         arguments: ["Злой\u{1B}]0;hacked\u{07}клиент"])
     }
     (app.current as! ClientsScreen).reload()
@@ -276,7 +280,8 @@ func type(_ app: App, _ text: String) {
     let (app, term, db) = try makeApp(rows: 30, cols: 100)
     let s = ClientService(db: db, userId: app.context.user?.id, language: .ru)
     let id = try s.add(
-      Client(name: "Ромашка", legalForm: "ООО", inn: "7707083893", phones: [Phone("8 (495) 123-45-67")],
+      Client(
+        name: "Ромашка", legalForm: "ООО", inn: "7707083893", phones: [Phone("8 (495) 123-45-67")],
         city: "Москва"))
     (app.current as! ClientsScreen).reload()
     press(app, term, .enter)

@@ -13,10 +13,12 @@ import Testing
         name: "Ромашка", legalForm: "ООО", inn: "7707083893", phones: [Phone("8 (495) 123-45-67")],
         emails: ["info@romashka.ru"], city: "Москва", tags: ["опт"]))
     ids["fedorova"] = try s.add(
-      Client(kind: .person, name: "Фёдорова Алёна Петровна", legalForm: "ИП", inn: "500100732259",
+      Client(
+        kind: .person, name: "Фёдорова Алёна Петровна", legalForm: "ИП", inn: "500100732259",
         phones: [Phone("+7 916 555-01-02")]))
     ids["acme"] = try s.add(
-      Client(name: "Acme Trading", legalForm: "Ltd", phones: [Phone("+44 20 7946 0958")],
+      Client(
+        name: "Acme Trading", legalForm: "Ltd", phones: [Phone("+44 20 7946 0958")],
         emails: ["sales@acme.co.uk"], notes: "Prefers e-mail"))
     let vector = try s.add(Client(name: "Вектор", legalForm: "АО", inn: "7702070139"))
     ids["vector"] = vector
@@ -41,7 +43,9 @@ import Testing
     #expect(try db.count(ClientListQuery(search: "ром")) == 1)
   }
 
-  @Test(arguments: ["8 (495) 123-45-67", "+7 495 123 45 67", "84951234567", "495123", "123-45-67", "4567"])
+  @Test(arguments: [
+    "8 (495) 123-45-67", "+7 495 123 45 67", "84951234567", "495123", "123-45-67", "4567",
+  ])
   func searchesPhonesInAnyFormatting(_ text: String) throws {
     let (db, _, ids) = try seeded()
     #expect(try search(db, text) == [ids["romashka"]!])
@@ -58,7 +62,8 @@ import Testing
 
   @Test(arguments: [
     "\"", "\"ром", "ром*", "-ром", "ром AND вектор", "NEAR(ром вектор)", "'; DROP TABLE client; --",
-    "ром\" OR \"1", "*", "()", "^ром", "name:ром", "\u{1B}[31mром", String(repeating: "а ", count: 500),
+    "ром\" OR \"1", "*", "()", "^ром", "name:ром", "\u{1B}[31mром",
+    String(repeating: "а ", count: 500),
   ])
   func hostileInputIsSearchedAsText(_ text: String) throws {
     let (db, _, _) = try seeded()
@@ -107,7 +112,8 @@ import Testing
     #expect(h.filter { $0.action == "update" }.count == 2)
     #expect(h.contains { $0.action == "insert" && $0.field == "name" && $0.new == "Ромашка" })
     let persons = try s.history(of: ids["vector"]!)
-    #expect(persons.contains { $0.entity == "person" && $0.field == "name" && $0.new == "Семёнов Пётр" })
+    #expect(
+      persons.contains { $0.entity == "person" && $0.field == "name" && $0.new == "Семёнов Пётр" })
   }
 
   @Test func undoWalksBackThroughChanges() throws {
@@ -167,14 +173,21 @@ import Testing
     #expect(throws: CRMError.invalid(field: "Название", problem: "не может быть пустым")) {
       try ru.add(Client(name: "   "))
     }
-    #expect(throws: CRMError.self) { try en.add(Client(name: String(repeating: "я", count: 10_000))) }
+    #expect(throws: CRMError.self) {
+      try en.add(Client(name: String(repeating: "я", count: 10_000)))
+    }
     #expect(throws: CRMError.self) { try en.add(Client(name: "X", kpp: "12")) }
     #expect(throws: CRMError.self) { try en.add(Client(name: "X", ogrn: "1027700132194")) }
     #expect(throws: CRMError.self) { try en.add(Client(name: "X", phones: [Phone("звоните")])) }
     #expect(throws: CRMError.self) { try en.add(Client(name: "X", emails: ["x@y"])) }
-    #expect(throws: CRMError.invalid(field: "Account", problem: "check digit does not match BIK 044525225")) {
+    #expect(
+      throws: CRMError.invalid(
+        field: "Account", problem: "check digit does not match BIK 044525225")
+    ) {
       try en.add(
-        Client(name: "X", bankAccounts: [BankAccount(bik: "044525225", account: "40702810000000000001")]))
+        Client(
+          name: "X", bankAccounts: [BankAccount(bik: "044525225", account: "40702810000000000001")])
+      )
     }
     #expect(throws: CRMError.self) {
       try en.addPerson(ContactPerson(clientId: 1, name: "Иван", birthday: "1980-02-30"))
@@ -183,14 +196,17 @@ import Testing
     let good = try en.add(
       Client(
         name: "Y", inn: "7707083893", kpp: "773601001", ogrn: "1027700132195",
-        bankAccounts: [BankAccount(bik: "044525225", account: "", corrAccount: "30101810400000000225")]))
+        bankAccounts: [
+          BankAccount(bik: "044525225", account: "", corrAccount: "30101810400000000225")
+        ]))
     #expect(try en.client(good)?.bankAccounts.count == 1)
   }
 
   @Test func controlCharactersAreNeverStoredRaw() throws {
     let db = try memoryDB()
     let s = try service(db)
-    let id = try s.add(Client(name: "Рога\u{1B}[2J и копыта\u{07}", notes: "строка 1\nстрока\u{1B} 2"))
+    let id = try s.add(
+      Client(name: "Рога\u{1B}[2J и копыта\u{07}", notes: "строка 1\nстрока\u{1B} 2"))
     let c = try #require(try s.client(id))
     #expect(!c.name.unicodeScalars.contains { $0.value < 0x20 })
     #expect(c.name.contains("Рога"))
@@ -217,14 +233,19 @@ import Testing
   @Test func listSortsAndFilters() throws {
     let (db, s, ids) = try seeded()
     let names = try db.page(ClientListQuery(), offset: 0, limit: 10).map(\.name)
-    #expect(names == ["АО «Вектор»", "ООО «Ромашка»", "ИП Фёдорова Алёна Петровна", "Acme Trading Ltd"])
+    #expect(
+      names == ["АО «Вектор»", "ООО «Ромашка»", "ИП Фёдорова Алёна Петровна", "Acme Trading Ltd"])
     let desc = try db.page(ClientListQuery(descending: true), offset: 0, limit: 2).map(\.id)
     #expect(desc == [ids["acme"]!, ids["fedorova"]!])
-    #expect(try db.page(ClientListQuery(tag: "ОПТ"), offset: 0, limit: 10).map(\.id) == [ids["romashka"]!])
+    #expect(
+      try db.page(ClientListQuery(tag: "ОПТ"), offset: 0, limit: 10).map(\.id) == [ids["romashka"]!]
+    )
     var c = try #require(try s.client(ids["acme"]!))
     c.segment = "VIP"
     try s.update(c)
-    #expect(try db.page(ClientListQuery(segment: "VIP"), offset: 0, limit: 10).map(\.id) == [ids["acme"]!])
+    #expect(
+      try db.page(ClientListQuery(segment: "VIP"), offset: 0, limit: 10).map(\.id) == [ids["acme"]!]
+    )
     #expect(try db.segments() == ["VIP"])
     let page2 = try db.page(ClientListQuery(), offset: 2, limit: 1).map(\.id)
     #expect(page2 == [ids["fedorova"]!])

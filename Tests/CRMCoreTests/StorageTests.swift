@@ -53,7 +53,9 @@ import Testing
     defer { dir.cleanup() }
     let path = dir.file("other.sqlite")
     let other = try DatabaseQueue(path: path)
-    try other.write { try $0.execute(sql: "CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x')") }
+    try other.write {
+      try $0.execute(sql: "CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x')")
+    }
     try other.close()
     let before = bytes(path)
     #expect(throws: CRMError.notTermCRM(path: path)) { try CRMDatabase(path: path) }

@@ -18,7 +18,9 @@ func memoryDB() throws -> CRMDatabase {
   try CRMDatabase(memory: SteppingClock(start: testStart))
 }
 
-func service(_ db: CRMDatabase, login: String = "anna", lang: Language = .en) throws -> ClientService {
+func service(_ db: CRMDatabase, login: String = "anna", lang: Language = .en) throws
+  -> ClientService
+{
   let user = try db.user(login: login)
   return ClientService(db: db, userId: user?.id, language: lang)
 }

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The package root, from this file's location.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent()
@@ -12,30 +16,53 @@ let crmBinary: String = {
 }()
 
 /// Runs a program to completion; returns exit status, standard output and standard error.
+/// Uses posix_spawn and waitpid with output in files: Foundation's Process never reaps a
+/// `tmux new-session` client here, because the tmux server it forks keeps inherited descriptors.
 @discardableResult
 func run(_ program: String, _ args: [String], env: [String: String] = [:]) throws -> (
   status: Int32, out: String, err: String
 ) {
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: program)
-  p.arguments = args
+  let base = NSTemporaryDirectory() + "crm-e2e-out-" + UUID().uuidString
+  defer {
+    unlink(base + ".out")
+    unlink(base + ".err")
+  }
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
   var environment = ProcessInfo.processInfo.environment
   for (k, v) in env { environment[k] = v }
-  p.environment = environment
-  let out = Pipe()
-  let err = Pipe()
-  p.standardOutput = out
-  p.standardError = err
-  p.standardInput = FileHandle.nullDevice
-  try p.run()
-  let o = out.fileHandleForReading.readDataToEndOfFile()
-  let e = err.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  let argv = ([program] + args).map { strdup($0) } + [nil]
+  let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+  defer {
+    for p in argv { free(p) }
+    for p in envp { free(p) }
+  }
+  // Children start with no blocked signals, whatever this test thread blocks.
+  var attributes = posix_spawnattr_t()
+  posix_spawnattr_init(&attributes)
+  defer { posix_spawnattr_destroy(&attributes) }
+  var empty = sigset_t()
+  sigemptyset(&empty)
+  posix_spawnattr_setsigmask(&attributes, &empty)
+  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+  var pid: pid_t = 0
+  let rc = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+  if rc != 0 { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+  var status: Int32 = 0
+  while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+  let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+  let o = FileManager.default.contents(atPath: base + ".out") ?? Data()
+  let e = FileManager.default.contents(atPath: base + ".err") ?? Data()
+  return (code, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
 
 func which(_ name: String) -> String? {
-  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+  {
     let path = "\(dir)/\(name)"
     if FileManager.default.isExecutableFile(atPath: path) { return path }
   }
@@ -48,13 +75,25 @@ final class TmuxSession {
   let tmux: String
 
   init(_ command: String, cols: Int = 80, rows: Int = 24) throws {
-    tmux = try #require(which("tmux"), "tmux is needed for end-to-end tests (scripts/test.sh installs it)")
-    try run(tmux, ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)", "-s", "t", command])
+    tmux = try #require(
+      which("tmux"), "tmux is needed for end-to-end tests (scripts/test.sh installs it)")
+    try run(
+      tmux,
+      [
+        "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)",
+        "-s", "t", command,
+      ])
   }
 
-  func keys(_ keys: String...) throws { try run(tmux, ["-L", socket, "send-keys", "-t", "t"] + keys) }
-  func type(_ text: String) throws { try run(tmux, ["-L", socket, "send-keys", "-t", "t", "-l", text]) }
-  func screen() throws -> String { try run(tmux, ["-L", socket, "capture-pane", "-p", "-t", "t"]).out }
+  func keys(_ keys: String...) throws {
+    try run(tmux, ["-L", socket, "send-keys", "-t", "t"] + keys)
+  }
+  func type(_ text: String) throws {
+    try run(tmux, ["-L", socket, "send-keys", "-t", "t", "-l", text])
+  }
+  func screen() throws -> String {
+    try run(tmux, ["-L", socket, "capture-pane", "-p", "-t", "t"]).out
+  }
   func resize(cols: Int, rows: Int) throws {
     try run(tmux, ["-L", socket, "resize-window", "-t", "t", "-x", "\(cols)", "-y", "\(rows)"])
   }
@@ -71,7 +110,9 @@ final class TmuxSession {
     return last
   }
 
-  func alive() throws -> Bool { try run(tmux, ["-L", socket, "has-session", "-t", "t"]).status == 0 }
+  func alive() throws -> Bool {
+    try run(tmux, ["-L", socket, "has-session", "-t", "t"]).status == 0
+  }
 
   deinit { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
 }
@@ -80,7 +121,9 @@ final class TmuxSession {
 struct Scratch {
   let dir = NSTemporaryDirectory() + "crm-e2e-" + UUID().uuidString
   var db: String { dir + "/crm.sqlite" }
-  init() { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+  init() {
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  }
   func remove() { try? FileManager.default.removeItem(atPath: dir) }
 }
 
@@ -112,19 +155,24 @@ func crmCommand(_ db: String, extra: String = "") -> String {
     let s = Scratch()
     defer { s.remove() }
     try run(crmBinary, ["demo", "--db", s.db, "--clients", "200"])
-    let add = try run(crmBinary, ["client", "add", "--db", s.db, "--name", "Ёлочка", "--legal-form", "ООО", "--phone", "+7 812 700-01-02"])
+    let add = try run(
+      crmBinary,
+      [
+        "client", "add", "--db", s.db, "--name", "Ёлочка", "--legal-form", "ООО", "--phone",
+        "+7 812 700-01-02",
+      ])
     #expect(add.status == 0, "\(add.err)")
     let tmux = try TmuxSession(crmCommand(s.db))
-    _ = try tmux.waitFor("клиентов: 201")
+    _ = try tmux.waitFor("клиентов: 201\n")
     try tmux.keys("/")
     try tmux.type("елоч")
-    let found = try tmux.waitFor("клиентов: 1")
+    let found = try tmux.waitFor("клиентов: 1\n")
     #expect(found.contains("ООО «Ёлочка»"))
     try tmux.keys("Escape")
-    #expect(try tmux.waitFor("клиентов: 201").contains("клиентов: 201"))
+    #expect(try tmux.waitFor("клиентов: 201\n").contains("клиентов: 201"))
     try tmux.keys("/")
     try tmux.type("700-01")
-    #expect(try tmux.waitFor("клиентов: 1").contains("Ёлочка"))
+    #expect(try tmux.waitFor("клиентов: 1\n").contains("Ёлочка"))
   }
 
   @Test func addsAClientWithTheKeyboard() throws {
@@ -143,7 +191,9 @@ func crmCommand(_ db: String, extra: String = "") -> String {
     try tmux.keys("q")
     Thread.sleep(forTimeInterval: 0.5)
     let sqlite = try #require(which("sqlite3"), "sqlite3 is needed (scripts/test.sh installs it)")
-    let rows = try run(sqlite, [s.db, "SELECT c.name, p.raw, p.e164 FROM client c JOIN phone p ON p.client_id = c.id"])
+    let rows = try run(
+      sqlite,
+      [s.db, "SELECT c.name, p.raw, p.e164 FROM client c JOIN phone p ON p.client_id = c.id"])
     #expect(rows.out == "Рога и копыта|8 (812) 555-12-34|+78125551234\n")
   }
 
@@ -153,21 +203,26 @@ func crmCommand(_ db: String, extra: String = "") -> String {
     let tmux = try TmuxSession(crmCommand(s.db), cols: 60, rows: 20)
     #expect(try tmux.waitFor("слишком маленькое").contains("60×20"))
     try tmux.resize(cols: 100, rows: 30)
-    #expect(try tmux.waitFor("Поиск:").contains("Клиентов пока нет"))
+    let resized = try tmux.waitFor("Поиск:")
+    #expect(resized.contains("Клиентов пока нет"), "\(resized)")
   }
 
   @Test func cliExitCodesAndMessages() throws {
     let s = Scratch()
     defer { s.remove() }
-    let bad = try run(crmBinary, ["client", "add", "--db", s.db, "--name", "X", "--inn", "7707083894", "--lang", "ru"])
+    let bad = try run(
+      crmBinary,
+      ["client", "add", "--db", s.db, "--name", "X", "--inn", "7707083894", "--lang", "ru"])
     #expect(bad.status == 1)
     #expect(bad.err.contains("ИНН: неверная контрольная цифра"))
-    let id = try run(crmBinary, ["client", "add", "--db", s.db, "--name", "Вектор", "--inn", "7707083893"])
+    let id = try run(
+      crmBinary, ["client", "add", "--db", s.db, "--name", "Вектор", "--inn", "7707083893"])
     #expect(id.status == 0)
     let json = try run(crmBinary, ["search", "--db", s.db, "вект", "--json"])
     let array = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
     #expect(array?.first?["name"] as? String == "Вектор")
-    #expect(array?.first?["id"] as? Int == Int(id.out.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(
+      array?.first?["id"] as? Int == Int(id.out.trimmingCharacters(in: .whitespacesAndNewlines)))
     let notDB = s.dir + "/notes.txt"
     try Data("hello".utf8).write(to: URL(fileURLWithPath: notDB))
     let refused = try run(crmBinary, ["client", "list", "--db", notDB, "--lang", "en"])

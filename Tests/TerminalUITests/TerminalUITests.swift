@@ -38,7 +38,8 @@ import Testing
   @Test func controlCharactersNeverReachTheTerminal() {
     var c = Canvas(size: Size(rows: 1, cols: 12))
     c.put(0, 0, "a\u{1B}[2Jb\u{07}\u{9B}")
-    #expect(!c.line(0).unicodeScalars.contains { $0.value < 0x20 || (0x80...0x9F).contains($0.value) })
+    #expect(
+      !c.line(0).unicodeScalars.contains { $0.value < 0x20 || (0x80...0x9F).contains($0.value) })
     #expect(c.line(0).hasPrefix("a\u{FFFD}[2Jb"))
   }
 
@@ -108,8 +109,10 @@ import Testing
   }
 
   @Test func columnsDropFromTheRightToKeepTheNameReadable() {
-    let cols = [Column("Name", width: 0), Column("City", width: 15), Column("Phone", width: 18),
-      Column("Owner", width: 16)]
+    let cols = [
+      Column("Name", width: 0), Column("City", width: 15), Column("Phone", width: 18),
+      Column("Owner", width: 16),
+    ]
     let wide = layoutColumns(cols, total: 200)
     #expect(wide == [148, 15, 18, 16])
     let narrow = layoutColumns(cols, total: 60)
@@ -118,7 +121,8 @@ import Testing
   }
 
   @Test func formMovesBetweenFieldsAndSubmits() {
-    var f = Form(title: "T", fields: [FormField(key: "a", label: "A"), FormField(key: "b", label: "B")])
+    var f = Form(
+      title: "T", fields: [FormField(key: "a", label: "A"), FormField(key: "b", label: "B")])
     #expect(f.handle(.char("x")) == .none)
     #expect(f.handle(.enter) == .none)
     #expect(f.focus == 1)
@@ -135,8 +139,12 @@ import Testing
   }
 
   @Test func keyTableUnderstandsTheRussianLayout() {
-    let t = KeyTable(title: "t", [KeyBinding([.char("a")], "add", help: "add", hint: "add"),
-      KeyBinding([.char("/")], "search", help: "search")])
+    let t = KeyTable(
+      title: "t",
+      [
+        KeyBinding([.char("a")], "add", help: "add", hint: "add"),
+        KeyBinding([.char("/")], "search", help: "search"),
+      ])
     #expect(t.action(for: .char("a")) == "add")
     #expect(t.action(for: .char("ф")) == "add")
     #expect(t.action(for: .char(".")) == "search")
