@@ -254,6 +254,28 @@ import Testing
     }
   }
 
+  @Test(arguments: ClientListQuery.Sort.allCases)
+  func searchPagesKeepTheListOrderWhetherDenseOrSparse(_ sort: ClientListQuery.Sort) throws {
+    let db = try memoryDB()
+    var demo = DemoData(seed: 11, now: testStart)
+    try demo.populate(db, count: 400)
+    for text in ["о", "ооо", "иванов", "+7 9"] {
+      for descending in [false, true] {
+        let all = try db.page(
+          ClientListQuery(sort: sort, descending: descending), offset: 0, limit: 400)
+        let matching = Set(
+          try db.page(ClientListQuery(search: text), offset: 0, limit: 400).map(\.id))
+        let expected = all.map(\.id).filter { matching.contains($0) }
+        let q = ClientListQuery(search: text, sort: sort, descending: descending)
+        #expect(try db.count(q) == expected.count, "\(text)")
+        let firstPage = try db.page(q, offset: 0, limit: 7).map(\.id)
+        let laterPage = try db.page(q, offset: 7, limit: 7).map(\.id)
+        #expect(
+          firstPage + laterPage == Array(expected.prefix(14)), "\(text) \(sort) \(descending)")
+      }
+    }
+  }
+
   @Test func demoDataIsDeterministicAndValid() throws {
     let db1 = try memoryDB()
     let db2 = try memoryDB()
