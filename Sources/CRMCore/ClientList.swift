@@ -1,6 +1,34 @@
 import Foundation
 import GRDB
 
+/// A value bound to a statement.
+public enum SQLValue: Sendable, Equatable {
+  case integer(Int64)
+  case text(String)
+}
+
+/// One SQL statement with its arguments, exactly as our code runs it, so the benchmark can replay
+/// the same text through the bare SQLite C API to measure the floor.
+public struct SQLStatement: Sendable, Equatable {
+  public var sql: String
+  public var arguments: [SQLValue]
+
+  public init(sql: String, arguments: [SQLValue]) {
+    self.sql = sql
+    self.arguments = arguments
+  }
+
+  var grdbArguments: StatementArguments {
+    StatementArguments(
+      arguments.map { v -> (any DatabaseValueConvertible) in
+        switch v {
+        case .integer(let i): return i
+        case .text(let t): return t
+        }
+      })
+  }
+}
+
 /// A row of the clients list: just what the screen shows.
 public struct ClientRow: Equatable, Sendable {
   public var id: Int64
@@ -55,26 +83,53 @@ public struct ClientListQuery: Equatable, Sendable {
     self.trash = trash
   }
 
-  func whereClause() -> (sql: String, arguments: StatementArguments) {
+  func whereClause() -> (sql: String, arguments: [SQLValue]) {
     var parts = [trash ? "c.deleted_at IS NOT NULL" : "c.deleted_at IS NULL"]
-    var args = StatementArguments()
+    var args: [SQLValue] = []
     if let m = SearchQuery.match(search) {
       parts.append("c.id IN (SELECT rowid FROM client_fts WHERE client_fts MATCH ?)")
-      _ = args.append(contentsOf: [m])
+      args.append(.text(m))
     }
     if let segment {
       parts.append("c.segment = ?")
-      _ = args.append(contentsOf: [segment])
+      args.append(.text(segment))
     }
     if let ownerId {
       parts.append("c.owner_id = ?")
-      _ = args.append(contentsOf: [ownerId])
+      args.append(.integer(ownerId))
     }
     if let tag {
       parts.append("c.id IN (SELECT client_id FROM client_tag WHERE tag_key = ?)")
-      _ = args.append(contentsOf: [TextFold.key(tag)])
+      args.append(.text(TextFold.key(tag)))
     }
     return (parts.joined(separator: " AND "), args)
+  }
+
+  /// The statement that counts the query's clients. A plain search is answered by the FTS index
+  /// alone, since clients in the trash are never indexed.
+  public func countStatement() -> SQLStatement {
+    if isPlainSearch, let m = SearchQuery.match(search) {
+      return SQLStatement(
+        sql: "SELECT count(*) FROM client_fts WHERE client_fts MATCH ?", arguments: [.text(m)])
+    }
+    let w = whereClause()
+    return SQLStatement(sql: "SELECT count(*) FROM client c WHERE \(w.sql)", arguments: w.arguments)
+  }
+
+  /// The statement for rows `offset ..< offset + limit`; `indexed` forces a walk of the sort
+  /// column's index (see `CRMDatabase.page`).
+  public func pageStatement(offset: Int, limit: Int, indexed: Bool) -> SQLStatement {
+    let w = whereClause()
+    return SQLStatement(
+      sql: """
+        SELECT c.id, c.name, c.legal_form, c.city, c.segment, c.last_contact_at, c.deleted_at,
+          coalesce(u.name, u.login, '') AS owner,
+          (SELECT raw FROM phone p WHERE p.client_id = c.id AND p.person_id IS NULL
+           ORDER BY p.position LIMIT 1) AS phone
+        FROM client c \(indexed ? "INDEXED BY \(sortIndex)" : "") LEFT JOIN app_user u ON u.id = c.owner_id
+        WHERE \(w.sql) ORDER BY \(orderClause()) LIMIT ? OFFSET ?
+        """,
+      arguments: w.arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
   }
 
   /// Only a search, no filters, live clients: the FTS index alone answers the count, since
@@ -113,49 +168,40 @@ public struct ClientListQuery: Equatable, Sendable {
 extension CRMDatabase {
   /// How many clients the query selects.
   public func count(_ query: ClientListQuery) throws(CRMError) -> Int {
-    let w = query.whereClause()
+    let statement = query.countStatement()
     return try read { db in
-      if query.isPlainSearch, let m = SearchQuery.match(query.search) {
-        return try Int.fetchOne(
-          db, sql: "SELECT count(*) FROM client_fts WHERE client_fts MATCH ?", arguments: [m]) ?? 0
-      }
-      return try Int.fetchOne(
-        db, sql: "SELECT count(*) FROM client c WHERE \(w.sql)", arguments: w.arguments) ?? 0
+      try Int.fetchOne(db, sql: statement.sql, arguments: statement.grdbArguments) ?? 0
     }
   }
 
-  /// Rows `offset ..< offset + limit` of the query.
-  ///
-  /// A search that matches many clients walks the sort column's index and probes the matches
-  /// (stopping after one page); one that matches few sorts just its matches. Measured on 100,000
-  /// clients: "ф" (23% match) 33 → 6 ms; "елочка" (a handful) 2 ms instead of 33 ms.
-  public func page(_ query: ClientListQuery, offset: Int, limit: Int) throws(CRMError)
-    -> [ClientRow]
+  /// The page statement `page` runs for this query: a search that matches many clients walks
+  /// the sort column's index and probes the matches (stopping after one page); one that matches
+  /// few sorts just its matches. Measured on 100,000 clients: "ф" (23% match) 33 → 6 ms;
+  /// "елочка" (a handful) 2 ms instead of the 33 ms an index walk costs.
+  public func pageStatement(_ query: ClientListQuery, offset: Int, limit: Int) throws(CRMError)
+    -> SQLStatement
   {
-    let w = query.whereClause()
-    var args = w.arguments
-    _ = args.append(contentsOf: [limit, offset])
-    return try read { db in
-      var indexed = ""
+    try read { db in
+      var indexed = false
       if !query.trash, let m = SearchQuery.match(query.search) {
         let matches =
           try Int.fetchOne(
             db, sql: "SELECT count(*) FROM client_fts WHERE client_fts MATCH ?", arguments: [m])
           ?? 0
         let total = try Int.fetchOne(db, sql: "SELECT max(id) FROM client") ?? 0
-        if matches * 10 >= total { indexed = "INDEXED BY \(query.sortIndex)" }
+        indexed = matches * 10 >= total
       }
-      return try Row.fetchAll(
-        db,
-        sql: """
-          SELECT c.id, c.name, c.legal_form, c.city, c.segment, c.last_contact_at, c.deleted_at,
-            coalesce(u.name, u.login, '') AS owner,
-            (SELECT raw FROM phone p WHERE p.client_id = c.id AND p.person_id IS NULL
-             ORDER BY p.position LIMIT 1) AS phone
-          FROM client c \(indexed) LEFT JOIN app_user u ON u.id = c.owner_id
-          WHERE \(w.sql) ORDER BY \(query.orderClause()) LIMIT ? OFFSET ?
-          """, arguments: args
-      ).map {
+      return query.pageStatement(offset: offset, limit: limit, indexed: indexed)
+    }
+  }
+
+  /// Rows `offset ..< offset + limit` of the query.
+  public func page(_ query: ClientListQuery, offset: Int, limit: Int) throws(CRMError)
+    -> [ClientRow]
+  {
+    let statement = try pageStatement(query, offset: offset, limit: limit)
+    return try read { db in
+      try Row.fetchAll(db, sql: statement.sql, arguments: statement.grdbArguments).map {
         ClientRow(
           id: $0["id"], name: ClientService.display($0), city: $0["city"], phone: $0["phone"] ?? "",
           segment: $0["segment"], owner: $0["owner"],
