@@ -21,10 +21,17 @@ let package = Package(
     .target(name: "CRMCore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "CRMExchange", dependencies: ["CRMCore"]),
     .target(name: "CRMApp", dependencies: ["CRMCore", "TerminalUI"]),
+    .target(
+      name: "CRMBench",
+      dependencies: [
+        "CRMApp", "CRMCore", "TerminalUI",
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
+    ),
     .executableTarget(
       name: "crm",
       dependencies: [
-        "CRMApp", "CRMExchange", "CRMCore", "TerminalUI",
+        "CRMApp", "CRMBench", "CRMExchange", "CRMCore", "TerminalUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -32,6 +39,7 @@ let package = Package(
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(name: "CRMExchangeTests", dependencies: ["CRMExchange"]),
     .testTarget(name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore"]),
+    .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore"]),
     .testTarget(name: "EndToEndTests", dependencies: ["crm"]),
   ]
 )

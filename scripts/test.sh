@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One command that runs every check: the format lint, unit and screen tests, and the tmux
-# end-to-end tests against the real binary. Installs missing system packages first.
+# One command that runs every check: the format lint, unit and screen tests, the tmux
+# end-to-end tests against the real binary, and the quick benchmark's regression gate.
+# Installs missing system packages first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev tmux sqlite3
@@ -13,3 +14,6 @@ echo "== tests (unit, screen, end-to-end)"
 swift test --skip-build
 echo "== docs/keys.md is current"
 "$CRM_BIN" keys | diff -u docs/keys.md - && echo ok
+echo "== benchmark, quick: ratios to the SQLite floor against bench/baseline.json (release build)"
+swift build -c release --product crm
+"$(swift build -c release --show-bin-path)/crm" bench --quick

@@ -19,9 +19,27 @@ public struct DemoData: Sendable {
   var rng: SeededRandom
   let now: Date
 
+  /// How many users own clients (the first six have fixed logins such as `ivanova`).
+  public var ownerCount = 6
+  /// Contact persons per company (persons and sole traders have none).
+  public var personsPerCompany: ClosedRange<Int> = 1...3
+
   public init(seed: UInt64, now: Date) {
     rng = SeededRandom(seed: seed)
     self.now = now
+  }
+
+  /// Logins and names of the owners: the six fixed ones, then `manager07`, `manager08`…
+  func ownerList() -> [(String, String)] {
+    var out = Array(Self.owners.prefix(ownerCount))
+    var i = out.count
+    while out.count < ownerCount {
+      i += 1
+      let first = Self.femaleFirst[i % Self.femaleFirst.count]
+      let last = Self.maleLast[(i * 7) % Self.maleLast.count] + "а"
+      out.append((String(format: "manager%02d", i), "\(first) \(last)"))
+    }
+    return out
   }
 
   static let owners: [(String, String)] = [
@@ -32,10 +50,13 @@ public struct DemoData: Sendable {
     "Север", "Юг", "Урал", "Сибирь", "Волга", "Балт", "Техно", "Строй", "Агро", "Мед", "Энерго",
     "Транс", "Инфо", "Нефте", "Лес", "Металл", "Пром", "Торг", "Снаб", "Альфа", "Вектор", "Гранит",
     "Кедр", "Орион", "Полярис", "Ладога", "Ока", "Алтай", "Феникс", "Сокол", "Берёза", "Ёлка",
+    "Аква", "Био", "Гео", "Дельта", "Евро", "Зенит", "Интер", "Крона", "Лидер", "Мега", "Нова",
+    "Омега", "Прайм", "Ресурс", "Сигма", "Тайга", "Фарм", "Хим", "Циркон", "Электро", "Юнион",
   ]
   static let tails = [
     "Инвест", "Сервис", "Систем", "Логистик", "Комплект", "Маркет", "Групп", "Холдинг", "Трейд",
     "Проект", "Монтаж", "Ресурс", "Лайн", "Тех", "Снаб", "Пласт", "Мастер", "Плюс", "Союз", "Дом",
+    "Строй", "Торг", "Пром", "Софт", "Оптима", "Кабель", "Транс", "Агро", "Мед", "Вент", "Авто",
   ]
   static let words = [
     "Ромашка", "Рассвет", "Горизонт", "Меридиан", "Радуга", "Звезда", "Парус", "Маяк", "Фортуна",
@@ -162,7 +183,10 @@ public struct DemoData: Sendable {
     if roll < 0.7 {
       let (city, region) = pick(Self.cities)
       let name = chance(0.5) ? pick(Self.roots) + pick(Self.tails).lowercased() : pick(Self.words)
-      let variant = chance(0.3) ? " \(pick(Self.cities).0.prefix(3).uppercased())" : ""
+      let variant =
+        chance(0.3)
+        ? " \(pick(Self.cities).0.prefix(3).uppercased())"
+        : chance(0.3) ? pick(["-М", "-Центр", " Плюс", "-2", " Сервис", "-Юг", " Регион"]) : ""
       c = Client(kind: .company, name: name + variant, legalForm: pick(Self.forms))
       let regionDigits = region.map { Int(String($0))! }
       c.inn = Requisites.completeINN(regionDigits + digits(7))
@@ -176,7 +200,7 @@ public struct DemoData: Sendable {
       c.emails = ["info@\(domain)"]
       c.website = chance(0.6) ? "https://\(domain)" : ""
       c.bankAccounts = [bankAccount(person: false)]
-      for _ in 0..<Int.random(in: 1...3, using: &rng) {
+      for _ in 0..<Int.random(in: personsPerCompany, using: &rng) {
         let n = personName()
         persons.append(
           ContactPerson(
@@ -254,8 +278,9 @@ public struct DemoData: Sendable {
   @discardableResult
   public mutating func populate(_ db: CRMDatabase, count: Int) throws(CRMError) -> Int {
     let at = now.timeIntervalSince1970
+    let owners = ownerList()
     let ownerIds = try db.write { db in
-      try Self.owners.map { login, name in
+      try owners.map { login, name in
         try db.execute(
           sql:
             "INSERT OR IGNORE INTO app_user (login, name, role, created_at) VALUES (?, ?, 'manager', ?)",

@@ -7,6 +7,17 @@ public enum Schema {
   public static let applicationID: Int32 = 0x5443_524D
 
   public static var version: Int { identifiers.count }
+
+  /// A short hash of the schema's SQL (FNV-1a), so caches built from it (benchmark datasets)
+  /// are rebuilt when it changes.
+  public static var fingerprint: String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in v1.utf8 {
+      hash ^= UInt64(byte)
+      hash &*= 0x100_0000_01b3
+    }
+    return String(hash & 0xFFFF_FFFF, radix: 16)
+  }
   static let identifiers = ["v1-clients"]
 
   static var migrator: DatabaseMigrator {
@@ -57,7 +68,7 @@ public enum Schema {
     CREATE INDEX client_by_phone ON client(phone_sort, name_key, id) WHERE deleted_at IS NULL;
     CREATE INDEX client_by_segment ON client(segment, name_key, id) WHERE deleted_at IS NULL;
     CREATE INDEX client_by_owner ON client(owner_id, name_key, id) WHERE deleted_at IS NULL;
-    CREATE INDEX client_by_last_contact ON client(last_contact_at, name_key, id)
+    CREATE INDEX client_by_last_contact ON client(last_contact_at DESC, name_key, id)
       WHERE deleted_at IS NULL;
     CREATE INDEX client_trash ON client(deleted_at) WHERE deleted_at IS NOT NULL;
     CREATE INDEX client_by_inn ON client(inn) WHERE inn <> '';
@@ -153,7 +164,7 @@ public enum Schema {
 
     CREATE VIRTUAL TABLE client_fts USING fts5(
       name, persons, phones, emails, requisites, tags, notes,
-      tokenize = 'unicode61', prefix = '1 2'
+      tokenize = 'unicode61', prefix = '1 2', detail = column
     );
     """
 }

@@ -82,21 +82,27 @@ enum SearchIndex {
 public enum SearchQuery {
   /// The MATCH expression, or nil when the text has nothing searchable.
   public static func match(_ text: String) -> String? {
+    let t = terms(text)
+    return t.isEmpty ? nil : t.map { "\(quote($0))*" }.joined(separator: " ")
+  }
+
+  /// The prefix terms of the query: one run of digits for phone-like input ("8 (495) 12"),
+  /// otherwise the folded words (at most 16).
+  public static func terms(_ text: String) -> [String] {
     let phoneChars = Set("0123456789+()- .")
     let trimmed = text.trimmingSpaces()
-    let digitCount = trimmed.filter(\.isNumber).count
-    if digitCount >= 3 && trimmed.allSatisfy({ phoneChars.contains($0) }) {
-      var digits = trimmed.filter(\.isNumber)
-      if trimmed.hasPrefix("+") || digits.count <= 11 {
-        // "+7 (495) 123" or "8 495 12" or "123-45": one run of digits.
-      } else {
-        digits = String(digits.prefix(15))
-      }
-      return "\(quote(digits))*"
+    let digits = trimmed.filter(\.isNumber)
+    if digits.count >= 3 && trimmed.allSatisfy({ phoneChars.contains($0) }) {
+      return [String(digits.prefix(15))]
     }
-    let words = TextFold.words(text)
-    if words.isEmpty { return nil }
-    return words.prefix(16).map { "\(quote($0))*" }.joined(separator: " ")
+    return Array(TextFold.words(text).prefix(16))
+  }
+
+  /// True when every term is served by the FTS prefix index (`prefix = '1 2'`), so testing one
+  /// row against the query is a cheap seek rather than a merge of many terms' doclists.
+  static func usesPrefixIndex(_ text: String) -> Bool {
+    let t = terms(text)
+    return !t.isEmpty && t.allSatisfy { $0.count <= 2 }
   }
 
   static func quote(_ s: String) -> String {

@@ -1,0 +1,427 @@
+import CRMApp
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// The benchmark datasets. Contacts and deals join M and L when their issues land.
+public enum Dataset: String, CaseIterable, Sendable, Codable {
+  case small = "S"
+  case medium = "M"
+  case large = "L"
+
+  public var clients: Int {
+    switch self {
+    case .small: return 10_000
+    case .medium: return 100_000
+    case .large: return 1_000_000
+    }
+  }
+  var owners: Int { self == .small ? 10 : 50 }
+  /// M asks for 300,000 persons on 100,000 clients: 3–5 per company gives about that.
+  var personsPerCompany: ClosedRange<Int> { self == .medium ? 3...5 : 1...3 }
+}
+
+/// One line of the report.
+public struct BenchCase: Codable, Equatable, Sendable {
+  public var name: String
+  public var ours: Stats?
+  /// The same SQL through the bare C API, when the case has SQL.
+  public var bound: Stats?
+  /// ours.median / bound.median.
+  public var ratio: Double?
+  /// Target in `unit` (ms or MB) on this dataset, when one is set.
+  public var target: Double?
+  public var unit: String
+  /// For single readings (memory).
+  public var value: Double?
+  public var note: String
+
+  public var meetsTarget: Bool? {
+    guard let target else { return nil }
+    if let ours { return ours.median <= target }
+    if let value { return value <= target }
+    return nil
+  }
+}
+
+/// The whole run.
+public struct BenchReport: Codable, Sendable {
+  public var dataset: Dataset
+  public var seed: UInt64
+  public var clients: Int
+  public var persons: Int
+  public var users: Int
+  public var machine: String
+  public var cases: [BenchCase]
+}
+
+public struct BenchOptions: Sendable {
+  public var dataset: Dataset
+  public var quick: Bool
+  public var seed: UInt64
+  public var directory: String
+  /// The `crm` binary, for process-start and memory probes.
+  public var executable: String
+
+  public init(dataset: Dataset, quick: Bool, seed: UInt64, directory: String, executable: String) {
+    self.dataset = dataset
+    self.quick = quick
+    self.seed = seed
+    self.directory = directory
+    self.executable = executable
+  }
+
+  var warmup: Int { quick ? 3 : 5 }
+  var repetitions: Int { quick ? 15 : 50 }
+  var searchRounds: Int { quick ? 3 : 10 }
+}
+
+/// Scripted sequences typed into the search box: Cyrillic and Latin name prefixes, a phone.
+let searchSequences = ["фёдор", "альфа", "north", "+7 495 1", "ива"]
+
+/// Builds or reuses the dataset, runs every case, returns the report.
+@MainActor
+public final class Benchmark {
+  let options: BenchOptions
+  let log: (String) -> Void
+  public private(set) var path = ""
+
+  public init(options: BenchOptions, log: @escaping (String) -> Void) {
+    self.options = options
+    self.log = log
+  }
+
+  /// The dataset file for this size, seed and schema; built once, atomically, then reused.
+  public func prepareDataset() throws -> String {
+    let d = options.dataset
+    let file =
+      "\(options.directory)/\(d.rawValue)-seed\(options.seed)-schema\(Schema.version)-\(Schema.fingerprint).sqlite"
+    path = file
+    if FileManager.default.fileExists(atPath: file) { return file }
+    try FileManager.default.createDirectory(
+      atPath: options.directory, withIntermediateDirectories: true)
+    let partial = file + ".building"
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: partial + suffix)
+    }
+    log("building dataset \(d.rawValue): \(d.clients) clients, seed \(options.seed)…")
+    let seconds = try time {
+      let db = try CRMDatabase(path: partial)
+      var demo = DemoData(seed: options.seed, now: Date(timeIntervalSince1970: 1_795_000_000))
+      demo.ownerCount = d.owners
+      demo.personsPerCompany = d.personsPerCompany
+      try demo.populate(db, count: d.clients)
+      _ = try db.user(login: "bench")
+      try db.queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+      try db.queue.close()
+    }
+    try FileManager.default.moveItem(atPath: partial, toPath: file)
+    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+    log(String(format: "built in %.1f s", seconds / 1000))
+    return file
+  }
+
+  func targets(_ name: String) -> Double? {
+    let large = options.dataset == .large
+    switch name {
+    case "first screen": return large ? 60 : 30
+    case "search keystroke": return large ? 30 : 16
+    case "memory (peak resident)": return large ? 60 : 40
+    case "crm --version": return 20
+    default: return 16
+    }
+  }
+
+  func context(_ db: CRMDatabase) throws -> AppContext {
+    AppContext(
+      db: db, user: try db.user(login: "bench"), language: .ru,
+      timeZone: TimeZone(identifier: "UTC")!)
+  }
+
+  func result(_ name: String, ours: [Double], bound: [Double]?, note: String) -> BenchCase {
+    let o = Stats(ours)
+    let b = bound.map(Stats.init)
+    let ratio = b.flatMap { $0.median > 0 ? o.median / $0.median : nil }
+    return BenchCase(
+      name: name, ours: o, bound: b, ratio: ratio, target: targets(name), unit: "ms", value: nil,
+      note: note)
+  }
+
+  /// Open the database, build the app, render the client list at 80×24.
+  func firstScreen() throws -> BenchCase {
+    var ours: [Double] = []
+    var bound: [Double] = []
+    let query = ClientListQuery()
+    let visible = 19
+    for i in 0..<(options.warmup + options.repetitions) {
+      let t = try time {
+        let db = try CRMDatabase(path: path)
+        let term = MemoryTerminal(rows: 24, cols: 80)
+        let app = App(term: term, context: try context(db))
+        app.render()
+        try db.queue.close()
+      }
+      let b = try time {
+        let raw = try RawSQLite(path: path)
+        raw.run(query.countStatement())
+        raw.run(query.pageStatement(offset: 0, limit: visible))
+      }
+      if i >= options.warmup {
+        ours.append(t)
+        bound.append(b)
+      }
+    }
+    return result(
+      "first screen", ours: ours, bound: bound,
+      note: "open the file, migrate check, user, count and first page, render 80×24")
+  }
+
+  /// Each keystroke of the scripted searches: key handled and frame rendered.
+  func searchKeystrokes(_ db: CRMDatabase) throws -> BenchCase {
+    let term = MemoryTerminal(rows: 24, cols: 80)
+    let app = App(term: term, context: try context(db))
+    app.render()
+    var ours: [Double] = []
+    var bound: [Double] = []
+    let raw = try RawSQLite(path: path)
+    for round in 0..<(options.searchRounds + 1) {
+      for sequence in searchSequences {
+        app.handle(.char("/"))
+        var typed = ""
+        for ch in sequence {
+          typed.append(ch)
+          let t = time {
+            app.handle(.char(ch))
+            app.render()
+          }
+          let q = ClientListQuery(search: typed)
+          let page = try db.pageStatement(q, offset: 0, limit: 19)
+          let b = time {
+            raw.run(q.countStatement())
+            raw.run(page)
+          }
+          if round > 0 {
+            ours.append(t)
+            bound.append(b)
+          }
+        }
+        app.handle(.escape)
+      }
+    }
+    return result(
+      "search keystroke", ours: ours, bound: bound,
+      note: "typed prefixes of \(searchSequences.map { "«\($0)»" }.joined(separator: ", "))")
+  }
+
+  /// PgDn from the top of the list, 100 times.
+  func pageDown(_ db: CRMDatabase) throws -> BenchCase {
+    let term = MemoryTerminal(rows: 24, cols: 80)
+    let app = App(term: term, context: try context(db))
+    app.render()
+    var ours: [Double] = []
+    var bound: [Double] = []
+    let raw = try RawSQLite(path: path)
+    let query = ClientListQuery()
+    for round in 0..<(options.quick ? 2 : 4) {
+      app.handle(.char("g"))
+      app.render()
+      for k in 1...100 {
+        let t = time {
+          app.handle(.pageDown)
+          app.render()
+        }
+        let b = time { raw.run(query.pageStatement(offset: k * 19, limit: 19)) }
+        if round > 0 {
+          ours.append(t)
+          bound.append(b)
+        }
+      }
+    }
+    return result("page down ×100", ours: ours, bound: bound, note: "per key, 19 rows a page")
+  }
+
+  /// Open a client card from the list (requisites tab) and go back.
+  func clientCard(_ db: CRMDatabase) throws -> BenchCase {
+    let term = MemoryTerminal(rows: 24, cols: 80)
+    let app = App(term: term, context: try context(db))
+    app.render()
+    var ours: [Double] = []
+    var bound: [Double] = []
+    let raw = try RawSQLite(path: path)
+    let rows = try db.page(ClientListQuery(), offset: 0, limit: 19)
+    for round in 0..<(options.warmup + options.repetitions) {
+      let index = round % rows.count
+      app.handle(.char("g"))
+      for _ in 0..<index { app.handle(.down) }
+      app.render()
+      let t = time {
+        app.handle(.enter)
+        app.render()
+      }
+      app.handle(.char("q"))
+      let id = rows[index].id
+      let b = time {
+        for sql in Self.cardSQL { raw.run(SQLStatement(sql: sql, arguments: [.integer(id)])) }
+      }
+      if round >= options.warmup {
+        ours.append(t)
+        bound.append(b)
+      }
+    }
+    return result(
+      "client card", ours: ours, bound: bound,
+      note: "Enter on a row: client, phones, e-mails, accounts, tags, persons, history")
+  }
+
+  /// What the card reads, as bare SQL.
+  static let cardSQL = [
+    "SELECT * FROM client WHERE id = ?1",
+    "SELECT raw, e164 FROM phone WHERE client_id = ?1 AND person_id IS NULL ORDER BY position",
+    "SELECT address FROM email WHERE client_id = ?1 AND person_id IS NULL ORDER BY position",
+    "SELECT * FROM bank_account WHERE client_id = ?1 ORDER BY position",
+    "SELECT tag FROM client_tag WHERE client_id = ?1 ORDER BY position",
+    """
+    SELECT cp.*, p.raw, e.address FROM contact_person cp
+    LEFT JOIN phone p ON p.person_id = cp.id LEFT JOIN email e ON e.person_id = cp.id
+    WHERE cp.client_id = ?1 AND cp.deleted_at IS NULL
+    """,
+    "SELECT * FROM audit WHERE client_id = ?1 ORDER BY id DESC LIMIT 200",
+    "SELECT * FROM app_user",
+  ]
+
+  /// Digits 2–6: the screens that are placeholders until their issues land.
+  func otherScreens(_ db: CRMDatabase) throws -> BenchCase {
+    let term = MemoryTerminal(rows: 24, cols: 80)
+    let app = App(term: term, context: try context(db))
+    app.render()
+    var ours: [Double] = []
+    for round in 0..<(options.warmup + options.repetitions) {
+      for digit in "23456" {
+        let t = time {
+          app.handle(.char(digit))
+          app.render()
+        }
+        if round >= options.warmup { ours.append(t) }
+      }
+      app.handle(.char("1"))
+    }
+    return result(
+      "screens 2–6", ours: ours, bound: nil, note: "placeholders until their issues land; no SQL")
+  }
+
+  /// `crm --version`, exec to exit; the floor is `/bin/true`.
+  func processStart() -> BenchCase {
+    var ours: [Double] = []
+    var bound: [Double] = []
+    for i in 0..<(options.warmup + options.repetitions) {
+      let t = spawnAndWait(options.executable, ["--version"]).ms
+      let b = spawnAndWait("/bin/true", []).ms
+      if i >= options.warmup {
+        ours.append(t)
+        bound.append(b)
+      }
+    }
+    return result("crm --version", ours: ours, bound: bound, note: "exec to exit; bound: /bin/true")
+  }
+
+  /// Peak resident memory of a separate `crm` process that opens the dataset, renders the first
+  /// screen, types every search and pages down 100 times (so the dataset build and this
+  /// harness are not counted).
+  func memory() -> BenchCase {
+    let out = NSTemporaryDirectory() + "crm-bench-memory-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = spawnAndWait(options.executable, ["bench", "--probe-memory", path], output: out)
+    let kb = (try? String(contentsOfFile: out, encoding: .utf8)).flatMap {
+      Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    let mb = kb.map { Double($0) / 1024 }
+    return BenchCase(
+      name: "memory (peak resident)", ours: nil, bound: nil, ratio: nil,
+      target: targets("memory (peak resident)"), unit: "MB", value: mb,
+      note: run.status == 0
+        ? "first screen, all searches, page down ×100, in a fresh process"
+        : "probe failed (exit \(run.status))")
+  }
+
+  /// Runs every case that exists today.
+  public func run() throws -> BenchReport {
+    _ = try prepareDataset()
+    let db = try CRMDatabase(path: path)
+    let counts = try db.read { db in
+      (
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM contact_person") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0
+      )
+    }
+    var cases: [BenchCase] = []
+    for (name, body) in [
+      ("first screen", { try self.firstScreen() }),
+      ("search keystroke", { try self.searchKeystrokes(db) }),
+      ("page down", { try self.pageDown(db) }),
+      ("client card", { try self.clientCard(db) }),
+      ("screens 2–6", { try self.otherScreens(db) }),
+      ("crm --version", { self.processStart() }),
+      ("memory", { self.memory() }),
+    ] as [(String, () throws -> BenchCase)] {
+      log("running \(name)…")
+      cases.append(try body())
+    }
+    cases += Self.notBuiltYet(options.dataset)
+    return BenchReport(
+      dataset: options.dataset, seed: options.seed, clients: counts.0, persons: counts.1,
+      users: counts.2, machine: Self.machine(), cases: cases)
+  }
+
+  /// Cases whose features have not landed, listed with their targets so the table shows the
+  /// whole picture; each feature issue replaces its line with a measurement.
+  nonisolated static func notBuiltYet(_ d: Dataset) -> [BenchCase] {
+    let rows: [(String, Double?)] = [
+      ("crm remind (exec to exit)", 20), ("calendar month", 30), ("reminders screen", 30),
+      ("funnel screen", 30), ("funnel report", 200), ("activity report", 200),
+      ("CSV import of 100,000 clients", 3000), ("duplicate scan of 100,000 clients", 3000),
+      ("ABC/XYZ", 1000), ("bank statement, 10,000 documents", 1000),
+      ("reconciliation of 100,000 payments", 2000),
+    ]
+    return rows.map {
+      BenchCase(
+        name: $0.0, ours: nil, bound: nil, ratio: nil, target: $0.1, unit: "ms", value: nil,
+        note: "not built yet")
+    }
+  }
+
+  nonisolated static func machine() -> String {
+    var parts: [String] = []
+    if let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = cpu.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
+    {
+      parts.append(line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces))
+    }
+    parts.append("\(ProcessInfo.processInfo.activeProcessorCount) cores")
+    parts.append(
+      String(format: "%.0f GiB", Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824))
+    return parts.joined(separator: ", ")
+  }
+
+  /// The memory probe's work: what a manager does in the first minute.
+  public static func probeMemory(path: String) throws -> Int {
+    let db = try CRMDatabase(path: path)
+    let term = MemoryTerminal(rows: 24, cols: 80)
+    let app = App(
+      term: term, context: AppContext(db: db, user: try db.user(login: "bench"), language: .ru))
+    app.render()
+    for sequence in searchSequences {
+      app.handle(.char("/"))
+      for ch in sequence {
+        app.handle(.char(ch))
+        app.render()
+      }
+      app.handle(.escape)
+    }
+    for _ in 0..<100 {
+      app.handle(.pageDown)
+      app.render()
+    }
+    return peakResidentKB() ?? 0
+  }
+}
