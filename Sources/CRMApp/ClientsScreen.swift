@@ -15,6 +15,12 @@ public final class ClientsScreen: Screen {
   public private(set) var rows: [ClientRow] = []
   var windowTop = -1
   var stale = true
+  /// Counting every match of a common word costs more than a keystroke may; the count stops at
+  /// this cap (shown as "more than …") and grows tenfold when the selection comes near it.
+  public private(set) var countCap = ClientsScreen.initialCap
+  public static let initialCap = 1000
+  /// True while `list.count` is `countCap + 1`, i.e. a lower bound.
+  public var countIsPartial: Bool { list.count > countCap }
 
   public init(context: AppContext) {
     self.context = context
@@ -32,16 +38,24 @@ public final class ClientsScreen: Screen {
   }
 
   /// Forgets the cached count and window; the next draw asks SQL again.
-  public func reload() { stale = true }
+  public func reload() {
+    stale = true
+    countCap = Self.initialCap
+  }
 
   func refresh(app: App?) {
     do {
       if stale {
-        list.count = try context.db.count(query)
+        list.count = try context.db.count(query, cap: countCap)
         windowTop = -1
         stale = false
       }
       list.clamp()
+      if countIsPartial && list.selected + 2 * list.visible >= countCap {
+        countCap *= 10
+        list.count = try context.db.count(query, cap: countCap)
+        list.clamp()
+      }
       if windowTop != list.top || rows.count < min(list.visible, list.count - list.top) {
         rows = try context.db.page(query, offset: list.top, limit: list.visible)
         windowTop = list.top
@@ -80,9 +94,14 @@ public final class ClientsScreen: Screen {
       style: Style(reverse: searching, underline: true),
       focused: searching)
     col += boxWidth + 2
-    var info = l.pick(
-      "\(context.formats.integer(list.count)) clients",
-      "клиентов: \(context.formats.integer(list.count))")
+    var info =
+      countIsPartial
+      ? l.pick(
+        "more than \(context.formats.integer(countCap)) clients",
+        "клиентов: более \(context.formats.integer(countCap))")
+      : l.pick(
+        "\(context.formats.integer(list.count)) clients",
+        "клиентов: \(context.formats.integer(list.count))")
     if let s = query.segment { info += " · \(l.pick("segment", "сегмент")) \(s)" }
     if let o = query.ownerId, let u = try? context.db.users().first(where: { $0.id == o }) {
       info += " · \(u.login)"
@@ -120,6 +139,10 @@ public final class ClientsScreen: Screen {
     if searching {
       handleSearch(key)
       return
+    }
+    if countIsPartial && [.char("G"), .end].contains(KeyboardLayout.latin(key)) {
+      countCap = Int.max - 1
+      do { list.count = try context.db.count(query) } catch { app.report(error) }
     }
     if list.move(key) {
       refresh(app: app)

@@ -190,6 +190,14 @@ public final class CRMDatabase: Sendable {
                  - (SELECT count(*) FROM client_fts)
             """) ?? 0
       if fts != 0 { problems.append("search index differs from clients by \(fts) rows") }
+      let counted =
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT (SELECT value FROM counter WHERE name = 'live_clients')
+                 - (SELECT count(*) FROM client WHERE deleted_at IS NULL)
+            """) ?? 0
+      if counted != 0 { problems.append("client counter is off by \(counted)") }
       let applied = try Schema.migrator.appliedIdentifiers(db)
       return (problems, applied.count)
     }

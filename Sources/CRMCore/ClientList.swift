@@ -109,15 +109,30 @@ public struct ClientListQuery: Equatable, Sendable {
     return (parts.joined(separator: " AND "), args)
   }
 
-  /// The statement that counts the query's clients. A plain search is answered by the FTS index
-  /// alone, since clients in the trash are never indexed.
-  public func countStatement() -> SQLStatement {
-    if isPlainSearch, let m = SearchQuery.match(search) {
+  /// The statement that counts the query's clients, stopping at `cap + 1` when a cap is given.
+  /// The whole live list is read from a counter the schema's triggers keep; a plain search is
+  /// answered by the FTS index alone, since clients in the trash are never indexed.
+  public func countStatement(cap: Int? = nil) -> SQLStatement {
+    let isWholeList =
+      SearchQuery.match(search) == nil && segment == nil && ownerId == nil
+      && tag == nil && !trash
+    if isWholeList {
       return SQLStatement(
-        sql: "SELECT count(*) FROM client_fts WHERE client_fts MATCH ?", arguments: [.text(m)])
+        sql: "SELECT value FROM counter WHERE name = 'live_clients'", arguments: [])
     }
-    let w = whereClause()
-    return SQLStatement(sql: "SELECT count(*) FROM client c WHERE \(w.sql)", arguments: w.arguments)
+    var inner: SQLStatement
+    if isPlainSearch, let m = SearchQuery.match(search) {
+      inner = SQLStatement(
+        sql: "SELECT 1 FROM client_fts WHERE client_fts MATCH ?", arguments: [.text(m)])
+    } else {
+      let w = whereClause()
+      inner = SQLStatement(sql: "SELECT 1 FROM client c WHERE \(w.sql)", arguments: w.arguments)
+    }
+    if let cap {
+      inner.sql += " LIMIT ?"
+      inner.arguments.append(.integer(Int64(cap + 1)))
+    }
+    return SQLStatement(sql: "SELECT count(*) FROM (\(inner.sql))", arguments: inner.arguments)
   }
 
   /// How the page query meets the search (see `CRMDatabase.pageStatement`).
@@ -185,9 +200,9 @@ public struct ClientListQuery: Equatable, Sendable {
 }
 
 extension CRMDatabase {
-  /// How many clients the query selects.
-  public func count(_ query: ClientListQuery) throws(CRMError) -> Int {
-    let statement = query.countStatement()
+  /// How many clients the query selects; with a cap, at most `cap + 1` (meaning "more than cap").
+  public func count(_ query: ClientListQuery, cap: Int? = nil) throws(CRMError) -> Int {
+    let statement = query.countStatement(cap: cap)
     return try read { db in
       try Int.fetchOne(db, sql: statement.sql, arguments: statement.grdbArguments) ?? 0
     }

@@ -331,62 +331,53 @@ public struct ClientService: Sendable {
       let action: String = row["action"]
       let json: String? = row["before_json"]
       var name = ""
-      let undo: Int64
       let touched = try String.fetchAll(
         db, sql: "SELECT DISTINCT field FROM audit WHERE change_id = ?", arguments: [changeId])
+      /// Puts back the undone change's fields on one entity of type T and audits it.
+      func revertEntity<T: Codable>(
+        _ current: T?, table: String, deletedAt: (T) -> Date?, setDeleted: (inout T, Date) -> Void,
+        fields: (T) -> [String: String], write: (T) throws -> Void
+      ) throws -> Int64? {
+        guard let current else { return nil }
+        var target = current
+        if let json {
+          target = try Self.revert(
+            current, to: try JSONDecoder().decode(T.self, from: Data(json.utf8)), fields: touched)
+        } else {
+          setDeleted(&target, at)  // undoing an insert moves it to the trash
+        }
+        let id = try recordChange(
+          db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
+          before: current, at: at, undoOf: changeId)
+        try write(target)
+        try db.execute(
+          sql: "UPDATE \(table) SET deleted_at = ? WHERE id = ?",
+          arguments: [deletedAt(target)?.timeIntervalSince1970, entityId])
+        var old = fields(current)
+        var new = fields(target)
+        old["deleted"] = deletedAt(current) == nil ? "" : "yes"
+        new["deleted"] = deletedAt(target) == nil ? "" : "yes"
+        try auditFields(
+          db, change: id, clientId: clientId, entity: entity, entityId: entityId, action: "undo",
+          old: old, new: new, at: at)
+        return id
+      }
+      let undone: Int64?
       if entity == "client" {
         let current = try Self.load(db, entityId)
         name = current?.displayName ?? ""
-        guard let current else { return nil }
-        let before = try json.map { try JSONDecoder().decode(Client.self, from: Data($0.utf8)) }
-        var target = current
-        if let before {
-          target = try Self.revert(current, to: before, fields: touched)
-        } else {
-          target.deletedAt = at
-        }
-        undo = try recordChange(
-          db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
-          before: current, at: at, undoOf: changeId)
-        try Self.writeClient(db, target, id: entityId, at: at)
-        try db.execute(
-          sql: "UPDATE client SET deleted_at = ? WHERE id = ?",
-          arguments: [target.deletedAt?.timeIntervalSince1970, entityId])
-        var old = Self.fields(current)
-        var new = Self.fields(target)
-        old["deleted"] = current.deletedAt == nil ? "" : "yes"
-        new["deleted"] = target.deletedAt == nil ? "" : "yes"
-        try auditFields(
-          db, change: undo, clientId: clientId, entity: entity, entityId: entityId, action: "undo",
-          old: old, new: new, at: at)
+        undone = try revertEntity(
+          current, table: "client", deletedAt: \.deletedAt, setDeleted: { $0.deletedAt = $1 },
+          fields: Self.fields, write: { try Self.writeClient(db, $0, id: entityId, at: at) })
       } else {
         let current = try Self.loadPerson(db, entityId)
         name = current?.name ?? ""
-        guard let current else { return nil }
-        let before = try json.map {
-          try JSONDecoder().decode(ContactPerson.self, from: Data($0.utf8))
-        }
-        var target = current
-        if let before {
-          target = try Self.revert(current, to: before, fields: touched)
-        } else {
-          target.deletedAt = at
-        }
-        undo = try recordChange(
-          db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
-          before: current, at: at, undoOf: changeId)
-        try Self.writePerson(db, target, id: entityId, clientId: clientId, at: at)
-        try db.execute(
-          sql: "UPDATE contact_person SET deleted_at = ? WHERE id = ?",
-          arguments: [target.deletedAt?.timeIntervalSince1970, entityId])
-        var old = Self.fields(current)
-        var new = Self.fields(target)
-        old["deleted"] = current.deletedAt == nil ? "" : "yes"
-        new["deleted"] = target.deletedAt == nil ? "" : "yes"
-        try auditFields(
-          db, change: undo, clientId: clientId, entity: entity, entityId: entityId, action: "undo",
-          old: old, new: new, at: at)
+        undone = try revertEntity(
+          current, table: "contact_person", deletedAt: \.deletedAt,
+          setDeleted: { $0.deletedAt = $1 }, fields: Self.fields,
+          write: { try Self.writePerson(db, $0, id: entityId, clientId: clientId, at: at) })
       }
+      guard let undo = undone else { return nil }
       try db.execute(
         sql: "UPDATE change_set SET undone_by = ? WHERE id = ?", arguments: [undo, changeId])
       try SearchIndex.update(db, clientId: clientId)

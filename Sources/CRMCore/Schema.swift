@@ -162,6 +162,25 @@ public enum Schema {
     );
     CREATE INDEX audit_by_client ON audit(client_id, id);
 
+    -- Running totals kept by triggers, so the first screen need not count a million rows.
+    CREATE TABLE counter (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      value INTEGER NOT NULL
+    );
+    INSERT INTO counter (name, value) VALUES ('live_clients', 0);
+    CREATE TRIGGER client_counted AFTER INSERT ON client WHEN NEW.deleted_at IS NULL BEGIN
+      UPDATE counter SET value = value + 1 WHERE name = 'live_clients';
+    END;
+    CREATE TRIGGER client_uncounted AFTER DELETE ON client WHEN OLD.deleted_at IS NULL BEGIN
+      UPDATE counter SET value = value - 1 WHERE name = 'live_clients';
+    END;
+    CREATE TRIGGER client_trashed AFTER UPDATE OF deleted_at ON client
+    WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) BEGIN
+      UPDATE counter SET value = value + (CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END)
+      WHERE name = 'live_clients';
+    END;
+
     CREATE VIRTUAL TABLE client_fts USING fts5(
       name, persons, phones, emails, requisites, tags, notes,
       tokenize = 'unicode61', prefix = '1 2', detail = column

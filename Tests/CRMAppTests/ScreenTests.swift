@@ -112,6 +112,24 @@ func type(_ app: App, _ text: String) {
     #expect(clients.list.selected == clients.list.visible + 1)
   }
 
+  @Test func commonWordsShowAnOpenCountThatBecomesExactAtTheEnd() throws {
+    let (app, term, db) = try makeApp(demo: 2400)
+    let clients = app.current as! ClientsScreen
+    press(app, term, .char("/"))
+    type(app, "а")
+    let exact = try db.count(ClientListQuery(search: "а"))
+    #expect(exact > ClientsScreen.initialCap)
+    #expect(term.text.contains("клиентов: более 1\u{00A0}000"))
+    press(app, term, .enter)
+    press(app, term, .char("G"))
+    #expect(clients.list.selected == exact - 1)
+    #expect(term.text.contains("клиентов: \(app.context.formats.integer(exact))"))
+    press(app, term, .char("g"))
+    for _ in 0..<60 { app.handle(.pageDown) }
+    app.render()
+    #expect(clients.list.selected == min(exact - 1, 60 * clients.list.visible))
+  }
+
   @Test func quickAddWithTheKeyboard() throws {
     let (app, term, db) = try makeApp()
     app.render()

@@ -276,6 +276,35 @@ import Testing
     }
   }
 
+  @Test func liveCounterFollowsEveryWriteAndCountsCanBeCapped() throws {
+    let (db, s, ids) = try seeded()
+    func counter() throws -> Int {
+      try db.read {
+        try Int.fetchOne($0, sql: "SELECT value FROM counter WHERE name = 'live_clients'") ?? -1
+      }
+    }
+    #expect(try counter() == 4)
+    try s.delete(ids["acme"]!)
+    #expect(try counter() == 3)
+    #expect(try db.count(ClientListQuery()) == 3)
+    _ = try s.undoLast()
+    #expect(try counter() == 4)
+    var demo = DemoData(seed: 2, now: testStart)
+    try demo.populate(db, count: 50)
+    #expect(try counter() == 54)
+    try db.write {
+      try $0.execute(sql: "DELETE FROM client WHERE id = ?", arguments: [ids["vector"]!])
+    }
+    #expect(try counter() == 53)
+    #expect(try db.check().problems.filter { $0.contains("counter") }.isEmpty)
+    try db.write { try $0.execute(sql: "UPDATE counter SET value = 7") }
+    #expect(try db.check().problems.contains { $0.contains("counter is off") })
+    // A capped count stops at cap + 1.
+    #expect(try db.count(ClientListQuery(search: "о"), cap: 5) == 6)
+    #expect(try db.count(ClientListQuery(search: "ромашка"), cap: 5) == 1)
+    #expect(try db.count(ClientListQuery(segment: "VIP", trash: false), cap: 2) <= 3)
+  }
+
   @Test func demoDataIsDeterministicAndValid() throws {
     let db1 = try memoryDB()
     let db2 = try memoryDB()
