@@ -183,6 +183,7 @@ public final class Benchmark {
     app.render()
     var ours: [Double] = []
     var bound: [Double] = []
+    var byPrefix: [String: [Double]] = [:]
     let raw = try RawSQLite(path: path)
     for round in 0..<(options.searchRounds + 1) {
       for sequence in searchSequences {
@@ -203,14 +204,17 @@ public final class Benchmark {
           if round > 0 {
             ours.append(t)
             bound.append(b)
+            byPrefix[typed, default: []].append(t)
           }
         }
         app.handle(.escape)
       }
     }
+    let slowest = byPrefix.map { ($0.key, Stats($0.value).median) }.sorted { $0.1 > $1.1 }.prefix(3)
     return result(
       "search keystroke", ours: ours, bound: bound,
-      note: "typed prefixes of \(searchSequences.map { "«\($0)»" }.joined(separator: ", "))")
+      note: "prefixes of \(searchSequences.map { "«\($0)»" }.joined(separator: ", ")); slowest: "
+        + slowest.map { String(format: "«%@» %.1f ms", $0.0, $0.1) }.joined(separator: ", "))
   }
 
   /// PgDn from the top of the list, 100 times.

@@ -37,6 +37,10 @@ extension BenchReport {
       }
       out.append(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
     }
+    out.append("")
+    for c in cases where c.note != "not built yet" && !c.note.isEmpty {
+      out.append("\(c.name): \(c.note)")
+    }
     return out.joined(separator: "\n")
   }
 
