@@ -12,9 +12,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
   ],
   targets: [
+    // No pkgConfig: `pkg-config ncursesw` adds -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which
+    // SwiftPM rejects with a warning on every build; the module map links what it needs.
     .systemLibrary(
       name: "CNCurses",
-      pkgConfig: "ncursesw",
       providers: [.apt(["libncursesw5-dev"])]
     ),
     .target(name: "TerminalUI", dependencies: ["CNCurses"]),

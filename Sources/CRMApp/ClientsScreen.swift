@@ -19,8 +19,8 @@ public final class ClientsScreen: Screen {
   /// this cap (shown as "more than …") and grows tenfold when the selection comes near it.
   public private(set) var countCap = ClientsScreen.initialCap
   public static let initialCap = 1000
-  /// True while `list.count` is `countCap + 1`, i.e. a lower bound.
-  public var countIsPartial: Bool { list.count > countCap }
+  /// True while `list.count` is `countCap + 1`, i.e. a lower bound (the whole list is exact).
+  public var countIsPartial: Bool { !query.isWholeList && list.count > countCap }
 
   public init(context: AppContext) {
     self.context = context

@@ -163,6 +163,12 @@ public struct ClientListQuery: Equatable, Sendable {
       arguments: w.arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
   }
 
+  /// All live clients, no search or filter: counted exactly by the trigger-kept counter, never
+  /// capped.
+  public var isWholeList: Bool {
+    SearchQuery.match(search) == nil && segment == nil && ownerId == nil && tag == nil && !trash
+  }
+
   /// Only a search, no filters, live clients: the FTS index alone answers the count, since
   /// clients in the trash are never indexed.
   var isPlainSearch: Bool {

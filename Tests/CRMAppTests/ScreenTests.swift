@@ -115,6 +115,8 @@ func type(_ app: App, _ text: String) {
   @Test func commonWordsShowAnOpenCountThatBecomesExactAtTheEnd() throws {
     let (app, term, db) = try makeApp(demo: 2400)
     let clients = app.current as! ClientsScreen
+    app.render()
+    #expect(term.text.contains("клиентов: 2\u{00A0}400"))  // the whole list is always exact
     press(app, term, .char("/"))
     type(app, "а")
     let exact = try db.count(ClientListQuery(search: "а"))
