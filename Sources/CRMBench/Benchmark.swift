@@ -132,10 +132,14 @@ public final class Benchmark {
     }
   }
 
-  func context(_ db: CRMDatabase) throws -> AppContext {
-    AppContext(
+  /// The app as a manager starts it: Russian, 80×24, first frame rendered.
+  static func openApp(_ db: CRMDatabase) throws -> App {
+    let context = AppContext(
       db: db, user: try db.user(login: "bench"), language: .ru,
       timeZone: TimeZone(identifier: "UTC")!)
+    let app = App(term: MemoryTerminal(rows: 24, cols: 80), context: context)
+    app.render()
+    return app
   }
 
   func result(_ name: String, ours: [Double], bound: [Double]?, note: String) -> BenchCase {
@@ -156,9 +160,7 @@ public final class Benchmark {
     for i in 0..<(options.warmup + options.repetitions) {
       let t = try time {
         let db = try CRMDatabase(path: path)
-        let term = MemoryTerminal(rows: 24, cols: 80)
-        let app = App(term: term, context: try context(db))
-        app.render()
+        _ = try Self.openApp(db)
         try db.queue.close()
       }
       let b = try time {
@@ -178,9 +180,7 @@ public final class Benchmark {
 
   /// Each keystroke of the scripted searches: key handled and frame rendered.
   func searchKeystrokes(_ db: CRMDatabase) throws -> BenchCase {
-    let term = MemoryTerminal(rows: 24, cols: 80)
-    let app = App(term: term, context: try context(db))
-    app.render()
+    let app = try Self.openApp(db)
     var ours: [Double] = []
     var bound: [Double] = []
     var byPrefix: [String: [Double]] = [:]
@@ -219,9 +219,7 @@ public final class Benchmark {
 
   /// PgDn from the top of the list, 100 times.
   func pageDown(_ db: CRMDatabase) throws -> BenchCase {
-    let term = MemoryTerminal(rows: 24, cols: 80)
-    let app = App(term: term, context: try context(db))
-    app.render()
+    let app = try Self.openApp(db)
     var ours: [Double] = []
     var bound: [Double] = []
     let raw = try RawSQLite(path: path)
@@ -246,9 +244,7 @@ public final class Benchmark {
 
   /// Open a client card from the list (requisites tab) and go back.
   func clientCard(_ db: CRMDatabase) throws -> BenchCase {
-    let term = MemoryTerminal(rows: 24, cols: 80)
-    let app = App(term: term, context: try context(db))
-    app.render()
+    let app = try Self.openApp(db)
     var ours: [Double] = []
     var bound: [Double] = []
     let raw = try RawSQLite(path: path)
@@ -295,9 +291,7 @@ public final class Benchmark {
 
   /// Digits 2–6: the screens that are placeholders until their issues land.
   func otherScreens(_ db: CRMDatabase) throws -> BenchCase {
-    let term = MemoryTerminal(rows: 24, cols: 80)
-    let app = App(term: term, context: try context(db))
-    app.render()
+    let app = try Self.openApp(db)
     var ours: [Double] = []
     for round in 0..<(options.warmup + options.repetitions) {
       for digit in "23456" {
@@ -410,10 +404,7 @@ public final class Benchmark {
   /// The memory probe's work: what a manager does in the first minute.
   public static func probeMemory(path: String) throws -> Int {
     let db = try CRMDatabase(path: path)
-    let term = MemoryTerminal(rows: 24, cols: 80)
-    let app = App(
-      term: term, context: AppContext(db: db, user: try db.user(login: "bench"), language: .ru))
-    app.render()
+    let app = try openApp(db)
     for sequence in searchSequences {
       app.handle(.char("/"))
       for ch in sequence {
