@@ -165,8 +165,8 @@ public final class Benchmark {
       }
       let b = try time {
         let raw = try RawSQLite(path: path)
-        raw.run(query.countStatement())
-        raw.run(query.pageStatement(offset: 0, limit: visible))
+        try raw.run(query.countStatement())
+        try raw.run(query.pageStatement(offset: 0, limit: visible))
       }
       if i >= options.warmup {
         ours.append(t)
@@ -197,9 +197,9 @@ public final class Benchmark {
           }
           let q = ClientListQuery(search: typed)
           let page = try db.pageStatement(q, offset: 0, limit: 19)
-          let b = time {
-            raw.run(q.countStatement(cap: ClientsScreen.initialCap))
-            raw.run(page)
+          let b = try time {
+            try raw.run(q.countStatement(cap: ClientsScreen.initialCap))
+            try raw.run(page)
           }
           if round > 0 {
             ours.append(t)
@@ -232,7 +232,7 @@ public final class Benchmark {
           app.handle(.pageDown)
           app.render()
         }
-        let b = time { raw.run(query.pageStatement(offset: k * 19, limit: 19)) }
+        let b = try time { try raw.run(query.pageStatement(offset: k * 19, limit: 19)) }
         if round > 0 {
           ours.append(t)
           bound.append(b)
@@ -260,8 +260,8 @@ public final class Benchmark {
       }
       app.handle(.char("q"))
       let id = rows[index].id
-      let b = time {
-        for sql in Self.cardSQL { raw.run(SQLStatement(sql: sql, arguments: [.integer(id)])) }
+      let b = try time {
+        for sql in Self.cardSQL { try raw.run(SQLStatement(sql: sql, arguments: [.integer(id)])) }
       }
       if round >= options.warmup {
         ours.append(t)

@@ -51,10 +51,10 @@ final class RawSQLite {
 
   /// Runs one statement to completion; returns the number of rows.
   @discardableResult
-  func run(_ statement: SQLStatement) -> Int {
+  func run(_ statement: SQLStatement) throws -> Int {
     var stmt: OpaquePointer?
     guard sqlite3_prepare_v2(db, statement.sql, -1, &stmt, nil) == SQLITE_OK else {
-      fatalError(
+      throw CRMError.other(
         "bench SQL failed to prepare: \(String(cString: sqlite3_errmsg(db)))\n\(statement.sql)")
     }
     defer { sqlite3_finalize(stmt) }
