@@ -32,13 +32,16 @@ class FormScreen: Screen {
     switch form.handle(key) {
     case .cancel:
       app.pop()
-      app.flash(context.language.pick("Not saved.", "Не сохранено."))
+      app.flash(cancelMessage)
     case .submit:
       if submit(app: app) { app.pop() }
     case .none:
       break
     }
   }
+
+  /// Shown when Esc closes the form.
+  var cancelMessage: String { context.language.pick("Not saved.", "Не сохранено.") }
 
   /// Saves; on a validation problem marks the field and stays open.
   func submit(app: App) -> Bool { true }
@@ -314,6 +317,10 @@ final class FilterScreen: FormScreen {
             key: "tags", label: v.fieldName("tags"), value: q.tag ?? "",
             note: tags.joined(separator: ", ")),
         ]))
+  }
+
+  override var cancelMessage: String {
+    context.language.pick("Filter unchanged.", "Фильтр не изменён.")
   }
 
   override func submit(app: App) -> Bool {
