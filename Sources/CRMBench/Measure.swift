@@ -62,6 +62,7 @@ final class RawSQLite {
     for (i, value) in statement.arguments.enumerated() {
       switch value {
       case .integer(let n): sqlite3_bind_int64(stmt, Int32(i + 1), n)
+      case .real(let d): sqlite3_bind_double(stmt, Int32(i + 1), d)
       case .text(let t): sqlite3_bind_text(stmt, Int32(i + 1), t, -1, transient)
       }
     }

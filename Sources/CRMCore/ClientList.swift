@@ -4,6 +4,7 @@ import GRDB
 /// A value bound to a statement.
 public enum SQLValue: Sendable, Equatable {
   case integer(Int64)
+  case real(Double)
   case text(String)
 }
 
@@ -18,11 +19,12 @@ public struct SQLStatement: Sendable, Equatable {
     self.arguments = arguments
   }
 
-  var grdbArguments: StatementArguments {
+  public var grdbArguments: StatementArguments {
     StatementArguments(
       arguments.map { v -> (any DatabaseValueConvertible) in
         switch v {
         case .integer(let i): return i
+        case .real(let d): return d
         case .text(let t): return t
         }
       })

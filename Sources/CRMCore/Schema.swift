@@ -12,19 +12,22 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in v1.utf8 {
+    for byte in (v1 + v2).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
     return String(hash & 0xFFFF_FFFF, radix: 16)
   }
-  static let identifiers = ["v1-clients"]
+  static let identifiers = ["v1-clients", "v2-contacts"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-clients") { db in
       try db.execute(sql: "PRAGMA application_id = \(applicationID)")
       try db.execute(sql: v1)
+    }
+    migrator.registerMigration("v2-contacts") { db in
+      try db.execute(sql: v2)
     }
     return migrator
   }
@@ -185,5 +188,67 @@ public enum Schema {
       name, persons, phones, emails, requisites, tags, notes,
       tokenize = 'unicode61', prefix = '1 2', detail = column
     );
+    """
+
+  /// Contacts (calls, meetings, letters…), settings, and a change log that also records contacts.
+  private static let v2 = """
+    CREATE TABLE contact (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id) ON DELETE CASCADE,
+      person_id INTEGER REFERENCES contact_person(id) ON DELETE SET NULL,
+      deal_id INTEGER,
+      kind TEXT NOT NULL CHECK (kind IN
+        ('call', 'meeting', 'letter', 'email', 'request', 'complaint', 'visit', 'other')),
+      direction TEXT NOT NULL DEFAULT 'out' CHECK (direction IN ('in', 'out')),
+      status TEXT NOT NULL CHECK (status IN ('planned', 'done', 'missed', 'cancelled')),
+      due_at REAL,
+      duration_min INTEGER NOT NULL DEFAULT 0 CHECK (duration_min >= 0),
+      done_at REAL,
+      subject TEXT NOT NULL DEFAULT '',
+      outcome TEXT NOT NULL DEFAULT '',
+      notes TEXT NOT NULL DEFAULT '',
+      user_id INTEGER NOT NULL REFERENCES app_user(id),
+      author_id INTEGER REFERENCES app_user(id),
+      remind_at REAL,
+      recurrence TEXT NOT NULL DEFAULT '',
+      series_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,
+      attempt INTEGER NOT NULL DEFAULT 0,
+      sequence INTEGER NOT NULL DEFAULT 0,
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      CHECK (status <> 'planned' OR due_at IS NOT NULL),
+      CHECK (status NOT IN ('done', 'missed') OR done_at IS NOT NULL)
+    );
+    -- Reminders, the calendar and the overdue count read planned contacts by user and time.
+    CREATE INDEX contact_planned_by_user ON contact(user_id, due_at) WHERE status = 'planned';
+    CREATE INDEX contact_planned ON contact(due_at) WHERE status = 'planned';
+    CREATE INDEX contact_by_client ON contact(client_id, id);
+    CREATE INDEX contact_done_by_user ON contact(user_id, done_at) WHERE done_at IS NOT NULL;
+    CREATE INDEX contact_series ON contact(series_id) WHERE series_id IS NOT NULL;
+
+    CREATE TABLE setting (
+      id INTEGER PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      value TEXT NOT NULL
+    );
+
+    -- change_set is rebuilt to record contacts too (entity 'contact') and the contact actions.
+    CREATE TABLE change_set_v2 (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      client_id INTEGER NOT NULL,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person', 'contact')),
+      entity_id INTEGER NOT NULL,
+      action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'done',
+        'missed', 'postpone', 'cancel', 'reassign', 'handover')),
+      before_json TEXT,
+      undo_of INTEGER REFERENCES change_set(id),
+      undone_by INTEGER REFERENCES change_set(id)
+    );
+    INSERT INTO change_set_v2 SELECT * FROM change_set;
+    DROP TABLE change_set;
+    ALTER TABLE change_set_v2 RENAME TO change_set;
+    CREATE INDEX change_by_user ON change_set(user_id, id);
     """
 }

@@ -74,7 +74,10 @@ import Testing
       try db.queue.close()
     }
     let before = bytes(path)
-    #expect(throws: CRMError.newerSchema(path: path, version: 2, supported: Schema.version)) {
+    #expect(
+      throws: CRMError.newerSchema(
+        path: path, version: Schema.version + 1, supported: Schema.version)
+    ) {
       try CRMDatabase(path: path)
     }
     #expect(bytes(path) == before)

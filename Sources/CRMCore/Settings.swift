@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+
+/// Database-wide settings kept in the `setting` table, each with a default and a check.
+/// `crm settings list|get|set` reads and writes them; unknown keys are refused.
+public struct Settings: Equatable, Sendable {
+  /// Minutes before a planned contact that its reminder rings (`remind_before`, default 15).
+  public var remindBeforeMinutes = 15
+  /// After "no answer" the n-th retry is planned this long after now (`no_answer_rule`, default
+  /// `2h,1d,3d`; the last step repeats).
+  public var noAnswerSteps: [TimeInterval] = [2 * 3600, 86400, 3 * 86400]
+  /// "Stay in touch every N days" per segment (`cadence`, default `VIP=14;Постоянный=30;regular=30`).
+  /// Segments are matched case-insensitively; a segment not listed has no cadence.
+  public var cadence: [String: Int] = ["vip": 14, "постоянный": 30, "regular": 30]
+  /// The hour a day-only WHEN (`tomorrow`, `25.11.2026`) means (`day_start`, default 10).
+  public var dayStartHour = 10
+  /// A shell command `crm pane` runs when a reminder comes due (`notify_command`, default none);
+  /// it gets the text in `$CRM_MESSAGE`.
+  public var notifyCommand = ""
+
+  public init() {}
+
+  public static let keys = [
+    "remind_before", "no_answer_rule", "cadence", "day_start", "notify_command",
+  ]
+
+  /// Segments whose clients are ranked first in reminders.
+  public static func isVIP(_ segment: String) -> Bool { TextFold.key(segment) == "vip" }
+
+  public func cadenceDays(segment: String) -> Int? { cadence[TextFold.key(segment)] }
+
+  /// The stored text of a setting.
+  public func value(_ key: String) -> String? {
+    switch key {
+    case "remind_before": return "\(remindBeforeMinutes)m"
+    case "no_answer_rule": return noAnswerSteps.map(Self.durationText).joined(separator: ",")
+    case "cadence":
+      return cadence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+        separator: ";")
+    case "day_start": return "\(dayStartHour)"
+    case "notify_command": return notifyCommand
+    default: return nil
+    }
+  }
+
+  static func durationText(_ t: TimeInterval) -> String {
+    let s = Int(t)
+    if s % 86400 == 0 { return "\(s / 86400)d" }
+    if s % 3600 == 0 { return "\(s / 3600)h" }
+    return "\(s / 60)m"
+  }
+
+  /// Sets one setting from text; the message names the key and the forms that work.
+  public mutating func set(_ key: String, _ text: String, language l: Language) throws(CRMError) {
+    let t = text.trimmingSpaces()
+    func bad(_ en: String, _ ru: String) -> CRMError {
+      .invalid(field: key, problem: l.pick(en, ru))
+    }
+    switch key {
+    case "remind_before":
+      guard let d = Self.minutes(t), d >= 0, d <= 7 * 24 * 60 else {
+        throw bad(
+          "minutes before the contact, e.g. 15m, 1h, 0 (0 to 7 days)",
+          "минуты до контакта, например 15m, 1h, 0 (от 0 до 7 дней)")
+      }
+      remindBeforeMinutes = d
+    case "no_answer_rule":
+      let parts = t.split(separator: ",").map { String($0).trimmingSpaces() }
+      let steps = parts.compactMap { Self.minutes($0) }.map { TimeInterval($0 * 60) }
+      guard !parts.isEmpty, steps.count == parts.count, steps.allSatisfy({ $0 > 0 }) else {
+        throw bad(
+          "comma-separated delays for the 1st, 2nd… retry, e.g. 2h,1d,3d",
+          "задержки 1-го, 2-го… повтора через запятую, например 2h,1d,3d")
+      }
+      noAnswerSteps = steps
+    case "cadence":
+      var out: [String: Int] = [:]
+      for part in t.split(separator: ";") where !String(part).trimmingSpaces().isEmpty {
+        let kv = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+        guard kv.count == 2, !kv[0].isEmpty, let days = Int(kv[1]), (1...3650).contains(days)
+        else {
+          throw bad(
+            "SEGMENT=DAYS pairs separated by ';', e.g. VIP=14;Постоянный=30",
+            "пары СЕГМЕНТ=ДНИ через ';', например VIP=14;Постоянный=30")
+        }
+        out[TextFold.key(kv[0])] = days
+      }
+      cadence = out
+    case "day_start":
+      guard let h = Int(t), (0...23).contains(h) else {
+        throw bad("an hour from 0 to 23", "час от 0 до 23")
+      }
+      dayStartHour = h
+    case "notify_command":
+      notifyCommand = TextFold.sanitizeLine(t)
+    default:
+      throw .invalid(
+        field: key,
+        problem: l.pick(
+          "no such setting; known: \(Self.keys.joined(separator: ", "))",
+          "такой настройки нет; есть: \(Self.keys.joined(separator: ", "))"))
+    }
+  }
+
+  /// `15`, `15m`, `2h`, `1d` as minutes.
+  static func minutes(_ s: String) -> Int? {
+    let t = TextFold.key(s).replacingOccurrences(of: " ", with: "")
+    guard let last = t.last else { return nil }
+    if last.isNumber { return Int(t) }
+    guard let n = Int(t.dropLast()), n >= 0 else { return nil }
+    switch last {
+    case "m", "м": return n
+    case "h", "ч": return n * 60
+    case "d", "д": return n * 1440
+    case "w", "н": return n * 10080
+    default: return nil
+    }
+  }
+}
+
+extension CRMDatabase {
+  /// The settings as stored, defaults for what is not.
+  public func settings() throws(CRMError) -> Settings {
+    try read { db in try Self.loadSettings(db) }
+  }
+
+  static func loadSettings(_ db: Database) throws -> Settings {
+    var s = Settings()
+    for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") {
+      // A value that no longer parses keeps the default rather than breaking every screen.
+      try? s.set(row["key"], row["value"], language: .en)
+    }
+    return s
+  }
+
+  /// Changes one setting after checking it; returns the stored text.
+  @discardableResult
+  public func setSetting(_ key: String, _ value: String, language: Language) throws(CRMError)
+    -> String
+  {
+    var s = try settings()
+    try s.set(key, value, language: language)
+    let text = s.value(key) ?? value
+    try write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO setting (key, value) VALUES (?, ?)
+          ON CONFLICT(key) DO UPDATE SET value = excluded.value
+          """, arguments: [key, text])
+    }
+    return text
+  }
+}
