@@ -9,14 +9,25 @@ public struct AppContext: Sendable {
   public let language: Language
   public let formats: Formats
   public let clients: ClientService
+  public let contacts: ContactService
+  public let timeZone: TimeZone
 
   public init(db: CRMDatabase, user: User?, language: Language, timeZone: TimeZone = .current) {
     self.db = db
     self.user = user
     self.language = language
+    self.timeZone = timeZone
     self.formats = Formats(language: language, timeZone: timeZone)
     self.clients = ClientService(db: db, userId: user?.id, language: language)
+    self.contacts = ContactService(
+      db: db, userId: user?.id, language: language, timeZone: timeZone)
   }
+
+  /// Whose contacts "mine" means: the acting user's, or everyone's when there is none.
+  public var myScope: ContactScope { user.map { .user($0.id) } ?? .everyone }
+
+  /// "Now" and the user's zone, for reading times typed in forms.
+  public var timeContext: TimeContext { TimeContext(now: db.clock.now(), timeZone: timeZone) }
 
   func t(_ en: String, _ ru: String) -> String { language.pick(en, ru) }
 }
@@ -38,6 +49,12 @@ public protocol Screen: AnyObject {
   var capturesText: Bool { get }
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int)
   func handle(_ key: Key, app: App)
+  /// Another process (or this one) changed the database, or the minute turned: forget caches.
+  func dataChanged()
+}
+
+extension Screen {
+  public func dataChanged() {}
 }
 
 /// The full-screen program: a stack of screens, a header with the six tabs, a message line and
@@ -65,13 +82,56 @@ public final class App {
   var t: AppContext { context }
   public var current: any Screen { stack[stack.count - 1] }
 
-  /// Reads keys and repaints until the user quits or input ends.
+  /// Reads keys and repaints until the user quits or input ends. Between keys it wakes every
+  /// second and repaints only when the database changed (any process) or the minute turned, so
+  /// reminders and the overdue count stay live at near-zero idle cost.
   public func run() {
     render()
-    while running, let key = term.readKey() {
-      handle(key)
-      if running { render() }
+    while running {
+      switch term.readKey(milliseconds: 1000) {
+      case .key(let key):
+        handle(key)
+        if running { render() }
+      case .timeout:
+        if idle() { render() }
+      case .end:
+        running = false
+      }
     }
+  }
+
+  /// What the status reflects: the database's change counters and the current minute.
+  struct Freshness: Equatable {
+    var dataVersion: Int
+    var ownChanges: Int
+    var minute: Int
+  }
+  var freshness: Freshness?
+  /// Planned contacts of the acting user that are past due, shown in the header.
+  public private(set) var overdue = 0
+
+  func currentFreshness() -> Freshness? {
+    let minute = Int(context.db.clock.now().timeIntervalSince1970 / 60)
+    return try? context.db.queue.inDatabase { db in
+      Freshness(
+        dataVersion: try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0,
+        ownChanges: db.totalChangesCount, minute: minute)
+    }
+  }
+
+  /// Checks whether anything changed since the last look; if so refreshes the overdue count and
+  /// tells every screen. Returns true when a repaint is due.
+  @discardableResult
+  public func idle() -> Bool {
+    let now = currentFreshness()
+    if now != nil && now == freshness { return false }
+    freshness = now
+    overdue = (try? context.contacts.overdueCount(scope: context.myScope)) ?? 0
+    for screen in stack { screen.dataChanged() }
+    for (_, screen) in roots where !stack.contains(where: { $0 === screen }) {
+      screen.dataChanged()
+    }
+    return true
   }
 
   /// Shows a line under the content until the next key.
@@ -146,6 +206,7 @@ public final class App {
 
   /// Draws the whole frame and presents it.
   public func render() {
+    idle()
     let size = term.size
     var canvas = Canvas(size: size)
     if size.rows < Self.minSize.rows || size.cols < Self.minSize.cols {
@@ -209,9 +270,21 @@ public final class App {
       let style = active ? Style(bold: true) : Style(reverse: true)
       col = canvas.put(0, col, " \(i + 1) \(title) ", style)
     }
+    // Right side: "3 overdue · anna", or as much of it as fits.
     let who = context.user?.login ?? ""
-    if col + TextWidth.of(who) + 2 <= width {
-      canvas.put(0, width - TextWidth.of(who) - 1, who, Style(reverse: true))
+    let late =
+      overdue > 0
+      ? context.language.pick(
+        "\(context.formats.integer(overdue)) overdue",
+        "просрочено: \(context.formats.integer(overdue))") : ""
+    let whole = late.isEmpty ? who : (who.isEmpty ? late : late + " · " + who)
+    if col + TextWidth.of(whole) + 2 <= width {
+      let start = width - TextWidth.of(whole) - 1
+      let after = canvas.put(0, start, late, Style(bold: true, reverse: true, color: .red))
+      canvas.put(0, after, String(whole.dropFirst(late.count)), Style(reverse: true))
+    } else if !late.isEmpty && col + TextWidth.of(late) + 2 <= width {
+      canvas.put(
+        0, width - TextWidth.of(late) - 1, late, Style(bold: true, reverse: true, color: .red))
     }
   }
 }

@@ -1,4 +1,5 @@
 import CNCurses
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -99,6 +100,7 @@ public final class NCursesTerminal: Terminal {
   }
 
   public func readKey() -> Key? {
+    wtimeout(crm_stdscr(), -1)
     while true {
       var ch: UInt32 = 0
       let rc = crm_get_wch(&ch)
@@ -110,6 +112,39 @@ public final class NCursesTerminal: Terminal {
       return Self.characterKey(ch)
     }
   }
+
+  /// `ERR` from a timed read means either "no key yet" or "input is gone" (the terminal closed):
+  /// a read that fails well before its time, several times in a row, is the latter.
+  private var quickFailures = 0
+
+  public func readKey(milliseconds: Int) -> KeyRead {
+    wtimeout(crm_stdscr(), Int32(milliseconds))
+    defer { wtimeout(crm_stdscr(), -1) }
+    while true {
+      var ch: UInt32 = 0
+      let start = DispatchTime.now().uptimeNanoseconds
+      let rc = crm_get_wch(&ch)
+      if rc == ERR {
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        if elapsed < Double(milliseconds) / 2 {
+          quickFailures += 1
+          if quickFailures >= 3 { return .end }
+          continue
+        }
+        quickFailures = 0
+        return .timeout
+      }
+      quickFailures = 0
+      if rc == KEY_CODE_YES {
+        if let k = Self.functionKey(Int32(ch)) { return .key(k) }
+        continue
+      }
+      if let k = Self.characterKey(ch) { return .key(k) }
+    }
+  }
+
+  /// Rings the terminal bell.
+  public func bell() { _ = beep() }
 
   nonisolated static func functionKey(_ code: Int32) -> Key? {
     switch code {

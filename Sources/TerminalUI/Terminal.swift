@@ -48,6 +48,15 @@ public protocol Terminal: AnyObject {
   func present(_ canvas: Canvas)
   /// Waits for the next key; nil when input has ended.
   func readKey() -> Key?
+  /// Waits at most `milliseconds` for a key: `.timeout` lets the caller refresh live data.
+  func readKey(milliseconds: Int) -> KeyRead
+}
+
+/// The outcome of waiting for a key with a time limit.
+public enum KeyRead: Equatable, Sendable {
+  case key(Key)
+  case timeout
+  case end
 }
 
 /// A terminal in memory: tests feed keys and read back the last frame.
@@ -73,6 +82,19 @@ public final class MemoryTerminal: Terminal {
   public func readKey() -> Key? {
     keys.isEmpty ? nil : keys.removeFirst()
   }
+
+  /// Queued keys first; then as many timeouts as `timeouts` allows, then the end of input.
+  public func readKey(milliseconds: Int) -> KeyRead {
+    if let k = readKey() { return .key(k) }
+    if timeouts > 0 {
+      timeouts -= 1
+      return .timeout
+    }
+    return .end
+  }
+
+  /// How many `.timeout`s a timed read returns once the queued keys are used up.
+  public var timeouts = 0
 
   /// Queues keys; `type("abc")` queues one `.char` per character.
   public func send(_ k: Key...) { keys.append(contentsOf: k) }
