@@ -382,7 +382,8 @@ public enum ICalendar {
     }
     let digits = text.filter { $0 != "T" && $0 != "t" }
     guard digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-      digits.count == 8 || (digits.count == 14 && text.count == 15)
+      (digits.count == 8 && text.count == 8)
+        || (digits.count == 14 && text.count == 15 && text.dropFirst(8).first == "T")
     else { return nil }
     func number(_ from: Int, _ length: Int) -> Int {
       let start = digits.index(digits.startIndex, offsetBy: from)
@@ -450,8 +451,8 @@ public enum ICalendar {
     var daylight: Bool
   }
 
-  /// Offset changes of `zone` from the start of `years.lowerBound` to the end of
-  /// `years.upperBound` (local), using Foundation's time zone data.
+  /// Offset changes of `zone` after `start` and before `end`, from Foundation's time zone data
+  /// (`nextDaylightSavingTimeTransition`); changes that keep the offset are skipped.
   static func transitions(_ zone: TimeZone, from start: Date, to end: Date) -> [Transition] {
     var result: [Transition] = []
     var cursor = start

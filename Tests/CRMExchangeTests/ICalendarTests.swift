@@ -279,6 +279,36 @@ private func parseError(_ text: String) -> ICalendarError? {
     #expect(try changes("FREQ=YEARLY;UNTIL=29991231T000000Z") == 22)
   }
 
+  @Test func anEmptyExportStillHasAComponentUnlessItIsUTC() throws {
+    let local = try ICalendar.parse(
+      ICalendar.write([], calendarName: "c", timeZone: moscow, stamp: stamp))
+    #expect(local.all("VEVENT").isEmpty)
+    #expect(local.all("VTIMEZONE").count == 1)
+    let plain = try ICalendar.parse(
+      ICalendar.write([], calendarName: "c", timeZone: utc, stamp: stamp))
+    #expect(plain.components.isEmpty)
+    #expect(plain.first("X-WR-TIMEZONE")?.value == "UTC")
+  }
+
+  @Test func datesParseFromUTCLocalAndDateValues() {
+    let tzid = ["TZID": "Europe/Berlin"]
+    #expect(
+      ICalendar.date(ICSProperty(name: "DTSTART", value: "20261123T101500Z"))
+        == at(utc, 2026, 11, 23, 10, 15))
+    #expect(
+      ICalendar.date(ICSProperty(name: "DTSTART", parameters: tzid, value: "20260330T100000"))
+        == at(berlin, 2026, 3, 30, 10, 0))
+    #expect(
+      ICalendar.date(ICSProperty(name: "DTSTART", value: "20261123"), floatingTimeZone: moscow)
+        == at(moscow, 2026, 11, 23, 0, 0))
+    #expect(ICalendar.date(ICSProperty(name: "DTSTART", value: "20261323T101500Z")) == nil)
+    #expect(ICalendar.date(ICSProperty(name: "DTSTART", value: "2026112T3101500Z")) == nil)
+    let unknown = ["TZID": "Mars/Olympus"]
+    #expect(
+      ICalendar.date(ICSProperty(name: "DTSTART", parameters: unknown, value: "20261123T101500"))
+        == nil)
+  }
+
   @Test func durationsUseRFC5545Syntax() {
     #expect(ICalendar.durationString(-15 * 60) == "-PT15M")
     #expect(ICalendar.durationString(0) == "PT0S")
