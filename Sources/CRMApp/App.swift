@@ -37,6 +37,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case down, up, pageDown, pageUp, top, bottom
   case search, open, add, edit, delete, undo, sort, reverse, filter, trash, restore
   case nextTab, help, back, quit, save, cancel
+  case log, plan, done, noAnswer, postpone, reassign, scope, handover
+  case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.
@@ -159,7 +161,13 @@ public final class App {
   public func quit() { running = false }
 
   func switchTab(_ n: Int) {
-    if roots[n] == nil { roots[n] = PlaceholderScreen(tab: n, context: context) }
+    if roots[n] == nil {
+      switch n {
+      case 2: roots[n] = CalendarScreen(context: context)
+      case 3: roots[n] = RemindersScreen(context: context)
+      default: roots[n] = PlaceholderScreen(tab: n, context: context)
+      }
+    }
     stack = [roots[n]!]
   }
 

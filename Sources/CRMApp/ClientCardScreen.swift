@@ -5,7 +5,7 @@ import TerminalUI
 /// The client card: requisites, contact persons and history, one section at a time (Tab).
 @MainActor
 public final class ClientCardScreen: Screen {
-  public enum Section: Int, CaseIterable { case requisites, persons, history }
+  public enum Section: Int, CaseIterable { case requisites, persons, contacts, history }
 
   public let tab = 1
   let context: AppContext
@@ -15,6 +15,7 @@ public final class ClientCardScreen: Screen {
   var client: Client?
   var persons: [ContactPerson] = []
   var history: [AuditEntry] = []
+  var contacts: [ContactRow] = []
   var state = ListState()
   var loaded = false
 
@@ -31,8 +32,11 @@ public final class ClientCardScreen: Screen {
     client = try? context.clients.client(clientId)
     persons = (try? context.clients.persons(of: clientId)) ?? []
     history = (try? context.clients.history(of: clientId)) ?? []
+    contacts = (try? context.contacts.contacts(ofClient: clientId)) ?? []
     loaded = true
   }
+
+  public func dataChanged() { loaded = false }
 
   func reload() {
     loaded = false
@@ -78,8 +82,13 @@ public final class ClientCardScreen: Screen {
 
   func historyLine(_ e: AuditEntry) -> String {
     let v = context.clients.validator
-    let what = e.entity == "person" ? l.pick("person ", "лицо ") : ""
-    let field = e.field == "deleted" ? l.pick("in trash", "в корзине") : v.fieldName(e.field)
+    let what =
+      e.entity == "person"
+      ? l.pick("person ", "лицо ") : e.entity == "contact" ? l.pick("contact ", "контакт ") : ""
+    let field =
+      e.field == "deleted"
+      ? l.pick("in trash", "в корзине")
+      : e.entity == "contact" ? context.contacts.fieldName(e.field) : v.fieldName(e.field)
     let old = e.old.map { TextWidth.truncate($0, to: 30) } ?? "—"
     let new = e.new.map { TextWidth.truncate($0, to: 30) } ?? "—"
     return "\(context.formats.dateTime(e.at))  \(e.user)  \(what)\(field): \(old) → \(new)"
@@ -98,6 +107,7 @@ public final class ClientCardScreen: Screen {
     let tabs = [
       l.pick("Requisites", "Реквизиты"),
       l.pick("Persons", "Контактные лица") + " (\(persons.count))",
+      l.pick("Contacts", "Контакты") + " (\(contacts.count))",
       l.pick("History", "История") + " (\(history.count))",
     ]
     var col = 1
@@ -143,6 +153,44 @@ public final class ClientCardScreen: Screen {
       drawTable(
         &canvas, top: bodyTop, rows: rows - 3, width: width, columns: columns, cells: Array(cells),
         firstIndex: state.top, selected: state.selected)
+    case .contacts:
+      state.count = contacts.count
+      state.clamp()
+      if contacts.isEmpty {
+        canvas.put(
+          bodyTop, 2,
+          l.pick(
+            "No contacts yet. l logs one that happened, p plans one.",
+            "Контактов пока нет. l — записать состоявшийся, p — запланировать."), .dim)
+        return
+      }
+      let s = context.contacts
+      let columns = [
+        Column(s.fieldName("due"), width: 16), Column(s.fieldName("status"), width: 13),
+        Column(s.fieldName("kind"), width: 9), Column(s.fieldName("user"), width: 10),
+        Column(l.pick("Subject / outcome", "Тема / результат"), width: 0),
+      ]
+      state.visible = max(1, rows - 4)
+      state.clamp()
+      let now = context.db.clock.now()
+      let shown = Array(contacts.dropFirst(state.top).prefix(state.visible))
+      let cells = shown.map { r -> [String] in
+        let c = r.contact
+        let text = [c.subject, c.outcome.replacingOccurrences(of: "\n", with: " ")]
+          .filter { !$0.isEmpty }.joined(separator: " — ")
+        return [
+          c.at.map(context.formats.dateTime) ?? "", c.status.name(l), c.kind.name(l), r.userLogin,
+          text,
+        ]
+      }
+      drawTable(
+        &canvas, top: bodyTop, rows: rows - 3, width: width, columns: columns, cells: cells,
+        firstIndex: state.top, selected: state.selected
+      ) { i in
+        let c = self.contacts[i].contact
+        if c.status == .planned, let due = c.dueAt, due < now { return Style(color: .red) }
+        return c.status == .planned ? .bold : (c.status == .done ? .plain : .dim)
+      }
     case .history:
       state.count = history.count
       state.clamp()
@@ -170,7 +218,34 @@ public final class ClientCardScreen: Screen {
     case .open:
       if section == .persons, persons.indices.contains(state.selected) {
         editPerson(persons[state.selected], app: app)
+      } else if section == .contacts, contacts.indices.contains(state.selected) {
+        _ = ContactActions.handle(
+          .edit, row: contacts[state.selected], tab: tab, context: context, app: app
+        ) { [weak self] in self?.reload() }
       }
+    case .log:
+      section = .contacts
+      state = ListState()
+      ContactFlows.log(
+        clientId: clientId, name: client?.displayName ?? "", tab: tab, context: context, app: app
+      ) { [weak self] in self?.reload() }
+    case .plan:
+      section = .contacts
+      state = ListState()
+      ContactFlows.plan(
+        clientId: clientId, name: client?.displayName ?? "", tab: tab, context: context, app: app
+      ) { [weak self] in self?.reload() }
+    case .done:
+      guard section == .contacts, contacts.indices.contains(state.selected) else {
+        app.flash(
+          l.pick(
+            "Select a planned contact in Contacts (Tab) first.",
+            "Сначала выберите запланированный контакт в разделе «Контакты» (Tab)."))
+        return
+      }
+      _ = ContactActions.handle(
+        .done, row: contacts[state.selected], tab: tab, context: context, app: app
+      ) { [weak self] in self?.reload() }
     case .add:
       section = .persons
       editPerson(ContactPerson(clientId: clientId, name: ""), app: app)

@@ -37,6 +37,8 @@ public final class ClientsScreen: Screen {
     return rows.indices.contains(i) ? rows[i] : nil
   }
 
+  public func dataChanged() { reload() }
+
   /// Forgets the cached count and window; the next draw asks SQL again.
   public func reload() {
     stale = true
@@ -195,6 +197,13 @@ public final class ClientsScreen: Screen {
       reload()
     case .filter:
       app.push(FilterScreen(context: context, list: self))
+    case .log:
+      if let r = selectedRow { ContactFlows.log(clientId: r.id, name: r.name, tab: tab, context: context, app: app) { [weak self] in self?.reload() } }
+    case .plan:
+      if let r = selectedRow { ContactFlows.plan(clientId: r.id, name: r.name, tab: tab, context: context, app: app) { [weak self] in self?.reload() } }
+    case .handover:
+      guard !query.trash else { return }
+      app.push(HandoverScreen(context: context, list: self, selected: selectedRow))
     case .trash:
       query.trash.toggle()
       list = ListState()

@@ -6,7 +6,7 @@ import TerminalUI
 /// handler that returns true when the screen may close.
 @MainActor
 class FormScreen: Screen {
-  let tab = 1
+  var tab: Int { 1 }
   let context: AppContext
   var form: Form
   var warnings: [String] = []

@@ -63,6 +63,18 @@ public enum KeyTables {
           [.char("f")], .filter,
           l.pick("filter by segment, owner, tag", "фильтр: сегмент, ответственный, тег"),
           l.pick("filter", "фильтр")),
+        b(
+          [.char("l")], .log,
+          l.pick(
+            "log a contact: then c call, m meeting, l letter, e e-mail…",
+            "записать контакт: затем c звонок, m встреча, l письмо, e e-mail…"),
+          l.pick("log", "контакт")),
+        b([.char("p")], .plan, l.pick("plan a contact", "запланировать контакт")),
+        b(
+          [.char("H")], .handover,
+          l.pick(
+            "hand over the client, the filtered list or all of an owner's clients",
+            "передать клиента, отфильтрованный список или всех клиентов владельца")),
         b([.char("t")], .trash, l.pick("show the trash / the clients", "корзина / клиенты")),
         b([.char("r")], .restore, l.pick("restore from the trash", "восстановить из корзины")),
         b([.escape], .cancel, l.pick("clear the search and filters", "сбросить поиск и фильтры")),
@@ -90,8 +102,19 @@ public enum KeyTables {
       title: l.pick("Client card", "Карточка клиента"),
       common(l) + movement(l) + [
         b(
-          [.tab], .nextTab, l.pick("requisites / persons / history", "реквизиты / лица / история"),
+          [.tab], .nextTab,
+          l.pick(
+            "requisites / persons / contacts / history", "реквизиты / лица / контакты / история"),
           l.pick("section", "раздел")),
+        b(
+          [.char("l")], .log, l.pick("log a contact (then its kind)", "записать контакт (затем вид)"),
+          l.pick("log", "контакт")),
+        b(
+          [.char("p")], .plan, l.pick("plan a contact", "запланировать контакт"),
+          l.pick("plan", "план")),
+        b(
+          [.char("D")], .done,
+          l.pick("mark the selected planned contact done", "отметить выбранный контакт выполненным")),
         b(
           [.char("e")], .edit, l.pick("edit the client or the person", "изменить клиента или лицо"),
           l.pick("edit", "изменить")),
@@ -130,6 +153,81 @@ public enum KeyTables {
       ])
   }
 
+  /// The outcome keys of a planned contact, shared by reminders and the calendar.
+  static func outcomes(_ l: Language) -> [KeyBinding<Action>] {
+    [
+      b(
+        [.char("d")], .done, l.pick("done (asks the result)", "сделано (спросит результат)"),
+        l.pick("done", "сделано")),
+      b(
+        [.char("n")], .noAnswer,
+        l.pick("no answer: retry by the no-answer rule", "не дозвонился: повтор по правилу"),
+        l.pick("no answer", "не дозв.")),
+      b(
+        [.char("z")], .postpone, l.pick("postpone: +1 h, +1 d, +3 d, a date", "перенести: +1 ч, +1 д, +3 д, дата"),
+        l.pick("postpone", "перенести")),
+      b([.char("r")], .reassign, l.pick("reassign to another user", "передать другому")),
+      b([.char("e")], .edit, l.pick("edit the contact", "изменить контакт")),
+      b([.char("x")], .delete, l.pick("cancel the contact (asks first)", "отменить контакт (с подтверждением)")),
+    ]
+  }
+
+  public static func reminders(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Reminders", "Напоминания"),
+      common(l) + movement(l) + outcomes(l) + [
+        b([.enter], .open, l.pick("open the client card", "открыть карточку клиента")),
+        b([.char("l")], .log, l.pick("log a contact with the client", "записать контакт с клиентом")),
+        b([.char("p")], .plan, l.pick("plan a contact with the client", "запланировать контакт")),
+        b(
+          [.char("a")], .scope, l.pick("mine / everyone's", "мои / все"),
+          l.pick("mine/all", "мои/все")),
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  public static func calendar(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Calendar", "Календарь"),
+      common(l) + [
+        b([.char("j"), .down], .down, l.pick("next contact", "следующий контакт")),
+        b([.char("k"), .up], .up, l.pick("previous contact", "предыдущий контакт")),
+        b(
+          [.char("h"), .left], .previous, l.pick("previous day", "предыдущий день"),
+          l.pick("←→ move", "←→ листать")),
+        b([.char("l"), .right], .next, l.pick("next day", "следующий день")),
+        b(
+          [.pageUp, .char("[")], .pageUp,
+          l.pick("previous day / week / month (by the view)", "назад на день / неделю / месяц (по виду)")),
+        b(
+          [.pageDown, .char("]")], .pageDown,
+          l.pick("next day / week / month (by the view)", "вперёд на день / неделю / месяц (по виду)")),
+        b([.char("t")], .today, l.pick("today", "сегодня"), l.pick("today", "сегодня")),
+        b([.char("D")], .dayView, l.pick("day view", "день")),
+        b([.char("W")], .weekView, l.pick("week view", "неделя")),
+        b([.char("M")], .monthView, l.pick("month view", "месяц"), l.pick("D/W/M view", "Д/Н/М вид")),
+        b(
+          [.enter], .open,
+          l.pick("open the contact (month view: that day)", "открыть контакт (в месяце — день)"),
+          l.pick("open", "открыть")),
+        b([.char("c")], .clientCard, l.pick("open the client card", "открыть карточку клиента")),
+        b(
+          [.char("a")], .add, l.pick("plan a contact on the selected day (asks the client №)", "запланировать на выбранный день (спросит № клиента)"),
+          l.pick("add", "добавить")),
+        b([.char("u")], .pickUser, l.pick("whose calendar: me, a user, everyone", "чей календарь: мой, пользователя, всех")),
+      ] + outcomes(l) + [
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  public static func kindPicker(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Kind of contact", "Вид контакта"),
+      ContactKind.allCases.map { k in b([.char(k.key)], .log, k.name(l)) } + [
+        b([.escape], .cancel, l.pick("cancel", "отмена"), l.pick("cancel", "отмена"))
+      ])
+  }
+
   public static func placeholder(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Screen", "Экран"),
@@ -143,7 +241,10 @@ public enum KeyTables {
     out += "Letters also work in the Russian ЙЦУКЕН layout (`о` = `j`, `д` = `l`, `.` = `/`).\n"
     for l in Language.allCases {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
-      for table in [clients(l), search(l), card(l), form(l), placeholder(l)] {
+      for table in [
+        clients(l), search(l), card(l), reminders(l), calendar(l), kindPicker(l), form(l),
+        placeholder(l),
+      ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"
         for binding in table.bindings {

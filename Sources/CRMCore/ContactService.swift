@@ -335,7 +335,7 @@ public struct ContactService: Sendable {
       }
     }
     if !c.recurrence.isEmpty {
-      guard let r = ContactRecurrence(c.recurrence) else {
+      guard let r = Recurrence(c.recurrence) else {
         throw fail(
           fieldName("recurrence"), "use every N days/weeks/months: 3d, 2w, 1m",
           "укажите «каждые N дней/недель/месяцев»: 3d, 2w, 1m")
@@ -616,7 +616,7 @@ public struct ContactService: Sendable {
     try Self.save(db, c, at: at)
     try audit(db, "done", before: planned, after: c, at: at)
     try Self.touchClient(db, c.clientId, doneAt)
-    guard let rule = ContactRecurrence(c.recurrence), let due = planned.dueAt else { return nil }
+    guard let rule = Recurrence(c.recurrence), let due = planned.dueAt else { return nil }
     let anchor =
       try c.seriesId.flatMap {
         try Double.fetchOne(db, sql: "SELECT due_at FROM contact WHERE id = ?", arguments: [$0])

@@ -188,4 +188,10 @@ public struct HandoverResult: Equatable, Sendable {
   public var clients: Int
   public var contacts: Int
   public var deals: Int
+
+  public init(clients: Int, contacts: Int, deals: Int) {
+    self.clients = clients
+    self.contacts = contacts
+    self.deals = deals
+  }
 }

@@ -17,7 +17,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 /// Realistic Russian and English clients with valid requisites, contact persons and owners.
 public struct DemoData: Sendable {
   var rng: SeededRandom
+  /// Contacts come from their own sequence, so adding them left the generated clients unchanged.
+  var contactRng: SeededRandom
   let now: Date
+  /// Whether to generate contacts: 0–2 done ones per client (the latest at its last contact) and
+  /// a planned one for a quarter of them, from ten days ago to a month ahead.
+  public var contacts = true
 
   /// How many users own clients (the first six have fixed logins such as `ivanova`).
   public var ownerCount = 6
@@ -26,6 +31,7 @@ public struct DemoData: Sendable {
 
   public init(seed: UInt64, now: Date) {
     rng = SeededRandom(seed: seed)
+    contactRng = SeededRandom(seed: seed ^ 0x5EED_C0DE)
     self.now = now
   }
 
@@ -252,9 +258,69 @@ public struct DemoData: Sendable {
   }
 
   /// One client ready for SQL: generated, folded and with its search document built.
+  static let kindWeights: [(ContactKind, Int)] = [
+    (.call, 50), (.email, 15), (.meeting, 15), (.letter, 5), (.request, 5), (.complaint, 3),
+    (.visit, 4), (.other, 3),
+  ]
+  static let subjects = [
+    "Уточнить потребность", "Отправить КП", "Ответ по КП", "Согласовать договор",
+    "Напомнить об оплате", "Обсудить отгрузку", "Поздравить с праздником", "",
+  ]
+  static let outcomes = [
+    "Договорились о встрече", "Просят КП", "Перезвонить через неделю", "Не актуально до весны",
+    "Оплату подтвердили", "Не дозвонился", "",
+  ]
+
+  mutating func contactKind() -> ContactKind {
+    var n = Int.random(in: 0..<100, using: &contactRng)
+    for (k, w) in Self.kindWeights {
+      if n < w { return k }
+      n -= w
+    }
+    return .call
+  }
+
+  /// A time during working hours in Moscow (UTC+3), `days` from now.
+  mutating func workTime(days: Int) -> Date {
+    let day = (now.timeIntervalSince1970 / 86400).rounded(.down) + Double(days)
+    let quarter = Int.random(in: (6 * 4)..<(15 * 4), using: &contactRng)  // 09:00–18:00 MSK
+    return Date(timeIntervalSince1970: day * 86400 + Double(quarter) * 900)
+  }
+
+  mutating func demoContacts(for c: Client) -> [Contact] {
+    guard contacts, let owner = c.ownerId else { return [] }
+    var out: [Contact] = []
+    if let last = c.lastContactAt {
+      let earlier = Int.random(in: 0...1, using: &contactRng)
+      for i in 0...earlier {
+        let at = i == 0 ? last : last.addingTimeInterval(-Double(Int.random(in: 1...90, using: &contactRng)) * 86400)
+        let kind = contactKind()
+        out.append(
+          Contact(
+            clientId: 0, kind: kind, status: .done,
+            direction: Int.random(in: 0..<4, using: &contactRng) == 0 ? .incoming : .outgoing,
+            dueAt: at, durationMinutes: kind == .meeting ? 60 : 0, doneAt: at,
+            subject: Self.subjects.randomElement(using: &contactRng)!,
+            outcome: Self.outcomes.randomElement(using: &contactRng)!, userId: owner,
+            authorId: owner))
+      }
+    }
+    if Int.random(in: 0..<4, using: &contactRng) == 0 {
+      let due = workTime(days: Int.random(in: -10...30, using: &contactRng))
+      let kind = contactKind()
+      out.append(
+        Contact(
+          clientId: 0, kind: kind, dueAt: due, durationMinutes: kind == .meeting ? 60 : 0,
+          subject: Self.subjects.randomElement(using: &contactRng)!, userId: owner,
+          authorId: owner, remindAt: due.addingTimeInterval(-900)))
+    }
+    return out
+  }
+
   struct Prepared {
     var client: Client
     var persons: [ContactPerson]
+    var contacts: [Contact]
     var nameKey: String
     var cityKey: String
     var document: [String]
@@ -268,7 +334,7 @@ public struct DemoData: Sendable {
       emails: c.emails + persons.flatMap(\.emails), requisites: [c.inn, c.kpp, c.ogrn],
       tags: c.tags, city: c.city, notes: c.notes)
     return Prepared(
-      client: c, persons: persons, nameKey: TextFold.sortKey(c.name),
+      client: c, persons: persons, contacts: demoContacts(for: c), nameKey: TextFold.sortKey(c.name),
       cityKey: TextFold.sortKey(c.city), document: doc)
   }
 
@@ -337,6 +403,12 @@ public struct DemoData: Sendable {
           INSERT INTO contact_person (client_id, name, position, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?)
           """)
+      let insertContact = try db.makeStatement(
+        sql: """
+          INSERT INTO contact (client_id, kind, direction, status, due_at, duration_min, done_at,
+            subject, outcome, user_id, author_id, remind_at, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
       var added = 0
       while let batch = batches.take() {
         for p in batch {
@@ -369,6 +441,14 @@ public struct DemoData: Sendable {
             for (i, e) in person.emails.enumerated() {
               try insertEmail.execute(arguments: [id, pid, i, e, TextFold.key(e)])
             }
+          }
+          for k in p.contacts {
+            try insertContact.execute(arguments: [
+              id, k.kind.rawValue, k.direction.rawValue, k.status.rawValue,
+              k.dueAt?.timeIntervalSince1970, k.durationMinutes, k.doneAt?.timeIntervalSince1970,
+              k.subject, k.outcome, k.userId, k.authorId, k.remindAt?.timeIntervalSince1970, at,
+              at,
+            ])
           }
           try SearchIndex.insert(db, clientId: id, p.document)
           added += 1

@@ -1,0 +1,495 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// Screen 2: the contact calendar. Day, week and month views of planned contacts for me, a
+/// chosen user or everyone; ←/→ move the selected day, PgUp/PgDn (or [ ]) the whole period,
+/// ↑/↓ pick a contact; contacts of one user that overlap in time are marked `!`.
+@MainActor
+public final class CalendarScreen: Screen {
+  public enum View: String, Sendable { case day, week, month }
+
+  public let tab = 2
+  let context: AppContext
+  public private(set) var view = View.week
+  /// The selected day (its start, in the user's zone).
+  public private(set) var day: Date
+  public private(set) var scope: ContactScope
+  public private(set) var scopeName = ""
+  /// Planned contacts of the visible period, in time order.
+  public private(set) var items: [ContactRow] = []
+  /// Ids of contacts that overlap another contact of the same user.
+  public private(set) var overlapping: Set<Int64> = []
+  public private(set) var truncated = false
+  var selected = 0
+  var loadedRange: DateInterval?
+  var stale = true
+  static let limit = 5000
+
+  public init(context: AppContext) {
+    self.context = context
+    scope = context.myScope
+    day = CalendarMath.startOfDay(context.db.clock.now(), context.timeContext.calendar)
+  }
+
+  public var keys: KeyTable<Action> { KeyTables.calendar(context.language) }
+  public var capturesText: Bool { false }
+  public func dataChanged() { stale = true }
+
+  var cal: Calendar { context.timeContext.calendar }
+  var l: Language { context.language }
+
+  /// The period the view shows.
+  public var range: DateInterval {
+    switch view {
+    case .day:
+      return CalendarMath.dayInterval(day, cal)
+    case .week:
+      let start = CalendarMath.startOfWeek(day, cal)
+      return DateInterval(start: start, end: CalendarMath.addDays(start, 7, cal))
+    case .month:
+      let grid = CalendarMath.monthGrid(day, cal)
+      return DateInterval(
+        start: grid.first!, end: CalendarMath.addDays(grid.last!, 1, cal))
+    }
+  }
+
+  func refresh(app: App?) {
+    let r = range
+    guard stale || loadedRange != r else { return }
+    let keep = selectedRow?.id
+    stale = false
+    loadedRange = r
+    do {
+      items = try context.contacts.planned(
+        from: r.start, to: r.end, scope: scope, limit: Self.limit + 1)
+      truncated = items.count > Self.limit
+      if truncated { items.removeLast() }
+    } catch {
+      items = []
+      app?.report(error)
+    }
+    overlapping = Self.overlaps(items)
+    if let keep, let i = items.firstIndex(where: { $0.id == keep }) {
+      selected = i
+    } else {
+      selected = items.firstIndex { ($0.contact.dueAt ?? .distantPast) >= day } ?? 0
+    }
+  }
+
+  /// Contacts whose time (`dueAt ..< endsAt`) meets another's of the same user.
+  static func overlaps(_ rows: [ContactRow]) -> Set<Int64> {
+    var out: Set<Int64> = []
+    var byUser: [Int64: [ContactRow]] = [:]
+    for r in rows { byUser[r.contact.userId, default: []].append(r) }
+    for (_, list) in byUser {
+      let sorted = list.sorted { ($0.contact.dueAt ?? .distantPast) < ($1.contact.dueAt ?? .distantPast) }
+      var latestEnd: Date?
+      var latestId: Int64?
+      for r in sorted {
+        guard let start = r.contact.dueAt, let end = r.contact.endsAt else { continue }
+        if let e = latestEnd, start < e {
+          out.insert(r.id)
+          if let id = latestId { out.insert(id) }
+        }
+        if latestEnd == nil || end > latestEnd! {
+          latestEnd = end
+          latestId = r.id
+        }
+      }
+    }
+    return out
+  }
+
+  var selectedRow: ContactRow? { items.indices.contains(selected) ? items[selected] : nil }
+
+  func indices(on date: Date) -> [Int] {
+    let d = CalendarMath.dayInterval(date, cal)
+    return items.indices.filter {
+      guard let due = items[$0].contact.dueAt else { return false }
+      return d.contains(due) && due < d.end
+    }
+  }
+
+  static func weekdayNames(_ l: Language) -> [String] {
+    l == .ru
+      ? ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"] : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+  }
+
+  static func monthName(_ month: Int, _ l: Language) -> String {
+    let ru = [
+      "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+      "октябрь", "ноябрь", "декабрь",
+    ]
+    let en = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September",
+      "October", "November", "December",
+    ]
+    return (l == .ru ? ru : en)[max(0, min(11, month - 1))]
+  }
+
+  func time(_ d: Date?) -> String {
+    guard let d else { return "" }
+    let p = cal.dateComponents([.hour, .minute], from: d)
+    return String(format: "%02d:%02d", p.hour ?? 0, p.minute ?? 0)
+  }
+
+  func short(_ d: Date) -> String {
+    let p = cal.dateComponents([.day, .month], from: d)
+    return String(format: "%02d.%02d", p.day ?? 0, p.month ?? 0)
+  }
+
+  func whose() -> String {
+    switch scope {
+    case .everyone: return l.pick("everyone", "все")
+    case .user(let id):
+      if id == context.user?.id { return l.pick("mine", "мой") }
+      return scopeName
+    }
+  }
+
+  public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    refresh(app: nil)
+    let f = context.formats
+    let p = cal.dateComponents([.year, .month], from: day)
+    let title: String
+    switch view {
+    case .day:
+      let wd = Self.weekdayNames(l)[CalendarMath.weekday(day, cal) - 1]
+      title = "\(wd) \(f.date(day))"
+    case .week:
+      let r = range
+      title = "\(f.date(r.start)) – \(f.date(CalendarMath.addDays(r.start, 6, cal)))"
+    case .month:
+      title = "\(Self.monthName(p.month ?? 1, l)) \(p.year ?? 0)"
+    }
+    var col = canvas.put(top, 1, title.prefix(1).uppercased() + title.dropFirst(), .bold)
+    let viewName = [
+      View.day: l.pick("day", "день"), .week: l.pick("week", "неделя"),
+      .month: l.pick("month", "месяц"),
+    ][view]!
+    col = canvas.put(top, col, " · \(viewName) · \(whose()) · ", .dim)
+    var info = l.pick("\(f.integer(items.count)) planned", "запланировано: \(f.integer(items.count))")
+    if truncated { info += "+" }
+    if !overlapping.isEmpty {
+      info += l.pick(" · ! overlaps: \(overlapping.count)", " · ! пересечений: \(overlapping.count)")
+    }
+    canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
+    switch view {
+    case .day: drawDay(&canvas, top: top + 1, rows: rows - 1, width: width)
+    case .week: drawWeek(&canvas, top: top + 1, rows: rows - 1, width: width)
+    case .month: drawMonth(&canvas, top: top + 1, rows: rows - 1, width: width)
+    }
+  }
+
+  func style(_ i: Int) -> Style {
+    var s = Style.plain
+    let row = items[i]
+    if overlapping.contains(row.id) { s.color = .yellow }
+    if let due = row.contact.dueAt, due < context.db.clock.now() { s.color = .red }
+    if i == selected { s.reverse = true }
+    return s
+  }
+
+  func drawDay(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    let indices = self.indices(on: day)
+    if indices.isEmpty {
+      canvas.put(
+        top + 1, 2,
+        l.pick(
+          "Nothing planned this day. a plans a contact; ←/→ other days, t today.",
+          "На этот день ничего не запланировано. a — запланировать; ←/→ — другие дни, t — сегодня."),
+        .dim, maxWidth: width - 4)
+      return
+    }
+    let everyone = scope == .everyone
+    var columns = [
+      Column(l.pick("Time", "Время"), width: 13), Column("", width: 1),
+      Column(l.pick("Client", "Клиент"), width: 0), Column(l.pick("Kind", "Вид"), width: 9),
+      Column(l.pick("Subject", "Тема"), width: 22),
+    ]
+    if everyone { columns.append(Column(l.pick("Who", "Кто"), width: 10)) }
+    var state = ListState(count: indices.count)
+    state.visible = max(1, rows - 1)
+    state.selected = indices.firstIndex(of: selected) ?? 0
+    state.clamp()
+    let cells = indices.dropFirst(state.top).prefix(state.visible).map { i -> [String] in
+      let c = items[i].contact
+      var row = [
+        time(c.dueAt) + (c.durationMinutes > 0 ? "–" + time(c.endsAt) : ""),
+        overlapping.contains(items[i].id) ? "!" : (c.recurrence.isEmpty ? "" : "↻"),
+        items[i].clientName, c.kind.name(l), c.subject,
+      ]
+      if everyone { row.append(items[i].userLogin) }
+      return row
+    }
+    drawTable(
+      &canvas, top: top, rows: rows, width: width, columns: columns, cells: Array(cells),
+      firstIndex: state.top, selected: nil
+    ) { n in self.style(indices[n]) }
+  }
+
+  func drawWeek(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    let start = range.start
+    let colWidth = max(8, (width - 1) / 7)
+    let names = Self.weekdayNames(l)
+    let today = CalendarMath.startOfDay(context.db.clock.now(), cal)
+    for d in 0..<7 {
+      let date = CalendarMath.addDays(start, d, cal)
+      let x = d * colWidth
+      var head = Style.bold
+      if date == day { head.reverse = true }
+      if date == today { head.underline = true }
+      canvas.fill(top, x, width: colWidth - 1, head)
+      canvas.put(top, x, TextWidth.fit("\(names[d]) \(short(date))", to: colWidth - 1), head)
+      let indices = self.indices(on: date)
+      let capacity = rows - 1
+      // Keep the selected contact visible in its column.
+      let first =
+        (indices.firstIndex(of: selected).map { max(0, $0 - capacity + 2) } ?? 0)
+      for (n, i) in indices.dropFirst(first).prefix(capacity).enumerated() {
+        let c = items[i].contact
+        var text = time(c.dueAt) + (overlapping.contains(items[i].id) ? "!" : " ")
+        text += items[i].clientName
+        if n == capacity - 1 && indices.count - first > capacity {
+          text = l.pick("+\(indices.count - first - n) more", "ещё \(indices.count - first - n)")
+        }
+        canvas.put(top + 1 + n, x, TextWidth.fit(text, to: colWidth - 1), style(i))
+      }
+    }
+    if let row = selectedRow, rows > 3 {
+      let c = row.contact
+      let line =
+        "\(time(c.dueAt)) \(c.kind.name(l)) · \(row.clientName)"
+        + (c.subject.isEmpty ? "" : " · \(c.subject)")
+        + (scope == .everyone ? " · \(row.userLogin)" : "")
+      canvas.fill(top + rows - 1, 0, width: width, .plain)
+      canvas.put(top + rows - 1, 1, line, .bold, maxWidth: width - 2)
+    }
+  }
+
+  func drawMonth(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    let grid = CalendarMath.monthGrid(day, cal)
+    let weeks = grid.count / 7
+    let colWidth = max(8, (width - 1) / 7)
+    let names = Self.weekdayNames(l)
+    for d in 0..<7 {
+      canvas.put(top, d * colWidth, TextWidth.fit(names[d], to: colWidth - 1), .bold)
+    }
+    let cellRows = max(1, (rows - 1) / weeks)
+    let month = cal.component(.month, from: day)
+    let today = CalendarMath.startOfDay(context.db.clock.now(), cal)
+    // One pass over the contacts: per-day indices.
+    var perDay: [Date: [Int]] = [:]
+    for (i, r) in items.enumerated() {
+      if let due = r.contact.dueAt { perDay[CalendarMath.startOfDay(due, cal), default: []].append(i) }
+    }
+    for (n, date) in grid.enumerated() {
+      let x = (n % 7) * colWidth
+      let y = top + 1 + (n / 7) * cellRows
+      let inMonth = cal.component(.month, from: date) == month
+      let list = perDay[date] ?? []
+      var head = inMonth ? Style.bold : Style.dim
+      if date == day { head.reverse = true }
+      if date == today { head.underline = true }
+      let late = list.contains { (items[$0].contact.dueAt ?? .distantFuture) < context.db.clock.now() }
+      let clash = list.contains { overlapping.contains(items[$0].id) }
+      var label = String(cal.component(.day, from: date))
+      if !list.isEmpty { label += " •\(list.count)" }
+      if clash { label += "!" }
+      canvas.fill(y, x, width: colWidth - 1, head)
+      var s = head
+      if late && !head.reverse { s.color = .red }
+      canvas.put(y, x, TextWidth.fit(label, to: colWidth - 1), s)
+      for (k, i) in list.prefix(max(0, cellRows - 1)).enumerated() {
+        let text = time(items[i].contact.dueAt) + " " + items[i].clientName
+        canvas.put(y + 1 + k, x, TextWidth.fit(text, to: colWidth - 1), inMonth ? .plain : .dim)
+      }
+    }
+  }
+
+  // MARK: Keys
+
+  public func handle(_ key: Key, app: App) {
+    refresh(app: app)
+    let action = keys.action(for: key)
+    switch action {
+    case .previous: moveDay(-1)
+    case .next: moveDay(1)
+    case .pageUp: movePeriod(-1)
+    case .pageDown: movePeriod(1)
+    case .today: day = CalendarMath.startOfDay(context.db.clock.now(), cal)
+    case .dayView: view = .day
+    case .weekView: view = .week
+    case .monthView: view = .month
+    case .down: moveSelection(1)
+    case .up: moveSelection(-1)
+    case .open where view == .month:
+      view = .day
+    case .add:
+      addContact(app: app)
+    case .pickUser:
+      app.push(CalendarUserScreen(context: context, calendar: self))
+    case .quit:
+      app.quit()
+    case .clientCard:
+      if let r = selectedRow {
+        app.push(ClientCardScreen(context: context, clientId: r.contact.clientId, list: nil))
+      }
+    default:
+      let mapped: Action? = action == .open ? .edit : action
+      _ = ContactActions.handle(
+        mapped, row: selectedRow, tab: tab, context: context, app: app
+      ) { [weak self] in self?.stale = true }
+    }
+    refresh(app: app)
+    if view != .month, let r = selectedRow, let due = r.contact.dueAt,
+      !CalendarMath.dayInterval(day, cal).contains(due), action == .down || action == .up
+    {
+      day = CalendarMath.startOfDay(due, cal)
+    }
+  }
+
+  func moveDay(_ n: Int) {
+    day = CalendarMath.addDays(day, n, cal)
+    selectFirst(on: day)
+  }
+
+  func movePeriod(_ n: Int) {
+    switch view {
+    case .day: day = CalendarMath.addDays(day, n, cal)
+    case .week: day = CalendarMath.addDays(day, 7 * n, cal)
+    case .month: day = CalendarMath.addMonths(day, n, cal)
+    }
+    selectFirst(on: day)
+  }
+
+  func selectFirst(on date: Date) {
+    refresh(app: nil)
+    if let i = indices(on: date).first { selected = i }
+  }
+
+  func moveSelection(_ n: Int) {
+    if view == .month {
+      moveDay(7 * n)
+      return
+    }
+    guard !items.isEmpty else { return }
+    selected = max(0, min(items.count - 1, selected + n))
+    if let due = items[selected].contact.dueAt { day = CalendarMath.startOfDay(due, cal) }
+  }
+
+  func setScope(_ s: ContactScope, name: String) {
+    scope = s
+    scopeName = name
+    stale = true
+  }
+
+  func addContact(app: App) {
+    app.push(PlanOnDayScreen(context: context, day: day) { [weak self] in self?.stale = true })
+  }
+}
+
+/// Whose calendar: empty = mine, a login, or `*` for everyone.
+@MainActor
+final class CalendarUserScreen: FormScreen {
+  weak var calendar: CalendarScreen?
+  override var tab: Int { 2 }
+
+  init(context: AppContext, calendar: CalendarScreen) {
+    self.calendar = calendar
+    let l = context.language
+    let logins = ((try? context.db.users()) ?? []).filter(\.active).map(\.login)
+    super.init(
+      context: context,
+      form: Form(
+        title: l.pick("Whose calendar", "Чей календарь"),
+        fields: [
+          FormField(
+            key: "user", label: l.pick("User", "Пользователь"),
+            note: l.pick("empty = mine, * = everyone; ", "пусто — мой, * — все; ")
+              + logins.prefix(6).joined(separator: ", "))
+        ]))
+  }
+
+  override func submit(app: App) -> Bool {
+    let l = context.language
+    let login = form.value("user").trimmingSpaces()
+    if login.isEmpty {
+      calendar?.setScope(context.myScope, name: "")
+    } else if login == "*" {
+      calendar?.setScope(.everyone, name: "")
+    } else {
+      guard let u = try? context.db.findUser(login: login) else {
+        form.setError("user", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
+        return false
+      }
+      calendar?.setScope(.user(u.id), name: u.login)
+    }
+    return true
+  }
+}
+
+/// Plans a contact on a day of the calendar: the client by № or by name, then the contact form.
+@MainActor
+final class PlanOnDayScreen: FormScreen {
+  let day: Date
+  let onSaved: () -> Void
+  override var tab: Int { 2 }
+
+  init(context: AppContext, day: Date, onSaved: @escaping () -> Void) {
+    self.day = day
+    self.onSaved = onSaved
+    let l = context.language
+    super.init(
+      context: context,
+      form: Form(
+        title: l.pick("Plan on ", "Запланировать на ") + context.formats.date(day),
+        fields: [
+          FormField(
+            key: "client", label: l.pick("Client", "Клиент"),
+            note: l.pick("№ or part of the name", "№ или часть названия"))
+        ]))
+  }
+
+  override func submit(app: App) -> Bool {
+    let l = context.language
+    let text = form.value("client").trimmingSpaces()
+    do {
+      var found: ClientRow?
+      if let id = Int64(text) {
+        if let c = try context.clients.client(id), c.deletedAt == nil {
+          found = ClientRow(
+            id: id, name: c.displayName, city: c.city, phone: "", segment: c.segment, owner: "",
+            lastContact: nil, deletedAt: nil)
+        }
+      } else if !text.isEmpty {
+        let rows = try context.db.page(ClientListQuery(search: text), offset: 0, limit: 4)
+        if rows.count > 1 {
+          form.setError(
+            "client",
+            l.pick("several match: ", "подходят несколько: ")
+              + rows.prefix(3).map { "№\($0.id) \($0.name)" }.joined(separator: ", "))
+          return false
+        }
+        found = rows.first
+      }
+      guard let client = found, let me = context.user?.id else {
+        form.setError("client", l.pick("no such client", "нет такого клиента"))
+        return false
+      }
+      let hour = (try? context.db.settings().dayStartHour) ?? 10
+      let due = day.addingTimeInterval(Double(hour) * 3600)
+      app.pop()
+      app.push(
+        ContactFormScreen(
+          tab: 2, context: context,
+          contact: Contact(clientId: client.id, kind: .call, dueAt: due, userId: me),
+          clientName: client.name, onSaved: onSaved))
+      return false
+    } catch {
+      app.report(error)
+      return false
+    }
+  }
+}

@@ -1,0 +1,660 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// Short relative times as a manager reads them: "через 3 ч", "2 дн. назад", "сейчас".
+enum Relative {
+  static func text(_ seconds: TimeInterval, _ l: Language) -> String {
+    let a = abs(seconds)
+    let past = seconds < 0
+    let amount: String
+    if a < 60 {
+      return l.pick("now", "сейчас")
+    } else if a < 3600 {
+      amount = l.pick("\(Int(a / 60)) min", "\(Int(a / 60)) мин")
+    } else if a < 86400 {
+      amount = l.pick("\(Int(a / 3600)) h", "\(Int(a / 3600)) ч")
+    } else {
+      amount = l.pick("\(Int(a / 86400)) d", "\(Int(a / 86400)) дн.")
+    }
+    return past ? l.pick("\(amount) ago", "\(amount) назад") : l.pick("in \(amount)", "через \(amount)")
+  }
+}
+
+/// Picks the kind of a contact with one key (c call, m meeting, l letter…), then hands over.
+@MainActor
+final class KindPickerScreen: Screen {
+  let tab: Int
+  let context: AppContext
+  let title: String
+  let onPick: (ContactKind, App) -> Void
+  var capturesText: Bool { true }
+  var keys: KeyTable<Action> { KeyTables.kindPicker(context.language) }
+
+  init(tab: Int, context: AppContext, title: String, onPick: @escaping (ContactKind, App) -> Void)
+  {
+    self.tab = tab
+    self.context = context
+    self.title = title
+    self.onPick = onPick
+  }
+
+  func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    let l = context.language
+    canvas.put(top, 1, title, .bold, maxWidth: width - 2)
+    canvas.put(top + 1, 1, l.pick("Which kind? Press its key:", "Какой вид? Нажмите клавишу:"), .dim)
+    for (i, k) in ContactKind.allCases.enumerated() {
+      let col = 3 + (i % 2) * 30
+      let row = top + 3 + i / 2
+      let next = canvas.put(row, col, String(k.key), Style(bold: true, reverse: true))
+      canvas.put(row, next + 1, k.name(l))
+    }
+  }
+
+  func handle(_ key: Key, app: App) {
+    if case .char(let c) = KeyboardLayout.latin(key),
+      let kind = ContactKind.allCases.first(where: { $0.key == c })
+    {
+      app.pop()
+      onPick(kind, app)
+      return
+    }
+    if key == .escape || KeyboardLayout.latin(key) == .char("q") {
+      app.pop()
+      app.flash(context.language.pick("Not logged.", "Ничего не записано."))
+    }
+  }
+}
+
+/// Reads a WHEN field: empty means none.
+@MainActor
+func readWhen(_ text: String, _ context: AppContext, field: String) throws(CRMError) -> Date? {
+  let t = text.trimmingSpaces()
+  if t.isEmpty { return nil }
+  let hour = (try? context.db.settings().dayStartHour) ?? 10
+  return try When.parse(
+    t, in: context.timeContext, language: context.language, field: field, defaultHour: hour)
+}
+
+/// "Log contact" (a contact that just happened) and "done" (a planned one happened): the outcome,
+/// notes, and an optional next contact planned in the same step.
+@MainActor
+final class OutcomeFormScreen: FormScreen {
+  enum Mode {
+    case log(clientId: Int64, kind: ContactKind)
+    case done(ContactRow)
+  }
+  let mode: Mode
+  let onSaved: () -> Void
+  let screenTab: Int
+  override var tab: Int { screenTab }
+
+  init(tab: Int, context: AppContext, mode: Mode, clientName: String, onSaved: @escaping () -> Void)
+  {
+    self.mode = mode
+    self.onSaved = onSaved
+    self.screenTab = tab
+    let l = context.language
+    let s = context.contacts
+    let kind: ContactKind
+    let title: String
+    switch mode {
+    case .log(_, let k):
+      kind = k
+      title = l.pick("Log \(k.name(l)): ", "Записать \(k.name(l)): ") + clientName
+    case .done(let row):
+      kind = row.contact.kind
+      title = l.pick("Done — \(kind.name(l)): ", "Выполнено — \(kind.name(l)): ") + clientName
+    }
+    let whenNote = l.pick(
+      "empty = none; +3d, tomorrow 10:00, fri 15:00, 25.11 10:00",
+      "пусто — нет; +3d, завтра 10:00, пт 15:00, 25.11 10:00")
+    super.init(
+      context: context,
+      form: Form(
+        title: title,
+        fields: [
+          FormField(
+            key: "outcome", label: s.fieldName("outcome"),
+            note: l.pick("what came of it", "чем закончилось")),
+          FormField(key: "notes", label: s.fieldName("notes")),
+          FormField(key: "next", label: s.fieldName("next"), note: whenNote),
+          FormField(
+            key: "next_kind", label: l.pick("Next: kind", "Следующий: вид"), value: kind.name(l),
+            note: ContactKind.allCases.map { $0.name(l) }.joined(separator: ", ")),
+          FormField(key: "next_subject", label: l.pick("Next: subject", "Следующий: тема")),
+        ]))
+  }
+
+  override var cancelMessage: String {
+    context.language.pick("Nothing logged.", "Ничего не записано.")
+  }
+
+  override func submit(app: App) -> Bool {
+    let l = context.language
+    let s = context.contacts
+    do {
+      var next: ContactService.Next?
+      if let at = try readWhen(form.value("next"), context, field: s.fieldName("next")) {
+        guard let k = ContactKind(text: form.value("next_kind")) else {
+          form.setError(
+            "next_kind",
+            l.pick("one of: ", "одно из: ")
+              + ContactKind.allCases.map { $0.name(l) }.joined(separator: ", "))
+          return false
+        }
+        next = .init(at: at, kind: k, subject: form.value("next_subject"))
+      }
+      let logged: ContactService.Logged
+      switch mode {
+      case .log(let clientId, let kind):
+        logged = try s.log(
+          clientId: clientId, kind: kind, outcome: form.value("outcome"),
+          notes: form.value("notes"), next: next)
+      case .done(let row):
+        logged = try s.complete(
+          row.id, outcome: form.value("outcome"), notes: form.value("notes"), next: next)
+      }
+      var text =
+        logged.closedPlanned
+        ? l.pick("Marked done.", "Отмечено выполненным.") : l.pick("Logged.", "Записано.")
+      if let n = next {
+        text += l.pick(" Next: ", " Следующий: ") + context.formats.dateTime(n.at) + "."
+      }
+      if logged.recurringId != nil {
+        text += l.pick(" The next repeat is planned.", " Следующий повтор запланирован.")
+      }
+      app.flash(text)
+      onSaved()
+      return true
+    } catch {
+      show(error, app: app)
+      return false
+    }
+  }
+
+  override func show(_ error: CRMError, app: App) {
+    if case .invalid(let field, let problem) = error,
+      let f = form.fields.first(where: { $0.label == field || field == context.contacts.fieldName($0.key) })
+    {
+      form.setError(f.key, problem)
+      app.flash(error.message(context.language), error: true)
+    } else {
+      super.show(error, app: app)
+    }
+  }
+}
+
+/// Plans a new contact or edits one: kind, time, duration, subject, notes, responsible,
+/// reminder and repeat.
+@MainActor
+final class ContactFormScreen: FormScreen {
+  var contact: Contact
+  let onSaved: () -> Void
+  let screenTab: Int
+  override var tab: Int { screenTab }
+
+  init(
+    tab: Int, context: AppContext, contact c: Contact, clientName: String,
+    onSaved: @escaping () -> Void
+  ) {
+    contact = c
+    self.onSaved = onSaved
+    screenTab = tab
+    let l = context.language
+    let s = context.contacts
+    let f = context.formats
+    let login = (try? context.db.users().first { $0.id == c.userId }?.login) ?? nil
+    let remind: String = {
+      guard let r = c.remindAt, let due = c.dueAt else { return "" }
+      let before = Int(due.timeIntervalSince(r) / 60)
+      return before >= 0 ? "\(before)m" : f.dateTime(r)
+    }()
+    let kinds = ContactKind.allCases.map { $0.name(l) }.joined(separator: ", ")
+    super.init(
+      context: context,
+      form: Form(
+        title: (c.id == nil ? l.pick("Plan a contact: ", "Запланировать контакт: ")
+          : l.pick("Contact: ", "Контакт: ")) + clientName,
+        fields: [
+          FormField(key: "kind", label: s.fieldName("kind"), value: c.kind.name(l), note: kinds),
+          FormField(
+            key: "due", label: s.fieldName("due"), value: c.dueAt.map(f.dateTime) ?? "",
+            note: l.pick(
+              "+3d, tomorrow 10:00, fri 15:00, 25.11.2026 10:00",
+              "+3d, завтра 10:00, пт 15:00, 25.11.2026 10:00")),
+          FormField(
+            key: "duration", label: s.fieldName("duration"),
+            value: c.durationMinutes == 0 ? "" : "\(c.durationMinutes)m",
+            note: l.pick("30m, 1h", "30m, 1h")),
+          FormField(key: "subject", label: s.fieldName("subject"), value: c.subject),
+          FormField(key: "notes", label: s.fieldName("notes"), value: c.notes),
+          FormField(
+            key: "user", label: s.fieldName("user"), value: login ?? "",
+            note: l.pick("login", "логин")),
+          FormField(
+            key: "remind", label: s.fieldName("remind"), value: remind,
+            note: l.pick(
+              "minutes before (15m), a time, or empty = default",
+              "за сколько (15m), время или пусто — по умолчанию")),
+          FormField(
+            key: "repeat", label: s.fieldName("recurrence"), value: c.recurrence,
+            note: l.pick("3d, 2w, 1m or empty", "3d, 2w, 1m или пусто")),
+        ]))
+  }
+
+  override var cancelMessage: String {
+    context.language.pick("Not saved.", "Не сохранено.")
+  }
+
+  override func submit(app: App) -> Bool {
+    let l = context.language
+    let s = context.contacts
+    var c = contact
+    do {
+      guard let kind = ContactKind(text: form.value("kind")) else {
+        form.setError(
+          "kind",
+          l.pick("one of: ", "одно из: ")
+            + ContactKind.allCases.map { $0.name(l) }.joined(separator: ", "))
+        return false
+      }
+      c.kind = kind
+      guard let due = try readWhen(form.value("due"), context, field: s.fieldName("due")) else {
+        form.setError("due", l.pick("when is it?", "когда?"))
+        return false
+      }
+      let oldDue = c.dueAt
+      c.dueAt = due
+      let d = form.value("duration").trimmingSpaces()
+      c.durationMinutes =
+        d.isEmpty
+        ? 0
+        : Int(try When.duration(d, language: l, field: s.fieldName("duration")) / 60)
+      c.subject = form.value("subject")
+      c.notes = form.value("notes")
+      let login = form.value("user").trimmingSpaces()
+      if !login.isEmpty {
+        guard let u = try context.db.findUser(login: login) else {
+          form.setError("user", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
+          return false
+        }
+        c.userId = u.id
+      }
+      let r = form.value("remind").trimmingSpaces()
+      var remindDefault = false
+      if r.isEmpty {
+        if c.id == nil {
+          c.remindAt = nil
+          remindDefault = true
+        } else if let old = contact.remindAt, let oldDue {
+          c.remindAt = due.addingTimeInterval(old.timeIntervalSince(oldDue))
+        }
+      } else if let minutes = try? When.duration(r, language: l, field: s.fieldName("remind")) {
+        c.remindAt = due.addingTimeInterval(-minutes)
+      } else {
+        c.remindAt = try readWhen(r, context, field: s.fieldName("remind"))
+      }
+      c.recurrence = form.value("repeat").trimmingSpaces()
+      if c.id == nil {
+        let id = try s.plan(c, remindDefault: remindDefault)
+        app.flash(
+          l.pick("Planned for ", "Запланировано на ") + context.formats.dateTime(due)
+            + l.pick(", №\(id).", ", №\(id)."))
+      } else {
+        try s.update(c)
+        app.flash(l.pick("Saved.", "Сохранено."))
+      }
+      onSaved()
+      return true
+    } catch {
+      show(error, app: app)
+      return false
+    }
+  }
+
+  override func show(_ error: CRMError, app: App) {
+    if case .invalid(let field, let problem) = error,
+      let f = form.fields.first(where: {
+        field == context.contacts.fieldName($0.key)
+          || ($0.key == "repeat" && field == context.contacts.fieldName("recurrence"))
+      })
+    {
+      form.setError(f.key, problem)
+      app.flash(error.message(context.language), error: true)
+    } else {
+      super.show(error, app: app)
+    }
+  }
+}
+
+/// Postpone: 1 = +1 hour, 2 = +1 day, 3 = +3 days, 4 or Enter = type a time.
+@MainActor
+final class PostponeScreen: FormScreen {
+  let row: ContactRow
+  let onSaved: () -> Void
+  let screenTab: Int
+  override var tab: Int { screenTab }
+
+  init(tab: Int, context: AppContext, row: ContactRow, onSaved: @escaping () -> Void) {
+    self.row = row
+    self.onSaved = onSaved
+    screenTab = tab
+    let l = context.language
+    super.init(
+      context: context,
+      form: Form(
+        title: l.pick("Postpone: ", "Перенести: ") + row.clientName,
+        fields: [
+          FormField(
+            key: "to", label: l.pick("To", "На"),
+            note: l.pick(
+              "+1h, +1d, +3d, tomorrow 10:00, 25.11 15:00",
+              "+1h, +1d, +3d, завтра 10:00, 25.11 15:00"))
+        ]))
+    warnings = [
+      l.pick(
+        "Quick: 1 = +1 hour   2 = +1 day   3 = +3 days (when the field is empty)",
+        "Быстро: 1 — +1 час   2 — +1 день   3 — +3 дня (при пустом поле)")
+    ]
+  }
+
+  override func handle(_ key: Key, app: App) {
+    if form.value("to").isEmpty, case .char(let c) = key, let n = c.wholeNumberValue,
+      (1...3).contains(n)
+    {
+      let from = max(context.db.clock.now(), row.contact.dueAt ?? .distantPast)
+      let cal = context.timeContext.calendar
+      let target: Date
+      switch n {
+      case 1: target = context.db.clock.now().addingTimeInterval(3600)
+      case 2: target = CalendarMath.addDays(from, 1, cal)
+      default: target = CalendarMath.addDays(from, 3, cal)
+      }
+      save(target, app: app)
+      return
+    }
+    super.handle(key, app: app)
+  }
+
+  func save(_ target: Date, app: App) {
+    do {
+      try context.contacts.postpone(row.id, to: target)
+      app.pop()
+      app.flash(
+        context.language.pick("Moved to ", "Перенесено на ") + context.formats.dateTime(target)
+          + ".")
+      onSaved()
+    } catch { show(error, app: app) }
+  }
+
+  override func submit(app: App) -> Bool {
+    do {
+      guard let to = try readWhen(form.value("to"), context, field: "to") else { return false }
+      try context.contacts.postpone(row.id, to: to)
+      app.flash(
+        context.language.pick("Moved to ", "Перенесено на ") + context.formats.dateTime(to) + ".")
+      onSaved()
+      return true
+    } catch {
+      if case .invalid(_, let problem) = error { form.setError("to", problem) }
+      app.flash(error.message(context.language), error: true)
+      return false
+    }
+  }
+}
+
+/// Gives a planned contact to another user.
+@MainActor
+final class ReassignScreen: FormScreen {
+  let row: ContactRow
+  let onSaved: () -> Void
+  let screenTab: Int
+  override var tab: Int { screenTab }
+
+  init(tab: Int, context: AppContext, row: ContactRow, onSaved: @escaping () -> Void) {
+    self.row = row
+    self.onSaved = onSaved
+    screenTab = tab
+    let l = context.language
+    let logins = ((try? context.db.users()) ?? []).filter(\.active).map(\.login)
+    super.init(
+      context: context,
+      form: Form(
+        title: l.pick("Reassign: ", "Передать: ") + row.clientName,
+        fields: [
+          FormField(
+            key: "user", label: l.pick("To user", "Кому"),
+            note: logins.prefix(8).joined(separator: ", "))
+        ]))
+  }
+
+  override func submit(app: App) -> Bool {
+    let l = context.language
+    let login = form.value("user").trimmingSpaces()
+    do {
+      guard let u = try context.db.findUser(login: login) else {
+        form.setError("user", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
+        return false
+      }
+      try context.contacts.reassign(row.id, to: u.id)
+      app.flash(l.pick("Given to \(u.login).", "Передано: \(u.login)."))
+      onSaved()
+      return true
+    } catch {
+      if case .invalid(_, let problem) = error { form.setError("user", problem) }
+      app.flash(error.message(l), error: true)
+      return false
+    }
+  }
+}
+
+/// The outcome keys shared by the reminders and the calendar: done, no answer, postpone,
+/// reassign, cancel, open.
+@MainActor
+enum ContactActions {
+  /// Handles `action` on `row`; returns false when the action is not one of these.
+  static func handle(
+    _ action: Action?, row: ContactRow?, tab: Int, context: AppContext, app: App,
+    changed: @escaping () -> Void
+  ) -> Bool {
+    let l = context.language
+    guard let action else { return false }
+    let needsPlanned: Set<Action> = [.done, .noAnswer, .postpone, .reassign, .delete]
+    guard needsPlanned.contains(action) || action == .open || action == .edit else {
+      return false
+    }
+    guard let row else {
+      app.flash(l.pick("Nothing selected.", "Ничего не выбрано."))
+      return true
+    }
+    if needsPlanned.contains(action) && row.contact.status != .planned {
+      app.flash(
+        l.pick(
+          "This contact is already \(row.contact.status.name(l)).",
+          "Этот контакт уже \(row.contact.status.name(l))."))
+      return true
+    }
+    switch action {
+    case .done:
+      app.push(
+        OutcomeFormScreen(
+          tab: tab, context: context, mode: .done(row), clientName: row.clientName,
+          onSaved: changed))
+    case .noAnswer:
+      do {
+        let retry = try context.contacts.noAnswer(row.id)
+        let at = try context.contacts.contact(retry)?.contact.dueAt
+        app.flash(
+          l.pick("No answer; next try ", "Не дозвонился; повтор ")
+            + (at.map(context.formats.dateTime) ?? "") + ".")
+        changed()
+      } catch { app.report(error) }
+    case .postpone:
+      app.push(PostponeScreen(tab: tab, context: context, row: row, onSaved: changed))
+    case .reassign:
+      app.push(ReassignScreen(tab: tab, context: context, row: row, onSaved: changed))
+    case .delete:
+      app.ask(
+        l.pick("Cancel contact", "Отмена контакта"),
+        l.pick(
+          "Cancel the \(row.contact.kind.name(l)) with «\(row.clientName)»?",
+          "Отменить «\(row.contact.kind.name(l))» с «\(row.clientName)»?")
+      ) {
+        do {
+          try context.contacts.cancel(row.id)
+          app.flash(l.pick("Cancelled.", "Контакт отменён."))
+          changed()
+        } catch { app.report(error) }
+      }
+    case .edit:
+      app.push(
+        ContactFormScreen(
+          tab: tab, context: context, contact: row.contact, clientName: row.clientName,
+          onSaved: changed))
+    case .open:
+      app.push(ClientCardScreen(context: context, clientId: row.contact.clientId, list: nil))
+    default:
+      return false
+    }
+    return true
+  }
+}
+
+/// The two ways into contacts from a client: log one that happened, or plan one.
+@MainActor
+enum ContactFlows {
+  /// `l`: pick the kind with a second key, then the outcome form.
+  static func log(
+    clientId: Int64, name: String, tab: Int, context: AppContext, app: App,
+    changed: @escaping () -> Void
+  ) {
+    app.push(
+      KindPickerScreen(
+        tab: tab, context: context,
+        title: context.language.pick("Log a contact: ", "Записать контакт: ") + name
+      ) { kind, app in
+        app.push(
+          OutcomeFormScreen(
+            tab: tab, context: context, mode: .log(clientId: clientId, kind: kind),
+            clientName: name, onSaved: changed))
+      })
+  }
+
+  /// `p`: the contact form, a call tomorrow at the start of the working day by default.
+  static func plan(
+    clientId: Int64, name: String, tab: Int, context: AppContext, app: App,
+    changed: @escaping () -> Void
+  ) {
+    guard let me = context.user?.id else {
+      app.flash(context.language.pick("No acting user.", "Нет пользователя."), error: true)
+      return
+    }
+    let cal = context.timeContext.calendar
+    let hour = (try? context.db.settings().dayStartHour) ?? 10
+    let due = CalendarMath.addDays(CalendarMath.startOfDay(context.db.clock.now(), cal), 1, cal)
+      .addingTimeInterval(Double(hour) * 3600)
+    app.push(
+      ContactFormScreen(
+        tab: tab, context: context,
+        contact: Contact(clientId: clientId, kind: .call, dueAt: due, userId: me),
+        clientName: name, onSaved: changed))
+  }
+}
+
+/// Hands clients over to another user: the selected client, the filtered list, or every client
+/// of the selected client's owner. Their planned contacts move along; open deals optionally.
+@MainActor
+final class HandoverScreen: FormScreen {
+  weak var list: ClientsScreen?
+  let selected: ClientRow?
+
+  init(context: AppContext, list: ClientsScreen, selected: ClientRow?) {
+    self.list = list
+    self.selected = selected
+    let l = context.language
+    let filtered = !list.query.isWholeList
+    let logins = ((try? context.db.users()) ?? []).filter(\.active).map(\.login)
+    super.init(
+      context: context,
+      form: Form(
+        title: l.pick("Hand over clients", "Передача клиентов"),
+        fields: [
+          FormField(
+            key: "to", label: l.pick("To user", "Кому"),
+            note: logins.prefix(6).joined(separator: ", ")),
+          FormField(
+            key: "what", label: l.pick("What", "Что"), value: filtered ? "list" : "client",
+            note: l.pick(
+              "client = the selected one, list = the filtered list, all = all of its owner's",
+              "client — выбранного, list — отфильтрованный список, all — всех его владельца")),
+          FormField(
+            key: "deals", label: l.pick("With open deals", "С открытыми сделками"), value: "yes",
+            note: l.pick("yes / no", "yes / no")),
+        ]))
+  }
+
+  override func submit(app: App) -> Bool {
+    let l = context.language
+    guard let list else { return true }
+    let login = form.value("to").trimmingSpaces()
+    do {
+      guard let to = try context.db.findUser(login: login) else {
+        form.setError("to", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
+        return false
+      }
+      let what = TextFold.key(form.value("what").trimmingSpaces())
+      let withDeals = !["no", "n", "нет", "н"].contains(TextFold.key(form.value("deals")))
+      var byOwner: [Int64: [Int64]] = [:]
+      switch what {
+      case "client", "клиент", "":
+        guard let r = selected, let c = try context.clients.client(r.id), let o = c.ownerId else {
+          form.setError("what", l.pick("the client has no owner", "у клиента нет владельца"))
+          return false
+        }
+        byOwner[o] = [r.id]
+      case "list", "список":
+        for id in try context.db.ids(list.query) {
+          if let o = try context.clients.client(id)?.ownerId { byOwner[o, default: []].append(id) }
+        }
+      case "all", "все":
+        guard let r = selected, let o = try context.clients.client(r.id)?.ownerId else {
+          form.setError("what", l.pick("the client has no owner", "у клиента нет владельца"))
+          return false
+        }
+        byOwner[o] = nil
+        let moved = try context.contacts.handover(from: o, to: to.id, withDeals: withDeals)
+        report(moved, to: to.login, app: app)
+        return true
+      default:
+        form.setError("what", l.pick("client, list or all", "client, list или all"))
+        return false
+      }
+      byOwner[to.id] = nil
+      var total = HandoverResult(clients: 0, contacts: 0, deals: 0)
+      for (owner, ids) in byOwner.sorted(by: { $0.key < $1.key }) {
+        let r = try context.contacts.handover(
+          from: owner, to: to.id, clientIds: ids, withDeals: withDeals)
+        total.clients += r.clients
+        total.contacts += r.contacts
+        total.deals += r.deals
+      }
+      report(total, to: to.login, app: app)
+      return true
+    } catch {
+      if case .invalid(_, let problem) = error { form.setError("to", problem) }
+      app.flash(error.message(l), error: true)
+      return false
+    }
+  }
+
+  func report(_ r: HandoverResult, to login: String, app: App) {
+    let l = context.language
+    app.flash(
+      l.pick(
+        "Handed over to \(login): \(r.clients) clients, \(r.contacts) planned contacts, \(r.deals) deals.",
+        "Передано \(login): клиентов \(r.clients), запланированных контактов \(r.contacts), сделок \(r.deals)."
+      ))
+    list?.reload()
+  }
+}

@@ -1,0 +1,226 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// Screen 3: overdue and due-today contacts, most urgent first (overdue, then VIP, then days
+/// late), one key per outcome; below them the clients losing touch (no contact for longer than
+/// their segment's cadence).
+@MainActor
+public final class RemindersScreen: Screen {
+  public let tab = 3
+  let context: AppContext
+  public private(set) var everyone = false
+  public private(set) var reminders: [Reminder] = []
+  public private(set) var losing: [LosingTouch] = []
+  public private(set) var losingTotal = 0
+  var list = ListState()
+  var stale = true
+  /// How many reminders and "losing touch" rows the screen reads (pages of SQL, not the table).
+  static let limit = 500
+  static let losingLimit = 200
+
+  public init(context: AppContext) {
+    self.context = context
+  }
+
+  public var keys: KeyTable<Action> { KeyTables.reminders(context.language) }
+  public var capturesText: Bool { false }
+  public func dataChanged() { stale = true }
+
+  var scope: ContactScope { everyone ? .everyone : context.myScope }
+
+  func refresh(app: App?) {
+    guard stale else { return }
+    stale = false
+    do {
+      let now = context.db.clock.now()
+      reminders = try context.contacts.reminders(
+        scope: scope, horizon: context.contacts.endOfDay(now), at: now, limit: Self.limit)
+      let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
+      losing = lt.items
+      losingTotal = lt.total
+    } catch {
+      reminders = []
+      losing = []
+      app?.report(error)
+    }
+    list.count = reminders.count + losing.count
+    list.clamp()
+  }
+
+  var selectedReminder: Reminder? {
+    reminders.indices.contains(list.selected) ? reminders[list.selected] : nil
+  }
+
+  var selectedLosing: LosingTouch? {
+    let i = list.selected - reminders.count
+    return losing.indices.contains(i) ? losing[i] : nil
+  }
+
+  public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    refresh(app: nil)
+    let l = context.language
+    let f = context.formats
+    let now = context.db.clock.now()
+    let overdue = reminders.filter(\.overdue).count
+    let whose = everyone ? l.pick("everyone", "все") : l.pick("mine", "мои")
+    var col = canvas.put(top, 1, l.pick("Reminders", "Напоминания"), .bold)
+    col = canvas.put(top, col, " · \(whose) · ", .dim)
+    col = canvas.put(
+      top, col, l.pick("overdue: \(f.integer(overdue))", "просрочено: \(f.integer(overdue))"),
+      overdue > 0 ? Style(bold: true, color: .red) : .dim)
+    canvas.put(
+      top, col,
+      l.pick(
+        " · today: \(f.integer(reminders.count - overdue)) · losing touch: \(f.integer(losingTotal))",
+        " · сегодня: \(f.integer(reminders.count - overdue)) · теряем контакт: \(f.integer(losingTotal))"
+      ), .dim, maxWidth: width - col - 1)
+    if reminders.isEmpty && losing.isEmpty {
+      canvas.put(
+        top + 2, 2,
+        l.pick(
+          "Nothing overdue or due today, and nobody is losing touch. Well done.",
+          "Ни просроченных, ни сегодняшних контактов, и никто не теряет связь. Отлично."),
+        .dim, maxWidth: width - 4)
+      return
+    }
+    // One list: reminders, then a title row, then the clients losing touch.
+    let body = rows - 1
+    let losingTitleRows = losing.isEmpty ? 0 : 1
+    list.visible = max(1, body - 1 - losingTitleRows)
+    list.clamp()
+    let columns = [
+      Column(l.pick("When", "Когда"), width: 16), Column(l.pick("Client", "Клиент"), width: 0),
+      Column(l.pick("Kind", "Вид"), width: 9), Column(l.pick("Subject", "Тема"), width: 20),
+      Column(l.pick("Who", "Кто"), width: everyone ? 10 : 0),
+    ].filter { $0.width != 0 || $0.title == l.pick("Client", "Клиент") }
+    let widths = layoutColumns(columns, total: width)
+    var r = top + 1
+    canvas.fill(r, 0, width: width, .bold)
+    var c = 0
+    for (i, column) in columns.enumerated() where widths[i] > 0 {
+      canvas.put(r, c, TextWidth.fit(column.title, to: widths[i]), .bold)
+      c += widths[i] + 1
+    }
+    r += 1
+    let end = top + rows
+    var index = list.top
+    while r < end && index < list.count {
+      if index == reminders.count && losingTitleRows == 1 {
+        canvas.put(
+          r, 1,
+          l.pick(
+            "── Losing touch (\(f.integer(losingTotal))) — no contact for longer than the segment's cadence",
+            "── Теряем контакт (\(f.integer(losingTotal))) — нет контакта дольше нормы сегмента"),
+          .bold, maxWidth: width - 2)
+        r += 1
+        if r >= end { break }
+      }
+      var style = Style.plain
+      var cells: [String]
+      if index < reminders.count {
+        let m = reminders[index]
+        let due = m.row.contact.dueAt ?? now
+        let when =
+          m.overdue ? "! " + Relative.text(due.timeIntervalSince(now), l) : f.dateTime(due)
+        cells = [
+          when, m.row.clientName + (m.vip ? " ★" : ""), m.row.contact.kind.name(l),
+          m.row.contact.subject,
+        ]
+        if everyone { cells.append(m.row.userLogin) }
+        if m.overdue { style = Style(color: .red) }
+      } else {
+        let t = losing[index - reminders.count]
+        let last = t.lastContact.map(f.date) ?? l.pick("never", "никогда")
+        cells = [
+          l.pick("+\(t.daysOver) d", "+\(t.daysOver) дн."), t.clientName,
+          t.segment, l.pick("last: ", "последний: ") + last,
+        ]
+        if everyone { cells.append("") }
+        style = Style(color: .yellow)
+      }
+      if index == list.selected { style.reverse = true }
+      canvas.fill(r, 0, width: width, style)
+      var col = 0
+      for (i, text) in cells.enumerated() where i < widths.count && widths[i] > 0 {
+        canvas.put(r, col, TextWidth.fit(text, to: widths[i]), style)
+        col += widths[i] + 1
+      }
+      r += 1
+      index += 1
+    }
+  }
+
+  public func handle(_ key: Key, app: App) {
+    refresh(app: app)
+    if list.move(key) { return }
+    let action = keys.action(for: key)
+    switch action {
+    case .scope:
+      everyone.toggle()
+      list = ListState()
+      stale = true
+      return
+    case .quit:
+      app.quit()
+      return
+    case .open:
+      if let t = selectedLosing {
+        app.push(ClientCardScreen(context: context, clientId: t.clientId, list: nil))
+        return
+      }
+    case .plan:
+      if let t = selectedLosing {
+        planFor(t.clientId, name: t.clientName, app: app)
+      } else if let m = selectedReminder {
+        planFor(m.row.contact.clientId, name: m.row.clientName, app: app)
+      }
+      return
+    case .log:
+      if let t = selectedLosing {
+        logFor(t.clientId, name: t.clientName, app: app)
+        return
+      }
+    default:
+      break
+    }
+    if selectedLosing != nil && action != nil {
+      app.flash(
+        context.language.pick(
+          "This client has nothing planned: p plans a contact, l logs one.",
+          "У клиента ничего не запланировано: p — запланировать, l — записать контакт."))
+      return
+    }
+    _ = ContactActions.handle(
+      action, row: selectedReminder?.row, tab: tab, context: context, app: app
+    ) { [weak self] in self?.stale = true }
+  }
+
+  func planFor(_ clientId: Int64, name: String, app: App) {
+    guard let me = context.user?.id else { return }
+    let due = CalendarMath.addDays(
+      CalendarMath.startOfDay(context.db.clock.now(), context.timeContext.calendar), 1,
+      context.timeContext.calendar
+    ).addingTimeInterval(Double((try? context.db.settings().dayStartHour) ?? 10) * 3600)
+    app.push(
+      ContactFormScreen(
+        tab: tab, context: context, contact: Contact(clientId: clientId, kind: .call, dueAt: due, userId: me),
+        clientName: name
+      ) { [weak self] in self?.stale = true })
+  }
+
+  func logFor(_ clientId: Int64, name: String, app: App) {
+    app.push(
+      KindPickerScreen(
+        tab: tab, context: context,
+        title: context.language.pick("Log a contact: ", "Записать контакт: ") + name
+      ) { [weak self] kind, app in
+        guard let self else { return }
+        app.push(
+          OutcomeFormScreen(
+            tab: self.tab, context: self.context, mode: .log(clientId: clientId, kind: kind),
+            clientName: name
+          ) { [weak self] in self?.stale = true })
+      })
+  }
+}
