@@ -446,7 +446,8 @@ public enum When {
   ///   time of day (across DST changes too).
   ///
   /// A day, a date or a day/week/month offset may be followed by `HH:MM` (optionally after
-  /// `в`/`at`): `завтра в 10:00`, `+3d 15:00`; otherwise day words and dates get the default
+  /// `в`/`at`): `завтра в 10:00`, `+3d 15:00`; also `3pm`, `3:30 pm`, and a bare hour after the
+  /// preposition (`завтра в 10`, `tomorrow at 9`). Otherwise day words and dates get the default
   /// time. A time that falls into a spring-forward gap gives the first valid instant after it
   /// (the moment the clocks jump); a time that happens twice when clocks fall back gives the
   /// earlier instant.
@@ -587,14 +588,23 @@ private struct PointReader {
       }
       return [String(halves[0]), String(halves[1])]
     }
+    // "3 pm" → "3pm"
+    if tokens.count > 1, let last = tokens.last, last == "am" || last == "pm",
+      tokens[tokens.count - 2].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":") })
+    {
+      tokens.removeLast()
+      tokens[tokens.count - 1] += last
+    }
+    let prepositions = ["в", "во", "at"]
     var time: Double?
-    if let last = tokens.last, let t = try timeOfDay(last) {
+    let afterPreposition = tokens.count > 1 && prepositions.contains(tokens[tokens.count - 2])
+    if let last = tokens.last, let t = try timeOfDay(last, bareHour: afterPreposition) {
       time = t
       tokens.removeLast()
-      if let preposition = tokens.last, ["в", "во", "at"].contains(preposition) {
+      if let preposition = tokens.last, prepositions.contains(preposition) {
         tokens.removeLast()
       }
-    } else if let first = tokens.first, let t = try timeOfDay(first) {
+    } else if let first = tokens.first, let t = try timeOfDay(first, bareHour: false) {
       time = t
       tokens.removeFirst()
     }
@@ -642,14 +652,31 @@ private struct PointReader {
     s.count > 1 && s.hasSuffix(".") ? String(s.dropLast()) : s
   }
 
-  /// Seconds after midnight for `H:MM` / `HH:MM` (/ `HH:MM:SS`); nil when `token` is not shaped
-  /// like a time, an error when it is but the numbers are out of range.
-  func timeOfDay(_ token: String) throws(CRMError) -> Double? {
-    let parts = token.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2 || parts.count == 3, Words.isDigits(parts[0], 1...2),
-      parts.dropFirst().allSatisfy({ Words.isDigits($0, 2...2) })
+  /// Seconds after midnight for `H:MM`, `HH:MM`, `HH:MM:SS`, `3pm`, `3:30pm` (and a bare hour
+  /// `15` when `bareHour`, i.e. after `в`/`at`); nil when `token` is not shaped like a time, an
+  /// error when it is but the numbers are out of range.
+  func timeOfDay(_ token: String, bareHour: Bool) throws(CRMError) -> Double? {
+    var clock = Substring(token)
+    var meridiem: Substring?
+    if clock.count > 2, clock.hasSuffix("am") || clock.hasSuffix("pm") {
+      meridiem = clock.suffix(2)
+      clock = clock.dropLast(2)
+    }
+    let parts = clock.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count <= 3, Words.isDigits(parts[0], 1...2),
+      parts.dropFirst().allSatisfy({ Words.isDigits($0, 2...2) }),
+      parts.count > 1 || meridiem != nil || bareHour
     else { return nil }
-    let numbers = parts.map { Int($0)! }
+    var numbers = parts.map { Int($0)! }
+    if numbers.count == 1 { numbers.append(0) }
+    if let meridiem {
+      guard (1...12).contains(numbers[0]), numbers[1] <= 59, numbers.count == 2 else {
+        throw fail(
+          "«\(token)» is not a time: with am/pm hours are 1–12, minutes 0–59",
+          "«\(token)» — такого времени нет: с am/pm часы от 1 до 12, минуты от 0 до 59")
+      }
+      numbers[0] = numbers[0] % 12 + (meridiem == "pm" ? 12 : 0)
+    }
     guard numbers[0] <= 23, numbers[1] <= 59, numbers.count == 2 || numbers[2] <= 59 else {
       throw fail(
         "«\(token)» is not a time: hours are 0–23, minutes 0–59",

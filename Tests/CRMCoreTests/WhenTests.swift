@@ -208,6 +208,25 @@ private func calendar(_ zone: TimeZone) -> Calendar {
     ])
   }
 
+  @Test func bareHoursAfterAPrepositionAndTwelveHourTimes() throws {
+    try expectParses([
+      ("завтра в 10", wall(2026, 11, 24, 10)),
+      ("в пятницу в 15", wall(2026, 11, 27, 15)),
+      ("через 3 дня в 9", wall(2026, 11, 26, 9)),
+      ("tomorrow at 9", wall(2026, 11, 24, 9)),
+      ("в 18", wall(2026, 11, 23, 18)),
+      ("3pm", wall(2026, 11, 23, 15)),
+      ("tomorrow 3:30 pm", wall(2026, 11, 24, 15, 30)),
+      ("friday at 11am", wall(2026, 11, 27, 11)),
+      ("25.11 12am", wall(2026, 11, 25, 0)),
+      ("25.11 12pm", wall(2026, 11, 25, 12)),
+    ])
+    // Without a preposition a lone number is not a time.
+    #expect(problem("завтра 10", .en).contains("cannot read «завтра 10»"))
+    #expect(problem("13pm", .en).contains("with am/pm hours are 1–12"))
+    #expect(problem("завтра в 25", .ru).contains("часы от 0 до 23"))
+  }
+
   @Test func weekdaysMeanTheNextSuchDayStrictlyAfterToday() throws {
     // Today is Monday 23.11.2026: Tuesday is tomorrow, Monday is a week later.
     let names: [[String]] = [
