@@ -245,8 +245,21 @@ public final class App {
     }
     let screen = current
     screen.draw(&canvas, top: top, rows: size.rows - 2 - top, width: size.cols)
+    // The status line: the last message on the left, "N overdue" on the right on every screen.
+    var badgeCol = size.cols
+    if overdue > 0 {
+      let badge =
+        " "
+        + context.language.pick(
+          "\(context.formats.integer(overdue)) overdue [3]",
+          "просрочено: \(context.formats.integer(overdue)) [3]")
+        + " "
+      badgeCol = size.cols - TextWidth.of(badge)
+      canvas.put(size.rows - 2, badgeCol, badge, Style(bold: true, reverse: true, color: .red))
+    }
     if let m = message {
-      canvas.put(size.rows - 2, 1, m.text, m.error ? .error : .bold, maxWidth: size.cols - 2)
+      canvas.put(
+        size.rows - 2, 1, m.text, m.error ? .error : .bold, maxWidth: max(0, badgeCol - 2))
     }
     drawHints(&canvas, row: size.rows - 1, hints: screen.keys.hints, width: size.cols)
     if showHelp {
@@ -278,21 +291,9 @@ public final class App {
       let style = active ? Style(bold: true) : Style(reverse: true)
       col = canvas.put(0, col, " \(i + 1) \(title) ", style)
     }
-    // Right side: "3 overdue · anna", or as much of it as fits.
     let who = context.user?.login ?? ""
-    let late =
-      overdue > 0
-      ? context.language.pick(
-        "\(context.formats.integer(overdue)) overdue",
-        "просрочено: \(context.formats.integer(overdue))") : ""
-    let whole = late.isEmpty ? who : (who.isEmpty ? late : late + " · " + who)
-    if col + TextWidth.of(whole) + 2 <= width {
-      let start = width - TextWidth.of(whole) - 1
-      let after = canvas.put(0, start, late, Style(bold: true, reverse: true, color: .red))
-      canvas.put(0, after, String(whole.dropFirst(late.count)), Style(reverse: true))
-    } else if !late.isEmpty && col + TextWidth.of(late) + 2 <= width {
-      canvas.put(
-        0, width - TextWidth.of(late) - 1, late, Style(bold: true, reverse: true, color: .red))
+    if col + TextWidth.of(who) + 2 <= width {
+      canvas.put(0, width - TextWidth.of(who) - 1, who, Style(reverse: true))
     }
   }
 }

@@ -83,7 +83,9 @@ public final class CalendarScreen: Screen {
     var byUser: [Int64: [ContactRow]] = [:]
     for r in rows { byUser[r.contact.userId, default: []].append(r) }
     for (_, list) in byUser {
-      let sorted = list.sorted { ($0.contact.dueAt ?? .distantPast) < ($1.contact.dueAt ?? .distantPast) }
+      let sorted = list.sorted {
+        ($0.contact.dueAt ?? .distantPast) < ($1.contact.dueAt ?? .distantPast)
+      }
       var latestEnd: Date?
       var latestId: Int64?
       for r in sorted {
@@ -113,7 +115,8 @@ public final class CalendarScreen: Screen {
 
   static func weekdayNames(_ l: Language) -> [String] {
     l == .ru
-      ? ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"] : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+      ? ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+      : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
   }
 
   static func monthName(_ month: Int, _ l: Language) -> String {
@@ -169,10 +172,12 @@ public final class CalendarScreen: Screen {
       .month: l.pick("month", "месяц"),
     ][view]!
     col = canvas.put(top, col, " · \(viewName) · \(whose()) · ", .dim)
-    var info = l.pick("\(f.integer(items.count)) planned", "запланировано: \(f.integer(items.count))")
+    var info = l.pick(
+      "\(f.integer(items.count)) planned", "запланировано: \(f.integer(items.count))")
     if truncated { info += "+" }
     if !overlapping.isEmpty {
-      info += l.pick(" · ! overlaps: \(overlapping.count)", " · ! пересечений: \(overlapping.count)")
+      info += l.pick(
+        " · ! overlaps: \(overlapping.count)", " · ! пересечений: \(overlapping.count)")
     }
     canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
     switch view {
@@ -250,7 +255,7 @@ public final class CalendarScreen: Screen {
       for (n, i) in indices.dropFirst(first).prefix(capacity).enumerated() {
         let c = items[i].contact
         var text = time(c.dueAt) + (overlapping.contains(items[i].id) ? "!" : " ")
-        text += items[i].clientName
+        text += items[i].clientShortName
         if n == capacity - 1 && indices.count - first > capacity {
           text = l.pick("+\(indices.count - first - n) more", "ещё \(indices.count - first - n)")
         }
@@ -282,7 +287,9 @@ public final class CalendarScreen: Screen {
     // One pass over the contacts: per-day indices.
     var perDay: [Date: [Int]] = [:]
     for (i, r) in items.enumerated() {
-      if let due = r.contact.dueAt { perDay[CalendarMath.startOfDay(due, cal), default: []].append(i) }
+      if let due = r.contact.dueAt {
+        perDay[CalendarMath.startOfDay(due, cal), default: []].append(i)
+      }
     }
     for (n, date) in grid.enumerated() {
       let x = (n % 7) * colWidth
@@ -292,7 +299,9 @@ public final class CalendarScreen: Screen {
       var head = inMonth ? Style.bold : Style.dim
       if date == day { head.reverse = true }
       if date == today { head.underline = true }
-      let late = list.contains { (items[$0].contact.dueAt ?? .distantFuture) < context.db.clock.now() }
+      let late = list.contains {
+        (items[$0].contact.dueAt ?? .distantFuture) < context.db.clock.now()
+      }
       let clash = list.contains { overlapping.contains(items[$0].id) }
       var label = String(cal.component(.day, from: date))
       if !list.isEmpty { label += " •\(list.count)" }
@@ -302,7 +311,7 @@ public final class CalendarScreen: Screen {
       if late && !head.reverse { s.color = .red }
       canvas.put(y, x, TextWidth.fit(label, to: colWidth - 1), s)
       for (k, i) in list.prefix(max(0, cellRows - 1)).enumerated() {
-        let text = time(items[i].contact.dueAt) + " " + items[i].clientName
+        let text = time(items[i].contact.dueAt) + " " + items[i].clientShortName
         canvas.put(y + 1 + k, x, TextWidth.fit(text, to: colWidth - 1), inMonth ? .plain : .dim)
       }
     }

@@ -198,9 +198,17 @@ public final class ClientsScreen: Screen {
     case .filter:
       app.push(FilterScreen(context: context, list: self))
     case .log:
-      if let r = selectedRow { ContactFlows.log(clientId: r.id, name: r.name, tab: tab, context: context, app: app) { [weak self] in self?.reload() } }
+      if let r = selectedRow {
+        ContactFlows.log(clientId: r.id, name: r.name, tab: tab, context: context, app: app) {
+          [weak self] in self?.reload()
+        }
+      }
     case .plan:
-      if let r = selectedRow { ContactFlows.plan(clientId: r.id, name: r.name, tab: tab, context: context, app: app) { [weak self] in self?.reload() } }
+      if let r = selectedRow {
+        ContactFlows.plan(clientId: r.id, name: r.name, tab: tab, context: context, app: app) {
+          [weak self] in self?.reload()
+        }
+      }
     case .handover:
       guard !query.trash else { return }
       app.push(HandoverScreen(context: context, list: self, selected: selectedRow))

@@ -17,7 +17,8 @@ enum Relative {
     } else {
       amount = l.pick("\(Int(a / 86400)) d", "\(Int(a / 86400)) дн.")
     }
-    return past ? l.pick("\(amount) ago", "\(amount) назад") : l.pick("in \(amount)", "через \(amount)")
+    return past
+      ? l.pick("\(amount) ago", "\(amount) назад") : l.pick("in \(amount)", "через \(amount)")
   }
 }
 
@@ -31,8 +32,7 @@ final class KindPickerScreen: Screen {
   var capturesText: Bool { true }
   var keys: KeyTable<Action> { KeyTables.kindPicker(context.language) }
 
-  init(tab: Int, context: AppContext, title: String, onPick: @escaping (ContactKind, App) -> Void)
-  {
+  init(tab: Int, context: AppContext, title: String, onPick: @escaping (ContactKind, App) -> Void) {
     self.tab = tab
     self.context = context
     self.title = title
@@ -42,7 +42,8 @@ final class KindPickerScreen: Screen {
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     let l = context.language
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
-    canvas.put(top + 1, 1, l.pick("Which kind? Press its key:", "Какой вид? Нажмите клавишу:"), .dim)
+    canvas.put(
+      top + 1, 1, l.pick("Which kind? Press its key:", "Какой вид? Нажмите клавишу:"), .dim)
     for (i, k) in ContactKind.allCases.enumerated() {
       let col = 3 + (i % 2) * 30
       let row = top + 3 + i / 2
@@ -175,7 +176,9 @@ final class OutcomeFormScreen: FormScreen {
 
   override func show(_ error: CRMError, app: App) {
     if case .invalid(let field, let problem) = error,
-      let f = form.fields.first(where: { $0.label == field || field == context.contacts.fieldName($0.key) })
+      let f = form.fields.first(where: {
+        $0.label == field || field == context.contacts.fieldName($0.key)
+      })
     {
       form.setError(f.key, problem)
       app.flash(error.message(context.language), error: true)
@@ -214,7 +217,8 @@ final class ContactFormScreen: FormScreen {
     super.init(
       context: context,
       form: Form(
-        title: (c.id == nil ? l.pick("Plan a contact: ", "Запланировать контакт: ")
+        title: (c.id == nil
+          ? l.pick("Plan a contact: ", "Запланировать контакт: ")
           : l.pick("Contact: ", "Контакт: ")) + clientName,
         fields: [
           FormField(key: "kind", label: s.fieldName("kind"), value: c.kind.name(l), note: kinds),

@@ -107,14 +107,16 @@ public enum KeyTables {
             "requisites / persons / contacts / history", "реквизиты / лица / контакты / история"),
           l.pick("section", "раздел")),
         b(
-          [.char("l")], .log, l.pick("log a contact (then its kind)", "записать контакт (затем вид)"),
+          [.char("l")], .log,
+          l.pick("log a contact (then its kind)", "записать контакт (затем вид)"),
           l.pick("log", "контакт")),
         b(
           [.char("p")], .plan, l.pick("plan a contact", "запланировать контакт"),
           l.pick("plan", "план")),
         b(
           [.char("D")], .done,
-          l.pick("mark the selected planned contact done", "отметить выбранный контакт выполненным")),
+          l.pick("mark the selected planned contact done", "отметить выбранный контакт выполненным")
+        ),
         b(
           [.char("e")], .edit, l.pick("edit the client or the person", "изменить клиента или лицо"),
           l.pick("edit", "изменить")),
@@ -164,11 +166,14 @@ public enum KeyTables {
         l.pick("no answer: retry by the no-answer rule", "не дозвонился: повтор по правилу"),
         l.pick("no answer", "не дозв.")),
       b(
-        [.char("z")], .postpone, l.pick("postpone: +1 h, +1 d, +3 d, a date", "перенести: +1 ч, +1 д, +3 д, дата"),
+        [.char("z")], .postpone,
+        l.pick("postpone: +1 h, +1 d, +3 d, a date", "перенести: +1 ч, +1 д, +3 д, дата"),
         l.pick("postpone", "перенести")),
       b([.char("r")], .reassign, l.pick("reassign to another user", "передать другому")),
       b([.char("e")], .edit, l.pick("edit the contact", "изменить контакт")),
-      b([.char("x")], .delete, l.pick("cancel the contact (asks first)", "отменить контакт (с подтверждением)")),
+      b(
+        [.char("x")], .delete,
+        l.pick("cancel the contact (asks first)", "отменить контакт (с подтверждением)")),
     ]
   }
 
@@ -177,7 +182,9 @@ public enum KeyTables {
       title: l.pick("Reminders", "Напоминания"),
       common(l) + movement(l) + outcomes(l) + [
         b([.enter], .open, l.pick("open the client card", "открыть карточку клиента")),
-        b([.char("l")], .log, l.pick("log a contact with the client", "записать контакт с клиентом")),
+        b(
+          [.char("l")], .log, l.pick("log a contact with the client", "записать контакт с клиентом")
+        ),
         b([.char("p")], .plan, l.pick("plan a contact with the client", "запланировать контакт")),
         b(
           [.char("a")], .scope, l.pick("mine / everyone's", "мои / все"),
@@ -194,29 +201,39 @@ public enum KeyTables {
         b([.char("k"), .up], .up, l.pick("previous contact", "предыдущий контакт")),
         b(
           [.char("h"), .left], .previous, l.pick("previous day", "предыдущий день"),
-          l.pick("←→ move", "←→ листать")),
+          l.pick("move", "листать")),
         b([.char("l"), .right], .next, l.pick("next day", "следующий день")),
         b(
           [.pageUp, .char("[")], .pageUp,
-          l.pick("previous day / week / month (by the view)", "назад на день / неделю / месяц (по виду)")),
+          l.pick(
+            "previous day / week / month (by the view)", "назад на день / неделю / месяц (по виду)")
+        ),
         b(
           [.pageDown, .char("]")], .pageDown,
-          l.pick("next day / week / month (by the view)", "вперёд на день / неделю / месяц (по виду)")),
+          l.pick(
+            "next day / week / month (by the view)", "вперёд на день / неделю / месяц (по виду)")),
         b([.char("t")], .today, l.pick("today", "сегодня"), l.pick("today", "сегодня")),
         b([.char("D")], .dayView, l.pick("day view", "день")),
         b([.char("W")], .weekView, l.pick("week view", "неделя")),
-        b([.char("M")], .monthView, l.pick("month view", "месяц"), l.pick("D/W/M view", "Д/Н/М вид")),
+        b(
+          [.char("M")], .monthView, l.pick("month view", "месяц"), l.pick("D/W/M view", "Д/Н/М вид")
+        ),
         b(
           [.enter], .open,
           l.pick("open the contact (month view: that day)", "открыть контакт (в месяце — день)"),
           l.pick("open", "открыть")),
         b([.char("c")], .clientCard, l.pick("open the client card", "открыть карточку клиента")),
         b(
-          [.char("a")], .add, l.pick("plan a contact on the selected day (asks the client №)", "запланировать на выбранный день (спросит № клиента)"),
+          [.char("a")], .add,
+          l.pick(
+            "plan a contact on the selected day (asks the client №)",
+            "запланировать на выбранный день (спросит № клиента)"),
           l.pick("add", "добавить")),
-        b([.char("u")], .pickUser, l.pick("whose calendar: me, a user, everyone", "чей календарь: мой, пользователя, всех")),
+        b(
+          [.char("u")], .pickUser,
+          l.pick("whose calendar: me, a user, everyone", "чей календарь: мой, пользователя, всех")),
       ] + outcomes(l) + [
-        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход"))
       ])
   }
 

@@ -204,7 +204,8 @@ public final class RemindersScreen: Screen {
     ).addingTimeInterval(Double((try? context.db.settings().dayStartHour) ?? 10) * 3600)
     app.push(
       ContactFormScreen(
-        tab: tab, context: context, contact: Contact(clientId: clientId, kind: .call, dueAt: due, userId: me),
+        tab: tab, context: context,
+        contact: Contact(clientId: clientId, kind: .call, dueAt: due, userId: me),
         clientName: name
       ) { [weak self] in self?.stale = true })
   }

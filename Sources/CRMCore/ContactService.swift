@@ -80,6 +80,7 @@ public struct ContactService: Sendable {
     ContactRow(
       contact: contact(r),
       clientName: Client.displayName(name: r["client_name"], legalForm: r["client_form"] ?? ""),
+      clientShortName: r["client_name"],
       clientSegment: r["client_segment"] ?? "", clientDeleted: r["client_deleted"] != nil,
       userLogin: r["user_login"], personName: r["person_name"])
   }

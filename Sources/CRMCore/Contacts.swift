@@ -154,6 +154,8 @@ public struct Contact: Codable, Equatable, Sendable {
 public struct ContactRow: Equatable, Sendable {
   public var contact: Contact
   public var clientName: String
+  /// The name without the legal form, for narrow places (calendar cells).
+  public var clientShortName: String
   public var clientSegment: String
   public var clientDeleted: Bool
   public var userLogin: String

@@ -293,7 +293,10 @@ public struct DemoData: Sendable {
     if let last = c.lastContactAt {
       let earlier = Int.random(in: 0...1, using: &contactRng)
       for i in 0...earlier {
-        let at = i == 0 ? last : last.addingTimeInterval(-Double(Int.random(in: 1...90, using: &contactRng)) * 86400)
+        let at =
+          i == 0
+          ? last
+          : last.addingTimeInterval(-Double(Int.random(in: 1...90, using: &contactRng)) * 86400)
         let kind = contactKind()
         out.append(
           Contact(
@@ -334,7 +337,8 @@ public struct DemoData: Sendable {
       emails: c.emails + persons.flatMap(\.emails), requisites: [c.inn, c.kpp, c.ogrn],
       tags: c.tags, city: c.city, notes: c.notes)
     return Prepared(
-      client: c, persons: persons, contacts: demoContacts(for: c), nameKey: TextFold.sortKey(c.name),
+      client: c, persons: persons, contacts: demoContacts(for: c),
+      nameKey: TextFold.sortKey(c.name),
       cityKey: TextFold.sortKey(c.city), document: doc)
   }
 
