@@ -358,15 +358,21 @@ final class PostponeScreen: FormScreen {
         ]))
     warnings = [
       l.pick(
-        "Quick: 1 = +1 hour   2 = +1 day   3 = +3 days (when the field is empty)",
-        "Быстро: 1 — +1 час   2 — +1 день   3 — +3 дня (при пустом поле)")
+        "1 = +1 hour   2 = +1 day   3 = +3 days   Enter = type a time",
+        "1 — +1 час   2 — +1 день   3 — +3 дня   Enter — ввести время")
     ]
   }
 
+  /// Until Enter (or a key that is not 1–3), digits pick the quick choices.
+  var typing = false
+
   override func handle(_ key: Key, app: App) {
-    if form.value("to").isEmpty, case .char(let c) = key, let n = c.wholeNumberValue,
-      (1...3).contains(n)
-    {
+    if !typing && key == .enter {
+      typing = true
+      warnings = []
+      return
+    }
+    if !typing, case .char(let c) = key, let n = c.wholeNumberValue, (1...3).contains(n) {
       let from = max(context.db.clock.now(), row.contact.dueAt ?? .distantPast)
       let cal = context.timeContext.calendar
       let target: Date
@@ -377,6 +383,10 @@ final class PostponeScreen: FormScreen {
       }
       save(target, app: app)
       return
+    }
+    if key != .escape {
+      typing = true
+      warnings = []
     }
     super.handle(key, app: app)
   }

@@ -322,6 +322,8 @@ func type(_ app: App, _ text: String) {
     #expect(term.text.contains("Семёнов Пётр"))
     #expect(term.text.contains("Контактные лица (1)"))
     press(app, term, .tab)
+    #expect(term.text.contains("Контактов пока нет"))
+    press(app, term, .tab)
     #expect(term.text.contains("История"))
     #expect(term.text.contains("anna"))
     #expect(term.text.contains("лицо Название: — → Семёнов Пётр"))
