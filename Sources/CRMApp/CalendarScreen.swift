@@ -24,7 +24,7 @@ public final class CalendarScreen: Screen {
   var selected = 0
   var loadedRange: DateInterval?
   var stale = true
-  static let limit = 5000
+  public static let limit = 5000
 
   public init(context: AppContext) {
     self.context = context

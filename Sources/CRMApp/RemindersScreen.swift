@@ -16,7 +16,7 @@ public final class RemindersScreen: Screen {
   var list = ListState()
   var stale = true
   /// How many reminders and "losing touch" rows the screen reads (pages of SQL, not the table).
-  static let limit = 500
+  public static let limit = 500
   static let losingLimit = 200
 
   public init(context: AppContext) {
@@ -27,7 +27,7 @@ public final class RemindersScreen: Screen {
   public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
-  var scope: ContactScope { everyone ? .everyone : context.myScope }
+  public var scope: ContactScope { everyone ? .everyone : context.myScope }
 
   func refresh(app: App?) {
     guard stale else { return }

@@ -11,7 +11,7 @@ extension BenchReport {
       return right ? p + s : s + p
     }
     var out = [
-      "TermCRM benchmark · dataset \(dataset.rawValue): \(clients) clients, \(persons) persons, \(users) users · seed \(seed)",
+      "TermCRM benchmark · dataset \(dataset.rawValue): \(clients) clients, \(persons) persons, \(contacts) contacts, \(users) users · seed \(seed)",
       "machine: \(machine)",
       "times in ms (memory in MB); bound = the same SQL through the bare SQLite C API",
       "",

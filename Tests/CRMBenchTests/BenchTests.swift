@@ -15,7 +15,7 @@ import Testing
 
   func report(_ ratios: [String: Double]) -> BenchReport {
     BenchReport(
-      dataset: .small, seed: 1, clients: 10, persons: 0, users: 1, machine: "test",
+      dataset: .small, seed: 1, clients: 10, persons: 0, contacts: 0, users: 1, machine: "test",
       cases: ratios.map { name, r in
         BenchCase(
           name: name, ours: Stats([r]), bound: Stats([1]), ratio: r, target: 16, unit: "ms",
