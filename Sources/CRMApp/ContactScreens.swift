@@ -174,18 +174,6 @@ final class OutcomeFormScreen: FormScreen {
     }
   }
 
-  override func show(_ error: CRMError, app: App) {
-    if case .invalid(let field, let problem) = error,
-      let f = form.fields.first(where: {
-        $0.label == field || field == context.contacts.fieldName($0.key)
-      })
-    {
-      form.setError(f.key, problem)
-      app.flash(error.message(context.language), error: true)
-    } else {
-      super.show(error, app: app)
-    }
-  }
 }
 
 /// Plans a new contact or edits one: kind, time, duration, subject, notes, responsible,
@@ -317,19 +305,6 @@ final class ContactFormScreen: FormScreen {
     }
   }
 
-  override func show(_ error: CRMError, app: App) {
-    if case .invalid(let field, let problem) = error,
-      let f = form.fields.first(where: {
-        field == context.contacts.fieldName($0.key)
-          || ($0.key == "repeat" && field == context.contacts.fieldName("recurrence"))
-      })
-    {
-      form.setError(f.key, problem)
-      app.flash(error.message(context.language), error: true)
-    } else {
-      super.show(error, app: app)
-    }
-  }
 }
 
 /// Postpone: 1 = +1 hour, 2 = +1 day, 3 = +3 days, 4 or Enter = type a time.

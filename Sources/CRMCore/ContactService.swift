@@ -389,34 +389,17 @@ public struct ContactService: Sendable {
     ]
   }
 
-  /// Writes a change row and one audit row per changed field, as ClientService does.
+  /// Writes a change row and one audit row per changed field, through ClientService's log.
   func audit(
     _ db: Database, _ action: String, before: Contact?, after: Contact, at: Date
   ) throws {
-    let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-    try db.execute(
-      sql: """
-        INSERT INTO change_set (at, user_id, client_id, entity, entity_id, action, before_json)
-        VALUES (?, ?, ?, 'contact', ?, ?, ?)
-        """,
-      arguments: [at.timeIntervalSince1970, userId, after.clientId, after.id, action, json])
-    let change = db.lastInsertedRowID
-    let old = before.map(fields) ?? [:]
-    let new = fields(after)
-    for key in Set(old.keys).union(new.keys).sorted() {
-      let o = old[key] ?? ""
-      let n = new[key] ?? ""
-      if o == n { continue }
-      try db.execute(
-        sql: """
-          INSERT INTO audit (change_id, at, user_id, client_id, entity, entity_id, action, field, old, new)
-          VALUES (?, ?, ?, ?, 'contact', ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          change, at.timeIntervalSince1970, userId, after.clientId, after.id, action, key,
-          o.isEmpty ? nil : o, n.isEmpty ? nil : n,
-        ])
-    }
+    let log = ClientService(db: self.db, userId: userId, language: l)
+    let change = try log.recordChange(
+      db, clientId: after.clientId, entity: "contact", entityId: after.id ?? 0, action: action,
+      before: before, at: at)
+    try log.auditFields(
+      db, change: change, clientId: after.clientId, entity: "contact", entityId: after.id ?? 0,
+      action: action, old: before.map(fields) ?? [:], new: fields(after), at: at)
   }
 
   static func insert(_ db: Database, _ c: Contact, at: Date) throws -> Int64 {
