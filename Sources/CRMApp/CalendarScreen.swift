@@ -39,6 +39,17 @@ public final class CalendarScreen: Screen {
   var cal: Calendar { context.timeContext.calendar }
   var l: Language { context.language }
 
+  var gridCache: (day: Date, grid: [Date])?
+
+  /// The six Monday-first weeks around the selected day's month (cached: Calendar is slow).
+  func grid() -> [Date] {
+    if let g = gridCache, g.day == day { return g.grid }
+    let days = CalendarMath.monthGrid(day, cal)
+    let grid = days + [CalendarMath.addDays(days.last!, 1, cal)]
+    gridCache = (day, grid)
+    return grid
+  }
+
   /// The period the view shows.
   public var range: DateInterval {
     switch view {
@@ -48,9 +59,8 @@ public final class CalendarScreen: Screen {
       let start = CalendarMath.startOfWeek(day, cal)
       return DateInterval(start: start, end: CalendarMath.addDays(start, 7, cal))
     case .month:
-      let grid = CalendarMath.monthGrid(day, cal)
-      return DateInterval(
-        start: grid.first!, end: CalendarMath.addDays(grid.last!, 1, cal))
+      let g = grid()
+      return DateInterval(start: g.first!, end: g.last!)
     }
   }
 
@@ -274,7 +284,8 @@ public final class CalendarScreen: Screen {
   }
 
   func drawMonth(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let grid = CalendarMath.monthGrid(day, cal)
+    let bounds = self.grid()  // 43 day starts: 42 days and the end of the last
+    let grid = Array(bounds.dropLast())
     let weeks = grid.count / 7
     let colWidth = max(8, (width - 1) / 7)
     let names = Self.weekdayNames(l)
@@ -284,24 +295,24 @@ public final class CalendarScreen: Screen {
     let cellRows = max(1, (rows - 1) / weeks)
     let month = cal.component(.month, from: day)
     let today = CalendarMath.startOfDay(context.db.clock.now(), cal)
-    // One pass over the contacts: per-day indices.
-    var perDay: [Date: [Int]] = [:]
+    // One pass over the contacts (in time order) against the day bounds: per-day indices.
+    var perDay = Array(repeating: [Int](), count: grid.count)
+    var d = 0
     for (i, r) in items.enumerated() {
-      if let due = r.contact.dueAt {
-        perDay[CalendarMath.startOfDay(due, cal), default: []].append(i)
-      }
+      guard let due = r.contact.dueAt else { continue }
+      while d < grid.count && due >= bounds[d + 1] { d += 1 }
+      if d < grid.count { perDay[d].append(i) }
     }
+    let now = context.db.clock.now()
     for (n, date) in grid.enumerated() {
       let x = (n % 7) * colWidth
       let y = top + 1 + (n / 7) * cellRows
       let inMonth = cal.component(.month, from: date) == month
-      let list = perDay[date] ?? []
+      let list = perDay[n]
       var head = inMonth ? Style.bold : Style.dim
       if date == day { head.reverse = true }
       if date == today { head.underline = true }
-      let late = list.contains {
-        (items[$0].contact.dueAt ?? .distantFuture) < context.db.clock.now()
-      }
+      let late = list.contains { (items[$0].contact.dueAt ?? .distantFuture) < now }
       let clash = list.contains { overlapping.contains(items[$0].id) }
       var label = String(cal.component(.day, from: date))
       if !list.isEmpty { label += " •\(list.count)" }

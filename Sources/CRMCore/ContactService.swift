@@ -266,13 +266,20 @@ public struct ContactService: Sendable {
       owner = "1"
     }
     args.append(t)
-    let base = """
+    // Clients drive the join (CROSS JOIN keeps them outer): one pass over the owner's clients,
+    // each matched against the few cadence rows; the total comes with the page (window count).
+    let sql = """
       WITH cadence(segment_key, days) AS (VALUES \(values))
-      SELECT cl.id, cl.name, cl.legal_form, cl.segment, cl.last_contact_at, cd.days,
-        (? - coalesce(cl.last_contact_at, cl.created_at)) / 86400.0 - cd.days AS over
-      FROM client cl JOIN cadence cd ON cd.segment_key = lower(cl.segment)
-      WHERE cl.deleted_at IS NULL AND \(owner)
-        AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.client_id = cl.id AND c.status = 'planned')
+      SELECT * FROM (
+        SELECT cl.id, cl.name, cl.legal_form, cl.segment, cl.last_contact_at, cd.days,
+          (? - coalesce(cl.last_contact_at, cl.created_at)) / 86400.0 - cd.days AS over
+        FROM client cl CROSS JOIN cadence cd
+        WHERE cl.deleted_at IS NULL AND \(owner) AND cd.segment_key = lower(cl.segment)
+          AND NOT EXISTS (
+            SELECT 1 FROM contact c INDEXED BY contact_planned_by_client
+            WHERE c.client_id = cl.id AND c.status = 'planned')
+      )
+      WHERE over > 0
       """
     // `over` needs now first: move that argument to the front.
     let nowArg = args.removeLast()
@@ -281,12 +288,10 @@ public struct ContactService: Sendable {
     let all = cadenceArgs + [nowArg] + ownerArgs
     return try db.read { db in
       let rows = try Row.fetchAll(
-        db, sql: "SELECT * FROM (\(base)) WHERE over > 0 ORDER BY over DESC, id LIMIT ?",
+        db,
+        sql: "SELECT *, count(*) OVER () AS total FROM (\(sql)) ORDER BY over DESC, id LIMIT ?",
         arguments: StatementArguments(all + [limit]))
-      let total =
-        try Int.fetchOne(
-          db, sql: "SELECT count(*) FROM (\(base)) WHERE over > 0",
-          arguments: StatementArguments(all)) ?? 0
+      let total: Int = rows.first?["total"] ?? 0
       let items = rows.map { r in
         LosingTouch(
           clientId: r["id"],

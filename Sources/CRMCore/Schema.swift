@@ -223,6 +223,8 @@ public enum Schema {
     CREATE INDEX contact_planned_by_user ON contact(user_id, due_at) WHERE status = 'planned';
     CREATE INDEX contact_planned ON contact(due_at) WHERE status = 'planned';
     CREATE INDEX contact_by_client ON contact(client_id, id);
+    -- "Has this client anything planned?" (contact cadence) without reading contact rows.
+    CREATE INDEX contact_planned_by_client ON contact(client_id) WHERE status = 'planned';
     CREATE INDEX contact_done_by_user ON contact(user_id, done_at) WHERE done_at IS NOT NULL;
     CREATE INDEX contact_series ON contact(series_id) WHERE series_id IS NOT NULL;
 
