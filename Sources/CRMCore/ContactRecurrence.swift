@@ -30,13 +30,3 @@ struct ContactRecurrence {
     }
   }
 }
-
-/// Interim: replaced by `TimeContext` from When.swift when that lands.
-public struct TimeContext: Sendable {
-  public let now: Date
-  public let timeZone: TimeZone
-  public init(now: Date, timeZone: TimeZone) {
-    self.now = now
-    self.timeZone = timeZone
-  }
-}

@@ -66,7 +66,9 @@ struct CRM: ParsableCommand {
     abstract: "TermCRM: a customer-relationship manager for the terminal.",
     version: "0.1.0",
     subcommands: [
-      Open.self, Demo.self, ClientCommand.self, Search.self, Check.self, Keys.self, Bench.self,
+      Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
+      Handover.self, SettingsCommand.self, Export.self, PaneCommand.self, Search.self, Check.self,
+      Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
 }
