@@ -516,14 +516,9 @@ struct Remind: ParsableCommand {
     let horizon = now.addingTimeInterval(ahead)
     let l = global.language
     if short {
-      // Two counts on the planned-by-user index: due before now, and before the horizon.
-      let overdue = try core(global) { try service.overdueCount(scope: scope, at: now) }
-      let soon =
-        try core(global) { try service.overdueCount(scope: scope, at: horizon) } - overdue
-      var parts: [String] = []
-      if overdue > 0 { parts.append(l.pick("\(overdue) overdue", "\(overdue) просрочено")) }
-      if soon > 0 { parts.append(l.pick("\(soon) soon", "\(soon) скоро")) }
-      if !parts.isEmpty { print("⏰" + parts.joined(separator: " · ")) }
+      if let text = try core(global, { try RemindShort.line(service, scope, now, horizon, l) }) {
+        print(text)
+      }
       return
     }
     let list = try core(global) {
@@ -548,6 +543,77 @@ struct Remind: ParsableCommand {
       if !c.subject.isEmpty { line += " — " + c.subject }
       if all { line += "  (\(r.row.userLogin))" }
       print(line)
+    }
+  }
+}
+
+/// `crm remind --short` runs on every shell prompt, so `main.swift` tries this hand parser
+/// before ArgumentParser: building and reflecting the whole command tree costs more than the
+/// two queries. Any argument it does not know (or `--help`) returns nil, and the command then
+/// goes through ArgumentParser as usual, with the same result.
+struct RemindShort {
+  var global = Global()
+  var all = false
+  var within = "1h"
+
+  init?(_ arguments: [String]) {
+    guard arguments.first == "remind", arguments.contains("--short") else { return nil }
+    global.db = nil
+    global.user = nil
+    global.lang = nil
+    var rest = arguments.dropFirst()
+    while let arg = rest.popFirst() {
+      var name = arg
+      var value: String?
+      if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+        name = String(arg[..<eq])
+        value = String(arg[arg.index(after: eq)...])
+      }
+      switch name {
+      case "--short", "--all":
+        if value != nil { return nil }
+        if name == "--all" { all = true }
+      case "--db", "--user", "--lang", "--within":
+        guard let v = value ?? rest.popFirst() else { return nil }
+        switch name {
+        case "--db": global.db = v
+        case "--user": global.user = v
+        case "--lang": global.lang = v
+        default: within = v
+        }
+      default: return nil
+      }
+    }
+    if let lang = global.lang, Language(argument: lang) == nil { return nil }
+  }
+
+  /// The prompt line: `⏰3 просрочено · 1 скоро`, or nil when nothing is due. Two counts on the
+  /// planned-by-user index: due before now, and due before the horizon.
+  static func line(
+    _ service: ContactService, _ scope: ContactScope, _ now: Date, _ horizon: Date, _ l: Language
+  ) throws(CRMError) -> String? {
+    let overdue = try service.overdueCount(scope: scope, at: now)
+    let soon = try service.overdueCount(scope: scope, at: horizon) - overdue
+    var parts: [String] = []
+    if overdue > 0 { parts.append(l.pick("\(overdue) overdue", "\(overdue) просрочено")) }
+    if soon > 0 { parts.append(l.pick("\(soon) soon", "\(soon) скоро")) }
+    return parts.isEmpty ? nil : "⏰" + parts.joined(separator: " · ")
+  }
+
+  /// Opens the database read-only (never creating it or the user) and prints the line.
+  func run() throws {
+    let g = global
+    let database = try core(g) { try CRMDatabase(path: g.path, readOnly: true) }
+    let scope = try g.scope(database, all: all)
+    let ahead: TimeInterval
+    do {
+      ahead = try When.duration(within, language: g.language, field: "--within")
+    } catch { throw fail(error, g) }
+    let now = database.clock.now()
+    let service = g.contacts(database, user: nil)
+    let horizon = now.addingTimeInterval(ahead)
+    if let text = try core(g, { try Self.line(service, scope, now, horizon, g.language) }) {
+      print(text)
     }
   }
 }

@@ -459,6 +459,10 @@ struct Bench: ParsableCommand {
 
 // Parse by hand so that usage errors exit with 1 (the convention here), not 64.
 do {
+  if let fast = RemindShort(Array(CommandLine.arguments.dropFirst())) {
+    try fast.run()
+    exit(0)
+  }
   var command = try CRM.parseAsRoot()
   try command.run()
 } catch let failure as Failure {
