@@ -41,6 +41,6 @@ let package = Package(
     .testTarget(name: "CRMExchangeTests", dependencies: ["CRMExchange"], exclude: ["Golden"]),
     .testTarget(name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore"]),
     .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["crm"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["crm", "CRMExchange"]),
   ]
 )

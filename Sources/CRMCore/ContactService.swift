@@ -669,7 +669,7 @@ public struct ContactService: Sendable {
       retry.sequence = 0
       retry.dueAt = at.addingTimeInterval(steps[min(planned.attempt, steps.count - 1)])
       retry.remindAt = retry.dueAt
-      // The retry continues the series, so it must not repeat on its own as well.
+      // The retry carries the repeat on, so the series continues once somebody answers.
       retry.recurrence = planned.recurrence
       return try planInside(db, retry, me: me, at: at, remindDefault: false)
     }

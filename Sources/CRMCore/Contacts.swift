@@ -161,6 +161,19 @@ public struct ContactRow: Equatable, Sendable {
   public var userLogin: String
   public var personName: String?
 
+  public init(
+    contact: Contact, clientName: String, clientShortName: String, clientSegment: String = "",
+    clientDeleted: Bool = false, userLogin: String, personName: String? = nil
+  ) {
+    self.contact = contact
+    self.clientName = clientName
+    self.clientShortName = clientShortName
+    self.clientSegment = clientSegment
+    self.clientDeleted = clientDeleted
+    self.userLogin = userLogin
+    self.personName = personName
+  }
+
   public var id: Int64 { contact.id ?? 0 }
 }
 
@@ -171,6 +184,13 @@ public struct Reminder: Equatable, Sendable {
   /// Seconds past due (0 when not yet due).
   public var lateBy: TimeInterval
   public var vip: Bool
+
+  public init(row: ContactRow, overdue: Bool, lateBy: TimeInterval, vip: Bool) {
+    self.row = row
+    self.overdue = overdue
+    self.lateBy = lateBy
+    self.vip = vip
+  }
 }
 
 /// A client nobody has been in touch with for longer than its segment's cadence.
@@ -183,6 +203,18 @@ public struct LosingTouch: Equatable, Sendable {
   public var cadenceDays: Int
   /// Whole days past the cadence.
   public var daysOver: Int
+
+  public init(
+    clientId: Int64, clientName: String, segment: String, lastContact: Date?, cadenceDays: Int,
+    daysOver: Int
+  ) {
+    self.clientId = clientId
+    self.clientName = clientName
+    self.segment = segment
+    self.lastContact = lastContact
+    self.cadenceDays = cadenceDays
+    self.daysOver = daysOver
+  }
 }
 
 /// What a handover moved.

@@ -66,7 +66,9 @@ struct CRM: ParsableCommand {
     abstract: "TermCRM: a customer-relationship manager for the terminal.",
     version: "0.1.0",
     subcommands: [
-      Open.self, Demo.self, ClientCommand.self, Search.self, Check.self, Keys.self, Bench.self,
+      Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
+      Handover.self, SettingsCommand.self, Export.self, PaneCommand.self, Search.self, Check.self,
+      Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
 }
@@ -457,6 +459,10 @@ struct Bench: ParsableCommand {
 
 // Parse by hand so that usage errors exit with 1 (the convention here), not 64.
 do {
+  if let fast = RemindShort(Array(CommandLine.arguments.dropFirst())) {
+    try fast.run()
+    exit(0)
+  }
   var command = try CRM.parseAsRoot()
   try command.run()
 } catch let failure as Failure {

@@ -12,7 +12,7 @@ final class FixedClock: Clock, @unchecked Sendable {
   func now() -> Date { current }
 }
 
-private let moscow = TimeZone(identifier: "Europe/Moscow")!
+let moscow = TimeZone(identifier: "Europe/Moscow")!
 /// Monday 2026-11-23 12:00 in Moscow.
 let monday = Date(timeIntervalSince1970: 1_795_424_400)
 

@@ -3,7 +3,6 @@ import Testing
 
 @testable import CRMCore
 
-private let moscow = TimeZone(identifier: "Europe/Moscow")!
 private let berlin = TimeZone(identifier: "Europe/Berlin")!
 private let newYork = TimeZone(identifier: "America/New_York")!
 private let utcZone = TimeZone(identifier: "UTC")!
