@@ -307,21 +307,29 @@ final class ContactFormScreen: FormScreen {
 
 }
 
-/// Postpone: 1 = +1 hour, 2 = +1 day, 3 = +3 days, 4 or Enter = type a time.
+/// A form about one contact shown on the screen it came from (reminders, calendar, card).
 @MainActor
-final class PostponeScreen: FormScreen {
+class ContactRowForm: FormScreen {
   let row: ContactRow
   let onSaved: () -> Void
   let screenTab: Int
   override var tab: Int { screenTab }
 
-  init(tab: Int, context: AppContext, row: ContactRow, onSaved: @escaping () -> Void) {
+  init(tab: Int, context: AppContext, row: ContactRow, form: Form, onSaved: @escaping () -> Void) {
     self.row = row
     self.onSaved = onSaved
     screenTab = tab
+    super.init(context: context, form: form)
+  }
+}
+
+/// Postpone: 1 = +1 hour, 2 = +1 day, 3 = +3 days, Enter = type a time.
+@MainActor
+final class PostponeScreen: ContactRowForm {
+  init(tab: Int, context: AppContext, row: ContactRow, onSaved: @escaping () -> Void) {
     let l = context.language
     super.init(
-      context: context,
+      tab: tab, context: context, row: row,
       form: Form(
         title: l.pick("Postpone: ", "Перенести: ") + row.clientName,
         fields: [
@@ -330,7 +338,7 @@ final class PostponeScreen: FormScreen {
             note: l.pick(
               "+1h, +1d, +3d, tomorrow 10:00, 25.11 15:00",
               "+1h, +1d, +3d, завтра 10:00, 25.11 15:00"))
-        ]))
+        ]), onSaved: onSaved)
     warnings = [
       l.pick(
         "1 = +1 hour   2 = +1 day   3 = +3 days   Enter = type a time",
@@ -395,27 +403,19 @@ final class PostponeScreen: FormScreen {
 
 /// Gives a planned contact to another user.
 @MainActor
-final class ReassignScreen: FormScreen {
-  let row: ContactRow
-  let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
-
+final class ReassignScreen: ContactRowForm {
   init(tab: Int, context: AppContext, row: ContactRow, onSaved: @escaping () -> Void) {
-    self.row = row
-    self.onSaved = onSaved
-    screenTab = tab
     let l = context.language
     let logins = ((try? context.db.users()) ?? []).filter(\.active).map(\.login)
     super.init(
-      context: context,
+      tab: tab, context: context, row: row,
       form: Form(
         title: l.pick("Reassign: ", "Передать: ") + row.clientName,
         fields: [
           FormField(
             key: "user", label: l.pick("To user", "Кому"),
             note: logins.prefix(8).joined(separator: ", "))
-        ]))
+        ]), onSaved: onSaved)
   }
 
   override func submit(app: App) -> Bool {

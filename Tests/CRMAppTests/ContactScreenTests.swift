@@ -5,21 +5,14 @@ import Testing
 @testable import CRMApp
 @testable import TerminalUI
 
-/// A clock that stands still unless a test moves it.
-final class StillClock: Clock, @unchecked Sendable {
-  var current: Date
-  init(_ d: Date) { current = d }
-  func now() -> Date { current }
-}
-
-/// Monday 2026-11-23 12:00 UTC.
-let noon = Date(timeIntervalSince1970: 1_795_435_200)
+/// Monday 2026-11-23 12:00 UTC (the pane tests' moment too).
+let noon = paneNow
 
 @MainActor
 func contactApp(
   rows: Int = 24, cols: Int = 80, lang: Language = .ru
-) throws -> (App, MemoryTerminal, CRMDatabase, StillClock, ContactService, Int64) {
-  let clock = StillClock(noon)
+) throws -> (App, MemoryTerminal, CRMDatabase, HandClock, ContactService, Int64) {
+  let clock = HandClock(noon)
   let db = try CRMDatabase(memory: clock)
   let user = try #require(try db.user(login: "anna"))
   let context = AppContext(
@@ -223,7 +216,7 @@ func contactApp(
     let dir = NSTemporaryDirectory() + "crm-live-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let clock = StillClock(noon)
+    let clock = HandClock(noon)
     let path = dir + "/crm.sqlite"
     let db = try CRMDatabase(path: path, clock: clock)
     let user = try #require(try db.user(login: "anna"))
