@@ -12,13 +12,13 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2).utf8 {
+    for byte in (v1 + v2 + v3).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
     return String(hash & 0xFFFF_FFFF, radix: 16)
   }
-  static let identifiers = ["v1-clients", "v2-contacts"]
+  static let identifiers = ["v1-clients", "v2-contacts", "v3-deals"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -28,6 +28,10 @@ public enum Schema {
     }
     migrator.registerMigration("v2-contacts") { db in
       try db.execute(sql: v2)
+    }
+    migrator.registerMigration("v3-deals") { db in
+      try db.execute(sql: v3)
+      try PipelineService.seed(db, FunnelConfig.standard)
     }
     return migrator
   }
@@ -251,6 +255,156 @@ public enum Schema {
     INSERT INTO change_set_v2 SELECT * FROM change_set;
     DROP TABLE change_set;
     ALTER TABLE change_set_v2 RENAME TO change_set;
+    CREATE INDEX change_by_user ON change_set(user_id, id);
+    """
+
+  /// Deals, pipelines and their stages, stage history, entry-action log, choice lists (lead
+  /// sources, lost reasons), commercial offers; the change log learns deals and offers.
+  private static let v3 = """
+    CREATE TABLE pipeline (
+      id INTEGER PRIMARY KEY,
+      key TEXT NOT NULL UNIQUE,
+      name TEXT NOT NULL,
+      name_en TEXT NOT NULL DEFAULT '',
+      position INTEGER NOT NULL
+    );
+    CREATE TABLE stage (
+      id INTEGER PRIMARY KEY,
+      pipeline_id INTEGER NOT NULL REFERENCES pipeline(id),
+      key TEXT NOT NULL,
+      name TEXT NOT NULL,
+      name_en TEXT NOT NULL DEFAULT '',
+      position INTEGER NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost')),
+      probability INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100),
+      stuck_days INTEGER CHECK (stuck_days > 0),
+      actions TEXT NOT NULL DEFAULT '[]',
+      -- A stage removed from the configuration while history still names it.
+      archived INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (pipeline_id, key)
+    );
+    CREATE TABLE choice (
+      id INTEGER PRIMARY KEY,
+      list TEXT NOT NULL CHECK (list IN ('lead_source', 'lost_reason')),
+      key TEXT NOT NULL,
+      name TEXT NOT NULL,
+      name_en TEXT NOT NULL DEFAULT '',
+      position INTEGER NOT NULL,
+      UNIQUE (list, key)
+    );
+
+    CREATE TABLE deal (
+      id INTEGER PRIMARY KEY,
+      pipeline_id INTEGER NOT NULL REFERENCES pipeline(id),
+      stage_id INTEGER NOT NULL REFERENCES stage(id),
+      -- The furthest open or won stage the deal has reached: conversion without the history.
+      reached_stage_id INTEGER NOT NULL REFERENCES stage(id),
+      status TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
+      client_id INTEGER NOT NULL REFERENCES client(id),
+      person_id INTEGER REFERENCES contact_person(id) ON DELETE SET NULL,
+      title TEXT NOT NULL CHECK (length(title) > 0),
+      amount INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),
+      currency TEXT NOT NULL DEFAULT 'RUB' CHECK (length(currency) = 3),
+      probability INTEGER CHECK (probability BETWEEN 0 AND 100),
+      expected_close TEXT NOT NULL DEFAULT '',
+      source TEXT NOT NULL DEFAULT '',
+      owner_id INTEGER NOT NULL REFERENCES app_user(id),
+      lost_reason TEXT NOT NULL DEFAULT '',
+      notes TEXT NOT NULL DEFAULT '',
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      stage_at REAL NOT NULL,
+      closed_at REAL,
+      CHECK ((status = 'open') = (closed_at IS NULL))
+    );
+    -- The funnel board: open deals per stage, longest in the stage first; totals from the index.
+    CREATE INDEX deal_open_by_stage ON deal(stage_id, stage_at, id, amount, currency, probability)
+      WHERE closed_at IS NULL;
+    CREATE INDEX deal_open_by_owner ON deal(owner_id, stage_id, stage_at, id, amount, currency,
+      probability) WHERE closed_at IS NULL;
+    CREATE INDEX deal_by_client ON deal(client_id, id);
+    CREATE INDEX deal_by_created ON deal(created_at);
+    CREATE INDEX deal_by_closed ON deal(closed_at) WHERE closed_at IS NOT NULL;
+
+    -- Stage history, kept forever: one row per entry into a stage.
+    CREATE TABLE deal_stage (
+      id INTEGER PRIMARY KEY,
+      deal_id INTEGER NOT NULL REFERENCES deal(id) ON DELETE CASCADE,
+      from_stage_id INTEGER REFERENCES stage(id),
+      to_stage_id INTEGER NOT NULL REFERENCES stage(id),
+      at REAL NOT NULL,
+      left_at REAL,
+      user_id INTEGER REFERENCES app_user(id)
+    );
+    CREATE INDEX deal_stage_by_deal ON deal_stage(deal_id, id);
+    CREATE INDEX deal_stage_by_at ON deal_stage(at);
+
+    -- What entry actions did, once per entry (UNIQUE) and visible in the deal's history.
+    CREATE TABLE deal_event (
+      id INTEGER PRIMARY KEY,
+      deal_id INTEGER NOT NULL REFERENCES deal(id) ON DELETE CASCADE,
+      entry_id INTEGER NOT NULL REFERENCES deal_stage(id) ON DELETE CASCADE,
+      action_index INTEGER NOT NULL,
+      action TEXT NOT NULL,
+      contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,
+      offer_id INTEGER REFERENCES offer(id) ON DELETE SET NULL,
+      at REAL NOT NULL,
+      UNIQUE (entry_id, action_index)
+    );
+    CREATE INDEX deal_event_by_deal ON deal_event(deal_id, id);
+
+    -- Commercial offers on deals, with their lines; sums in minor units of the offer's currency.
+    CREATE TABLE offer (
+      id INTEGER PRIMARY KEY,
+      deal_id INTEGER NOT NULL REFERENCES deal(id) ON DELETE CASCADE,
+      number TEXT NOT NULL,
+      date TEXT NOT NULL,
+      currency TEXT NOT NULL DEFAULT 'RUB',
+      prices_include_vat INTEGER NOT NULL DEFAULT 1,
+      status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sent')),
+      valid_until TEXT NOT NULL DEFAULT '',
+      notes TEXT NOT NULL DEFAULT '',
+      sent_at REAL,
+      contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,
+      author_id INTEGER REFERENCES app_user(id),
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL
+    );
+    CREATE INDEX offer_by_deal ON offer(deal_id, id);
+    CREATE UNIQUE INDEX offer_number ON offer(number);
+    CREATE TABLE offer_line (
+      id INTEGER PRIMARY KEY,
+      offer_id INTEGER NOT NULL REFERENCES offer(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      item TEXT NOT NULL CHECK (length(item) > 0),
+      unit TEXT NOT NULL DEFAULT '',
+      -- Quantity in thousandths (1.5 pcs = 1500), price in minor units; VAT rate in percent,
+      -- NULL for "without VAT".
+      quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+      price INTEGER NOT NULL CHECK (price >= 0),
+      vat_rate INTEGER CHECK (vat_rate IN (0, 5, 7, 10, 20, 22)),
+      sum INTEGER NOT NULL
+    );
+    CREATE INDEX offer_line_by_offer ON offer_line(offer_id, position);
+
+    -- change_set learns deals and offers and their actions.
+    CREATE TABLE change_set_v3 (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      client_id INTEGER NOT NULL,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person', 'contact', 'deal', 'offer')),
+      entity_id INTEGER NOT NULL,
+      action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'done',
+        'missed', 'postpone', 'cancel', 'reassign', 'handover', 'move', 'won', 'lost',
+        'reopen', 'sent')),
+      before_json TEXT,
+      undo_of INTEGER REFERENCES change_set(id),
+      undone_by INTEGER REFERENCES change_set(id)
+    );
+    INSERT INTO change_set_v3 SELECT * FROM change_set;
+    DROP TABLE change_set;
+    ALTER TABLE change_set_v3 RENAME TO change_set;
     CREATE INDEX change_by_user ON change_set(user_id, id);
     """
 }

@@ -1,0 +1,248 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import CRMCore
+
+/// Deals on a database with anna (acting) and boris; the clock stands at Monday noon in Moscow.
+struct DealFixture {
+  let base: ContactFixture
+  let deals: DealService
+  let pipelines: PipelineService
+
+  init() throws {
+    base = try ContactFixture()
+    deals = DealService(db: base.db, userId: base.anna, language: .en, timeZone: moscow)
+    pipelines = PipelineService(db: base.db, language: .en)
+  }
+
+  var db: CRMDatabase { base.db }
+  var clock: FixedClock { base.clock }
+
+  func deal(_ title: String = "Поставка", client: Int64? = nil, amount: Int64 = 100_000_00)
+    throws -> Int64
+  {
+    let c = try client ?? base.client("Ромашка")
+    return try deals.add(Deal(clientId: c, title: title, amount: amount))
+  }
+
+  func days(_ n: Double) { clock.current = clock.current.addingTimeInterval(n * 86400) }
+}
+
+@Suite struct DealServiceTests {
+  @Test func aNewDealStartsAtInterestWithOneHistoryEntry() throws {
+    let f = try DealFixture()
+    let id = try f.deal()
+    let row = try #require(try f.deals.deal(id))
+    #expect(row.stage.key == "interest")
+    #expect(row.deal.status == .open)
+    #expect(row.deal.ownerId == f.base.anna)
+    #expect(row.probability == 10)
+    let h = try f.deals.history(id)
+    #expect(h.count == 1)
+    #expect(h[0].from == nil && h[0].to.key == "interest" && h[0].userLogin == "anna")
+  }
+
+  @Test func movesWriteHistoryWithTimesAndUsers() throws {
+    let f = try DealFixture()
+    let id = try f.deal()
+    f.days(2)
+    try f.deals.move(id, to: "decision")
+    f.days(1)
+    try f.deals.step(id, by: -1)
+    let h = try f.deals.history(id)
+    #expect(h.map(\.to.key) == ["interest", "decision", "offer"])
+    #expect(h[1].from?.key == "interest")
+    #expect(h[0].leftAt == h[1].at)
+    #expect(h[1].at == monday.addingTimeInterval(2 * 86400))
+    #expect(h[2].leftAt == nil)
+    let history = try f.base.clients.history(of: try #require(try f.deals.deal(id)).deal.clientId)
+    #expect(history.contains { $0.entity == "deal" && $0.field == "stage" && $0.new == "offer" })
+  }
+
+  @Test func offerSentPlansACallInThreeDaysOncePerEntry() throws {
+    let f = try DealFixture()
+    let id = try f.deal()
+    let result = try f.deals.move(id, to: "offer")
+    #expect(result.events.count == 2)
+    let callId = try #require(result.events.first { $0.contactId != nil }?.contactId)
+    let call = try #require(try f.base.contacts.contact(callId)).contact
+    #expect(call.kind == .call)
+    #expect(call.dealId == id)
+    #expect(call.status == .planned)
+    // Monday noon + 3 days = Thursday, at the working day's start (10:00 Moscow).
+    #expect(call.dueAt == monday.addingTimeInterval(3 * 86400 - 2 * 3600))
+    #expect(result.events.contains { $0.offerId != nil })
+    // Moving on and back is a new entry: the actions fire again, once.
+    try f.deals.move(id, to: "decision")
+    try f.deals.move(id, to: "offer")
+    let planned = try f.base.contacts.contacts(ofClient: call.clientId).filter {
+      $0.contact.dealId == id && $0.contact.kind == .call
+    }
+    #expect(planned.count == 2)
+    let events = try f.deals.history(id).flatMap(\.events)
+    #expect(events.count == 4)
+    // The log refuses a second firing of the same action for the same entry.
+    let entry = try f.deals.history(id).last!.id
+    #expect(throws: (any Error).self) {
+      try f.db.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO deal_event (deal_id, entry_id, action_index, action, at)
+            VALUES (?, ?, 1, 'plan call +3d', 0)
+            """, arguments: [id, entry])
+      }
+    }
+  }
+
+  @Test func aCallDueOnSaturdayMovesToMonday() throws {
+    let f = try DealFixture()
+    f.days(3)  // Thursday
+    let id = try f.deal()
+    let result = try f.deals.move(id, to: "offer")
+    let callId = try #require(result.events.compactMap(\.contactId).first)
+    let call = try #require(try f.base.contacts.contact(callId)).contact
+    // Thursday + 3 = Sunday → Monday 30.11 10:00 Moscow.
+    #expect(call.dueAt == monday.addingTimeInterval(7 * 86400 - 2 * 3600))
+  }
+
+  @Test func invoiceDemandsAnAmountAndLostDemandsAReasonFromTheList() throws {
+    let f = try DealFixture()
+    let id = try f.deal(amount: 0)
+    #expect(throws: CRMError.self) { try f.deals.move(id, to: "invoice") }
+    #expect(try f.deals.deal(id)?.stage.key == "interest")
+    #expect(try f.deals.history(id).count == 1)
+    try f.deals.move(
+      id, to: "invoice", extras: MoveExtras(amount: Money(minor: 5_000_00, currency: .rub)))
+    #expect(try f.deals.deal(id)?.deal.amount == 5_000_00)
+    #expect(throws: CRMError.self) { try f.deals.move(id, to: "lost") }
+    do {
+      try f.deals.lost(id, reason: "the moon was wrong")
+      Issue.record("an unknown reason was accepted")
+    } catch {
+      #expect(error.message(.en).contains("Too expensive"))
+    }
+    try f.deals.lost(id, reason: "дорого")
+    let row = try #require(try f.deals.deal(id))
+    #expect(row.deal.status == .lost)
+    #expect(row.deal.lostReason == "price")
+    #expect(row.deal.closedAt == monday)
+  }
+
+  @Test func closedDealsCannotMoveUntilReopened() throws {
+    let f = try DealFixture()
+    let id = try f.deal()
+    try f.deals.move(id, to: "decision")
+    try f.deals.won(id)
+    do {
+      try f.deals.move(id, to: "offer")
+      Issue.record("a won deal moved")
+    } catch {
+      #expect(error.message(.en).contains("reopen"))
+    }
+    #expect(throws: CRMError.self) { try f.deals.step(id, by: 1) }
+    let back = try f.deals.reopen(id)
+    #expect(back.stage.key == "decision")
+    #expect(try f.deals.deal(id)?.deal.closedAt == nil)
+  }
+
+  @Test func badInputIsRefusedWithTheField() throws {
+    let f = try DealFixture()
+    let c = try f.base.client("Ромашка")
+    for (deal, field) in [
+      (Deal(clientId: c, title: "X", amount: -1), "Amount"),
+      (Deal(clientId: c, title: "X", currency: "XYZ"), "Currency"),
+      (Deal(clientId: c, title: " "), "Title"),
+      (Deal(clientId: c, title: "X", probability: 101), "Probability"),
+      (Deal(clientId: c, title: "X", source: "телепатия"), "Lead source"),
+      (Deal(clientId: 999, title: "X"), ""),
+    ] {
+      do {
+        try f.deals.add(deal)
+        Issue.record("accepted \(deal)")
+      } catch {
+        if !field.isEmpty, case .invalid(let got, _) = error { #expect(got == field) }
+      }
+    }
+    #expect(try f.deals.list().isEmpty)
+    #expect(throws: CRMError.self) {
+      try Money.parse("abc", language: .en, field: "Amount")
+    }
+    #expect(throws: CRMError.self) {
+      try Money.parse("-5", language: .en, field: "Amount")
+    }
+    #expect(try Money.parse("1 000,50", language: .ru, field: "Сумма").minor == 1_000_50)
+    #expect(try Money.parse("1,000.5", language: .en, field: "Amount").minor == 1_000_50)
+    #expect(try Money.parse("12 500 ₽", language: .ru, field: "Сумма").minor == 12_500_00)
+    #expect(throws: CRMError.self) { try Money.parse("1.005", language: .en, field: "Amount") }
+  }
+
+  @Test func stuckDealsByTheStageLimitWithAFixedClock() throws {
+    let f = try DealFixture()
+    let a = try f.deal("A")
+    let b = try f.deal("B")
+    try f.deals.move(b, to: "offer")  // stuck after 5 days
+    f.days(7)  // interest's limit is 7 days: exactly 7 is not over
+    #expect(try f.deals.stuck().map(\.id) == [b])
+    f.clock.current = f.clock.current.addingTimeInterval(60)
+    let stuck = try f.deals.stuck()
+    #expect(stuck.map(\.id) == [b, a])
+    #expect(stuck[0].daysOver == 3)  // 7 days + 1 min in a 5-day stage: 2 days + 1 min over
+    #expect(stuck[1].daysOver == 1)
+    let board = try f.deals.board(try f.pipelines.pipeline())
+    #expect(board.first { $0.stage.key == "offer" }?.stuckCount == 1)
+    #expect(board.first { $0.stage.key == "interest" }?.cards.first?.daysOver == 1)
+  }
+
+  @Test func boardTotalsCountSumAndWeightedSumPerCurrency() throws {
+    let f = try DealFixture()
+    let c = try f.base.client("Ромашка")
+    try f.deals.add(Deal(clientId: c, title: "A", amount: 100_000_00))
+    try f.deals.add(Deal(clientId: c, title: "B", amount: 50_000_00, probability: 50))
+    try f.deals.add(Deal(clientId: c, title: "C", amount: 1_000_00, currency: "USD"))
+    let board = try f.deals.board(try f.pipelines.pipeline())
+    #expect(
+      board.map(\.stage.key) == ["interest", "offer", "decision", "invoice", "paid", "shipped"])
+    let interest = board[0]
+    #expect(interest.count == 3)
+    #expect(interest.totals.count == 2)
+    let rub = try #require(interest.totals.first { $0.currency.code == "RUB" })
+    #expect(rub.count == 2 && rub.sum == 150_000_00)
+    #expect(rub.weighted == 10_000_00 + 25_000_00)
+    #expect(interest.cards.map(\.title) == ["A", "B", "C"])
+  }
+
+  @Test func configurationChangesKeepDealsAndRefuseRemovingOccupiedStages() throws {
+    let f = try DealFixture()
+    let id = try f.deal()
+    try f.deals.move(id, to: "offer")
+    var config = try f.pipelines.current()
+    #expect(config == FunnelConfig.standard)
+    let before = config
+    config.pipelines[0].stages.removeAll { $0.key == "offer" }
+    do {
+      try f.pipelines.apply(config)
+      Issue.record("removed a stage holding a deal")
+    } catch {
+      #expect(error.message(.en).contains("holds 1 deals"))
+    }
+    #expect(try f.pipelines.current() == before)
+    // Interest has history but no deals now: it is archived, not deleted.
+    config = before
+    config.pipelines[0].stages.removeAll { $0.key == "interest" }
+    let changes = try f.pipelines.apply(config)
+    #expect(changes.archived == ["sales.interest"])
+    #expect(try f.pipelines.pipeline().stages.first?.key == "offer")
+    #expect(try f.deals.history(id).first?.to.key == "interest")
+    // Renaming and reordering keeps the deal where it is.
+    config.pipelines[0].stages[0].name = "Коммерческое предложение"
+    config.pipelines[0].stages[0].probability = 30
+    try f.pipelines.apply(config)
+    #expect(try f.deals.deal(id)?.stage.name == "Коммерческое предложение")
+    #expect(try f.deals.deal(id)?.probability == 30)
+    // A dry run changes nothing.
+    let dry = try f.pipelines.apply(before, dryRun: true)
+    #expect(!dry.isEmpty)
+    #expect(try f.pipelines.pipeline().stages.first?.key == "offer")
+  }
+}
