@@ -246,3 +246,83 @@ struct DealFixture {
     #expect(try f.pipelines.pipeline().stages.first?.key == "offer")
   }
 }
+
+@Suite struct FunnelAnalyticsTests {
+  /// Five deals by hand, one day at a time:
+  /// A: interest 2d → offer 4d → decision 1d → won (amount 100 000)
+  /// B: interest 1d → offer 2d → lost (price)
+  /// C: interest 3d → decision (skips offer) 2d → won (amount 50 000, boris)
+  /// D: interest 5d → lost (budget)
+  /// E: interest, still open
+  @Test func conversionAndDurationsAreExact() throws {
+    let f = try DealFixture()
+    let c = try f.base.client("Ромашка")
+    func add(_ t: String, _ amount: Int64, owner: Int64? = nil, source: String = "") throws
+      -> Int64
+    {
+      try f.deals.add(
+        Deal(clientId: c, title: t, amount: amount, source: source, ownerId: owner ?? f.base.anna))
+    }
+    let start = f.clock.current
+    let a = try add("A", 100_000_00, source: "site")
+    let b = try add("B", 20_000_00, source: "site")
+    let cc = try add("C", 50_000_00, owner: f.base.boris, source: "referral")
+    let d = try add("D", 10_000_00)
+    _ = try add("E", 0)
+    f.days(1)
+    try f.deals.move(b, to: "offer")
+    f.days(1)  // day 2
+    try f.deals.move(a, to: "offer")
+    f.days(1)  // day 3
+    try f.deals.move(cc, to: "decision")
+    try f.deals.lost(b, reason: "price")
+    f.days(2)  // day 5
+    try f.deals.won(cc)
+    try f.deals.lost(d, reason: "budget")
+    f.days(1)  // day 6
+    try f.deals.move(a, to: "decision")
+    f.days(1)  // day 7
+    try f.deals.won(a)
+    let analytics = FunnelAnalytics(db: f.db, language: .en, timeZone: moscow)
+    let r = try analytics.funnel(FunnelReportQuery())
+    let byKey = Dictionary(uniqueKeysWithValues: r.stages.map { ($0.stage.key, $0) })
+    #expect(
+      r.stages.map(\.stage.key) == [
+        "interest", "offer", "decision", "invoice", "paid", "shipped", "won",
+      ])
+    #expect(byKey["interest"]?.reached == 5)
+    #expect(byKey["offer"]?.reached == 3)  // A, B, C (C went past it)
+    #expect(byKey["decision"]?.reached == 2)
+    #expect(byKey["won"]?.reached == 2)
+    #expect(byKey["offer"]?.conversion == 0.6)
+    #expect(byKey["decision"]?.conversion == 2.0 / 3.0)
+    #expect(r.overallConversion == 0.4)
+    // Completed stays in interest: A 2, B 1, C 3, D 5 → mean 2.75, median 2.5.
+    #expect(byKey["interest"]?.stays == 4)
+    #expect(byKey["interest"]?.meanDays == 2.75)
+    #expect(byKey["interest"]?.medianDays == 2.5)
+    // Offer: B 2, A 4 → mean 3, median 3; decision: C 2, A 1 → median 1.5.
+    #expect(byKey["offer"]?.meanDays == 3)
+    #expect(byKey["decision"]?.medianDays == 1.5)
+    #expect(byKey["interest"]?.openNow == 1)
+    #expect(r.total.created == 5)
+    #expect(r.total.won == 2 && r.total.lost == 2)
+    #expect(r.total.winRate == 0.5)
+    #expect(r.total.revenue == [Money(minor: 150_000_00)])
+    let anna = try #require(r.byOwner.first { $0.name == "anna" })
+    #expect(anna.created == 4 && anna.won == 1 && anna.lost == 2)
+    let site = try #require(r.bySource.first { $0.key == "site" })
+    #expect(site.name == "Website" && site.created == 2 && site.won == 1 && site.lost == 1)
+    #expect(r.bySource.contains { $0.name == "(not set)" && $0.created == 2 })
+    // A period that starts after the deals were created: nothing created, closings counted.
+    let later = try analytics.funnel(FunnelReportQuery(from: start.addingTimeInterval(4 * 86400)))
+    #expect(later.total.created == 0)
+    #expect(later.total.won == 2 && later.total.lost == 1)
+    #expect(later.stages[0].reached == 0 && later.stages[1].conversion == nil)
+    // By owner filter.
+    let boris = try analytics.funnel(FunnelReportQuery(ownerId: f.base.boris))
+    #expect(boris.total.created == 1 && boris.overallConversion == 1)
+    #expect(boris.stages.first { $0.stage.key == "interest" }?.meanDays == 3)
+    #expect(r.byMonth.last?.created == 5)
+  }
+}
