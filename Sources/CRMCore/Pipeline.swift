@@ -294,10 +294,10 @@ public struct FunnelConfig: Equatable, Sendable {
   /// unique; every pipeline has at least one open stage first, exactly one won and one lost
   /// stage; probabilities 0–100; stuck limits 1–3650 days; lists without duplicate keys.
   public func validate(language l: Language) throws(CRMError) {
-    func fail(_ where_: String, _ en: String, _ ru: String) -> CRMError {
-      .invalid(field: where_, problem: l.pick(en, ru))
+    func fail(_ place: String, _ en: String, _ ru: String) -> CRMError {
+      .invalid(field: place, problem: l.pick(en, ru))
     }
-    func checkKey(_ key: String, _ where_: String) throws(CRMError) {
+    func checkKey(_ key: String, _ place: String) throws(CRMError) {
       let ok =
         !key.isEmpty && key.count <= 40
         && key.unicodeScalars.allSatisfy {
@@ -306,7 +306,7 @@ public struct FunnelConfig: Equatable, Sendable {
         }
       if !ok {
         throw fail(
-          where_, "key «\(key)»: use ASCII letters, digits, _ and - (up to 40)",
+          place, "key «\(key)»: use ASCII letters, digits, _ and - (up to 40)",
           "ключ «\(key)»: латинские буквы, цифры, _ и - (до 40)")
       }
     }
