@@ -807,13 +807,22 @@ public struct ContactService: Sendable {
           try audit(db, "handover", before: p, after: moved, at: at)
           result.contacts += 1
         }
-        if withDeals, try db.tableExists("deal") {
-          try db.execute(
-            sql: """
-              UPDATE deal SET owner_id = ? WHERE client_id = ? AND owner_id = ?
-                AND closed_at IS NULL
-              """, arguments: [to, id, from])
-          result.deals += db.changesCount
+        if withDeals {
+          let deals = DealService(db: self.db, userId: userId, language: l, timeZone: timeZone)
+          let open = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM deal WHERE client_id = ? AND owner_id = ? AND closed_at IS NULL",
+            arguments: [id, from]
+          ).map(DealService.deal)
+          for d in open {
+            try db.execute(
+              sql: "UPDATE deal SET owner_id = ?, updated_at = ? WHERE id = ?",
+              arguments: [to, at.timeIntervalSince1970, d.id])
+            var moved = d
+            moved.ownerId = to
+            try deals.audit(db, "handover", before: d, after: moved, at: at)
+            result.deals += 1
+          }
         }
       }
       return result

@@ -101,9 +101,10 @@ struct Open: ParsableCommand {
 
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Fill a database with realistic demo clients.")
+    abstract: "Fill a database with realistic demo clients, contacts and deals.")
   @OptionGroup var global: Global
   @Option(help: "How many clients.") var clients = 1000
+  @Option(help: "How many deals (default: a quarter of the clients).") var deals: Int?
   @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 1
   @Flag(help: "Add to a database that already has clients.") var append = false
 
@@ -123,11 +124,14 @@ struct Demo: ParsableCommand {
     let start = Date()
     var demo = DemoData(seed: seed, now: Date())
     let n = try core(global) { try demo.populate(database, count: clients) }
+    let dealCount = min(deals ?? clients / 4, 10_000_000)
+    let d = try core(global) { try demo.populateDeals(database, count: dealCount, seed: seed) }
     let seconds = Date().timeIntervalSince(start)
     print(
       global.language.pick(
-        "Added \(n) demo clients to \(global.path) in \(String(format: "%.1f", seconds)) s.",
-        "Добавлено демо-клиентов: \(n) в \(global.path) за \(String(format: "%.1f", seconds)) с."))
+        "Added \(n) demo clients and \(d) deals to \(global.path) in \(String(format: "%.1f", seconds)) s.",
+        "Добавлено демо-клиентов: \(n), сделок: \(d) в \(global.path) за \(String(format: "%.1f", seconds)) с."
+      ))
   }
 }
 

@@ -212,6 +212,24 @@ struct DealFixture {
     #expect(interest.cards.map(\.title) == ["A", "B", "C"])
   }
 
+  @Test func handoverWithDealsMovesOpenDealsOnlyAndAuditsThem() throws {
+    let f = try DealFixture()
+    let c = try f.base.client("Ромашка")
+    let open = try f.deal("Open", client: c)
+    let done = try f.deal("Done", client: c)
+    try f.deals.won(done)
+    let result = try f.base.contacts.handover(
+      from: f.base.anna, to: f.base.boris, clientIds: [c], withDeals: true)
+    #expect(result.deals == 1)
+    #expect(try f.deals.deal(open)?.deal.ownerId == f.base.boris)
+    #expect(try f.deals.deal(done)?.deal.ownerId == f.base.anna)
+    let history = try f.base.clients.history(of: c)
+    #expect(
+      history.contains {
+        $0.entity == "deal" && $0.action == "handover" && $0.new == String(f.base.boris)
+      })
+  }
+
   @Test func configurationChangesKeepDealsAndRefuseRemovingOccupiedStages() throws {
     let f = try DealFixture()
     let id = try f.deal()
