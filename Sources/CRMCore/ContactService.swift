@@ -551,15 +551,12 @@ public struct ContactService: Sendable {
           at: at, me: me)
         result = Logged(id: planned.id!, closedPlanned: true, nextId: nil, recurringId: done)
       } else {
-        var c = Contact(
+        let c = Contact(
           clientId: clientId, kind: kind, status: .done, direction: direction, dueAt: when,
           doneAt: when, subject: subject, outcome: outcome, notes: notes, userId: me,
           authorId: me, personId: personId)
-        c = try check(db, c)
-        c.id = try Self.insert(db, c, at: at)
-        try audit(db, "insert", before: nil, after: c, at: at)
-        try Self.touchClient(db, clientId, when)
-        result = Logged(id: c.id!, closedPlanned: false, nextId: nil, recurringId: nil)
+        let id = try logInside(db, c, at: at)
+        result = Logged(id: id, closedPlanned: false, nextId: nil, recurringId: nil)
       }
       if let next {
         let plan = Contact(
@@ -569,6 +566,23 @@ public struct ContactService: Sendable {
       }
       return result
     }
+  }
+
+  /// Inserts a contact that already happened (status `done`, `doneAt` set) inside the caller's
+  /// write transaction: validated, audited as an insert, and the client's `last_contact_at`
+  /// moved up to it. For other services that log a contact as part of their own change (an
+  /// offer marked sent); planned contacts of the same kind are left alone. Returns the id.
+  func logInside(_ db: Database, _ input: Contact, at: Date) throws -> Int64 {
+    var c = input
+    c.status = .done
+    let done = c.doneAt ?? at
+    c.doneAt = done
+    if c.dueAt == nil { c.dueAt = done }
+    c = try check(db, c)
+    c.id = try Self.insert(db, c, at: at)
+    try audit(db, "insert", before: nil, after: c, at: at)
+    try Self.touchClient(db, c.clientId, done)
+    return c.id!
   }
 
   func load(_ db: Database, _ id: Int64) throws -> Contact {

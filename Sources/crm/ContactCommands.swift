@@ -814,30 +814,31 @@ struct Export: ParsableCommand {
       let name = all ? "TermCRM" : "TermCRM — \(global.login)"
       let text = ICalendar.write(
         events, calendarName: name, timeZone: .current, stamp: times.now)
-      try writeAtomically(text, to: out)
+      try writeAtomically(text, to: out, global)
       print(
         global.language.pick(
           "\(events.count) events written to \(out)", "Событий записано в \(out): \(events.count)"))
     }
+  }
+}
 
-    /// Writes next to the target, then renames over it: readers see the old or the new file.
-    func writeAtomically(_ text: String, to path: String) throws {
-      let dir = (path as NSString).deletingLastPathComponent
-      let temp =
-        (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-      do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
-        guard rename(temp, path) == 0 else {
-          throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-        }
-      } catch {
-        unlink(temp)
-        throw Failure(
-          message: global.language.pick(
-            "cannot write \(path): \(error.localizedDescription)",
-            "не удаётся записать \(path): \(error.localizedDescription)"), code: 2)
-      }
+/// Writes next to the target, then renames over it: readers see the old or the new file. A
+/// failure is an environment error (exit 2). Used by `export ics` and `offer print --out`.
+func writeAtomically(_ text: String, to path: String, _ g: Global) throws {
+  let dir = (path as NSString).deletingLastPathComponent
+  let temp =
+    (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+  do {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
+    guard rename(temp, path) == 0 else {
+      throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
     }
+  } catch {
+    unlink(temp)
+    throw Failure(
+      message: g.language.pick(
+        "cannot write \(path): \(error.localizedDescription)",
+        "не удаётся записать \(path): \(error.localizedDescription)"), code: 2)
   }
 }
 

@@ -69,6 +69,7 @@ struct CRM: ParsableCommand {
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
       Handover.self, SettingsCommand.self, Export.self, PaneCommand.self, Search.self, Check.self,
       Keys.self, Bench.self,
+      OfferCommand.self,
     ],
     defaultSubcommand: Open.self)
 }

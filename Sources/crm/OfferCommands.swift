@@ -1,0 +1,349 @@
+import ArgumentParser
+import CRMApp
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+extension Global {
+  func offers(_ database: CRMDatabase, user: User?) -> OfferService {
+    OfferService(db: database, userId: user?.id, language: language, timeZone: .current)
+  }
+}
+
+/// An offer with its lines, or a not-found failure naming the id.
+func loadOffer(_ service: OfferService, _ id: Int64, _ g: Global) throws -> OfferDetail {
+  guard let d = try core(g, { try service.offer(id) }) else {
+    throw fail(.notFound(what: g.language.pick("offer", "КП"), id: id), g)
+  }
+  return d
+}
+
+/// One offer on one line: id, number, date, status, total, line count.
+func offerLine(_ d: OfferDetail, _ g: Global) -> String {
+  let l = g.language
+  let o = d.offer
+  return [
+    TextWidth.fit("№\(d.id)", to: 7), TextWidth.fit(o.number, to: 12),
+    OfferService.displayDay(o.date, l), TextWidth.fit(o.status.name(l), to: 11),
+    TextWidth.fit(d.totals.money(d.totals.gross).formatted(l), to: 18, alignRight: true),
+    l.pick("lines: \(d.lines.count)", "строк: \(d.lines.count)"),
+  ].joined(separator: "  ")
+}
+
+// MARK: crm offer
+
+struct OfferCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "offer",
+    abstract: "Commercial offers on deals: lines, totals with VAT, printing, marking sent.",
+    subcommands: [
+      Add.self, Edit.self, LineCommand.self, Show.self, List.self, Print.self, Sent.self,
+      Copy.self, Delete.self,
+    ])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Create an offer on a deal, in the deal's currency; prints its id.")
+    @OptionGroup var global: Global
+    @Option(help: "Deal id.") var deal: Int64
+    @Option(help: "Number (default: the next free one of the year, 2026-0001).") var number: String?
+    @Option(help: "Date: 2026-11-23, 23.11.2026, today… (default: today).") var date: String?
+    @Option(help: "Valid until: 2026-12-07, +14d…") var validUntil: String?
+    @Option(help: "Notes printed under the totals.") var notes: String?
+    @Flag(help: "Prices exclude VAT; VAT is added on top (default: prices include VAT).")
+    var vatOnTop = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      let id = try core(global) {
+        try service.add(
+          Offer(
+            dealId: deal, number: number ?? "", date: date ?? "", pricesIncludeVAT: !vatOnTop,
+            validUntil: validUntil ?? "", notes: notes ?? ""))
+      }
+      print(id)
+    }
+  }
+
+  struct Edit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change a draft's number, date, validity, notes or VAT mode.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var id: Int64
+    @Option var number: String?
+    @Option var date: String?
+    @Option(help: "Valid until (empty to clear).") var validUntil: String?
+    @Option var notes: String?
+    @Flag(help: "Prices include VAT.") var vatIncluded = false
+    @Flag(help: "Prices exclude VAT; VAT is added on top.") var vatOnTop = false
+
+    func validate() throws {
+      if vatIncluded && vatOnTop {
+        throw ValidationError("--vat-included and --vat-on-top exclude each other")
+      }
+    }
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      var o = try loadOffer(service, id, global).offer
+      if let number { o.number = number }
+      if let date { o.date = date }
+      if let validUntil { o.validUntil = validUntil }
+      if let notes { o.notes = notes }
+      if vatIncluded { o.pricesIncludeVAT = true }
+      if vatOnTop { o.pricesIncludeVAT = false }
+      try core(global) { try service.update(o) }
+    }
+  }
+
+  struct LineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "line", abstract: "Add, change, remove and reorder an offer's lines.",
+      subcommands: [LineAdd.self, LineEdit.self, LineRemove.self, LineMove.self])
+  }
+
+  struct LineAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add a line to a draft; prints its number.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Option(help: "Goods or service.") var item: String
+    @Option(parsing: .unconditional, help: "Quantity: 2, 1,5, 0.125.") var qty: String
+    @Option(parsing: .unconditional, help: "Price per unit: 1000, 1 000,50.") var price: String
+    @Option(help: "Unit: шт, кг, ч…") var unit: String?
+    @Option(
+      parsing: .unconditional,
+      help: "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the standard rate of the offer's date)."
+    )
+    var vat: String?
+    @Option(help: "Insert as line N (default: at the end).") var at: Int?
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      let n = try core(global) {
+        try service.addLine(
+          offer,
+          OfferLineInput(item: item, unit: unit ?? "", quantity: qty, price: price, vat: vat),
+          at: at)
+      }
+      print(n)
+    }
+  }
+
+  struct LineEdit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "edit", abstract: "Change fields of a draft's line N.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Argument(help: "Line number.") var number: Int
+    @Option var item: String?
+    @Option(parsing: .unconditional) var qty: String?
+    @Option(parsing: .unconditional) var price: String?
+    @Option var unit: String?
+    @Option(parsing: .unconditional, help: "none, 0, 5, 7, 10, 20, 22.") var vat: String?
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      try core(global) {
+        try service.updateLine(
+          offer, number: number,
+          OfferLineInput(item: item, unit: unit, quantity: qty, price: price, vat: vat))
+      }
+    }
+  }
+
+  struct LineRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "remove", abstract: "Remove a draft's line N; the next lines move up.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Argument(help: "Line number.") var number: Int
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      try core(global) { try service.removeLine(offer, number: number) }
+    }
+  }
+
+  struct LineMove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "move", abstract: "Move a draft's line N to place M.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Argument(help: "Line number.") var number: Int
+    @Option(help: "New place.") var to: Int
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      try core(global) { try service.moveLine(offer, from: number, to: to) }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show an offer with its lines.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var id: Int64
+    @Flag var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let d = try loadOffer(global.offers(database, user: nil), id, global)
+      if json {
+        printJSON(OfferJSON.object(d))
+        return
+      }
+      let l = global.language
+      let o = d.offer
+      let t = d.totals
+      let money = { (minor: Int64) in t.money(minor).formatted(l) }
+      print(
+        l.pick(
+          "Offer No. \(o.number) of \(OfferService.displayDay(o.date, l)) (№\(d.id)), \(o.status.name(l))",
+          "КП № \(o.number) от \(OfferService.displayDay(o.date, l)) (№\(d.id)), \(o.status.name(l))"
+        ))
+      var pairs: [(String, String)] = [
+        (l.pick("Deal", "Сделка"), "\(d.dealTitle) (№\(o.dealId))"),
+        (l.pick("Client", "Клиент"), "\(d.clientName) (№\(d.clientId))"),
+        (
+          l.pick("Valid until", "Действительно до"),
+          o.validUntil.isEmpty ? "" : OfferService.displayDay(o.validUntil, l)
+        ),
+        (
+          l.pick("Prices", "Цены"),
+          o.pricesIncludeVAT
+            ? l.pick("include VAT", "с НДС") : l.pick("VAT on top", "без НДС, НДС сверху")
+        ),
+        (l.pick("Sent", "Отправлено"), o.sentAt.map(global.formats.dateTime) ?? ""),
+        (l.pick("Contact", "Контакт"), o.contactId.map { "№\($0)" } ?? ""),
+        (l.pick("Notes", "Заметки"), o.notes),
+      ]
+      pairs = pairs.filter { !$0.1.isEmpty }
+      for (k, v) in pairs { print("\(k): \(v)") }
+      for line in d.lines {
+        print(
+          "  \(line.position). \(line.item) — \(OfferService.formatQuantity(line.quantityMilli, l))"
+            + (line.unit.isEmpty ? "" : " \(line.unit)")
+            + " × \(money(line.price)), "
+            + (line.vatRate.map { l.pick("VAT", "НДС") + " \($0)\u{00A0}%" }
+              ?? l.pick("no VAT", "без НДС"))
+            + " = \(money(line.sum))")
+      }
+      print(
+        l.pick("Net", "Без НДС") + ": \(money(t.net)); " + l.pick("VAT", "НДС") + ": "
+          + (t.withoutVAT ? l.pick("none", "без НДС") : money(t.vat)) + "; "
+          + l.pick("to pay", "к оплате") + ": \(money(t.gross))")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a deal's offers, oldest first.")
+    @OptionGroup var global: Global
+    @Option(help: "Deal id.") var deal: Int64
+    @Flag var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let service = global.offers(database, user: nil)
+      let rows = try core(global) { try service.offers(ofDeal: deal) }
+      if json {
+        printJSON(rows.map(OfferJSON.object))
+      } else {
+        for r in rows { print(offerLine(r, global)) }
+      }
+    }
+  }
+
+  struct Print: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print an offer as plain text (80 columns) or as an HTML page.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var id: Int64
+    @Flag(help: "A standalone HTML page with print styles instead of text.") var html = false
+    @Option(help: "Write to this file (replaced atomically) instead of standard output.")
+    var out: String?
+    @Option(help: "Your company, printed as the sender.") var seller: String?
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let l = global.language
+      let d = try loadOffer(global.offers(database, user: nil), id, global)
+      let deals = DealService(db: database, userId: nil, language: l, timeZone: .current)
+      guard let deal = try core(global, { try deals.deal(d.offer.dealId) })?.deal else {
+        throw fail(.notFound(what: l.pick("deal", "сделка"), id: d.offer.dealId), global)
+      }
+      let clients = ClientService(db: database, userId: nil, language: l)
+      guard let client = try core(global, { try clients.client(deal.clientId) }) else {
+        throw fail(.notFound(what: l.pick("client", "клиент"), id: deal.clientId), global)
+      }
+      let text =
+        html
+        ? OfferDocument.html(
+          d.offer, lines: d.lines, deal: deal, client: client, seller: seller, language: l)
+        : OfferDocument.text(
+          d.offer, lines: d.lines, deal: deal, client: client, seller: seller, language: l)
+      if let out {
+        try writeAtomically(text, to: out, global)
+      } else {
+        print(text, terminator: "")
+      }
+    }
+  }
+
+  struct Sent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Mark a draft sent: logs a done e-mail contact with the client.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var id: Int64
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let service = global.offers(database, user: ctx.user)
+      let contact = try core(global) { try service.markSent(id) }
+      let number = try loadOffer(service, id, global).offer.number
+      print(
+        global.language.pick(
+          "Offer No. \(number) marked sent; e-mail contact №\(contact) logged.",
+          "КП № \(number) отмечено отправленным; записан контакт №\(contact) (e-mail)."))
+    }
+  }
+
+  struct Copy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Copy an offer (sent or not) to a new draft; prints the new id.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var id: Int64
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      let id = try core(global) { try global.offers(database, user: ctx.user).copy(self.id) }
+      print(id)
+    }
+  }
+
+  struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a draft offer.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var id: Int64
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      try core(global) { try global.offers(database, user: ctx.user).delete(id) }
+    }
+  }
+}
