@@ -73,8 +73,14 @@ public struct BenchOptions: Sendable {
   public var directory: String
   /// The `crm` binary, for process-start and memory probes.
   public var executable: String
+  /// Only the cases whose names contain this text.
+  public var only: String?
 
-  public init(dataset: Dataset, quick: Bool, seed: UInt64, directory: String, executable: String) {
+  public init(
+    dataset: Dataset, quick: Bool, seed: UInt64, directory: String, only: String? = nil,
+    executable: String
+  ) {
+    self.only = only
     self.dataset = dataset
     self.quick = quick
     self.seed = seed
@@ -508,6 +514,7 @@ public final class Benchmark {
       ("crm --version", { self.processStart() }),
       ("memory", { self.memory() }),
     ] as [(String, () throws -> BenchCase)] {
+      if let only = options.only, !name.localizedCaseInsensitiveContains(only) { continue }
       log("running \(name)…")
       cases.append(try body())
     }

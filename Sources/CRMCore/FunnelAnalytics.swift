@@ -130,6 +130,68 @@ public struct FunnelAnalytics: Sendable {
     return w
   }
 
+  struct Durations {
+    var count: Int
+    var mean: Double?
+    var median: Double?
+  }
+
+  /// Completed stays per stage in days. All time and unfiltered: counts and totals from the
+  /// trigger-kept `stage_stay`, medians by walking `deal_stage_by_duration` to the middle.
+  /// Otherwise one scan of the stays that began in the period (joined to the deal for owner or
+  /// source), medians by sorting in memory.
+  static func durations(_ db: Database, _ q: FunnelReportQuery, pipeline: Pipeline) throws
+    -> [Int64: Durations]
+  {
+    var out: [Int64: Durations] = [:]
+    let stageIds = pipeline.stages.map { String($0.id) }.joined(separator: ", ")
+    if q.from == nil && q.to == nil && q.ownerId == nil && q.source == nil {
+      for r in try Row.fetchAll(
+        db, sql: "SELECT stage_id, stays, seconds FROM stage_stay WHERE stage_id IN (\(stageIds))")
+      {
+        let id: Int64 = r["stage_id"]
+        let n: Int = r["stays"]
+        guard n > 0 else { continue }
+        let middle = try Double.fetchAll(
+          db,
+          sql: """
+            SELECT duration FROM deal_stage INDEXED BY deal_stage_by_duration
+            WHERE to_stage_id = ? AND left_at IS NOT NULL
+            ORDER BY duration LIMIT ? OFFSET ?
+            """, arguments: [id, n % 2 == 1 ? 1 : 2, (n - 1) / 2])
+        out[id] = Durations(
+          count: n, mean: (r["seconds"] as Double) / Double(n) / 86400,
+          median: middle.isEmpty ? nil : middle.reduce(0, +) / Double(middle.count) / 86400)
+      }
+      return out
+    }
+    var w = Where()
+    w.add("h.left_at IS NOT NULL")
+    if let f = q.from { w.add("h.at >= ?", f.timeIntervalSince1970) }
+    if let t = q.to { w.add("h.at < ?", t.timeIntervalSince1970) }
+    var join = ""
+    if q.ownerId != nil || q.source != nil {
+      join = "JOIN deal d ON d.id = h.deal_id"
+      if let o = q.ownerId { w.add("d.owner_id = ?", o) }
+      if let s = q.source { w.add("d.source = ?", s) }
+    }
+    var values: [Int64: [Double]] = [:]
+    let cursor = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT h.to_stage_id, h.duration FROM deal_stage h \(join)
+        WHERE h.to_stage_id IN (\(stageIds)) AND \(w.text)
+        """, arguments: StatementArguments(w.args))
+    while let r = try cursor.next() {
+      values[r[0], default: []].append((r[1] as Double) / 86400)
+    }
+    for (id, var v) in values {
+      out[id] = Durations(
+        count: v.count, mean: v.reduce(0, +) / Double(v.count), median: median(&v))
+    }
+    return out
+  }
+
   static func median(_ values: inout [Double]) -> Double? {
     guard !values.isEmpty else { return nil }
     values.sort()
@@ -177,27 +239,7 @@ public struct FunnelAnalytics: Sendable {
         }
       }
       // Durations: completed stays that began in the period.
-      var stay = Where()
-      stay.add("h.left_at IS NOT NULL")
-      if let f = q.from { stay.add("h.at >= ?", f.timeIntervalSince1970) }
-      if let t = q.to { stay.add("h.at < ?", t.timeIntervalSince1970) }
-      let stageIds = pipeline.stages.map { String($0.id) }.joined(separator: ", ")
-      var join = ""
-      if q.ownerId != nil || q.source != nil {
-        join = "JOIN deal d ON d.id = h.deal_id"
-        if let o = q.ownerId { stay.add("d.owner_id = ?", o) }
-        if let s = q.source { stay.add("d.source = ?", s) }
-      }
-      var durations: [Int64: [Double]] = [:]
-      let cursor = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT h.to_stage_id, h.left_at - h.at FROM deal_stage h \(join)
-          WHERE h.to_stage_id IN (\(stageIds)) AND \(stay.text)
-          """, arguments: StatementArguments(stay.args))
-      while let r = try cursor.next() {
-        durations[r[0], default: []].append((r[1] as Double) / 86400)
-      }
+      let durations = try Self.durations(db, q, pipeline: pipeline)
       var openNow: [Int64: Int] = [:]
       var openWhere = dealFilter(q, pipeline: pipeline)
       openWhere.add("d.closed_at IS NULL")
@@ -212,117 +254,125 @@ public struct FunnelAnalytics: Sendable {
       var previous: Int?
       for s in chain {
         let n = reached(s)
-        var d = durations[s.id] ?? []
-        let mean = d.isEmpty ? nil : d.reduce(0, +) / Double(d.count)
+        let d = durations[s.id]
         stats.append(
           StageStat(
             stage: s, reached: n,
             conversion: previous.flatMap { $0 == 0 ? nil : Double(n) / Double($0) },
-            stays: d.count, meanDays: mean, medianDays: Self.median(&d), openNow: openNow[s.id] ?? 0
-          ))
+            stays: d?.count ?? 0, meanDays: d?.mean, medianDays: d?.median,
+            openNow: openNow[s.id] ?? 0))
         previous = n
       }
-      // Groups: created (cohort) and closed in the period, by owner / source / month.
-      func groups(_ keySQL: String) throws -> [String: GroupStat] {
-        var out: [String: GroupStat] = [:]
-        for r in try Row.fetchAll(
-          db,
-          sql: "SELECT \(keySQL) AS k, count(*) AS n FROM deal d WHERE \(created.text) GROUP BY k",
-          arguments: StatementArguments(created.args))
-        {
-          let k = Self.text(r["k"])
-          out[k, default: GroupStat(key: k, name: k, created: 0, won: 0, lost: 0, revenue: [])]
-            .created += r["n"] as Int
-        }
-        var money: [String: [String: (Int, Int64)]] = [:]
-        for r in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT \(keySQL.replacingOccurrences(of: "created_at", with: "closed_at")) AS k,
-              d.status, d.currency, count(*) AS n, sum(d.amount) AS total
-            FROM deal d WHERE \(closed.text) GROUP BY k, d.status, d.currency
-            """, arguments: StatementArguments(closed.args))
-        {
-          let k = Self.text(r["k"])
-          var g = out[k] ?? GroupStat(key: k, name: k, created: 0, won: 0, lost: 0, revenue: [])
-          let n: Int = r["n"]
-          if r["status"] as String == "won" {
-            g.won += n
-            let code: String = r["currency"]
-            let old = money[k, default: [:]][code] ?? (0, 0)
-            money[k, default: [:]][code] = (old.0 + n, old.1 + (r["total"] as Int64))
-          } else {
-            g.lost += n
-          }
-          out[k] = g
-        }
-        for (k, byCurrency) in money {
-          out[k]?.revenue = byCurrency.sorted { ($0.value.0, $1.key) > ($1.value.0, $0.key) }.map {
-            Money(minor: $0.value.1, currency: Currency.named($0.key) ?? .rub)
-          }
-        }
-        return out
-      }
-      let total =
-        try groups("'all'")["all"]
-        ?? GroupStat(key: "all", name: "", created: 0, won: 0, lost: 0, revenue: [])
-      let logins = Dictionary(
-        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, login FROM app_user").map {
-          (String($0["id"] as Int64), $0["login"] as String)
-        })
-      let byOwner = try groups("d.owner_id").values.map { g -> GroupStat in
-        var g = g
-        g.name = logins[g.key] ?? g.key
-        g.key = g.name
-        return g
-      }.sorted { ($0.created + $0.won, $1.name) > ($1.created + $1.won, $0.name) }
-      let sources = try PipelineService.loadChoices(db, "lead_source")
-      let bySource = try groups("d.source").values.map { g -> GroupStat in
-        var g = g
-        g.name =
-          g.key.isEmpty
-          ? l.pick("(not set)", "(не указан)")
-          : sources.first { $0.key == g.key }?.name(l) ?? g.key
-        return g
-      }.sorted { ($0.created + $0.won, $1.name) > ($1.created + $1.won, $0.name) }
-      // Months in the user's zone: boundaries computed here, bucketed in SQL.
+      // Groups: one pass over the created deals and one over the closed ones (through the
+      // covering index `deal_report`), folded into the total and per owner, source and month.
       let months = Self.monthStarts(
         from: q.from ?? CalendarMath.addMonths(now, -11, Self.calendar(tz)), to: q.to ?? now,
         tz: tz)
-      var byMonth: [GroupStat] = []
-      if months.count > 1 {
-        let bucket =
-          "CASE "
+      func bucket(_ column: String) -> String {
+        guard months.count > 1 else { return "NULL" }
+        return "CASE WHEN d.\(column) < \(months[0].timeIntervalSince1970) THEN NULL "
           + (1..<months.count).map {
-            "WHEN created_at < \(months[$0].timeIntervalSince1970) THEN \($0 - 1) "
+            "WHEN d.\(column) < \(months[$0].timeIntervalSince1970) THEN \($0 - 1) "
           }.joined() + "ELSE NULL END"
-        let g = try groups(
-          bucket.replacingOccurrences(of: "created_at", with: "d.created_at"))
-        let f = Formats(language: .en, timeZone: tz)
-        for i in 0..<(months.count - 1) {
-          let name = String(f.date(months[i]).prefix(7))
-          var s =
-            g[String(i)]
-            ?? GroupStat(key: name, name: name, created: 0, won: 0, lost: 0, revenue: [])
-          s.key = name
-          s.name = name
-          byMonth.append(s)
+      }
+      func empty(_ k: String) -> GroupStat {
+        GroupStat(key: k, name: k, created: 0, won: 0, lost: 0, revenue: [])
+      }
+      var total = empty("all")
+      var owners: [Int64: GroupStat] = [:]
+      var sources: [String: GroupStat] = [:]
+      var monthly: [Int: GroupStat] = [:]
+      for r in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT d.owner_id, d.source, \(bucket("created_at")) AS m, count(*) AS n
+          FROM deal d WHERE \(created.text) GROUP BY 1, 2, 3
+          """, arguments: StatementArguments(created.args))
+      {
+        let n: Int = r["n"]
+        let owner: Int64 = r["owner_id"]
+        let source: String = r["source"]
+        total.created += n
+        owners[owner, default: empty("")].created += n
+        sources[source, default: empty(source)].created += n
+        if let m = r["m"] as Int? { monthly[m, default: empty("")].created += n }
+      }
+      var revenue: [String: [String: (Int, Int64)]] = [:]
+      func addRevenue(_ group: String, _ code: String, _ n: Int, _ sum: Int64) {
+        let old = revenue[group, default: [:]][code] ?? (0, 0)
+        revenue[group, default: [:]][code] = (old.0 + n, old.1 + sum)
+      }
+      for r in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT d.owner_id, d.source, \(bucket("closed_at")) AS m, d.status, d.currency,
+            count(*) AS n, sum(d.amount) AS total
+          FROM deal d WHERE \(closed.text) GROUP BY 1, 2, 3, 4, 5
+          """, arguments: StatementArguments(closed.args))
+      {
+        let n: Int = r["n"]
+        let owner: Int64 = r["owner_id"]
+        let source: String = r["source"]
+        let m: Int? = r["m"]
+        let won = r["status"] as String == "won"
+        func count(_ g: inout GroupStat) {
+          if won { g.won += n } else { g.lost += n }
         }
+        count(&total)
+        count(&owners[owner, default: empty("")])
+        count(&sources[source, default: empty(source)])
+        if let m { count(&monthly[m, default: empty("")]) }
+        if won {
+          let code: String = r["currency"]
+          let sum: Int64 = r["total"]
+          addRevenue("all", code, n, sum)
+          addRevenue("o\(owner)", code, n, sum)
+          addRevenue("s" + source, code, n, sum)
+          if let m { addRevenue("m\(m)", code, n, sum) }
+        }
+      }
+      func money(_ group: String) -> [Money] {
+        (revenue[group] ?? [:]).sorted { ($0.value.0, $1.key) > ($1.value.0, $0.key) }.map {
+          Money(minor: $0.value.1, currency: Currency.named($0.key) ?? .rub)
+        }
+      }
+      total.revenue = money("all")
+      let logins = Dictionary(
+        uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, login FROM app_user").map {
+          ($0["id"] as Int64, $0["login"] as String)
+        })
+      let byOwner = owners.map { id, g -> GroupStat in
+        var g = g
+        g.name = logins[id] ?? String(id)
+        g.key = g.name
+        g.revenue = money("o\(id)")
+        return g
+      }.sorted { ($0.created + $0.won, $1.name) > ($1.created + $1.won, $0.name) }
+      let sourceList = try PipelineService.loadChoices(db, "lead_source")
+      let bySource = sources.map { key, g -> GroupStat in
+        var g = g
+        g.key = key
+        g.name =
+          key.isEmpty
+          ? l.pick("(not set)", "(не указан)")
+          : sourceList.first { $0.key == key }?.name(l) ?? key
+        g.revenue = money("s" + key)
+        return g
+      }.sorted { ($0.created + $0.won, $1.name) > ($1.created + $1.won, $0.name) }
+      var byMonth: [GroupStat] = []
+      let f = Formats(language: .en, timeZone: tz)
+      for i in 0..<max(0, months.count - 1) {
+        let name = String(f.date(months[i]).prefix(7))
+        var g = monthly[i] ?? empty(name)
+        g.key = name
+        g.name = name
+        g.revenue = money("m\(i)")
+        byMonth.append(g)
       }
       return FunnelReport(
         pipeline: pipeline, query: q, stages: stats, total: total,
         overallConversion: createdCount == 0 ? nil : Double(wonOfCreated) / Double(createdCount),
         byOwner: byOwner, bySource: bySource, byMonth: byMonth)
-    }
-  }
-
-  static func text(_ v: DatabaseValue) -> String {
-    switch v.storage {
-    case .null: return ""
-    case .int64(let i): return String(i)
-    case .double(let d): return String(d)
-    case .string(let s): return s
-    case .blob: return ""
     }
   }
 

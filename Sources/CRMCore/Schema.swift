@@ -323,7 +323,9 @@ public enum Schema {
     CREATE INDEX deal_open_by_owner ON deal(owner_id, stage_id, stage_at, id, amount, currency,
       probability) WHERE closed_at IS NULL;
     CREATE INDEX deal_by_client ON deal(client_id, id);
-    CREATE INDEX deal_by_created ON deal(created_at);
+    -- Reports read deals through this covering index instead of the table.
+    CREATE INDEX deal_report ON deal(pipeline_id, created_at, owner_id, source, reached_stage_id,
+      status, closed_at, currency, amount);
     CREATE INDEX deal_by_closed ON deal(closed_at) WHERE closed_at IS NOT NULL;
 
     -- Stage history, kept forever: one row per entry into a stage.
@@ -334,10 +336,37 @@ public enum Schema {
       to_stage_id INTEGER NOT NULL REFERENCES stage(id),
       at REAL NOT NULL,
       left_at REAL,
-      user_id INTEGER REFERENCES app_user(id)
+      user_id INTEGER REFERENCES app_user(id),
+      duration REAL GENERATED ALWAYS AS (left_at - at) VIRTUAL
     );
     CREATE INDEX deal_stage_by_deal ON deal_stage(deal_id, id);
     CREATE INDEX deal_stage_by_at ON deal_stage(at);
+    -- Medians per stage walk this index: ORDER BY duration LIMIT 1 OFFSET n/2.
+    CREATE INDEX deal_stage_by_duration ON deal_stage(to_stage_id, duration)
+      WHERE left_at IS NOT NULL;
+    -- Completed stays per stage (count and total seconds), kept by triggers, so the all-time
+    -- report need not scan the history.
+    CREATE TABLE stage_stay (
+      id INTEGER PRIMARY KEY,
+      stage_id INTEGER NOT NULL UNIQUE,
+      stays INTEGER NOT NULL,
+      seconds REAL NOT NULL
+    );
+    CREATE TRIGGER deal_stage_left AFTER UPDATE OF left_at ON deal_stage
+    WHEN OLD.left_at IS NULL AND NEW.left_at IS NOT NULL BEGIN
+      INSERT INTO stage_stay (stage_id, stays, seconds) VALUES (NEW.to_stage_id, 1, NEW.duration)
+      ON CONFLICT (stage_id) DO UPDATE SET stays = stays + 1, seconds = seconds + excluded.seconds;
+    END;
+    CREATE TRIGGER deal_stage_closed_insert AFTER INSERT ON deal_stage
+    WHEN NEW.left_at IS NOT NULL BEGIN
+      INSERT INTO stage_stay (stage_id, stays, seconds) VALUES (NEW.to_stage_id, 1, NEW.duration)
+      ON CONFLICT (stage_id) DO UPDATE SET stays = stays + 1, seconds = seconds + excluded.seconds;
+    END;
+    CREATE TRIGGER deal_stage_closed_delete AFTER DELETE ON deal_stage
+    WHEN OLD.left_at IS NOT NULL BEGIN
+      UPDATE stage_stay SET stays = stays - 1, seconds = seconds - OLD.duration
+      WHERE stage_id = OLD.to_stage_id;
+    END;
 
     -- What entry actions did, once per entry (UNIQUE) and visible in the deal's history.
     CREATE TABLE deal_event (

@@ -424,6 +424,8 @@ struct Bench: ParsableCommand {
   @Option(help: "Baseline ratios to compare with (quick mode).") var baseline =
     "bench/baseline.json"
   @Flag(help: "Write this run's ratios as the new baseline.") var saveBaseline = false
+  @Option(help: "Run only the cases whose names contain this text (e.g. \"funnel\").")
+  var only: String?
   @Option(help: .hidden) var probeMemory: String?
 
   func run() throws {
@@ -439,6 +441,7 @@ struct Bench: ParsableCommand {
     let set = dataset ?? (quick ? .small : .medium)
     let options = BenchOptions(
       dataset: set, quick: quick, seed: seed, directory: dir ?? cache + "/termcrm/bench",
+      only: only,
       executable: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         ?? CommandLine.arguments[0])
     let report = try MainActor.assumeIsolated {

@@ -342,5 +342,10 @@ struct DealFixture {
     #expect(boris.total.created == 1 && boris.overallConversion == 1)
     #expect(boris.stages.first { $0.stage.key == "interest" }?.meanDays == 3)
     #expect(r.byMonth.last?.created == 5)
+    // The all-time path (kept counters, index walk) and the scan path agree.
+    let scanned = try analytics.funnel(FunnelReportQuery(from: Date(timeIntervalSince1970: 0)))
+    #expect(scanned.stages.map(\.stays) == r.stages.map(\.stays))
+    #expect(scanned.stages.map(\.meanDays) == r.stages.map(\.meanDays))
+    #expect(scanned.stages.map(\.medianDays) == r.stages.map(\.medianDays))
   }
 }
