@@ -397,7 +397,9 @@ public enum Schema {
       contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,
       author_id INTEGER REFERENCES app_user(id),
       created_at REAL NOT NULL,
-      updated_at REAL NOT NULL
+      updated_at REAL NOT NULL,
+      CHECK ((status = 'sent') = (sent_at IS NOT NULL)),
+      CHECK (length(currency) = 3)
     );
     CREATE INDEX offer_by_deal ON offer(deal_id, id);
     CREATE UNIQUE INDEX offer_number ON offer(number);
@@ -412,7 +414,7 @@ public enum Schema {
       quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
       price INTEGER NOT NULL CHECK (price >= 0),
       vat_rate INTEGER CHECK (vat_rate IN (0, 5, 7, 10, 20, 22)),
-      sum INTEGER NOT NULL
+      sum INTEGER NOT NULL CHECK (sum >= 0)
     );
     CREATE INDEX offer_line_by_offer ON offer_line(offer_id, position);
 
