@@ -540,4 +540,23 @@ func sqlite(_ s: Scratch, _ sql: String) throws -> String {
     #expect(en.out.contains("Offer sent") && en.out.contains("→ draft an offer"))
   }
 
+  @Test func handoverWithDealsCountsOpenDealsOnADryRunToo() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let client = try addClient(s)
+    #expect(try crm(s, ["client", "add", "--name", "Сигма", "--user", "boris"]).status == 0)
+    let open = try addDeal(s, client: client, "Поставка")
+    let won = try addDeal(s, client: client, "Монтаж")
+    #expect(try crm(s, ["deal", "won", won]).status == 0)
+    let dry = try jsonObject(
+      s, ["handover", "--from", "anna", "--to", "boris", "--with-deals", "--dry-run"])
+    #expect(dry["deals"] as? Int == 1)
+    #expect(dry["clients"] as? Int == 1)
+    #expect(try jsonObject(s, ["deal", "show", open])["owner"] as? String == "anna")
+    let done = try crm(s, ["handover", "--from", "anna", "--to", "boris", "--with-deals"])
+    #expect(done.status == 0, "\(done.err)")
+    #expect(done.out.contains("сделок 1"))
+    #expect(try jsonObject(s, ["deal", "show", open])["owner"] as? String == "boris")
+    #expect(try jsonObject(s, ["deal", "show", won])["owner"] as? String == "anna")
+  }
 }
