@@ -666,7 +666,8 @@ struct Handover: ParsableCommand {
   }
 
   /// What a handover would move, read without writing. The core has no dry run, so this repeats
-  /// its checks and counts with reads. Deals are not stored yet (no deal table), so 0.
+  /// its checks and counts with reads; open deals of those clients that `from` owns count with
+  /// `--with-deals`.
   /// `HandoverResult` has no public initializer, so the dry run counts into this.
   struct Moved {
     var clients: Int
@@ -710,13 +711,21 @@ struct Handover: ParsableCommand {
       ids = try core(global) { try database.ids(ClientListQuery(ownerId: source.id)) }
     }
     var contacts = 0
+    var deals = 0
+    let dealService = global.deals(database, user: nil)
     for id in ids {
       contacts += try core(global) {
         try ctx.contacts.list(
           scope: .user(source.id), clientId: id, status: .planned, limit: Int(Int32.max))
       }.count
+      if withDeals {
+        deals += try core(global) {
+          try dealService.list(
+            DealFilter(ownerId: source.id, clientId: id), status: .open, limit: Int(Int32.max))
+        }.count
+      }
     }
-    return Moved(clients: ids.count, contacts: contacts, deals: 0)
+    return Moved(clients: ids.count, contacts: contacts, deals: deals)
   }
 }
 

@@ -67,9 +67,9 @@ struct CRM: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
-      Handover.self, SettingsCommand.self, Export.self, PaneCommand.self, Search.self, Check.self,
-      Keys.self, Bench.self,
-      OfferCommand.self,
+      Handover.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
+      ReportCommand.self, SettingsCommand.self, Export.self, PaneCommand.self, Search.self,
+      Check.self, Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
 }

@@ -1,0 +1,631 @@
+import ArgumentParser
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+// MARK: Shared helpers
+
+extension Global {
+  func deals(_ database: CRMDatabase, user: User?) -> DealService {
+    DealService(db: database, userId: user?.id, language: language, timeZone: .current)
+  }
+
+  func pipelines(_ database: CRMDatabase) -> PipelineService {
+    PipelineService(db: database, language: language)
+  }
+
+  /// The deal with this id, or exit 1 naming it.
+  func deal(_ database: CRMDatabase, _ id: Int64) throws -> DealRow {
+    guard let r = try core(self, { try deals(database, user: nil).deal(id) }) else {
+      throw fail(.notFound(what: language.pick("deal", "сделка"), id: id), self)
+    }
+    return r
+  }
+
+  /// An existing user named by an option (`--owner`), never created; exit 1 naming the option.
+  func user(_ database: CRMDatabase, login: String, option: String) throws -> User {
+    do {
+      return try existingUser(database, login)
+    } catch let f as Failure {
+      throw Failure(message: "\(option): \(f.message)", code: f.code)
+    }
+  }
+}
+
+/// Reads the deal fields typed on the command line; every error names the option.
+struct DealInput {
+  let global: Global
+  let database: CRMDatabase
+
+  var l: Language { global.language }
+
+  func failure(_ option: String, _ en: String, _ ru: String) -> Failure {
+    Failure(message: "\(option): " + l.pick(en, ru), code: 1)
+  }
+
+  /// An ISO 4217 code this build knows.
+  func currency(_ text: String) throws -> Currency {
+    do { return try Currency.parse(text, language: l, field: "--currency") } catch {
+      throw fail(error, global)
+    }
+  }
+
+  /// An amount as people type it (`1000.00`, `1 000,50`, `12 500 ₽`), never negative.
+  func amount(_ text: String, _ currency: Currency, option: String = "--amount") throws -> Money {
+    do { return try Money.parse(text, currency: currency, language: l, field: option) } catch {
+      throw fail(error, global)
+    }
+  }
+
+  /// A probability 0–100 (`40`, `40%`); empty means the stage's own.
+  func probability(_ text: String) throws -> Int? {
+    let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+      .trimmingCharacters(in: .whitespaces)
+    if t.isEmpty { return nil }
+    guard let p = Int(t), (0...100).contains(p) else {
+      throw failure(
+        "--probability", "«\(text)»: use a whole number of percent from 0 to 100",
+        "«\(text)»: укажите целое число процентов от 0 до 100")
+    }
+    return p
+  }
+
+  /// A day (`31.12.2026`, `2026-12-31`, `+30d`, `пятница`) as `YYYY-MM-DD` in the local zone;
+  /// empty stays empty (clears the date).
+  func day(_ text: String, option: String) throws -> String {
+    if text.trimmingCharacters(in: .whitespaces).isEmpty { return "" }
+    let times = try Times(global, database)
+    let d = try times.at(text, field: option, defaultHour: 12)
+    let p = times.context.calendar.dateComponents([.year, .month, .day], from: d)
+    return String(format: "%04d-%02d-%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0)
+  }
+
+  /// A lead source by key or name; its key. Empty stays empty.
+  func source(_ text: String, option: String = "--source") throws -> String {
+    try choice(
+      text, list: try core(global) { try global.pipelines(database).leadSources() }, option)
+  }
+
+  /// A lost reason by key or name (never empty); its key.
+  func lostReason(_ text: String, option: String = "--reason") throws -> String {
+    try choice(
+      text, list: try core(global) { try global.pipelines(database).lostReasons() }, option,
+      required: true)
+  }
+
+  func choice(_ text: String, list: [Choice], _ option: String, required: Bool = false) throws
+    -> String
+  {
+    if !required && text.trimmingCharacters(in: .whitespaces).isEmpty { return "" }
+    if let c = list.first(where: { $0.matches(text) }) { return c.key }
+    let names = list.map { "\($0.key) (\($0.name(l)))" }.joined(separator: ", ")
+    throw failure(
+      option, "«\(text)» is not in the list; use one of: \(names)",
+      "«\(text)» нет в списке; допустимые: \(names)")
+  }
+
+  /// A pipeline by key (the default one when nil).
+  func pipeline(_ key: String?) throws -> Pipeline {
+    try core(global) { try global.pipelines(database).pipeline(key) }
+  }
+
+  /// A stage of `pipeline` by key or name.
+  func stage(_ text: String, in p: Pipeline, option: String = "--stage") throws -> Stage {
+    if let s = p.stage(text) { return s }
+    let keys = p.stages.map { "\($0.key) (\($0.name(l)))" }.joined(separator: ", ")
+    throw failure(
+      option, "no stage «\(text)» in «\(p.key)»; stages: \(keys)",
+      "нет этапа «\(text)» в воронке «\(p.key)»; этапы: \(keys)")
+  }
+}
+
+/// A column of a plain-text table.
+struct Col {
+  var width: Int
+  var right = false
+}
+
+/// One line of a plain-text table: every cell cut (ending in …) or padded to its column's width
+/// (Cyrillic letters take one column), one space between, no trailing spaces.
+func tableLine(_ cells: [String], _ cols: [Col]) -> String {
+  var line = zip(cells, cols).map { TextWidth.fit($0, to: $1.width, alignRight: $1.right) }
+    .joined(separator: " ")
+  while line.last == " " { line.removeLast() }
+  return line
+}
+
+/// An amount in whole units for a column: `1 000 000 ₽`, or `12,5 млн ₽` when that is too wide.
+func amountCell(_ m: Money, width: Int, _ l: Language) -> String {
+  let full = m.formatted(l, whole: true)
+  return TextWidth.of(full) <= width ? full : m.compact(l)
+}
+
+/// What entry actions did, in words, joined for one line.
+func describe(_ events: [DealEvent], _ g: Global, _ database: CRMDatabase) throws -> [String] {
+  let contacts = g.contacts(database, user: nil)
+  return try events.map { e in
+    let row = try e.contactId.flatMap { id in try core(g) { try contacts.contact(id) } }
+    return DealText.event(e, contact: row, formats: g.formats)
+  }
+}
+
+/// `Deal №5 moved to Offer sent: planned call №12 for 26.11.2026 10:00, draft offer №3`.
+func moveLine(_ head: String, _ events: [DealEvent], _ g: Global, _ database: CRMDatabase)
+  throws -> String
+{
+  let done = try describe(events, g, database)
+  return done.isEmpty ? head : head + ": " + done.joined(separator: ", ")
+}
+
+// MARK: crm deal
+
+struct DealCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "deal",
+    abstract: "Add, show, list, move, win, lose, reopen and edit deals.",
+    subcommands: [
+      Add.self, Show.self, List.self, Move.self, Won.self, Lost.self, Reopen.self, Edit.self,
+    ])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a deal at the pipeline's first stage (or --stage); prints its id.",
+      discussion: "What the stage's entry actions did goes to standard error.")
+    @OptionGroup var global: Global
+    @Option(help: "Client id.") var client: Int64
+    @Option(help: "What is being sold.") var title: String
+    @Option(parsing: .unconditional, help: "Amount: 1000.00, \"1 000,50\", \"12 500 ₽\".")
+    var amount: String?
+    @Option(help: "ISO 4217 code.") var currency = "RUB"
+    @Option(help: "Contact person id (of this client).") var person: Int64?
+    @Option(help: "Lead source: key or name (crm pipeline show).") var source: String?
+    @Option(parsing: .unconditional, help: "Probability in %, instead of the stage's.")
+    var probability: String?
+    @Option(parsing: .unconditional, help: "Expected close: 31.12.2026, 2026-12-31, +30d.")
+    var expectedClose: String?
+    @Option(help: "Owner's login (default: you).") var owner: String?
+    @Option(help: "Pipeline key (default: the first).") var pipeline: String?
+    @Option(help: "Stage key or name to start at (default: the first).") var stage: String?
+    @Option(help: "Notes.") var notes = ""
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let input = DealInput(global: global, database: database)
+      let cur = try input.currency(currency)
+      let money = try amount.map { try input.amount($0, cur) } ?? Money(minor: 0, currency: cur)
+      let p = try probability.flatMap(input.probability)
+      let close = try expectedClose.map { try input.day($0, option: "--expected-close") } ?? ""
+      let src = try source.map { try input.source($0) } ?? ""
+      let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
+      let ctx = try core(global) { try global.context(database) }
+      guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
+      let deals = global.deals(database, user: me)
+      let d = Deal(
+        clientId: client, personId: person, title: title, amount: money.minor,
+        currency: cur.code, probability: p, expectedClose: close, source: src,
+        ownerId: ownerId ?? 0, notes: notes)
+      let id = try core(global) { try deals.add(d, pipeline: pipeline, stage: stage) }
+      print(id)
+      let events = try core(global) { try deals.history(id) }.last?.events ?? []
+      for text in try describe(events, global, database) { writeError(text) }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show one deal with its stage history.")
+    @OptionGroup var global: Global
+    @Argument var id: Int64
+    @Flag var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let r = try global.deal(database, id)
+      let service = global.deals(database, user: nil)
+      let history = try core(global) { try service.history(id) }
+      let contacts = global.contacts(database, user: nil)
+      var planned: [Int64: ContactRow] = [:]
+      for c in history.flatMap(\.events).compactMap(\.contactId) {
+        planned[c] = try core(global) { try contacts.contact(c) }
+      }
+      let pipelines = global.pipelines(database)
+      let pipeline = try core(global) { try pipelines.pipelines() }.first {
+        $0.id == r.deal.pipelineId
+      }
+      let l = global.language
+      let f = global.formats
+      func text(_ e: DealEvent) -> String {
+        DealText.event(e, contact: e.contactId.flatMap { planned[$0] }, formats: f)
+      }
+      if json {
+        var o = DealJSON.object(r, language: l, pipeline: pipeline?.key)
+        o["history"] = history.map { h in
+          DealJSON.entry(
+            h, language: l,
+            events: h.events.map { e in
+              DealJSON.event(e, contact: e.contactId.flatMap { planned[$0] }, text: text(e))
+            })
+        }
+        printJSON(o)
+        return
+      }
+      let d = r.deal
+      let sources = try core(global) { try pipelines.leadSources() }
+      let reasons = try core(global) { try pipelines.lostReasons() }
+      func name(_ key: String, _ list: [Choice]) -> String {
+        key.isEmpty ? "" : list.first { $0.key == key }?.name(l) ?? key
+      }
+      var stage = "\(r.stage.name(l)) (\(r.stage.key))"
+      if d.status == .open {
+        stage += ", " + DealText.days(r.daysInStage, language: l)
+        if let over = r.daysOver {
+          stage += " — " + DealText.stuck(daysOver: over, limit: r.stage.stuckDays, language: l)
+        }
+      }
+      let probability =
+        DealText.probability(r.probability, language: l)
+        + (d.probability == nil ? l.pick(" (the stage's)", " (по этапу)") : "")
+      let pairs: [(String, String)] = [
+        ("client", "\(r.clientName) (№\(d.clientId))"),
+        ("person", r.personName.map { "\($0) (№\(d.personId ?? 0))" } ?? ""),
+        ("pipeline", pipeline.map { $0.name(l) } ?? ""), ("stage", stage),
+        ("status", d.status.name(l)), ("amount", d.money.formatted(l)),
+        ("probability", probability),
+        ("expected_close", DealText.day(d.expectedClose, language: l)),
+        ("source", name(d.source, sources)), ("owner", r.ownerLogin),
+        ("lost_reason", name(d.lostReason, reasons)), ("notes", d.notes),
+      ]
+      var lines = [l.pick("Deal №\(id): \(d.title)", "Сделка №\(id): \(d.title)")]
+      for (k, v) in pairs where !v.isEmpty { lines.append("\(service.fieldName(k)): \(v)") }
+      let times: [(String, String, Date?)] = [
+        ("Created", "Создана", d.createdAt), ("Changed", "Изменена", d.updatedAt),
+        ("Closed", "Закрыта", d.closedAt),
+      ]
+      for (en, ru, at) in times {
+        if let at { lines.append(l.pick(en, ru) + ": " + f.dateTime(at)) }
+      }
+      lines.append("")
+      lines.append(l.pick("Stage history:", "История этапов:"))
+      for h in history {
+        let from = h.from.map { $0.name(l) + " → " } ?? "→ "
+        lines.append("  \(f.dateTime(h.at))  \(from)\(h.to.name(l))  (\(h.userLogin ?? "?"))")
+        for e in h.events { lines.append("      " + text(e)) }
+      }
+      print(lines.joined(separator: "\n"))
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List deals, newest first.")
+    @OptionGroup var global: Global
+    @Option(help: "open, won or lost.") var status: String?
+    @Option(help: "Stage key or name (in --pipeline, or the default one).") var stage: String?
+    @Option(help: "Pipeline key.") var pipeline: String?
+    @Option(help: "Owner's login.") var owner: String?
+    @Flag(help: "Only your deals.") var mine = false
+    @Option(help: "Only this client's.") var client: Int64?
+    @Option(help: "Lead source: key or name.") var source: String?
+    @Option var limit = 50
+    @Option var offset = 0
+    @Flag var json = false
+
+    func run() throws {
+      guard limit >= 0, offset >= 0 else {
+        throw ValidationError("--limit and --offset must not be negative")
+      }
+      let l = global.language
+      if mine && owner != nil {
+        throw Failure(
+          message: l.pick(
+            "--mine and --owner exclude each other; pick one",
+            "--mine и --owner нельзя указать вместе; выберите одно"), code: 1)
+      }
+      var st: DealStatus?
+      if let status {
+        guard let s = DealStatus(rawValue: status.lowercased()) else {
+          throw Failure(
+            message: l.pick(
+              "--status: use one of open, won, lost (not «\(status)»)",
+              "--status: укажите open, won или lost (а не «\(status)»)"), code: 1)
+        }
+        st = s
+      }
+      let database = try core(global) { try global.open() }
+      let input = DealInput(global: global, database: database)
+      var filter = DealFilter(clientId: client)
+      if let owner {
+        filter.ownerId = try global.user(database, login: owner, option: "--owner").id
+      }
+      if mine { filter.ownerId = try global.existingUser(database).id }
+      if let source { filter.source = try input.source(source) }
+      var stageId: Int64?
+      var pipelineId: Int64?
+      if pipeline != nil || stage != nil {
+        let p = try input.pipeline(pipeline)
+        if pipeline != nil { pipelineId = p.id }
+        stageId = try stage.map { try input.stage($0, in: p).id }
+      }
+      let rows = try core(global) {
+        try global.deals(database, user: nil).list(
+          filter, status: st, pipelineId: pipelineId, stageId: stageId,
+          limit: limit, offset: offset)
+      }
+      if json {
+        let keys = Dictionary(
+          uniqueKeysWithValues: try core(global) { try global.pipelines(database).pipelines() }
+            .map { ($0.id, $0.key) })
+        printJSON(rows.map { DealJSON.object($0, language: l, pipeline: keys[$0.deal.pipelineId]) })
+        return
+      }
+      if rows.isEmpty {
+        print(l.pick("No deals.", "Сделок нет."))
+        return
+      }
+      print(dealTable(rows, l))
+    }
+  }
+
+  /// Columns of `crm deal list`: 79 wide in all.
+  static let columns = [
+    Col(width: 5, right: true), Col(width: 16), Col(width: 14), Col(width: 15),
+    Col(width: 11, right: true), Col(width: 4, right: true), Col(width: 8),
+  ]
+
+  static func dealTable(_ rows: [DealRow], _ l: Language) -> String {
+    var lines = [
+      tableLine(
+        [
+          "№", l.pick("Deal", "Сделка"), l.pick("Client", "Клиент"), l.pick("Stage", "Этап"),
+          l.pick("Amount", "Сумма"), l.pick("Days", "Дн."), l.pick("Owner", "Отв."),
+        ], columns)
+    ]
+    for r in rows {
+      let days = r.deal.status == .open ? "\(r.daysInStage)" + (r.daysOver == nil ? "" : "!") : ""
+      lines.append(
+        tableLine(
+          [
+            String(r.id), r.deal.title, r.clientName, r.stage.name(l),
+            amountCell(r.deal.money, width: 11, l), days, r.ownerLogin,
+          ], columns))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  struct Move: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Move an open deal to a stage (key or name); says what the stage's actions did.")
+    @OptionGroup var global: Global
+    @Argument var id: Int64
+    @Option(help: "Stage key or name: offer, \"КП отправлено\"…") var to: String
+    @Option(parsing: .unconditional, help: "Set the amount (in the deal's currency) on the way.")
+    var amount: String?
+    @Option(help: "Lost reason, when moving to the lost stage.") var reason: String?
+    @Option(parsing: .unconditional, help: "Set the expected close on the way.") var expectedClose:
+      String?
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let input = DealInput(global: global, database: database)
+      let before = try global.deal(database, id)
+      let money = try amount.map { try input.amount($0, before.deal.money.currency) }
+      let close = try expectedClose.map { try input.day($0, option: "--expected-close") }
+      let why = try reason.map { try input.lostReason($0) }
+      let ctx = try core(global) { try global.context(database) }
+      let result = try core(global) {
+        try global.deals(database, user: ctx.user).move(
+          id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
+      }
+      let l = global.language
+      print(
+        try moveLine(
+          l.pick(
+            "Deal №\(id) moved to \(result.stage.name(l))",
+            "Сделка №\(id) перенесена на этап «\(result.stage.name(l))»"), result.events, global,
+          database))
+    }
+  }
+
+  struct Won: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Mark an open deal won.")
+    @OptionGroup var global: Global
+    @Argument var id: Int64
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      _ = try global.deal(database, id)
+      let ctx = try core(global) { try global.context(database) }
+      let result = try core(global) { try global.deals(database, user: ctx.user).won(id) }
+      let r = try global.deal(database, id)
+      let l = global.language
+      let amount = r.deal.amount > 0 ? ": " + r.deal.money.formatted(l) : ""
+      print(
+        try moveLine(
+          l.pick("Deal №\(id) won\(amount)", "Сделка №\(id) выиграна\(amount)"), result.events,
+          global, database))
+    }
+  }
+
+  struct Lost: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
+    @OptionGroup var global: Global
+    @Argument var id: Int64
+    @Option(help: "Lost reason: key or name.") var reason: String
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      _ = try global.deal(database, id)
+      let input = DealInput(global: global, database: database)
+      let key = try input.lostReason(reason)
+      let ctx = try core(global) { try global.context(database) }
+      let result = try core(global) {
+        try global.deals(database, user: ctx.user).lost(id, reason: key)
+      }
+      let l = global.language
+      let name =
+        try core(global) { try global.pipelines(database).lostReasons() }
+        .first { $0.key == key }?.name(l) ?? key
+      print(
+        try moveLine(
+          l.pick("Deal №\(id) lost: \(name)", "Сделка №\(id) проиграна: \(name)"), result.events,
+          global, database))
+    }
+  }
+
+  struct Reopen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Open a won or lost deal again at the last open stage it was in.")
+    @OptionGroup var global: Global
+    @Argument var id: Int64
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      _ = try global.deal(database, id)
+      let ctx = try core(global) { try global.context(database) }
+      let result = try core(global) { try global.deals(database, user: ctx.user).reopen(id) }
+      let l = global.language
+      print(
+        try moveLine(
+          l.pick(
+            "Deal №\(id) reopened at \(result.stage.name(l))",
+            "Сделка №\(id) снова открыта на этапе «\(result.stage.name(l))»"), result.events,
+          global, database))
+    }
+  }
+
+  struct Edit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Change a deal's fields (its stage changes with crm deal move).",
+      discussion: "An empty --probability returns to the stage's; empty --expected-close or "
+        + "--source clears them.")
+    @OptionGroup var global: Global
+    @Argument var id: Int64
+    @Option var title: String?
+    @Option(parsing: .unconditional, help: "Amount in the deal's currency (or --currency).")
+    var amount: String?
+    @Option(help: "ISO 4217 code.") var currency: String?
+    @Option(parsing: .unconditional, help: "Probability in %; empty: the stage's.") var probability:
+      String?
+    @Option(parsing: .unconditional, help: "Expected close: 31.12.2026, +30d; empty clears it.")
+    var expectedClose: String?
+    @Option(help: "Lead source: key or name; empty clears it.") var source: String?
+    @Option(help: "Owner's login.") var owner: String?
+    @Option var notes: String?
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let input = DealInput(global: global, database: database)
+      let before = try global.deal(database, id).deal
+      var d = before
+      let l = global.language
+      if let title { d.title = title }
+      let cur = try currency.map(input.currency) ?? before.money.currency
+      if let amount {
+        d.amount = try input.amount(amount, cur).minor
+      } else if cur != before.money.currency {
+        // The same sum in the new currency's minor units.
+        d.amount = try input.amount(before.money.plain, cur, option: "--currency").minor
+      }
+      d.currency = cur.code
+      if let probability { d.probability = try input.probability(probability) }
+      if let expectedClose {
+        d.expectedClose = try input.day(expectedClose, option: "--expected-close")
+      }
+      if let source { d.source = try input.source(source) }
+      if let owner { d.ownerId = try global.user(database, login: owner, option: "--owner").id }
+      if let notes { d.notes = notes }
+      let service = global.deals(database, user: nil)
+      let fields: [(String, Bool)] = [
+        ("title", d.title != before.title), ("amount", d.amount != before.amount),
+        ("currency", d.currency != before.currency),
+        ("probability", d.probability != before.probability),
+        ("expected_close", d.expectedClose != before.expectedClose),
+        ("source", d.source != before.source), ("owner", d.ownerId != before.ownerId),
+        ("notes", d.notes != before.notes),
+      ]
+      let changed = fields.filter(\.1).map { service.fieldName($0.0).lowercased() }
+      if changed.isEmpty {
+        print(l.pick("Deal №\(id): nothing to change", "Сделка №\(id): менять нечего"))
+        return
+      }
+      let ctx = try core(global) { try global.context(database) }
+      try core(global) { try global.deals(database, user: ctx.user).update(d) }
+      print(
+        l.pick("Deal №\(id) changed: ", "Сделка №\(id) изменена: ")
+          + changed.joined(separator: ", "))
+    }
+  }
+}
+
+// MARK: crm pipeline
+
+struct PipelineCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pipeline",
+    abstract: "The sales process: pipelines and their stages, lead sources, lost reasons.",
+    subcommands: [Show.self])
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Stages in order with their probability, stuck limit and entry actions; lead "
+        + "sources and lost reasons.")
+    @OptionGroup var global: Global
+    @Flag var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let service = global.pipelines(database)
+      let pipelines = try core(global) { try service.pipelines() }
+      let sources = try core(global) { try service.leadSources() }
+      let reasons = try core(global) { try service.lostReasons() }
+      if json {
+        printJSON(
+          DealJSON.configuration(pipelines, leadSources: sources, lostReasons: reasons))
+        return
+      }
+      let l = global.language
+      let cols = [
+        Col(width: 2, right: true), Col(width: 12), Col(width: 24), Col(width: 9),
+        Col(width: 5, right: true), Col(width: 10),
+      ]
+      var lines: [String] = []
+      for (i, p) in pipelines.enumerated() {
+        if i > 0 { lines.append("") }
+        lines.append(
+          l.pick("Pipeline", "Воронка") + " \(p.key) «\(p.name(l))»"
+            + (i == 0 ? l.pick(" (default)", " (по умолчанию)") : ""))
+        lines.append(
+          tableLine(
+            [
+              "#", l.pick("Key", "Ключ"), l.pick("Stage", "Этап"), l.pick("Kind", "Вид"),
+              l.pick("Prob.", "Вер."), l.pick("Stuck after", "Зависает"),
+            ], cols))
+        for (j, s) in p.stages.enumerated() {
+          lines.append(
+            tableLine(
+              [
+                String(j + 1), s.key, s.name(l), DealText.kind(s.kind, language: l),
+                DealText.probability(s.probability, language: l),
+                s.stuckDays.map { DealText.days($0, language: l) } ?? "",
+              ], cols))
+          for a in s.actions {
+            lines.append("     → " + DealText.action(a, language: l))
+          }
+        }
+      }
+      for (title, list) in [
+        (l.pick("Lead sources", "Источники"), sources),
+        (l.pick("Lost reasons", "Причины проигрыша"), reasons),
+      ] {
+        lines.append("")
+        lines.append(title + ":")
+        for c in list {
+          lines.append(
+            tableLine(["", c.key, c.name(l)], [Col(width: 1), Col(width: 14), Col(width: 60)]))
+        }
+      }
+      print(lines.joined(separator: "\n"))
+    }
+  }
+}
