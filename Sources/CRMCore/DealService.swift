@@ -674,6 +674,16 @@ public struct DealService: Sendable {
           AND (SELECT position FROM stage WHERE id = ?1)
             > (SELECT position FROM stage WHERE id = deal.reached_stage_id)
         """, arguments: [target.id, d.id, target.kind.rawValue])
+    if action == "reopen" {
+      // Reopened: "won" is no longer reached; the furthest open stage in the history is.
+      try db.execute(
+        sql: """
+          UPDATE deal SET reached_stage_id = coalesce((
+            SELECT h.to_stage_id FROM deal_stage h JOIN stage s ON s.id = h.to_stage_id
+            WHERE h.deal_id = ?1 AND s.kind = 'open' ORDER BY s.position DESC LIMIT 1), ?2)
+          WHERE id = ?1
+          """, arguments: [d.id, target.id])
+    }
     try audit(db, action, before: before, after: d, at: at)
     let entry = try insertEntry(
       db, deal: d.id!, from: before.stageId, to: target.id, at: at, me: me)

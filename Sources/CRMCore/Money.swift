@@ -75,7 +75,10 @@ public struct Money: Equatable, Hashable, Sendable {
       .invalid(field: field, problem: l.pick(en, ru))
     }
     var s = text.trimmingCharacters(in: .whitespaces)
-    for sign in [currency.symbol, currency.code, "руб.", "руб", "р.", "р", "₽"] {
+    let signs =
+      currency.code == "RUB"
+      ? [currency.symbol, currency.code, "руб.", "руб", "р.", "р"] : [currency.symbol, currency.code]
+    for sign in signs {
       if !sign.isEmpty, s.lowercased().hasSuffix(sign.lowercased()) {
         s = String(s.dropLast(sign.count)).trimmingCharacters(in: .whitespaces)
       }

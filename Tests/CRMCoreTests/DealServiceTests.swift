@@ -143,6 +143,12 @@ struct DealFixture {
     #expect(throws: CRMError.self) { try f.deals.step(id, by: 1) }
     let back = try f.deals.reopen(id)
     #expect(back.stage.key == "decision")
+    let report = try FunnelAnalytics(db: f.db, language: .en).funnel(FunnelReportQuery())
+    #expect(report.stages.first { $0.stage.key == "won" }?.reached == 0)
+    #expect(report.stages.first { $0.stage.key == "decision" }?.reached == 1)
+    #expect(throws: CRMError.self) {
+      try Money.parse("100 ₽", currency: Currency.named("USD")!, language: .en, field: "Amount")
+    }
     #expect(try f.deals.deal(id)?.deal.closedAt == nil)
   }
 
