@@ -221,9 +221,9 @@ public final class ClientCardScreen: Screen {
     }
     let d = context.deals
     let columns = [
-      Column("№", width: 6), Column(d.fieldName("title"), width: 0),
-      Column(d.fieldName("stage"), width: 18), Column(d.fieldName("amount"), width: 16),
-      Column(d.fieldName("status"), width: 10),
+      Column("№", width: 5), Column(d.fieldName("title"), width: 0),
+      Column(d.fieldName("stage"), width: 22), Column(d.fieldName("amount"), width: 13),
+      Column(d.fieldName("status"), width: 9),
     ]
     state.visible = max(1, rows - 1)
     state.clamp()

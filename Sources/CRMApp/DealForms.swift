@@ -77,11 +77,20 @@ final class DealFormScreen: FormScreen {
   /// The lead sources do not fit beside their field: they are listed under the form.
   override func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     let l = context.language
-    let list =
-      l.pick("Lead sources: ", "Источники: ") + sources.map { $0.name(l) }.joined(separator: ", ")
-    super.draw(&canvas, top: top, rows: max(1, rows - 2), width: width)
-    if rows > 6 && !sources.isEmpty {
-      canvas.put(top + rows - 1, 1, list, .dim, maxWidth: width - 2)
+    // Two lines at most, broken between entries.
+    var lines = [l.pick("Lead sources: ", "Источники: ")]
+    for (i, name) in sources.map({ $0.name(l) }).enumerated() {
+      let piece = name + (i < sources.count - 1 ? ", " : "")
+      if TextWidth.of(lines[lines.count - 1] + piece) > width - 2 && lines.count < 2 {
+        lines.append("")
+      }
+      lines[lines.count - 1] += piece
+    }
+    super.draw(&canvas, top: top, rows: max(1, rows - 3), width: width)
+    if rows > 7 && !sources.isEmpty {
+      for (i, line) in lines.enumerated() {
+        canvas.put(top + rows - 2 + i, 1, line, .dim, maxWidth: width - 2)
+      }
     }
   }
 

@@ -262,7 +262,7 @@ public final class FunnelScreen: Screen {
   ) {
     let head = selected ? Style(bold: true, reverse: true) : Style.bold
     canvas.fill(top, x, width: width, head)
-    canvas.put(top, x, " " + c.stage.name(l), head, maxWidth: width)
+    canvas.put(top, x, " " + TextWidth.truncate(c.stage.name(l), to: width - 1), head)
     let inner = max(0, width - 1)
     var col = canvas.put(top + 1, x + 1, dealsWord(c.count), .plain, maxWidth: inner)
     if c.stuckCount > 0 {

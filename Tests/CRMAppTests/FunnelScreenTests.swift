@@ -387,6 +387,49 @@ func tenStages() -> FunnelConfig {
     for r in 0..<24 { #expect(TextWidth.of(f.term.line(r)) == 81) }
   }
 
+  @Test func wideCharactersKeepEveryLineAt80Columns() throws {
+    let f = try FunnelFixture()
+    let wide = try f.clients.add(Client(name: "東京貿易株式会社グループ本社"))
+    try f.deal("設備の供給と据え付け、長い名前", client: wide)
+    try f.deal("Очень длинное название сделки про станки", amount: 123_456_789_00)
+    f.press(.char("4"))
+    #expect(f.term.text.contains("東京貿易"))
+    #expect(f.term.text.contains("…"))
+    for r in 0..<24 { #expect(TextWidth.of(f.term.line(r)) == 80, "\(f.term.line(r))") }
+    f.press(.enter)
+    for r in 0..<24 { #expect(TextWidth.of(f.term.line(r)) == 80, "\(f.term.line(r))") }
+  }
+
+  @Test func nextPipelineAndReload() throws {
+    let f = try FunnelFixture(lang: .en)
+    var config = FunnelConfig.standard
+    config.pipelines.append(
+      PipelineDefinition(
+        key: "service", name: "Сервис", nameEn: "Service",
+        stages: [
+          StageDefinition(key: "request", name: "Заявка", nameEn: "Request", probability: 50),
+          StageDefinition(key: "won", name: "Выиграна", kind: .won, probability: 100),
+          StageDefinition(key: "lost", name: "Проиграна", kind: .lost, probability: 0),
+        ]))
+    try PipelineService(db: f.db, language: .en).apply(config)
+    try f.deal("Supply")
+    f.press(.char("4"))
+    #expect(f.term.line(1).hasPrefix(" Sales · mine · open: 1 deal · P: next pipeline"))
+    f.press(.char("P"))
+    #expect(f.term.line(1).hasPrefix(" Service · mine · open: 0 deals"))
+    #expect(f.term.line(2).contains("Request"))
+    #expect(!f.term.text.contains("Supply"))
+    f.press(.char("a"), .enter)
+    f.type("Repair")
+    f.press(.ctrl("s"))
+    #expect(try f.deals.list().first?.stage.key == "request")
+    #expect(f.term.text.contains("Repair"))
+    f.press(.char("P"))
+    #expect(f.term.text.contains("Supply"))
+    f.press(.char("r"))
+    #expect(f.term.text.contains("Reloaded."))
+  }
+
   @Test func englishStringsAndHints() throws {
     let f = try FunnelFixture(lang: .en)
     try f.deal("Supply", amount: 12_500_00)
