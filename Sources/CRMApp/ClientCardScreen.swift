@@ -5,7 +5,7 @@ import TerminalUI
 /// The client card: requisites, contact persons and history, one section at a time (Tab).
 @MainActor
 public final class ClientCardScreen: Screen {
-  public enum Section: Int, CaseIterable { case requisites, persons, contacts, history }
+  public enum Section: Int, CaseIterable { case requisites, persons, contacts, history, deals }
 
   public let tab = 1
   let context: AppContext
@@ -16,7 +16,10 @@ public final class ClientCardScreen: Screen {
   var persons: [ContactPerson] = []
   var history: [AuditEntry] = []
   var contacts: [ContactRow] = []
+  var deals: [DealRow] = []
   var state = ListState()
+  /// How many of the client's deals the card reads (newest first).
+  static let dealLimit = 200
   var loaded = false
 
   public init(context: AppContext, clientId: Int64, list: ClientsScreen?) {
@@ -33,6 +36,8 @@ public final class ClientCardScreen: Screen {
     persons = (try? context.clients.persons(of: clientId)) ?? []
     history = (try? context.clients.history(of: clientId)) ?? []
     contacts = (try? context.contacts.contacts(ofClient: clientId)) ?? []
+    deals =
+      (try? context.deals.list(DealFilter(clientId: clientId), limit: Self.dealLimit)) ?? []
     loaded = true
   }
 
@@ -109,6 +114,7 @@ public final class ClientCardScreen: Screen {
       l.pick("Persons", "Контактные лица") + " (\(persons.count))",
       l.pick("Contacts", "Контакты") + " (\(contacts.count))",
       l.pick("History", "История") + " (\(history.count))",
+      l.pick("Deals", "Сделки") + " (\(deals.count))",
     ]
     var col = 1
     for (i, name) in tabs.enumerated() {
@@ -197,6 +203,52 @@ public final class ClientCardScreen: Screen {
       for (i, e) in history.dropFirst(state.top).prefix(state.visible).enumerated() {
         canvas.put(bodyTop + i, 1, historyLine(e), maxWidth: width - 2)
       }
+    case .deals:
+      drawDeals(&canvas, top: bodyTop, rows: rows - 3, width: width)
+    }
+  }
+
+  func drawDeals(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    state.count = deals.count
+    state.clamp()
+    if deals.isEmpty {
+      canvas.put(
+        top, 2,
+        l.pick(
+          "No deals yet. Press D to add one.", "Сделок пока нет. Нажмите D, чтобы добавить."),
+        .dim)
+      return
+    }
+    let d = context.deals
+    let columns = [
+      Column("№", width: 5), Column(d.fieldName("title"), width: 0),
+      Column(d.fieldName("stage"), width: 22), Column(d.fieldName("amount"), width: 13),
+      Column(d.fieldName("status"), width: 9),
+    ]
+    state.visible = max(1, rows - 1)
+    state.clamp()
+    let shown = Array(deals.dropFirst(state.top).prefix(state.visible))
+    let cells = shown.map { r -> [String] in
+      var stage = r.stage.name(l)
+      if r.deal.status == .open {
+        stage += r.daysOver.map { l.pick(" +\($0) d", " +\($0) дн") } ?? ""
+      }
+      return [
+        "\(r.id)", r.deal.title, stage,
+        r.deal.amount == 0 ? "—" : r.deal.money.formatted(l, whole: true),
+        r.deal.status.name(l),
+      ]
+    }
+    drawTable(
+      &canvas, top: top, rows: rows, width: width, columns: columns, cells: cells,
+      firstIndex: state.top, selected: state.selected
+    ) { i in
+      let r = self.deals[i]
+      switch r.deal.status {
+      case .open: return r.daysOver != nil ? Style(bold: true, color: .red) : .plain
+      case .won: return Style(color: .green)
+      case .lost: return .dim
+      }
     }
   }
 
@@ -222,6 +274,11 @@ public final class ClientCardScreen: Screen {
         _ = ContactActions.handle(
           .edit, row: contacts[state.selected], tab: tab, context: context, app: app
         ) { [weak self] in self?.reload() }
+      } else if section == .deals, deals.indices.contains(state.selected) {
+        app.push(
+          DealCardScreen(context: context, dealId: deals[state.selected].id, tab: tab) {
+            [weak self] in self?.reload()
+          })
       }
     case .log:
       section = .contacts
@@ -235,20 +292,21 @@ public final class ClientCardScreen: Screen {
       ContactFlows.plan(
         clientId: clientId, name: client?.displayName ?? "", tab: tab, context: context, app: app
       ) { [weak self] in self?.reload() }
-    case .done:
-      guard section == .contacts, contacts.indices.contains(state.selected) else {
-        app.flash(
-          l.pick(
-            "Select a planned contact in Contacts (Tab) first.",
-            "Сначала выберите запланированный контакт в разделе «Контакты» (Tab)."))
-        return
+    case .addDeal:
+      guard let c = client else { return }
+      section = .deals
+      state = ListState()
+      DealFlows.add(client: c.id!, name: c.displayName, tab: tab, context: context, app: app) {
+        [weak self] in self?.reload()
       }
-      _ = ContactActions.handle(
-        .done, row: contacts[state.selected], tab: tab, context: context, app: app
-      ) { [weak self] in self?.reload() }
     case .add:
       section = .persons
       editPerson(ContactPerson(clientId: clientId, name: ""), app: app)
+    case .delete where section == .contacts:
+      guard contacts.indices.contains(state.selected) else { return }
+      _ = ContactActions.handle(
+        .done, row: contacts[state.selected], tab: tab, context: context, app: app
+      ) { [weak self] in self?.reload() }
     case .delete:
       guard section == .persons, persons.indices.contains(state.selected) else {
         app.flash(

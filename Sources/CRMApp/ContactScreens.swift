@@ -82,7 +82,7 @@ func readWhen(_ text: String, _ context: AppContext, field: String) throws(CRMEr
 @MainActor
 final class OutcomeFormScreen: FormScreen {
   enum Mode {
-    case log(clientId: Int64, kind: ContactKind)
+    case log(clientId: Int64, kind: ContactKind, dealId: Int64? = nil)
     case done(ContactRow)
   }
   let mode: Mode
@@ -100,7 +100,7 @@ final class OutcomeFormScreen: FormScreen {
     let kind: ContactKind
     let title: String
     switch mode {
-    case .log(_, let k):
+    case .log(_, let k, _):
       kind = k
       title = l.pick("Log \(k.name(l)): ", "Записать \(k.name(l)): ") + clientName
     case .done(let row):
@@ -148,10 +148,10 @@ final class OutcomeFormScreen: FormScreen {
       }
       let logged: ContactService.Logged
       switch mode {
-      case .log(let clientId, let kind):
+      case .log(let clientId, let kind, let dealId):
         logged = try s.log(
           clientId: clientId, kind: kind, outcome: form.value("outcome"),
-          notes: form.value("notes"), next: next)
+          notes: form.value("notes"), dealId: dealId, next: next)
       case .done(let row):
         logged = try s.complete(
           row.id, outcome: form.value("outcome"), notes: form.value("notes"), next: next)
@@ -513,10 +513,11 @@ enum ContactActions {
 /// The two ways into contacts from a client: log one that happened, or plan one.
 @MainActor
 enum ContactFlows {
-  /// `l`: pick the kind with a second key, then the outcome form.
+  /// `l`: pick the kind with a second key, then the outcome form. `dealId` ties the contact
+  /// (and a next one) to a deal.
   static func log(
     clientId: Int64, name: String, tab: Int, context: AppContext, app: App,
-    changed: @escaping () -> Void
+    dealId: Int64? = nil, changed: @escaping () -> Void
   ) {
     app.push(
       KindPickerScreen(
@@ -525,7 +526,7 @@ enum ContactFlows {
       ) { kind, app in
         app.push(
           OutcomeFormScreen(
-            tab: tab, context: context, mode: .log(clientId: clientId, kind: kind),
+            tab: tab, context: context, mode: .log(clientId: clientId, kind: kind, dealId: dealId),
             clientName: name, onSaved: changed))
       })
   }
@@ -533,7 +534,7 @@ enum ContactFlows {
   /// `p`: the contact form, a call tomorrow at the start of the working day by default.
   static func plan(
     clientId: Int64, name: String, tab: Int, context: AppContext, app: App,
-    changed: @escaping () -> Void
+    dealId: Int64? = nil, changed: @escaping () -> Void
   ) {
     guard let me = context.user?.id else {
       app.flash(context.language.pick("No acting user.", "Нет пользователя."), error: true)
@@ -546,7 +547,7 @@ enum ContactFlows {
     app.push(
       ContactFormScreen(
         tab: tab, context: context,
-        contact: Contact(clientId: clientId, kind: .call, dueAt: due, userId: me),
+        contact: Contact(clientId: clientId, kind: .call, dueAt: due, userId: me, dealId: dealId),
         clientName: name, onSaved: changed))
   }
 }

@@ -104,7 +104,8 @@ public enum KeyTables {
         b(
           [.tab], .nextTab,
           l.pick(
-            "requisites / persons / contacts / history", "реквизиты / лица / контакты / история"),
+            "requisites / persons / contacts / history / deals",
+            "реквизиты / лица / контакты / история / сделки"),
           l.pick("section", "раздел")),
         b(
           [.char("l")], .log,
@@ -114,19 +115,25 @@ public enum KeyTables {
           [.char("p")], .plan, l.pick("plan a contact", "запланировать контакт"),
           l.pick("plan", "план")),
         b(
-          [.char("D")], .done,
-          l.pick("mark the selected planned contact done", "отметить выбранный контакт выполненным")
-        ),
+          [.char("D")], .addDeal, l.pick("add a deal for the client", "добавить сделку клиенту"),
+          l.pick("deal", "сделка")),
         b(
           [.char("e")], .edit, l.pick("edit the client or the person", "изменить клиента или лицо"),
           l.pick("edit", "изменить")),
         b(
           [.char("a")], .add, l.pick("add a contact person", "добавить контактное лицо"),
           l.pick("person", "лицо")),
-        b([.enter], .open, l.pick("edit the selected person", "изменить выбранное лицо")),
+        b(
+          [.enter], .open,
+          l.pick(
+            "open the selected person, contact or deal",
+            "открыть выбранное лицо, контакт или сделку"
+          )),
         b(
           [.char("d")], .delete,
-          l.pick("delete the person (asks first)", "удалить лицо (с подтверждением)")),
+          l.pick(
+            "persons: delete (asks first); contacts: mark the planned one done",
+            "лица: удалить (с подтверждением); контакты: отметить выполненным")),
         b(
           [.char("u")], .undo, l.pick("undo your last change", "отменить последнее изменение"),
           l.pick("undo", "отмена")),
@@ -245,6 +252,121 @@ public enum KeyTables {
       ])
   }
 
+  public static func funnel(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Funnel", "Воронка"),
+      common(l) + [
+        b([.char("h"), .left], .previous, l.pick("previous stage", "предыдущий этап")),
+        b([.char("l"), .right], .next, l.pick("next stage", "следующий этап")),
+        b([.char("j"), .down], .down, l.pick("next deal", "следующая сделка")),
+        b([.char("k"), .up], .up, l.pick("previous deal", "предыдущая сделка")),
+        b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page of deals", "следующая страница")),
+        b(
+          [.pageUp, .ctrl("b")], .pageUp, l.pick("previous page of deals", "предыдущая страница")),
+        b([.char("g"), .home], .top, l.pick("first deal of the stage", "первая сделка этапа")),
+        b([.char("G"), .end], .bottom, l.pick("last deal of the stage", "последняя сделка этапа")),
+        b(
+          [.enter], .open, l.pick("open the deal card", "открыть карточку сделки"),
+          l.pick("open", "открыть")),
+        b(
+          [.char(">")], .forward,
+          l.pick(
+            "one stage forward (from the last open stage: won)",
+            "на этап вперёд (с последнего открытого — выиграна)"), l.pick("forward", "вперёд")),
+        b(
+          [.char("<")], .backward, l.pick("one stage back", "на этап назад"),
+          l.pick("back", "назад")),
+        b(
+          [.char("w")], .won, l.pick("mark won (asks first)", "выиграна (с подтверждением)"),
+          l.pick("won", "выиграна")),
+        b(
+          [.char("x")], .lost, l.pick("mark lost (asks the reason)", "проиграна (спросит причину)"),
+          l.pick("lost", "проиграна")),
+        b(
+          [.char("m")], .moveStage, l.pick("move to any stage", "перенести на любой этап"),
+          l.pick("stage", "этап")),
+        b(
+          [.char("a")], .add,
+          l.pick(
+            "add a deal: pick the client, then the form", "добавить сделку: клиент, затем форма"),
+          l.pick("add", "добавить")),
+        b(
+          [.char("f")], .filter,
+          l.pick(
+            "filter: owner, created from / to, lead source",
+            "фильтр: ответственный, создана с / по, источник"), l.pick("filter", "фильтр")),
+        b(
+          [.char("u")], .scope, l.pick("mine / everyone's", "мои / все"),
+          l.pick("mine/all", "мои/все")),
+        b([.char("P")], .nextPipeline, l.pick("next pipeline", "следующая воронка")),
+        b([.char("r")], .reload, l.pick("reload", "обновить")),
+        b([.escape], .cancel, l.pick("clear the filter", "сбросить фильтр")),
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  public static func dealCard(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Deal card", "Карточка сделки"),
+      common(l) + [
+        b([.char("j"), .down], .down, l.pick("scroll down", "прокрутить вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up", "прокрутить вверх")),
+        b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница")),
+        b([.pageUp, .ctrl("b")], .pageUp, l.pick("previous page", "предыдущая страница")),
+        b([.char("g"), .home], .top, l.pick("to the top", "в начало")),
+        b([.char("G"), .end], .bottom, l.pick("to the end", "в конец")),
+        b(
+          [.char("e")], .edit, l.pick("edit the deal", "изменить сделку"),
+          l.pick("edit", "изменить")),
+        b(
+          [.char(">")], .forward,
+          l.pick(
+            "one stage forward (from the last open stage: won)",
+            "на этап вперёд (с последнего открытого — выиграна)"), l.pick("forward", "вперёд")),
+        b(
+          [.char("<")], .backward, l.pick("one stage back", "на этап назад"),
+          l.pick("back", "назад")),
+        b(
+          [.char("w")], .won, l.pick("mark won (asks first)", "выиграна (с подтверждением)"),
+          l.pick("won", "выиграна")),
+        b(
+          [.char("x")], .lost, l.pick("mark lost (asks the reason)", "проиграна (спросит причину)"),
+          l.pick("lost", "проиграна")),
+        b(
+          [.char("m")], .moveStage, l.pick("move to any stage", "перенести на любой этап"),
+          l.pick("stage", "этап")),
+        b(
+          [.char("R")], .reopen,
+          l.pick("reopen a won or lost deal", "открыть заново выигранную или проигранную")),
+        b(
+          [.char("l")], .log,
+          l.pick("log a contact for this deal (then its kind)", "записать контакт по сделке"),
+          l.pick("log", "контакт")),
+        b(
+          [.char("p")], .plan, l.pick("plan a contact for this deal", "запланировать контакт"),
+          l.pick("plan", "план")),
+        b([.char("c")], .clientCard, l.pick("open the client card", "открыть карточку клиента")),
+        b(
+          [.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
+  public static func picker(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Choose", "Выбор"),
+      [
+        b([.down, .up], .down, l.pick("next / previous", "следующий / предыдущий")),
+        b([.pageDown, .pageUp], .pageDown, l.pick("page down / up", "страница вниз / вверх")),
+        b([.enter], .open, l.pick("choose", "выбрать"), l.pick("choose", "выбрать")),
+        b(
+          [.escape], .cancel, l.pick("cancel", "отмена"), l.pick("cancel", "отмена")),
+        b(
+          [.ctrl("u")], .cancel,
+          l.pick("letters filter the list; ^U clears", "буквы фильтруют список; ^U — очистить"),
+          l.pick("clear", "очистить")),
+      ])
+  }
+
   public static func placeholder(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Screen", "Экран"),
@@ -259,8 +381,8 @@ public enum KeyTables {
     for l in Language.allCases {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
-        clients(l), search(l), card(l), reminders(l), calendar(l), kindPicker(l), form(l),
-        placeholder(l),
+        clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
+        kindPicker(l), picker(l), form(l), placeholder(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"

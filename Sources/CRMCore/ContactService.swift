@@ -110,6 +110,23 @@ public struct ContactService: Sendable {
     }
   }
 
+  /// A deal's contacts (planned ones first, soonest first; then the rest, newest first), read
+  /// through the client's index.
+  public func contacts(ofDeal dealId: Int64, limit: Int = 200) throws(CRMError) -> [ContactRow] {
+    try db.read { db in
+      try Row.fetchAll(
+        db,
+        sql: Self.rowSelect + """
+           WHERE c.client_id = (SELECT client_id FROM deal WHERE id = ?1) AND c.deal_id = ?1
+          ORDER BY c.status = 'planned' DESC,
+            CASE WHEN c.status = 'planned' THEN c.due_at ELSE -coalesce(c.done_at, c.due_at) END,
+            c.id DESC
+          LIMIT ?2
+          """, arguments: [dealId, limit]
+      ).map(Self.contactRow)
+    }
+  }
+
   /// The statement for planned contacts in `[from, to)`, by time: the calendar's query.
   public func plannedStatement(
     from: Date, to: Date, scope: ContactScope, limit: Int = 5000
@@ -521,12 +538,13 @@ public struct ContactService: Sendable {
 
   /// Logs a contact that just happened, with its outcome, and plans the next one if given —
   /// one transaction. When the acting user has a planned contact of the same kind with this
-  /// client due today or earlier, that one is marked done instead of adding another.
+  /// client due today or earlier, that one is marked done instead of adding another. `dealId`
+  /// ties a new contact and the next one to a deal.
   @discardableResult
   public func log(
     clientId: Int64, kind: ContactKind, outcome: String = "", notes: String = "",
     subject: String = "", direction: ContactDirection = .outgoing, doneAt: Date? = nil,
-    personId: Int64? = nil, next: Next? = nil, closePlanned: Bool = true
+    personId: Int64? = nil, dealId: Int64? = nil, next: Next? = nil, closePlanned: Bool = true
   ) throws(CRMError) -> Logged {
     let me = try requireUser()
     let at = now
@@ -554,14 +572,14 @@ public struct ContactService: Sendable {
         let c = Contact(
           clientId: clientId, kind: kind, status: .done, direction: direction, dueAt: when,
           doneAt: when, subject: subject, outcome: outcome, notes: notes, userId: me,
-          authorId: me, personId: personId)
+          authorId: me, personId: personId, dealId: dealId)
         let id = try logInside(db, c, at: at)
         result = Logged(id: id, closedPlanned: false, nextId: nil, recurringId: nil)
       }
       if let next {
         let plan = Contact(
           clientId: clientId, kind: next.kind ?? kind, dueAt: next.at, subject: next.subject,
-          userId: me, authorId: me, personId: personId)
+          userId: me, authorId: me, personId: personId, dealId: dealId)
         result.nextId = try planInside(db, plan, me: me, at: at, remindDefault: true)
       }
       return result

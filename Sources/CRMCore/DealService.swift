@@ -282,6 +282,36 @@ public struct DealService: Sendable {
     }
   }
 
+  /// Deals of a pipeline closed in `[from, to)`: per status (won, lost), totals per currency,
+  /// the most deals first. Read through the closed-deals index.
+  public func closedTotals(
+    pipelineId: Int64, filter: DealFilter = DealFilter(), from: Date, to: Date
+  ) throws(CRMError) -> [DealStatus: [CurrencyTotal]] {
+    let (fsql, fargs) = filterSQL(filter)
+    let sql = """
+      SELECT d.status, d.currency, count(*) AS n, sum(d.amount) AS total
+      FROM deal d
+      WHERE d.closed_at >= ? AND d.closed_at < ? AND d.pipeline_id = ? AND \(fsql)
+      GROUP BY d.status, d.currency
+      """
+    let args: [any DatabaseValueConvertible] =
+      [from.timeIntervalSince1970, to.timeIntervalSince1970, pipelineId] + fargs
+    return try db.read { db in
+      var out: [DealStatus: [CurrencyTotal]] = [:]
+      for r in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) {
+        guard let status = DealStatus(rawValue: r["status"]) else { continue }
+        let code: String = r["currency"]
+        out[status, default: []].append(
+          CurrencyTotal(
+            currency: Currency.named(code) ?? Currency(code: code, minorDigits: 2, symbol: code),
+            count: r["n"], sum: r["total"], weighted: r["total"]))
+      }
+      return out.mapValues { list in
+        list.sorted { ($0.count, $1.currency.code) > ($1.count, $0.currency.code) }
+      }
+    }
+  }
+
   /// Open deals over their stage's time limit, most days over first.
   public func stuck(
     _ filter: DealFilter = DealFilter(), pipelineId: Int64? = nil, limit: Int = 200,

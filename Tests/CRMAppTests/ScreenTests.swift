@@ -251,9 +251,9 @@ func type(_ app: App, _ text: String) {
 
   @Test func digitsSwitchScreensAndPlaceholdersSayWhatWillBeThere() throws {
     let (app, term, _) = try makeApp()
-    press(app, term, .char("4"))
-    #expect(term.text.contains("Воронка: сделки колонками"))
-    #expect(term.style(of: "4 Воронка")?.reverse == false)
+    press(app, term, .char("5"))
+    #expect(term.text.contains("Активность: звонки"))
+    #expect(term.style(of: "5 Активность")?.reverse == false)
     press(app, term, .char("1"))
     #expect(app.current is ClientsScreen)
   }

@@ -1,0 +1,310 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// One deal: its fields, the stage with the days in it, the stage history with what the entry
+/// actions did, and the deal's contacts. One scrolling page; the funnel's keys move the deal.
+@MainActor
+final class DealCardScreen: Screen {
+  let tab: Int
+  let context: AppContext
+  let dealId: Int64
+  let onChange: () -> Void
+  var row: DealRow?
+  var history: [StageEntry] = []
+  var contacts: [ContactRow] = []
+  /// Contacts the entry actions planned, by id (they may not belong to the deal's list).
+  var planned: [Int64: ContactRow] = [:]
+  var loaded = false
+  var scroll = 0
+  var pageRows = 1
+  static let contactLimit = 100
+
+  init(context: AppContext, dealId: Int64, tab: Int, onChange: @escaping () -> Void = {}) {
+    self.context = context
+    self.dealId = dealId
+    self.tab = tab
+    self.onChange = onChange
+  }
+
+  var keys: KeyTable<Action> { KeyTables.dealCard(context.language) }
+  var capturesText: Bool { false }
+  var l: Language { context.language }
+  func dataChanged() { loaded = false }
+
+  func load(app: App?) {
+    loaded = true
+    do {
+      row = try context.deals.deal(dealId)
+      history = try context.deals.history(dealId)
+      contacts = try context.contacts.contacts(ofDeal: dealId, limit: Self.contactLimit)
+      planned = [:]
+      for id in history.flatMap(\.events).compactMap(\.contactId) {
+        if let c = try contacts.first(where: { $0.id == id }) ?? context.contacts.contact(id) {
+          planned[id] = c
+        }
+      }
+    } catch {
+      app?.report(error)
+    }
+  }
+
+  /// A line of the page: pieces at columns.
+  struct Line {
+    var parts: [(col: Int, text: String, style: Style, width: Int?)] = []
+    init(_ parts: [(col: Int, text: String, style: Style, width: Int?)] = []) { self.parts = parts }
+  }
+
+  func eventText(_ e: DealEvent) -> String {
+    if let id = e.contactId {
+      guard let c = planned[id] else {
+        return l.pick("planned contact №\(id)", "запланирован контакт №\(id)")
+      }
+      let k = c.contact
+      var s =
+        "\(k.kind.name(l)) \(k.at.map(context.formats.dateTime) ?? "") · \(c.userLogin)"
+        + " · \(k.status.name(l))"
+      if !k.subject.isEmpty { s += " · «\(k.subject)»" }
+      return s
+    }
+    if let id = e.offerId { return l.pick("offer draft №\(id)", "черновик КП №\(id)") }
+    return e.action
+  }
+
+  func lines(width: Int) -> [Line] {
+    guard let r = row else { return [] }
+    let d = r.deal
+    let s = context.deals
+    let f = context.formats
+    var out: [Line] = []
+    // Fields in two columns when there is room.
+    let sources = (try? context.pipelines.leadSources()) ?? []
+    let reasons = d.status == .lost ? ((try? context.pipelines.lostReasons()) ?? []) : []
+    let left: [(String, String, Style)] = [
+      (s.fieldName("client"), r.clientName, .bold),
+      (s.fieldName("status"), d.status.name(l), d.status == .won ? Style(color: .green) : .plain),
+      (s.fieldName("amount"), d.amount == 0 ? "—" : d.money.formatted(l), .bold),
+      (s.fieldName("probability"), "\(r.probability) %", .plain),
+    ]
+    var right: [(String, String, Style)] = [
+      (s.fieldName("owner"), r.ownerLogin, .plain),
+      (
+        s.fieldName("source"),
+        d.source.isEmpty ? "—" : sources.first { $0.key == d.source }?.name(l) ?? d.source, .plain
+      ),
+      (s.fieldName("expected_close"), d.expectedClose.isEmpty ? "—" : d.expectedClose, .plain),
+      (s.fieldName("person"), r.personName ?? "—", .plain),
+      (l.pick("Created", "Создана"), d.createdAt.map(f.dateTime) ?? "", .plain),
+    ]
+    if let closed = d.closedAt {
+      right.append((l.pick("Closed", "Закрыта"), f.dateTime(closed), .plain))
+    }
+    if d.status == .lost {
+      right.append(
+        (
+          s.fieldName("lost_reason"),
+          reasons.first { $0.key == d.lostReason }?.name(l) ?? d.lostReason, .plain
+        ))
+    }
+    let twoColumns = width >= 80
+    let half = twoColumns ? width / 2 : width
+    func labels(_ list: [(String, String, Style)]) -> Int {
+      min(20, list.map { TextWidth.of($0.0) }.max() ?? 0) + 1
+    }
+    let labelWidth = labels(twoColumns ? left : left + right)
+    func field(_ p: (String, String, Style), col: Int, label: Int) -> [(
+      col: Int, text: String, style: Style, width: Int?
+    )] {
+      [
+        (col, TextWidth.fit(p.0, to: label), Style.dim, label),
+        (col + label + 1, p.1, p.2, max(1, half - label - 3)),
+      ]
+    }
+    // The stage on a line of its own: the days in it, and how far over its limit.
+    var stageLine = Line([
+      (1, TextWidth.fit(s.fieldName("stage"), to: labelWidth), .dim, labelWidth),
+      (labelWidth + 2, r.stage.name(l), .bold, width - labelWidth - 3),
+    ])
+    if d.status == .open {
+      var col = labelWidth + 2 + TextWidth.of(r.stage.name(l))
+      let days = l.pick(" · \(r.daysInStage) d in it", " · \(r.daysInStage) дн. на этапе")
+      stageLine.parts.append((col, days, .plain, max(0, width - col - 1)))
+      col += TextWidth.of(days)
+      if let over = r.daysOver {
+        stageLine.parts.append(
+          (
+            col,
+            l.pick(
+              " · stuck: +\(over) d over the stage's \(r.stage.stuckDays ?? 0) d",
+              " · зависла: +\(over) дн сверх лимита (\(r.stage.stuckDays ?? 0) дн)"),
+            Style(bold: true, color: .red), max(0, width - col - 1)
+          ))
+      }
+    }
+    out.append(stageLine)
+    if twoColumns {
+      let rightLabel = labels(right)
+      for i in 0..<max(left.count, right.count) {
+        var line = Line()
+        if i < left.count { line.parts += field(left[i], col: 1, label: labelWidth) }
+        if i < right.count { line.parts += field(right[i], col: half + 1, label: rightLabel) }
+        out.append(line)
+      }
+    } else {
+      for p in left + right { out.append(Line(field(p, col: 1, label: labelWidth))) }
+    }
+    if !d.notes.isEmpty {
+      out.append(Line())
+      for (i, n) in d.notes.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        out.append(
+          Line(
+            [
+              (
+                1, i == 0 ? TextWidth.fit(s.fieldName("notes"), to: labelWidth) : "", .dim,
+                labelWidth
+              ),
+              (labelWidth + 2, String(n), .plain, width - labelWidth - 3),
+            ]))
+      }
+    }
+    func section(_ title: String) {
+      out.append(Line())
+      let text = "── " + title + " "
+      out.append(
+        Line([
+          (
+            1, text + String(repeating: "─", count: max(0, width - 2 - TextWidth.of(text))),
+            .bold, width - 2
+          )
+        ]))
+    }
+    section(l.pick("Stage history", "История этапов") + " (\(history.count))")
+    for e in history.reversed() {
+      let move =
+        (e.from.map { $0.name(l) + " → " } ?? l.pick("created at ", "создана: ")) + e.to.name(l)
+      var text = "\(f.dateTime(e.at))  \(e.userLogin ?? "?")  \(move)"
+      if let left = e.leftAt {
+        let days = Int(left.timeIntervalSince(e.at) / 86400)
+        text += l.pick(" (\(days) d)", " (\(days) дн)")
+      }
+      out.append(Line([(1, text, e.leftAt == nil ? .bold : .plain, width - 2)]))
+      for ev in e.events {
+        out.append(Line([(5, "↳ " + eventText(ev), .dim, width - 6)]))
+      }
+    }
+    section(l.pick("Contacts for the deal", "Контакты по сделке") + " (\(contacts.count))")
+    if contacts.isEmpty {
+      out.append(
+        Line([
+          (
+            3,
+            l.pick(
+              "None yet. l logs one, p plans one.", "Пока нет. l — записать, p — запланировать."),
+            .dim, width - 4
+          )
+        ]))
+    }
+    let now = context.db.clock.now()
+    for c in contacts {
+      let k = c.contact
+      let text = [k.subject, k.outcome.replacingOccurrences(of: "\n", with: " ")]
+        .filter { !$0.isEmpty }.joined(separator: " — ")
+      var style: Style = k.status == .planned ? .bold : (k.status == .done ? .plain : .dim)
+      if k.status == .planned, let due = k.dueAt, due < now { style = Style(color: .red) }
+      out.append(
+        Line([
+          (
+            1,
+            "\(k.at.map(f.dateTime) ?? "")  \(TextWidth.fit(k.status.name(l), to: 13)) "
+              + "\(TextWidth.fit(k.kind.name(l), to: 9)) \(TextWidth.fit(c.userLogin, to: 10)) \(text)",
+            style, width - 2
+          )
+        ]))
+    }
+    return out
+  }
+
+  func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    guard rows > 1, width > 10 else { return }
+    if !loaded { load(app: nil) }
+    guard let r = row else {
+      canvas.put(
+        top + 1, 2, l.pick("This deal no longer exists.", "Этой сделки больше нет."), .error,
+        maxWidth: width - 4)
+      return
+    }
+    var title = l.pick("Deal №\(r.id): ", "Сделка №\(r.id): ") + r.deal.title
+    if r.deal.status != .open { title += " [\(r.deal.status.name(l))]" }
+    canvas.put(top, 1, title, .bold, maxWidth: width - 2)
+    let body = lines(width: width)
+    pageRows = max(1, rows - 2)
+    scroll = max(0, min(scroll, body.count - pageRows))
+    for (i, line) in body.dropFirst(scroll).prefix(pageRows).enumerated() {
+      for p in line.parts {
+        canvas.put(top + 2 + i, p.col, p.text, p.style, maxWidth: p.width)
+      }
+    }
+    if scroll + pageRows < body.count {
+      canvas.put(
+        top + rows - 1, width - 12, l.pick("↓ more", "↓ ещё"), .dim, maxWidth: 10)
+    }
+  }
+
+  func handle(_ key: Key, app: App) {
+    if !loaded { load(app: app) }
+    let action = keys.action(for: key)
+    switch action {
+    case .down: scroll += 1
+    case .up: scroll = max(0, scroll - 1)
+    case .pageDown: scroll += pageRows
+    case .pageUp: scroll = max(0, scroll - pageRows)
+    case .top: scroll = 0
+    case .bottom: scroll = Int.max / 2
+    case .back: app.pop()
+    default: break
+    }
+    guard let r = row else { return }
+    let changed: () -> Void = { [weak self] in
+      self?.loaded = false
+      self?.onChange()
+    }
+    switch action {
+    case .edit:
+      app.push(
+        DealFormScreen(
+          tab: tab, context: context, deal: r.deal, clientName: r.clientName, onSaved: changed))
+    case .forward:
+      DealFlows.step(r, by: 1, tab: tab, context: context, app: app, changed: changed)
+    case .backward:
+      DealFlows.step(r, by: -1, tab: tab, context: context, app: app, changed: changed)
+    case .won:
+      DealFlows.won(r, tab: tab, context: context, app: app, changed: changed)
+    case .lost:
+      DealFlows.lost(r, tab: tab, context: context, app: app, changed: changed)
+    case .moveStage:
+      DealFlows.pickStage(r, tab: tab, context: context, app: app, changed: changed)
+    case .reopen:
+      guard r.deal.status != .open else {
+        app.flash(l.pick("The deal is open.", "Сделка и так открыта."))
+        return
+      }
+      do {
+        let result = try context.deals.reopen(r.id)
+        app.flash(DealFlows.describe(result, title: r.deal.title, context: context))
+        changed()
+      } catch { app.report(error) }
+    case .log:
+      ContactFlows.log(
+        clientId: r.deal.clientId, name: r.clientName, tab: tab, context: context, app: app,
+        dealId: r.id, changed: changed)
+    case .plan:
+      ContactFlows.plan(
+        clientId: r.deal.clientId, name: r.clientName, tab: tab, context: context, app: app,
+        dealId: r.id, changed: changed)
+    case .clientCard:
+      app.push(ClientCardScreen(context: context, clientId: r.deal.clientId, list: nil))
+    default:
+      break
+    }
+  }
+}
