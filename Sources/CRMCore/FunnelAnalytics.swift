@@ -292,7 +292,7 @@ public struct FunnelAnalytics: Sendable {
       var byMonth: [GroupStat] = []
       if months.count > 1 {
         let bucket =
-          "CASE "
+          "CASE WHEN created_at < \(months[0].timeIntervalSince1970) THEN NULL "
           + (1..<months.count).map {
             "WHEN created_at < \(months[$0].timeIntervalSince1970) THEN \($0 - 1) "
           }.joined() + "ELSE NULL END"
