@@ -10,6 +10,7 @@ public struct AppContext: Sendable {
   public let formats: Formats
   public let clients: ClientService
   public let contacts: ContactService
+  public let deals: DealService
   public let timeZone: TimeZone
 
   public init(db: CRMDatabase, user: User?, language: Language, timeZone: TimeZone = .current) {
@@ -21,6 +22,7 @@ public struct AppContext: Sendable {
     self.clients = ClientService(db: db, userId: user?.id, language: language)
     self.contacts = ContactService(
       db: db, userId: user?.id, language: language, timeZone: timeZone)
+    self.deals = DealService(db: db, userId: user?.id, language: language, timeZone: timeZone)
   }
 
   /// Whose contacts "mine" means: the acting user's, or everyone's when there is none.
@@ -39,6 +41,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case nextTab, help, back, quit, save, cancel
   case log, plan, done, noAnswer, postpone, reassign, scope, handover
   case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
+  case nextSection, previousSection, periodLength, nextPipeline
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.
@@ -165,6 +168,7 @@ public final class App {
       switch n {
       case 2: roots[n] = CalendarScreen(context: context)
       case 3: roots[n] = RemindersScreen(context: context)
+      case 6: roots[n] = ReportsScreen(context: context)
       default: roots[n] = PlaceholderScreen(tab: n, context: context)
       }
     }

@@ -251,6 +251,43 @@ public enum KeyTables {
       common(l) + [b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход"))])
   }
 
+  public static func reports(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Reports", "Отчёты"),
+      common(l) + [
+        b(
+          [.tab, .right, .char("l")], .nextSection,
+          l.pick(
+            "next report: funnel, lead sources, stuck deals",
+            "следующий отчёт: воронка, источники лидов, зависшие сделки"),
+          l.pick("section", "раздел")),
+        b(
+          [.backTab, .left, .char("h")], .previousSection,
+          l.pick("previous report", "предыдущий отчёт")),
+        b(
+          [.char("["), .char("]")], .previous,
+          l.pick("previous / next period", "предыдущий / следующий период"),
+          l.pick("period", "период")),
+        b([.char("t")], .today, l.pick("back to the current period", "текущий период")),
+        b(
+          [.char("p")], .periodLength,
+          l.pick(
+            "period: month, quarter, year, all time", "период: месяц, квартал, год, всё время"),
+          l.pick("length", "длина")),
+        b(
+          [.char("o")], .scope, l.pick("owner: everyone / mine", "ответственный: все / мои"),
+          l.pick("mine/all", "мои/все")),
+        b([.char("P")], .nextPipeline, l.pick("next pipeline", "следующая воронка")),
+        b([.char("j"), .down], .down, l.pick("scroll down a line", "прокрутить на строку вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up a line", "прокрутить на строку вверх")),
+        b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница")),
+        b([.pageUp, .ctrl("b")], .pageUp, l.pick("previous page", "предыдущая страница")),
+        b([.char("g"), .home], .top, l.pick("to the top", "в начало")),
+        b([.char("G"), .end], .bottom, l.pick("to the end", "в конец")),
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
   /// docs/keys.md: every table in both languages. A test fails when the file is stale.
   public static func markdown() -> String {
     var out = "# Keys\n\nGenerated from the key tables in `Sources/CRMApp/KeyTables.swift` by "
@@ -260,7 +297,7 @@ public enum KeyTables {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
         clients(l), search(l), card(l), reminders(l), calendar(l), kindPicker(l), form(l),
-        placeholder(l),
+        placeholder(l), reports(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"
