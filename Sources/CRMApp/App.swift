@@ -41,7 +41,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case nextTab, help, back, quit, save, cancel
   case log, plan, done, noAnswer, postpone, reassign, scope, handover
   case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
-  case nextSection, previousSection, periodLength, nextPipeline
+  case nextSection, previousSection, periodLength, nextPipeline, reorder, lostReasons
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.

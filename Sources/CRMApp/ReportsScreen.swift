@@ -284,6 +284,8 @@ public final class ReportsScreen: Screen {
           l.pick(
             "Reports appear here once deals move through the funnel (screen 4).",
             "Отчёты появятся, когда по воронке пойдут сделки (экран 4)."), .dim),
+        .text(
+          l.pick("e sets up the pipeline's stages.", "e — настроить этапы воронки."), .dim),
       ]
     }
     return nil
@@ -605,6 +607,11 @@ public final class ReportsScreen: Screen {
       }
       pipelineKey = pipelines[(i + 1) % pipelines.count].key
       top = 0
+    case .edit:
+      app.push(
+        PipelineEditorScreen(context: context, pipeline: pipeline?.key) { [weak self] in
+          self?.stale = true
+        })
     case .quit:
       app.quit()
     default:

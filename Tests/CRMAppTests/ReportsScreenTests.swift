@@ -276,6 +276,7 @@ let rub = "\u{00A0}₽"
     let (app, term, _) = try makeApp()
     press(app, term, .char("6"))
     #expect(term.text.contains("Сделок пока нет."))
+    #expect(term.text.contains("e — настроить этапы воронки."))
     press(app, term, .tab)
     #expect(term.text.contains("Сделок пока нет."))
     press(app, term, .tab)
@@ -308,7 +309,7 @@ let rub = "\u{00A0}₽"
     let data = try ReportsData()
     let (_, term) = data.app()
     let hints = term.line(23)
-    for word in ["справка", "раздел", "период", "длина", "мои/все", "выход"] {
+    for word in ["справка", "раздел", "период", "длина", "мои/все", "этапы", "выход"] {
       #expect(hints.contains(word), "\(word)")
     }
     for r in 0..<24 { #expect(TextWidth.of(term.line(r)) == 80) }
@@ -343,5 +344,193 @@ let rub = "\u{00A0}₽"
     var canvas = Canvas(size: Size(rows: 10, cols: 20))
     screen.draw(&canvas, top: 0, rows: 10, width: 20)
     #expect(canvas.text.contains("Интерес") || canvas.text.contains("Инте"))
+  }
+}
+
+@MainActor
+@Suite struct PipelineEditorTests {
+  func editor(_ data: ReportsData) throws -> (App, MemoryTerminal, PipelineEditorScreen) {
+    let (app, term) = data.app()
+    press(app, term, .char("e"))
+    let editor = try #require(app.current as? PipelineEditorScreen)
+    return (app, term, editor)
+  }
+
+  @Test func listsTheStagesWithTheirSettings() throws {
+    let data = try ReportsData()
+    let (app, term, _) = try editor(data)
+    #expect(term.line(1).contains("Этапы воронки «Продажи»"))
+    #expect(term.line(2).contains("Ключ"))
+    #expect(term.line(2).contains("Действия при входе"))
+    let offer = try #require(term.row(containing: "offer"))
+    #expect(term.line(offer).contains("КП отправлено"))
+    #expect(term.line(offer).contains("открытый"))
+    #expect(term.line(offer).contains("25%"))
+    #expect(term.line(offer).contains("5 дн."))
+    #expect(term.line(offer).contains("draft offer; plan call +"))
+    #expect(term.style(of: "interest")?.reverse == true)
+    press(app, term, .char("j"))
+    #expect(
+      term.text.contains(
+        "Действия при входе «КП отправлено»: draft offer; plan call +3d \"Узнать решение\n по КП\"")
+    )
+    let won = try #require(term.row(containing: "Выиграна"))
+    #expect(term.line(won).contains("выигрыш"))
+    #expect(term.line(won).contains("—"))
+    press(app, term, .char("q"))
+    #expect(app.current is ReportsScreen)
+  }
+
+  @Test func renamingAStageShowsInTheFunnel() throws {
+    let data = try ReportsData()
+    let (app, term, _) = try editor(data)
+    press(app, term, .char("j"), .enter)
+    #expect(term.text.contains("Этап «КП отправлено» (offer, открытый)"))
+    press(app, term, .ctrl("u"))
+    type(app, "Предложение")
+    press(app, term, .ctrl("s"))
+    #expect(app.current is PipelineEditorScreen)
+    #expect(term.text.contains("Этап «Предложение» сохранён."))
+    #expect(term.style(of: "offer")?.reverse == true)
+    press(app, term, .char("q"))
+    #expect(term.line(5).contains("Предложение"))
+    #expect(barOf(term.line(5)) == blocks(18, "▋"))
+    let config = try PipelineService(db: data.db, language: .ru).current()
+    #expect(config.pipelines[0].stages[1].name == "Предложение")
+    #expect(try data.deals.deal(data.ids["E"]!)?.stage.key == "interest")
+  }
+
+  @Test func deletingAStageThatHoldsDealsIsRefusedWithTheCount() throws {
+    let data = try ReportsData()
+    let (app, term, _) = try editor(data)
+    let before = try PipelineService(db: data.db, language: .ru).current()
+    press(app, term, .char("d"))
+    #expect(term.text.contains("Удалить этап «Интерес» (interest)?"))
+    press(app, term, .char("y"))
+    // E and F are at interest.
+    #expect(term.line(22).contains("на этапе «interest» воронки «sales» 2 сделки"))
+    #expect(term.style(of: "на этапе «interest»")?.color == .red)
+    #expect(term.text.contains("сначала перенесите их"))
+    #expect(term.row(containing: "interest   Интерес") != nil)
+    #expect(try PipelineService(db: data.db, language: .ru).current() == before)
+    // A stage nobody is at, and no history names, goes away.
+    press(app, term, .char("j"), .char("j"), .char("j"), .char("j"))
+    #expect(term.style(of: "paid")?.reverse == true)
+    press(app, term, .char("d"), .char("y"))
+    #expect(
+      term.text.contains("Этап «Оплачено» удалён.") || term.text.contains("Этап «Оплачено» убран"))
+    #expect(term.row(containing: "paid") == nil)
+  }
+
+  @Test func movingAStageUp() throws {
+    let data = try ReportsData()
+    let (app, term, editor) = try editor(data)
+    press(app, term, .char("j"), .char("j"))
+    #expect(term.style(of: "decision")?.reverse == true)
+    press(app, term, .char("K"))
+    #expect(term.text.contains("Этап «Ждём решения» перемещён выше."))
+    #expect(editor.stages.prefix(3).map(\.key) == ["interest", "decision", "offer"])
+    #expect(try #require(term.row(containing: "decision")) < (term.row(containing: "offer") ?? 0))
+    #expect(term.style(of: "decision")?.reverse == true)
+    let stored = try PipelineService(db: data.db, language: .ru).pipeline()
+    #expect(stored.stages.prefix(3).map(\.key) == ["interest", "decision", "offer"])
+    press(app, term, .char("k"), .char("K"))
+    #expect(term.text.contains("Этап и так первый."))
+    press(app, term, .char("G"), .char("J"))
+    #expect(term.text.contains("Этап и так последний."))
+    // The first stage must stay an open one: PipelineService refuses, nothing changes.
+    press(app, term, .char("G"))
+    for _ in 0..<7 { press(app, term, .char("K")) }
+    #expect(term.text.contains("первый этап должен быть открытым"))
+    #expect(editor.stages.first?.key == "interest")
+  }
+
+  @Test func aBadEntryActionIsNamedAndNothingChanges() throws {
+    let data = try ReportsData()
+    let (app, term, _) = try editor(data)
+    let before = try PipelineService(db: data.db, language: .ru).current()
+    press(app, term, .char("j"), .char("e"))
+    press(app, term, .tab, .tab, .tab, .tab)
+    type(app, "; plan call soon")
+    press(app, term, .ctrl("s"))
+    #expect(app.current is StageFormScreen)
+    #expect(term.text.contains("«plan call soon»: не удаётся прочитать срок «soon»"))
+    #expect(term.style(of: "«plan call soon»")?.color == .red)
+    #expect(try PipelineService(db: data.db, language: .ru).current() == before)
+    // A quoted subject may hold a semicolon; an unknown probability is marked on its field.
+    press(app, term, .ctrl("u"))
+    type(app, "plan meeting +1w \"Встреча; итоги\"")
+    press(app, term, .backTab, .backTab)
+    press(app, term, .ctrl("u"))
+    type(app, "сто")
+    press(app, term, .ctrl("s"))
+    #expect(term.text.contains("целое число от 0 до 100"))
+    press(app, term, .ctrl("u"))
+    type(app, "150")
+    press(app, term, .ctrl("s"))
+    #expect(term.text.contains("вероятность 150 вне 0–100"))
+    #expect(try PipelineService(db: data.db, language: .ru).current() == before)
+    press(app, term, .ctrl("u"))
+    type(app, "30")
+    press(app, term, .ctrl("s"))
+    #expect(app.current is PipelineEditorScreen)
+    let offer = try PipelineService(db: data.db, language: .ru).pipeline().stages[1]
+    #expect(offer.probability == 30)
+    #expect(offer.actions == [.plan(kind: .meeting, after: "+1w", subject: "Встреча; итоги")])
+  }
+
+  @Test func addingAStageAfterTheSelectedOne() throws {
+    let data = try ReportsData()
+    let (app, term, editor) = try editor(data)
+    press(app, term, .char("j"), .char("a"))
+    #expect(term.text.contains("Новый этап после «offer»"))
+    type(app, "Демо")
+    press(app, term, .tab)
+    type(app, "Демонстрация")
+    press(app, term, .ctrl("s"))
+    #expect(term.text.contains("ключ «Демо»"))
+    press(app, term, .ctrl("u"))  // the key field has the focus again
+    type(app, "demo")
+    press(app, term, .ctrl("s"))
+    #expect(app.current is PipelineEditorScreen)
+    #expect(editor.stages.map(\.key).prefix(3) == ["interest", "offer", "demo"])
+    #expect(term.style(of: "demo")?.reverse == true)
+  }
+
+  @Test func leadSourcesAndLostReasonsAreSimpleLists() throws {
+    let data = try ReportsData()
+    let (app, term, _) = try editor(data)
+    press(app, term, .char("S"))
+    #expect(term.line(1).contains("Источники лидов"))
+    #expect(term.style(of: "site")?.reverse == true)
+    press(app, term, .enter)
+    press(app, term, .ctrl("u"))
+    type(app, "Сайт компании")
+    press(app, term, .ctrl("s"))
+    #expect(term.text.contains("Сайт компании"))
+    press(app, term, .char("J"))
+    #expect(try PipelineService(db: data.db, language: .ru).leadSources()[1].key == "site")
+    press(app, term, .char("q"), .char("q"))
+    #expect(app.current is ReportsScreen)
+    press(app, term, .tab)
+    #expect(term.text.contains("Сайт компании"))
+    press(app, term, .char("e"), .char("L"))
+    #expect(term.line(1).contains("Причины проигрыша"))
+    press(app, term, .char("G"), .char("a"))
+    type(app, "Сменился директор")
+    press(app, term, .ctrl("s"))
+    let reasons = try PipelineService(db: data.db, language: .ru).lostReasons()
+    #expect(reasons.last == Choice(key: "Сменился директор", name: "Сменился директор"))
+    press(app, term, .char("a"))
+    type(app, "Дорого")
+    press(app, term, .tab, .tab)
+    type(app, "price")
+    press(app, term, .ctrl("s"))
+    #expect(term.text.contains("«price» указан дважды"))
+    press(app, term, .escape)
+    #expect(term.text.contains("Список не изменён."))
+    press(app, term, .char("d"), .char("y"))
+    #expect(
+      try PipelineService(db: data.db, language: .ru).lostReasons().count == reasons.count - 1)
   }
 }
