@@ -44,6 +44,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case log, plan, done, noAnswer, postpone, reassign, scope, handover
   case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
   case forward, backward, won, lost, moveStage, nextPipeline, reload, addDeal, reopen
+  case nextSection, previousSection, periodLength, reorder, lostReasons
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.
@@ -171,6 +172,7 @@ public final class App {
       case 2: roots[n] = CalendarScreen(context: context)
       case 3: roots[n] = RemindersScreen(context: context)
       case 4: roots[n] = FunnelScreen(context: context)
+      case 6: roots[n] = ReportsScreen(context: context)
       default: roots[n] = PlaceholderScreen(tab: n, context: context)
       }
     }

@@ -373,6 +373,107 @@ public enum KeyTables {
       common(l) + [b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход"))])
   }
 
+  public static func reports(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Reports", "Отчёты"),
+      common(l) + [
+        b(
+          [.tab, .right, .char("l")], .nextSection,
+          l.pick(
+            "next report: funnel, lead sources, stuck deals",
+            "следующий отчёт: воронка, источники лидов, зависшие сделки"),
+          l.pick("section", "раздел")),
+        b(
+          [.backTab, .left, .char("h")], .previousSection,
+          l.pick("previous report", "предыдущий отчёт")),
+        b(
+          [.char("["), .char("]")], .previous,
+          l.pick("previous / next period", "предыдущий / следующий период"),
+          l.pick("period", "период")),
+        b([.char("t")], .today, l.pick("back to the current period", "текущий период")),
+        b(
+          [.char("p")], .periodLength,
+          l.pick(
+            "period: month, quarter, year, all time", "период: месяц, квартал, год, всё время"),
+          l.pick("length", "длина")),
+        b(
+          [.char("o")], .scope, l.pick("owner: everyone / mine", "ответственный: все / мои"),
+          l.pick("mine/all", "мои/все")),
+        b([.char("P")], .nextPipeline, l.pick("next pipeline", "следующая воронка")),
+        b(
+          [.char("e")], .edit,
+          l.pick(
+            "edit the pipeline: stages, lost reasons, lead sources",
+            "настроить воронку: этапы, причины проигрыша, источники"),
+          l.pick("stages", "этапы")),
+        b([.char("j"), .down], .down, l.pick("scroll down a line", "прокрутить на строку вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up a line", "прокрутить на строку вверх")),
+        b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница")),
+        b([.pageUp, .ctrl("b")], .pageUp, l.pick("previous page", "предыдущая страница")),
+        b([.char("g"), .home], .top, l.pick("to the top", "в начало")),
+        b([.char("G"), .end], .bottom, l.pick("to the end", "в конец")),
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  public static func pipelineEditor(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Pipeline stages", "Этапы воронки"),
+      common(l) + movement(l) + [
+        b(
+          [.char("e")], .edit,
+          l.pick(
+            "edit the stage: names, probability, stuck days, entry actions",
+            "изменить этап: названия, вероятность, срок зависания, действия при входе"),
+          l.pick("edit", "правка")),
+        b([.enter], .edit, l.pick("edit the stage", "изменить этап")),
+        b(
+          [.char("a")], .add,
+          l.pick("add a stage after the selected one", "добавить этап после выбранного"),
+          l.pick("add", "новый")),
+        b(
+          [.char("d")], .delete,
+          l.pick(
+            "delete the stage (asks first; refused while it holds deals)",
+            "удалить этап (с подтверждением; нельзя, пока на нём есть сделки)"),
+          l.pick("delete", "удалить")),
+        b(
+          [.char("J"), .char("K")], .reorder,
+          l.pick("move the stage down / up", "переместить этап ниже / выше"),
+          l.pick("move", "порядок")),
+        b(
+          [.char("L"), .char("S")], .lostReasons,
+          l.pick(
+            "edit the lists: L lost reasons, S lead sources",
+            "списки: L — причины проигрыша, S — источники лидов"), l.pick("lists", "списки")),
+        b([.char("P")], .nextPipeline, l.pick("next pipeline", "следующая воронка")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
+  public static func choiceList(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("List", "Список"),
+      common(l) + movement(l) + [
+        b(
+          [.char("e")], .edit, l.pick("rename the entry", "переименовать"),
+          l.pick("rename", "имя")),
+        b([.enter], .edit, l.pick("rename the entry", "переименовать")),
+        b(
+          [.char("a")], .add,
+          l.pick("add an entry after the selected one", "добавить после выбранного"),
+          l.pick("add", "добавить")),
+        b(
+          [.char("d")], .delete,
+          l.pick("delete the entry (asks first)", "удалить (с подтверждением)"),
+          l.pick("delete", "удалить")),
+        b(
+          [.char("J"), .char("K")], .reorder, l.pick("move down / up", "переместить ниже / выше"),
+          l.pick("move", "порядок")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
   /// docs/keys.md: every table in both languages. A test fails when the file is stale.
   public static func markdown() -> String {
     var out = "# Keys\n\nGenerated from the key tables in `Sources/CRMApp/KeyTables.swift` by "
@@ -382,7 +483,8 @@ public enum KeyTables {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
         clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
-        kindPicker(l), picker(l), form(l), placeholder(l),
+        kindPicker(l), picker(l), form(l), placeholder(l), reports(l), pipelineEditor(l),
+        choiceList(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"

@@ -77,7 +77,8 @@ public struct Money: Equatable, Hashable, Sendable {
     var s = text.trimmingCharacters(in: .whitespaces)
     let signs =
       currency.code == "RUB"
-      ? [currency.symbol, currency.code, "руб.", "руб", "р.", "р"] : [currency.symbol, currency.code]
+      ? [currency.symbol, currency.code, "руб.", "руб", "р.", "р"]
+      : [currency.symbol, currency.code]
     for sign in signs {
       if !sign.isEmpty, s.lowercased().hasSuffix(sign.lowercased()) {
         s = String(s.dropLast(sign.count)).trimmingCharacters(in: .whitespaces)

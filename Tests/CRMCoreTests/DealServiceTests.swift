@@ -354,4 +354,22 @@ struct DealFixture {
     #expect(scanned.stages.map(\.meanDays) == r.stages.map(\.meanDays))
     #expect(scanned.stages.map(\.medianDays) == r.stages.map(\.medianDays))
   }
+
+  /// Without a start, the months are the last twelve; older deals belong to none of them.
+  @Test func monthsOfAnOpenPeriodLeaveOlderDealsOut() throws {
+    let f = try DealFixture()
+    let old = try f.deal("Old")
+    try f.deals.lost(old, reason: "price")
+    f.days(400)
+    let recent = try f.deal("Recent")
+    try f.deals.won(recent)
+    let r = try FunnelAnalytics(db: f.db, language: .en, timeZone: moscow).funnel(
+      FunnelReportQuery())
+    #expect(r.byMonth.count == 12)
+    #expect(r.total.created == 2 && r.total.lost == 1)
+    #expect(r.byMonth.map(\.created).reduce(0, +) == 1)
+    #expect(r.byMonth.map(\.lost).reduce(0, +) == 0)
+    #expect(r.byMonth.last?.created == 1 && r.byMonth.last?.won == 1)
+    #expect(r.byMonth.first?.created == 0)
+  }
 }
