@@ -240,10 +240,34 @@ public struct DealService: Sendable {
       WHERE d.closed_at IS NULL AND d.stage_id = ? AND \(fsql)
       ORDER BY d.stage_at, d.id LIMIT ? OFFSET ?
       """
+    // Without filters the totals come from the trigger-kept `stage_total` and the stuck counts
+    // from one index range per stage; with filters, one GROUP BY over the open deals.
+    let keptSQL = """
+      SELECT stage_id, currency, deals AS n, amount AS total, default_amount, own_weighted,
+        0 AS stuck
+      FROM stage_total WHERE stage_id IN (\(ids)) AND deals > 0
+      """
+    let kept = filter.isEmpty
     return try db.read { db in
       var totals: [Int64: [CurrencyTotal]] = [:]
       var counts: [Int64: (Int, Int)] = [:]
-      for r in try Row.fetchAll(db, sql: totalsSQL, arguments: StatementArguments(fargs)) {
+      if kept {
+        for s in open {
+          guard let days = s.stuckDays else { continue }
+          let n =
+            try Int.fetchOne(
+              db,
+              sql: """
+                SELECT count(*) FROM deal INDEXED BY deal_open_by_stage
+                WHERE closed_at IS NULL AND stage_id = ? AND stage_at < ?
+                """,
+              arguments: [s.id, now.timeIntervalSince1970 - Double(days) * 86400]) ?? 0
+          counts[s.id] = (0, n)
+        }
+      }
+      for r in try Row.fetchAll(
+        db, sql: kept ? keptSQL : totalsSQL, arguments: StatementArguments(kept ? [] : fargs))
+      {
         let stageId: Int64 = r["stage_id"]
         let stage = open.first { $0.id == stageId }!
         let n: Int = r["n"]
