@@ -233,7 +233,8 @@ struct DealFixture {
           ids.append(
             try f.deals.add(
               Deal(
-                clientId: c, title: "D\(step)", amount: Int64.random(in: 0...900, using: &rng) * 100,
+                clientId: c, title: "D\(step)",
+                amount: Int64.random(in: 0...900, using: &rng) * 100,
                 currency: step % 5 == 0 ? "USD" : "RUB",
                 probability: step % 3 == 0 ? Int.random(in: 0...100, using: &rng) : nil)))
         case 1: try f.deals.step(id, by: 1)
