@@ -36,12 +36,14 @@ final class DealFormScreen: FormScreen {
     screenTab = tab
     let l = context.language
     let s = context.deals
-    sources = (try? context.pipelines.leadSources()) ?? []
-    persons = (try? context.clients.persons(of: d.clientId)) ?? []
+    let sources = DealFilterScreen.leadSources(context)
+    let persons = Self.persons(context, d.clientId)
+    self.sources = sources
+    self.persons = persons
     let owner =
       d.ownerId == 0
       ? context.user?.login ?? ""
-      : (try? context.db.users().first { $0.id == d.ownerId }?.login) ?? ""
+      : Self.login(context, d.ownerId)
     let source = sources.first { $0.key == d.source }?.name(l) ?? d.source
     let person = persons.first { $0.id == d.personId }?.name ?? ""
     func f(_ key: String, _ value: String, _ note: String? = nil) -> FormField {
@@ -178,15 +180,11 @@ final class DealFilterScreen: FormScreen {
     let l = context.language
     let s = context.deals
     let f = context.formats
-    sources = (try? context.pipelines.leadSources()) ?? []
-    let owner: String
-    if filter.ownerId == nil {
-      owner = l.pick("everyone", "все")
-    } else if filter.ownerId == context.user?.id {
-      owner = l.pick("mine", "мои")
-    } else {
-      owner = (try? context.db.users().first { $0.id == filter.ownerId }?.login) ?? ""
-    }
+    // Read outside the initializer's own body: `try?` on typed throws before `super.init`
+    // crashed the 6.3.1 optimizer (SIL verifier, release builds only).
+    let sources = Self.leadSources(context)
+    self.sources = sources
+    let owner = Self.ownerText(context, filter)
     let cal = context.timeContext.calendar
     let to = filter.to.map { f.date(CalendarMath.addDays($0, -1, cal)) } ?? ""
     super.init(
@@ -208,6 +206,17 @@ final class DealFilterScreen: FormScreen {
             value: sources.first { $0.key == filter.source }?.name(l) ?? filter.source ?? "",
             note: sources.map { $0.name(l) }.joined(separator: ", ")),
         ]))
+  }
+
+  static func leadSources(_ context: AppContext) -> [Choice] {
+    do { return try context.pipelines.leadSources() } catch { return [] }
+  }
+
+  static func ownerText(_ context: AppContext, _ filter: DealFilter) -> String {
+    let l = context.language
+    if filter.ownerId == nil { return l.pick("everyone", "все") }
+    if filter.ownerId == context.user?.id { return l.pick("mine", "мои") }
+    return filter.ownerId.map { DealFormScreen.login(context, $0) } ?? ""
   }
 
   override var cancelMessage: String {
@@ -254,5 +263,15 @@ final class DealFilterScreen: FormScreen {
     }
     apply(filter)
     return true
+  }
+}
+
+extension DealFormScreen {
+  static func login(_ context: AppContext, _ id: Int64) -> String {
+    do { return try context.db.users().first { $0.id == id }?.login ?? "" } catch { return "" }
+  }
+
+  static func persons(_ context: AppContext, _ clientId: Int64) -> [ContactPerson] {
+    do { return try context.clients.persons(of: clientId) } catch { return [] }
   }
 }
