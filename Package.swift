@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
   ],
   targets: [
     // No pkgConfig: `pkg-config ncursesw` adds -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which
@@ -20,7 +21,10 @@ let package = Package(
     ),
     .target(name: "TerminalUI", dependencies: ["CNCurses"]),
     .target(name: "CRMCore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-    .target(name: "CRMExchange", dependencies: ["CRMCore"]),
+    .target(
+      name: "CRMExchange",
+      dependencies: ["CRMCore", .product(name: "TOMLKit", package: "TOMLKit")]
+    ),
     .target(name: "CRMApp", dependencies: ["CRMCore", "TerminalUI"]),
     .target(
       name: "CRMBench",
