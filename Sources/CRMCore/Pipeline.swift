@@ -78,7 +78,8 @@ public enum EntryAction: Equatable, Hashable, Sendable {
       .invalid(field: "«\(text)»", problem: l.pick(en, ru) + "; " + forms)
     }
     var words: [String] = []
-    var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+    var rest = Substring(
+      text.replacingOccurrences(of: "\t", with: " ").trimmingCharacters(in: .whitespaces))
     while !rest.isEmpty {
       if rest.first == "\"" {
         var out = ""
@@ -350,6 +351,11 @@ public struct FunnelConfig: Equatable, Sendable {
             sw, "a closing stage cannot be stuck", "закрывающий этап не может «зависнуть»")
         }
         for a in s.actions {
+          if case .require(.lostReason) = a, lostReasons.isEmpty {
+            throw fail(
+              sw, "requires a lost reason, but lost_reasons is empty",
+              "требует причину проигрыша, а список lost_reasons пуст")
+          }
           if case .require(.lostReason) = a, s.kind != .lost {
             throw fail(
               sw, "only a lost stage can require a lost reason",
@@ -373,7 +379,7 @@ public struct FunnelConfig: Equatable, Sendable {
         {
           throw fail(list, "key «\(c.key)»: 1–60 characters", "ключ «\(c.key)»: 1–60 символов")
         }
-        guard keys.insert(c.key.lowercased()).inserted else {
+        guard keys.insert(TextFold.key(c.key)).inserted else {
           throw fail(list, "«\(c.key)» is listed twice", "«\(c.key)» указан дважды")
         }
         if c.name.trimmingCharacters(in: .whitespaces).isEmpty {

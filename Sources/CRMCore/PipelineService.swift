@@ -137,6 +137,18 @@ public struct PipelineService: Sendable {
     -> PipelineChanges
   {
     try config.validate(language: language)
+    // Names are drawn on one line: line breaks, tabs and other control characters become spaces.
+    var config = config
+    for i in config.pipelines.indices {
+      config.pipelines[i].name = TextFold.sanitizeLine(config.pipelines[i].name)
+      config.pipelines[i].nameEn = TextFold.sanitizeLine(config.pipelines[i].nameEn)
+      for j in config.pipelines[i].stages.indices {
+        config.pipelines[i].stages[j].name = TextFold.sanitizeLine(
+          config.pipelines[i].stages[j].name)
+        config.pipelines[i].stages[j].nameEn = TextFold.sanitizeLine(
+          config.pipelines[i].stages[j].nameEn)
+      }
+    }
     let l = language
     return try db.write { db in
       var changes = PipelineChanges()

@@ -564,7 +564,79 @@ struct PipelineCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pipeline",
     abstract: "The sales process: pipelines and their stages, lead sources, lost reasons.",
-    subcommands: [Show.self])
+    subcommands: [Show.self, ExportConfig.self, ImportConfig.self])
+
+  struct ExportConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "export",
+      abstract: "Write the sales-process configuration as a commented TOML file.")
+    @OptionGroup var global: Global
+    @Option(help: "Write to this file instead of standard output.") var out: String?
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let config = try core(global) { try global.pipelines(database).current() }
+      let text = FunnelConfigFile.write(config, language: global.language)
+      if let out {
+        try writeAtomically(text, to: out, global)
+      } else {
+        print(text, terminator: "")
+      }
+    }
+  }
+
+  struct ImportConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "import",
+      abstract: "Apply a sales-process configuration file whole, or change nothing.",
+      discussion: """
+        Stages and pipelines are matched by key, so deals keep their stage. A file with a \
+        mistake is refused with its line; removing a stage that holds deals is refused with \
+        the count. --dry-run shows what would change.
+        """)
+    @OptionGroup var global: Global
+    @Argument(help: "The TOML file (see crm pipeline export).") var file: String
+    @Flag(help: "Check and report, change nothing.") var dryRun = false
+
+    func run() throws {
+      let l = global.language
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw Failure(
+          message: l.pick("cannot read \(file)", "не удаётся прочитать \(file)"), code: 1)
+      }
+      guard let text = String(data: data, encoding: .utf8) else {
+        throw Failure(
+          message: l.pick(
+            "\(file) is not UTF-8 text; save it as UTF-8",
+            "\(file) — не текст в UTF-8; сохраните его в UTF-8"), code: 1)
+      }
+      let config: FunnelConfig
+      do {
+        config = try FunnelConfigFile.parse(
+          text, language: l, fileName: (file as NSString).lastPathComponent)
+      } catch {
+        throw Failure(message: error.description, code: 1)
+      }
+      let database = try core(global) { try global.open() }
+      let changes = try core(global) {
+        try global.pipelines(database).apply(config, dryRun: dryRun)
+      }
+      var lines: [String] = []
+      func add(_ en: String, _ ru: String, _ items: [String]) {
+        if !items.isEmpty { lines.append(l.pick(en, ru) + ": " + items.joined(separator: ", ")) }
+      }
+      add("added", "добавлено", changes.added)
+      add("changed", "изменено", changes.changed)
+      add("removed", "удалено", changes.removed)
+      add("archived (history keeps them)", "в архиве (остались в истории)", changes.archived)
+      add("lists changed", "изменены списки", changes.listsChanged)
+      if lines.isEmpty { lines.append(l.pick("nothing to change", "изменений нет")) }
+      if dryRun {
+        lines.insert(l.pick("dry run, nothing applied:", "проверка, ничего не применено:"), at: 0)
+      }
+      print(lines.joined(separator: "\n"))
+    }
+  }
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -307,6 +307,15 @@ struct DealFixture {
     try f.pipelines.apply(config)
     #expect(try f.deals.deal(id)?.stage.name == "Коммерческое предложение")
     #expect(try f.deals.deal(id)?.probability == 30)
+    // Names are one line: a line break becomes a space.
+    var twoLines = try f.pipelines.current()
+    twoLines.pipelines[0].stages[0].name = "КП\nотправлено"
+    try f.pipelines.apply(twoLines)
+    #expect(try f.pipelines.pipeline().stages[0].name == "КП отправлено")
+    // A lost stage cannot demand a reason from an empty list.
+    var noReasons = try f.pipelines.current()
+    noReasons.lostReasons = []
+    #expect(throws: CRMError.self) { try f.pipelines.apply(noReasons) }
     // A dry run changes nothing.
     let dry = try f.pipelines.apply(before, dryRun: true)
     #expect(!dry.isEmpty)
