@@ -314,7 +314,7 @@ public struct DealService: Sendable {
     let (fsql, fargs) = filterSQL(filter)
     let sql = """
       SELECT d.status, d.currency, count(*) AS n, sum(d.amount) AS total
-      FROM deal d
+      FROM deal d INDEXED BY deal_by_closed
       WHERE d.closed_at >= ? AND d.closed_at < ? AND d.pipeline_id = ? AND \(fsql)
       GROUP BY d.status, d.currency
       """

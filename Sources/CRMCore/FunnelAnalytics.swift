@@ -204,30 +204,103 @@ public struct FunnelAnalytics: Sendable {
     let pipeline = try PipelineService(db: db, language: language).pipeline(q.pipeline)
     let now = at ?? db.clock.now()
     let base = dealFilter(q, pipeline: pipeline)
-    var created = base
-    if let f = q.from { created.add("d.created_at >= ?", f.timeIntervalSince1970) }
-    if let t = q.to { created.add("d.created_at < ?", t.timeIntervalSince1970) }
-    var closed = base
-    closed.add("d.closed_at IS NOT NULL")
-    if let f = q.from { closed.add("d.closed_at >= ?", f.timeIntervalSince1970) }
-    if let t = q.to { closed.add("d.closed_at < ?", t.timeIntervalSince1970) }
     let l = language
     let tz = timeZone
     return try db.read { db in
-      // Conversion: created deals by their furthest stage.
+      // One pass over the pipeline's deals (the covering index `deal_report`), aggregated here:
+      // SQLite groups by sorting, which costs more than the scan itself.
+      let months = Self.monthStarts(
+        from: q.from ?? CalendarMath.addMonths(now, -11, Self.calendar(tz)), to: q.to ?? now,
+        tz: tz)
+      let monthBounds = months.map(\.timeIntervalSince1970)
+      let sourceList = try PipelineService.loadChoices(db, "lead_source")
+      let sourceCase =
+        sourceList.isEmpty
+        ? "-1"
+        : "CASE d.source "
+          + sourceList.enumerated().map {
+            "WHEN '\($0.element.key.replacingOccurrences(of: "'", with: "''"))' THEN \($0.offset) "
+          }
+          .joined() + "ELSE -1 END"
+      let currencyCase =
+        "CASE d.currency "
+        + Currency.known.enumerated().map { "WHEN '\($0.element.code)' THEN \($0.offset) " }
+        .joined() + "ELSE -1 END"
+      let from = q.from?.timeIntervalSince1970 ?? -Double.infinity
+      let to = q.to?.timeIntervalSince1970 ?? Double.infinity
+      func empty(_ k: String) -> GroupStat {
+        GroupStat(key: k, name: k, created: 0, won: 0, lost: 0, revenue: [])
+      }
       var reachedAt: [Int64: Int] = [:]
       var createdCount = 0
       var wonOfCreated = 0
-      for r in try Row.fetchAll(
+      var total = empty("all")
+      var owners: [Int64: GroupStat] = [:]
+      var sources: [String: GroupStat] = [:]
+      var monthly: [Int: GroupStat] = [:]
+      // Revenue per group and currency: (deals, sum); groups "all", "o<id>", "s<key>", "m<i>".
+      var revenue: [String: [String: (Int, Int64)]] = [:]
+      func addRevenue(_ group: String, _ code: String, _ sum: Int64) {
+        let old = revenue[group, default: [:]][code] ?? (0, 0)
+        revenue[group, default: [:]][code] = (old.0 + 1, old.1 + sum)
+      }
+      func month(_ t: Double) -> Int? {
+        guard monthBounds.count > 1, t >= monthBounds[0] else { return nil }
+        var lo = 0
+        var hi = monthBounds.count - 1
+        while lo < hi {
+          let mid = (lo + hi + 1) / 2
+          if monthBounds[mid] <= t { lo = mid } else { hi = mid - 1 }
+        }
+        return lo < monthBounds.count - 1 ? lo : nil
+      }
+      let cursor = try Row.fetchCursor(
         db,
         sql: """
-          SELECT d.reached_stage_id AS s, count(*) AS n, sum(d.status = 'won') AS won
-          FROM deal d WHERE \(created.text) GROUP BY d.reached_stage_id
-          """, arguments: StatementArguments(created.args))
-      {
-        reachedAt[r["s"]] = r["n"]
-        createdCount += r["n"] as Int
-        wonOfCreated += r["won"] as Int
+          SELECT d.owner_id, \(sourceCase), CASE WHEN \(sourceCase) < 0 THEN d.source END,
+            d.created_at, d.reached_stage_id, (d.status = 'won') + 2 * (d.status = 'lost'),
+            d.closed_at, \(currencyCase), CASE WHEN \(currencyCase) < 0 THEN d.currency END,
+            d.amount
+          FROM deal d WHERE \(base.text)
+          """, arguments: StatementArguments(base.args))
+      while let r = try cursor.next() {
+        let owner: Int64 = r[0]
+        let sourceIndex: Int = r[1]
+        let source = sourceIndex >= 0 ? sourceList[sourceIndex].key : (r[2] as String? ?? "")
+        let createdAt: Double = r[3]
+        let status: Int = r[5]
+        if createdAt >= from && createdAt < to {
+          createdCount += 1
+          reachedAt[r[4], default: 0] += 1
+          if status == 1 { wonOfCreated += 1 }
+          total.created += 1
+          owners[owner, default: empty("")].created += 1
+          sources[source, default: empty(source)].created += 1
+          if let m = month(createdAt) { monthly[m, default: empty("")].created += 1 }
+        }
+        guard status != 0, let closedAt = r[6] as Double?, closedAt >= from, closedAt < to else {
+          continue
+        }
+        let m = month(closedAt)
+        if status == 1 {
+          total.won += 1
+          owners[owner, default: empty("")].won += 1
+          sources[source, default: empty(source)].won += 1
+          if let m { monthly[m, default: empty("")].won += 1 }
+          let currencyIndex: Int = r[7]
+          let code =
+            currencyIndex >= 0 ? Currency.known[currencyIndex].code : (r[8] as String? ?? "RUB")
+          let amount: Int64 = r[9]
+          addRevenue("all", code, amount)
+          addRevenue("o\(owner)", code, amount)
+          addRevenue("s" + source, code, amount)
+          if let m { addRevenue("m\(m)", code, amount) }
+        } else {
+          total.lost += 1
+          owners[owner, default: empty("")].lost += 1
+          sources[source, default: empty(source)].lost += 1
+          if let m { monthly[m, default: empty("")].lost += 1 }
+        }
       }
       let chain = pipeline.stages.filter { $0.kind != .lost }
       let archived = try Self.archivedPositions(db, pipeline.id)
@@ -263,74 +336,6 @@ public struct FunnelAnalytics: Sendable {
             openNow: openNow[s.id] ?? 0))
         previous = n
       }
-      // Groups: one pass over the created deals and one over the closed ones (through the
-      // covering index `deal_report`), folded into the total and per owner, source and month.
-      let months = Self.monthStarts(
-        from: q.from ?? CalendarMath.addMonths(now, -11, Self.calendar(tz)), to: q.to ?? now,
-        tz: tz)
-      func bucket(_ column: String) -> String {
-        guard months.count > 1 else { return "NULL" }
-        return "CASE WHEN d.\(column) < \(months[0].timeIntervalSince1970) THEN NULL "
-          + (1..<months.count).map {
-            "WHEN d.\(column) < \(months[$0].timeIntervalSince1970) THEN \($0 - 1) "
-          }.joined() + "ELSE NULL END"
-      }
-      func empty(_ k: String) -> GroupStat {
-        GroupStat(key: k, name: k, created: 0, won: 0, lost: 0, revenue: [])
-      }
-      var total = empty("all")
-      var owners: [Int64: GroupStat] = [:]
-      var sources: [String: GroupStat] = [:]
-      var monthly: [Int: GroupStat] = [:]
-      for r in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT d.owner_id, d.source, \(bucket("created_at")) AS m, count(*) AS n
-          FROM deal d WHERE \(created.text) GROUP BY 1, 2, 3
-          """, arguments: StatementArguments(created.args))
-      {
-        let n: Int = r["n"]
-        let owner: Int64 = r["owner_id"]
-        let source: String = r["source"]
-        total.created += n
-        owners[owner, default: empty("")].created += n
-        sources[source, default: empty(source)].created += n
-        if let m = r["m"] as Int? { monthly[m, default: empty("")].created += n }
-      }
-      var revenue: [String: [String: (Int, Int64)]] = [:]
-      func addRevenue(_ group: String, _ code: String, _ n: Int, _ sum: Int64) {
-        let old = revenue[group, default: [:]][code] ?? (0, 0)
-        revenue[group, default: [:]][code] = (old.0 + n, old.1 + sum)
-      }
-      for r in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT d.owner_id, d.source, \(bucket("closed_at")) AS m, d.status, d.currency,
-            count(*) AS n, sum(d.amount) AS total
-          FROM deal d WHERE \(closed.text) GROUP BY 1, 2, 3, 4, 5
-          """, arguments: StatementArguments(closed.args))
-      {
-        let n: Int = r["n"]
-        let owner: Int64 = r["owner_id"]
-        let source: String = r["source"]
-        let m: Int? = r["m"]
-        let won = r["status"] as String == "won"
-        func count(_ g: inout GroupStat) {
-          if won { g.won += n } else { g.lost += n }
-        }
-        count(&total)
-        count(&owners[owner, default: empty("")])
-        count(&sources[source, default: empty(source)])
-        if let m { count(&monthly[m, default: empty("")]) }
-        if won {
-          let code: String = r["currency"]
-          let sum: Int64 = r["total"]
-          addRevenue("all", code, n, sum)
-          addRevenue("o\(owner)", code, n, sum)
-          addRevenue("s" + source, code, n, sum)
-          if let m { addRevenue("m\(m)", code, n, sum) }
-        }
-      }
       func money(_ group: String) -> [Money] {
         (revenue[group] ?? [:]).sorted { ($0.value.0, $1.key) > ($1.value.0, $0.key) }.map {
           Money(minor: $0.value.1, currency: Currency.named($0.key) ?? .rub)
@@ -348,7 +353,6 @@ public struct FunnelAnalytics: Sendable {
         g.revenue = money("o\(id)")
         return g
       }.sorted { ($0.created + $0.won, $1.name) > ($1.created + $1.won, $0.name) }
-      let sourceList = try PipelineService.loadChoices(db, "lead_source")
       let bySource = sources.map { key, g -> GroupStat in
         var g = g
         g.key = key
