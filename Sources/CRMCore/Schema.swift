@@ -397,9 +397,11 @@ public enum Schema {
       stays INTEGER NOT NULL,
       seconds REAL NOT NULL
     );
-    CREATE TRIGGER deal_stage_left AFTER UPDATE OF left_at ON deal_stage
-    WHEN OLD.left_at IS NULL AND NEW.left_at IS NOT NULL BEGIN
-      INSERT INTO stage_stay (stage_id, stays, seconds) VALUES (NEW.to_stage_id, 1, NEW.duration)
+    CREATE TRIGGER deal_stage_left AFTER UPDATE OF at, left_at, to_stage_id ON deal_stage BEGIN
+      UPDATE stage_stay SET stays = stays - 1, seconds = seconds - OLD.duration
+      WHERE stage_id = OLD.to_stage_id AND OLD.left_at IS NOT NULL;
+      INSERT INTO stage_stay (stage_id, stays, seconds)
+      SELECT NEW.to_stage_id, 1, NEW.duration WHERE NEW.left_at IS NOT NULL
       ON CONFLICT (stage_id) DO UPDATE SET stays = stays + 1, seconds = seconds + excluded.seconds;
     END;
     CREATE TRIGGER deal_stage_closed_insert AFTER INSERT ON deal_stage
