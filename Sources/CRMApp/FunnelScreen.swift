@@ -27,6 +27,9 @@ public final class FunnelScreen: Screen {
   public private(set) var cardsPerColumn = 1
   var loaded: (offsets: [Int64: Int], per: Int)?
   var stale = true
+  /// The filter's owner login (when not the user) and lead-source name, for the title line.
+  var ownerLabel: String?
+  var sourceLabel: String?
   /// Narrowest column that stays readable.
   public static let minColumnWidth = 24
   /// Rows a card takes.
@@ -53,6 +56,13 @@ public final class FunnelScreen: Screen {
         let all = try context.pipelines.pipelines()
         pipelineCount = all.count
         pipeline = all.first { $0.key == pipeline?.key } ?? all.first
+        // Names for the title line, read here rather than on every frame.
+        ownerLabel = try filter.ownerId.flatMap { o in
+          o == context.user?.id ? nil : try context.db.users().first { $0.id == o }?.login ?? "?"
+        }
+        sourceLabel = try filter.source.map { s in
+          try context.pipelines.leadSources().first { $0.key == s }?.name(l) ?? s
+        }
       }
       guard let p = pipeline else {
         columns = []
@@ -230,9 +240,7 @@ public final class FunnelScreen: Screen {
     }
     var col = canvas.put(top, 1, p.name(l), .bold)
     var info = " · " + (mine ? l.pick("mine", "мои") : l.pick("everyone's", "все"))
-    if let o = filter.ownerId, o != context.user?.id {
-      info = " · " + ((try? context.db.users().first { $0.id == o }?.login) ?? "?")
-    }
+    if let owner = ownerLabel { info = " · " + owner }
     let total = columns.reduce(0) { $0 + $1.count }
     let stuck = columns.reduce(0) { $0 + $1.stuckCount }
     info += " · " + l.pick("open: ", "открыто: ") + dealsWord(total)
@@ -243,10 +251,7 @@ public final class FunnelScreen: Screen {
         l.pick(" · to ", " · по ")
         + f.date(CalendarMath.addDays(to, -1, context.timeContext.calendar))
     }
-    if let s = filter.source {
-      let name = (try? context.pipelines.leadSources().first { $0.key == s }?.name(l)) ?? s
-      info += " · " + (name ?? s)
-    }
+    if let source = sourceLabel { info += " · " + source }
     if pipelineCount > 1 { info += l.pick(" · P: next pipeline", " · P — другая воронка") }
     col = canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
     if stuck > 0 {

@@ -32,12 +32,7 @@ public struct ContactService: Sendable {
 
   var now: Date { db.clock.now() }
   var l: Language { language }
-  var calendar: Calendar {
-    var c = Calendar(identifier: .gregorian)
-    c.timeZone = timeZone
-    c.firstWeekday = 2
-    return c
-  }
+  var calendar: Calendar { TimeContext(now: now, timeZone: timeZone).calendar }
 
   func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
     .invalid(field: field, problem: l.pick(en, ru))

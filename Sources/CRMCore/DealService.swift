@@ -19,12 +19,7 @@ public struct DealService: Sendable {
 
   var now: Date { db.clock.now() }
   var l: Language { language }
-  var calendar: Calendar {
-    var c = Calendar(identifier: .gregorian)
-    c.timeZone = timeZone
-    c.firstWeekday = 2
-    return c
-  }
+  var calendar: Calendar { TimeContext(now: now, timeZone: timeZone).calendar }
 
   func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
     .invalid(field: field, problem: l.pick(en, ru))
@@ -385,11 +380,7 @@ public struct DealService: Sendable {
     if t.isEmpty { return "" }
     let ctx = TimeContext(now: now, timeZone: timeZone)
     let d = try When.parse(t, in: ctx, language: l, field: fieldName("expected_close"))
-    var c = Calendar(identifier: .gregorian)
-    c.timeZone = timeZone
-    let p = c.dateComponents([.year, .month, .day], from: d)
-    func two(_ v: Int?) -> String { String(format: "%02d", v ?? 0) }
-    return "\(p.year ?? 0)-\(two(p.month))-\(two(p.day))"
+    return OfferService.isoDay(d, timeZone)
   }
 
   func choice(_ db: Database, list: String, _ text: String, field: String) throws -> String {

@@ -381,9 +381,7 @@ public struct FunnelAnalytics: Sendable {
   }
 
   static func calendar(_ tz: TimeZone) -> Calendar {
-    var c = Calendar(identifier: .gregorian)
-    c.timeZone = tz
-    return c
+    TimeContext(now: Date(), timeZone: tz).calendar
   }
 
   /// Month starts covering `[from, to)`, plus the start of the month after the last one.
