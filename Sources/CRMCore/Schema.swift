@@ -12,13 +12,13 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2 + v3).utf8 {
+    for byte in (v1 + v2 + v3 + v4).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
     return String(hash & 0xFFFF_FFFF, radix: 16)
   }
-  static let identifiers = ["v1-clients", "v2-contacts", "v3-deals"]
+  static let identifiers = ["v1-clients", "v2-contacts", "v3-deals", "v4-money"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -32,6 +32,9 @@ public enum Schema {
     migrator.registerMigration("v3-deals") { db in
       try db.execute(sql: v3)
       try PipelineService.seed(db, FunnelConfig.standard)
+    }
+    migrator.registerMigration("v4-money") { db in
+      try db.execute(sql: v4)
     }
     return migrator
   }
@@ -483,6 +486,239 @@ public enum Schema {
     INSERT INTO change_set_v3 SELECT * FROM change_set;
     DROP TABLE change_set;
     ALTER TABLE change_set_v3 RENAME TO change_set;
+    CREATE INDEX change_by_user ON change_set(user_id, id);
+    """
+
+  /// Contracts, invoices, payments (bank and cash) with their allocation to invoices, acts,
+  /// bank statement imports and the log of exports to accounting. Amounts are integer minor
+  /// units of the document's currency; a rate is decimal text (roubles per unit), NULL for 1.
+  private static let v4 = """
+    CREATE TABLE contract (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id),
+      deal_id INTEGER REFERENCES deal(id) ON DELETE SET NULL,
+      number TEXT NOT NULL CHECK (length(number) > 0),
+      -- The number folded for matching what a payer writes: case, spaces and «№» dropped.
+      number_key TEXT NOT NULL,
+      date TEXT NOT NULL,
+      kind TEXT NOT NULL DEFAULT 'formal' CHECK (kind IN ('formal', 'actual')),
+      subject TEXT NOT NULL DEFAULT '',
+      amount INTEGER NOT NULL DEFAULT 0 CHECK (amount >= 0),
+      currency TEXT NOT NULL DEFAULT 'RUB' CHECK (length(currency) = 3),
+      rate TEXT,
+      conventional_units INTEGER NOT NULL DEFAULT 0,
+      prepay_pct INTEGER NOT NULL DEFAULT 0 CHECK (prepay_pct BETWEEN 0 AND 100),
+      payment_days INTEGER CHECK (payment_days BETWEEN 0 AND 3650),
+      terms TEXT NOT NULL DEFAULT '',
+      status TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('draft', 'active', 'closed', 'cancelled')),
+      valid_until TEXT NOT NULL DEFAULT '',
+      notes TEXT NOT NULL DEFAULT '',
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX contract_number ON contract(client_id, number_key);
+    CREATE INDEX contract_by_number ON contract(number_key);
+
+    CREATE TABLE invoice (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id),
+      contract_id INTEGER REFERENCES contract(id),
+      deal_id INTEGER REFERENCES deal(id) ON DELETE SET NULL,
+      number TEXT NOT NULL CHECK (length(number) > 0),
+      number_key TEXT NOT NULL,
+      date TEXT NOT NULL,
+      year INTEGER NOT NULL GENERATED ALWAYS AS (CAST(substr(date, 1, 4) AS INTEGER)) VIRTUAL,
+      due_date TEXT NOT NULL DEFAULT '',
+      currency TEXT NOT NULL DEFAULT 'RUB' CHECK (length(currency) = 3),
+      rate TEXT,
+      prices_include_vat INTEGER NOT NULL DEFAULT 1,
+      -- draft, issued or cancelled; partly paid, paid and overdue are read from paid and due_date.
+      status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('draft', 'issued', 'cancelled')),
+      total INTEGER NOT NULL DEFAULT 0 CHECK (total >= 0),
+      vat INTEGER NOT NULL DEFAULT 0 CHECK (vat >= 0),
+      -- Allocated payments, kept by the triggers below.
+      paid INTEGER NOT NULL DEFAULT 0 CHECK (paid >= 0),
+      notes TEXT NOT NULL DEFAULT '',
+      author_id INTEGER REFERENCES app_user(id),
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL
+    );
+    -- Invoice numbers run per year; the same number twice in a year is refused.
+    CREATE UNIQUE INDEX invoice_number ON invoice(year, number_key);
+    CREATE INDEX invoice_by_number ON invoice(number_key);
+    CREATE INDEX invoice_by_client ON invoice(client_id, date);
+    CREATE INDEX invoice_by_contract ON invoice(contract_id) WHERE contract_id IS NOT NULL;
+    CREATE INDEX invoice_by_deal ON invoice(deal_id) WHERE deal_id IS NOT NULL;
+    -- Open invoices by due day: the overdue list and reminders.
+    CREATE INDEX invoice_open ON invoice(due_date) WHERE status = 'issued' AND paid < total;
+
+    CREATE TABLE invoice_line (
+      id INTEGER PRIMARY KEY,
+      invoice_id INTEGER NOT NULL REFERENCES invoice(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      item TEXT NOT NULL CHECK (length(item) > 0),
+      unit TEXT NOT NULL DEFAULT '',
+      quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+      price INTEGER NOT NULL CHECK (price >= 0),
+      vat_rate INTEGER CHECK (vat_rate IN (0, 5, 7, 10, 20, 22)),
+      sum INTEGER NOT NULL CHECK (sum >= 0)
+    );
+    CREATE INDEX invoice_line_by_invoice ON invoice_line(invoice_id, position);
+
+    CREATE TABLE bank_import (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      file TEXT NOT NULL,
+      encoding TEXT NOT NULL,
+      documents INTEGER NOT NULL,
+      created INTEGER NOT NULL,
+      matched INTEGER NOT NULL,
+      queued INTEGER NOT NULL,
+      skipped INTEGER NOT NULL
+    );
+
+    CREATE TABLE payment (
+      id INTEGER PRIMARY KEY,
+      -- NULL while a bank payment waits in the queue for a manager to assign it.
+      client_id INTEGER REFERENCES client(id),
+      contract_id INTEGER REFERENCES contract(id),
+      source TEXT NOT NULL CHECK (source IN ('bank', 'cash')),
+      -- Cash kept out of accounting: never exported, shown apart in reconciliation.
+      management_only INTEGER NOT NULL DEFAULT 0 CHECK (management_only = 0 OR source = 'cash'),
+      state TEXT NOT NULL DEFAULT 'assigned' CHECK (state IN ('assigned', 'queued', 'ignored')),
+      date TEXT NOT NULL,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      currency TEXT NOT NULL DEFAULT 'RUB' CHECK (length(currency) = 3),
+      number TEXT NOT NULL DEFAULT '',
+      kind TEXT NOT NULL DEFAULT '',
+      purpose TEXT NOT NULL DEFAULT '',
+      payer_name TEXT NOT NULL DEFAULT '',
+      payer_inn TEXT NOT NULL DEFAULT '',
+      payer_kpp TEXT NOT NULL DEFAULT '',
+      payer_account TEXT NOT NULL DEFAULT '',
+      account TEXT NOT NULL DEFAULT '',
+      -- A bank document's identity (payer ИНН, number, date, amount, our account): the same
+      -- statement imported twice adds nothing.
+      bank_key TEXT UNIQUE,
+      import_id INTEGER REFERENCES bank_import(id),
+      -- Why a queued payment was not matched, or how an imported one was.
+      note TEXT NOT NULL DEFAULT '',
+      author_id INTEGER REFERENCES app_user(id),
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      CHECK ((state = 'assigned') = (client_id IS NOT NULL)),
+      CHECK (source = 'bank' OR bank_key IS NULL)
+    );
+    CREATE INDEX payment_by_client ON payment(client_id, date) WHERE client_id IS NOT NULL;
+    CREATE INDEX payment_queue ON payment(date, id) WHERE state = 'queued';
+    CREATE INDEX payment_by_date ON payment(date);
+
+    CREATE TABLE allocation (
+      id INTEGER PRIMARY KEY,
+      payment_id INTEGER NOT NULL REFERENCES payment(id) ON DELETE CASCADE,
+      invoice_id INTEGER NOT NULL REFERENCES invoice(id) ON DELETE CASCADE,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      UNIQUE (payment_id, invoice_id)
+    );
+    CREATE INDEX allocation_by_invoice ON allocation(invoice_id);
+    CREATE TRIGGER allocation_added AFTER INSERT ON allocation BEGIN
+      UPDATE invoice SET paid = paid + NEW.amount WHERE id = NEW.invoice_id;
+    END;
+    CREATE TRIGGER allocation_removed AFTER DELETE ON allocation BEGIN
+      UPDATE invoice SET paid = paid - OLD.amount WHERE id = OLD.invoice_id;
+    END;
+    CREATE TRIGGER allocation_changed AFTER UPDATE OF amount, invoice_id ON allocation BEGIN
+      UPDATE invoice SET paid = paid - OLD.amount WHERE id = OLD.invoice_id;
+      UPDATE invoice SET paid = paid + NEW.amount WHERE id = NEW.invoice_id;
+    END;
+
+    CREATE TABLE act (
+      id INTEGER PRIMARY KEY,
+      client_id INTEGER NOT NULL REFERENCES client(id),
+      contract_id INTEGER REFERENCES contract(id),
+      invoice_id INTEGER REFERENCES invoice(id) ON DELETE SET NULL,
+      number TEXT NOT NULL CHECK (length(number) > 0),
+      number_key TEXT NOT NULL,
+      date TEXT NOT NULL,
+      year INTEGER NOT NULL GENERATED ALWAYS AS (CAST(substr(date, 1, 4) AS INTEGER)) VIRTUAL,
+      period_from TEXT NOT NULL DEFAULT '',
+      period_to TEXT NOT NULL DEFAULT '',
+      currency TEXT NOT NULL DEFAULT 'RUB' CHECK (length(currency) = 3),
+      rate TEXT,
+      prices_include_vat INTEGER NOT NULL DEFAULT 1,
+      status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'cancelled')),
+      total INTEGER NOT NULL DEFAULT 0 CHECK (total >= 0),
+      vat INTEGER NOT NULL DEFAULT 0 CHECK (vat >= 0),
+      notes TEXT NOT NULL DEFAULT '',
+      -- The last export that carried this act (NULL: never exported).
+      export_id INTEGER,
+      author_id INTEGER REFERENCES app_user(id),
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX act_number ON act(year, number_key);
+    CREATE INDEX act_by_client ON act(client_id, date);
+    CREATE INDEX act_by_date ON act(date);
+    CREATE INDEX act_by_contract ON act(contract_id) WHERE contract_id IS NOT NULL;
+
+    CREATE TABLE act_line (
+      id INTEGER PRIMARY KEY,
+      act_id INTEGER NOT NULL REFERENCES act(id) ON DELETE CASCADE,
+      position INTEGER NOT NULL,
+      item TEXT NOT NULL CHECK (length(item) > 0),
+      unit TEXT NOT NULL DEFAULT '',
+      quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+      price INTEGER NOT NULL CHECK (price >= 0),
+      vat_rate INTEGER CHECK (vat_rate IN (0, 5, 7, 10, 20, 22)),
+      sum INTEGER NOT NULL CHECK (sum >= 0)
+    );
+    CREATE INDEX act_line_by_act ON act_line(act_id, position);
+
+    -- Every export to accounting: what, when, which file; and the acts it carried with the
+    -- number, date and sums they had then (reconciliation finds acts changed since).
+    CREATE TABLE export_log (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      what TEXT NOT NULL,
+      format TEXT NOT NULL,
+      file TEXT NOT NULL,
+      period_from TEXT NOT NULL DEFAULT '',
+      period_to TEXT NOT NULL DEFAULT '',
+      items INTEGER NOT NULL
+    );
+    CREATE TABLE export_item (
+      export_id INTEGER NOT NULL REFERENCES export_log(id) ON DELETE CASCADE,
+      act_id INTEGER NOT NULL REFERENCES act(id) ON DELETE CASCADE,
+      number TEXT NOT NULL,
+      date TEXT NOT NULL,
+      total INTEGER NOT NULL,
+      vat INTEGER NOT NULL,
+      PRIMARY KEY (export_id, act_id)
+    );
+    CREATE INDEX export_item_by_act ON export_item(act_id);
+
+    -- change_set learns the money documents and their actions.
+    CREATE TABLE change_set_v4 (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      client_id INTEGER NOT NULL,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person', 'contact', 'deal', 'offer',
+        'contract', 'invoice', 'payment', 'act')),
+      entity_id INTEGER NOT NULL,
+      action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'done',
+        'missed', 'postpone', 'cancel', 'reassign', 'handover', 'move', 'won', 'lost',
+        'reopen', 'sent', 'issue', 'allocate', 'assign', 'export', 'import')),
+      before_json TEXT,
+      undo_of INTEGER REFERENCES change_set(id),
+      undone_by INTEGER REFERENCES change_set(id)
+    );
+    INSERT INTO change_set_v4 SELECT * FROM change_set;
+    DROP TABLE change_set;
+    ALTER TABLE change_set_v4 RENAME TO change_set;
     CREATE INDEX change_by_user ON change_set(user_id, id);
     """
 }

@@ -17,11 +17,23 @@ public struct Settings: Equatable, Sendable {
   /// A shell command `crm pane` runs when a reminder comes due (`notify_command`, default none);
   /// it gets the text in `$CRM_MESSAGE`.
   public var notifyCommand = ""
+  /// Our organisation as 1C knows it: exported acts carry it (`company_name`, `company_inn`,
+  /// `company_kpp`; empty until set).
+  public var companyName = ""
+  public var companyINN = ""
+  public var companyKPP = ""
+  /// Days from an invoice's date to its due day when its contract names no terms
+  /// (`invoice_due_days`, default 5).
+  public var invoiceDueDays = 5
+  /// The EnterpriseData format version acts are exported in (`enterprisedata_version`,
+  /// default empty: the exporter's default).
+  public var enterpriseDataVersion = ""
 
   public init() {}
 
   public static let keys = [
-    "remind_before", "no_answer_rule", "cadence", "day_start", "notify_command",
+    "remind_before", "no_answer_rule", "cadence", "day_start", "notify_command", "company_name",
+    "company_inn", "company_kpp", "invoice_due_days", "enterprisedata_version",
   ]
 
   /// Segments whose clients are ranked first in reminders.
@@ -39,6 +51,11 @@ public struct Settings: Equatable, Sendable {
         separator: ";")
     case "day_start": return "\(dayStartHour)"
     case "notify_command": return notifyCommand
+    case "company_name": return companyName
+    case "company_inn": return companyINN
+    case "company_kpp": return companyKPP
+    case "invoice_due_days": return "\(invoiceDueDays)"
+    case "enterprisedata_version": return enterpriseDataVersion
     default: return nil
     }
   }
@@ -93,6 +110,30 @@ public struct Settings: Equatable, Sendable {
       dayStartHour = h
     case "notify_command":
       notifyCommand = TextFold.sanitizeLine(t)
+    case "company_name":
+      companyName = TextFold.sanitizeLine(t)
+    case "company_inn":
+      guard t.isEmpty || Requisites.isValidINN(t) else {
+        throw bad(
+          "«\(t)» is not a valid ИНН (10 or 12 digits with correct check digits)",
+          "«\(t)» — неверный ИНН (10 или 12 цифр с верными контрольными)")
+      }
+      companyINN = t
+    case "company_kpp":
+      guard t.isEmpty || Requisites.isValidKPP(t) else {
+        throw bad("«\(t)» is not a valid КПП (9 characters)", "«\(t)» — неверный КПП (9 знаков)")
+      }
+      companyKPP = t
+    case "invoice_due_days":
+      guard let d = Int(t), (0...365).contains(d) else {
+        throw bad("days from 0 to 365", "дней от 0 до 365")
+      }
+      invoiceDueDays = d
+    case "enterprisedata_version":
+      guard t.isEmpty || t.range(of: #"^1\.\d{1,2}$"#, options: .regularExpression) != nil else {
+        throw bad("a version such as 1.8 or 1.17", "версия вида 1.8 или 1.17")
+      }
+      enterpriseDataVersion = t
     default:
       throw .invalid(
         field: key,
