@@ -6,15 +6,29 @@ import Foundation
 /// with a dot; empty fields for missing values.
 public enum CSV {
   /// One field, quoted when it must be.
-  public static func field(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" })
+  public static func field(_ s: String) -> String { field(s, delimiter: ",") }
+
+  /// One field of a file whose fields are separated by `delimiter` (`;` for Excel and 1C in a
+  /// Russian locale), quoted when it holds the delimiter, a quote, CR or LF.
+  public static func field(_ s: String, delimiter: Character) -> String {
+    guard
+      s.contains(where: {
+        $0 == delimiter || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n"
+      })
     else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
   /// The header and the rows, each record ended by CRLF.
   public static func text(header: [String], rows: [[String]]) -> String {
-    ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
+    text(header: header, rows: rows, delimiter: ",")
+  }
+
+  /// The header and the rows with fields separated by `delimiter`, each record ended by CRLF.
+  public static func text(header: [String], rows: [[String]], delimiter: Character) -> String {
+    ([header] + rows).map {
+      $0.map { field($0, delimiter: delimiter) }.joined(separator: String(delimiter)) + "\r\n"
+    }.joined()
   }
 
   /// `0.6667` (4 decimals) or empty.
