@@ -29,7 +29,7 @@ let package = Package(
     .target(
       name: "CRMBench",
       dependencies: [
-        "CRMApp", "CRMCore", "TerminalUI",
+        "CRMApp", "CRMCore", "CRMExchange", "TerminalUI",
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),

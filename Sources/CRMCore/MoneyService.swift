@@ -104,7 +104,7 @@ public struct MoneyService: Sendable {
   }
 
   /// `day` + `n` days, `YYYY-MM-DD`.
-  static func addDays(_ day: String, _ n: Int) -> String {
+  public static func addDays(_ day: String, _ n: Int) -> String {
     var c = Calendar(identifier: .gregorian)
     c.timeZone = TimeZone(identifier: "UTC")!
     let p = day.split(separator: "-").compactMap { Int($0) }

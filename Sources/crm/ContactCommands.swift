@@ -793,7 +793,7 @@ struct SettingsCommand: ParsableCommand {
 
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Export data to files.", subcommands: [ICS.self])
+    abstract: "Export data to files.", subcommands: [ICS.self, ExportActs.self, ExportLog.self])
 
   struct ICS: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -834,11 +834,15 @@ struct Export: ParsableCommand {
 /// Writes next to the target, then renames over it: readers see the old or the new file. A
 /// failure is an environment error (exit 2). Used by `export ics` and `offer print --out`.
 func writeAtomically(_ text: String, to path: String, _ g: Global) throws {
+  try writeAtomically(Data(text.utf8), to: path, g)
+}
+
+func writeAtomically(_ data: Data, to path: String, _ g: Global) throws {
   let dir = (path as NSString).deletingLastPathComponent
   let temp =
     (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
   do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
+    try data.write(to: URL(fileURLWithPath: temp))
     guard rename(temp, path) == 0 else {
       throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
     }

@@ -110,7 +110,7 @@ struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "Funnel reports: conversion by stage, lead sources, stuck deals.",
-    subcommands: [Funnel.self, Sources.self, Stuck.self])
+    subcommands: [Funnel.self, Sources.self, Stuck.self, Reconcile.self])
 
   struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(

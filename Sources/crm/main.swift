@@ -68,7 +68,7 @@ struct CRM: ParsableCommand {
     subcommands: [
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
       Handover.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
-      ReportCommand.self, SettingsCommand.self, Export.self, PaneCommand.self, Search.self,
+      ReportCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self, Search.self,
       Check.self, Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)

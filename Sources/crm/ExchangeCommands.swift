@@ -1,0 +1,370 @@
+import ArgumentParser
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+extension Global {
+  func money(_ database: CRMDatabase, user: User?) -> MoneyService {
+    MoneyService(db: database, userId: user?.id, language: language, timeZone: .current)
+  }
+
+  /// Reads a bank statement; any error names the file, line and key, and nothing is written.
+  func statement(_ path: String) throws -> BankStatement {
+    do {
+      return try BankStatementReader.read(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw Failure(message: "\(path): \(error.message(language))", code: 1)
+    }
+  }
+}
+
+// MARK: crm import
+
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Import data from files.", subcommands: [Bank.self])
+
+  struct Bank: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import a bank statement (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8).",
+      discussion: """
+        Incoming payments become payments of the client whose ИНН (and КПП) is the payer's,
+        allocated to the invoices and tied to the contract their purpose quotes; payers nobody
+        recognises wait in the queue (crm payment queue). Outgoing documents and documents
+        imported before are skipped: importing the same file twice adds nothing. One
+        transaction; a file with an error imports nothing and names the line. Rules: docs/money.md.
+        """)
+    @OptionGroup var global: Global
+    @Argument(help: "The statement file (kl_to_1c.txt).") var file: String
+    @Flag(help: "Show what would happen and change nothing.") var dryRun = false
+    @Flag(help: "JSON instead of a table.") var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let user = try global.existingUser(database)
+      let statement = try global.statement(file)
+      let records = BankImport.records(statement)
+      let l = global.language
+      let report = try core(global) {
+        try global.money(database, user: user).importBank(
+          records, file: (file as NSString).lastPathComponent,
+          encoding: statement.encoding.rawValue, dryRun: dryRun)
+      }
+      let warnings = statement.warnings.map { $0.message(l) }
+      if json {
+        printJSON(
+          BankJSON.importReport(report, encoding: statement.encoding.rawValue, warnings: warnings))
+        return
+      }
+      for w in warnings { writeError(l.pick("warning: ", "предупреждение: ") + w) }
+      let cols = [
+        Col(width: 6, right: true), Col(width: 8), Col(width: 10), Col(width: 14, right: true),
+        Col(width: 24), Col(width: 13),
+      ]
+      print(
+        tableLine(
+          [
+            l.pick("Line", "Строка"), "№", l.pick("Date", "Дата"), l.pick("Amount", "Сумма"),
+            l.pick("Payer", "Плательщик"), l.pick("Result", "Итог"),
+          ], cols))
+      for o in report.outcomes {
+        print(
+          tableLine(
+            [
+              String(o.line), o.number, OfferService.displayDay(o.date, l),
+              Money(minor: o.amount).formatted(l), o.clientName ?? o.payerName,
+              Self.resultName(o.result, l),
+            ], cols))
+        if !o.reason.isEmpty { print("       " + o.reason) }
+      }
+      let summary = l.pick(
+        "\(report.outcomes.count) documents: \(report.created) created, \(report.matched) matched, \(report.queued) queued, \(report.skipped) skipped",
+        "Документов: \(report.outcomes.count); создано: \(report.created), сопоставлено: \(report.matched), в очереди: \(report.queued), пропущено: \(report.skipped)"
+      )
+      print(
+        summary
+          + (dryRun
+            ? l.pick(" (dry run: nothing changed)", " (пробный прогон: ничего не изменено)") : "")
+      )
+    }
+
+    static func resultName(_ r: BankImportOutcome.Result, _ l: Language) -> String {
+      switch r {
+      case .created: return l.pick("created", "создан")
+      case .matched: return l.pick("matched", "сопоставлен")
+      case .queued: return l.pick("queued", "в очереди")
+      case .skipped: return l.pick("skipped", "пропущен")
+      }
+    }
+  }
+}
+
+// MARK: crm export acts / log
+
+enum ActsFormat: String, ExpressibleByArgument, CaseIterable {
+  case enterprisedata, csv
+}
+
+struct ExportActs: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "acts",
+    abstract: "Acts for 1C:Бухгалтерия: EnterpriseData XML (3.0) or CSV (8.2).",
+    discussion: """
+      Each act is exported once: acts already exported are left out unless --again. Cancelled
+      acts are never exported. Our organisation comes from the settings company_name,
+      company_inn, company_kpp. Every export is logged (crm export log).
+      """)
+  @OptionGroup var global: Global
+  @Option(help: "enterprisedata or csv.") var format: ActsFormat
+  @Option(help: "EnterpriseData version, e.g. 1.8 (default: the setting, else 1.8).")
+  var formatVersion: String?
+  @Option(help: "The file to write (replaced atomically).") var out: String
+  @Option(parsing: .unconditional, help: "Acts dated from this day (included).") var from: String?
+  @Option(parsing: .unconditional, help: "Acts dated up to this day (included).") var to: String?
+  @Flag(help: "Export acts exported before too.") var again = false
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    let user = try global.existingUser(database)
+    let l = global.language
+    let money = global.money(database, user: user)
+    let settings = try core(global) { try database.settings() }
+    let fromDay = try core(global) { try money.day(from ?? "", field: "period_from") }
+    let toDay = try core(global) { try money.day(to ?? "", field: "period_to") }
+    if !fromDay.isEmpty && !toDay.isEmpty && toDay < fromDay {
+      throw Failure(
+        message: l.pick("--to is before --from", "--to раньше, чем --from"), code: 1)
+    }
+    var version = EnterpriseDataVersion.defaultVersion
+    if format == .enterprisedata {
+      let wanted = formatVersion ?? settings.enterpriseDataVersion
+      if !wanted.isEmpty {
+        guard let v = EnterpriseDataVersion.named(wanted) else {
+          let list = EnterpriseDataVersion.supported.map(\.version).joined(separator: ", ")
+          throw Failure(
+            message: l.pick(
+              "--format-version: unknown version «\(wanted)»; supported: \(list)",
+              "--format-version: неизвестная версия «\(wanted)»; поддерживаются: \(list)"), code: 1)
+        }
+        version = v
+      }
+      if settings.companyName.isEmpty || settings.companyINN.isEmpty {
+        throw Failure(
+          message: l.pick(
+            "our organisation is not set: crm settings set company_name «…»; crm settings set company_inn …; crm settings set company_kpp …",
+            "не задана наша организация: crm settings set company_name «…»; crm settings set company_inn …; crm settings set company_kpp …"
+          ), code: 1)
+      }
+    }
+    let acts = try core(global) {
+      try money.acts(from: fromDay, to: toDay, notExported: !again, includeCancelled: false)
+    }
+    if acts.isEmpty {
+      print(
+        l.pick(
+          "No acts to export\(again ? "" : " (acts exported before need --again)"); nothing written.",
+          "Актов для выгрузки нет\(again ? "" : " (выгруженные ранее — с --again)"); файл не записан."))
+      return
+    }
+    let org = ActParty(
+      name: settings.companyName, inn: settings.companyINN, kpp: settings.companyKPP,
+      isPerson: settings.companyINN.count == 12)
+    let exports = acts.map { ActExport($0, organization: org) }
+    let data: Data
+    let formatName: String
+    switch format {
+    case .enterprisedata:
+      let previous = try core(global) { try money.exports(limit: 1) }.first?.id ?? 0
+      let stamp = ISO8601DateFormatter.string(
+        from: database.clock.now(), timeZone: .current,
+        formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate])
+      data = EnterpriseDataWriter.write(
+        acts: exports, version: version, messageNo: Int(previous) + 1, createdAt: stamp,
+        from: "TermCRM", to: settings.companyName)
+      formatName = "enterprisedata-\(version.version)"
+    case .csv:
+      data = ActsCSV.write(acts: exports)
+      formatName = "csv"
+    }
+    try writeAtomically(data, to: out, global)
+    try core(global) {
+      try money.recordExport(
+        acts: acts, format: formatName, file: out, from: fromDay, to: toDay)
+    }
+    print(
+      l.pick(
+        "\(acts.count) acts written to \(out) (\(formatName))",
+        "Актов выгружено в \(out): \(acts.count) (\(formatName))"))
+  }
+}
+
+struct ExportLog: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "log", abstract: "Exports to accounting: what, when, which file.")
+  @OptionGroup var global: Global
+  @Option(help: "How many, newest first.") var limit = 50
+  @Flag(help: "JSON instead of a table.") var json = false
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    let rows = try core(global) { try global.money(database, user: nil).exports(limit: limit) }
+    let f = global.formats
+    if json {
+      printJSON(
+        rows.map { r in
+          [
+            "id": r.id, "at": ISO8601DateFormatter().string(from: r.at), "user": r.userLogin, "what": r.what,
+            "format": r.format, "file": r.file, "from": r.periodFrom, "to": r.periodTo,
+            "items": r.items,
+          ] as [String: Any]
+        })
+      return
+    }
+    for r in rows {
+      print("№\(r.id)  \(f.dateTime(r.at))  \(r.userLogin)  \(r.what) ×\(r.items)  \(r.format)  \(r.file)")
+    }
+  }
+}
+
+// MARK: crm report reconcile
+
+struct Reconcile: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Reconcile the CRM with accounting: payments against a bank statement, acts.",
+    discussion: """
+      Payments of the statement's period are compared with its incoming documents: matched,
+      only in the CRM, only in accounting, amount differs, date differs. Acts of the period are
+      compared with --acts (an EnterpriseData file exported from 1C) or, without it, with what
+      was exported. Management-only cash is listed apart and never compared. Rules: docs/money.md.
+      """)
+  @OptionGroup var global: Global
+  @Option(help: "The bank statement file (1CClientBankExchange).") var bank: String
+  @Option(help: "Acts as accounting has them (EnterpriseData XML).") var acts: String?
+  @Option(parsing: .unconditional, help: "From this day (default: the statement's start).")
+  var from: String?
+  @Option(parsing: .unconditional, help: "To this day (default: the statement's end).")
+  var to: String?
+  @Flag(help: "JSON instead of a table.") var json = false
+  @Flag(help: "CSV (RFC 4180, UTF-8, a header row) instead of a table.") var csv = false
+
+  func validate() throws {
+    if json && csv { throw ValidationError("--json and --csv exclude each other") }
+  }
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    let l = global.language
+    let money = global.money(database, user: nil)
+    let statement = try global.statement(bank)
+    var accountingActs: [AccountingAct]?
+    if let acts {
+      let data: Data
+      do { data = try Data(contentsOf: URL(fileURLWithPath: acts)) } catch {
+        throw Failure(
+          message: l.pick("cannot read \(acts)", "не удаётся прочитать \(acts)"), code: 1)
+      }
+      do {
+        accountingActs = try EnterpriseDataReader.read(data).map {
+          AccountingAct(
+            number: $0.number, date: $0.date, inn: $0.counterpartyINN, name: $0.counterpartyName,
+            total: $0.total)
+        }
+      } catch {
+        throw Failure(message: "\(acts): \(error.message(l))", code: 1)
+      }
+    }
+    let period = BankImport.period(statement)
+    let fromDay = try core(global) { try money.day(from ?? period?.from ?? "", field: "period_from") }
+    let toDay = try core(global) { try money.day(to ?? period?.to ?? "", field: "period_to") }
+    if fromDay.isEmpty || toDay.isEmpty {
+      throw Failure(
+        message: l.pick(
+          "the statement names no period; give --from and --to",
+          "в выписке нет периода; укажите --from и --to"), code: 1)
+    }
+    let report = try core(global) {
+      try money.reconcile(
+        bank: BankImport.accountingPayments(statement), from: fromDay, to: toDay,
+        accounts: statement.ourAccounts, accountingActs: accountingActs)
+    }
+    if json {
+      printJSON(BankJSON.reconciliation(report))
+      return
+    }
+    if csv {
+      print(BankJSON.reconciliationCSV(report), terminator: "")
+      return
+    }
+    print(
+      l.pick("Reconciliation ", "Сверка ") + OfferService.displayDay(fromDay, l) + " – "
+        + OfferService.displayDay(toDay, l))
+    for k in ReconciliationRow.Kind.allCases {
+      let p = report.count(k, .payment)
+      let a = report.count(k, .act)
+      if p + a > 0 {
+        print(
+          "  \(TextWidth.fit(k.name(l), to: 20))"
+            + l.pick(" payments: \(p), acts: \(a)", " платежей: \(p), актов: \(a)"))
+      }
+    }
+    let cols = [
+      Col(width: 15), Col(width: 6), Col(width: 20), Col(width: 8), Col(width: 10),
+      Col(width: 13, right: true), Col(width: 13, right: true),
+    ]
+    let differences = report.rows.filter { $0.kind != .matched }
+    if !differences.isEmpty {
+      print("")
+      print(
+        tableLine(
+          [
+            l.pick("Result", "Итог"), l.pick("Doc", "Док."), l.pick("Client", "Клиент"), "№",
+            l.pick("Date", "Дата"), "CRM", l.pick("Accounting", "Учёт"),
+          ], cols))
+      for r in differences {
+        let day = r.crmDate ?? r.accountingDate ?? ""
+        print(
+          tableLine(
+            [
+              r.kind.name(l), r.document == .payment ? l.pick("pay", "плат.") : l.pick("act", "акт"),
+              r.clientName, r.number, OfferService.displayDay(day, l),
+              r.crmAmount.map { Money(minor: $0).formatted(l) } ?? "—",
+              r.accountingAmount.map { Money(minor: $0).formatted(l) } ?? "—",
+            ], cols))
+        var details: [String] = []
+        if r.kind == .dateDiffers, let a = r.accountingDate, let c = r.crmDate {
+          details.append(
+            l.pick("accounting: ", "в учёте: ") + OfferService.displayDay(a, l) + ", CRM: "
+              + OfferService.displayDay(c, l))
+        }
+        if let line = r.line { details.append(l.pick("line \(line)", "строка \(line)")) }
+        if !r.note.isEmpty { details.append(r.note) }
+        if !details.isEmpty { print("    " + details.joined(separator: "; ")) }
+      }
+    }
+    let off = report.clients.filter { $0.differences > 0 }
+    if !off.isEmpty {
+      print("")
+      print(l.pick("By client (payments):", "По клиентам (платежи):"))
+      for c in off {
+        print(
+          "  \(TextWidth.fit(c.name, to: 28)) \(TextWidth.fit(c.inn, to: 12)) CRM \(Money(minor: c.crm).formatted(l)), "
+            + l.pick("accounting ", "учёт ") + Money(minor: c.accounting).formatted(l)
+            + l.pick(", difference ", ", разница ") + Money(minor: c.difference).formatted(l))
+      }
+    }
+    print("")
+    print(
+      l.pick("Cash through accounting (not on the statement): ", "Наличные через учёт (не в выписке): ")
+        + Money(minor: report.accountedCash).formatted(l))
+    print(
+      l.pick("Management-only cash (never compared): ", "Управленческие наличные (не сверяются): ")
+        + Money(minor: report.managementOnlyTotal).formatted(l)
+        + " (\(report.managementOnly.count))")
+    print(
+      report.agrees
+        ? l.pick("Both sides agree.", "Стороны сходятся.")
+        : l.pick(
+          "Differences: \(differences.count).", "Расхождений: \(differences.count)."))
+  }
+}
