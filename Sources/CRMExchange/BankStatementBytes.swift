@@ -107,7 +107,7 @@ struct LineDecoder {
   /// Nil when the bytes are not valid in the encoding (invalid UTF-8, 0x98 in Windows-1251).
   func decode(_ b: UnsafeBufferPointer<UInt8>) -> String? {
     if b.isEmpty { return "" }
-    if encoding == .utf8 { return String(validating: b, as: UTF8.self) }
+    if encoding == .utf8 { return isValidUTF8(b) ? String(decoding: b, as: UTF8.self) : nil }
     var valid = true
     let text = expansion.withUnsafeBufferPointer { table in
       String(unsafeUninitializedCapacity: b.count * 3) { out in
@@ -214,6 +214,40 @@ struct LineSplitter {
     whole.removeAll(keepingCapacity: true)
     carry = whole
   }
+}
+
+/// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). The
+/// stdlib's `String(validating:as:)` is generic and, unspecialized, looks up type metadata on
+/// every call.
+func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  let n = b.count
+  var i = 0
+  while i < n {
+    let c = b[i]
+    if c < 0x80 {
+      i += 1
+      continue
+    }
+    func continuation(_ k: Int) -> Bool { i + k < n && b[i + k] & 0xC0 == 0x80 }
+    switch c {
+    case 0xC2...0xDF:
+      guard continuation(1) else { return false }
+      i += 2
+    case 0xE0...0xEF:
+      guard continuation(1), continuation(2) else { return false }
+      let c1 = b[i + 1]
+      if (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) { return false }
+      i += 3
+    case 0xF0...0xF4:
+      guard continuation(1), continuation(2), continuation(3) else { return false }
+      let c1 = b[i + 1]
+      if (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90) { return false }
+      i += 4
+    default:
+      return false
+    }
+  }
+  return true
 }
 
 /// ASCII spaces and tabs trimmed off both ends.

@@ -50,7 +50,7 @@ public enum BankStatementReader {
         hint: headerEncoding(UnsafeBufferPointer(rebasing: bytes.prefix(chunkSize))))
       var splitter = LineSplitter()
       func handle(_ line: UnsafeBufferPointer<UInt8>, _ n: Int) throws(BankStatementError) {
-        if case .document(let d) = try parser.line(line, n) { documents.append(d) }
+        if try parser.line(line, n) == .document { documents.append(parser.takeDocument()) }
       }
       do throws(BankStatementError) {
         try splitter.feed(bytes, handle)
@@ -112,8 +112,8 @@ public enum BankStatementReader {
     var splitter = LineSplitter()
     func handle(_ line: UnsafeBufferPointer<UInt8>, _ n: Int) throws {
       switch try parser.line(line, n) {
-      case .header(let h): try header(h)
-      case .document(let d): try document(d)
+      case .header: try header(parser.header)
+      case .document: try document(parser.takeDocument())
       case nil: break
       }
     }
@@ -182,6 +182,14 @@ enum BankKeys {
   }()
 }
 
+/// The lines without `=` that shape the file.
+enum Marker: String, CaseIterable {
+  case accountStart = "СекцияРасчСчет"
+  case accountEnd = "КонецРасчСчет"
+  case documentEnd = "КонецДокумента"
+  case fileEnd = "КонецФайла"
+}
+
 enum HeaderKey {
   case version, encoding, sender, receiver, created, createdTime, from, to, account, documentKind
 
@@ -235,25 +243,36 @@ enum DocumentKey: Int, CaseIterable {
   }()
 }
 
+/// What a line completed: the header (in `BankParser.header`) or a document (taken with
+/// `takeDocument`). No payload, so the result of every line stays small.
 enum BankEvent {
-  case header(BankStatementHeader)
-  case document(BankDocument)
+  case header
+  case document
 }
 
-/// The state machine behind `BankStatementReader`: fed one line at a time, it returns the header
+/// The state machine behind `BankStatementReader`: fed one line at a time, it reports the header
 /// when the first section starts and each document when it closes. Holds one section at a time.
 struct BankParser {
   enum State { case start, startBlank, header, account, document, body, ended }
 
   private var state = State.start
   private let hint: BankEncoding?
-  private var decoder: LineDecoder?
+  private var decoder: LineDecoder? {
+    didSet {
+      markers =
+        decoder.map { d in Marker.allCases.map { CodePage.encode($0.rawValue, d.encoding) } } ?? []
+    }
+  }
+  /// The markers in the chosen encoding, compared as bytes (comparing Cyrillic Strings normalizes
+  /// them, which is slow).
+  private var markers: [[UInt8]] = []
   private var decidedOn = 0
   private var keys = KeyTable()
   private var warnings: [BankStatementWarning] = []
   private var droppedWarnings = 0
   private var lastLine = 0
-  private var header = BankStatementHeader()
+  private(set) var header = BankStatementHeader()
+  private var completed: BankDocument?
   private var sections: [BankAccountSection] = []
   private var documentCount = 0
   private var warnedAfterEnd = false
@@ -312,14 +331,26 @@ struct BankParser {
     if decoder == nil && hasHighByte(b) { decide(b, n) }
     let decoder = self.decoder ?? LineDecoder(.utf8)  // the line is ASCII: any decoder reads it
     guard let eq = equalsSign(b) else {
+      if let m = markers.firstIndex(where: { $0.elementsEqual(b) }) {
+        return try marker(Marker.allCases[m], n)
+      }
       guard let text = decoder.decode(b) else { throw undecodable(n) }
-      return try marker(text, n)
+      warn(
+        n, "«\(text)» is neither key=value nor a section marker; ignored",
+        "«\(text)» — не «ключ=значение» и не граница секции; пропущено")
+      return nil
     }
     let keyBytes = trimmed(UnsafeBufferPointer(rebasing: b[..<eq]))
     guard let (id, info) = keys.lookup(keyBytes, decoder),
       let value = decoder.decode(trimmed(UnsafeBufferPointer(rebasing: b[(eq + 1)...])))
     else { throw undecodable(n) }
     return try field(id, info, value, n)
+  }
+
+  /// The document the last `.document` event closed.
+  mutating func takeDocument() -> BankDocument {
+    defer { completed = nil }
+    return completed!
   }
 
   mutating func finish(lastLine n: Int) throws(BankStatementError) {
@@ -366,7 +397,7 @@ struct BankParser {
   /// Settles the encoding on the first line with a byte ≥ 0x80.
   private mutating func decide(_ b: UnsafeBufferPointer<UInt8>, _ n: Int) {
     decidedOn = n
-    if String(validating: b, as: UTF8.self) != nil {
+    if isValidUTF8(b) {
       decoder = LineDecoder(.utf8)
       return
     }
@@ -381,23 +412,23 @@ struct BankParser {
     decoder = LineDecoder(choice)
   }
 
-  private mutating func marker(_ text: String, _ n: Int) throws(BankStatementError) -> BankEvent? {
-    switch text {
-    case BankKeys.accountStart:
+  private mutating func marker(_ m: Marker, _ n: Int) throws(BankStatementError) -> BankEvent? {
+    switch m {
+    case .accountStart:
       switch state {
       case .account, .document:
         throw unclosed("line \(n) starts an account section", "строка \(n) начинает секцию счёта")
       case .header:
-        let h = try closeHeader()
+        try closeHeader()
         open(line: n)
         state = .account
-        return .header(h)
+        return .header
       default:
         open(line: n)
         state = .account
         return nil
       }
-    case BankKeys.accountEnd:
+    case .accountEnd:
       switch state {
       case .account:
         try closeAccount()
@@ -410,12 +441,12 @@ struct BankParser {
           "КонецРасчСчет без СекцияРасчСчет пропущен")
       }
       return nil
-    case BankKeys.documentEnd:
+    case .documentEnd:
       switch state {
       case .document:
-        let d = try closeDocument()
+        completed = try closeDocument()
         state = .body
-        return .document(d)
+        return .document
       case .account:
         throw unclosed("line \(n) is КонецДокумента", "строка \(n) — КонецДокумента")
       default:
@@ -424,23 +455,18 @@ struct BankParser {
           en: "КонецДокумента without СекцияДокумент: is the start of the document damaged?",
           ru: "КонецДокумента без СекцияДокумент: повреждено начало документа?")
       }
-    case BankKeys.fileEnd:
+    case .fileEnd:
       switch state {
       case .account, .document:
         throw unclosed("line \(n) is КонецФайла", "строка \(n) — КонецФайла")
       case .header:
-        let h = try closeHeader()
+        try closeHeader()
         state = .ended
-        return .header(h)
+        return .header
       default:
         state = .ended
         return nil
       }
-    default:
-      warn(
-        n, "«\(text)» is neither key=value nor a section marker; ignored",
-        "«\(text)» — не «ключ=значение» и не граница секции; пропущено")
-      return nil
     }
   }
 
@@ -453,7 +479,8 @@ struct BankParser {
       case .account, .document:
         throw unclosed("line \(n) starts another document", "строка \(n) начинает другой документ")
       case .header:
-        event = .header(try closeHeader())
+        try closeHeader()
+        event = .header
       default:
         break
       }
@@ -499,7 +526,7 @@ struct BankParser {
     for i in slots.indices { slots[i] = -1 }
   }
 
-  private mutating func closeHeader() throws(BankStatementError) -> BankStatementHeader {
+  private mutating func closeHeader() throws(BankStatementError) {
     var h = BankStatementHeader()
     var encodingLine = 0
     for f in fields {
@@ -529,7 +556,6 @@ struct BankParser {
         encodingLine, "the header says \(says), the file is \(name); read as \(name)",
         "в заголовке указано \(says), а файл в кодировке \(name); прочитан как \(name)")
     }
-    return h
   }
 
   private mutating func closeAccount() throws(BankStatementError) {
@@ -592,11 +618,11 @@ struct BankParser {
     let d = BankDocument(
       line: blockLine, kind: kind, number: numberField.value, date: date, amount: amount,
       payerAccount: Self.either(text(.payerAccount), text(.payerSettlement)),
-      payerName: Self.either(text(.payer1), Self.withoutINN(text(.payer))),
+      payerName: Self.name(text(.payer1), text(.payer)),
       payerINN: text(.payerINN), payerKPP: text(.payerKPP), payerBIC: text(.payerBIC),
       payerBank: Self.joined(text(.payerBank1), text(.payerBank2)),
       payeeAccount: Self.either(text(.payeeAccount), text(.payeeSettlement)),
-      payeeName: Self.either(text(.payee1), Self.withoutINN(text(.payee))),
+      payeeName: Self.name(text(.payee1), text(.payee)),
       payeeINN: text(.payeeINN), payeeKPP: text(.payeeKPP), payeeBIC: text(.payeeBIC),
       payeeBank: Self.joined(text(.payeeBank1), text(.payeeBank2)),
       dateWritten: written, dateReceived: received, purpose: purpose, fields: fields)
@@ -613,14 +639,23 @@ struct BankParser {
     a.isEmpty ? b : b.isEmpty ? a : a + " " + b
   }
 
+  /// Плательщик1 (Получатель1), else Плательщик (Получатель) without its leading INN.
+  private static func name(_ short: String, _ long: String) -> String {
+    short.isEmpty ? withoutINN(long) : short
+  }
+
   /// `ИНН 5001999994 ООО "Вектор"` → `ООО "Вектор"`; anything else as it is.
   static func withoutINN(_ s: String) -> String {
-    guard s.hasPrefix("ИНН") else { return s }
-    let rest = s.dropFirst(3).drop { $0 == " " }
-    let digits = rest.prefix { $0.isASCII && $0.isNumber }
-    let after = rest.dropFirst(digits.count)
-    guard !digits.isEmpty, after.isEmpty || after.first == " " else { return s }
-    return String(after.drop { $0 == " " })
+    let u = s.utf8
+    let prefix: [UInt8] = [0xD0, 0x98, 0xD0, 0x9D, 0xD0, 0x9D]  // ИНН
+    guard u.starts(with: prefix) else { return s }
+    var i = u.index(u.startIndex, offsetBy: prefix.count)
+    while i < u.endIndex && u[i] == 0x20 { i = u.index(after: i) }
+    let digitsStart = i
+    while i < u.endIndex && u[i] &- 0x30 < 10 { i = u.index(after: i) }
+    guard i > digitsStart, i == u.endIndex || u[i] == 0x20 else { return s }
+    while i < u.endIndex && u[i] == 0x20 { i = u.index(after: i) }
+    return String(s[i...])
   }
 
   /// A `dd.MM.yyyy` date; nil for an empty optional one.

@@ -149,7 +149,7 @@ public enum BankStatementWriter {
   private static func rubles(_ kopecks: Int64) -> String { Money(minor: kopecks).plain }
 
   private static func clean(_ s: String) -> String {
-    guard s.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return s }
+    guard s.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return s }
     return String(s.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })
   }
 
