@@ -222,14 +222,34 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
     checkSample(try BankStatementReader.parse(data), encoding: .utf8)
   }
 
-  @Test func invalidUTF8AfterTheChoiceIsAnErrorOnItsLine() throws {
-    // Line 26 (Плательщик) gets a Windows-1251 byte in a UTF-8 file.
-    var data = Data(try edited("ООО \"Вектор\"\nПлательщикИНН", "ООО X\nПлательщикИНН").utf8)
+  @Test(
+    arguments: [
+      [0xC2],  // a lead byte without its continuation, at the end of the line
+      [0xC2, 0x41],  // … followed by ASCII
+      [0x80],  // a lone continuation byte
+      [0xC0, 0x80],  // an overlong NUL
+      [0xE0, 0x80, 0x80],  // an overlong 3-byte form
+      [0xED, 0xA0, 0x80],  // a surrogate
+      [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+      [0xF8, 0x88, 0x80, 0x80, 0x80],  // a 5-byte form
+      [0xEE],  // Windows-1251 «о»
+    ] as [[UInt8]])
+  func invalidUTF8AfterTheChoiceIsAnErrorOnItsLine(bytes: [UInt8]) throws {
+    // Line 26 (Плательщик) gets the bytes in a UTF-8 file.
+    let text = try edited("ООО \"Вектор\"\nПлательщикИНН", "ООО X\nПлательщикИНН")
+    var data = Data(text.utf8)
     let x = data.firstIndex(of: UInt8(ascii: "X"))!
-    data[x] = 0xC2  // a lone lead byte
+    data.replaceSubrange(x...x, with: bytes)
     let error = try #require(failure(data))
     #expect(error.line == 26)
     #expect(error.message(.en).contains("not valid UTF-8"))
+  }
+
+  @Test func validUTF8OfEveryLengthReads() throws {
+    let name = "ООО «Ёлка» é € 𝄞 \u{10FFFF}"
+    let s = try BankStatementReader.parse(
+      Data(try edited("Плательщик1=ООО \"Вектор\"", "Плательщик1=\(name)").utf8))
+    #expect(s.documents[0].payerName == name)
   }
 
   // MARK: line ends and syntax
