@@ -2,8 +2,10 @@ import CRMCore
 import Foundation
 
 // The bank statement file of 1C:Enterprise, `1CClientBankExchange` (`kl_to_1c.txt`): the text
-// every Russian bank client writes for 1C:Бухгалтерия. The reader is in BankStatementReader.swift,
-// the byte-level machinery in BankStatementParser.swift, the writer in BankStatementWriter.swift.
+// every Russian bank client writes for 1C:Бухгалтерия. Here the public types; the reader and its
+// rules in BankStatementReader.swift, the names and values of the format in
+// BankStatementFormat.swift, code pages and line splitting in BankStatementBytes.swift, the writer
+// in BankStatementWriter.swift.
 
 /// The character set of a statement file. The header names only two (`Кодировка=Windows` →
 /// CP1251, `Кодировка=DOS` → CP866); UTF-8 occurs in practice, usually with the header still

@@ -271,23 +271,6 @@ func equalsSign(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
   return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
 }
 
-/// What a key means in each part of the file.
-struct KeyInfo {
-  let name: String
-  let header: HeaderKey?
-  let section: SectionKey?
-  let document: DocumentKey?
-  let startsDocument: Bool
-
-  init(_ name: String) {
-    self.name = name
-    header = HeaderKey.byName[name]
-    section = SectionKey.byName[name]
-    document = DocumentKey.byName[name]
-    startsDocument = name == BankKeys.documentStart
-  }
-}
-
 /// Every distinct key is decoded and looked up once: later lines find it by its bytes. The
 /// dense ids let the parser spot a repeated key without hashing strings.
 struct KeyTable {

@@ -137,13 +137,13 @@ public enum BankStatementWriter {
     pairs += d.extra.map { ($0.key, $0.value) }
     var lines = ["\(BankKeys.documentStart)=\(clean(d.kind))"]
     lines += pairs.map { "\($0)=\(clean($1))" }
-    lines.append(BankKeys.documentEnd)
+    lines.append(Marker.documentEnd.rawValue)
     return encoded(lines, encoding)
   }
 
   /// `КонецФайла`.
   public static func end(encoding: BankEncoding = .cp1251) -> Data {
-    encoded([BankKeys.fileEnd], encoding)
+    encoded([Marker.fileEnd.rawValue], encoding)
   }
 
   private static func rubles(_ kopecks: Int64) -> String { Money(minor: kopecks).plain }
