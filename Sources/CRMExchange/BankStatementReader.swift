@@ -550,7 +550,7 @@ struct BankParser {
     warnings.append(BankStatementWarning(line: line, en: en, ru: ru))
   }
 
-  /// The open block is not closed; `l` says what came instead (English, Russian).
+  /// The open block is not closed; `en`/`ru` say what came instead.
   private func unclosed(_ en: String, _ ru: String) -> BankStatementError {
     if state == .document {
       return BankStatementError(

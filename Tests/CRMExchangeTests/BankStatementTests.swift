@@ -380,6 +380,14 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
     #expect(s.warnings[1].ru == "текст после КонецФайла пропущен")
   }
 
+  @Test func keysBetweenSectionsAndStrayAccountEndsAreWarnings() throws {
+    let text = try edited("КонецДокумента\n", "КонецДокумента\nОстаток=1\nКонецРасчСчет\n")
+    let s = try BankStatementReader.parse(Data(text.utf8))
+    #expect(s.documents.count == 1)
+    #expect(s.warnings.map(\.line) == [50, 51])
+    #expect(s.warnings[0].en == "Остаток= outside any section is ignored")
+  }
+
   // MARK: structure errors
 
   @Test func documentWithoutItsEndIsAnErrorOnItsFirstLine() throws {
@@ -628,6 +636,81 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
         })
     }
     #expect(seen == 3)
+  }
+
+  /// A statement of 75 documents (about 90 KB), lines ending in `ends`; the last document has a bad amount,
+  /// so the line of the error tells how lines were counted.
+  private func seventyFiveDocuments(ends: String) -> String {
+    var t = String(
+      decoding: BankStatementWriter.write(
+        sender: "Банк", accounts: [ours], from: day, to: day, documents: (0..<75).map(draft),
+        encoding: .utf8),
+      as: UTF8.self)
+    let last = t.range(of: "Сумма=", options: .backwards)!
+    t.replaceSubrange(last.upperBound..<last.upperBound, with: "12a")
+    return t.replacingOccurrences(of: "\r\n", with: ends)
+  }
+
+  @Test(arguments: ["\r\n", "\n", "\r"])
+  func streamReadsLinesCutByTheChunkBoundary(ends: String) throws {
+    let plain = Data(seventyFiveDocuments(ends: ends).utf8)
+    // The last «Плательщик1=ООО "Вектор" № 41» line starting well before the end of the first
+    // 64 KiB chunk; padding the sender (trailing spaces are trimmed) moves it so that the chunk
+    // ends `cut` bytes into it: inside its two-byte letters, between CR and LF, after its end.
+    let key = Data("Плательщик1=".utf8)
+    var from = plain.startIndex
+    var target = 0
+    while let r = plain.range(of: key, in: from..<plain.endIndex),
+      r.lowerBound < BankStatementReader.chunkSize - 100
+    {
+      target = r.lowerBound
+      from = r.upperBound
+    }
+    try #require(target > 0 && plain.count > BankStatementReader.chunkSize + 4096)
+    let sender = plain.range(of: Data("Отправитель=Банк".utf8))!.upperBound
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("bank-chunk-\(UUID().uuidString).txt")
+    defer { try? FileManager.default.removeItem(at: url) }
+    for cut in 0...60 {
+      var data = plain
+      let pad = BankStatementReader.chunkSize - cut - target
+      data.insert(contentsOf: Data(repeating: 0x20, count: pad), at: sender)
+      try data.write(to: url)
+      let expected = try #require(failure(data))
+      var documents: [BankDocument] = []
+      var streamed: BankStatementError?
+      do {
+        _ = try BankStatementReader.stream(
+          contentsOf: url, header: { _ in }, document: { documents.append($0) })
+      } catch let e as BankStatementError {
+        streamed = e
+      }
+      #expect(streamed == expected, "cut \(cut)")
+      #expect(expected.key == "Сумма")
+      #expect(documents.map(\.number) == (0..<74).map(String.init))
+    }
+  }
+
+  @Test func overlongLineIsRefused() throws {
+    let long =
+      Data("1CClientBankExchange\r\nВерсияФормата=1.03\r\n".utf8)
+      + Data(repeating: UInt8(ascii: "a"), count: BankStatementReader.maxLineLength + 1)
+    let error = try #require(failure(long))
+    #expect(error.line == 3)
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("bank-long-\(UUID().uuidString).txt")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try long.write(to: url)
+    #expect(throws: error) {
+      try BankStatementReader.stream(contentsOf: url, header: { _ in }, document: { _ in })
+    }
+  }
+
+  @Test func warningsStopAtTheLimitAndCountTheRest() throws {
+    let stray = Array(repeating: "строка без знака равенства", count: 1100)
+    let s = try BankStatementReader.parse(Data(statement(stray + minimal).utf8))
+    #expect(s.warnings.count == BankStatementReader.maxWarnings + 1)
+    #expect(s.warnings.last?.en == "100 more warnings are not shown")
   }
 
   @Test func streamingFiftyMegabytesKeepsMemoryBounded() throws {
