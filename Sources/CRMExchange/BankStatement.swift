@@ -372,13 +372,24 @@ public struct BankStatement: Equatable, Sendable {
 }
 
 /// What `BankStatementReader.stream` returns once the documents have gone to the callback.
-public struct BankStatementSummary: Sendable {
+public struct BankStatementSummary: Equatable, Sendable {
   public var encoding: BankEncoding
   public var header: BankStatementHeader
   public var sections: [BankAccountSection]
   public var documentCount: Int
   /// Sorted by line; at most `BankStatementReader.maxWarnings` plus one that counts the rest.
   public var warnings: [BankStatementWarning]
+
+  public init(
+    encoding: BankEncoding, header: BankStatementHeader, sections: [BankAccountSection],
+    documentCount: Int, warnings: [BankStatementWarning]
+  ) {
+    self.encoding = encoding
+    self.header = header
+    self.sections = sections
+    self.documentCount = documentCount
+    self.warnings = warnings
+  }
 
   /// Our accounts: header РасчСчет values plus section accounts.
   public var ourAccounts: Set<String> { ourAccountSet(header, sections) }
