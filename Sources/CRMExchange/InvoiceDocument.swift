@@ -125,6 +125,21 @@ public enum InvoiceDocument {
       return P.requisites(name: c.name, inn: c.inn, kpp: c.kpp, language: l)
     }
 
+    /// Our company (`ours`), the client (`theirs`) with their requisites, and the basis.
+    static func parties(
+      ours: String, company: CompanyRequisites, theirs: String,
+      client: (name: String, inn: String, kpp: String), basis: String?, _ l: Language
+    ) -> [Party] {
+      var out = [
+        Party(label: ours, value: supplier(company, l)),
+        Party(
+          label: theirs,
+          value: P.requisites(name: client.name, inn: client.inn, kpp: client.kpp, language: l)),
+      ]
+      if let basis { out.append(Party(label: l.pick("Basis:", "Основание:"), value: basis)) }
+      return out
+    }
+
     static func contract(_ number: String?, _ date: String?, _ l: Language) -> String? {
       guard let number, !number.isEmpty else { return nil }
       let n = TextFold.sanitizeLine(number)
@@ -154,15 +169,11 @@ public enum InvoiceDocument {
       case .cancelled: subtitles.append(l.pick("CANCELLED", "ОТМЕНЁН"))
       case .issued: break
       }
-      parties.append(
-        Party(label: l.pick("Supplier:", "Поставщик:"), value: Self.supplier(company, l)))
-      parties.append(
-        Party(
-          label: l.pick("Buyer:", "Покупатель:"),
-          value: P.requisites(name: d.clientName, inn: d.clientINN, kpp: d.clientKPP, language: l)))
-      if let basis = Self.contract(d.contractNumber, d.contractDate, l) {
-        parties.append(Party(label: l.pick("Basis:", "Основание:"), value: basis))
-      }
+      parties = Self.parties(
+        ours: l.pick("Supplier:", "Поставщик:"), company: company,
+        theirs: l.pick("Buyer:", "Покупатель:"),
+        client: (d.clientName, d.clientINN, d.clientKPP),
+        basis: Self.contract(d.contractNumber, d.contractDate, l), l)
       if !i.dueDate.isEmpty {
         closing.append(
           l.pick("Pay by \(P.longDate(i.dueDate, l)).", "Оплатить до \(P.longDate(i.dueDate, l))"))
@@ -191,15 +202,11 @@ public enum InvoiceDocument {
         subtitles.append(l.pick("for \(from) to \(to)", "за период с \(from) по \(to)"))
       }
       if a.cancelled { subtitles.append(l.pick("CANCELLED", "ОТМЕНЁН")) }
-      parties.append(
-        Party(label: l.pick("Contractor:", "Исполнитель:"), value: Self.supplier(company, l)))
-      parties.append(
-        Party(
-          label: l.pick("Customer:", "Заказчик:"),
-          value: P.requisites(name: d.clientName, inn: d.clientINN, kpp: d.clientKPP, language: l)))
-      if let basis = Self.contract(d.contract?.number, d.contract?.date, l) {
-        parties.append(Party(label: l.pick("Basis:", "Основание:"), value: basis))
-      }
+      parties = Self.parties(
+        ours: l.pick("Contractor:", "Исполнитель:"), company: company,
+        theirs: l.pick("Customer:", "Заказчик:"),
+        client: (d.clientName, d.clientINN, d.clientKPP),
+        basis: Self.contract(d.contract?.number, d.contract?.date, l), l)
       if let invoice = d.invoiceNumber, !invoice.isEmpty {
         parties.append(
           Party(
@@ -216,15 +223,9 @@ public enum InvoiceDocument {
   // MARK: Plain text
 
   static func text(_ m: Layout) -> String {
-    var out: [String] = []
-    for t in P.wrap(m.title, width) { out.append(P.center(t, width)) }
-    for s in m.subtitles { for t in P.wrap(s, width) { out.append(P.center(t, width)) } }
-    out.append("")
-    out += P.parties(m.parties, width: width)
-    out.append("")
-    out += P.table(header: m.header, rows: m.rows, width: width)
-    out.append("")
-    out += P.totals(m.totals, width: width)
+    var out = P.body(
+      title: m.title, subtitles: m.subtitles, parties: m.parties, header: m.header, rows: m.rows,
+      totals: m.totals, width: width)
     out.append("")
     out += P.wrap(m.summary, width)
     out += P.wrap(m.words, width)

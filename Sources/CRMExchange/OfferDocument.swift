@@ -16,15 +16,9 @@ public enum OfferDocument {
     language l: Language
   ) -> String {
     let m = Layout(offer, lines: lines, deal: deal, client: client, seller: seller, language: l)
-    var out: [String] = []
-    for t in P.wrap(m.title, width) { out.append(P.center(t, width)) }
-    if let v = m.validity { for t in P.wrap(v, width) { out.append(P.center(t, width)) } }
-    out.append("")
-    out += P.parties(m.parties, width: width)
-    out.append("")
-    out += P.table(header: m.header, rows: m.rows, width: width)
-    out.append("")
-    out += P.totals(m.totals, width: width)
+    var out = P.body(
+      title: m.title, subtitles: m.validity.map { [$0] } ?? [], parties: m.parties,
+      header: m.header, rows: m.rows, totals: m.totals, width: width)
     if !m.footer.isEmpty {
       out.append("")
       for f in m.footer { out += P.wrap(f, width) }

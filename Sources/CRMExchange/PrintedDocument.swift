@@ -87,6 +87,23 @@ enum PrintedDocument {
     return out
   }
 
+  /// The top of a text document: the title and subtitles centred, the parties, the lines table
+  /// and the totals, a blank line between each.
+  static func body(
+    title: String, subtitles: [String], parties: [Party], header: [String], rows: [[String]],
+    totals: [Total], width: Int
+  ) -> [String] {
+    var out: [String] = []
+    for s in [title] + subtitles { for t in wrap(s, width) { out.append(center(t, width)) } }
+    out.append("")
+    out += self.parties(parties, width: width)
+    out.append("")
+    out += table(header: header, rows: rows, width: width)
+    out.append("")
+    out += self.totals(totals, width: width)
+    return out
+  }
+
   /// The parties, each wrapped to `width`.
   static func parties(_ parties: [Party], width: Int) -> [String] {
     parties.flatMap { wrap($0.label + " " + $0.value, width) }
@@ -323,10 +340,11 @@ enum PrintedDocument {
     "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
     "октября", "ноября", "декабря",
   ]
-  static let monthsEnglish = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-  ]
+  static let monthsEnglish: [String] = {
+    var c = Calendar(identifier: .gregorian)
+    c.locale = Locale(identifier: "en_US_POSIX")
+    return c.monthSymbols
+  }()
 
   /// `2026-06-10` → «10 июня 2026 г.» (ru) / `June 10, 2026` (en); anything else as it is.
   static func longDate(_ iso: String, _ l: Language) -> String {
