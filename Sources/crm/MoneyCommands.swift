@@ -783,7 +783,7 @@ func moneyTable(_ summaries: [MoneySummary], _ l: Language) -> String {
   var start = 0
   while start < summaries.count {
     let chunk = Array(summaries[start..<min(start + 3, summaries.count)])
-    let cols = [Col(width: 22)] + chunk.map { _ in Col(width: 17, right: true) }
+    let cols = [Col(width: 24)] + chunk.map { _ in Col(width: 17, right: true) }
     if start > 0 { out.append("") }
     out.append(tableLine([""] + chunk.map(\.currency.code), cols))
     for (label, value) in rows {
