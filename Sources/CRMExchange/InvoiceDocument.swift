@@ -58,6 +58,20 @@ public enum InvoiceDocument {
     html(Layout(d, company: company, language: l), language: l)
   }
 
+  /// An invoice as HTML (`html`) or text.
+  public static func render(
+    _ d: InvoiceDetail, html: Bool, company: CompanyRequisites, language l: Language
+  ) -> String {
+    html ? self.html(d, company: company, language: l) : text(d, company: company, language: l)
+  }
+
+  /// An act as HTML (`html`) or text.
+  public static func render(
+    _ d: ActDetail, html: Bool, company: CompanyRequisites, language l: Language
+  ) -> String {
+    html ? self.html(d, company: company, language: l) : text(d, company: company, language: l)
+  }
+
   // MARK: What both forms print
 
   /// Everything an invoice or an act says, already formatted in the language.

@@ -168,20 +168,24 @@ func tableText(_ header: [String], _ rows: [[String]], _ cols: [Col]) -> String 
   ([header] + rows).map { tableLine($0, cols) }.joined(separator: "\n")
 }
 
-/// `--html` and `--out` of `crm invoice print` and `crm act print`.
+/// What `crm invoice print` and `crm act print` take: the id, `--html` and `--out`.
 struct PrintOptions: ParsableArguments {
+  @OptionGroup var global: Global
+  @Argument(help: "Id of the document.") var id: Int64
   @Flag(help: "A standalone HTML page with print styles instead of text.") var html = false
   @Option(help: "Write to this file (replaced atomically) instead of standard output.")
   var out: String?
 
-  /// Renders a document with our company's requisites (the settings) as text or HTML, and
-  /// prints it or writes it to `--out`.
-  func output(
-    _ g: Global, _ render: (MoneyService, CompanyRequisites, _ html: Bool) throws -> String
+  /// Renders the document `load` reads with our company's requisites (the settings), as text
+  /// or HTML, and prints it or writes it to `--out`.
+  func output<D>(
+    _ load: (MoneyService, Int64, Global) throws -> D,
+    _ render: (D, _ html: Bool, CompanyRequisites, Language) -> String
   ) throws {
-    let (database, service) = try g.readingMoney()
-    let company = CompanyRequisites(try core(g) { try database.settings() })
-    try emit(try render(service, company, html), out: out, g)
+    let (database, service) = try global.readingMoney()
+    let d = try load(service, id, global)
+    let company = CompanyRequisites(try core(global) { try database.settings() })
+    try emit(render(d, html, company, global.language), out: out, global)
   }
 }
 
@@ -645,19 +649,9 @@ struct InvoiceCommand: ParsableCommand {
       discussion:
         "The supplier is your company: crm settings set company_name / company_inn / company_kpp."
     )
-    @OptionGroup var global: Global
-    @Argument(help: "Invoice id.") var id: Int64
     @OptionGroup var options: PrintOptions
 
-    func run() throws {
-      let l = global.language
-      try options.output(global) { service, company, html in
-        let d = try loadInvoice(service, id, global)
-        return html
-          ? InvoiceDocument.html(d, company: company, language: l)
-          : InvoiceDocument.text(d, company: company, language: l)
-      }
-    }
+    func run() throws { try options.output(loadInvoice, InvoiceDocument.render) }
   }
 }
 

@@ -117,19 +117,9 @@ struct ActCommand: ParsableCommand {
       discussion:
         "The contractor is your company: crm settings set company_name / company_inn / company_kpp."
     )
-    @OptionGroup var global: Global
-    @Argument(help: "Act id.") var id: Int64
     @OptionGroup var options: PrintOptions
 
-    func run() throws {
-      let l = global.language
-      try options.output(global) { service, company, html in
-        let d = try loadAct(service, id, global)
-        return html
-          ? InvoiceDocument.html(d, company: company, language: l)
-          : InvoiceDocument.text(d, company: company, language: l)
-      }
-    }
+    func run() throws { try options.output(loadAct, InvoiceDocument.render) }
   }
 
   struct Cancel: ParsableCommand {
