@@ -439,6 +439,7 @@ func contractText(
     (s.fieldName("client"), "\(r.clientName) (№\(k.clientId))"),
     (s.fieldName("kind"), k.kind.name(l)), (s.fieldName("subject"), k.subject),
     (s.fieldName("amount"), money(k.amount)),
+    (s.fieldName("currency"), k.currency == "RUB" ? "" : k.currency),
     (s.fieldName("rate"), rateText(k.rate, l)),
     (s.fieldName("conventional_units"), k.conventionalUnits ? l.pick("yes", "да") : ""),
     (s.fieldName("prepay"), k.prepayPercent == 0 ? "" : "\(k.prepayPercent)\u{00A0}%"),

@@ -555,11 +555,17 @@ func paymentText(
       p.managementOnly
         ? l.pick("yes: kept out of accounting", "да: вне бухгалтерского учёта") : ""
     ),
-    (s.fieldName("number"), p.number), (s.fieldName("contract"), r.contractNumber ?? ""),
+    (s.fieldName("number"), p.number), (s.fieldName("kind"), p.kind),
+    (s.fieldName("contract"), r.contractNumber.map { "№ \($0) (№\(p.contractId ?? 0))" } ?? ""),
     (s.fieldName("payer"), payer.trimmingSpaces()),
     (l.pick("Payer's account", "Счёт плательщика"), p.payerAccount),
     (l.pick("Our account", "Наш счёт"), p.account),
     (s.fieldName("purpose"), p.purpose), (s.fieldName("notes"), p.note),
+    (
+      l.pick("Bank import", "Загрузка выписки"),
+      p.importId.map { "№\($0)" } ?? ""
+    ),
+    (s.fieldName("currency"), p.currency == "RUB" ? "" : p.currency),
     (l.pick("Allocated", "Распределено"), money(p.allocated)),
     (l.pick("Free", "Свободно"), money(p.unallocated)),
   ])
