@@ -42,7 +42,8 @@ let package = Package(
     ),
     .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-    .testTarget(name: "CRMExchangeTests", dependencies: ["CRMExchange"], exclude: ["Golden"]),
+    .testTarget(
+      name: "CRMExchangeTests", dependencies: ["CRMExchange", "TerminalUI"], exclude: ["Golden"]),
     .testTarget(name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore"]),
     .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore"]),
     .testTarget(name: "EndToEndTests", dependencies: ["crm", "CRMExchange"]),

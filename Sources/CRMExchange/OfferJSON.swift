@@ -10,8 +10,6 @@ public enum OfferJSON {
   /// One offer with its lines and totals.
   public static func object(_ d: OfferDetail) -> [String: Any] {
     let o = d.offer
-    let t = d.totals
-    func plain(_ minor: Int64) -> String { t.money(minor).plain }
     return [
       "id": d.id, "deal_id": o.dealId, "deal": d.dealTitle, "client_id": d.clientId,
       "client": d.clientName, "number": o.number, "date": o.date,
@@ -20,26 +18,37 @@ public enum OfferJSON {
       "sent_at": ClientJSON.iso(o.sentAt), "contact_id": optional(o.contactId),
       "notes": o.notes, "created_at": ClientJSON.iso(o.createdAt),
       "updated_at": ClientJSON.iso(o.updatedAt),
-      "lines": d.lines.map { line -> [String: Any] in
-        [
-          "position": line.position, "item": line.item, "unit": line.unit,
-          "quantity": OfferService.formatQuantity(line.quantityMilli, .en).replacingOccurrences(
-            of: ",", with: ""),
-          "quantity_milli": line.quantityMilli, "price": plain(line.price),
-          "price_minor": line.price, "vat_rate": optional(line.vatRate), "sum": plain(line.sum),
-          "sum_minor": line.sum,
-          "vat": plain(
-            OfferService.lineVAT(
-              sum: line.sum, rate: line.vatRate, pricesIncludeVAT: o.pricesIncludeVAT)),
-        ]
+      "lines": d.lines.map { line(line: $0, totals: d.totals) },
+      "totals": totals(d.totals),
+    ]
+  }
+
+  /// One line of an offer, invoice or act: quantity, price, VAT and sum, with the line's VAT
+  /// as `totals` treat it (extracted or on top).
+  static func line(line: OfferLine, totals t: OfferTotals) -> [String: Any] {
+    func plain(_ minor: Int64) -> String { t.money(minor).plain }
+    return [
+      "position": line.position, "item": line.item, "unit": line.unit,
+      "quantity": OfferService.formatQuantity(line.quantityMilli, .en).replacingOccurrences(
+        of: ",", with: ""),
+      "quantity_milli": line.quantityMilli, "price": plain(line.price),
+      "price_minor": line.price, "vat_rate": optional(line.vatRate), "sum": plain(line.sum),
+      "sum_minor": line.sum,
+      "vat": plain(
+        OfferService.lineVAT(
+          sum: line.sum, rate: line.vatRate, pricesIncludeVAT: t.pricesIncludeVAT)),
+    ]
+  }
+
+  /// Net, VAT and gross, and VAT per rate.
+  static func totals(_ t: OfferTotals) -> [String: Any] {
+    func plain(_ minor: Int64) -> String { t.money(minor).plain }
+    return [
+      "net": plain(t.net), "vat": plain(t.vat), "gross": plain(t.gross),
+      "net_minor": t.net, "vat_minor": t.vat, "gross_minor": t.gross,
+      "vat_by_rate": t.vatByRate.map {
+        ["rate": $0.rate, "vat": plain($0.vat)] as [String: Any]
       },
-      "totals": [
-        "net": plain(t.net), "vat": plain(t.vat), "gross": plain(t.gross),
-        "net_minor": t.net, "vat_minor": t.vat, "gross_minor": t.gross,
-        "vat_by_rate": t.vatByRate.map {
-          ["rate": $0.rate, "vat": plain($0.vat)] as [String: Any]
-        },
-      ] as [String: Any],
     ]
   }
 }

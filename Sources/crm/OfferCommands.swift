@@ -31,6 +31,33 @@ func offerLine(_ d: OfferDetail, _ g: Global) -> String {
   ].joined(separator: "  ")
 }
 
+/// One line of an offer, invoice or act for `show`: `  1. Монтаж — 2 шт × 1 500,00 ₽, НДС 22 % =
+/// 3 000,00 ₽`.
+func documentLine(_ line: OfferLine, _ t: OfferTotals, _ l: Language) -> String {
+  "  \(line.position). \(line.item) — \(OfferService.formatQuantity(line.quantityMilli, l))"
+    + (line.unit.isEmpty ? "" : " \(line.unit)")
+    + " × \(t.money(line.price).formatted(l)), "
+    + (line.vatRate.map { l.pick("VAT", "НДС") + " \($0)\u{00A0}%" } ?? l.pick("no VAT", "без НДС"))
+    + " = \(t.money(line.sum).formatted(l))"
+}
+
+/// `Без НДС: …; НДС: …; к оплате: …` of a document's lines.
+func documentTotals(_ t: OfferTotals, _ l: Language) -> String {
+  let money = { (minor: Int64) in t.money(minor).formatted(l) }
+  return l.pick("Net", "Без НДС") + ": \(money(t.net)); " + l.pick("VAT", "НДС") + ": "
+    + (t.withoutVAT ? l.pick("none", "без НДС") : money(t.vat)) + "; "
+    + l.pick("to pay", "к оплате") + ": \(money(t.gross))"
+}
+
+/// A printout to `out` (replaced atomically) or to standard output.
+func emit(_ text: String, out: String?, _ g: Global) throws {
+  if let out {
+    try writeAtomically(text, to: out, g)
+  } else {
+    print(text, terminator: "")
+  }
+}
+
 // MARK: crm offer
 
 struct OfferCommand: ParsableCommand {
@@ -208,7 +235,6 @@ struct OfferCommand: ParsableCommand {
       let l = global.language
       let o = d.offer
       let t = d.totals
-      let money = { (minor: Int64) in t.money(minor).formatted(l) }
       print(
         l.pick(
           "Offer No. \(o.number) of \(OfferService.displayDay(o.date, l)) (№\(d.id)), \(o.status.name(l))",
@@ -232,19 +258,8 @@ struct OfferCommand: ParsableCommand {
       ]
       pairs = pairs.filter { !$0.1.isEmpty }
       for (k, v) in pairs { print("\(k): \(v)") }
-      for line in d.lines {
-        print(
-          "  \(line.position). \(line.item) — \(OfferService.formatQuantity(line.quantityMilli, l))"
-            + (line.unit.isEmpty ? "" : " \(line.unit)")
-            + " × \(money(line.price)), "
-            + (line.vatRate.map { l.pick("VAT", "НДС") + " \($0)\u{00A0}%" }
-              ?? l.pick("no VAT", "без НДС"))
-            + " = \(money(line.sum))")
-      }
-      print(
-        l.pick("Net", "Без НДС") + ": \(money(t.net)); " + l.pick("VAT", "НДС") + ": "
-          + (t.withoutVAT ? l.pick("none", "без НДС") : money(t.vat)) + "; "
-          + l.pick("to pay", "к оплате") + ": \(money(t.gross))")
+      for line in d.lines { print(documentLine(line, t, l)) }
+      print(documentTotals(t, l))
     }
   }
 
@@ -294,11 +309,7 @@ struct OfferCommand: ParsableCommand {
           d.offer, lines: d.lines, deal: deal, client: client, seller: seller, language: l)
         : OfferDocument.text(
           d.offer, lines: d.lines, deal: deal, client: client, seller: seller, language: l)
-      if let out {
-        try writeAtomically(text, to: out, global)
-      } else {
-        print(text, terminator: "")
-      }
+      try emit(text, out: out, global)
     }
   }
 
