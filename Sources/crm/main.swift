@@ -81,7 +81,17 @@ struct Open: ParsableCommand {
 
   func run() throws {
     let database = try core(global) { try global.open() }
-    let context = try core(global) { try global.context(database) }
+    var context = try core(global) { try global.context(database) }
+    // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
+    // TODO(bank): wire the bank statement reader once CRMExchange has it (branch `bank`):
+    //   context.loadStatement = { path in
+    //     let s = try BankStatementReader.read(path)  // 1CClientBankExchange, any encoding
+    //     return LoadedStatement(
+    //       payments: s.incoming.map(AccountingPayment.init), from: s.from, to: s.to,
+    //       accounts: s.accounts)
+    //   }
+    // Until then the form says this build cannot read statements.
+    context.loadActs = Self.readActs(language: global.language)
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
       do {
@@ -96,6 +106,30 @@ struct Open: ParsableCommand {
       }
       defer { term.end() }
       App(term: term, context: context).run()
+    }
+  }
+}
+
+extension Open {
+  /// Acts read back from an EnterpriseData message exported from 1C.
+  static func readActs(language l: Language) -> ActsLoader {
+    { path in
+      let data: Data
+      do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw CRMError.unreadable(path: path, reason: error.localizedDescription)
+      }
+      do {
+        return try EnterpriseDataReader.read(data).map {
+          AccountingAct(
+            number: $0.number, date: $0.date, inn: $0.counterpartyINN, name: $0.counterpartyName,
+            total: $0.total)
+        }
+      } catch {
+        let problem = (error as? EnterpriseDataError)?.message(l) ?? "\(error)"
+        throw CRMError.invalid(field: path, problem: problem)
+      }
     }
   }
 }
