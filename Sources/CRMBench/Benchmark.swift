@@ -24,6 +24,9 @@ public enum Dataset: String, CaseIterable, Sendable, Codable {
     case .medium, .large: return 250_000
     }
   }
+  /// Bank payments (with contracts, invoices and acts of the won deals): M and L carry the
+  /// 100,000 payments the reconciliation case asks for.
+  public var payments: Int { self == .small ? 10_000 : 100_000 }
   var owners: Int { self == .small ? 10 : 50 }
   /// M asks for 300,000 persons on 100,000 clients: 3–5 per company gives about that.
   var personsPerCompany: ClosedRange<Int> { self == .medium ? 3...5 : 1...3 }
@@ -129,6 +132,7 @@ public final class Benchmark {
       demo.personsPerCompany = d.personsPerCompany
       try demo.populate(db, count: d.clients)
       try demo.populateDeals(db, count: d.deals, seed: options.seed)
+      try demo.populateMoney(db, payments: d.payments, seed: options.seed)
       _ = try db.user(login: "bench")
       try db.queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
       try db.queue.close()

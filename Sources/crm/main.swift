@@ -136,7 +136,7 @@ extension Open {
 
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Fill a database with realistic demo clients, contacts and deals.")
+    abstract: "Fill a database with realistic demo clients, contacts, deals and money.")
   @OptionGroup var global: Global
   @Option(help: "How many clients.") var clients = 1000
   @Option(help: "How many deals (default: a quarter of the clients).") var deals: Int?
@@ -161,11 +161,14 @@ struct Demo: ParsableCommand {
     let n = try core(global) { try demo.populate(database, count: clients) }
     let dealCount = min(deals ?? clients / 4, 10_000_000)
     let d = try core(global) { try demo.populateDeals(database, count: dealCount, seed: seed) }
+    let m = try core(global) {
+      try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
+    }
     let seconds = Date().timeIntervalSince(start)
     print(
       global.language.pick(
-        "Added \(n) demo clients and \(d) deals to \(global.path) in \(String(format: "%.1f", seconds)) s.",
-        "Добавлено демо-клиентов: \(n), сделок: \(d) в \(global.path) за \(String(format: "%.1f", seconds)) с."
+        "Added \(n) demo clients, \(d) deals, \(m.invoices) invoices and \(m.payments) payments to \(global.path) in \(String(format: "%.1f", seconds)) s.",
+        "Добавлено демо-клиентов: \(n), сделок: \(d), счетов: \(m.invoices), оплат: \(m.payments) в \(global.path) за \(String(format: "%.1f", seconds)) с."
       ))
   }
 }

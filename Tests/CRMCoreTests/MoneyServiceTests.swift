@@ -358,8 +358,9 @@ struct MoneyFixture {
     let records = [
       f.record(line: 10, number: "1", date: "2026-11-02", amount: 100_00),  // matched
       f.record(line: 20, number: "2", date: "2026-11-03", amount: 200_00),  // amount will differ
+      // The date will differ.
       f.record(
-        line: 30, number: "3", date: "2026-11-04", amount: 300_00, inn: "7707083893", kpp: ""),  // date will differ
+        line: 30, number: "3", date: "2026-11-04", amount: 300_00, inn: "7707083893", kpp: ""),
     ]
     _ = try f.money.importBank(records, file: "f", encoding: "utf8")
     // A bank payment typed by hand, never on the statement: only in the CRM.
