@@ -267,15 +267,17 @@ final class BankQueueScreen: Screen {
       try context.money.assign(row.id, to: client, invoiceId: invoice?.id)
       last = .assigned(row.id)
       let allocated = try context.money.payment(row.id)?.payment.allocated ?? 0
-      var text =
-        l.pick("Payment of ", "Платёж ") + MoneyText.amount(p.amount, p.money, l)
-        + l.pick(" assigned to «\(name)»", " привязан к «\(name)»")
+      // Short: the status line shares its row with the overdue badge.
+      var text = l.pick("Assigned to ", "Привязан к ") + name
       if let invoice, allocated > 0 {
-        text +=
-          l.pick("; invoice № ", "; счёт № ") + invoice.invoice.number + ": "
-          + MoneyText.amount(allocated, p.money, l)
+        text += l.pick(", invoice № ", ", счёт № ") + invoice.invoice.number
+        if allocated < p.amount {
+          text +=
+            ": " + MoneyText.amount(allocated, p.money, l) + l.pick(" of ", " из ")
+            + MoneyText.amount(p.amount, p.money, l)
+        }
       }
-      app.flash(text + l.pick("; u undoes.", "; u — отменить."))
+      app.flash(text + l.pick("; u undoes.", "; u — отмена."))
       changed()
     } catch { app.report(error) }
   }

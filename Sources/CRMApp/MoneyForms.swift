@@ -82,7 +82,7 @@ final class InvoiceFormScreen: FormScreen {
       if row.summary.invoiced == 0 && c.prepayPercent > 0 {
         suggested = (c.amount * Int64(c.prepayPercent) + 50) / 100
       }
-      if suggested > 0 { sum = Money(minor: suggested, currency: c.money).plain }
+      if suggested > 0 { sum = MoneyText.input(Money(minor: suggested, currency: c.money), l) }
       var terms = [
         l.pick("Contract № ", "Договор № ") + c.number + l.pick(" of ", " от ")
           + MoneyText.day(c.date, l),
@@ -222,7 +222,7 @@ final class PaymentFormScreen: FormScreen {
       fields: [
         FormField(
           key: "amount", label: m.fieldName("amount"),
-          value: target.map { Money(minor: $0.owed, currency: $0.money).plain } ?? "",
+          value: target.map { MoneyText.input(Money(minor: $0.owed, currency: $0.money), l) } ?? "",
           note: l.pick("1000, 12 500.50", "1000, 12 500,50")),
         FormField(
           key: "date", label: m.fieldName("date"), note: l.pick("empty: today", "пусто — сегодня")),
@@ -454,7 +454,7 @@ final class ActFormScreen: FormScreen {
       fields: [
         FormField(
           key: "sum", label: m.fieldName("sum"),
-          value: left > 0 ? Money(minor: left, currency: c.money).plain : "",
+          value: left > 0 ? MoneyText.input(Money(minor: left, currency: c.money), l) : "",
           note: l.pick("1000, 12 500.50", "1000, 12 500,50")),
         FormField(
           key: "period", label: m.fieldName("period"),

@@ -15,6 +15,15 @@ enum MoneyText {
     amount(Money(minor: minor, currency: currency), l)
   }
 
+  /// An amount to prefill a form field with, as the person would type it: `1 052 000,00`
+  /// (`1,052,000.00` in English), no currency sign; `Money.parse` reads it back.
+  static func input(_ m: Money, _ l: Language) -> String {
+    let text = m.formatted(l)
+    let sign = "\u{00A0}" + m.currency.symbol
+    return (text.hasSuffix(sign) ? String(text.dropLast(sign.count)) : text)
+      .replacingOccurrences(of: "\u{00A0}", with: " ")
+  }
+
   /// `20.11.2026` (ru) or `2026-11-20` (en); empty stays empty.
   static func day(_ iso: String, _ l: Language) -> String {
     OfferService.displayDay(iso, l)
@@ -347,7 +356,6 @@ final class MoneyPanel {
         let days = MoneyText.days(from: i.dueDate, to: today)
         text += l.pick(" +\(days) d", " +\(days) дн")
       }
-      if let k = r.contractNumber { text += l.pick(" · contract № ", " · дог. № ") + k }
       return (
         [
           "№ " + i.number, MoneyText.day(i.date, l), MoneyText.day(i.dueDate, l),

@@ -24,7 +24,7 @@ final class ReconcileFormScreen: FormScreen {
       fields: [
         FormField(
           key: "statement", label: l.pick("Bank statement", "Выписка банка"), value: statement,
-          note: l.pick("kl_to_1c.txt", "kl_to_1c.txt")),
+          note: l.pick("a file path", "путь к файлу")),
         FormField(
           key: "acts", label: l.pick("Acts from 1C", "Акты из 1С"), value: acts,
           note: l.pick("EnterpriseData XML; empty: none", "EnterpriseData XML; пусто — без")),
@@ -44,8 +44,8 @@ final class ReconcileFormScreen: FormScreen {
     let l = context.language
     var notes = [
       l.pick(
-        "The statement's incoming payments are compared with the CRM's bank payments of its period; acts with the acts read back from 1C, or without that file with what the CRM exported. ^S runs it.",
-        "Поступления выписки сравниваются с банковскими платежами CRM за её период; акты — с актами из 1С, а без этого файла — с тем, что CRM выгрузила. ^S — выполнить."
+        "The statement (kl_to_1c.txt from the bank client) is compared with the CRM's bank payments of its period; acts with the acts read back from 1C (EnterpriseData), or without that file with what the CRM exported. ^S runs it.",
+        "Выписка (kl_to_1c.txt из банк-клиента) сравнивается с банковскими платежами CRM за её период; акты — с актами из 1С (EnterpriseData), а без этого файла — с тем, что CRM выгрузила. ^S — выполнить."
       )
     ]
     if context.loadStatement == nil {

@@ -101,16 +101,21 @@ public final class RemindersScreen: Screen {
     col = canvas.put(
       top, col,
       l.pick(
-        " · today: \(f.integer(reminders.count - overdue)) · losing touch: \(f.integer(losingTotal))",
-        " · сегодня: \(f.integer(reminders.count - overdue)) · теряем контакт: \(f.integer(losingTotal))"
-      ), .dim, maxWidth: max(0, width - col - 1))
+        " · today: \(f.integer(reminders.count - overdue))",
+        " · сегодня: \(f.integer(reminders.count - overdue))"), .dim,
+      maxWidth: max(0, width - col - 1))
     if !invoices.isEmpty {
-      canvas.put(
+      col = canvas.put(
         top, col,
         l.pick(
           " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
         Style(bold: true, color: .red), maxWidth: max(0, width - col - 1))
     }
+    canvas.put(
+      top, col,
+      l.pick(
+        " · losing touch: \(f.integer(losingTotal))",
+        " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
     if reminders.isEmpty && losing.isEmpty && invoices.isEmpty {
       canvas.put(
         top + 2, 2,
