@@ -371,7 +371,7 @@ final class MoneyPanel {
             + MoneyText.amount(p.unallocated, p.money, l))
       }
       if let k = r.contractNumber { note.append(l.pick("contract № ", "дог. № ") + k) }
-      if !p.number.isEmpty { note.append("п/п № " + p.number) }
+      if !p.number.isEmpty { note.append(l.pick("order № ", "п/п № ") + p.number) }
       if !p.purpose.isEmpty { note.append(p.purpose) }
       return (
         [
