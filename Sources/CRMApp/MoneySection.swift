@@ -434,8 +434,19 @@ final class MoneyPanel {
       }
     }
     r += 1
+    // The section's own keys on its last row (the hint bar has no room for them all).
+    var listEnd = end
+    if end - r >= 6 {
+      listEnd = end - 1
+      canvas.put(
+        listEnd, 1,
+        l.pick(
+          "i invoice · $ payment · K contract · A act · c cancel · Enter opens an invoice",
+          "i счёт · $ оплата · K договор · A акт · c отменить · Enter — открыть счёт"), .dim,
+        maxWidth: width - 2)
+    }
     // The documents.
-    let listRows = end - r
+    let listRows = listEnd - r
     guard listRows > 0 else { return }
     state.visible = max(1, listRows)
     state.clamp()
