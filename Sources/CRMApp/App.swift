@@ -2,6 +2,28 @@ import CRMCore
 import Foundation
 import TerminalUI
 
+/// A bank statement as the reconciliation reads it: the incoming documents, the period it
+/// covers (`YYYY-MM-DD`) and our accounts in it.
+public struct LoadedStatement: Sendable, Equatable {
+  public var payments: [AccountingPayment]
+  public var from: String
+  public var to: String
+  public var accounts: Set<String>
+
+  public init(payments: [AccountingPayment], from: String, to: String, accounts: Set<String>) {
+    self.payments = payments
+    self.from = from
+    self.to = to
+    self.accounts = accounts
+  }
+}
+
+/// Reads a bank statement file (1CClientBankExchange) for the reconciliation. CRMApp does not
+/// know the file formats (CRMExchange does): the `crm` executable passes the reader in.
+public typealias StatementLoader = @Sendable (String) throws -> LoadedStatement
+/// Reads the acts of an accounting export (EnterpriseData) for the reconciliation.
+public typealias ActsLoader = @Sendable (String) throws -> [AccountingAct]
+
 /// Everything a screen needs to reach the core.
 public struct AppContext: Sendable {
   public let db: CRMDatabase
@@ -12,7 +34,12 @@ public struct AppContext: Sendable {
   public let contacts: ContactService
   public let deals: DealService
   public let pipelines: PipelineService
+  public let money: MoneyService
   public let timeZone: TimeZone
+  /// The bank statement reader of the reconciliation (Reports, `s`); nil: not available.
+  public var loadStatement: StatementLoader?
+  /// The reader of acts exported from accounting; nil: acts are compared with the CRM's exports.
+  public var loadActs: ActsLoader?
 
   public init(db: CRMDatabase, user: User?, language: Language, timeZone: TimeZone = .current) {
     self.db = db
@@ -25,6 +52,7 @@ public struct AppContext: Sendable {
       db: db, userId: user?.id, language: language, timeZone: timeZone)
     self.deals = DealService(db: db, userId: user?.id, language: language, timeZone: timeZone)
     self.pipelines = PipelineService(db: db, language: language)
+    self.money = MoneyService(db: db, userId: user?.id, language: language, timeZone: timeZone)
   }
 
   /// Whose contacts "mine" means: the acting user's, or everyone's when there is none.
@@ -45,6 +73,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
   case forward, backward, won, lost, moveStage, nextPipeline, reload, addDeal, reopen
   case nextSection, previousSection, periodLength, reorder, lostReasons
+  case invoice, payment, contract, act, cancelDocument, bankQueue, reconcile, ignore
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.

@@ -5,27 +5,35 @@ import TerminalUI
 /// The client card: requisites, contact persons and history, one section at a time (Tab).
 @MainActor
 public final class ClientCardScreen: Screen {
-  public enum Section: Int, CaseIterable { case requisites, persons, contacts, history, deals }
+  public enum Section: Int, CaseIterable {
+    case requisites, persons, contacts, history, deals, money
+  }
 
   public let tab = 1
   let context: AppContext
   let clientId: Int64
   weak var list: ClientsScreen?
-  public private(set) var section = Section.requisites
+  public internal(set) var section = Section.requisites
   var client: Client?
   var persons: [ContactPerson] = []
   var history: [AuditEntry] = []
   var contacts: [ContactRow] = []
   var deals: [DealRow] = []
   var state = ListState()
+  /// Contracts, invoices, payments and acts (read only while the section is shown).
+  let money: MoneyPanel
   /// How many of the client's deals the card reads (newest first).
   static let dealLimit = 200
   var loaded = false
 
-  public init(context: AppContext, clientId: Int64, list: ClientsScreen?) {
+  public init(
+    context: AppContext, clientId: Int64, list: ClientsScreen?, section: Section = .requisites
+  ) {
     self.context = context
     self.clientId = clientId
     self.list = list
+    self.section = section
+    money = MoneyPanel(context: context, clientId: clientId)
   }
 
   public var keys: KeyTable<Action> { KeyTables.card(context.language) }
@@ -41,10 +49,14 @@ public final class ClientCardScreen: Screen {
     loaded = true
   }
 
-  public func dataChanged() { loaded = false }
+  public func dataChanged() {
+    loaded = false
+    money.loaded = false
+  }
 
   func reload() {
     loaded = false
+    money.loaded = false
     list?.reload()
   }
 
@@ -87,13 +99,19 @@ public final class ClientCardScreen: Screen {
 
   func historyLine(_ e: AuditEntry) -> String {
     let v = context.clients.validator
-    let what =
-      e.entity == "person"
-      ? l.pick("person ", "лицо ") : e.entity == "contact" ? l.pick("contact ", "контакт ") : ""
+    let entities: [String: (String, String)] = [
+      "person": ("person ", "лицо "), "contact": ("contact ", "контакт "),
+      "contract": ("contract ", "договор "), "invoice": ("invoice ", "счёт "),
+      "payment": ("payment ", "платёж "), "act": ("act ", "акт "),
+    ]
+    let what = entities[e.entity].map { l.pick($0.0, $0.1) } ?? ""
+    let moneyEntity = ["contract", "invoice", "payment", "act"].contains(e.entity)
     let field =
       e.field == "deleted"
       ? l.pick("in trash", "в корзине")
-      : e.entity == "contact" ? context.contacts.fieldName(e.field) : v.fieldName(e.field)
+      : e.entity == "contact"
+        ? context.contacts.fieldName(e.field)
+        : moneyEntity ? context.money.fieldName(e.field) : v.fieldName(e.field)
     let old = e.old.map { TextWidth.truncate($0, to: 30) } ?? "—"
     let new = e.new.map { TextWidth.truncate($0, to: 30) } ?? "—"
     return "\(context.formats.dateTime(e.at))  \(e.user)  \(what)\(field): \(old) → \(new)"
@@ -109,13 +127,7 @@ public final class ClientCardScreen: Screen {
     var title = c.displayName
     if c.deletedAt != nil { title += l.pick("  [in the trash]", "  [в корзине]") }
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
-    let tabs = [
-      l.pick("Requisites", "Реквизиты"),
-      l.pick("Persons", "Контактные лица") + " (\(persons.count))",
-      l.pick("Contacts", "Контакты") + " (\(contacts.count))",
-      l.pick("History", "История") + " (\(history.count))",
-      l.pick("Deals", "Сделки") + " (\(deals.count))",
-    ]
+    let tabs = sectionTitles(width: width - 1)
     var col = 1
     for (i, name) in tabs.enumerated() {
       col =
@@ -205,7 +217,34 @@ public final class ClientCardScreen: Screen {
       }
     case .deals:
       drawDeals(&canvas, top: bodyTop, rows: rows - 3, width: width)
+    case .money:
+      money.draw(&canvas, top: bodyTop, rows: rows - 3, width: width)
     }
+  }
+
+  /// The sections' names for the tab row, the longest variant that fits `width`: with counts,
+  /// then «Лица» for «Контактные лица», then counts only on the current section.
+  func sectionTitles(width: Int) -> [String] {
+    let counts = [nil, persons.count, contacts.count, history.count, deals.count, nil]
+    let long = [
+      l.pick("Requisites", "Реквизиты"), l.pick("Persons", "Контактные лица"),
+      l.pick("Contacts", "Контакты"), l.pick("History", "История"), l.pick("Deals", "Сделки"),
+      l.pick("Money", "Деньги"),
+    ]
+    var short = long
+    short[1] = l.pick("Persons", "Лица")
+    func titles(_ names: [String], allCounts: Bool) -> [String] {
+      names.enumerated().map { i, name in
+        guard let n = counts[i], allCounts || i == section.rawValue else { return name }
+        return name + " (\(n))"
+      }
+    }
+    let variants = [
+      titles(long, allCounts: true), titles(short, allCounts: true),
+      titles(short, allCounts: false),
+    ]
+    func size(_ t: [String]) -> Int { t.reduce(0) { $0 + TextWidth.of($1) + 3 } }
+    return variants.first { size($0) <= width } ?? variants[variants.count - 1]
   }
 
   func drawDeals(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
@@ -253,11 +292,17 @@ public final class ClientCardScreen: Screen {
   }
 
   public func handle(_ key: Key, app: App) {
-    if state.move(key) { return }
+    if section == .money {
+      if money.move(key) { return }
+    } else if state.move(key) {
+      return
+    }
     switch keys.action(for: key) {
     case .nextTab:
       section = Section(rawValue: (section.rawValue + 1) % Section.allCases.count)!
       state = ListState()
+    case .invoice, .payment, .contract, .act, .cancelDocument:
+      moneyAction(keys.action(for: key)!, app: app)
     case .back:
       app.pop()
     case .edit:
@@ -279,6 +324,16 @@ public final class ClientCardScreen: Screen {
           DealCardScreen(context: context, dealId: deals[state.selected].id, tab: tab) {
             [weak self] in self?.reload()
           })
+      } else if section == .money, let inv = money.selectedInvoice {
+        app.push(
+          InvoiceScreen(context: context, invoiceId: inv.id, tab: tab) { [weak self] in
+            self?.reload()
+          })
+      } else if section == .money, money.selectedContract != nil {
+        app.flash(
+          l.pick(
+            "A contract: i issues an invoice on it, A makes an act for it.",
+            "Договор: i — выставить счёт по нему, A — акт по нему."))
       }
     case .log:
       section = .contacts
@@ -330,6 +385,65 @@ public final class ClientCardScreen: Screen {
     case .undo:
       list?.undo(app: app)
       reload()
+    default:
+      break
+    }
+  }
+
+  /// `i`, `$`, `K`, `A` and `c`: documents of the Money section (the section opens first).
+  func moneyAction(_ action: Action, app: App) {
+    guard let c = client else { return }
+    let wasMoney = section == .money
+    if !wasMoney {
+      section = .money
+      state = ListState()
+    }
+    let name = c.displayName
+    let done: (String) -> (Int64) -> Void = { prefix in
+      { [weak self] id in
+        self?.money.pendingKey = prefix + "\(id)"
+        self?.reload()
+      }
+    }
+    switch action {
+    case .invoice:
+      MoneyFlows.newInvoice(
+        clientId: clientId, name: name, preselect: wasMoney ? money.selectedContract?.id : nil,
+        tab: tab, context: context, app: app, changed: done("i"))
+    case .payment:
+      MoneyFlows.newPayment(
+        clientId: clientId, name: name,
+        invoice: wasMoney ? money.selectedInvoice?.invoice : nil, tab: tab, context: context,
+        app: app, changed: done("p"))
+    case .contract:
+      MoneyFlows.newContract(
+        clientId: clientId, name: name, tab: tab, context: context, app: app, changed: done("k"))
+    case .act:
+      if wasMoney, let inv = money.selectedInvoice {
+        MoneyFlows.act(from: inv.invoice, context: context, app: app, changed: done("a"))
+      } else if wasMoney, let k = money.selectedContract {
+        MoneyFlows.act(for: k, tab: tab, context: context, app: app, changed: done("a"))
+      } else {
+        app.flash(
+          l.pick(
+            "Select an invoice or a contract in Money, then A.",
+            "Выберите счёт или договор в разделе «Деньги», затем A."))
+      }
+    case .cancelDocument:
+      if wasMoney, let inv = money.selectedInvoice {
+        MoneyFlows.cancel(invoice: inv.invoice, context: context, app: app) { [weak self] in
+          self?.reload()
+        }
+      } else if wasMoney, let a = money.selectedAct {
+        MoneyFlows.cancel(act: a.act, context: context, app: app) { [weak self] in
+          self?.reload()
+        }
+      } else {
+        app.flash(
+          l.pick(
+            "Select an invoice or an act in Money, then c.",
+            "Выберите счёт или акт в разделе «Деньги», затем c."))
+      }
     default:
       break
     }

@@ -15,6 +15,8 @@ final class DealCardScreen: Screen {
   var contacts: [ContactRow] = []
   /// Contacts the entry actions planned, by id (they may not belong to the deal's list).
   var planned: [Int64: ContactRow] = [:]
+  /// The deal's contracts, invoices and payments; nil when it has none.
+  var money: MoneySummary?
   var loaded = false
   var scroll = 0
   var pageRows = 1
@@ -38,6 +40,7 @@ final class DealCardScreen: Screen {
       row = try context.deals.deal(dealId)
       history = try context.deals.history(dealId)
       contacts = try context.contacts.contacts(ofDeal: dealId, limit: Self.contactLimit)
+      money = try context.money.summaries(dealIds: [dealId])[dealId]
       planned = [:]
       for id in history.flatMap(\.events).compactMap(\.contactId) {
         if let c = try contacts.first(where: { $0.id == id }) ?? context.contacts.contact(id) {
@@ -152,6 +155,44 @@ final class DealCardScreen: Screen {
       }
     } else {
       for p in left + right { out.append(Line(field(p, col: 1, label: labelWidth))) }
+    }
+    if let m = money {
+      // Invoiced, paid and owed on one line: «Деньги  Выставлено 120 000 ₽ · Оплачено …».
+      var parts: [(String, String, Style)] = []
+      if m.contracted > 0 {
+        parts.append(
+          (l.pick("Contracts", "Договоры"), MoneyText.amount(m.contracted, m.currency, l), .plain))
+      }
+      parts += [
+        (l.pick("Invoiced", "Выставлено"), MoneyText.amount(m.invoiced, m.currency, l), .plain),
+        (
+          l.pick("Paid", "Оплачено"), MoneyText.amount(m.paid, m.currency, l),
+          Style(bold: true, color: .green)
+        ),
+        (l.pick("Owed", "Долг"), MoneyText.amount(m.owed, m.currency, l), .bold),
+      ]
+      if m.overdue > 0 {
+        parts.append(
+          (
+            l.pick("overdue", "просрочено"), MoneyText.amount(m.overdue, m.currency, l),
+            Style(bold: true, color: .red)
+          ))
+      }
+      let lines = MoneyText.flow(parts, width: max(10, width - labelWidth - 3))
+      for (i, runs) in lines.enumerated() {
+        var line = Line([
+          (
+            1, i == 0 ? TextWidth.fit(l.pick("Money", "Деньги"), to: labelWidth) : "", .dim,
+            labelWidth
+          )
+        ])
+        var col = labelWidth + 2
+        for (text, style) in runs {
+          line.parts.append((col, text, style, max(0, width - col - 1)))
+          col += TextWidth.of(text)
+        }
+        out.append(line)
+      }
     }
     if !d.notes.isEmpty {
       out.append(Line())

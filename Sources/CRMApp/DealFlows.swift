@@ -295,19 +295,9 @@ enum DealFlows {
   ) {
     let l = context.language
     app.push(
-      PickerScreen(
+      PickerScreen.clients(
         tab: tab, context: context, title: l.pick("New deal: the client", "Новая сделка: клиент"),
-        prompt: l.pick(
-          "Type a part of the name, a phone or an INN; Enter picks.",
-          "Введите часть названия, телефон или ИНН; Enter — выбрать."),
-        cancelMessage: l.pick("No deal added.", "Сделка не добавлена."),
-        source: { text, limit throws(CRMError) in
-          try context.db.page(ClientListQuery(search: text), offset: 0, limit: limit).map {
-            PickItem(
-              key: "\($0.id)", label: $0.name,
-              detail: [$0.city, $0.phone].filter { !$0.isEmpty }.joined(separator: " · "))
-          }
-        }
+        cancelMessage: l.pick("No deal added.", "Сделка не добавлена.")
       ) { item, app in
         guard let id = Int64(item.key) else { return }
         add(

@@ -27,6 +27,10 @@ public final class FunnelScreen: Screen {
   public private(set) var cardsPerColumn = 1
   var loaded: (offsets: [Int64: Int], per: Int)?
   var stale = true
+  /// The money of the deals on the board (those with invoices or contracts), read in one query
+  /// per board load.
+  public private(set) var money: [Int64: MoneySummary] = [:]
+  var moneyIds: [Int64] = []
   /// The filter's owner login (when not the user) and lead-source name, for the title line.
   var ownerLabel: String?
   var sourceLabel: String?
@@ -53,6 +57,7 @@ public final class FunnelScreen: Screen {
   func refresh(app: App?) {
     do {
       if stale || pipeline == nil {
+        moneyIds = []
         let all = try context.pipelines.pipelines()
         pipelineCount = all.count
         pipeline = all.first { $0.key == pipeline?.key } ?? all.first
@@ -109,6 +114,11 @@ public final class FunnelScreen: Screen {
         }
       }
       column = max(0, min(column, columns.count - 1))
+      let ids = columns.flatMap { $0.cards.map(\.id) }
+      if ids != moneyIds {
+        money = try context.money.summaries(dealIds: ids)
+        moneyIds = ids
+      }
     } catch {
       columns = []
       app?.report(error)
@@ -340,7 +350,22 @@ public final class FunnelScreen: Screen {
     let dw = TextWidth.of(days)
     var name = base
     name.bold = true
-    canvas.put(y, x + 1, TextWidth.truncate(card.clientName, to: width - dw - 3), name)
+    // Invoiced deals: the share paid before the days, «₽ 50%» (red when overdue).
+    var mark = ""
+    var markStyle = base
+    if let m = money[card.id], m.invoiced > 0 {
+      let share = m.paid >= m.invoiced ? 100 : Int(m.paid * 100 / m.invoiced)
+      mark = m.currency.symbol + "\u{00A0}\(share)%"
+      markStyle.bold = true
+      markStyle.color = m.overdue > 0 ? .red : (share >= 100 ? .green : .yellow)
+    }
+    let mw = mark.isEmpty ? 0 : TextWidth.of(mark) + 1
+    if mw > 0 && width - dw - mw - 3 < 6 { mark = "" }
+    let markWidth = mark.isEmpty ? 0 : mw
+    canvas.put(y, x + 1, TextWidth.truncate(card.clientName, to: width - dw - markWidth - 3), name)
+    if !mark.isEmpty {
+      canvas.put(y, x + width - dw - markWidth - 1, mark, markStyle, maxWidth: markWidth)
+    }
     canvas.put(y, x + width - dw - 1, days, daysStyle, maxWidth: dw)
     let amount = card.amount.minor == 0 ? "" : card.amount.compact(l)
     let aw = TextWidth.of(amount)

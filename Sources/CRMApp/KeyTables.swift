@@ -104,8 +104,8 @@ public enum KeyTables {
         b(
           [.tab], .nextTab,
           l.pick(
-            "requisites / persons / contacts / history / deals",
-            "реквизиты / лица / контакты / история / сделки"),
+            "requisites / persons / contacts / history / deals / money",
+            "реквизиты / лица / контакты / история / сделки / деньги"),
           l.pick("section", "раздел")),
         b(
           [.char("l")], .log,
@@ -126,9 +126,34 @@ public enum KeyTables {
         b(
           [.enter], .open,
           l.pick(
-            "open the selected person, contact or deal",
-            "открыть выбранное лицо, контакт или сделку"
+            "open the selected person, contact, deal or invoice",
+            "открыть выбранное лицо, контакт, сделку или счёт"
           )),
+        b(
+          [.char("i")], .invoice,
+          l.pick(
+            "money: new invoice (contract or none, sum, VAT, due, item)",
+            "деньги: новый счёт (договор или без, сумма, НДС, срок, наименование)"),
+          l.pick("invoice", "счёт")),
+        b(
+          [.char("$"), .char(";")], .payment,
+          l.pick(
+            "money: record a payment (; is $ in the Russian layout)",
+            "деньги: записать оплату (; — это $ в русской раскладке)"),
+          l.pick("payment", "оплата")),
+        b(
+          [.char("K")], .contract,
+          l.pick("money: new contract", "деньги: новый договор")),
+        b(
+          [.char("A")], .act,
+          l.pick(
+            "money: an act from the selected invoice, or for the selected contract",
+            "деньги: акт по выбранному счёту или договору")),
+        b(
+          [.char("c")], .cancelDocument,
+          l.pick(
+            "money: cancel the selected invoice or act (asks first)",
+            "деньги: отменить выбранный счёт или акт (с подтверждением)")),
         b(
           [.char("d")], .delete,
           l.pick(
@@ -188,7 +213,11 @@ public enum KeyTables {
     KeyTable(
       title: l.pick("Reminders", "Напоминания"),
       common(l) + movement(l) + outcomes(l) + [
-        b([.enter], .open, l.pick("open the client card", "открыть карточку клиента")),
+        b(
+          [.enter], .open,
+          l.pick(
+            "open the client card (an overdue invoice: on its Money section)",
+            "открыть карточку клиента (просроченный счёт — на разделе «Деньги»)")),
         b(
           [.char("l")], .log, l.pick("log a contact with the client", "записать контакт с клиентом")
         ),
@@ -406,6 +435,16 @@ public enum KeyTables {
             "edit the pipeline: stages, lost reasons, lead sources",
             "настроить воронку: этапы, причины проигрыша, источники"),
           l.pick("stages", "этапы")),
+        b(
+          [.char("b")], .bankQueue,
+          l.pick(
+            "bank payments waiting for a manager (the queue; the header counts them)",
+            "банковские платежи, ждущие менеджера (очередь; их число — в заголовке)")),
+        b(
+          [.char("s")], .reconcile,
+          l.pick(
+            "reconcile with accounting: a bank statement (and acts from 1C)",
+            "сверка с учётом: выписка банка (и акты из 1С)")),
         b([.char("j"), .down], .down, l.pick("scroll down a line", "прокрутить на строку вниз")),
         b([.char("k"), .up], .up, l.pick("scroll up a line", "прокрутить на строку вверх")),
         b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница")),
@@ -413,6 +452,74 @@ public enum KeyTables {
         b([.char("g"), .home], .top, l.pick("to the top", "в начало")),
         b([.char("G"), .end], .bottom, l.pick("to the end", "в конец")),
         b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  public static func bankQueue(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Bank queue", "Очередь банка"),
+      common(l) + movement(l) + [
+        b(
+          [.enter], .open,
+          l.pick(
+            "assign to a client (search), then to one of its unpaid invoices",
+            "привязать к клиенту (поиск), затем к его неоплаченному счёту"),
+          l.pick("assign", "привязать")),
+        b(
+          [.char("x")], .ignore,
+          l.pick(
+            "set aside: not a client's money (a refund, a loan)",
+            "отложить: не оплата клиента (возврат, заём)"),
+          l.pick("aside", "отложить")),
+        b(
+          [.char("u")], .undo,
+          l.pick(
+            "undo the last assign or set-aside: the payment returns to the queue",
+            "отменить последнюю привязку или «отложить»: платёж вернётся в очередь"),
+          l.pick("undo", "отмена")),
+        b([.char("r")], .reload, l.pick("reload", "обновить")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
+  public static func reconciliation(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Reconciliation", "Сверка"),
+      common(l) + [
+        b([.char("j"), .down], .down, l.pick("scroll down a line", "прокрутить на строку вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up a line", "прокрутить на строку вверх")),
+        b(
+          [.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница"),
+          l.pick("page", "страница")),
+        b([.pageUp, .ctrl("b")], .pageUp, l.pick("previous page", "предыдущая страница")),
+        b([.char("g"), .home], .top, l.pick("to the top", "в начало")),
+        b([.char("G"), .end], .bottom, l.pick("to the end", "в конец")),
+        b(
+          [.char("s")], .reconcile, l.pick("another statement", "другая выписка"),
+          l.pick("again", "заново")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
+  public static func invoiceView(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Invoice", "Счёт"),
+      common(l) + [
+        b([.char("j"), .down], .down, l.pick("scroll down", "прокрутить вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up", "прокрутить вверх")),
+        b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница")),
+        b([.pageUp, .ctrl("b")], .pageUp, l.pick("previous page", "предыдущая страница")),
+        b(
+          [.char("$"), .char(";")], .payment,
+          l.pick("record a payment of this invoice", "записать оплату этого счёта"),
+          l.pick("payment", "оплата")),
+        b(
+          [.char("A")], .act, l.pick("an act from this invoice", "акт по этому счёту"),
+          l.pick("act", "акт")),
+        b(
+          [.char("c")], .cancelDocument,
+          l.pick("cancel the invoice (asks first)", "отменить счёт (с подтверждением)")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
       ])
   }
 
@@ -483,8 +590,8 @@ public enum KeyTables {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
         clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
-        kindPicker(l), picker(l), form(l), placeholder(l), reports(l), pipelineEditor(l),
-        choiceList(l),
+        kindPicker(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
+        reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"

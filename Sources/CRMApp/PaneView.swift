@@ -2,6 +2,51 @@ import CRMCore
 import Foundation
 import TerminalUI
 
+/// Unpaid invoices past their due day of a scope's clients: how many, and what they owe per
+/// currency. `crm remind` and the pane print it as one line.
+public struct OverdueInvoices: Equatable, Sendable {
+  public var count: Int
+  public var owed: [Money]
+
+  public init(count: Int = 0, owed: [Money] = []) {
+    self.count = count
+    self.owed = owed
+  }
+
+  /// At most this many invoices are read; more say «1000+».
+  public static let limit = 1000
+
+  /// The acting user's clients' (`.user`) or everyone's overdue invoices.
+  public static func read(_ money: MoneyService, scope: ContactScope) throws(CRMError)
+    -> OverdueInvoices
+  {
+    var owner: Int64?
+    if case .user(let id) = scope { owner = id }
+    let rows = try money.invoices(
+      MoneyService.InvoiceFilter(overdueOnly: true, ownerId: owner), limit: limit)
+    var sums: [String: Money] = [:]
+    var order: [String] = []
+    for r in rows {
+      let i = r.invoice
+      if sums[i.currency] == nil {
+        order.append(i.currency)
+        sums[i.currency] = Money(minor: 0, currency: i.money)
+      }
+      sums[i.currency]!.minor += i.owed
+    }
+    return OverdueInvoices(count: rows.count, owed: order.compactMap { sums[$0] })
+  }
+
+  /// `Просроченные счета: 2 · долг 190 000 ₽`; nil when there are none.
+  public func line(_ l: Language) -> String? {
+    guard count > 0 else { return nil }
+    let n = count >= Self.limit ? "\(Self.limit)+" : "\(count)"
+    let debt = owed.map { MoneyText.amount($0, l) }.joined(separator: " + ")
+    return l.pick("Overdue invoices: \(n)", "Просроченные счета: \(n)")
+      + (debt.isEmpty ? "" : l.pick(" · owed ", " · долг ") + debt)
+  }
+}
+
 /// What the reminder pane shows: overdue and due-today contacts (most urgent first) and counts.
 public struct PaneModel: Equatable, Sendable {
   /// Overdue contacts first, then the ones due later today, as `ContactService.reminders` ranks.
@@ -12,15 +57,19 @@ public struct PaneModel: Equatable, Sendable {
   /// Clients past their segment's cadence with nothing planned.
   public var losingTouch: Int
   public var now: Date
+  /// Overdue invoices of the same clients: a line at the bottom when there are any.
+  public var invoices: OverdueInvoices
 
   public init(
-    reminders: [Reminder], overdue: Int, dueToday: Int, losingTouch: Int, now: Date
+    reminders: [Reminder], overdue: Int, dueToday: Int, losingTouch: Int, now: Date,
+    invoices: OverdueInvoices = OverdueInvoices()
   ) {
     self.reminders = reminders
     self.overdue = overdue
     self.dueToday = dueToday
     self.losingTouch = losingTouch
     self.now = now
+    self.invoices = invoices
   }
 }
 
@@ -113,6 +162,12 @@ public struct PaneView: Sendable {
     if TextWidth.of(head) + 1 + TextWidth.of(time) <= cols {
       canvas.put(0, cols - TextWidth.of(time), time, .dim)
     }
+    // Overdue invoices take the last row when there is room for a reminder above them.
+    var listEnd = rows
+    if let invoices = m.invoices.line(l), rows >= 4 {
+      listEnd = rows - 1
+      canvas.put(rows - 1, 0, invoices, Self.overdueStyle, maxWidth: cols)
+    }
     if m.reminders.isEmpty {
       canvas.put(
         1, 0, l.pick("Nothing overdue or due today", "Просроченных и на сегодня нет"), .dim,
@@ -120,7 +175,7 @@ public struct PaneView: Sendable {
       return
     }
     let total = max(m.overdue + m.dueToday, m.reminders.count)
-    let room = rows - 1
+    let room = listEnd - 1
     let shown = total > room ? room - 1 : min(room, m.reminders.count)
     for (i, r) in m.reminders.prefix(shown).enumerated() {
       canvas.put(
@@ -128,7 +183,7 @@ public struct PaneView: Sendable {
     }
     if total > shown {
       canvas.put(
-        rows - 1, 0, l.pick("… \(total - shown) more", "… ещё \(total - shown)"), .dim,
+        listEnd - 1, 0, l.pick("… \(total - shown) more", "… ещё \(total - shown)"), .dim,
         maxWidth: cols)
     }
   }
@@ -267,9 +322,10 @@ public final class Pane {
     let untilTonight = (try? c.overdueCount(scope: scope, at: end)) ?? overdue
     let list = (try? c.reminders(scope: scope, horizon: end, at: now, limit: 200)) ?? []
     let losing = (try? c.losingTouch(scope: scope, at: now, limit: 1).total) ?? 0
+    let invoices = (try? OverdueInvoices.read(context.money, scope: scope)) ?? OverdueInvoices()
     model = PaneModel(
       reminders: list, overdue: overdue, dueToday: max(0, untilTonight - overdue),
-      losingTouch: losing, now: now)
+      losingTouch: losing, now: now, invoices: invoices)
     candidates =
       (try? c.planned(
         from: notifier.since, to: now.addingTimeInterval(Self.lookahead), scope: scope))

@@ -57,6 +57,31 @@ final class PickerScreen: Screen {
       }, onPick: onPick)
   }
 
+  /// A picker over the client base: search as you type (name, phone, ИНН) one window of SQL
+  /// at a time; the item's key is the client's id.
+  static func clients(
+    tab: Int, context: AppContext, title: String, prompt: String? = nil,
+    cancelMessage: String? = nil, filter: String = "", onPick: @escaping (PickItem, App) -> Void
+  ) -> PickerScreen {
+    let l = context.language
+    let picker = PickerScreen(
+      tab: tab, context: context, title: title,
+      prompt: prompt
+        ?? l.pick(
+          "Type a part of the name, a phone or an INN; Enter picks.",
+          "Введите часть названия, телефон или ИНН; Enter — выбрать."),
+      cancelMessage: cancelMessage,
+      source: { text, limit throws(CRMError) in
+        try context.db.page(ClientListQuery(search: text), offset: 0, limit: limit).map {
+          PickItem(
+            key: "\($0.id)", label: $0.name,
+            detail: [$0.city, $0.phone].filter { !$0.isEmpty }.joined(separator: " · "))
+        }
+      }, onPick: onPick)
+    picker.filter = TextInput(filter)
+    return picker
+  }
+
   var selected: PickItem? { items.indices.contains(list.selected) ? items[list.selected] : nil }
 
   func refresh(app: App?) {

@@ -3,8 +3,9 @@ import Foundation
 import TerminalUI
 
 /// Screen 3: overdue and due-today contacts, most urgent first (overdue, then VIP, then days
-/// late), one key per outcome; below them the clients losing touch (no contact for longer than
-/// their segment's cadence).
+/// late), one key per outcome; below them the overdue invoices of the same clients (Enter opens
+/// the client's Money), then the clients losing touch (no contact for longer than their
+/// segment's cadence).
 @MainActor
 public final class RemindersScreen: Screen {
   public let tab = 3
@@ -13,11 +14,15 @@ public final class RemindersScreen: Screen {
   public private(set) var reminders: [Reminder] = []
   public private(set) var losing: [LosingTouch] = []
   public private(set) var losingTotal = 0
+  /// Unpaid invoices past their due day, of the acting user's clients (everyone's: all).
+  public private(set) var invoices: [InvoiceRow] = []
+  var logins: [Int64: String] = [:]
   var list = ListState()
   var stale = true
   /// How many reminders and "losing touch" rows the screen reads (pages of SQL, not the table).
   public static let limit = 500
   static let losingLimit = 200
+  static let invoiceLimit = 200
 
   public init(context: AppContext) {
     self.context = context
@@ -39,12 +44,21 @@ public final class RemindersScreen: Screen {
       let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
       losing = lt.items
       losingTotal = lt.total
+      invoices = try context.money.invoices(
+        MoneyService.InvoiceFilter(
+          overdueOnly: true, ownerId: everyone ? nil : context.user?.id),
+        limit: Self.invoiceLimit)
+      if everyone {
+        logins = Dictionary(
+          try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
+      }
     } catch {
       reminders = []
       losing = []
+      invoices = []
       app?.report(error)
     }
-    list.count = reminders.count + losing.count
+    list.count = reminders.count + invoices.count + losing.count
     list.clamp()
   }
 
@@ -52,9 +66,24 @@ public final class RemindersScreen: Screen {
     reminders.indices.contains(list.selected) ? reminders[list.selected] : nil
   }
 
-  var selectedLosing: LosingTouch? {
+  var selectedInvoice: InvoiceRow? {
     let i = list.selected - reminders.count
+    return invoices.indices.contains(i) ? invoices[i] : nil
+  }
+
+  var selectedLosing: LosingTouch? {
+    let i = list.selected - reminders.count - invoices.count
     return losing.indices.contains(i) ? losing[i] : nil
+  }
+
+  /// `120 000 ₽` when every invoice is in one currency, else the count of currencies.
+  func owedText(_ rows: [InvoiceRow]) -> String {
+    let l = context.language
+    guard let first = rows.first?.invoice.money else { return "" }
+    if rows.contains(where: { $0.invoice.currency != first.code }) {
+      return l.pick("several currencies", "в разных валютах")
+    }
+    return MoneyText.amount(rows.reduce(0) { $0 + $1.invoice.owed }, first, l)
   }
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
@@ -69,13 +98,25 @@ public final class RemindersScreen: Screen {
     col = canvas.put(
       top, col, l.pick("overdue: \(f.integer(overdue))", "просрочено: \(f.integer(overdue))"),
       overdue > 0 ? Style(bold: true, color: .red) : .dim)
+    col = canvas.put(
+      top, col,
+      l.pick(
+        " · today: \(f.integer(reminders.count - overdue))",
+        " · сегодня: \(f.integer(reminders.count - overdue))"), .dim,
+      maxWidth: max(0, width - col - 1))
+    if !invoices.isEmpty {
+      col = canvas.put(
+        top, col,
+        l.pick(
+          " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
+        Style(bold: true, color: .red), maxWidth: max(0, width - col - 1))
+    }
     canvas.put(
       top, col,
       l.pick(
-        " · today: \(f.integer(reminders.count - overdue)) · losing touch: \(f.integer(losingTotal))",
-        " · сегодня: \(f.integer(reminders.count - overdue)) · теряем контакт: \(f.integer(losingTotal))"
-      ), .dim, maxWidth: width - col - 1)
-    if reminders.isEmpty && losing.isEmpty {
+        " · losing touch: \(f.integer(losingTotal))",
+        " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
+    if reminders.isEmpty && losing.isEmpty && invoices.isEmpty {
       canvas.put(
         top + 2, 2,
         l.pick(
@@ -84,10 +125,13 @@ public final class RemindersScreen: Screen {
         .dim, maxWidth: width - 4)
       return
     }
-    // One list: reminders, then a title row, then the clients losing touch.
+    // One list: reminders, then a title row and the overdue invoices, then a title row and
+    // the clients losing touch.
     let body = rows - 1
-    let losingTitleRows = losing.isEmpty ? 0 : 1
-    list.visible = max(1, body - 1 - losingTitleRows)
+    let invoiceStart = reminders.count
+    let losingStart = reminders.count + invoices.count
+    let titleRows = (losing.isEmpty ? 0 : 1) + (invoices.isEmpty ? 0 : 1)
+    list.visible = max(1, body - 1 - titleRows)
     list.clamp()
     let columns = [
       Column(l.pick("When", "Когда"), width: 16), Column(l.pick("Client", "Клиент"), width: 0),
@@ -106,7 +150,17 @@ public final class RemindersScreen: Screen {
     let end = top + rows
     var index = list.top
     while r < end && index < list.count {
-      if index == reminders.count && losingTitleRows == 1 {
+      if index == invoiceStart && !invoices.isEmpty {
+        canvas.put(
+          r, 1,
+          l.pick(
+            "── Overdue invoices (\(f.integer(invoices.count))) — owed \(owedText(invoices)); Enter opens the client's Money",
+            "── Просроченные счета (\(f.integer(invoices.count))) — долг \(owedText(invoices)); Enter — деньги клиента"
+          ), .bold, maxWidth: width - 2)
+        r += 1
+        if r >= end { break }
+      }
+      if index == losingStart && !losing.isEmpty {
         canvas.put(
           r, 1,
           l.pick(
@@ -118,7 +172,16 @@ public final class RemindersScreen: Screen {
       }
       var style = Style.plain
       var cells: [String]
-      if index < reminders.count {
+      if index >= invoiceStart && index < losingStart {
+        let i = invoices[index - invoiceStart]
+        let days = MoneyText.days(from: i.invoice.dueDate, to: context.money.today)
+        cells = [
+          l.pick("+\(days) d", "+\(days) дн."), i.clientName, "№ " + i.invoice.number,
+          l.pick("owed ", "долг ") + MoneyText.amount(i.invoice.owed, i.invoice.money, l),
+        ]
+        if everyone { cells.append(i.ownerId.flatMap { logins[$0] } ?? "") }
+        style = Style(bold: true, color: .red)
+      } else if index < reminders.count {
         let m = reminders[index]
         let due = m.row.contact.dueAt ?? now
         let when =
@@ -130,7 +193,7 @@ public final class RemindersScreen: Screen {
         if everyone { cells.append(m.row.userLogin) }
         if m.overdue { style = Style(color: .red) }
       } else {
-        let t = losing[index - reminders.count]
+        let t = losing[index - losingStart]
         let last = t.lastContact.map(f.date) ?? l.pick("never", "никогда")
         cells = [
           l.pick("+\(t.daysOver) d", "+\(t.daysOver) дн."), t.clientName,
@@ -169,9 +232,18 @@ public final class RemindersScreen: Screen {
         app.push(ClientCardScreen(context: context, clientId: t.clientId, list: nil))
         return
       }
+      if let i = selectedInvoice {
+        let card = ClientCardScreen(
+          context: context, clientId: i.invoice.clientId, list: nil, section: .money)
+        card.money.pendingKey = "i\(i.id)"
+        app.push(card)
+        return
+      }
     case .plan:
       if let t = selectedLosing {
         planFor(t.clientId, name: t.clientName, app: app)
+      } else if let i = selectedInvoice {
+        planFor(i.invoice.clientId, name: i.clientName, app: app)
       } else if let m = selectedReminder {
         planFor(m.row.contact.clientId, name: m.row.clientName, app: app)
       }
@@ -181,8 +253,19 @@ public final class RemindersScreen: Screen {
         logFor(t.clientId, name: t.clientName, app: app)
         return
       }
+      if let i = selectedInvoice {
+        logFor(i.invoice.clientId, name: i.clientName, app: app)
+        return
+      }
     default:
       break
+    }
+    if selectedInvoice != nil && action != nil {
+      app.flash(
+        context.language.pick(
+          "An overdue invoice: Enter opens the client's Money, l logs a call, p plans one.",
+          "Просроченный счёт: Enter — деньги клиента, l — записать звонок, p — запланировать."))
+      return
     }
     if selectedLosing != nil && action != nil {
       app.flash(

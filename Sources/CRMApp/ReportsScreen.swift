@@ -95,6 +95,11 @@ public final class ReportsScreen: Screen {
   var reportQuery: FunnelReportQuery?
   var stuckKey: String?
   var stale = true
+  /// Bank payments waiting in the queue (the header says so when there are any).
+  public private(set) var queued = 0
+  /// The files of the last reconciliation, offered again.
+  var statementPath = ""
+  var actsPath = ""
   /// The first body line on screen, and what the last frame showed (for paging).
   public private(set) var top = 0
   var lastVisible = 1
@@ -168,6 +173,7 @@ public final class ReportsScreen: Screen {
         pipelines = try PipelineService(db: context.db, language: l).pipelines()
         if let k = pipelineKey, !pipelines.contains(where: { $0.key == k }) { pipelineKey = nil }
         anyDeals = !(try context.deals.list(limit: 1).isEmpty)
+        queued = try context.money.queueCount()
       }
       switch section {
       case .funnel, .sources:
@@ -531,7 +537,18 @@ public final class ReportsScreen: Screen {
         " · " + l.pick("now", "сейчас") + " · "
         + (everyone ? l.pick("everyone", "все") : l.pick("mine", "мои"))
     }
-    canvas.put(areaTop + 1, col, info, .plain, maxWidth: Swift.max(0, width - col - 1))
+    // The bank queue on the right, when anything waits in it.
+    var infoEnd = width - 1
+    if queued > 0 {
+      let bank = l.pick(
+        " Bank: \(f.integer(queued)) queued [b] ", " Банк: \(f.integer(queued)) в очереди [b] ")
+      let w = TextWidth.of(bank)
+      if w + col + 4 <= width {
+        infoEnd = width - w - 1
+        canvas.put(areaTop + 1, infoEnd, bank, Style(bold: true, reverse: true, color: .yellow))
+      }
+    }
+    canvas.put(areaTop + 1, col, info, .plain, maxWidth: Swift.max(0, infoEnd - col - 1))
     // The body scrolls.
     let bodyTop = areaTop + 2
     let visible = rows - 2
@@ -612,10 +629,24 @@ public final class ReportsScreen: Screen {
         PipelineEditorScreen(context: context, pipeline: pipeline?.key) { [weak self] in
           self?.stale = true
         })
+    case .bankQueue:
+      app.push(BankQueueScreen(context: context) { [weak self] in self?.stale = true })
+    case .reconcile:
+      reconcile(app: app)
     case .quit:
       app.quit()
     default:
       break
     }
+  }
+
+  /// `s`: the files to reconcile, then the result.
+  func reconcile(app: App) {
+    app.push(
+      ReconcileFormScreen.make(context: context, statement: statementPath, acts: actsPath) {
+        [weak self] statement, acts in
+        self?.statementPath = statement
+        self?.actsPath = acts
+      })
   }
 }

@@ -142,8 +142,10 @@ extension DemoData {
             payer: Client.displayName(name: d["name"], legalForm: d["legal_form"] ?? ""),
             paidShare: share, dateT: invoiceT))
         if won && Double.random(in: 0..<1, using: &rng) < 0.75 {
-          actNo[year, default: 0] += 1
-          let act = String(actNo[year]!)
+          // Acts are numbered per year of their own date, which may follow the invoice's year.
+          let actYear = String(day(at).prefix(4))
+          actNo[actYear, default: 0] += 1
+          let act = String(actNo[actYear]!)
           try insertAct.execute(arguments: [
             client, contract, invoiceId, act, act, day(at), total, vat, nowT, nowT,
           ])

@@ -174,8 +174,8 @@ public struct Canvas: Sendable {
 
   /// Fills a row segment with spaces in `style`.
   public mutating func fill(_ row: Int, _ col: Int, width: Int, _ style: Style) {
-    guard row >= 0 && row < size.rows else { return }
-    for c in max(0, col)..<min(size.cols, col + width) {
+    guard row >= 0 && row < size.rows, col < size.cols, width > 0 else { return }
+    for c in max(0, col)..<max(0, min(size.cols, col + width)) {
       cells[row * size.cols + c] = Cell(char: " ", style: style, continuation: false)
     }
   }

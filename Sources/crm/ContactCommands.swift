@@ -528,6 +528,13 @@ struct Remind: ParsableCommand {
       printJSON(list.map(ContactJSON.object))
       return
     }
+    // Overdue invoices of the same clients, as one line after the contacts (an older database
+    // without money tables just has none).
+    let invoices = try? OverdueInvoices.read(
+      MoneyService(db: database, userId: nil, language: l, timeZone: .current), scope: scope)
+    defer {
+      if let line = invoices?.line(l) { print(line) }
+    }
     if list.isEmpty {
       print(l.pick("Nothing overdue or due soon.", "Просроченных и скорых контактов нет."))
       return

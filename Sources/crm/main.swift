@@ -83,7 +83,10 @@ struct Open: ParsableCommand {
 
   func run() throws {
     let database = try core(global) { try global.open() }
-    let context = try core(global) { try global.context(database) }
+    var context = try core(global) { try global.context(database) }
+    // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
+    context.loadStatement = Self.readStatement(language: global.language)
+    context.loadActs = Self.readActs(language: global.language)
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
       do {
@@ -98,6 +101,46 @@ struct Open: ParsableCommand {
       }
       defer { term.end() }
       App(term: term, context: context).run()
+    }
+  }
+}
+
+extension Open {
+  /// Acts read back from an EnterpriseData message exported from 1C.
+  /// A bank statement as the reconciliation view wants it: incoming documents, period, accounts.
+  static func readStatement(language l: Language) -> StatementLoader {
+    { path in
+      let s: BankStatement
+      do {
+        s = try BankStatementReader.read(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw CRMError.invalid(field: path, problem: error.message(l))
+      }
+      let period = BankImport.period(s)
+      return LoadedStatement(
+        payments: BankImport.accountingPayments(s), from: period?.from ?? "",
+        to: period?.to ?? "", accounts: s.ourAccounts)
+    }
+  }
+
+  static func readActs(language l: Language) -> ActsLoader {
+    { path in
+      let data: Data
+      do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw CRMError.unreadable(path: path, reason: error.localizedDescription)
+      }
+      do {
+        return try EnterpriseDataReader.read(data).map {
+          AccountingAct(
+            number: $0.number, date: $0.date, inn: $0.counterpartyINN, name: $0.counterpartyName,
+            total: $0.total)
+        }
+      } catch {
+        let problem = (error as? EnterpriseDataError)?.message(l) ?? "\(error)"
+        throw CRMError.invalid(field: path, problem: problem)
+      }
     }
   }
 }
