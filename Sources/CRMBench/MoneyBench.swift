@@ -36,7 +36,8 @@ extension Benchmark {
       (
         try Row.fetchAll(
           db,
-          sql: "SELECT inn, kpp, name FROM client WHERE inn <> '' AND deleted_at IS NULL LIMIT 20000"
+          sql:
+            "SELECT inn, kpp, name FROM client WHERE inn <> '' AND deleted_at IS NULL LIMIT 20000"
         ).map { ($0["inn"] as String, $0["kpp"] as String, $0["name"] as String) },
         try Row.fetchAll(
           db,
@@ -140,7 +141,8 @@ extension Benchmark {
         for r in records {
           try raw.run(
             SQLStatement(
-              sql: "SELECT id, name, legal_form, kpp FROM client WHERE inn = ? AND deleted_at IS NULL",
+              sql:
+                "SELECT id, name, legal_form, kpp FROM client WHERE inn = ? AND deleted_at IS NULL",
               arguments: [.text(r.payerINN)]))
           try raw.run(
             SQLStatement(

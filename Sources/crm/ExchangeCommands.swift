@@ -164,7 +164,8 @@ struct ExportActs: ParsableCommand {
       print(
         l.pick(
           "No acts to export\(again ? "" : " (acts exported before need --again)"); nothing written.",
-          "Актов для выгрузки нет\(again ? "" : " (выгруженные ранее — с --again)"); файл не записан."))
+          "Актов для выгрузки нет\(again ? "" : " (выгруженные ранее — с --again)"); файл не записан."
+        ))
       return
     }
     let org = ActParty(
@@ -178,7 +179,9 @@ struct ExportActs: ParsableCommand {
       let previous = try core(global) { try money.exports(limit: 1) }.first?.id ?? 0
       let stamp = ISO8601DateFormatter.string(
         from: database.clock.now(), timeZone: .current,
-        formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate])
+        formatOptions: [
+          .withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate,
+        ])
       data = EnterpriseDataWriter.write(
         acts: exports, version: version, messageNo: Int(previous) + 1, createdAt: stamp,
         from: "TermCRM", to: settings.companyName)
@@ -214,7 +217,8 @@ struct ExportLog: ParsableCommand {
       printJSON(
         rows.map { r in
           [
-            "id": r.id, "at": ISO8601DateFormatter().string(from: r.at), "user": r.userLogin, "what": r.what,
+            "id": r.id, "at": ISO8601DateFormatter().string(from: r.at), "user": r.userLogin,
+            "what": r.what,
             "format": r.format, "file": r.file, "from": r.periodFrom, "to": r.periodTo,
             "items": r.items,
           ] as [String: Any]
@@ -222,7 +226,9 @@ struct ExportLog: ParsableCommand {
       return
     }
     for r in rows {
-      print("№\(r.id)  \(f.dateTime(r.at))  \(r.userLogin)  \(r.what) ×\(r.items)  \(r.format)  \(r.file)")
+      print(
+        "№\(r.id)  \(f.dateTime(r.at))  \(r.userLogin)  \(r.what) ×\(r.items)  \(r.format)  \(r.file)"
+      )
     }
   }
 }
@@ -275,7 +281,9 @@ struct Reconcile: ParsableCommand {
       }
     }
     let period = BankImport.period(statement)
-    let fromDay = try core(global) { try money.day(from ?? period?.from ?? "", field: "period_from") }
+    let fromDay = try core(global) {
+      try money.day(from ?? period?.from ?? "", field: "period_from")
+    }
     let toDay = try core(global) { try money.day(to ?? period?.to ?? "", field: "period_to") }
     if fromDay.isEmpty || toDay.isEmpty {
       throw Failure(
@@ -326,7 +334,8 @@ struct Reconcile: ParsableCommand {
         print(
           tableLine(
             [
-              r.kind.name(l), r.document == .payment ? l.pick("pay", "плат.") : l.pick("act", "акт"),
+              r.kind.name(l),
+              r.document == .payment ? l.pick("pay", "плат.") : l.pick("act", "акт"),
               r.clientName, r.number, OfferService.displayDay(day, l),
               r.crmAmount.map { Money(minor: $0).formatted(l) } ?? "—",
               r.accountingAmount.map { Money(minor: $0).formatted(l) } ?? "—",
@@ -355,7 +364,8 @@ struct Reconcile: ParsableCommand {
     }
     print("")
     print(
-      l.pick("Cash through accounting (not on the statement): ", "Наличные через учёт (не в выписке): ")
+      l.pick(
+        "Cash through accounting (not on the statement): ", "Наличные через учёт (не в выписке): ")
         + Money(minor: report.accountedCash).formatted(l))
     print(
       l.pick("Management-only cash (never compared): ", "Управленческие наличные (не сверяются): ")

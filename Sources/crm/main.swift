@@ -70,7 +70,8 @@ struct CRM: ParsableCommand {
       Handover.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
       MoneyCommand.self,
-      ReportCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self, Search.self,
+      ReportCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self,
+      Search.self,
       Check.self, Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
@@ -114,7 +115,8 @@ extension Open {
       do {
         s = try BankStatementReader.read(contentsOf: URL(fileURLWithPath: path))
       } catch {
-        throw CRMError.invalid(field: path, problem: error.message(l))
+        throw CRMError.invalid(
+          field: path, problem: (error as? BankStatementError)?.message(l) ?? "\(error)")
       }
       let period = BankImport.period(s)
       return LoadedStatement(
