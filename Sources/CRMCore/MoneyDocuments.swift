@@ -778,7 +778,18 @@ extension MoneyService {
       let pricesIncludeVAT = invoice?.0.pricesIncludeVAT ?? d.pricesIncludeVAT
       let lines: [OfferLine]
       if d.lines.isEmpty, let invoice {
-        lines = invoice.1
+        // An invoice's default line names a payment («Оплата по договору…»); the act names the
+        // service instead.
+        let paymentItems = Set(
+          [Language.ru, .en].map { lang in
+            MoneyService(db: self.db, userId: userId, language: lang, timeZone: timeZone)
+              .defaultItem(contract, act: false)
+          })
+        lines = invoice.1.map { line in
+          var l = line
+          if paymentItems.contains(line.item) { l.item = defaultItem(contract, act: true) }
+          return l
+        }
       } else if d.lines.isEmpty {
         throw fail(
           fieldName("sum"), "is missing; give a sum, lines or an invoice",

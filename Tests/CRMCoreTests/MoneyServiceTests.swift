@@ -295,6 +295,16 @@ struct MoneyFixture {
     #expect(try f.money.invoice(inv)?.invoice.paid == 3000_00)
   }
 
+  @Test func anActFromASumInvoiceNamesTheServiceNotThePayment() throws {
+    let f = try MoneyFixture()
+    let k = try f.money.addContract(
+      Contract(clientId: f.vector, number: "7/25", date: "2026-01-10", subject: "Обслуживание"))
+    let inv = try f.invoice(contract: k, sum: "1000")
+    #expect(try f.money.invoice(inv)?.lines.first?.item.hasPrefix("Payment under contract") == true)
+    let act = try f.money.addAct(DocumentDraft(invoiceId: inv))
+    #expect(try f.money.act(act)?.lines.map(\.item) == ["Обслуживание"])
+  }
+
   @Test func anInvoiceAndItsPaymentMoveTheDealThroughInvoiceAndPaid() throws {
     let f = try MoneyFixture()
     let deals = DealService(db: f.db, userId: f.base.anna, language: .en, timeZone: moscow)
