@@ -142,7 +142,7 @@ extension Benchmark {
           try raw.run(
             SQLStatement(
               sql:
-                "SELECT id, name, legal_form, kpp FROM client WHERE inn = ? AND deleted_at IS NULL",
+                "SELECT id, name, legal_form, kpp FROM client WHERE inn = ? AND inn <> '' AND deleted_at IS NULL",
               arguments: [.text(r.payerINN)]))
           try raw.run(
             SQLStatement(

@@ -434,7 +434,9 @@ public struct ClientService: Sendable {
       if !inn.isEmpty {
         add(
           try Row.fetchAll(
-            db, sql: "SELECT id, name, legal_form FROM client WHERE inn = ? AND \(live) LIMIT 5",
+            db,
+            sql:
+              "SELECT id, name, legal_form FROM client WHERE inn = ? AND inn <> '' AND \(live) LIMIT 5",
             arguments: [inn]), .inn)
       }
       for phone in c.phones {

@@ -586,7 +586,7 @@ struct BankMatcher {
         db,
         sql: """
           SELECT id, name, legal_form AS client_form, name AS client_name, kpp FROM client
-          WHERE inn = ? AND deleted_at IS NULL ORDER BY id
+          WHERE inn = ? AND inn <> '' AND deleted_at IS NULL ORDER BY id
           """, arguments: [r.payerINN])
       if found.count > 1, !r.payerKPP.isEmpty {
         let narrowed = found.filter { ($0["kpp"] as String) == r.payerKPP }
