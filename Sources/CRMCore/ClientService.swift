@@ -568,14 +568,14 @@ public struct ClientService: Sendable {
     at: Date, undoOf: Int64? = nil
   ) throws -> Int64 {
     let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO change_set (at, user_id, client_id, entity, entity_id, action, before_json, undo_of)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        at.timeIntervalSince1970, userId, clientId, entity, entityId, action, json, undoOf,
-      ])
+        """
+    ).execute(arguments: [
+      at.timeIntervalSince1970, userId, clientId, entity, entityId, action, json, undoOf,
+    ])
     return db.lastInsertedRowID
   }
 
@@ -587,15 +587,15 @@ public struct ClientService: Sendable {
       let o = old[key] ?? ""
       let n = new[key] ?? ""
       if o == n { continue }
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO audit (change_id, at, user_id, client_id, entity, entity_id, action, field, old, new)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          change, at.timeIntervalSince1970, userId, clientId, entity, entityId, action, key,
-          o.isEmpty ? nil : o, n.isEmpty ? nil : n,
-        ])
+          """
+      ).execute(arguments: [
+        change, at.timeIntervalSince1970, userId, clientId, entity, entityId, action, key,
+        o.isEmpty ? nil : o, n.isEmpty ? nil : n,
+      ])
     }
   }
 

@@ -120,11 +120,11 @@ extension MoneyService {
   static func nextNumber(_ db: Database, _ table: DocumentTable, year: String) throws -> String {
     let last =
       try Int64.fetchOne(
-        db,
-        sql: """
-          SELECT max(CAST(number AS INTEGER)) FROM \(table.rawValue)
-          WHERE year = ? AND number GLOB '[0-9]*' AND number NOT GLOB '*[^0-9]*'
-          """, arguments: [Int(year) ?? 0]) ?? 0
+        db.cachedStatement(
+          sql: """
+            SELECT max(CAST(number AS INTEGER)) FROM \(table.rawValue)
+            WHERE year = ? AND number GLOB '[0-9]*' AND number NOT GLOB '*[^0-9]*'
+            """), arguments: [Int(year) ?? 0]) ?? 0
     return String(last + 1)
   }
 
@@ -137,8 +137,8 @@ extension MoneyService {
     let year = String(day.prefix(4))
     if n.isEmpty { n = try Self.nextNumber(db, table, year: year) }
     if let other = try Int64.fetchOne(
-      db,
-      sql: "SELECT id FROM \(table.rawValue) WHERE year = ? AND number_key = ? AND id IS NOT ?",
+      db.cachedStatement(
+        sql: "SELECT id FROM \(table.rawValue) WHERE year = ? AND number_key = ? AND id IS NOT ?"),
       arguments: [Int(year) ?? 0, DocumentNumber.key(n), id])
     {
       let what = table == .invoice ? l.pick("invoice", "счёт") : l.pick("act", "акт")
@@ -185,23 +185,24 @@ extension MoneyService {
   static func saveLines(_ db: Database, _ table: DocumentTable, id: Int64, _ lines: [OfferLine])
     throws
   {
-    try db.execute(sql: "DELETE FROM \(table.lines) WHERE \(table.key) = ?", arguments: [id])
+    try db.cachedStatement(sql: "DELETE FROM \(table.lines) WHERE \(table.key) = ?").execute(
+      arguments: [id])
     for (i, line) in lines.enumerated() {
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO \(table.lines) (\(table.key), position, item, unit, quantity_milli, price,
             vat_rate, sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          id, i + 1, line.item, line.unit, line.quantityMilli, line.price, line.vatRate, line.sum,
-        ])
+          """
+      ).execute(arguments: [
+        id, i + 1, line.item, line.unit, line.quantityMilli, line.price, line.vatRate, line.sum,
+      ])
     }
   }
 
   static func loadLines(_ db: Database, _ table: DocumentTable, id: Int64) throws -> [OfferLine] {
     try Row.fetchAll(
-      db,
-      sql: "SELECT * FROM \(table.lines) WHERE \(table.key) = ? ORDER BY position, id",
+      db.cachedStatement(
+        sql: "SELECT * FROM \(table.lines) WHERE \(table.key) = ? ORDER BY position, id"),
       arguments: [id]
     ).map(OfferService.line)
   }
@@ -222,7 +223,8 @@ extension MoneyService {
   func draftContract(_ db: Database, _ d: DocumentDraft) throws -> (client: Int64, Contract?) {
     if let k = d.contractId {
       guard
-        let r = try Row.fetchOne(db, sql: Self.contractSelect + " WHERE k.id = ?", arguments: [k])
+        let r = try Row.fetchOne(
+          db.cachedStatement(sql: Self.contractSelect + " WHERE k.id = ?"), arguments: [k])
       else { throw CRMError.notFound(what: l.pick("contract", "договор"), id: k) }
       let c = Self.contract(r)
       if let client = d.clientId, client != c.clientId {
@@ -299,12 +301,12 @@ extension MoneyService {
     let inv = Self.invoice(r)
     let lines = try Self.loadLines(db, .invoice, id: inv.id ?? 0)
     let allocations = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT a.payment_id, a.invoice_id, a.amount, p.date, p.number, p.source
-        FROM allocation a JOIN payment p ON p.id = a.payment_id
-        WHERE a.invoice_id = ? ORDER BY p.date, p.id
-        """, arguments: [inv.id]
+      db.cachedStatement(
+        sql: """
+          SELECT a.payment_id, a.invoice_id, a.amount, p.date, p.number, p.source
+          FROM allocation a JOIN payment p ON p.id = a.payment_id
+          WHERE a.invoice_id = ? ORDER BY p.date, p.id
+          """), arguments: [inv.id]
     ).map { a in
       PaymentAllocationRow(
         paymentId: a["payment_id"], invoiceId: a["invoice_id"], invoiceNumber: inv.number,
@@ -322,7 +324,8 @@ extension MoneyService {
   public func invoice(_ id: Int64) throws(CRMError) -> InvoiceDetail? {
     try db.read { db in
       guard
-        let r = try Row.fetchOne(db, sql: Self.invoiceSelect + " WHERE i.id = ?", arguments: [id])
+        let r = try Row.fetchOne(
+          db.cachedStatement(sql: Self.invoiceSelect + " WHERE i.id = ?"), arguments: [id])
       else { return nil }
       return try invoiceDetail(db, r)
     }
@@ -389,7 +392,7 @@ extension MoneyService {
     let sql = Self.invoiceSelect + whereSQL + " ORDER BY \(order) LIMIT ? OFFSET ?"
     let arguments = args
     return try db.read { db in
-      try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.invoiceRow)
+      try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.invoiceRow)
     }
   }
 
@@ -407,29 +410,29 @@ extension MoneyService {
   func saveInvoice(_ db: Database, _ i: Invoice, at: Date, author: Int64) throws -> Int64 {
     let t = at.timeIntervalSince1970
     if let id = i.id {
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           UPDATE invoice SET number = ?, number_key = ?, date = ?, due_date = ?, status = ?,
             total = ?, vat = ?, notes = ?, rate = ?, updated_at = ? WHERE id = ?
-          """,
-        arguments: [
-          i.number, DocumentNumber.key(i.number), i.date, i.dueDate, i.stored.rawValue, i.total,
-          i.vat, i.notes, Self.rateText(i.rate), t, id,
-        ])
+          """
+      ).execute(arguments: [
+        i.number, DocumentNumber.key(i.number), i.date, i.dueDate, i.stored.rawValue, i.total,
+        i.vat, i.notes, Self.rateText(i.rate), t, id,
+      ])
       return id
     }
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO invoice (client_id, contract_id, deal_id, number, number_key, date, due_date,
           currency, rate, prices_include_vat, status, total, vat, notes, author_id, created_at,
           updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        i.clientId, i.contractId, i.dealId, i.number, DocumentNumber.key(i.number), i.date,
-        i.dueDate, i.currency, Self.rateText(i.rate), i.pricesIncludeVAT, i.stored.rawValue,
-        i.total, i.vat, i.notes, author, t, t,
-      ])
+        """
+    ).execute(arguments: [
+      i.clientId, i.contractId, i.dealId, i.number, DocumentNumber.key(i.number), i.date,
+      i.dueDate, i.currency, Self.rateText(i.rate), i.pricesIncludeVAT, i.stored.rawValue,
+      i.total, i.vat, i.notes, author, t, t,
+    ])
     return db.lastInsertedRowID
   }
 
@@ -468,7 +471,7 @@ extension MoneyService {
       let dealId = d.dealId ?? contract?.dealId
       if let deal = dealId {
         let owner = try Int64.fetchOne(
-          db, sql: "SELECT client_id FROM deal WHERE id = ?", arguments: [deal])
+          db.cachedStatement(sql: "SELECT client_id FROM deal WHERE id = ?"), arguments: [deal])
         if owner != clientId {
           throw fail(
             fieldName("deal"), "deal \(deal) is not this client's",
@@ -560,7 +563,9 @@ extension MoneyService {
   }
 
   func loadInvoice(_ db: Database, _ id: Int64) throws -> (Invoice, [OfferLine]) {
-    guard let r = try Row.fetchOne(db, sql: "SELECT * FROM invoice WHERE id = ?", arguments: [id])
+    guard
+      let r = try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id])
     else { throw CRMError.notFound(what: l.pick("invoice", "счёт"), id: id) }
     return (Self.invoice(r), try Self.loadLines(db, .invoice, id: id))
   }
@@ -595,7 +600,8 @@ extension MoneyService {
       if before.stored == .cancelled { return }
       let count =
         try Int.fetchOne(
-          db, sql: "SELECT count(*) FROM allocation WHERE invoice_id = ?", arguments: [id]) ?? 0
+          db.cachedStatement(sql: "SELECT count(*) FROM allocation WHERE invoice_id = ?"),
+          arguments: [id]) ?? 0
       if count > 0 {
         throw fail(
           fieldName("invoice"),
@@ -660,7 +666,8 @@ extension MoneyService {
     let lines = try Self.loadLines(db, .act, id: a.id ?? 0)
     var contract: Contract?
     if let k = a.contractId,
-      let kr = try Row.fetchOne(db, sql: "SELECT * FROM contract WHERE id = ?", arguments: [k])
+      let kr = try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT * FROM contract WHERE id = ?"), arguments: [k])
     {
       contract = Self.contract(kr)
     }
@@ -675,7 +682,9 @@ extension MoneyService {
 
   public func act(_ id: Int64) throws(CRMError) -> ActDetail? {
     try db.read { db in
-      guard let r = try Row.fetchOne(db, sql: Self.actSelect + " WHERE a.id = ?", arguments: [id])
+      guard
+        let r = try Row.fetchOne(
+          db.cachedStatement(sql: Self.actSelect + " WHERE a.id = ?"), arguments: [id])
       else { return nil }
       return try actDetail(db, r)
     }
@@ -689,13 +698,13 @@ extension MoneyService {
   ) throws(CRMError) -> [ActDetail] {
     try db.read { db in
       let rows = try Row.fetchAll(
-        db,
-        sql: Self.actSelect + """
-           WHERE (?1 IS NULL OR a.client_id = ?1) AND (?2 = '' OR a.date >= ?2)
-            AND (?3 = '' OR a.date <= ?3) AND (NOT ?4 OR a.export_id IS NULL)
-            AND (?5 OR a.status = 'issued')
-          ORDER BY a.date, a.id LIMIT ?6 OFFSET ?7
-          """, arguments: [clientId, from, to, notExported, includeCancelled, limit, offset])
+        db.cachedStatement(
+          sql: Self.actSelect + """
+             WHERE (?1 IS NULL OR a.client_id = ?1) AND (?2 = '' OR a.date >= ?2)
+              AND (?3 = '' OR a.date <= ?3) AND (NOT ?4 OR a.export_id IS NULL)
+              AND (?5 OR a.status = 'issued')
+            ORDER BY a.date, a.id LIMIT ?6 OFFSET ?7
+            """), arguments: [clientId, from, to, notExported, includeCancelled, limit, offset])
       return try rows.map { try actDetail(db, $0) }
     }
   }
@@ -813,19 +822,19 @@ extension MoneyService {
         number: try number(db, .act, d.number, day: date, id: nil), date: date, periodFrom: from,
         periodTo: to, currency: currency, rate: rate, pricesIncludeVAT: pricesIncludeVAT,
         total: totals.gross, vat: totals.vat, notes: try Validator(language: l).notes(d.notes))
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO act (client_id, contract_id, invoice_id, number, number_key, date,
             period_from, period_to, currency, rate, prices_include_vat, total, vat, notes,
             author_id, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          act.clientId, act.contractId, act.invoiceId, act.number, DocumentNumber.key(act.number),
-          act.date, act.periodFrom, act.periodTo, act.currency, Self.rateText(act.rate),
-          act.pricesIncludeVAT, act.total, act.vat, act.notes, me, at.timeIntervalSince1970,
-          at.timeIntervalSince1970,
-        ])
+          """
+      ).execute(arguments: [
+        act.clientId, act.contractId, act.invoiceId, act.number, DocumentNumber.key(act.number),
+        act.date, act.periodFrom, act.periodTo, act.currency, Self.rateText(act.rate),
+        act.pricesIncludeVAT, act.total, act.vat, act.notes, me, at.timeIntervalSince1970,
+        at.timeIntervalSince1970,
+      ])
       let id = db.lastInsertedRowID
       act.id = id
       try Self.saveLines(db, .act, id: id, lines)
@@ -841,15 +850,17 @@ extension MoneyService {
     _ = try requireUser()
     let at = now
     try db.write { db in
-      guard let r = try Row.fetchOne(db, sql: Self.actSelect + " WHERE a.id = ?", arguments: [id])
+      guard
+        let r = try Row.fetchOne(
+          db.cachedStatement(sql: Self.actSelect + " WHERE a.id = ?"), arguments: [id])
       else { throw CRMError.notFound(what: l.pick("act", "акт"), id: id) }
       let before = try actDetail(db, r)
       if before.act.cancelled { return }
       var a = before.act
       a.cancelled = true
-      try db.execute(
-        sql: "UPDATE act SET status = 'cancelled', updated_at = ? WHERE id = ?",
-        arguments: [at.timeIntervalSince1970, id])
+      try db.cachedStatement(
+        sql: "UPDATE act SET status = 'cancelled', updated_at = ? WHERE id = ?"
+      ).execute(arguments: [at.timeIntervalSince1970, id])
       try audit(
         db, entity: "act", id: id, clientId: a.clientId, action: "cancel",
         old: actFields(before.act, before.lines), new: actFields(a, before.lines),
@@ -866,21 +877,22 @@ extension MoneyService {
   ) throws(CRMError) -> Int64 {
     let at = now
     return try db.write { db in
-      try db.execute(
+      try db.cachedStatement(
         sql: """
           INSERT INTO export_log (at, user_id, what, format, file, period_from, period_to, items)
           VALUES (?, ?, 'acts', ?, ?, ?, ?, ?)
-          """,
-        arguments: [at.timeIntervalSince1970, userId, format, file, from, to, acts.count])
+          """
+      ).execute(arguments: [at.timeIntervalSince1970, userId, format, file, from, to, acts.count])
       let export = db.lastInsertedRowID
       for a in acts {
-        try db.execute(
+        try db.cachedStatement(
           sql: """
             INSERT INTO export_item (export_id, act_id, number, date, total, vat)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [export, a.id, a.act.number, a.act.date, a.act.total, a.act.vat])
-        try db.execute(
-          sql: "UPDATE act SET export_id = ? WHERE id = ?", arguments: [export, a.id])
+            """
+        ).execute(arguments: [export, a.id, a.act.number, a.act.date, a.act.total, a.act.vat])
+        try db.cachedStatement(sql: "UPDATE act SET export_id = ? WHERE id = ?").execute(
+          arguments: [export, a.id])
         try audit(
           db, entity: "act", id: a.id, clientId: a.act.clientId, action: "export",
           old: ["export": ""], new: ["export": "\(format) → \(file)"], before: Act?.none, at: at)
@@ -906,11 +918,11 @@ extension MoneyService {
   public func exports(limit: Int = 100) throws(CRMError) -> [ExportRecord] {
     try db.read { db in
       try Row.fetchAll(
-        db,
-        sql: """
-          SELECT e.*, coalesce(u.login, '?') AS login FROM export_log e
-          LEFT JOIN app_user u ON u.id = e.user_id ORDER BY e.id DESC LIMIT ?
-          """, arguments: [limit]
+        db.cachedStatement(
+          sql: """
+            SELECT e.*, coalesce(u.login, '?') AS login FROM export_log e
+            LEFT JOIN app_user u ON u.id = e.user_id ORDER BY e.id DESC LIMIT ?
+            """), arguments: [limit]
       ).map { r in
         ExportRecord(
           id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],

@@ -178,7 +178,9 @@ extension MoneyService {
 
   public func payment(_ id: Int64) throws(CRMError) -> PaymentRow? {
     try db.read { db in
-      try Row.fetchOne(db, sql: Self.paymentSelect + " WHERE p.id = ?", arguments: [id]).map(
+      try Row.fetchOne(
+        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ?"), arguments: [id]
+      ).map(
         Self.paymentRow)
     }
   }
@@ -190,11 +192,11 @@ extension MoneyService {
     let order = state == .queued ? "p.date, p.id" : "p.date DESC, p.id DESC"
     return try db.read { db in
       try Row.fetchAll(
-        db,
-        sql: Self.paymentSelect + """
-           WHERE (?1 IS NULL OR p.client_id = ?1) AND (?2 IS NULL OR p.state = ?2)
-          ORDER BY \(order) LIMIT ?3 OFFSET ?4
-          """, arguments: [clientId, state?.rawValue, limit, offset]
+        db.cachedStatement(
+          sql: Self.paymentSelect + """
+             WHERE (?1 IS NULL OR p.client_id = ?1) AND (?2 IS NULL OR p.state = ?2)
+            ORDER BY \(order) LIMIT ?3 OFFSET ?4
+            """), arguments: [clientId, state?.rawValue, limit, offset]
       ).map(Self.paymentRow)
     }
   }
@@ -202,7 +204,8 @@ extension MoneyService {
   /// How many bank payments wait in the queue.
   public func queueCount() throws(CRMError) -> Int {
     try db.read { db in
-      try Int.fetchOne(db, sql: "SELECT count(*) FROM payment WHERE state = 'queued'") ?? 0
+      try Int.fetchOne(
+        db.cachedStatement(sql: "SELECT count(*) FROM payment WHERE state = 'queued'")) ?? 0
     }
   }
 
@@ -210,12 +213,12 @@ extension MoneyService {
   public func allocations(ofPayment id: Int64) throws(CRMError) -> [PaymentAllocationRow] {
     try db.read { db in
       try Row.fetchAll(
-        db,
-        sql: """
-          SELECT a.*, i.number AS invoice_number, p.date, p.number, p.source
-          FROM allocation a JOIN invoice i ON i.id = a.invoice_id
-          JOIN payment p ON p.id = a.payment_id WHERE a.payment_id = ? ORDER BY i.date, i.id
-          """, arguments: [id]
+        db.cachedStatement(
+          sql: """
+            SELECT a.*, i.number AS invoice_number, p.date, p.number, p.source
+            FROM allocation a JOIN invoice i ON i.id = a.invoice_id
+            JOIN payment p ON p.id = a.payment_id WHERE a.payment_id = ? ORDER BY i.date, i.id
+            """), arguments: [id]
       ).map { a in
         PaymentAllocationRow(
           paymentId: a["payment_id"], invoiceId: a["invoice_id"],
@@ -237,25 +240,27 @@ extension MoneyService {
   }
 
   func loadPayment(_ db: Database, _ id: Int64) throws -> Payment {
-    guard let r = try Row.fetchOne(db, sql: Self.paymentSelect + " WHERE p.id = ?", arguments: [id])
+    guard
+      let r = try Row.fetchOne(
+        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ?"), arguments: [id])
     else { throw CRMError.notFound(what: l.pick("payment", "платёж"), id: id) }
     return Self.payment(r)
   }
 
   func insertPayment(_ db: Database, _ p: Payment, at: Date, author: Int64?) throws -> Int64 {
     let t = at.timeIntervalSince1970
-    try db.execute(
+    try db.cachedStatement(
       sql: """
         INSERT INTO payment (client_id, contract_id, source, management_only, state, date, amount,
           currency, number, kind, purpose, payer_name, payer_inn, payer_kpp, payer_account,
           account, bank_key, import_id, note, author_id, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        p.clientId, p.contractId, p.source.rawValue, p.managementOnly, p.state.rawValue, p.date,
-        p.amount, p.currency, p.number, p.kind, p.purpose, p.payerName, p.payerINN, p.payerKPP,
-        p.payerAccount, p.account, p.bankKey, p.importId, p.note, author, t, t,
-      ])
+        """
+    ).execute(arguments: [
+      p.clientId, p.contractId, p.source.rawValue, p.managementOnly, p.state.rawValue, p.date,
+      p.amount, p.currency, p.number, p.kind, p.purpose, p.payerName, p.payerINN, p.payerKPP,
+      p.payerAccount, p.account, p.bankKey, p.importId, p.note, author, t, t,
+    ])
     return db.lastInsertedRowID
   }
 
@@ -288,7 +293,8 @@ extension MoneyService {
     }
     let already =
       try Int64.fetchOne(
-        db, sql: "SELECT amount FROM allocation WHERE payment_id = ? AND invoice_id = ?",
+        db.cachedStatement(
+          sql: "SELECT amount FROM allocation WHERE payment_id = ? AND invoice_id = ?"),
         arguments: [p.id, invoiceId]) ?? 0
     let free = p.amount - p.allocated
     let owed = max(0, inv.total - inv.paid)
@@ -310,13 +316,13 @@ extension MoneyService {
     }
     if give <= 0 { return 0 }
     if already > 0 {
-      try db.execute(
-        sql: "UPDATE allocation SET amount = amount + ? WHERE payment_id = ? AND invoice_id = ?",
-        arguments: [give, p.id, invoiceId])
+      try db.cachedStatement(
+        sql: "UPDATE allocation SET amount = amount + ? WHERE payment_id = ? AND invoice_id = ?"
+      ).execute(arguments: [give, p.id, invoiceId])
     } else {
-      try db.execute(
-        sql: "INSERT INTO allocation (payment_id, invoice_id, amount) VALUES (?, ?, ?)",
-        arguments: [p.id, invoiceId, give])
+      try db.cachedStatement(
+        sql: "INSERT INTO allocation (payment_id, invoice_id, amount) VALUES (?, ?, ?)"
+      ).execute(arguments: [p.id, invoiceId, give])
     }
     try audit(
       db, entity: "payment", id: p.id ?? 0, clientId: clientId, action: "allocate",
@@ -361,7 +367,7 @@ extension MoneyService {
       p.allocated = 0
       if let k = p.contractId {
         let owner = try Int64.fetchOne(
-          db, sql: "SELECT client_id FROM contract WHERE id = ?", arguments: [k])
+          db.cachedStatement(sql: "SELECT client_id FROM contract WHERE id = ?"), arguments: [k])
         if owner != clientId {
           throw fail(
             fieldName("contract"), "contract \(k) is not this client's",
@@ -411,12 +417,12 @@ extension MoneyService {
     try db.write { db in
       let p = try loadPayment(db, paymentId)
       let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT a.invoice_id, a.amount, i.number FROM allocation a
-          JOIN invoice i ON i.id = a.invoice_id
-          WHERE a.payment_id = ?1 AND (?2 IS NULL OR a.invoice_id = ?2)
-          """, arguments: [paymentId, invoiceId])
+        db.cachedStatement(
+          sql: """
+            SELECT a.invoice_id, a.amount, i.number FROM allocation a
+            JOIN invoice i ON i.id = a.invoice_id
+            WHERE a.payment_id = ?1 AND (?2 IS NULL OR a.invoice_id = ?2)
+            """), arguments: [paymentId, invoiceId])
       if rows.isEmpty {
         throw fail(
           fieldName("allocation"), "payment \(paymentId) is not allocated there",
@@ -424,9 +430,9 @@ extension MoneyService {
       }
       let cur = p.money
       for r in rows {
-        try db.execute(
-          sql: "DELETE FROM allocation WHERE payment_id = ? AND invoice_id = ?",
-          arguments: [paymentId, r["invoice_id"]])
+        try db.cachedStatement(
+          sql: "DELETE FROM allocation WHERE payment_id = ? AND invoice_id = ?"
+        ).execute(arguments: [paymentId, r["invoice_id"]])
         let number: String = r["number"]
         try audit(
           db, entity: "payment", id: paymentId, clientId: p.clientId ?? 0, action: "allocate",
@@ -454,10 +460,10 @@ extension MoneyService {
       let before = p
       p.clientId = clientId
       p.state = .assigned
-      try db.execute(
+      try db.cachedStatement(
         sql:
-          "UPDATE payment SET client_id = ?, state = 'assigned', contract_id = NULL, updated_at = ? WHERE id = ?",
-        arguments: [clientId, at.timeIntervalSince1970, paymentId])
+          "UPDATE payment SET client_id = ?, state = 'assigned', contract_id = NULL, updated_at = ? WHERE id = ?"
+      ).execute(arguments: [clientId, at.timeIntervalSince1970, paymentId])
       p.contractId = nil
       try audit(
         db, entity: "payment", id: paymentId, clientId: clientId, action: "assign",
@@ -480,9 +486,8 @@ extension MoneyService {
           fieldName("payment"), "payment \(paymentId) belongs to a client",
           "платёж \(paymentId) уже привязан к клиенту")
       }
-      try db.execute(
-        sql: "UPDATE payment SET state = ?, updated_at = ? WHERE id = ?",
-        arguments: [ignored ? "ignored" : "queued", at.timeIntervalSince1970, paymentId])
+      try db.cachedStatement(sql: "UPDATE payment SET state = ?, updated_at = ? WHERE id = ?")
+        .execute(arguments: [ignored ? "ignored" : "queued", at.timeIntervalSince1970, paymentId])
     }
   }
 
@@ -501,20 +506,23 @@ extension MoneyService {
     return try db.write { db in
       var report = BankImportReport(importId: nil, file: file, dryRun: dryRun, outcomes: [])
       try db.inSavepoint {
-        try db.execute(
+        try db.cachedStatement(
           sql: """
             INSERT INTO bank_import (at, user_id, file, encoding, documents, created, matched,
               queued, skipped) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0)
-            """, arguments: [at.timeIntervalSince1970, me, file, encoding, records.count])
+            """
+        ).execute(arguments: [at.timeIntervalSince1970, me, file, encoding, records.count])
         let importId = db.lastInsertedRowID
         var matcher = try BankMatcher(service: self, db: db, me: me, at: at, importId: importId)
         for record in records {
           report.outcomes.append(try matcher.handle(record))
         }
-        try db.execute(
+        try db.cachedStatement(
           sql:
-            "UPDATE bank_import SET created = ?, matched = ?, queued = ?, skipped = ? WHERE id = ?",
-          arguments: [report.created, report.matched, report.queued, report.skipped, importId])
+            "UPDATE bank_import SET created = ?, matched = ?, queued = ?, skipped = ? WHERE id = ?"
+        ).execute(arguments: [
+          report.created, report.matched, report.queued, report.skipped, importId,
+        ])
         report.importId = dryRun ? nil : importId
         return dryRun ? .rollback : .commit
       }
@@ -563,7 +571,7 @@ struct BankMatcher {
     }
     seen[key] = r.line
     if let existing = try Int64.fetchOne(
-      db, sql: "SELECT id FROM payment WHERE bank_key = ?", arguments: [key])
+      db.cachedStatement(sql: "SELECT id FROM payment WHERE bank_key = ?"), arguments: [key])
     {
       out.paymentId = existing
       out.reason = l.pick(
@@ -583,11 +591,11 @@ struct BankMatcher {
     let contractRefs = PurposeReferences.contracts(in: r.purpose)
     if !r.payerINN.isEmpty {
       var found = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT id, name, legal_form AS client_form, name AS client_name, kpp FROM client
-          WHERE inn = ? AND inn <> '' AND deleted_at IS NULL ORDER BY id
-          """, arguments: [r.payerINN])
+        db.cachedStatement(
+          sql: """
+            SELECT id, name, legal_form AS client_form, name AS client_name, kpp FROM client
+            WHERE inn = ? AND inn <> '' AND deleted_at IS NULL ORDER BY id
+            """), arguments: [r.payerINN])
       if found.count > 1, !r.payerKPP.isEmpty {
         let narrowed = found.filter { ($0["kpp"] as String) == r.payerKPP }
         if !narrowed.isEmpty { found = narrowed }
@@ -612,12 +620,12 @@ struct BankMatcher {
     var invoices: [Invoice] = []
     for ref in invoiceRefs {
       let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT * FROM invoice WHERE number_key = ? AND status = 'issued'
-            AND (?2 IS NULL OR date = ?2) AND (?3 IS NULL OR client_id = ?3) AND date <= ?4
-          ORDER BY date DESC, id DESC
-          """,
+        db.cachedStatement(
+          sql: """
+            SELECT * FROM invoice WHERE number_key = ? AND status = 'issued'
+              AND (?2 IS NULL OR date = ?2) AND (?3 IS NULL OR client_id = ?3) AND date <= ?4
+            ORDER BY date DESC, id DESC
+            """),
         arguments: [DocumentNumber.key(ref.number), ref.date, client?.id, r.date])
       let candidates = rows.map(MoneyService.invoice)
       if client == nil {
@@ -625,9 +633,10 @@ struct BankMatcher {
         // one open invoice has that number and it is owed at least this much.
         if r.payerINN.isEmpty, candidates.count == 1, candidates[0].owed >= r.amount {
           let c = try Row.fetchOne(
-            db,
-            sql:
-              "SELECT id, name AS client_name, legal_form AS client_form FROM client WHERE id = ? AND deleted_at IS NULL",
+            db.cachedStatement(
+              sql:
+                "SELECT id, name AS client_name, legal_form AS client_form FROM client WHERE id = ? AND deleted_at IS NULL"
+            ),
             arguments: [candidates[0].clientId])
           if let c {
             client = (c["id"], MoneyService.clientLabel(c))
@@ -639,7 +648,8 @@ struct BankMatcher {
         } else if let first = candidates.first {
           let owner =
             try String.fetchOne(
-              db, sql: "SELECT name FROM client WHERE id = ?", arguments: [first.clientId]) ?? "?"
+              db.cachedStatement(sql: "SELECT name FROM client WHERE id = ?"),
+              arguments: [first.clientId]) ?? "?"
           out.reason += l.pick(
             "; invoice № \(first.number) is «\(owner)»'s",
             "; счёт № \(first.number) — клиента «\(owner)»")
@@ -666,9 +676,10 @@ struct BankMatcher {
     // A contract quoted in the purpose, or the contract of the first invoice.
     for ref in contractRefs {
       if let k = try Row.fetchOne(
-        db,
-        sql:
-          "SELECT id, number FROM contract WHERE client_id = ? AND number_key = ? AND status <> 'cancelled'",
+        db.cachedStatement(
+          sql:
+            "SELECT id, number FROM contract WHERE client_id = ? AND number_key = ? AND status <> 'cancelled'"
+        ),
         arguments: [client.id, DocumentNumber.key(ref.number)])
       {
         p.contractId = k["id"]
@@ -683,11 +694,11 @@ struct BankMatcher {
     // No invoice quoted: the only open invoice of exactly this sum.
     if invoices.isEmpty {
       let open = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT * FROM invoice WHERE client_id = ? AND status = 'issued' AND currency = 'RUB'
-            AND total - paid = ? AND date <= ? LIMIT 2
-          """, arguments: [client.id, r.amount, r.date]
+        db.cachedStatement(
+          sql: """
+            SELECT * FROM invoice WHERE client_id = ? AND status = 'issued' AND currency = 'RUB'
+              AND total - paid = ? AND date <= ? LIMIT 2
+            """), arguments: [client.id, r.amount, r.date]
       ).map(MoneyService.invoice)
       if open.count == 1 {
         invoices = open
