@@ -246,7 +246,8 @@ extension MoneyService {
     return (client, nil)
   }
 
-  func defaultItem(_ contract: Contract?, act: Bool) -> String {
+  func defaultItem(_ contract: Contract?, act: Bool, language: Language? = nil) -> String {
+    let l = language ?? self.l
     guard let c = contract else {
       return act ? l.pick("Services", "Услуги") : l.pick("Payment", "Оплата")
     }
@@ -790,10 +791,7 @@ extension MoneyService {
         // An invoice's default line names a payment («Оплата по договору…»); the act names the
         // service instead.
         let paymentItems = Set(
-          [Language.ru, .en].map { lang in
-            MoneyService(db: self.db, userId: userId, language: lang, timeZone: timeZone)
-              .defaultItem(contract, act: false)
-          })
+          [Language.ru, .en].map { defaultItem(contract, act: false, language: $0) })
         lines = invoice.1.map { line in
           var l = line
           if paymentItems.contains(line.item) { l.item = defaultItem(contract, act: true) }

@@ -720,14 +720,16 @@ struct BankMatcher {
     try service.audit(
       db, entity: "payment", id: id, clientId: client.id, action: "import", old: [:],
       new: service.paymentFields(p), before: Payment?.none, at: at)
+    // The payment as allocated so far, kept here rather than read back after each allocation.
+    var paying = p
     for inv in invoices {
-      let fresh = try service.loadPayment(db, id)
-      if fresh.unallocated <= 0 { break }
+      if paying.unallocated <= 0 { break }
       let given = try service.allocateInside(
-        db, payment: fresh, invoiceId: inv.id!, amount: nil, at: at, me: me)
+        db, payment: paying, invoiceId: inv.id!, amount: nil, at: at, me: me)
+      paying.allocated += given
       if given > 0 { out.invoiceNumbers.append(inv.number) }
     }
-    let free = try service.loadPayment(db, id).unallocated
+    let free = paying.unallocated
     if free > 0 && !out.invoiceNumbers.isEmpty {
       reasons.append(
         l.pick(

@@ -531,7 +531,7 @@ struct Remind: ParsableCommand {
     // Overdue invoices of the same clients, as one line after the contacts (an older database
     // without money tables just has none).
     let invoices = try? OverdueInvoices.read(
-      MoneyService(db: database, userId: nil, language: l, timeZone: .current), scope: scope)
+      global.moneyService(database, user: nil), scope: scope)
     defer {
       if let line = invoices?.line(l) { print(line) }
     }

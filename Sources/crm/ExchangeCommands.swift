@@ -5,10 +5,6 @@ import Foundation
 import TerminalUI
 
 extension Global {
-  func money(_ database: CRMDatabase, user: User?) -> MoneyService {
-    MoneyService(db: database, userId: user?.id, language: language, timeZone: .current)
-  }
-
   /// Reads a bank statement; any error names the file, line and key, and nothing is written.
   func statement(_ path: String) throws -> BankStatement {
     do {
@@ -47,7 +43,7 @@ struct Import: ParsableCommand {
       let records = BankImport.records(statement)
       let l = global.language
       let report = try core(global) {
-        try global.money(database, user: user).importBank(
+        try global.moneyService(database, user: user).importBank(
           records, file: (file as NSString).lastPathComponent,
           encoding: statement.encoding.rawValue, dryRun: dryRun)
       }
@@ -128,7 +124,7 @@ struct ExportActs: ParsableCommand {
     let database = try core(global) { try global.open() }
     let user = try global.existingUser(database)
     let l = global.language
-    let money = global.money(database, user: user)
+    let money = global.moneyService(database, user: user)
     let settings = try core(global) { try database.settings() }
     let fromDay = try core(global) { try money.day(from ?? "", field: "period_from") }
     let toDay = try core(global) { try money.day(to ?? "", field: "period_to") }
@@ -211,7 +207,9 @@ struct ExportLog: ParsableCommand {
 
   func run() throws {
     let database = try core(global) { try global.open() }
-    let rows = try core(global) { try global.money(database, user: nil).exports(limit: limit) }
+    let rows = try core(global) {
+      try global.moneyService(database, user: nil).exports(limit: limit)
+    }
     let f = global.formats
     if json {
       printJSON(
@@ -261,7 +259,7 @@ struct Reconcile: ParsableCommand {
   func run() throws {
     let database = try core(global) { try global.open() }
     let l = global.language
-    let money = global.money(database, user: nil)
+    let money = global.moneyService(database, user: nil)
     let statement = try global.statement(bank)
     var accountingActs: [AccountingAct]?
     if let acts {
