@@ -241,12 +241,13 @@ public struct ClientService: Sendable {
       }
       try db.execute(
         sql: """
-          INSERT INTO contact_person (client_id, name, position, birthday, notes, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO contact_person (client_id, name, position, birthday, notes, created_at,
+            updated_at, match_key)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           p.clientId, p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970,
-          at.timeIntervalSince1970,
+          at.timeIntervalSince1970, DuplicateKeys.name(p.name),
         ])
       let id = db.lastInsertedRowID
       try Self.writeContacts(
@@ -501,14 +502,15 @@ public struct ClientService: Sendable {
         UPDATE client SET kind = ?, name = ?, name_key = ?, legal_form = ?, inn = ?, kpp = ?,
           ogrn = ?, website = ?, city = ?, city_key = ?, legal_address = ?, actual_address = ?,
           postal_address = ?, lead_source = ?, segment = ?, owner_id = ?, notes = ?,
-          phone_sort = ?, updated_at = ?
+          phone_sort = ?, updated_at = ?, match_key = ?
         WHERE id = ?
         """,
       arguments: [
         c.kind.rawValue, c.name, TextFold.sortKey(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
         c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress,
         c.postalAddress, c.leadSource, c.segment, c.ownerId, c.notes,
-        c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at.timeIntervalSince1970, id,
+        c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at.timeIntervalSince1970,
+        DuplicateKeys.name(c.name), id,
       ])
     try db.execute(
       sql: "DELETE FROM phone WHERE client_id = ? AND person_id IS NULL", arguments: [id])
@@ -537,10 +539,14 @@ public struct ClientService: Sendable {
   {
     try db.execute(
       sql: """
-        UPDATE contact_person SET name = ?, position = ?, birthday = ?, notes = ?, updated_at = ?
+        UPDATE contact_person SET name = ?, position = ?, birthday = ?, notes = ?, updated_at = ?,
+          match_key = ?
         WHERE id = ?
         """,
-      arguments: [p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970, id])
+      arguments: [
+        p.name, p.position, p.birthday, p.notes, at.timeIntervalSince1970,
+        DuplicateKeys.name(p.name), id,
+      ])
     try db.execute(sql: "DELETE FROM phone WHERE person_id = ?", arguments: [id])
     try db.execute(sql: "DELETE FROM email WHERE person_id = ?", arguments: [id])
     try writeContacts(db, clientId: clientId, personId: id, phones: p.phones, emails: p.emails)

@@ -326,6 +326,8 @@ public struct DemoData: Sendable {
     var contacts: [Contact]
     var nameKey: String
     var cityKey: String
+    var matchKey: String
+    var personKeys: [String]
     var document: [String]
   }
 
@@ -339,7 +341,8 @@ public struct DemoData: Sendable {
     return Prepared(
       client: c, persons: persons, contacts: demoContacts(for: c),
       nameKey: TextFold.sortKey(c.name),
-      cityKey: TextFold.sortKey(c.city), document: doc)
+      cityKey: TextFold.sortKey(c.city), matchKey: DuplicateKeys.name(c.name),
+      personKeys: persons.map { DuplicateKeys.name($0.name) }, document: doc)
   }
 
   /// Fills `db` with `count` clients in one transaction; returns how many were added.
@@ -383,8 +386,8 @@ public struct DemoData: Sendable {
         sql: """
           INSERT INTO client (kind, name, name_key, legal_form, inn, kpp, ogrn, website, city,
             city_key, legal_address, actual_address, lead_source, segment, owner_id, notes,
-            phone_sort, created_at, updated_at, last_contact_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            phone_sort, created_at, updated_at, last_contact_at, match_key)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       let insertPhone = try db.makeStatement(
         sql: "INSERT INTO phone (client_id, person_id, position, raw, e164) VALUES (?, ?, ?, ?, ?)")
@@ -404,8 +407,8 @@ public struct DemoData: Sendable {
       )
       let insertPerson = try db.makeStatement(
         sql: """
-          INSERT INTO contact_person (client_id, name, position, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?)
+          INSERT INTO contact_person (client_id, name, position, created_at, updated_at, match_key)
+          VALUES (?, ?, ?, ?, ?, ?)
           """)
       let insertContact = try db.makeStatement(
         sql: """
@@ -421,7 +424,7 @@ public struct DemoData: Sendable {
             c.kind.rawValue, c.name, p.nameKey, c.legalForm, c.inn, c.kpp, c.ogrn, c.website,
             c.city, p.cityKey, c.legalAddress, c.actualAddress, c.leadSource, c.segment,
             c.ownerId, c.notes, c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at, at,
-            c.lastContactAt?.timeIntervalSince1970,
+            c.lastContactAt?.timeIntervalSince1970, p.matchKey,
           ])
           let id = db.lastInsertedRowID
           for (i, ph) in c.phones.enumerated() {
@@ -436,8 +439,8 @@ public struct DemoData: Sendable {
           for (i, t) in c.tags.enumerated() {
             try insertTag.execute(arguments: [id, i, t, TextFold.key(t)])
           }
-          for person in p.persons {
-            try insertPerson.execute(arguments: [id, person.name, person.position, at, at])
+          for (person, key) in zip(p.persons, p.personKeys) {
+            try insertPerson.execute(arguments: [id, person.name, person.position, at, at, key])
             let pid = db.lastInsertedRowID
             for (i, ph) in person.phones.enumerated() {
               try insertPhone.execute(arguments: [id, pid, i, ph.raw, ph.e164])

@@ -12,13 +12,15 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2 + v3 + v4).utf8 {
+    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
     return String(hash & 0xFFFF_FFFF, radix: 16)
   }
-  static let identifiers = ["v1-clients", "v2-contacts", "v3-deals", "v4-money"]
+  static let identifiers = [
+    "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base",
+  ]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -35,6 +37,12 @@ public enum Schema {
     }
     migrator.registerMigration("v4-money") { db in
       try db.execute(sql: v4)
+    }
+    migrator.registerMigration("v5-client-base") { db in
+      try db.execute(sql: v5)
+      try db.execute(sql: v5Classes)
+      try db.execute(sql: v5Import)
+      try DuplicateKeys.backfill(db)
     }
     return migrator
   }
@@ -719,6 +727,72 @@ public enum Schema {
     INSERT INTO change_set_v4 SELECT * FROM change_set;
     DROP TABLE change_set;
     ALTER TABLE change_set_v4 RENAME TO change_set;
+    CREATE INDEX change_by_user ON change_set(user_id, id);
+    """
+
+  /// The client base: duplicate keys (a folded, transliterated name without legal forms and
+  /// quotes) on clients and persons, pairs marked "not a duplicate", merges with what they moved
+  /// (for undo). Classification and import tables are in their own parts (`v5Classes`,
+  /// `v5Import`), applied by the same migration.
+  private static let v5 = """
+    ALTER TABLE client ADD COLUMN match_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX client_by_match_key ON client(match_key, id)
+      WHERE match_key <> '' AND deleted_at IS NULL;
+    ALTER TABLE contact_person ADD COLUMN match_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX person_by_match_key ON contact_person(match_key, id)
+      WHERE match_key <> '' AND deleted_at IS NULL;
+
+    -- A pair somebody looked at and said is not the same client (or person); first_id < second_id.
+    CREATE TABLE not_duplicate (
+      id INTEGER PRIMARY KEY,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person')),
+      first_id INTEGER NOT NULL,
+      second_id INTEGER NOT NULL CHECK (first_id < second_id),
+      user_id INTEGER REFERENCES app_user(id),
+      at REAL NOT NULL,
+      UNIQUE (entity, first_id, second_id)
+    );
+
+    -- One merge: the survivor kept, the other moved to the trash; `before_json` holds both as
+    -- they were, `moved_json` the ids of every row re-pointed to the survivor, so undo can put
+    -- each back.
+    CREATE TABLE merge_log (
+      id INTEGER PRIMARY KEY,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person')),
+      survivor_id INTEGER NOT NULL,
+      merged_id INTEGER NOT NULL,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      before_json TEXT NOT NULL,
+      moved_json TEXT NOT NULL,
+      undone_at REAL
+    );
+    CREATE INDEX merge_by_survivor ON merge_log(entity, survivor_id);
+    CREATE INDEX merge_by_merged ON merge_log(entity, merged_id);
+
+    -- Undoing a large change deletes its audit rows by change.
+    CREATE INDEX audit_by_change ON audit(change_id);
+
+    -- change_set learns merges and bulk edits.
+    CREATE TABLE change_set_v5 (
+      id INTEGER PRIMARY KEY,
+      at REAL NOT NULL,
+      user_id INTEGER REFERENCES app_user(id),
+      client_id INTEGER NOT NULL,
+      entity TEXT NOT NULL CHECK (entity IN ('client', 'person', 'contact', 'deal', 'offer',
+        'contract', 'invoice', 'payment', 'act')),
+      entity_id INTEGER NOT NULL,
+      action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'done',
+        'missed', 'postpone', 'cancel', 'reassign', 'handover', 'move', 'won', 'lost',
+        'reopen', 'sent', 'issue', 'allocate', 'assign', 'export', 'import', 'merge',
+        'unmerge', 'bulk', 'classify')),
+      before_json TEXT,
+      undo_of INTEGER REFERENCES change_set(id),
+      undone_by INTEGER REFERENCES change_set(id)
+    );
+    INSERT INTO change_set_v5 SELECT * FROM change_set;
+    DROP TABLE change_set;
+    ALTER TABLE change_set_v5 RENAME TO change_set;
     CREATE INDEX change_by_user ON change_set(user_id, id);
     """
 }
