@@ -409,11 +409,20 @@ public struct DuplicateFinder: Sendable {
           if !prefixes.contains(p) && prefixes.count < 4 { prefixes.append(p) }
         }
         for prefix in prefixes {
-          try add(
-            """
-            SELECT id FROM client WHERE match_key >= ? AND match_key < ? AND match_key <> ''
-              AND deleted_at IS NULL LIMIT 100
-            """, [prefix, prefix + "\u{10FFFF}"])
+          let rows = try Row.fetchCursor(
+            db.cachedStatement(
+              sql: """
+                SELECT id, match_key FROM client WHERE match_key >= ? AND match_key < ?
+                  AND match_key <> '' AND deleted_at IS NULL LIMIT 200
+                """), arguments: [prefix, prefix + "\u{10FFFF}"])
+          while let r = try rows.next() {
+            let id: Int64 = r[0]
+            if id == client.id || ids.contains(id) { continue }
+            let other: String = r[1]
+            if DuplicateScore.similarity(me.key, Array(other.unicodeScalars)) >= 0.6 {
+              ids.append(id)
+            }
+          }
         }
       } else {
         try add(
@@ -437,42 +446,43 @@ public struct DuplicateFinder: Sendable {
           score: e.score, reasons: e.reasons, conflictingINN: e.conflicting))
     }
     if let id = client.id {
-      let dismissed = try dismissedPairs(db, .client)
-      out.removeAll { dismissed.contains(PairIds(id, $0.first == id ? $0.second : $0.first)) }
+      out = try out.filter { pair in
+        let ids = PairIds(pair.first, pair.second)
+        return try Int.fetchOne(
+          db.cachedStatement(
+            sql: """
+              SELECT count(*) FROM not_duplicate
+              WHERE entity = 'client' AND first_id = ? AND second_id = ?
+              """), arguments: [ids.a, ids.b]) == 0 || ids.a != id && ids.b != id
+      }
     }
     return Array(
       out.sorted { ($0.score, $1.first) > ($1.score, $0.first) }.prefix(limit))
   }
 
-  /// Profiles of the given live clients with their phones and e-mails.
+  /// Profiles of the given live clients with their phones and e-mails (cached statements:
+  /// an import calls this for every row).
   static func profiles(_ db: Database, ids: [Int64]) throws -> [DuplicateProfile] {
-    let list = ids.map(String.init).joined(separator: ",")
     var out: [DuplicateProfile] = []
-    var at: [Int64: Int] = [:]
-    for r in try Row.fetchAll(
-      db,
+    let client = try db.cachedStatement(
       sql: """
         SELECT id, name, legal_form, inn, match_key FROM client
-        WHERE id IN (\(list)) AND deleted_at IS NULL
+        WHERE id = ? AND deleted_at IS NULL
         """)
-    {
+    let phones = try db.cachedStatement(
+      sql: "SELECT e164 FROM phone WHERE client_id = ? AND e164 IS NOT NULL")
+    let emails = try db.cachedStatement(sql: "SELECT address_key FROM email WHERE client_id = ?")
+    for id in ids {
+      guard let r = try Row.fetchOne(client, arguments: [id]) else { continue }
       let inn: String = r[3]
-      at[r[0]] = out.count
-      out.append(
-        DuplicateProfile(
-          id: r[0], name: Client.displayName(name: r[1], legalForm: r[2]),
-          inn: inn.trimmingSpaces(), key: r[4]))
-    }
-    for r in try Row.fetchAll(
-      db, sql: "SELECT client_id, e164 FROM phone WHERE client_id IN (\(list)) AND e164 IS NOT NULL"
-    ) {
-      if let i = at[r[0]] { out[i].phones.append(r[1]) }
-    }
-    for r in try Row.fetchAll(
-      db, sql: "SELECT client_id, address_key FROM email WHERE client_id IN (\(list))")
-    {
-      let key = DuplicateKeys.email(r[1])
-      if let i = at[r[0]], !key.isEmpty { out[i].emails.append(key) }
+      var p = DuplicateProfile(
+        id: r[0], name: Client.displayName(name: r[1], legalForm: r[2]),
+        inn: inn.trimmingSpaces(), key: r[4])
+      p.phones = try String.fetchAll(phones, arguments: [id])
+      p.emails = try String.fetchAll(emails, arguments: [id]).map(DuplicateKeys.email).filter {
+        !$0.isEmpty
+      }
+      out.append(p)
     }
     return out
   }
