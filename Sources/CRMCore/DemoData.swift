@@ -288,7 +288,10 @@ public struct DemoData: Sendable {
       c.city = pick(Self.enCities)
       let d = digits(8).map(String.init).joined()
       c.phones = [Phone("+44 20 \(d.prefix(4)) \(d.suffix(4))")]
-      let domain = name.lowercased().replacingOccurrences(of: " ", with: "") + ".com"
+      // Companies of one name are different companies: their domains differ (digits already
+      // drawn for the phone keep the random sequence as it was).
+      let domain =
+        name.lowercased().replacingOccurrences(of: " ", with: "") + "-\(d.suffix(3)).com"
       c.emails = ["sales@\(domain)"]
       c.website = "https://\(domain)"
       c.notes = chance(0.3) ? "Prefers e-mail; invoices in EUR." : ""

@@ -143,23 +143,47 @@ enum DuplicateScore {
 
   /// 1 − Levenshtein distance / the longer length, on folded keys; 0 when either is empty.
   static func similarity(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Double {
+    var scratch = LevenshteinScratch()
+    return similarity(x, y, at: 0, &scratch)
+  }
+
+  /// The same, giving up (0) as soon as the result must fall below `least`; the rows are
+  /// reused between calls.
+  static func similarity(
+    _ x: [Unicode.Scalar], _ y: [Unicode.Scalar], at least: Double, _ s: inout LevenshteinScratch
+  ) -> Double {
     if x.isEmpty || y.isEmpty { return 0 }
     if x == y { return 1 }
     let longer = max(x.count, y.count)
     // The length difference alone bounds the distance: skip hopeless pairs cheaply.
-    if Double(longer - min(x.count, y.count)) / Double(longer) > 0.4 { return 0 }
-    var prev = Array(0...y.count)
-    var cur = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-      cur[0] = i
-      let xi = x[i - 1]
-      for j in 1...y.count {
-        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (xi == y[j - 1] ? 0 : 1))
-      }
-      swap(&prev, &cur)
+    let slack = least > 0 ? 1 - least : 0.4
+    if Double(longer - min(x.count, y.count)) / Double(longer) > slack { return 0 }
+    let limit = Int((1 - least) * Double(longer))
+    if s.prev.count < y.count + 1 {
+      s.prev = Array(repeating: 0, count: y.count + 1)
+      s.cur = s.prev
     }
-    return 1 - Double(prev[y.count]) / Double(longer)
+    for j in 0...y.count { s.prev[j] = j }
+    for i in 1...x.count {
+      s.cur[0] = i
+      let xi = x[i - 1]
+      var best = i
+      for j in 1...y.count {
+        let v = min(s.prev[j] + 1, s.cur[j - 1] + 1, s.prev[j - 1] + (xi == y[j - 1] ? 0 : 1))
+        s.cur[j] = v
+        best = min(best, v)
+      }
+      if least > 0 && best > limit { return 0 }
+      swap(&s.prev, &s.cur)
+    }
+    return 1 - Double(s.prev[y.count]) / Double(longer)
   }
+}
+
+/// Two rows of the edit-distance table, kept between comparisons.
+struct LevenshteinScratch {
+  var prev: [Int] = []
+  var cur: [Int] = []
 }
 
 /// Finds duplicate clients and contact persons: candidates from blocking keys (ИНН, phone,
@@ -194,10 +218,37 @@ public struct DuplicateFinder: Sendable {
   static func scan(_ db: Database, _ entity: DuplicateEntity, minScore: Int) throws
     -> [DuplicatePair]
   {
-    var profiles = try loadProfiles(db, entity)
+    let table = entity == .client ? "client" : "contact_person"
+    let owner = entity == .client ? "client_id" : "person_id"
+    // Live rows with their folded names, in key order straight from the index.
+    var ids: [Int64] = []
+    var keys: [[Unicode.Scalar]] = []
     var index: [Int64: Int32] = [:]
-    index.reserveCapacity(profiles.count)
-    for (i, p) in profiles.enumerated() { index[p.id] = Int32(i) }
+    let live =
+      entity == .client
+      ? "deleted_at IS NULL"
+      : "deleted_at IS NULL AND client_id IN (SELECT id FROM client WHERE deleted_at IS NULL)"
+    let named = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT id, match_key FROM \(table) WHERE match_key <> '' AND deleted_at IS NULL
+        ORDER BY match_key
+        """)
+    var liveIds = Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table) WHERE \(live)"))
+    while let r = try named.next() {
+      let id: Int64 = r[0]
+      guard liveIds.contains(id) else { continue }
+      index[id] = Int32(ids.count)
+      ids.append(id)
+      keys.append(Array((r[1] as String).unicodeScalars))
+    }
+    // Live rows whose name folds to nothing still have phones and e-mails.
+    liveIds.subtract(ids)
+    for id in liveIds.sorted() {
+      index[id] = Int32(ids.count)
+      ids.append(id)
+      keys.append([])
+    }
     var candidates = Set<UInt64>()
     func pair(_ a: Int32, _ b: Int32) {
       if a == b { return }
@@ -210,72 +261,77 @@ public struct DuplicateFinder: Sendable {
         for j in (i + 1)..<members.count { pair(members[i], members[j]) }
       }
     }
-    // Blocks by ИНН, phone and e-mail, attaching the keys to the profiles on the way.
-    var byINN: [String: [Int32]] = [:]
-    for (i, p) in profiles.enumerated() where !p.inn.isEmpty {
-      byINN[p.inn, default: []].append(Int32(i))
+    /// Blocks of one key grouped by SQL; keys shared by a crowd are returned as no evidence.
+    func blocks(_ sql: String) throws -> Set<String> {
+      var crowd = Set<String>()
+      let rows = try Row.fetchCursor(db, sql: sql)
+      while let r = try rows.next() {
+        let count: Int = r[2]
+        if count > largestBlock {
+          crowd.insert(r[0])
+          continue
+        }
+        let text: String = r[1]
+        block(text.split(separator: ",").compactMap { Int64($0).flatMap { index[$0] } })
+      }
+      return crowd
     }
-    let owner = entity == .client ? "client_id" : "person_id"
-    var byPhone: [String: [Int32]] = [:]
-    let phones = try Row.fetchCursor(
-      db, sql: "SELECT \(owner), e164 FROM phone WHERE e164 IS NOT NULL AND \(owner) IS NOT NULL")
-    while let r = try phones.next() {
-      guard let i = index[r[0]] else { continue }
-      let e164: String = r[1]
-      if profiles[Int(i)].phones.contains(e164) { continue }
-      profiles[Int(i)].phones.append(e164)
-      byPhone[e164, default: []].append(i)
+    if entity == .client {
+      _ = try blocks(
+        """
+        SELECT inn, group_concat(id), count(*) FROM client
+        WHERE inn <> '' AND deleted_at IS NULL GROUP BY inn HAVING count(*) > 1
+        """)
     }
-    var byEmail: [String: [Int32]] = [:]
-    let emails = try Row.fetchCursor(
-      db, sql: "SELECT \(owner), address_key FROM email WHERE \(owner) IS NOT NULL")
-    while let r = try emails.next() {
-      guard let i = index[r[0]] else { continue }
-      let key = DuplicateKeys.email(r[1])
-      if key.isEmpty || profiles[Int(i)].emails.contains(key) { continue }
-      profiles[Int(i)].emails.append(key)
-      byEmail[key, default: []].append(i)
+    let crowdPhones = try blocks(
+      """
+      SELECT e164, group_concat(DISTINCT \(owner)), count(DISTINCT \(owner)) FROM phone
+      WHERE e164 IS NOT NULL AND \(owner) IS NOT NULL GROUP BY e164
+      HAVING count(DISTINCT \(owner)) > 1
+      """)
+    let crowdEmails = try blocks(
+      """
+      SELECT address_key, group_concat(DISTINCT \(owner)), count(DISTINCT \(owner)) FROM email
+      WHERE \(owner) IS NOT NULL GROUP BY address_key HAVING count(DISTINCT \(owner)) > 1
+      """)
+    // Names: runs of equal keys, then the nearest neighbours in key order and in the order of
+    // the reversed key (a typo near the start moves a name far away in the first order only).
+    let n = ids.count - liveIds.count
+    var run = 0
+    for i in 1...max(1, n) where i == n || (i < n && keys[i] != keys[run]) {
+      if i - run > 1 { block((run..<i).map { Int32($0) }) }
+      run = i
     }
-    // A phone or e-mail shared by a crowd is nobody's evidence, in a block or in a score.
-    for (phone, members) in byPhone where members.count > largestBlock {
-      for i in members { profiles[Int(i)].phones.removeAll { $0 == phone } }
-    }
-    for (email, members) in byEmail where members.count > largestBlock {
-      for i in members { profiles[Int(i)].emails.removeAll { $0 == email } }
-    }
-    for members in byINN.values { block(members) }
-    for members in byPhone.values { block(members) }
-    for members in byEmail.values { block(members) }
-    // Names: equal folded names, then the nearest neighbours in the order of the folded name
-    // and of its reverse (a typo near the start moves a name far away in the first order only).
-    var byKey: [[Unicode.Scalar]: [Int32]] = [:]
-    for (i, p) in profiles.enumerated() where !p.key.isEmpty {
-      byKey[p.key, default: []].append(Int32(i))
-    }
-    for members in byKey.values { block(members) }
-    let named = profiles.indices.filter { !profiles[$0].key.isEmpty }
-    let reversed = named.map { Array(profiles[$0].key.reversed()) }
+    var scratch = LevenshteinScratch()
+    let reversed = (0..<n).map { Array(keys[$0].reversed()) }
     for order in [
-      named.sorted { profiles[$0].key.lexicographicallyPrecedes(profiles[$1].key) },
-      named.indices.sorted { reversed[$0].lexicographicallyPrecedes(reversed[$1]) }.map {
-        named[$0]
-      },
+      Array(0..<n), (0..<n).sorted { reversed[$0].lexicographicallyPrecedes(reversed[$1]) },
     ] {
-      for (n, i) in order.enumerated() {
-        for m in (n + 1)..<min(n + 1 + window, order.count) {
+      for (k, i) in order.enumerated() {
+        for m in (k + 1)..<min(k + 1 + window, order.count) {
           let j = order[m]
-          if profiles[i].key == profiles[j].key { continue }  // already a block
-          if DuplicateScore.similarity(profiles[i].key, profiles[j].key) >= 0.8 {
+          if keys[i] == keys[j] { continue }  // a run, blocked above
+          if DuplicateScore.similarity(keys[i], keys[j], at: 0.8, &scratch) >= 0.8 {
             pair(Int32(i), Int32(j))
           }
         }
       }
     }
+    // Score the candidates, reading full profiles only for rows that are in a pair.
     let dismissed = try dismissedPairs(db, entity)
+    var profiles: [Int32: DuplicateProfile] = [:]
+    func profile(_ i: Int32) throws -> DuplicateProfile {
+      if let p = profiles[i] { return p }
+      var p = try loadProfile(db, entity, ids[Int(i)], key: keys[Int(i)])
+      p.phones.removeAll { crowdPhones.contains($0) }
+      p.emails.removeAll { crowdEmails.contains($0) }
+      profiles[i] = p
+      return p
+    }
     var out: [DuplicatePair] = []
     for c in candidates {
-      let a = profiles[Int(c >> 32)]
-      let b = profiles[Int(c & 0xFFFF_FFFF)]
+      let a = try profile(Int32(c >> 32))
+      let b = try profile(Int32(c & 0xFFFF_FFFF))
       let (first, second) = a.id < b.id ? (a, b) : (b, a)
       if dismissed.contains(PairIds(first.id, second.id)) { continue }
       let e = DuplicateScore.evaluate(first, second)
@@ -289,6 +345,51 @@ public struct DuplicateFinder: Sendable {
     return out.sorted {
       ($0.score, $1.first, $1.second) > ($1.score, $0.first, $0.second)
     }
+  }
+
+  /// One client's or person's profile: display name, ИНН, phones and e-mails.
+  static func loadProfile(
+    _ db: Database, _ entity: DuplicateEntity, _ id: Int64, key: [Unicode.Scalar]
+  ) throws -> DuplicateProfile {
+    var p: DuplicateProfile
+    switch entity {
+    case .client:
+      let r = try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT name, legal_form, inn FROM client WHERE id = ?"),
+        arguments: [id])
+      let inn: String = r?[2] ?? ""
+      p = DuplicateProfile(
+        id: id, name: Client.displayName(name: r?[0] ?? "", legalForm: r?[1] ?? ""),
+        inn: inn.trimmingSpaces(), key: "")
+    case .person:
+      let r = try Row.fetchOne(
+        db.cachedStatement(
+          sql: """
+            SELECT p.name, c.name, c.legal_form FROM contact_person p
+            JOIN client c ON c.id = p.client_id WHERE p.id = ?
+            """), arguments: [id])
+      let person: String = r?[0] ?? ""
+      let client = Client.displayName(name: r?[1] ?? "", legalForm: r?[2] ?? "")
+      p = DuplicateProfile(id: id, name: "\(person) (\(client))", inn: "", key: "")
+    }
+    p.key = key
+    let owner = entity == .client ? "client_id" : "person_id"
+    for phone in try String.fetchAll(
+      db.cachedStatement(
+        sql: "SELECT e164 FROM phone WHERE \(owner) = ? AND e164 IS NOT NULL ORDER BY position"),
+      arguments: [id]) where !p.phones.contains(phone)
+    {
+      p.phones.append(phone)
+    }
+    for address in try String.fetchAll(
+      db.cachedStatement(
+        sql: "SELECT address_key FROM email WHERE \(owner) = ? ORDER BY position"),
+      arguments: [id])
+    {
+      let e = DuplicateKeys.email(address)
+      if !e.isEmpty && !p.emails.contains(e) { p.emails.append(e) }
+    }
+    return p
   }
 
   struct PairIds: Hashable {
@@ -306,39 +407,6 @@ public struct DuplicateFinder: Sendable {
       db, sql: "SELECT first_id, second_id FROM not_duplicate WHERE entity = ?",
       arguments: [entity.rawValue])
     while let r = try rows.next() { out.insert(PairIds(r[0], r[1])) }
-    return out
-  }
-
-  /// Live clients (or persons of live clients) with their names and ИНН.
-  static func loadProfiles(_ db: Database, _ entity: DuplicateEntity) throws -> [DuplicateProfile] {
-    var out: [DuplicateProfile] = []
-    switch entity {
-    case .client:
-      let rows = try Row.fetchCursor(
-        db,
-        sql: "SELECT id, name, legal_form, inn, match_key FROM client WHERE deleted_at IS NULL")
-      while let r = try rows.next() {
-        let inn: String = r[3]
-        out.append(
-          DuplicateProfile(
-            id: r[0], name: Client.displayName(name: r[1], legalForm: r[2]),
-            inn: inn.trimmingSpaces(), key: r[4]))
-      }
-    case .person:
-      let rows = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT p.id, p.name, c.name, c.legal_form, p.match_key FROM contact_person p
-          JOIN client c ON c.id = p.client_id
-          WHERE p.deleted_at IS NULL AND c.deleted_at IS NULL
-          """)
-      while let r = try rows.next() {
-        let person: String = r[1]
-        let client = Client.displayName(name: r[2], legalForm: r[3])
-        out.append(
-          DuplicateProfile(id: r[0], name: "\(person) (\(client))", inn: "", key: r[4]))
-      }
-    }
     return out
   }
 
