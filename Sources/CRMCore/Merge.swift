@@ -215,9 +215,10 @@ public struct MergeService: Sendable {
   }
 
   /// Sets one field of `merged` from the survivor, the other, or both.
-  static func apply(_ key: String, _ choice: MergeChoice, from b: Client, to m: inout Client,
-    keep a: Client)
-  {
+  static func apply(
+    _ key: String, _ choice: MergeChoice, from b: Client, to m: inout Client,
+    keep a: Client
+  ) {
     func pick<T>(_ x: T, _ y: T) -> T { choice == .other ? y : x }
     switch key {
     case "kind": m.kind = pick(a.kind, b.kind)
@@ -293,7 +294,8 @@ public struct MergeService: Sendable {
       throw CRMError.invalid(
         field: "\(c.displayName) (id \(c.id ?? 0))",
         problem: l.pick(
-          "is in the trash; restore it first to merge", "в корзине; восстановите его, чтобы объединить"
+          "is in the trash; restore it first to merge",
+          "в корзине; восстановите его, чтобы объединить"
         ))
     }
     return (a, b)
@@ -347,7 +349,8 @@ public struct MergeService: Sendable {
     counts["offer"] =
       try Int.fetchOne(
         db,
-        sql: "SELECT count(*) FROM offer WHERE deal_id IN (SELECT id FROM deal WHERE client_id = ?)",
+        sql:
+          "SELECT count(*) FROM offer WHERE deal_id IN (SELECT id FROM deal WHERE client_id = ?)",
         arguments: [other]) ?? 0
     return sortedMoves(counts)
   }
@@ -447,7 +450,8 @@ public struct MergeService: Sendable {
     var counts: [String: Int] = [:]
     for t in try Self.clientTables(db) where !Self.handledApart.contains(t) {
       let ids = try Int64.fetchAll(
-        db, sql: "SELECT rowid FROM \"\(t)\" WHERE client_id = ? ORDER BY rowid", arguments: [other])
+        db, sql: "SELECT rowid FROM \"\(t)\" WHERE client_id = ? ORDER BY rowid", arguments: [other]
+      )
       if ids.isEmpty { continue }
       // A row whose like the survivor already has under a unique key stays with the other.
       try db.execute(
@@ -467,7 +471,7 @@ public struct MergeService: Sendable {
         sql: """
           UPDATE \(t) SET client_id = ?
           WHERE client_id = ? AND person_id IN (SELECT id FROM contact_person WHERE client_id = ?)
-          """, arguments: [other, keep, keep])
+          """, arguments: [keep, other, keep])
     }
     counts["offer"] =
       try Int.fetchOne(
@@ -612,8 +616,12 @@ public struct MergeService: Sendable {
     let tb = ClientService.fields(b)
     let tm = ClientService.fields(m)
     let fields = Self.personFields.map { key in
-      let c = choices[key] ?? (Self.unitable.contains(key) ? .both : Self.defaultChoice(
-        ta[key] ?? "", tb[key] ?? ""))
+      let c =
+        choices[key]
+        ?? (Self.unitable.contains(key)
+          ? .both
+          : Self.defaultChoice(
+            ta[key] ?? "", tb[key] ?? ""))
       return MergeField(
         key: key, label: clients.validator.fieldName(key), keep: ta[key] ?? "",
         other: tb[key] ?? "", choice: c,
@@ -903,7 +911,8 @@ public struct MergeService: Sendable {
       try ClientService.writePerson(db, target, id: keep, clientId: current.clientId, at: at)
       try clients.auditFields(
         db, change: c1, clientId: current.clientId, entity: "person", entityId: keep,
-        action: "unmerge", old: ClientService.fields(current).merging(["merged": "#\(other)"]) {
+        action: "unmerge",
+        old: ClientService.fields(current).merging(["merged": "#\(other)"]) {
           _, n in n
         }, new: ClientService.fields(target), at: at)
       let otherClient =
