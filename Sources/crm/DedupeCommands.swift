@@ -82,11 +82,11 @@ struct DedupeCommand: ParsableCommand {
         }
         out += wrap(reasons, width: 75).map { "     " + $0 }
       }
+      out.append(l.pick("\(pairs.count) pairs.", "Пар: \(pairs.count)."))
       out.append(
         l.pick(
-          "\(pairs.count) pairs. Merge: crm merge KEEP OTHER; not a duplicate: crm dedupe not-duplicate A B",
-          "Пар: \(pairs.count). Объединить: crm merge ОСТАВИТЬ ДРУГОЙ; не дубль: crm dedupe not-duplicate A B"
-        ))
+          "Merge: crm merge KEEP OTHER; not a duplicate: crm dedupe not-duplicate A B",
+          "Объединить: crm merge ОСТАВИТЬ ДРУГОЙ; не дубль: crm dedupe not-duplicate A B"))
       return out.joined(separator: "\n")
     }
   }
@@ -112,13 +112,15 @@ struct DedupeCommand: ParsableCommand {
             persons ? try clients.person(id) != nil : try clients.client(id) != nil
           if !found {
             throw CRMError.notFound(
-              what: persons ? l.pick("contact person", "контактное лицо") : l.pick("client", "клиент"),
+              what: persons
+                ? l.pick("contact person", "контактное лицо") : l.pick("client", "клиент"),
               id: id)
           }
         }
         if first == second {
           throw CRMError.invalid(
-            field: "\(first)", problem: l.pick("give two different ids", "укажите два разных номера"))
+            field: "\(first)",
+            problem: l.pick("give two different ids", "укажите два разных номера"))
         }
         let finder = DuplicateFinder(db: database, userId: me, language: l)
         if undo {
@@ -167,7 +169,8 @@ struct MergeCommand: ParsableCommand {
   struct Pair: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "pair",
-      abstract: "Merge OTHER into KEEP (the default): KEEP's fields win where set, phones, e-mails, "
+      abstract:
+        "Merge OTHER into KEEP (the default): KEEP's fields win where set, phones, e-mails, "
         + "tags, accounts and notes are united; everything of OTHER moves to KEEP; OTHER goes to "
         + "the trash.")
     @OptionGroup var global: Global
@@ -177,9 +180,9 @@ struct MergeCommand: ParsableCommand {
       name: .customLong("take"),
       help: ArgumentHelp(
         "Take this field from OTHER (repeatable): name, legal_form, inn, kpp, ogrn, phones, "
-        + "emails, website, city, legal_address, actual_address, postal_address, bank_accounts, "
-        + "lead_source, segment, owner, tags, notes, kind (persons: name, position, phones, "
-        + "emails, birthday, notes)."))
+          + "emails, website, city, legal_address, actual_address, postal_address, bank_accounts, "
+          + "lead_source, segment, owner, tags, notes, kind (persons: name, position, phones, "
+          + "emails, birthday, notes)."))
     var take: [String] = []
     @Option(
       name: .customLong("own"),
@@ -263,7 +266,8 @@ struct MergeCommand: ParsableCommand {
       }
       if !r.left.isEmpty {
         out += wrap(
-          l.pick("Left with the merged one (the survivor has their like): ",
+          l.pick(
+            "Left with the merged one (the survivor has their like): ",
             "Остались у объединённого (такие уже есть у основного): ")
             + r.left.map { "\($0.label) \($0.count)" }.joined(separator: ", "), width: 80)
       }
