@@ -212,6 +212,8 @@ public final class ClientsScreen: Screen {
     case .handover:
       guard !query.trash else { return }
       app.push(HandoverScreen(context: context, list: self, selected: selectedRow))
+    case .duplicates:
+      app.push(DuplicatesScreen(context: context) { [weak self] in self?.reload() })
     case .trash:
       query.trash.toggle()
       list = ListState()
