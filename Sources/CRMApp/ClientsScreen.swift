@@ -286,6 +286,7 @@ public final class ClientsScreen: Screen {
     case "update": return l.pick("change", "изменение")
     case "delete": return l.pick("deletion", "удаление")
     case "restore": return l.pick("restore", "восстановление")
+    case "merge": return l.pick("merge", "объединение")
     default: return action
     }
   }

@@ -437,6 +437,9 @@ public struct MergeService: Sendable {
     var rows: [String: [Int64]] = [:]
     var changes: [Int64] = []
     var fields: [String] = []
+    /// Person merges across clients: rows of another client than the survivor's that named
+    /// the merged person and were left without one, by table.
+    var unlinked: [String: [Int64]]? = nil
   }
 
   func mergeClients(
@@ -644,7 +647,9 @@ public struct MergeService: Sendable {
 
   /// Merges contact person `other` into `keep`: phones and e-mails united, the chosen fields,
   /// every contact and deal naming the other names the survivor; the other is deleted (to the
-  /// trash). The two may be of different clients: the contacts and deals stay with their client.
+  /// trash). The two may be of different clients: contacts and deals stay with their client, so
+  /// those of another client than the survivor's are left without a person (`left` counts them;
+  /// undo names the person again).
   @discardableResult
   public func mergePersons(
     keep: Int64, other: Int64, choices: [String: MergeChoice] = [:], dryRun: Bool = false
@@ -660,16 +665,35 @@ public struct MergeService: Sendable {
       try db.inSavepoint {
         var moved = Moved()
         var counts: [String: Int] = [:]
+        var unlinked: [String: Int] = [:]
         for t in try Self.clientTables(db, column: "person_id")
         where !["phone", "email"].contains(t) {
+          // A contact or deal names a person of its own client: rows of another client than
+          // the survivor's keep their client and lose the person (undo gives it back).
+          let scoped =
+            try Int.fetchOne(
+              db, sql: "SELECT count(*) FROM pragma_table_info(?) WHERE name = 'client_id'",
+              arguments: [t]) ?? 0 > 0
+          let same = scoped ? " AND client_id IS \(p.keep.clientId)" : ""
           let ids = try Int64.fetchAll(
+            db, sql: "SELECT rowid FROM \"\(t)\" WHERE person_id = ?\(same) ORDER BY rowid",
+            arguments: [other])
+          if !ids.isEmpty {
+            try db.execute(
+              sql: "UPDATE \"\(t)\" SET person_id = ? WHERE person_id = ?\(same)",
+              arguments: [keep, other])
+            moved.rows[t] = ids
+            counts[t] = ids.count
+          }
+          let rest = try Int64.fetchAll(
             db, sql: "SELECT rowid FROM \"\(t)\" WHERE person_id = ? ORDER BY rowid",
             arguments: [other])
-          if ids.isEmpty { continue }
-          try db.execute(
-            sql: "UPDATE \"\(t)\" SET person_id = ? WHERE person_id = ?", arguments: [keep, other])
-          moved.rows[t] = ids
-          counts[t] = ids.count
+          if !rest.isEmpty {
+            try db.execute(
+              sql: "UPDATE \"\(t)\" SET person_id = NULL WHERE person_id = ?", arguments: [other])
+            moved.unlinked = (moved.unlinked ?? [:]).merging([t: rest]) { a, _ in a }
+            unlinked[t] = rest.count
+          }
         }
         let before = ClientService.fields(p.keep)
         let after = ClientService.fields(merged)
@@ -712,6 +736,7 @@ public struct MergeService: Sendable {
           ])
         result.mergeId = dryRun ? nil : db.lastInsertedRowID
         result.moved = sortedMoves(counts)
+        result.left = sortedMoves(unlinked)
         return dryRun ? .rollback : .commit
       }
       return result
@@ -825,6 +850,16 @@ public struct MergeService: Sendable {
       let n = db.changesCount
       counts[t] = n
       skipped += ids.count - n
+    }
+    for (t, ids) in (moved.unlinked ?? [:]).sorted(by: { $0.key < $1.key })
+    where existing.contains(t) {
+      try db.execute(
+        sql: """
+          UPDATE "\(t)" SET person_id = ?
+          WHERE rowid IN (SELECT value FROM json_each(?)) AND person_id IS NULL
+          """, arguments: [other, Self.json(ids)])
+      counts[t, default: 0] += db.changesCount
+      skipped += ids.count - db.changesCount
     }
     let survivorName: String
     let mergedName: String

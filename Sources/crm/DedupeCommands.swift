@@ -266,9 +266,13 @@ struct MergeCommand: ParsableCommand {
       }
       if !r.left.isEmpty {
         out += wrap(
-          l.pick(
-            "Left with the merged one (the survivor has their like): ",
-            "Остались у объединённого (такие уже есть у основного): ")
+          (r.entity == "person"
+            ? l.pick(
+              "Left without a person (they belong to another client): ",
+              "Остались без контактного лица (они у другого клиента): ")
+            : l.pick(
+              "Left with the merged one (the survivor has their like): ",
+              "Остались у объединённого (такие уже есть у основного): "))
             + r.left.map { "\($0.label) \($0.count)" }.joined(separator: ", "), width: 80)
       }
       let changed = fields.filter { $0.result != $0.keep }
