@@ -261,7 +261,8 @@ struct MergeCommand: ParsableCommand {
         out.append(l.pick("Nothing else to move.", "Больше переносить нечего."))
       } else {
         out += wrap(
-          l.pick("Moved: ", "Перенесено: ")
+          (r.dryRun
+            ? l.pick("Would move: ", "Будет перенесено: ") : l.pick("Moved: ", "Перенесено: "))
             + moved.map { "\($0.label) \($0.count)" }.joined(separator: ", "), width: 80)
       }
       if !r.left.isEmpty {
