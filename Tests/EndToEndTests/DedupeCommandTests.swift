@@ -157,4 +157,35 @@ func mergeState(_ s: Scratch) throws -> String {
     _ = try ok(s, ["dedupe", "not-duplicate", a, b, "--undo"])
     #expect(try jsonArray(s, ["dedupe"]).count == 1)
   }
+  @Test func personsAreListedMergedAndUnmerged() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let c = try addClient(s, "Ромашка")
+    // The CLI has no person commands: the two persons are written as ClientService would.
+    for (id, name, raw) in [
+      (1, "Пётр Сидоров", "+7 903 111-22-33"), (2, "Петр Сидоров", "8 903 111 22 33"),
+    ] {
+      _ = try sqlite(
+        s,
+        """
+        INSERT INTO contact_person (id, client_id, name, created_at, updated_at, match_key)
+        VALUES (\(id), \(c), '\(name)', 0, 0, '\(DuplicateKeys.name(name))');
+        INSERT INTO phone (client_id, person_id, position, raw, e164)
+        VALUES (\(c), \(id), 0, '\(raw)', '+79031112233');
+        """)
+    }
+    let pairs = try jsonArray(s, ["dedupe", "--persons"])
+    #expect(pairs.count == 1)
+    #expect(pairs.first?["entity"] as? String == "person")
+    let r = try jsonObject(s, ["merge", "1", "2", "--persons"])
+    #expect(r["entity"] as? String == "person")
+    #expect(try sqlite(s, "SELECT count(*) FROM phone WHERE person_id = 1") == "1\n")
+    #expect(
+      try sqlite(s, "SELECT deleted_at IS NOT NULL FROM contact_person WHERE id = 2") == "1\n")
+    #expect(try jsonArray(s, ["dedupe", "--persons"]).isEmpty)
+    let bad = try crm(s, ["merge", "1", "1", "--persons"])
+    #expect(bad.status == 1 && bad.err.contains("нельзя объединить с самим собой"))
+    _ = try ok(s, ["merge", "undo", "--last"])
+    #expect(try sqlite(s, "SELECT deleted_at IS NULL FROM contact_person WHERE id = 2") == "1\n")
+  }
 }
