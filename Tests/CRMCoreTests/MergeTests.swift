@@ -258,6 +258,28 @@ struct MergeFixture {
     #expect(try f.int("SELECT count(*) FROM merge_log") == 0)
   }
 
+  @Test func aTableAddedLaterWithAClientIdMovesTooAndAUniqueClashStaysBehind() throws {
+    let f = try MergeFixture()
+    try f.db.write { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE snapshot (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL REFERENCES client(id),
+            period TEXT NOT NULL, class TEXT NOT NULL, UNIQUE (client_id, period));
+          INSERT INTO snapshot (client_id, period, class) VALUES
+            (\(f.vector), '2026-10', 'A'), (\(f.dup), '2026-10', 'C'), (\(f.dup), '2026-09', 'B');
+          """)
+    }
+    let r = try f.merges.merge(keep: f.vector, other: f.dup)
+    #expect(r.moved.contains { $0.table == "snapshot" && $0.count == 1 })
+    #expect(r.left == [MergeMove(table: "snapshot", label: "snapshot", count: 1)])
+    #expect(try f.int("SELECT count(*) FROM snapshot WHERE client_id = \(f.vector)") == 2)
+    #expect(
+      try f.int("SELECT count(*) FROM snapshot WHERE client_id = \(f.dup) AND class = 'C'") == 1)
+    try f.merges.undo(try #require(r.mergeId))
+    #expect(try f.int("SELECT count(*) FROM snapshot WHERE client_id = \(f.dup)") == 2)
+    #expect(try f.int("SELECT count(*) FROM snapshot WHERE client_id = \(f.vector)") == 1)
+  }
+
   @Test func aDryRunChangesNothing() throws {
     let f = try MergeFixture()
     let before = try f.state()
