@@ -212,6 +212,8 @@ public final class ClientsScreen: Screen {
     case .handover:
       guard !query.trash else { return }
       app.push(HandoverScreen(context: context, list: self, selected: selectedRow))
+    case .duplicates:
+      app.push(DuplicatesScreen(context: context) { [weak self] in self?.reload() })
     case .trash:
       query.trash.toggle()
       list = ListState()
@@ -284,6 +286,7 @@ public final class ClientsScreen: Screen {
     case "update": return l.pick("change", "изменение")
     case "delete": return l.pick("deletion", "удаление")
     case "restore": return l.pick("restore", "восстановление")
+    case "merge": return l.pick("merge", "объединение")
     default: return action
     }
   }

@@ -332,6 +332,15 @@ public struct ClientService: Sendable {
       let clientId: Int64 = row["client_id"]
       let action: String = row["action"]
       let json: String? = row["before_json"]
+      if action == "merge" {
+        // A merge moved rows between two clients: only the merge's own undo puts it all back.
+        guard let mergeId = try MergeService.mergeId(db, change: changeId) else { return nil }
+        let merge = MergeService(db: self.db, userId: userId, language: validator.language)
+        let r = try merge.undo(db, mergeId, at: at)
+        return UndoResult(
+          clientId: r.survivorId, entity: entity, action: action,
+          name: "\(r.survivorName) / \(r.mergedName)")
+      }
       var name = ""
       let touched = try String.fetchAll(
         db, sql: "SELECT DISTINCT field FROM audit WHERE change_id = ?", arguments: [changeId])

@@ -69,7 +69,7 @@ struct CRM: ParsableCommand {
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
       Handover.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
-      MoneyCommand.self,
+      MoneyCommand.self, DedupeCommand.self, MergeCommand.self,
       ReportCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self,
       Search.self,
       Check.self, Keys.self, Bench.self,
