@@ -492,3 +492,57 @@ public struct BulkUpdateService: Sendable {
     }
   }
 }
+
+// MARK: Texts
+
+extension BulkUpdateService {
+  /// "Change 1,234 clients?" / «Изменить 1 234 клиента?» — the confirmation before applying.
+  public static func question(_ count: Int, _ l: Language) -> String {
+    let n = Formats(language: l, timeZone: .current).integer(count)
+    return l.pick(
+      "Change \(n) \(count == 1 ? "client" : "clients")?",
+      "Изменить \(n) \(RussianPlural.pick(count, "клиента", "клиента", "клиентов"))?")
+  }
+}
+
+extension BulkResult {
+  /// One line for the status bar and the command line.
+  public func summary(_ l: Language) -> String {
+    let f = Formats(language: l, timeZone: .current)
+    var text: String
+    if dryRun {
+      text = l.pick(
+        "Dry run, nothing changed: clients \(f.integer(matched)), would change \(f.integer(changed)), "
+          + "already so \(f.integer(unchanged))",
+        "Проверка, ничего не изменено: клиентов \(f.integer(matched)), изменилось бы "
+          + "\(f.integer(changed)), уже так \(f.integer(unchanged))")
+    } else {
+      text = l.pick(
+        "Clients \(f.integer(matched)): changed \(f.integer(changed)), already so \(f.integer(unchanged))",
+        "Клиентов \(f.integer(matched)): изменено \(f.integer(changed)), уже так \(f.integer(unchanged))")
+    }
+    if assignedToActingUser > 0 {
+      text += l.pick(
+        "; \(f.integer(assignedToActingUser)) without an active owner planned for you",
+        "; \(f.integer(assignedToActingUser)) без активного ответственного запланировано на вас")
+    }
+    return text
+  }
+}
+
+extension BulkUndoResult {
+  public func summary(_ l: Language) -> String {
+    let f = Formats(language: l, timeZone: .current)
+    var text = l.pick(
+      "Bulk change undone: restored \(f.integer(restored))",
+      "Массовое изменение отменено: восстановлено \(f.integer(restored))")
+    if !skipped.isEmpty {
+      let list = skipped.prefix(10).map { "№\($0)" }.joined(separator: ", ")
+      let more = skipped.count > 10 ? " …" : ""
+      text += l.pick(
+        "; skipped \(f.integer(skipped.count)) changed since: \(list)\(more)",
+        "; пропущено \(f.integer(skipped.count)), изменённых позже: \(list)\(more)")
+    }
+    return text
+  }
+}
