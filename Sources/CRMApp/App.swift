@@ -74,6 +74,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case forward, backward, won, lost, moveStage, nextPipeline, reload, addDeal, reopen
   case nextSection, previousSection, periodLength, reorder, lostReasons
   case invoice, payment, contract, act, cancelDocument, bankQueue, reconcile, ignore
+  case mark, markAll, bulk
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.

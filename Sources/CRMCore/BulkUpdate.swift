@@ -107,7 +107,15 @@ public struct BulkUpdateService: Sendable {
 
   /// How many clients the target selects: the number to confirm before applying.
   public func count(_ target: BulkTarget) throws(CRMError) -> Int {
-    try db.read { db in try ids(db, target).count }
+    try db.read { db in
+      if case .query(let q) = target {
+        let w = q.whereClause()
+        return try Int.fetchOne(
+          db, sql: "SELECT count(*) FROM client c WHERE \(w.sql)",
+          arguments: SQLStatement(sql: "", arguments: w.arguments).grdbArguments) ?? 0
+      }
+      return try ids(db, target).count
+    }
   }
 
   /// The target's client ids in id order; explicit ids must all exist.
@@ -352,6 +360,25 @@ public struct BulkUpdateService: Sendable {
   /// The acting user's latest bulk operation that is not undone, if any.
   public func lastOperation() throws(CRMError) -> Int64? {
     try db.read { db in try lastOperation(db) }
+  }
+
+  /// The bulk operation `u` should undo: the acting user's latest undoable change to clients,
+  /// when that change is part of a bulk operation; nil when it is an ordinary one (or none).
+  public func latestChangeIsBulk() throws(CRMError) -> Int64? {
+    try db.read { db in
+      guard
+        let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT action, before_json FROM change_set
+            WHERE user_id IS ? AND undone_by IS NULL AND undo_of IS NULL
+              AND (entity IN ('client', 'person') OR action = 'bulk')
+            ORDER BY id DESC LIMIT 1
+            """, arguments: [userId]),
+        (row["action"] as String) == "bulk", let json = row["before_json"] as String?
+      else { return nil }
+      return try JSONDecoder().decode(Record.self, from: Data(json.utf8)).bulk
+    }
   }
 
   func lastOperation(_ db: Database) throws -> Int64? {
