@@ -143,7 +143,8 @@ final class BulkFormScreen: FormScreen {
     case .contact:
       let kinds = ContactKind.allCases.map { $0.name(l) }.joined(separator: ", ")
       fields = [
-        FormField(key: "kind", label: s.fieldName("kind"), value: ContactKind.call.name(l), note: kinds),
+        FormField(
+          key: "kind", label: s.fieldName("kind"), value: ContactKind.call.name(l), note: kinds),
         FormField(
           key: "due", label: s.fieldName("due"), value: l.pick("tomorrow", "завтра"),
           note: l.pick(

@@ -128,7 +128,8 @@ public final class ClientsScreen: Screen {
     let filterMarked = markedFilter.map { Self.sameClients($0, query) } ?? false
     let cells = rows.map { r -> [String] in
       [
-        marks == 0 ? r.name : (filterMarked || marked.contains(r.id) ? "● " : "  ") + r.name, r.city, r.phone, r.segment, r.owner,
+        marks == 0 ? r.name : (filterMarked || marked.contains(r.id) ? "● " : "  ") + r.name,
+        r.city, r.phone, r.segment, r.owner,
         (query.trash ? r.deletedAt : r.lastContact).map(context.formats.date) ?? "—",
       ]
     }
@@ -299,7 +300,8 @@ public final class ClientsScreen: Screen {
         app.ask(
           l.pick("Undo", "Отмена"),
           l.pick(
-            "Undo the last bulk change as a whole?", "Отменить последнее массовое изменение целиком?")
+            "Undo the last bulk change as a whole?",
+            "Отменить последнее массовое изменение целиком?")
         ) { [self] in
           do {
             if let r = try bulk.undo(op) { app.flash(r.summary(l)) }

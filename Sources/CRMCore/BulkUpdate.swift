@@ -215,7 +215,8 @@ public struct BulkUpdateService: Sendable {
     let stored: DatabaseValueConvertible = column == "owner_id" ? Int64(value) : value
     for id in ids {
       let current = try DatabaseValue.fetchOne(read, arguments: [id]) ?? .null
-      let old = String.fromDatabaseValue(current) ?? Int64.fromDatabaseValue(current).map(String.init) ?? ""
+      let old =
+        String.fromDatabaseValue(current) ?? Int64.fromDatabaseValue(current).map(String.init) ?? ""
       if old == value {
         result.unchanged += 1
         continue
@@ -262,7 +263,8 @@ public struct BulkUpdateService: Sendable {
       }
       let existing: String? = rows.first { ($0["tag_key"] as String) == key }?["tag"]
       let stored = adding ? tag : (existing ?? tag)
-      let record = Record(bulk: op, change: change.name, old: adding ? nil : stored, new: adding ? stored : nil)
+      let record = Record(
+        bulk: op, change: change.name, old: adding ? nil : stored, new: adding ? stored : nil)
       let changeId = try log.recordChange(
         db, clientId: id, entity: "client", entityId: id, action: "bulk", before: record, at: at)
       if adding {
@@ -330,7 +332,9 @@ public struct BulkUpdateService: Sendable {
       }
       if try Int.fetchOne(
         same,
-        arguments: [id, plan.kind.rawValue, plan.dueAt.timeIntervalSince1970, plan.subject, assignee]
+        arguments: [
+          id, plan.kind.rawValue, plan.dueAt.timeIntervalSince1970, plan.subject, assignee,
+        ]
       ) != nil {
         result.unchanged += 1
         continue
@@ -546,7 +550,8 @@ extension BulkResult {
     } else {
       text = l.pick(
         "Clients \(f.integer(matched)): changed \(f.integer(changed)), already so \(f.integer(unchanged))",
-        "Клиентов \(f.integer(matched)): изменено \(f.integer(changed)), уже так \(f.integer(unchanged))")
+        "Клиентов \(f.integer(matched)): изменено \(f.integer(changed)), уже так \(f.integer(unchanged))"
+      )
     }
     if assignedToActingUser > 0 {
       text += l.pick(

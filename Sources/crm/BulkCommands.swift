@@ -245,7 +245,8 @@ struct BulkCommand: ParsableCommand {
       guard let r = try core(global, { try service.undo() }) else {
         throw Failure(
           message: global.language.pick(
-            "no bulk change of \(me.login) to undo", "нет массовых изменений \(me.login) для отмены"),
+            "no bulk change of \(me.login) to undo", "нет массовых изменений \(me.login) для отмены"
+          ),
           code: 1)
       }
       if json {

@@ -120,7 +120,8 @@ import Testing
     press(app, term, .char("B"), .char("o"))
     type(app, "boris")
     press(app, term, .enter, .char("y"))
-    #expect(try db.page(ClientListQuery(ownerId: boris.id), offset: 0, limit: 5).map(\.id) == [ids[1]])
+    #expect(
+      try db.page(ClientListQuery(ownerId: boris.id), offset: 0, limit: 5).map(\.id) == [ids[1]])
   }
 
   @Test func planAContactForEachMarkedFitsAt80x24() throws {

@@ -229,7 +229,8 @@ struct BulkUpdateTests {
     #expect(try f.clients.client(c)?.segment == "A")
     // Only the segment: the owner set by the earlier bulk stays.
     #expect(try f.clients.client(a)?.ownerId == f.boris)
-    #expect(try auditRows(f.db, action: "undo") == [[String(a), "client", "undo", "segment", "A", "B"]])
+    #expect(
+      try auditRows(f.db, action: "undo") == [[String(a), "client", "undo", "segment", "A", "B"]])
     // The next undo takes the operation before: the owners.
     let u2 = try #require(try bulk.undo())
     #expect((u2.change, u2.restored, u2.skipped) == ("set_owner", 2, []))

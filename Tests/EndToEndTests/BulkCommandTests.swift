@@ -35,9 +35,13 @@ private func snapshot(_ s: Scratch) throws -> String {
     #expect(r["change"] as? String == "set_owner")
     #expect(
       try sqlite(
-        s, "SELECT count(*) FROM client c JOIN app_user u ON u.id = c.owner_id WHERE u.login = 'boris'")
+        s,
+        "SELECT count(*) FROM client c JOIN app_user u ON u.id = c.owner_id WHERE u.login = 'boris'"
+      )
         == "4\n")
-    #expect(try sqlite(s, "SELECT count(*) FROM audit WHERE action = 'bulk' AND field = 'owner'") == "3\n")
+    #expect(
+      try sqlite(s, "SELECT count(*) FROM audit WHERE action = 'bulk' AND field = 'owner'") == "3\n"
+    )
     let text = try ok(s, ["bulk", "set-segment", "VIP", "--owner", "boris"])
     #expect(text == "Клиентов 4: изменено 4, уже так 0")
     let undo = try ok(s, ["bulk", "undo"])
@@ -48,7 +52,8 @@ private func snapshot(_ s: Scratch) throws -> String {
     #expect(undo2["change"] as? String == "set_owner")
     #expect(
       try sqlite(
-        s, "SELECT count(*) FROM client c JOIN app_user u ON u.id = c.owner_id WHERE u.login = 'anna'")
+        s,
+        "SELECT count(*) FROM client c JOIN app_user u ON u.id = c.owner_id WHERE u.login = 'anna'")
         == "3\n")
     let none = try crm(s, ["bulk", "undo"], lang: "en")
     #expect(none.status == 1)
@@ -62,7 +67,9 @@ private func snapshot(_ s: Scratch) throws -> String {
     _ = try ok(s, ["bulk", "set-segment", "Опт", "--search", "альфа"])
     let added = try jsonObject(s, ["bulk", "add-tag", "выставка", "--segment", "Опт"])
     #expect(added["changed"] as? Int == 1)
-    #expect(try sqlite(s, "SELECT c.name FROM client_tag t JOIN client c ON c.id = t.client_id") == "Альфа\n")
+    #expect(
+      try sqlite(s, "SELECT c.name FROM client_tag t JOIN client c ON c.id = t.client_id")
+        == "Альфа\n")
     let found = try jsonArray(s, ["client", "list", "--tag", "ВЫСТАВКА"])
     #expect(found.count == 1)
     let removed = try jsonObject(s, ["bulk", "remove-tag", "Выставка", "--all"])
@@ -142,7 +149,8 @@ private func snapshot(_ s: Scratch) throws -> String {
       }
     }
     #expect(try crm(s, ["bulk", "add-tag", " ", "--all"]).err == "crm: Теги: пустой\n")
-    #expect(try crm(s, ["bulk", "add-tag", " ", "--all"], lang: "en").err == "crm: Tags: is empty\n")
+    #expect(
+      try crm(s, ["bulk", "add-tag", " ", "--all"], lang: "en").err == "crm: Tags: is empty\n")
     let ru = try crm(s, ["bulk", "set-segment", "VIP"])
     #expect(ru.err.contains("не выбраны"))
     let en = try crm(s, ["bulk", "set-segment", "VIP"], lang: "en")
