@@ -209,27 +209,39 @@ public struct BulkUpdateService: Sendable {
     _ db: Database, _ ids: [Int64], column: String, field: String, change: BulkChange, op: Int64,
     at: Date, value: String, result: inout BulkResult
   ) throws {
-    let read = try db.cachedStatement(sql: "SELECT \(column) FROM client WHERE id = ?")
-    let write = try db.cachedStatement(
-      sql: "UPDATE client SET \(column) = ?, updated_at = ? WHERE id = ?")
-    let stored: DatabaseValueConvertible = column == "owner_id" ? Int64(value) : value
-    for id in ids {
-      let current = try DatabaseValue.fetchOne(read, arguments: [id]) ?? .null
-      let old =
-        String.fromDatabaseValue(current) ?? Int64.fromDatabaseValue(current).map(String.init) ?? ""
-      if old == value {
-        result.unchanged += 1
-        continue
-      }
-      let record = Record(bulk: op, change: change.name, old: old, new: value)
-      let changeId = try log.recordChange(
-        db, clientId: id, entity: "client", entityId: id, action: "bulk", before: record, at: at)
-      try write.execute(arguments: [stored, at.timeIntervalSince1970, id])
-      try log.auditFields(
-        db, change: changeId, clientId: id, entity: "client", entityId: id, action: "bulk",
-        old: [field: old], new: [field: value], at: at)
-      result.changed += 1
-    }
+    // Set-based: the ids go to a temporary table, then one statement each writes the change
+    // rows, the audit rows and the new values (per-client statements took 18 s on 100,000).
+    try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS bulk_target (id INTEGER PRIMARY KEY)")
+    try db.execute(sql: "DELETE FROM temp.bulk_target")
+    let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.bulk_target (id) VALUES (?)")
+    for id in ids { try add.execute(arguments: [id]) }
+    let old = "coalesce(CAST(c.\(column) AS TEXT), '')"
+    let seconds = at.timeIntervalSince1970
+    try db.execute(
+      sql: """
+        INSERT INTO change_set (at, user_id, client_id, entity, entity_id, action, before_json)
+        SELECT ?, ?, c.id, 'client', c.id, 'bulk',
+          json_object('bulk', ?, 'change', ?, 'old', \(old), 'new', ?)
+        FROM temp.bulk_target t JOIN client c ON c.id = t.id
+        WHERE \(old) <> ? ORDER BY c.id
+        """, arguments: [seconds, userId, op, change.name, value, value])
+    result.changed = db.changesCount
+    result.unchanged = ids.count - result.changed
+    try db.execute(
+      sql: """
+        INSERT INTO audit (change_id, at, user_id, client_id, entity, entity_id, action, field,
+          old, new)
+        SELECT id, at, user_id, client_id, 'client', client_id, 'bulk', ?,
+          nullif(json_extract(before_json, '$.old'), ''), nullif(?, '')
+        FROM change_set WHERE id >= ? ORDER BY id
+        """, arguments: [field, value, op])
+    let stored: DatabaseValueConvertible? = column == "owner_id" ? Int64(value) : value
+    try db.execute(
+      sql: """
+        UPDATE client SET \(column) = ?, updated_at = ?
+        WHERE id IN (SELECT client_id FROM change_set WHERE id >= ?)
+        """, arguments: [stored, seconds, op])
+    try db.execute(sql: "DELETE FROM temp.bulk_target")
   }
 
   /// Adds or removes one tag (compared folded, like the tag filter); the history shows the
