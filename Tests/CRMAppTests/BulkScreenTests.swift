@@ -146,6 +146,16 @@ import Testing
     #expect(try contacts.contacts(ofClient: ids[3]).isEmpty)
   }
 
+  @Test func historyShowsTheBulkChangeWithOwnerNames() throws {
+    let (app, term, db, _) = try app(2)
+    _ = try db.user(login: "boris")
+    press(app, term, .char("B"), .char("o"))
+    type(app, "boris")
+    press(app, term, .enter, .char("y"))
+    press(app, term, .enter, .tab, .tab, .tab)
+    #expect(term.text.contains("anna  массово: Ответственный: anna → boris"))
+  }
+
   @Test func questionUsesRussianPluralsAndGroupedNumbers() {
     #expect(BulkUpdateService.question(1, .ru) == "Изменить 1 клиента?")
     #expect(BulkUpdateService.question(3, .ru) == "Изменить 3 клиента?")
