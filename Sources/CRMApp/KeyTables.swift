@@ -82,7 +82,24 @@ public enum KeyTables {
           l.pick(
             "likely duplicates: compare, merge, mark «not a duplicate»",
             "вероятные дубли: сравнить, объединить, отметить «не дубль»")),
-        b([.escape], .cancel, l.pick("clear the search and filters", "сбросить поиск и фильтры")),
+        b(
+          [.char(" ")], .mark,
+          l.pick("mark / unmark the client for a bulk change", "отметить клиента / снять отметку")),
+        b(
+          [.char("*")], .markAll,
+          l.pick(
+            "mark every client the search and filters select (again: unmark)",
+            "отметить всех по поиску и фильтрам (ещё раз — снять)")),
+        b(
+          [.char("B")], .bulk,
+          l.pick(
+            "bulk change of the marked (or filtered) clients: owner, segment, tag, source, contact",
+            "изменить отмеченных (или отобранных): ответственный, сегмент, тег, источник, контакт")),
+        b(
+          [.escape], .cancel,
+          l.pick(
+            "clear the marks, then the search and filters",
+            "снять отметки, затем сбросить поиск и фильтры")),
         b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
       ])
   }
@@ -282,6 +299,14 @@ public enum KeyTables {
     KeyTable(
       title: l.pick("Kind of contact", "Вид контакта"),
       ContactKind.allCases.map { k in b([.char(k.key)], .log, k.name(l)) } + [
+        b([.escape], .cancel, l.pick("cancel", "отмена"), l.pick("cancel", "отмена"))
+      ])
+  }
+
+  public static func bulkMenu(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Bulk change", "Массовое изменение"),
+      BulkMenuScreen.choices.map { c in b([.char(c.key)], .bulk, c.name(l)) } + [
         b([.escape], .cancel, l.pick("cancel", "отмена"), l.pick("cancel", "отмена"))
       ])
   }
@@ -672,7 +697,7 @@ public enum KeyTables {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
         clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
-        kindPicker(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
+        kindPicker(l), bulkMenu(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
         duplicates(l), mergeCompare(l),
         reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l),
       ] {
