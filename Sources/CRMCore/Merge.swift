@@ -132,6 +132,10 @@ public struct MergeService: Sendable {
   /// and history keeps the merged client's own changes.
   static let handledApart: Set<String> = [
     "phone", "email", "bank_account", "client_tag", "change_set", "audit",
+    // Records of what happened to each client, which stay with the client they describe: an
+    // import's list of the clients it created (its undo must never remove the survivor) and
+    // the classification snapshots (a past class of the other client is not the survivor's).
+    "import_item", "client_class",
   ]
 
   // MARK: Preview
