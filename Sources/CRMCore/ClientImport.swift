@@ -828,3 +828,49 @@ struct ImportWriter {
     try SearchIndex.update(db, clientId: id)
   }
 }
+
+// MARK: Export
+
+/// A client as the export formats write it: with its live contact persons and its owner's login.
+public struct ExportedClient: Sendable, Equatable {
+  public var client: Client
+  public var persons: [ContactPerson]
+  public var ownerLogin: String
+}
+
+extension ClientImportService {
+  /// The live clients a list filter selects (search, segment, owner, tag), by id: the order
+  /// they were created in, so an export re-imported into an empty base keeps it.
+  public func exportIDs(_ query: ClientListQuery) throws(CRMError) -> [Int64] {
+    var q = query
+    q.trash = false
+    let w = q.whereClause()
+    return try db.read { db in
+      try Int64.fetchAll(
+        db, sql: "SELECT c.id FROM client c WHERE \(w.sql) ORDER BY c.id",
+        arguments: SQLStatement(sql: "", arguments: w.arguments).grdbArguments)
+    }
+  }
+
+  /// The clients with these ids, with persons (by name) and owner logins, in one read.
+  public func exported(_ ids: some Collection<Int64>) throws(CRMError) -> [ExportedClient] {
+    try db.read { db in
+      var logins: [Int64: String] = [:]
+      for r in try Row.fetchAll(db, sql: "SELECT id, login FROM app_user") {
+        logins[r["id"]] = r["login"]
+      }
+      return try ids.compactMap { id -> ExportedClient? in
+        guard let c = try ClientService.load(db, id) else { return nil }
+        let personIds = try Int64.fetchAll(
+          db.cachedStatement(
+            sql: """
+              SELECT id FROM contact_person WHERE client_id = ? AND deleted_at IS NULL
+              ORDER BY name COLLATE NOCASE, id
+              """), arguments: [id])
+        let persons = try personIds.compactMap { try ClientService.loadPerson(db, $0) }
+        return ExportedClient(
+          client: c, persons: persons, ownerLogin: c.ownerId.flatMap { logins[$0] } ?? "")
+      }
+    }
+  }
+}
