@@ -15,6 +15,9 @@ extension ClientJSON {
   public static let fileVersion = 1
   static let firstLine = "{\"format\":\"termcrm-clients\",\"version\":1,\"clients\":["
 
+  /// ISO 8601 in UTC, as the JSON outputs write times.
+  public static func isoText(_ d: Date) -> String { iso(d) as? String ?? "" }
+
   public static func fileBegin() -> Data { Data((firstLine + "\n").utf8) }
   public static func fileEnd() -> Data { Data("]}\n".utf8) }
 
