@@ -836,6 +836,12 @@ public struct ExportedClient: Sendable, Equatable {
   public var client: Client
   public var persons: [ContactPerson]
   public var ownerLogin: String
+
+  public init(client: Client, persons: [ContactPerson], ownerLogin: String) {
+    self.client = client
+    self.persons = persons
+    self.ownerLogin = ownerLogin
+  }
 }
 
 extension ClientImportService {

@@ -151,6 +151,7 @@ public final class ClientCSVReader {
   private var pending: [(line: Int, fields: [[UInt8]])] = []
   private var pendingIndex = 0
   private var finished = false
+  private var finalized = false
   private var headerLine = 0
   private var l: Language { options.language }
 
@@ -193,7 +194,17 @@ public final class ClientCSVReader {
     self.read = read
     self.options = options
     encoding = options.encoding
+    // The first chunk, extended until it holds the whole header line (delimiter detection
+    // needs it), the end of the file, or maxRecordBytes.
     var first = try read()
+    while !first.contains(0x0A) && !first.contains(0x0D) && first.count < Self.maxRecordBytes {
+      let more = try read()
+      if more.isEmpty {
+        finished = true
+        break
+      }
+      first += more
+    }
     bytesRead = Int64(first.count)
     if first.starts(with: [0xEF, 0xBB, 0xBF]) {
       first.removeFirst(3)
@@ -267,11 +278,12 @@ public final class ClientCSVReader {
     while pendingIndex >= pending.count {
       pending.removeAll(keepingCapacity: true)
       pendingIndex = 0
-      if finished { return nil }
-      let d = try read()
+      if finished && finalized { return nil }
+      let d = finished ? Data() : try read()
       bytesRead += Int64(d.count)
       if d.isEmpty {
         finished = true
+        finalized = true
         if parser.inQuotes {
           throw ImportFileError(
             line: parser.fieldLine,
