@@ -12,8 +12,7 @@ public struct ImportRow: Sendable, Equatable {
   public var persons: [ContactPerson]
   public var ownerLogin: String?
 
-  public init(line: Int, client: Client, persons: [ContactPerson] = [], ownerLogin: String? = nil)
-  {
+  public init(line: Int, client: Client, persons: [ContactPerson] = [], ownerLogin: String? = nil) {
     self.line = line
     self.client = client
     self.persons = persons
@@ -319,9 +318,12 @@ public struct ClientImportService: Sendable {
         INSERT INTO import_batch (at, user_id, format, file_name, on_duplicate, change_id)
         VALUES (?, ?, ?, ?, ?, ?)
         """,
-      arguments: [t, userId, options.format, options.fileName, options.onDuplicate.rawValue, change])
+      arguments: [
+        t, userId, options.format, options.fileName, options.onDuplicate.rawValue, change,
+      ])
     let batch = db.lastInsertedRowID
-    try db.execute(sql: "UPDATE change_set SET entity_id = ? WHERE id = ?", arguments: [batch, change])
+    try db.execute(
+      sql: "UPDATE change_set SET entity_id = ? WHERE id = ?", arguments: [batch, change])
     var report = ImportReport(batchId: batch, dryRun: options.dryRun)
     var writer = ImportWriter(
       db: db, batch: batch, change: change, at: at, userId: userId, service: service)
@@ -408,7 +410,8 @@ public struct ClientImportService: Sendable {
               ImportOutcome(
                 line: row.line, action: .rejected, name: name, matchId: match.id,
                 matchName: matchName, matchReason: match.reason.rawValue, field: field,
-                reason: l.pick("cannot update «\(matchName)»: ", "не удаётся обновить «\(matchName)»: ")
+                reason: l.pick(
+                  "cannot update «\(matchName)»: ", "не удаётся обновить «\(matchName)»: ")
                   + reason))
             continue
           }

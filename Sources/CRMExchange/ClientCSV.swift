@@ -3,11 +3,19 @@ import Foundation
 
 /// The client fields a CSV column can fill.
 public enum ClientColumn: String, CaseIterable, Sendable {
-  case name, kind, legalForm = "legal_form", inn, kpp, ogrn, phone, email, website, city
-  case legalAddress = "legal_address", actualAddress = "actual_address"
-  case postalAddress = "postal_address", segment, owner, source, tags, contact, position
-  case contactPhone = "contact_phone", contactEmail = "contact_email", birthday, notes
-  case bik, account, corrAccount = "corr_account", bank, skip
+  case name, kind
+  case legalForm = "legal_form"
+  case inn, kpp, ogrn, phone, email, website, city
+  case legalAddress = "legal_address"
+  case actualAddress = "actual_address"
+  case postalAddress = "postal_address"
+  case segment, owner, source, tags, contact, position
+  case contactPhone = "contact_phone"
+  case contactEmail = "contact_email"
+  case birthday, notes
+  case bik, account
+  case corrAccount = "corr_account"
+  case bank, skip
 
   /// Header names (folded: lower case, ё → е, only letters and digits, trailing digits
   /// dropped) that mean this field, Russian and English.
@@ -48,7 +56,9 @@ public enum ClientColumn: String, CaseIterable, Sendable {
     .contactPhone: ["телефонконтакта", "телефонконтактноголица", "contactphone"],
     .contactEmail: ["emailконтакта", "почтаконтакта", "contactemail"],
     .birthday: ["деньрождения", "датарождения", "birthday", "dateofbirth"],
-    .notes: ["комментарий", "примечание", "заметки", "примечания", "notes", "comment", "comments", "note"],
+    .notes: [
+      "комментарий", "примечание", "заметки", "примечания", "notes", "comment", "comments", "note",
+    ],
     .bik: ["бик", "bik"],
     .account: ["расчетныйсчет", "рс", "account", "settlementaccount"],
     .corrAccount: ["корсчет", "кс", "корреспондентскийсчет", "corraccount"],
@@ -66,7 +76,10 @@ public enum ClientColumn: String, CaseIterable, Sendable {
   /// A header name folded for matching: lower case, ё → е, only letters and digits, trailing
   /// digits dropped (`Телефон 2` is a phone column).
   static func fold(_ s: String) -> String {
-    var out = String(TextFold.key(s).unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
+    var out = String(
+      TextFold.key(s).unicodeScalars.filter {
+        $0.properties.isAlphabetic || ("0"..."9").contains($0)
+      }.map(Character.init))
     while let last = out.last, last.isASCII, last.isNumber, out.count > 1 { out.removeLast() }
     return out
   }
@@ -358,14 +371,17 @@ public final class ClientCSVReader {
             line: headerLine, field: names.joined(separator: ", "),
             reason: l.pick(
               "several columns mean \(column.rawValue); the last non-empty value wins",
-              "несколько колонок означают \(column.rawValue); берётся последнее непустое значение")))
+              "несколько колонок означают \(column.rawValue); берётся последнее непустое значение"))
+        )
       }
     }
     if !columns.contains(.name) && !columns.contains(.contact) {
       throw ImportFileError(
         line: headerLine,
-        en: "no name column in the header (\(header.joined(separator: ", "))); name one with --map \"Column=name\"",
-        ru: "в заголовке нет колонки с названием (\(header.joined(separator: ", "))); укажите её через --map \"Колонка=name\""
+        en:
+          "no name column in the header (\(header.joined(separator: ", "))); name one with --map \"Column=name\"",
+        ru:
+          "в заголовке нет колонки с названием (\(header.joined(separator: ", "))); укажите её через --map \"Колонка=name\""
       )
     }
   }
@@ -494,7 +510,9 @@ struct CSVRecordParser {
 
 /// Turns the values of one CSV record (or another flat source) into an import row.
 enum ClientRowBuilder {
-  static let legalForms = ["ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "ИП", "НКО", "АНО", "ГУП", "МУП", "ФГУП"]
+  static let legalForms = [
+    "ООО", "ОАО", "ЗАО", "ПАО", "АО", "НАО", "ИП", "НКО", "АНО", "ГУП", "МУП", "ФГУП",
+  ]
 
   /// `ООО «Ромашка»` → (`ООО`, `Ромашка`); a name without a leading form is kept whole.
   static func splitLegalForm(_ name: String) -> (String, String) {
@@ -503,7 +521,9 @@ enum ClientRowBuilder {
       if name.uppercased().hasPrefix(prefix) {
         var rest = String(name.dropFirst(prefix.count)).trimmingSpaces()
         let quotes: Set<Character> = ["«", "»", "\"", "“", "”", "„"]
-        if let f = rest.first, quotes.contains(f), let l = rest.last, quotes.contains(l), rest.count > 2 {
+        if let f = rest.first, quotes.contains(f), let l = rest.last, quotes.contains(l),
+          rest.count > 2
+        {
           rest = String(rest.dropFirst().dropLast()).trimmingSpaces()
         }
         if !rest.isEmpty { return (form, rest) }

@@ -136,7 +136,8 @@ public final class ClientJSONReader {
       throw ImportFileError(
         line: 0,
         en: "client file version \(version); this TermCRM reads up to \(ClientJSON.fileVersion)",
-        ru: "файл клиентов версии \(version); эта версия TermCRM читает до \(ClientJSON.fileVersion)")
+        ru:
+          "файл клиентов версии \(version); эта версия TermCRM читает до \(ClientJSON.fileVersion)")
     }
     guard let clients = root["clients"] as? [Any] else {
       throw ImportFileError(

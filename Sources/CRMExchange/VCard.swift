@@ -354,7 +354,8 @@ struct VCardBuilder {
       return .rejected(
         ImportIssue(
           line: line, field: undecodable,
-          reason: l.pick("the value is not text in its charset", "значение — не текст в своей кодировке")))
+          reason: l.pick(
+            "the value is not text in its charset", "значение — не текст в своей кодировке")))
     }
     var personName = TextFold.sanitizeLine(fn)
     if personName.isEmpty && !n.isEmpty {
@@ -401,7 +402,8 @@ struct VCardBuilder {
       return .rejected(
         ImportIssue(
           line: line, field: "FN",
-          reason: l.pick("the card has no name (FN, N or ORG)", "у карточки нет имени (FN, N или ORG)")))
+          reason: l.pick(
+            "the card has no name (FN, N or ORG)", "у карточки нет имени (FN, N или ORG)")))
     }
     return .row(ImportRow(line: line, client: c, persons: persons))
   }

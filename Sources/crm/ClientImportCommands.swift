@@ -110,7 +110,9 @@ extension Global {
       object["updated"] = report.updated
       object["duplicates"] = report.duplicates
       object["rejected"] = report.rejected
-      object["warnings"] = warnings.map { ["line": $0.line, "field": $0.field, "reason": $0.reason] }
+      object["warnings"] = warnings.map {
+        ["line": $0.line, "field": $0.field, "reason": $0.reason]
+      }
       object["outcomes"] = report.outcomes.map { o -> [String: Any] in
         [
           "line": o.line, "action": o.action.rawValue,
@@ -387,7 +389,9 @@ extension Global {
     }
     data += end
     try writeAtomically(data, to: o.out, self)
-    print(l.pick("\(ids.count) clients written to \(o.out)", "Клиентов записано в \(o.out): \(ids.count)"))
+    print(
+      l.pick(
+        "\(ids.count) clients written to \(o.out)", "Клиентов записано в \(o.out): \(ids.count)"))
   }
 }
 

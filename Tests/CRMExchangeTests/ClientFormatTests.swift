@@ -55,7 +55,9 @@ private func fileError(_ body: () throws -> Void) -> ImportFileError? {
     #expect(row.persons.map(\.name) == ["Иван Петров"])
     #expect(row.persons.first?.position == "директор")
 
-    let (e, english) = try csv("Company,INN,Phone,Email,City,Owner,Unknown\r\nAcme,,+1 212 555 0100,a@acme.com,NYC,anna,x\r\n")
+    let (e, english) = try csv(
+      "Company,INN,Phone,Email,City,Owner,Unknown\r\nAcme,,+1 212 555 0100,a@acme.com,NYC,anna,x\r\n"
+    )
     #expect(e.delimiter == UInt8(ascii: ","))
     #expect(e.warnings.map(\.field) == ["Unknown"])
     #expect(rows(english).first?.client.city == "NYC")
@@ -122,7 +124,8 @@ private func fileError(_ body: () throws -> Void) -> ImportFileError? {
 
   @Test func kindRules() throws {
     let (_, items) = try csv(
-      "Название;ИНН;Тип;ФИО\nИП Сидоров;;;\nКто-то;500100732259;;\n;;;Пётр Иванов\nА;;робот;\nБ;;физлицо;\n")
+      "Название;ИНН;Тип;ФИО\nИП Сидоров;;;\nКто-то;500100732259;;\n;;;Пётр Иванов\nА;;робот;\nБ;;физлицо;\n"
+    )
     let r = rows(items)
     #expect(r.map(\.client.kind) == [.person, .person, .person, .person])
     #expect(r[2].client.name == "Пётр Иванов")
@@ -139,7 +142,9 @@ private func fileError(_ body: () throws -> Void) -> ImportFileError? {
     try out.write(contentsOf: Data("Название;Телефон;Город;Комментарий\r\n".utf8))
     var block = Data()
     for i in 0..<1000 {
-      block += Data("\"Компания №\(i)\";+7 495 123-\(i % 90 + 10)-00;Москва;\"длинный комментарий \(i) \(String(repeating: "ж", count: 80))\"\r\n".utf8)
+      block += Data(
+        "\"Компания №\(i)\";+7 495 123-\(i % 90 + 10)-00;Москва;\"длинный комментарий \(i) \(String(repeating: "ж", count: 80))\"\r\n"
+          .utf8)
     }
     var written = 0
     var blocks = 0
@@ -204,7 +209,7 @@ private func resident() -> Int? {
     let cp = CodePage.encode("Сидоров", .cp1251).map { String(format: "=%02X", $0) }.joined()
     let (_, items) = try read(
       "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=windows-1251;ENCODING=QUOTED-PRINTABLE:\(cp);=D0=9F=D1=91=\ntr\nTEL;CELL:89160000001\nEND:VCARD\n"
-        .replacingOccurrences(of: "=D0=9F=D1=91=\ntr", with: "\(cp)="+"\n"+"\(cp)"))
+        .replacingOccurrences(of: "=D0=9F=D1=91=\ntr", with: "\(cp)=" + "\n" + "\(cp)"))
     let r = try #require(rows(items).first)
     #expect(r.client.kind == .person)
     #expect(r.client.name == "Сидоров СидоровСидоров")
@@ -214,7 +219,8 @@ private func resident() -> Int? {
   @Test func brokenCardsAreRejectedWithTheirLinesAndTheRestImports() throws {
     let (_, items) = try read(
       "BEGIN:VCARD\nFN:Первый\nEND:VCARD\nBEGIN:VCARD\nFN:Сломанный\nэто не свойство\nEND:VCARD\n"
-        + "BEGIN:VCARD\nFN:Без конца\nBEGIN:VCARD\nFN:Последний\nEND:VCARD\nBEGIN:VCARD\nFN:Обрезанный\n")
+        + "BEGIN:VCARD\nFN:Без конца\nBEGIN:VCARD\nFN:Последний\nEND:VCARD\nBEGIN:VCARD\nFN:Обрезанный\n"
+    )
     #expect(rows(items).map(\.client.name) == ["Первый", "Последний"])
     #expect(rejected(items).map(\.line) == [6, 8, 13])
   }
