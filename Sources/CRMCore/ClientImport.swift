@@ -195,7 +195,9 @@ enum ImportDuplicates {
     var reason: DuplicateCandidate.Reason
   }
 
-  static func match(_ c: Client, persons: [ContactPerson], in db: Database) throws -> Match? {
+  static func match(
+    _ c: Client, persons: [ContactPerson], key: String, in db: Database
+  ) throws -> Match? {
     if !c.inn.isEmpty,
       let id = try Int64.fetchOne(
         db.cachedStatement(
@@ -229,7 +231,6 @@ enum ImportDuplicates {
     for email in c.emails + persons.flatMap(\.emails) {
       if let id = try first(emailSQL, TextFold.key(email)) { return Match(id: id, reason: .email) }
     }
-    let key = DuplicateKeys.name(c.name)
     if !key.isEmpty {
       let nameSQL = """
         SELECT id, inn FROM client WHERE match_key = ? AND match_key <> '' AND deleted_at IS NULL
@@ -381,7 +382,8 @@ public struct ClientImportService: Sendable {
       }
       if client.ownerId == nil { client.ownerId = userId }
 
-      let match = try ImportDuplicates.match(client, persons: persons, in: db)
+      let key = DuplicateKeys.name(client.name)
+      let match = try ImportDuplicates.match(client, persons: persons, key: key, in: db)
       let name = client.displayName
       if let match {
         let matchName = try writer.displayName(match.id)
@@ -422,7 +424,7 @@ public struct ClientImportService: Sendable {
               matchId: match.id, matchName: matchName, matchReason: match.reason.rawValue))
           continue
         case .create:
-          let id = try writer.create(client, persons: persons)
+          let id = try writer.create(client, persons: persons, key: key)
           report.created += 1
           report.outcomes.append(
             ImportOutcome(
@@ -431,7 +433,7 @@ public struct ClientImportService: Sendable {
           continue
         }
       }
-      let id = try writer.create(client, persons: persons)
+      let id = try writer.create(client, persons: persons, key: key)
       report.created += 1
       report.outcomes.append(
         ImportOutcome(line: row.line, action: .created, clientId: id, name: name))
@@ -645,17 +647,6 @@ struct ImportWriter {
   let userId: Int64?
   let service: ClientService
 
-  init(
-    db: Database, batch: Int64, change: Int64, at: Date, userId: Int64?, service: ClientService
-  ) {
-    self.db = db
-    self.batch = batch
-    self.change = change
-    self.at = at
-    self.userId = userId
-    self.service = service
-  }
-
   func displayName(_ id: Int64) throws -> String {
     guard
       let r = try Row.fetchOne(
@@ -672,14 +663,14 @@ struct ImportWriter {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
 
-  func create(_ c: Client, persons: [ContactPerson]) throws -> Int64 {
+  func create(_ c: Client, persons: [ContactPerson], key: String) throws -> Int64 {
     let t = at.timeIntervalSince1970
     let created = c.createdAt?.timeIntervalSince1970 ?? t
     try db.cachedStatement(sql: Self.insertClientSQL).execute(arguments: [
       c.kind.rawValue, c.name, TextFold.sortKey(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
       c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress,
       c.postalAddress, c.leadSource, c.segment, c.ownerId, c.notes,
-      c.phones.first.map { $0.e164 ?? $0.raw } ?? "", created, t, DuplicateKeys.name(c.name),
+      c.phones.first.map { $0.e164 ?? $0.raw } ?? "", created, t, key,
     ])
     let id = db.lastInsertedRowID
     try contacts(clientId: id, personId: nil, phones: c.phones, emails: c.emails)
