@@ -326,6 +326,11 @@ public struct ClientImportService: Sendable {
     try db.execute(
       sql: "UPDATE change_set SET entity_id = ? WHERE id = ?", arguments: [batch, change])
     var report = ImportReport(batchId: batch, dryRun: options.dryRun)
+    // A large import touches many pages: a bigger page cache keeps SQLite from spilling dirty
+    // pages to the WAL in the middle of the transaction. Put back when done.
+    let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+    try db.execute(sql: "PRAGMA cache_size = -65536")
+    defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
     var writer = ImportWriter(
       db: db, batch: batch, change: change, at: at, userId: userId, service: service)
     let owners = try OwnerTable(db)
@@ -646,6 +651,15 @@ struct ImportWriter {
   let at: Date
   let userId: Int64?
   let service: ClientService
+  /// Duplicate keys of person names seen in this batch (the same names recur: «Иван Петров»).
+  var personKeys: [String: String] = [:]
+
+  mutating func personKey(_ name: String) -> String {
+    if let k = personKeys[name] { return k }
+    let k = DuplicateKeys.name(name)
+    if personKeys.count < 100_000 { personKeys[name] = k }
+    return k
+  }
 
   func displayName(_ id: Int64) throws -> String {
     guard
@@ -663,7 +677,7 @@ struct ImportWriter {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
 
-  func create(_ c: Client, persons: [ContactPerson], key: String) throws -> Int64 {
+  mutating func create(_ c: Client, persons: [ContactPerson], key: String) throws -> Int64 {
     let t = at.timeIntervalSince1970
     let created = c.createdAt?.timeIntervalSince1970 ?? t
     try db.cachedStatement(sql: Self.insertClientSQL).execute(arguments: [
@@ -700,7 +714,7 @@ struct ImportWriter {
     return id
   }
 
-  func insertPerson(_ p: ContactPerson, clientId: Int64) throws -> Int64 {
+  mutating func insertPerson(_ p: ContactPerson, clientId: Int64) throws -> Int64 {
     let t = at.timeIntervalSince1970
     try db.cachedStatement(
       sql: """
@@ -709,7 +723,7 @@ struct ImportWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
-      clientId, p.name, p.position, p.birthday, p.notes, t, t, DuplicateKeys.name(p.name),
+      clientId, p.name, p.position, p.birthday, p.notes, t, t, personKey(p.name),
     ])
     let id = db.lastInsertedRowID
     try contacts(clientId: clientId, personId: id, phones: p.phones, emails: p.emails)

@@ -516,9 +516,11 @@ enum ClientRowBuilder {
 
   /// `ООО «Ромашка»` → (`ООО`, `Ромашка`); a name without a leading form is kept whole.
   static func splitLegalForm(_ name: String) -> (String, String) {
-    for form in legalForms {
+    guard let space = name.firstIndex(of: " ") else { return ("", name) }
+    let head = name[..<space].uppercased()
+    for form in legalForms where head == form {
       let prefix = form + " "
-      if name.uppercased().hasPrefix(prefix) {
+      do {
         var rest = String(name.dropFirst(prefix.count)).trimmingSpaces()
         let quotes: Set<Character> = ["«", "»", "\"", "“", "”", "„"]
         if let f = rest.first, quotes.contains(f), let l = rest.last, quotes.contains(l),
