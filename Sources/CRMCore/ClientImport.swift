@@ -511,7 +511,13 @@ public struct ClientImportService: Sendable {
       }
       let change: Int64 = batch["change_id"]
       var result = ImportUndoResult(batchId: batchId)
-      let attachedSQL = try Self.referencingTables(db)
+      // Created clients used since: one query per table, not one per client.
+      var used = Set(
+        try Int64.fetchAll(
+          db, sql: "SELECT DISTINCT client_id FROM change_set WHERE id > ?", arguments: [change]))
+      for sql in try Self.referencingTables(db) {
+        used.formUnion(try Int64.fetchAll(db, sql: sql, arguments: [batchId]))
+      }
       let items = try Row.fetchAll(
         db, sql: "SELECT * FROM import_item WHERE batch_id = ? ORDER BY id DESC",
         arguments: [batchId])
@@ -555,14 +561,7 @@ public struct ClientImportService: Sendable {
             let deletedAt = try Row.fetchOne(
               db, sql: "SELECT deleted_at FROM client WHERE id = ?", arguments: [clientId])
           else { continue }
-          var attached =
-            try Bool.fetchOne(
-              db,
-              sql: "SELECT EXISTS (SELECT 1 FROM change_set WHERE client_id = ? AND id > ?)",
-              arguments: [clientId, change]) ?? false
-          for sql in attachedSQL where !attached {
-            attached = try Bool.fetchOne(db, sql: sql, arguments: [clientId]) ?? false
-          }
+          let attached = used.contains(clientId)
           if attached {
             if (deletedAt[0] as Double?) == nil {
               let before = try ClientService.load(db, clientId)
@@ -602,8 +601,9 @@ public struct ClientImportService: Sendable {
     }
   }
 
-  /// `SELECT EXISTS …` for every table that points at a client and that an import does not
-  /// write itself: any row there means the client has been used since.
+  /// For every table that points at a client and that an import does not write itself, the
+  /// query for the batch's created clients it has rows for: any row there means the client has
+  /// been used since.
   static func referencingTables(_ db: Database) throws -> [String] {
     let own: Set<String> = [
       "phone", "email", "bank_account", "client_tag", "contact_person", "client_fts",
@@ -619,7 +619,10 @@ public struct ClientImportService: Sendable {
       let table: String = r["tbl"]
       let column: String = r["col"]
       if own.contains(table) { return nil }
-      return "SELECT EXISTS (SELECT 1 FROM \"\(table)\" WHERE \"\(column)\" = ?)"
+      return """
+        SELECT DISTINCT "\(column)" FROM "\(table)" WHERE "\(column)" IN
+          (SELECT client_id FROM import_item WHERE batch_id = ? AND action = 'created')
+        """
     }
   }
 }
