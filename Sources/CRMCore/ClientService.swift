@@ -322,7 +322,7 @@ public struct ClientService: Sendable {
           sql: """
             SELECT * FROM change_set
             WHERE user_id IS ? AND undone_by IS NULL AND undo_of IS NULL
-              AND entity IN ('client', 'person') AND action <> 'bulk'
+              AND entity IN ('client', 'person') AND action NOT IN ('bulk', 'import')
             ORDER BY id DESC LIMIT 1
             """, arguments: [userId])
       else { return nil }

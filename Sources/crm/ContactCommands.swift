@@ -800,7 +800,11 @@ struct SettingsCommand: ParsableCommand {
 
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Export data to files.", subcommands: [ICS.self, ExportActs.self, ExportLog.self])
+    abstract: "Export data to files.",
+    subcommands: [
+      ICS.self, ExportActs.self, ExportLog.self, ExportClientsCSV.self, ExportClientsVCard.self,
+      ExportClientsJSON.self,
+    ])
 
   struct ICS: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -19,7 +19,11 @@ extension Global {
 
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Import data from files.", subcommands: [Bank.self])
+    abstract: "Import data from files.",
+    subcommands: [
+      Bank.self, ImportCSV.self, ImportVCard.self, ImportJSON.self, ImportUndo.self,
+      ImportList.self,
+    ])
 
   struct Bank: ParsableCommand {
     static let configuration = CommandConfiguration(
