@@ -195,50 +195,28 @@ enum ImportDuplicates {
     var reason: DuplicateCandidate.Reason
   }
 
+  /// The best existing client this row may be, by the duplicate engine (the same rules as the
+  /// scan and the card's hint; exact names only, to keep a row's cost to a few index lookups).
+  /// The row's persons' phones and e-mails count as the client's, as they do in the base.
   static func match(
     _ c: Client, persons: [ContactPerson], key: String, in db: Database
   ) throws -> Match? {
-    if !c.inn.isEmpty,
-      let id = try Int64.fetchOne(
-        db.cachedStatement(
-          sql:
-            "SELECT id FROM client WHERE inn = ? AND inn <> '' AND deleted_at IS NULL ORDER BY id LIMIT 1"
-        ), arguments: [c.inn])
-    {
-      return Match(id: id, reason: .inn)
+    var probe = c
+    probe.phones += persons.flatMap(\.phones)
+    probe.emails += persons.flatMap(\.emails)
+    guard
+      let best = try DuplicateFinder.matches(
+        db, for: probe, minScore: 70, limit: 1, fuzzy: false, key: key
+      ).first
+    else { return nil }
+    let reason: DuplicateCandidate.Reason
+    switch best.reasons.first {
+    case .sameINN: reason = .inn
+    case .samePhone: reason = .phone
+    case .sameEmail: reason = .email
+    default: reason = .name
     }
-    func first(_ sql: String, _ value: String) throws -> Int64? {
-      let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [value])
-      for r in rows {
-        let inn: String = r[1]
-        if !c.inn.isEmpty && !inn.isEmpty && inn != c.inn { continue }
-        return r[0]
-      }
-      return nil
-    }
-    let phoneSQL = """
-      SELECT c.id, c.inn FROM phone p JOIN client c ON c.id = p.client_id
-      WHERE p.e164 = ? AND p.e164 IS NOT NULL AND c.deleted_at IS NULL ORDER BY c.id LIMIT 8
-      """
-    for phone in c.phones + persons.flatMap(\.phones) {
-      guard let e164 = phone.e164 else { continue }
-      if let id = try first(phoneSQL, e164) { return Match(id: id, reason: .phone) }
-    }
-    let emailSQL = """
-      SELECT c.id, c.inn FROM email e JOIN client c ON c.id = e.client_id
-      WHERE e.address_key = ? AND c.deleted_at IS NULL ORDER BY c.id LIMIT 8
-      """
-    for email in c.emails + persons.flatMap(\.emails) {
-      if let id = try first(emailSQL, TextFold.key(email)) { return Match(id: id, reason: .email) }
-    }
-    if !key.isEmpty {
-      let nameSQL = """
-        SELECT id, inn FROM client WHERE match_key = ? AND match_key <> '' AND deleted_at IS NULL
-        ORDER BY id LIMIT 8
-        """
-      if let id = try first(nameSQL, key) { return Match(id: id, reason: .name) }
-    }
-    return nil
+    return Match(id: best.first, reason: reason)
   }
 }
 

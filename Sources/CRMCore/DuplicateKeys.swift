@@ -93,7 +93,8 @@ public enum DuplicateKeys {
   }
 
   /// Folds Latin spellings that transliterations disagree on: kh → h, ts → c, shch → sh,
-  /// x → ks, w → v, ph → f, ck → k, y/j → i, ya/ia → a, yu/iu → u, ye → e, doubled letters once.
+  /// x → ks, w → v, ph → f, ck → k, y/j → i, ya/ia → a, yu/iu → u, ye → e, doubled letters once
+  /// (digits stay as they are: «Клиент 11» is not «Клиент 1»).
   static func foldLatin(_ word: String) -> String {
     var s = word
     let pairs: [(String, String)] = [
@@ -106,7 +107,7 @@ public enum DuplicateKeys {
     }
     var out = ""
     var last: Character?
-    for ch in s where ch != last {
+    for ch in s where ch != last || ch.isNumber {
       out.append(ch)
       last = ch
     }

@@ -422,13 +422,15 @@ public struct DuplicateFinder: Sendable {
   }
 
   /// The same inside a caller's transaction (an import sees the rows it has added so far).
-  /// `fuzzy` adds names that are only similar (one more index range per call).
+  /// `fuzzy` adds names that are only similar (one more index range per call); `key` is the
+  /// client's folded name when the caller has it already.
   public static func matches(
-    _ db: Database, for client: Client, minScore: Int = 70, limit: Int = 5, fuzzy: Bool = true
+    _ db: Database, for client: Client, minScore: Int = 70, limit: Int = 5, fuzzy: Bool = true,
+    key known: String? = nil
   ) throws -> [DuplicatePair] {
     var me = DuplicateProfile(
       id: client.id ?? 0, name: client.displayName, inn: client.inn.trimmingSpaces(),
-      key: DuplicateKeys.name(client.name))
+      key: known ?? DuplicateKeys.name(client.name))
     me.phones = client.phones.compactMap { $0.e164 ?? PhoneNumber.e164($0.raw) }
     me.emails = client.emails.map(DuplicateKeys.email).filter { !$0.isEmpty }
     var ids: [Int64] = []

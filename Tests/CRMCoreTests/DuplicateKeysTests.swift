@@ -34,6 +34,8 @@ import Testing
   @Test func differentNamesStayApart() {
     #expect(DuplicateKeys.name("Ромашка") != DuplicateKeys.name("Ромашка-2"))
     #expect(DuplicateKeys.name("Альфа") != DuplicateKeys.name("Бета"))
+    #expect(DuplicateKeys.name("Клиент 11") != DuplicateKeys.name("Клиент 1"))
+    #expect(DuplicateKeys.name("Склад 100") != DuplicateKeys.name("Склад 10"))
   }
 
   @Test func emails() {
