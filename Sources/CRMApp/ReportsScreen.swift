@@ -201,11 +201,11 @@ public final class ReportsScreen: Screen {
 
   // MARK: Drawing helpers
 
-  static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+  nonisolated static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
   /// A horizontal bar of `value` out of `max` in `width` columns, in eighths of a column: full
   /// blocks, then one partial block. Any value above zero shows at least an eighth.
-  public static func bar(_ value: Int, of max: Int, width: Int) -> String {
+  nonisolated public static func bar(_ value: Int, of max: Int, width: Int) -> String {
     guard value > 0, max > 0, width > 0 else { return "" }
     let total = width * 8
     let v = Swift.min(value, max)

@@ -70,7 +70,7 @@ struct CRM: ParsableCommand {
       Handover.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
       MoneyCommand.self,
-      ReportCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self,
+      ReportCommand.self, Classify.self, SegmentCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self,
       Search.self,
       Check.self, Keys.self, Bench.self,
     ],
