@@ -368,7 +368,8 @@ public struct ClassificationService: Sendable {
         ])
       }
       guard
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM class_run WHERE id = ?", arguments: [runId])
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM class_run WHERE id = ?", arguments: [runId])
       else { throw CRMError.other("the snapshot was not stored") }
       return Outcome(
         run: ClassRun(row), abc: try Self.counts(db, run: runId, column: "abc"),
@@ -471,7 +472,8 @@ public struct ClassificationService: Sendable {
   public func members(run: Int64, column: String, value: String, limit: Int) throws(CRMError)
     -> [Member]
   {
-    let order = column == "xyz" ? "cc.cv, cc.revenue DESC, cc.client_id" : "cc.revenue DESC, cc.client_id"
+    let order =
+      column == "xyz" ? "cc.cv, cc.revenue DESC, cc.client_id" : "cc.revenue DESC, cc.client_id"
     return try db.read { db in
       try Row.fetchAll(
         db,

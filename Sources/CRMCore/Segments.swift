@@ -88,7 +88,8 @@ public struct SegmentRule: Equatable, Sendable {
   public func conditionText(_ l: Language) -> String {
     let v =
       metric == .revenue ? Money(minor: value).formatted(l, whole: value % 100 == 0) : "\(value)"
-    return "\(metric.name(l)) \(op.symbol) \(v) " + l.pick("over \(months) mo.", "за \(months) мес.")
+    return "\(metric.name(l)) \(op.symbol) \(v) "
+      + l.pick("over \(months) mo.", "за \(months) мес.")
   }
 
   /// Reads `revenue >= 1 000 000`, `payments = 1`, `выручка ≥ 500000`, `months>=6`.
@@ -124,7 +125,8 @@ public struct SegmentRule: Equatable, Sendable {
       throw CRMError.invalid(
         field: "condition",
         problem: l.pick(
-          "«\(valueText)»: a whole number from 0 is needed", "«\(valueText)»: нужно целое число от 0"))
+          "«\(valueText)»: a whole number from 0 is needed",
+          "«\(valueText)»: нужно целое число от 0"))
     }
     return (metric, op, n)
   }

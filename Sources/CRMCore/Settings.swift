@@ -81,7 +81,8 @@ public struct Settings: Equatable, Sendable {
     case "enterprisedata_version": return enterpriseDataVersion
     case "completeness_fields": return completenessFields.map(\.rawValue).joined(separator: ",")
     case "abc_shares":
-      return "\(abcSharePercents.a)/\(abcSharePercents.b)/\(100 - abcSharePercents.a - abcSharePercents.b)"
+      return
+        "\(abcSharePercents.a)/\(abcSharePercents.b)/\(100 - abcSharePercents.a - abcSharePercents.b)"
     case "abc_months": return "\(abcMonths)"
     case "xyz_cv": return "\(Self.decimalText(xyzLimits.x))/\(Self.decimalText(xyzLimits.y))"
     default: return nil

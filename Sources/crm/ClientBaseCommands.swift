@@ -47,7 +47,10 @@ struct Classify: ParsableCommand {
     let outcome = try core(global) { try service.classify(day: day, applySegments: !noSegments) }
     let r = outcome.run
     if json {
-      printJSON(ClassJSON.run(r).merging(["abc": ClassJSON.counts(outcome.abc), "xyz": ClassJSON.counts(outcome.xyz)]) { a, _ in a })
+      printJSON(
+        ClassJSON.run(r).merging([
+          "abc": ClassJSON.counts(outcome.abc), "xyz": ClassJSON.counts(outcome.xyz),
+        ]) { a, _ in a })
       return
     }
     print(
@@ -56,10 +59,15 @@ struct Classify: ParsableCommand {
         "Снимок №\(r.id) на \(r.at): клиентов \(r.clients), выручка \(roubles(r.revenue, l)) (\(r.periodFrom) < дата ≤ \(r.at))."
       ))
     print(
-      "ABC: " + outcome.abc.map { "\(className($0.name, l)) \($0.clients)" }.joined(separator: ", "))
+      "ABC: " + outcome.abc.map { "\(className($0.name, l)) \($0.clients)" }.joined(separator: ", ")
+    )
     print(
-      "XYZ: " + outcome.xyz.map { "\(className($0.name, l)) \($0.clients)" }.joined(separator: ", "))
-    print(l.pick("Segments changed by rules: \(r.segmentsChanged)", "Сегментов изменено правилами: \(r.segmentsChanged)"))
+      "XYZ: " + outcome.xyz.map { "\(className($0.name, l)) \($0.clients)" }.joined(separator: ", ")
+    )
+    print(
+      l.pick(
+        "Segments changed by rules: \(r.segmentsChanged)",
+        "Сегментов изменено правилами: \(r.segmentsChanged)"))
     if r.foreignPayments > 0 {
       print(
         l.pick(
@@ -213,7 +221,8 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws 
   guard let run = try core(g, { try service.run(o.at) }) else {
     throw Failure(
       message: l.pick(
-        "no snapshot yet; run crm classify first", "снимков пока нет; сначала запустите crm classify"),
+        "no snapshot yet; run crm classify first",
+        "снимков пока нет; сначала запустите crm classify"),
       code: 1)
   }
   let counts = try core(g) { try service.counts(run: run.id, column: column) }
@@ -335,9 +344,10 @@ func transitionLines(_ t: ClassificationService.Transitions, _ l: Language) -> [
     )
   ]
   let names = t.classes.map { className($0, l) }
-  let cols = [Col(width: 13)] + t.classes.map { _ in Col(width: 9, right: true) } + [
-    Col(width: 9, right: true)
-  ]
+  let cols =
+    [Col(width: 13)] + t.classes.map { _ in Col(width: 9, right: true) } + [
+      Col(width: 9, right: true)
+    ]
   lines.append(tableLine([""] + names + [l.pick("gone", "ушли")], cols))
   for a in t.classes {
     lines.append(
@@ -502,7 +512,9 @@ extension ReportCommand {
           "Заполненность · клиентов \(summary.clients) · заполнены полностью \(summary.complete) · средний балл \(percentText(summary.meanScore))"
         ), "",
       ]
-      let cols = [Col(width: 18), Col(width: 24), Col(width: 6, right: true), Col(width: 6, right: true)]
+      let cols = [
+        Col(width: 18), Col(width: 24), Col(width: 6, right: true), Col(width: 6, right: true),
+      ]
       lines.append(
         tableLine(
           [l.pick("Field", "Поле"), "", l.pick("All", "Все"), l.pick("Mine", "Мои")], cols))
