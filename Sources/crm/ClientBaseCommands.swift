@@ -339,9 +339,9 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws 
 func transitionLines(_ t: ClassificationService.Transitions, _ l: Language) -> [String] {
   var lines = [
     l.pick(
-      "Movement \(t.from.at) → \(t.to.at) (rows: before, columns: after); \(t.moved) changed class",
-      "Движение \(t.from.at) → \(t.to.at) (строки — было, столбцы — стало); сменили класс: \(t.moved)"
-    )
+      "Movement \(t.from.at) → \(t.to.at): \(t.moved) changed class",
+      "Движение \(t.from.at) → \(t.to.at): сменили класс \(t.moved)"),
+    l.pick("(rows: before, columns: after)", "(строки — было, столбцы — стало)"),
   ]
   let names = t.classes.map { className($0, l) }
   let cols =
@@ -535,8 +535,10 @@ extension ReportCommand {
       ]
       for r in rows {
         lines.append(
-          "  №\(r.id)  \(TextWidth.fit(r.name, to: 32))  \(TextWidth.fit(percentText(r.score), to: 4, alignRight: true))  "
-            + l.pick("lacks: ", "нет: ") + r.missing.map { $0.name(l) }.joined(separator: ", "))
+          TextWidth.fit(
+            "  №\(r.id)  \(TextWidth.fit(r.name, to: 32))  \(TextWidth.fit(percentText(r.score), to: 4, alignRight: true))  "
+              + l.pick("lacks: ", "нет: ") + r.missing.map { $0.name(l) }.joined(separator: ", "),
+            to: 80))
       }
       print(lines.joined(separator: "\n"))
     }
