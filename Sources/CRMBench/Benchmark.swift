@@ -154,6 +154,8 @@ public final class Benchmark {
     case "funnel report": return 200
     case "bank statement, 10,000 documents": return 1000
     case "reconciliation of 100,000 payments": return 2000
+    case "ABC/XYZ": return 1000
+    case "completeness report": return 500
     default: return 16
     }
   }
@@ -581,6 +583,8 @@ public final class Benchmark {
       ("funnel report", { try self.funnelReport(db) }),
       ("bank statement", { try self.bankImport() }),
       ("reconciliation", { try self.reconciliation(db) }),
+      ("ABC/XYZ", { try self.classification() }),
+      ("completeness report", { try self.completenessReport(db) }),
       ("crm remind", { self.remindCommand() }),
       ("crm --version", { self.processStart() }),
       ("memory", { self.memory() }),
@@ -602,7 +606,6 @@ public final class Benchmark {
     let rows: [(String, Double?)] = [
       ("activity report", 200),
       ("CSV import of 100,000 clients", 3000), ("duplicate scan of 100,000 clients", 3000),
-      ("ABC/XYZ", 1000),
     ]
     return rows.map {
       BenchCase(
