@@ -17,7 +17,9 @@ extension Benchmark {
       "\(options.directory)/classes-\(d.rawValue)-seed\(options.seed)-schema\(Schema.version)-\(Schema.fingerprint).sqlite"
     if FileManager.default.fileExists(atPath: file) { return file }
     let partial = file + ".building"
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: partial + suffix)
+    }
     try FileManager.default.copyItem(atPath: path, toPath: partial)
     log("building the ABC/XYZ dataset: \(d.clients * 10) payments…")
     let seconds = try time {
@@ -69,7 +71,8 @@ extension Benchmark {
         let spread = Int64.random(in: 0...80, using: &rng)
         for k in 0..<Swift.min(count, left) {
           let m = count >= 24 ? k : Int.random(in: 0..<24, using: &rng)
-          let day = m == 0 ? Int.random(in: 1...18, using: &rng) : Int.random(in: 1...28, using: &rng)
+          let day =
+            m == 0 ? Int.random(in: 1...18, using: &rng) : Int.random(in: 1...28, using: &rng)
           let amount = Swift.max(
             100, base + base * Int64.random(in: -spread...spread, using: &rng) / 100)
           try insert.execute(arguments: [id, months[m] + String(format: "-%02d", day), amount])
@@ -127,7 +130,8 @@ extension Benchmark {
     return result(
       "ABC/XYZ", ours: ours, bound: bound,
       note:
-        "\(clients) clients, \(payments) payments over 2 years, 12 months classified, snapshot written (\(counts)); bound: the payment scan")
+        "\(clients) clients, \(payments) payments over 2 years, 12 months classified, snapshot written (\(counts)); bound: the payment scan"
+    )
   }
 
   /// The completeness report as `crm report completeness` and the Reports screen read it: fill

@@ -61,7 +61,11 @@ public enum Classification {
   }
 
   public enum XYZ: String, CaseIterable, Sendable {
-    case potential, oneOff = "one-off", x = "X", y = "Y", z = "Z"
+    case potential
+    case oneOff = "one-off"
+    case x = "X"
+    case y = "Y"
+    case z = "Z"
 
     public func name(_ l: Language) -> String {
       switch self {
