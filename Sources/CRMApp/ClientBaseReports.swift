@@ -43,7 +43,7 @@ final class ClientBaseReports {
       completeness = try Completeness.summary(db, fields: fields, scope: scope)
       incomplete = try Completeness.incomplete(
         db, fields: fields, scope: scope, limit: Self.pageLimit)
-      incompleteCount = try Completeness.incompleteCount(db, fields: fields, scope: scope)
+      incompleteCount = (completeness?.clients ?? 0) - (completeness?.complete ?? 0)
       selected = Swift.min(selected, Swift.max(0, incomplete.count - 1))
     case .segments:
       let classes = ClassificationService(db: db, userId: nil, language: l)

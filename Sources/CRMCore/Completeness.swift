@@ -189,19 +189,37 @@ public enum Completeness {
     }
   }
 
+  /// Each field's filled bit, the score and the applicable count of every client in `scope`,
+  /// computed once per client (MATERIALIZED keeps SQLite from copying the EXISTS lookups into
+  /// every expression that uses them).
+  static func bitsCTE(fields: [Field], whereSQL: String) -> String {
+    let bits = fields.indices.map { "\(fields[$0].scoreSQL) AS f\($0)" }.joined(separator: ", ")
+    let applicable = fields.map(\.applicableSQL).joined(separator: " + ")
+    let sum = fields.indices.map { "f\($0)" }.joined(separator: " + ")
+    return """
+      WITH raw AS MATERIALIZED (
+        SELECT c.id, c.kind, c.name_key, \(bits), (\(applicable)) AS apply
+        FROM client c WHERE \(whereSQL)
+      ),
+      b AS (SELECT raw.*, (\(sum)) AS score FROM raw)
+      """
+  }
+
   static func rates(_ db: Database, fields: [Field], scope: Scope) throws -> (
     [Rate], Int, Double?, Int
   ) {
+    guard !fields.isEmpty else { return ([], 0, nil, 0) }
     let (whereSQL, args) = scope.whereSQL
-    let filled = fields.map { "SUM(\($0.scoreSQL))" }
-    let applicable = fields.map { "SUM(\($0.applicableSQL))" }
-    let score = "(\(fields.map(\.scoreSQL).joined(separator: " + ")))"
-    let apply = "(\(fields.map(\.applicableSQL).joined(separator: " + ")))"
+    let filled = fields.indices.map { "SUM(f\($0))" }
+    let applicable = fields.map {
+      $0.companiesOnly ? "SUM(kind = 'company')" : "COUNT(*)"
+    }
     let sql = """
+      \(bitsCTE(fields: fields, whereSQL: whereSQL))
       SELECT COUNT(*), \((filled + applicable).joined(separator: ", ")),
-        AVG(CASE WHEN \(apply) = 0 THEN 1.0 ELSE \(score) * 1.0 / \(apply) END),
-        SUM(\(score) = \(apply))
-      FROM client c WHERE \(whereSQL)
+        AVG(CASE WHEN apply = 0 THEN 1.0 ELSE score * 1.0 / apply END),
+        SUM(score = apply)
+      FROM b
       """
     guard let row = try GRDB.Row.fetchOne(db, sql: sql, arguments: StatementArguments(args))
     else { return ([], 0, nil, 0) }
@@ -221,21 +239,14 @@ public enum Completeness {
     guard !fields.isEmpty else { return [] }
     return try database.read { db in
       let (whereSQL, args) = scope.whereSQL
-      let score = "(\(fields.map(\.scoreSQL).joined(separator: " + ")))"
-      let apply = "(\(fields.map(\.applicableSQL).joined(separator: " + ")))"
       let sql = """
-        SELECT c.id, c.name, c.legal_form, c.segment, c.kind, COALESCE(u.login, '') AS owner,
-          s.score, s.apply, \(fields.indices.map { "s.f\($0)" }.joined(separator: ", "))
-        FROM (
-          SELECT c.id, \(score) AS score, \(apply) AS apply,
-            \(fields.indices.map { "\(fields[$0].scoreSQL) AS f\($0)" }.joined(separator: ", "))
-          FROM client c WHERE \(whereSQL) AND \(score) < \(apply)
-          ORDER BY \(score) * 1.0 / \(apply), c.name_key, c.id
-          LIMIT ? OFFSET ?
-        ) s
-        JOIN client c ON c.id = s.id
+        \(bitsCTE(fields: fields, whereSQL: whereSQL))
+        SELECT b.*, c.name, c.legal_form, c.segment, COALESCE(u.login, '') AS owner
+        FROM (SELECT * FROM b WHERE score < apply
+              ORDER BY score * 1.0 / apply, name_key, id LIMIT ? OFFSET ?) b
+        JOIN client c ON c.id = b.id
         LEFT JOIN app_user u ON u.id = c.owner_id
-        ORDER BY s.score * 1.0 / s.apply, c.name_key, c.id
+        ORDER BY b.score * 1.0 / b.apply, b.name_key, b.id
         """
       let rows = try GRDB.Row.fetchAll(
         db, sql: sql, arguments: StatementArguments(args + [limit, offset]))
@@ -243,7 +254,7 @@ public enum Completeness {
         let company = (r["kind"] as String?) == "company"
         var missing: [Field] = []
         for (i, f) in fields.enumerated()
-        where (r[8 + i] as Int? ?? 0) == 0 && (company || !f.companiesOnly) {
+        where (r["f\(i)"] as Int? ?? 0) == 0 && (company || !f.companiesOnly) {
           missing.append(f)
         }
         return Row(
@@ -254,18 +265,15 @@ public enum Completeness {
     }
   }
 
-  /// The number of clients with a score below 100 % in `scope`.
+  /// The number of clients with a score below 100 % in `scope` (one pass; the summary has it too
+  /// as `clients - complete`).
   public static func incompleteCount(_ database: CRMDatabase, fields: [Field], scope: Scope)
     throws(CRMError) -> Int
   {
     guard !fields.isEmpty else { return 0 }
     return try database.read { db in
-      let (whereSQL, args) = scope.whereSQL
-      let score = "(\(fields.map(\.scoreSQL).joined(separator: " + ")))"
-      let apply = "(\(fields.map(\.applicableSQL).joined(separator: " + ")))"
-      return try Int.fetchOne(
-        db, sql: "SELECT COUNT(*) FROM client c WHERE \(whereSQL) AND \(score) < \(apply)",
-        arguments: StatementArguments(args)) ?? 0
+      let (_, clients, _, complete) = try rates(db, fields: fields, scope: scope)
+      return clients - complete
     }
   }
 }

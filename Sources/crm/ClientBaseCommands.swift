@@ -478,9 +478,7 @@ extension ReportCommand {
         try Completeness.incomplete(
           database, fields: list, scope: scope, offset: offset, limit: limit)
       }
-      let incomplete = try core(global) {
-        try Completeness.incompleteCount(database, fields: list, scope: scope)
-      }
+      let incomplete = summary.clients - summary.complete
       if json {
         func rates(_ r: [Completeness.Rate]) -> [[String: Any]] {
           r.map {
