@@ -288,6 +288,8 @@ public struct ClassificationService: Sendable {
       defer { sqlite3_reset(stmt) }
       let anchor = ay * 12 + am
       var i = 0
+      // Rouble payments of the ABC period, to tell how many in other currencies were left out.
+      var roubleRows = 0
       while true {
         let rc = sqlite3_step(stmt)
         if rc == SQLITE_DONE { break }
@@ -297,8 +299,6 @@ public struct ClassificationService: Sendable {
             message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         let client = sqlite3_column_int64(stmt, 0)
-        while i < n && ids[i] < client { i += 1 }
-        guard i < n, ids[i] == client else { continue }
         guard let text = sqlite3_column_text(stmt, 1), sqlite3_column_bytes(stmt, 1) >= 10 else {
           continue
         }
@@ -309,17 +309,23 @@ public struct ClassificationService: Sendable {
         let m = (Int(text[5]) - 48) * 10 + (Int(text[6]) - 48)
         let d = (Int(text[8]) - 48) * 10 + (Int(text[9]) - 48)
         let b = anchor - (y * 12 + m) - (d > ad ? 1 : 0)
+        if b >= 0 && b < months { roubleRows += 1 }
+        while i < n && ids[i] < client { i += 1 }
+        guard i < n, ids[i] == client else { continue }
         guard b >= 0 && b < span else { continue }
         sums[i * span + b] += sqlite3_column_int64(stmt, 2)
         if !counts.isEmpty { counts[i * span + b] += 1 }
       }
-      let foreign =
+      // Assigned payments (those with a client, by the table's CHECK) of the period in any
+      // currency, from the index alone; less the rouble ones read above.
+      let assigned =
         try Int.fetchOne(
           db,
           sql: """
-            SELECT COUNT(*) FROM payment
-            WHERE state = 'assigned' AND currency <> 'RUB' AND date > ? AND date <= ?
+            SELECT COUNT(*) FROM payment INDEXED BY payment_by_client
+            WHERE client_id IS NOT NULL AND date > ? AND date <= ?
             """, arguments: [periodFrom, day]) ?? 0
+      let foreign = Swift.max(0, assigned - roubleRows)
 
       // XYZ per client, then ABC over the revenues.
       var results: [Classification.Result] = []
@@ -407,9 +413,23 @@ public struct ClassificationService: Sendable {
         let row = try Row.fetchOne(
           db, sql: "SELECT * FROM class_run WHERE id = ?", arguments: [runId])
       else { throw CRMError.other("the snapshot was not stored") }
-      return Outcome(
-        run: ClassRun(row), abc: try Self.counts(db, run: runId, column: "abc"),
-        xyz: try Self.counts(db, run: runId, column: "xyz"))
+      // The counts from memory rather than reading the snapshot back.
+      var abcCounts = ["A", "B", "C", ""].map { ClassCount(name: $0, clients: 0, revenue: 0) }
+      var xyzCounts = Classification.XYZ.allCases.map {
+        ClassCount(name: $0.rawValue, clients: 0, revenue: 0)
+      }
+      let abcIndex = ["A": 0, "B": 1, "C": 2, "": 3]
+      let xyzIndex = Dictionary(
+        uniqueKeysWithValues: Classification.XYZ.allCases.enumerated().map { ($1, $0) })
+      for k in 0..<n {
+        let a = abcIndex[abc[k]] ?? 3
+        abcCounts[a].clients += 1
+        abcCounts[a].revenue += results[k].revenue
+        let x = xyzIndex[results[k].xyz] ?? 0
+        xyzCounts[x].clients += 1
+        xyzCounts[x].revenue += results[k].revenue
+      }
+      return Outcome(run: ClassRun(row), abc: abcCounts, xyz: xyzCounts)
     }
   }
 
