@@ -112,9 +112,22 @@ public final class ClientCardScreen: Screen {
       : e.entity == "contact"
         ? context.contacts.fieldName(e.field)
         : moneyEntity ? context.money.fieldName(e.field) : v.fieldName(e.field)
-    let old = e.old.map { TextWidth.truncate($0, to: 30) } ?? "—"
-    let new = e.new.map { TextWidth.truncate($0, to: 30) } ?? "—"
-    return "\(context.formats.dateTime(e.at))  \(e.user)  \(what)\(field): \(old) → \(new)"
+    var oldText = e.old
+    var newText = e.new
+    if e.entity == "client" && e.field == "owner" {
+      // Owners are stored as user ids; show names.
+      let users = (try? context.db.users()) ?? []
+      func name(_ id: String?) -> String? {
+        id.map { i in users.first { String($0.id) == i }.map(\.name) ?? i }
+      }
+      oldText = name(oldText)
+      newText = name(newText)
+    }
+    let old = oldText.map { TextWidth.truncate($0, to: 30) } ?? "—"
+    let new = newText.map { TextWidth.truncate($0, to: 30) } ?? "—"
+    let how = e.action == "bulk" ? l.pick("bulk: ", "массово: ") : ""
+    return
+      "\(context.formats.dateTime(e.at))  \(e.user)  \(how)\(what)\(field): \(old) → \(new)"
   }
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {

@@ -21,6 +21,14 @@ public final class ClientsScreen: Screen {
   public static let initialCap = 1000
   /// True while `list.count` is `countCap + 1`, i.e. a lower bound (the whole list is exact).
   public var countIsPartial: Bool { !query.isWholeList && list.count > countCap }
+  /// Clients marked with Space for a bulk change: ids, so they survive scrolling, paging and
+  /// filter changes.
+  public private(set) var marked: Set<Int64> = []
+  /// `*`: every client this filter selects is marked (the filter is kept, not the ids).
+  public private(set) var markedFilter: ClientListQuery?
+  var markedFilterCount = 0
+  /// How many clients are marked.
+  public var markCount: Int { markedFilter != nil ? markedFilterCount : marked.count }
 
   public init(context: AppContext) {
     self.context = context
@@ -90,6 +98,7 @@ public final class ClientsScreen: Screen {
     let label =
       query.trash ? l.pick("Trash · search: ", "Корзина · поиск: ") : l.pick("Search: ", "Поиск: ")
     var col = canvas.put(top, 1, label, .bold)
+    let marks = markCount
     let boxWidth = min(36, width / 2 - col)
     searchInput.draw(
       &canvas, row: top, col: col, width: boxWidth,
@@ -104,15 +113,23 @@ public final class ClientsScreen: Screen {
       : l.pick(
         "\(context.formats.integer(list.count)) clients",
         "клиентов: \(context.formats.integer(list.count))")
+    if marks > 0 {
+      info =
+        l.pick(
+          "marked \(context.formats.integer(marks))", "отмечено \(context.formats.integer(marks))")
+        + " · " + info
+    }
     if let s = query.segment { info += " · \(l.pick("segment", "сегмент")) \(s)" }
     if let o = query.ownerId, let u = try? context.db.users().first(where: { $0.id == o }) {
       info += " · \(u.login)"
     }
     if let tag = query.tag { info += " · #\(tag)" }
     canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
+    let filterMarked = markedFilter.map { Self.sameClients($0, query) } ?? false
     let cells = rows.map { r -> [String] in
       [
-        r.name, r.city, r.phone, r.segment, r.owner,
+        marks == 0 ? r.name : (filterMarked || marked.contains(r.id) ? "● " : "  ") + r.name,
+        r.city, r.phone, r.segment, r.owner,
         (query.trash ? r.deletedAt : r.lastContact).map(context.formats.date) ?? "—",
       ]
     }
@@ -212,11 +229,24 @@ public final class ClientsScreen: Screen {
     case .handover:
       guard !query.trash else { return }
       app.push(HandoverScreen(context: context, list: self, selected: selectedRow))
+    case .duplicates:
+      app.push(DuplicatesScreen(context: context) { [weak self] in self?.reload() })
     case .trash:
       query.trash.toggle()
       list = ListState()
       reload()
+    case .mark:
+      mark(app: app)
+    case .markAll:
+      markAll(app: app)
+    case .bulk:
+      openBulk(app: app)
     case .cancel:
+      if markCount > 0 {
+        clearMarks()
+        app.flash(context.language.pick("Marks cleared.", "Отметки сняты."))
+        return
+      }
       searchInput.text = ""
       query = ClientListQuery(sort: query.sort, descending: query.descending, trash: query.trash)
       reload()
@@ -267,6 +297,21 @@ public final class ClientsScreen: Screen {
   func undo(app: App) {
     let l = context.language
     do {
+      let bulk = BulkUpdateService(db: context.db, userId: context.user?.id, language: l)
+      if let op = try bulk.latestChangeIsBulk() {
+        app.ask(
+          l.pick("Undo", "Отмена"),
+          l.pick(
+            "Undo the last bulk change as a whole?",
+            "Отменить последнее массовое изменение целиком?")
+        ) { [self] in
+          do {
+            if let r = try bulk.undo(op) { app.flash(r.summary(l)) }
+            reload()
+          } catch { app.report(error) }
+        }
+        return
+      }
       if let r = try context.clients.undoLast() {
         app.flash(
           l.pick(
@@ -278,12 +323,111 @@ public final class ClientsScreen: Screen {
     } catch { app.report(error) }
   }
 
+  // MARK: Marks and bulk changes
+
+  /// Whether two queries select the same clients (the order does not matter).
+  static func sameClients(_ a: ClientListQuery, _ b: ClientListQuery) -> Bool {
+    a.search == b.search && a.segment == b.segment && a.ownerId == b.ownerId && a.tag == b.tag
+      && a.trash == b.trash
+  }
+
+  public func clearMarks() {
+    marked = []
+    markedFilter = nil
+    markedFilterCount = 0
+  }
+
+  /// Space: marks or unmarks the selected client and moves to the next one.
+  func mark(app: App) {
+    let l = context.language
+    if markedFilter != nil {
+      app.flash(
+        l.pick(
+          "All clients of a filter are marked; Esc clears the marks.",
+          "Отмечены все клиенты фильтра; Esc снимает отметки."))
+      return
+    }
+    guard let r = selectedRow else { return }
+    if marked.remove(r.id) == nil { marked.insert(r.id) }
+    if marked.count == 1 {
+      app.flash(
+        l.pick(
+          "Marked. B changes the marked clients, Esc clears the marks.",
+          "Отмечено. B — изменить отмеченных, Esc — снять отметки."))
+    }
+    _ = list.move(.down)
+    refresh(app: app)
+  }
+
+  /// `*`: marks every client the search and filters select; again on the same filter: unmarks.
+  func markAll(app: App) {
+    let l = context.language
+    if let f = markedFilter, Self.sameClients(f, query) {
+      clearMarks()
+      app.flash(l.pick("Marks cleared.", "Отметки сняты."))
+      return
+    }
+    do {
+      var f = query
+      f.sort = .name
+      f.descending = false
+      let n = try BulkUpdateService(db: context.db, userId: context.user?.id, language: l)
+        .count(.query(f))
+      clearMarks()
+      markedFilter = f
+      markedFilterCount = n
+      app.flash(
+        l.pick(
+          "Marked all \(context.formats.integer(n)). B changes them, Esc clears the marks.",
+          "Отмечено: \(context.formats.integer(n)). B — изменить, Esc — снять отметки."))
+    } catch { app.report(error) }
+  }
+
+  /// `B`: the bulk change of the marked clients; without marks, of the filtered list, or of the
+  /// selected client when no search or filter is on.
+  func openBulk(app: App) {
+    let l = context.language
+    let f = context.formats
+    let target: BulkTarget
+    let what: String
+    if let m = markedFilter {
+      target = .query(m)
+      what = l.pick("all marked by filter", "все отмеченные по фильтру")
+    } else if !marked.isEmpty {
+      target = .ids(marked.sorted())
+      what = l.pick("marked \(f.integer(marked.count))", "отмечено \(f.integer(marked.count))")
+    } else if !query.isWholeList {
+      target = .query(query)
+      what = l.pick("the filtered list", "отобранный список")
+    } else if let r = selectedRow {
+      target = .ids([r.id])
+      what = "«\(r.name)»"
+    } else {
+      return
+    }
+    do {
+      let n = try BulkUpdateService(db: context.db, userId: context.user?.id, language: l)
+        .count(target)
+      app.push(
+        BulkMenuScreen(context: context, target: target, count: n, what: what) {
+          [weak self, weak app] result in
+          guard let self else { return }
+          var text = result.summary(l)
+          if result.operation != nil { text += l.pick("; u undoes", "; u — отменить") }
+          app?.flash(text)
+          clearMarks()
+          reload()
+        })
+    } catch { app.report(error) }
+  }
+
   static func actionName(_ action: String, _ l: Language) -> String {
     switch action {
     case "insert": return l.pick("addition", "добавление")
     case "update": return l.pick("change", "изменение")
     case "delete": return l.pick("deletion", "удаление")
     case "restore": return l.pick("restore", "восстановление")
+    case "merge": return l.pick("merge", "объединение")
     default: return action
     }
   }

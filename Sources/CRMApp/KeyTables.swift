@@ -77,7 +77,29 @@ public enum KeyTables {
             "передать клиента, отфильтрованный список или всех клиентов владельца")),
         b([.char("t")], .trash, l.pick("show the trash / the clients", "корзина / клиенты")),
         b([.char("r")], .restore, l.pick("restore from the trash", "восстановить из корзины")),
-        b([.escape], .cancel, l.pick("clear the search and filters", "сбросить поиск и фильтры")),
+        b(
+          [.char("D")], .duplicates,
+          l.pick(
+            "likely duplicates: compare, merge, mark «not a duplicate»",
+            "вероятные дубли: сравнить, объединить, отметить «не дубль»")),
+        b(
+          [.char(" ")], .mark,
+          l.pick("mark / unmark the client for a bulk change", "отметить клиента / снять отметку")),
+        b(
+          [.char("*")], .markAll,
+          l.pick(
+            "mark every client the search and filters select (again: unmark)",
+            "отметить всех по поиску и фильтрам (ещё раз — снять)")),
+        b(
+          [.char("B")], .bulk,
+          l.pick(
+            "bulk change of the marked (or filtered) clients: owner, segment, tag, source, contact",
+            "изменить отмеченных (или отобранных): ответственный, сегмент, тег, источник, контакт")),
+        b(
+          [.escape], .cancel,
+          l.pick(
+            "clear the marks, then the search and filters",
+            "снять отметки, затем сбросить поиск и фильтры")),
         b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
       ])
   }
@@ -281,6 +303,14 @@ public enum KeyTables {
       ])
   }
 
+  public static func bulkMenu(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Bulk change", "Массовое изменение"),
+      BulkMenuScreen.choices.map { c in b([.char(c.key)], .bulk, c.name(l)) } + [
+        b([.escape], .cancel, l.pick("cancel", "отмена"), l.pick("cancel", "отмена"))
+      ])
+  }
+
   public static func funnel(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Funnel", "Воронка"),
@@ -460,6 +490,83 @@ public enum KeyTables {
       ])
   }
 
+  public static func duplicates(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Duplicates", "Дубли"),
+      common(l) + movement(l) + [
+        b(
+          [.enter], .open,
+          l.pick(
+            "compare the pair side by side and choose field by field",
+            "сравнить пару и выбрать значения по полям"),
+          l.pick("compare", "сравнить")),
+        b(
+          [.char("m")], .merge,
+          l.pick(
+            "merge as is: the left one stays, lists united (asks first)",
+            "объединить как есть: левый остаётся, списки объединяются (с подтверждением)"),
+          l.pick("merge", "объединить")),
+        b(
+          [.char("n")], .notDuplicate,
+          l.pick(
+            "not a duplicate: leave the pair out from now on", "не дубль: больше не показывать"),
+          l.pick("not dup.", "не дубль")),
+        b(
+          [.char("p")], .switchEntity,
+          l.pick("clients / contact persons", "клиенты / контактные лица"),
+          l.pick("persons", "лица")),
+        b(
+          [.char("u")], .undo,
+          l.pick(
+            "undo the last merge or mark (then your earlier merges)",
+            "отменить последнее объединение или отметку (затем ваши прежние объединения)"),
+          l.pick("undo", "отмена")),
+        b(
+          [.char("-"), .char("+")], .previous,
+          l.pick(
+            "lower / raise the least score shown by 10 (different ИНН score at most 50)",
+            "понизить / повысить наименьшую оценку на 10 (разные ИНН — не выше 50)"),
+          l.pick("score", "оценка")),
+        b([.char("r")], .reload, l.pick("search again", "искать заново")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
+  public static func mergeCompare(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Compare and merge", "Сравнение и объединение"),
+      common(l) + movement(l) + [
+        b(
+          [.left, .char("h")], .takeLeft, l.pick("take the left value", "взять значение слева"),
+          l.pick("left", "слева")),
+        b(
+          [.right, .char("l")], .takeRight, l.pick("take the right value", "взять значение справа"),
+          l.pick("right", "справа")),
+        b(
+          [.char(" ")], .toggleChoice,
+          l.pick(
+            "next choice: both (lists and notes), left, right",
+            "следующий вариант: оба (списки и заметки), слева, справа")),
+        b(
+          [.char("s")], .swapSides, l.pick("keep the right one instead", "оставить правого"),
+          l.pick("swap", "поменять")),
+        b(
+          [.char("m")], .merge,
+          l.pick(
+            "merge: the right one goes to the trash, its persons, contacts, deals and documents "
+              + "move (asks first)",
+            "объединить: правый уйдёт в корзину, его лица, контакты, сделки и документы перейдут "
+              + "(с подтверждением)"),
+          l.pick("merge", "объединить")),
+        b(
+          [.char("n")], .notDuplicate,
+          l.pick(
+            "not a duplicate: leave the pair out from now on", "не дубль: больше не показывать"),
+          l.pick("not dup.", "не дубль")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
   public static func bankQueue(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Bank queue", "Очередь банка"),
@@ -595,7 +702,8 @@ public enum KeyTables {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
         clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
-        kindPicker(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
+        kindPicker(l), bulkMenu(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
+        duplicates(l), mergeCompare(l),
         reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l),
       ] {
         out +=

@@ -156,6 +156,7 @@ public final class Benchmark {
     case "reconciliation of 100,000 payments": return 2000
     case "ABC/XYZ": return 1000
     case "completeness report": return 500
+    case let n where n.hasPrefix("duplicate scan of"): return large ? 30000 : 3000
     default: return 16
     }
   }
@@ -585,6 +586,7 @@ public final class Benchmark {
       ("reconciliation", { try self.reconciliation(db) }),
       ("ABC/XYZ", { try self.classification() }),
       ("completeness report", { try self.completenessReport(db) }),
+      ("duplicate scan", { try self.duplicateScan(db) }),
       ("crm remind", { self.remindCommand() }),
       ("crm --version", { self.processStart() }),
       ("memory", { self.memory() }),
@@ -605,7 +607,7 @@ public final class Benchmark {
   nonisolated static func notBuiltYet(_ d: Dataset) -> [BenchCase] {
     let rows: [(String, Double?)] = [
       ("activity report", 200),
-      ("CSV import of 100,000 clients", 3000), ("duplicate scan of 100,000 clients", 3000),
+      ("CSV import of 100,000 clients", 3000),
     ]
     return rows.map {
       BenchCase(

@@ -322,7 +322,7 @@ public struct ClientService: Sendable {
           sql: """
             SELECT * FROM change_set
             WHERE user_id IS ? AND undone_by IS NULL AND undo_of IS NULL
-              AND entity IN ('client', 'person')
+              AND entity IN ('client', 'person') AND action <> 'bulk'
             ORDER BY id DESC LIMIT 1
             """, arguments: [userId])
       else { return nil }
@@ -332,6 +332,15 @@ public struct ClientService: Sendable {
       let clientId: Int64 = row["client_id"]
       let action: String = row["action"]
       let json: String? = row["before_json"]
+      if action == "merge" {
+        // A merge moved rows between two clients: only the merge's own undo puts it all back.
+        guard let mergeId = try MergeService.mergeId(db, change: changeId) else { return nil }
+        let merge = MergeService(db: self.db, userId: userId, language: validator.language)
+        let r = try merge.undo(db, mergeId, at: at)
+        return UndoResult(
+          clientId: r.survivorId, entity: entity, action: action,
+          name: "\(r.survivorName) / \(r.mergedName)")
+      }
       var name = ""
       let touched = try String.fetchAll(
         db, sql: "SELECT DISTINCT field FROM audit WHERE change_id = ?", arguments: [changeId])
@@ -414,66 +423,26 @@ public struct ClientService: Sendable {
 
   // MARK: Duplicates
 
-  /// Clients that look like the one about to be saved: same ИНН, phone or e-mail, or a very
-  /// similar name. At most `limit`, strongest reasons first.
+  /// Clients that look like the one about to be saved, found and scored by the duplicate
+  /// engine (`DuplicateFinder`): same ИНН, phone or e-mail, or a similar folded name. A hint, so
+  /// the bar is lower than the scan's (60). At most `limit`, best first.
   public func likelyDuplicates(of c: Client, limit: Int = 5) throws(CRMError)
     -> [DuplicateCandidate]
   {
     try db.read { db in
-      var found: [DuplicateCandidate] = []
-      var seen = Set<Int64>()
-      func add(_ rows: [Row], _ reason: DuplicateCandidate.Reason) {
-        for r in rows {
-          let id: Int64 = r["id"]
-          if id == c.id || seen.contains(id) { continue }
-          seen.insert(id)
-          found.append(DuplicateCandidate(id: id, name: Self.display(r), reason: reason))
+      try DuplicateFinder.matches(db, for: c, minScore: 60, limit: limit).map { pair in
+        let reason: DuplicateCandidate.Reason
+        switch pair.reasons.first {
+        case .sameINN: reason = .inn
+        case .samePhone: reason = .phone
+        case .sameEmail: reason = .email
+        default: reason = .name
         }
+        let other = pair.first == c.id || (c.id == nil && pair.first == 0)
+        return DuplicateCandidate(
+          id: other ? pair.second : pair.first, name: other ? pair.secondName : pair.firstName,
+          reason: reason)
       }
-      let live = "deleted_at IS NULL"
-      let inn = c.inn.trimmingSpaces()
-      if !inn.isEmpty {
-        add(
-          try Row.fetchAll(
-            db,
-            sql:
-              "SELECT id, name, legal_form FROM client WHERE inn = ? AND inn <> '' AND \(live) LIMIT 5",
-            arguments: [inn]), .inn)
-      }
-      for phone in c.phones {
-        guard let e164 = PhoneNumber.e164(phone.raw) else { continue }
-        add(
-          try Row.fetchAll(
-            db,
-            sql: """
-              SELECT c.id, c.name, c.legal_form FROM phone p JOIN client c ON c.id = p.client_id
-              WHERE p.e164 = ? AND c.\(live) LIMIT 5
-              """, arguments: [e164]), .phone)
-      }
-      for email in c.emails where !email.trimmingSpaces().isEmpty {
-        add(
-          try Row.fetchAll(
-            db,
-            sql: """
-              SELECT c.id, c.name, c.legal_form FROM email e JOIN client c ON c.id = e.client_id
-              WHERE e.address_key = ? AND c.\(live) LIMIT 5
-              """, arguments: [TextFold.key(email.trimmingSpaces())]), .email)
-      }
-      let words = NameSimilarity.significantWords(c.name)
-      if let longest = words.max(by: { $0.count < $1.count }) {
-        let prefix = String(longest.prefix(4))
-        let candidates = try Row.fetchAll(
-          db,
-          sql: """
-            SELECT c.id, c.name, c.legal_form FROM client c
-            WHERE c.id IN (SELECT rowid FROM client_fts WHERE client_fts MATCH ? LIMIT 500)
-            """, arguments: ["name : \(SearchQuery.quote(prefix))*"])
-        let similar = candidates.filter {
-          NameSimilarity.score(c.name, $0["name"]) >= NameSimilarity.threshold
-        }
-        add(similar, .name)
-      }
-      return Array(found.prefix(limit))
     }
   }
 

@@ -19,6 +19,14 @@ public struct DemoData: Sendable {
   var rng: SeededRandom
   /// Contacts come from their own sequence, so adding them left the generated clients unchanged.
   var contactRng: SeededRandom
+  /// Re-entered clients (duplicates for the duplicate search) come from their own sequence too,
+  /// and only after the first `twinsAfter` clients, so small demo bases are unchanged.
+  var twinRng: SeededRandom
+  var made = 0
+  var recent: [(Client, [ContactPerson])] = []
+  /// The share of clients (after the first `twinsAfter`) that re-enter an earlier one.
+  public var twinShare = 0.02
+  static let twinsAfter = 500
   let now: Date
   /// Whether to generate contacts: 0–2 done ones per client (the latest at its last contact) and
   /// a planned one for a quarter of them, from ten days ago to a month ahead.
@@ -32,6 +40,7 @@ public struct DemoData: Sendable {
   public init(seed: UInt64, now: Date) {
     rng = SeededRandom(seed: seed)
     contactRng = SeededRandom(seed: seed ^ 0x5EED_C0DE)
+    twinRng = SeededRandom(seed: seed ^ 0x7755_D0B1)
     self.now = now
   }
 
@@ -183,6 +192,53 @@ public struct DemoData: Sendable {
 
   /// One generated client with its contact persons.
   public mutating func client(ownerIds: [Int64]) -> (Client, [ContactPerson]) {
+    made += 1
+    if made > Self.twinsAfter, !recent.isEmpty,
+      Double.random(in: 0..<1, using: &twinRng) < twinShare
+    {
+      return twin()
+    }
+    let made = fresh(ownerIds: ownerIds)
+    if recent.count < 64 {
+      recent.append(made)
+    } else {
+      recent[Int.random(in: 0..<64, using: &twinRng)] = made
+    }
+    return made
+  }
+
+  /// An earlier client entered again the way people do: the name transliterated, mistyped,
+  /// quoted or in capitals, the ИНН left out half the time, some phones and e-mails kept.
+  mutating func twin() -> (Client, [ContactPerson]) {
+    var (c, persons) = recent[Int.random(in: 0..<recent.count, using: &twinRng)]
+    func roll() -> Double { Double.random(in: 0..<1, using: &twinRng) }
+    switch Int.random(in: 0..<4, using: &twinRng) {
+    case 0:
+      let latin = c.name.split(separator: " ").map {
+        let t = DuplicateKeys.transliterate($0.lowercased())
+        return t.prefix(1).uppercased() + t.dropFirst()
+      }.joined(separator: " ")
+      c.name = latin
+      c.legalForm = c.kind == .company ? "LLC" : ""
+    case 1:
+      var letters = Array(c.name)
+      if letters.count > 4 {
+        let i = Int.random(in: 2..<(letters.count - 1), using: &twinRng)
+        letters[i] = Array("аеиоуклмнрст")[Int.random(in: 0..<12, using: &twinRng)]
+      }
+      c.name = String(letters)
+    case 2: c.name = "«\(c.name)»"
+    default: c.name = c.name.uppercased()
+    }
+    if roll() < 0.5 { c.inn = "" }
+    if roll() < 0.4 { c.phones = [] }
+    if roll() < 0.5 { c.emails = [] }
+    if roll() < 0.5 { persons = [] }
+    c.notes = ""
+    return (c, persons)
+  }
+
+  mutating func fresh(ownerIds: [Int64]) -> (Client, [ContactPerson]) {
     let roll = Double.random(in: 0..<1, using: &rng)
     var c: Client
     var persons: [ContactPerson] = []
@@ -232,7 +288,10 @@ public struct DemoData: Sendable {
       c.city = pick(Self.enCities)
       let d = digits(8).map(String.init).joined()
       c.phones = [Phone("+44 20 \(d.prefix(4)) \(d.suffix(4))")]
-      let domain = name.lowercased().replacingOccurrences(of: " ", with: "") + ".com"
+      // Companies of one name are different companies: their domains differ (digits already
+      // drawn for the phone keep the random sequence as it was).
+      let domain =
+        name.lowercased().replacingOccurrences(of: " ", with: "") + "-\(d.suffix(3)).com"
       c.emails = ["sales@\(domain)"]
       c.website = "https://\(domain)"
       c.notes = chance(0.3) ? "Prefers e-mail; invoices in EUR." : ""

@@ -115,6 +115,13 @@ public enum DuplicateKeys {
 
   /// An e-mail address as compared: trimmed, lower case; empty when it is not an address.
   public static func email(_ s: String) -> String {
+    // Stored keys are already folded: answer them without Foundation.
+    let bytes = s.utf8
+    if let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20,
+      !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 })
+    {
+      return bytes.contains(0x40) ? s : ""
+    }
     let t = s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     return t.contains("@") ? t : ""
   }

@@ -5,33 +5,35 @@ import GRDB
 /// touches a client or its persons, so the index can never disagree with a committed state.
 enum SearchIndex {
   static func update(_ db: Database, clientId: Int64) throws {
-    try db.execute(sql: "DELETE FROM client_fts WHERE rowid = ?", arguments: [clientId])
+    try db.cachedStatement(sql: "DELETE FROM client_fts WHERE rowid = ?").execute(
+      arguments: [clientId])
     guard
       let row = try Row.fetchOne(
-        db,
-        sql: """
-          SELECT name, legal_form, inn, kpp, ogrn, notes, city FROM client
-          WHERE id = ? AND deleted_at IS NULL
-          """, arguments: [clientId])
+        db.cachedStatement(
+          sql: """
+            SELECT name, legal_form, inn, kpp, ogrn, notes, city FROM client
+            WHERE id = ? AND deleted_at IS NULL
+            """), arguments: [clientId])
     else { return }
     let persons = try String.fetchAll(
-      db,
-      sql: "SELECT name FROM contact_person WHERE client_id = ? AND deleted_at IS NULL",
+      db.cachedStatement(
+        sql: "SELECT name FROM contact_person WHERE client_id = ? AND deleted_at IS NULL"),
       arguments: [clientId])
     let phones = try Row.fetchAll(
-      db,
-      sql: """
-        SELECT p.raw, p.e164 FROM phone p LEFT JOIN contact_person cp ON cp.id = p.person_id
-        WHERE p.client_id = ? AND (p.person_id IS NULL OR cp.deleted_at IS NULL)
-        """, arguments: [clientId])
+      db.cachedStatement(
+        sql: """
+          SELECT p.raw, p.e164 FROM phone p LEFT JOIN contact_person cp ON cp.id = p.person_id
+          WHERE p.client_id = ? AND (p.person_id IS NULL OR cp.deleted_at IS NULL)
+          """), arguments: [clientId])
     let emails = try String.fetchAll(
-      db,
-      sql: """
-        SELECT e.address FROM email e LEFT JOIN contact_person cp ON cp.id = e.person_id
-        WHERE e.client_id = ? AND (e.person_id IS NULL OR cp.deleted_at IS NULL)
-        """, arguments: [clientId])
+      db.cachedStatement(
+        sql: """
+          SELECT e.address FROM email e LEFT JOIN contact_person cp ON cp.id = e.person_id
+          WHERE e.client_id = ? AND (e.person_id IS NULL OR cp.deleted_at IS NULL)
+          """), arguments: [clientId])
     let tags = try String.fetchAll(
-      db, sql: "SELECT tag FROM client_tag WHERE client_id = ?", arguments: [clientId])
+      db.cachedStatement(sql: "SELECT tag FROM client_tag WHERE client_id = ?"),
+      arguments: [clientId])
     let doc = document(
       name: row["name"], legalForm: row["legal_form"], persons: persons,
       phones: phones.map { ($0["raw"], $0["e164"]) }, emails: emails,

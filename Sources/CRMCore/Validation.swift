@@ -29,6 +29,7 @@ public struct Validator: Sendable {
       "lead_source": ("Lead source", "Источник"), "segment": ("Segment", "Сегмент"),
       "owner": ("Owner", "Ответственный"), "tags": ("Tags", "Теги"), "notes": ("Notes", "Заметки"),
       "position": ("Position", "Должность"), "birthday": ("Birthday", "День рождения"),
+      "merged": ("Merged", "Объединение"),
     ]
     guard let pair = names[key] else { return key }
     return language.pick(pair.0, pair.1)

@@ -67,9 +67,9 @@ struct CRM: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
-      Handover.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
+      Handover.self, BulkCommand.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
-      MoneyCommand.self,
+      MoneyCommand.self, DedupeCommand.self, MergeCommand.self,
       ReportCommand.self, Classify.self, SegmentCommand.self, SettingsCommand.self, Import.self,
       Export.self, PaneCommand.self,
       Search.self,

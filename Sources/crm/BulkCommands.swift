@@ -1,0 +1,262 @@
+import ArgumentParser
+import CRMApp
+import CRMCore
+import CRMExchange
+import Foundation
+
+// MARK: crm bulk
+
+struct BulkCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bulk",
+    abstract: "Change many clients at once: owner, segment, a tag, lead source, or plan a contact.",
+    discussion: """
+      Choose the clients with --ids 1,2,3, with filters (--segment, --owner, --tag, --search, \
+      --trash) or with --all. Nothing is asked: the count is printed; --dry-run prints it and \
+      changes nothing. Each client's change is audited; `crm bulk undo` undoes your latest bulk \
+      change as a whole.
+      """,
+    subcommands: [
+      SetOwner.self, SetSegment.self, AddTag.self, RemoveTag.self, SetSource.self,
+      PlanContact.self, Undo.self,
+    ])
+
+  /// Which clients: explicit ids, the list's filters, or all of them.
+  struct Target: ParsableArguments {
+    @Option(help: "Client ids, separated by commas: 1,2,3.") var ids: String?
+    @Option(help: "Clients of this segment.") var segment: String?
+    @Option(help: "Clients of this owner (login).") var owner: String?
+    @Option(help: "Clients with this tag.") var tag: String?
+    @Option(help: "Clients this search finds (like / in the list).") var search: String?
+    @Flag(help: "Clients in the trash instead of live ones (with the filters).") var trash = false
+    @Flag(help: "Every live client.") var all = false
+
+    func resolve(_ database: CRMDatabase, _ g: Global) throws -> BulkTarget {
+      let l = g.language
+      let filtered = segment != nil || owner != nil || tag != nil || search != nil || trash
+      func refuse(_ field: String, _ en: String, _ ru: String) -> Failure {
+        fail(.invalid(field: field, problem: l.pick(en, ru)), g)
+      }
+      if let ids {
+        if filtered || all {
+          throw refuse(
+            "--ids", "cannot be combined with filters or --all",
+            "нельзя сочетать с фильтрами или --all")
+        }
+        var list: [Int64] = []
+        for part in ids.split(separator: ",", omittingEmptySubsequences: false) {
+          let t = part.trimmingCharacters(in: .whitespaces)
+          guard let id = Int64(t), id > 0 else {
+            throw refuse(
+              "--ids", "«\(t)» is not a client id; use numbers separated by commas: 1,2,3",
+              "«\(t)» — не номер клиента; укажите номера через запятую: 1,2,3")
+          }
+          list.append(id)
+        }
+        return .ids(list)
+      }
+      if all && filtered {
+        throw refuse(
+          "--all", "cannot be combined with filters", "нельзя сочетать с фильтрами")
+      }
+      if !all && !filtered {
+        throw refuse(
+          l.pick("clients", "клиенты"),
+          "none chosen: give --ids, a filter (--segment, --owner, --tag, --search, --trash) or --all",
+          "не выбраны: укажите --ids, фильтр (--segment, --owner, --tag, --search, --trash) или --all"
+        )
+      }
+      var q = ClientListQuery(trash: trash)
+      if let search { q.search = search }
+      if let segment { q.segment = segment }
+      if let tag { q.tag = tag }
+      if let owner {
+        guard let u = try core(g, { try database.findUser(login: owner) }) else {
+          throw refuse(
+            "--owner", "no user «\(owner)»; known: \(try g.knownLogins(database))",
+            "нет пользователя «\(owner)»; есть: \(try g.knownLogins(database))")
+        }
+        q.ownerId = u.id
+      }
+      return .query(q)
+    }
+  }
+
+  /// Options every change takes.
+  struct Run: ParsableArguments {
+    @Flag(help: "Print the count and what would change; change nothing.") var dryRun = false
+    @Flag var json = false
+  }
+
+  /// Opens the database, resolves the target, applies the change and prints the result.
+  static func run(
+    _ global: Global, _ target: Target, _ run: Run,
+    change: (CRMDatabase, AppContext) throws -> BulkChange
+  ) throws {
+    let database = try core(global) { try global.open() }
+    let ctx = try core(global) { try global.context(database) }
+    guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
+    let t = try target.resolve(database, global)
+    let c = try change(database, ctx)
+    let service = BulkUpdateService(db: database, userId: me.id, language: global.language)
+    let result = try core(global) { try service.apply(t, c, dryRun: run.dryRun) }
+    if run.json {
+      var object: [String: Any] = [
+        "change": c.name, "matched": result.matched, "changed": result.changed,
+        "unchanged": result.unchanged, "dry_run": result.dryRun,
+        "assigned_to_acting_user": result.assignedToActingUser,
+      ]
+      object["operation"] = result.operation.map { $0 as Any } ?? NSNull()
+      printJSON(object)
+    } else {
+      print(result.summary(global.language))
+    }
+  }
+
+  /// An active user by login, or exit 1 naming the option.
+  static func activeUser(_ login: String, option: String, _ database: CRMDatabase, _ g: Global)
+    throws -> User
+  {
+    let l = g.language
+    guard let u = try core(g, { try database.findUser(login: login) }) else {
+      throw fail(
+        .invalid(
+          field: option,
+          problem: l.pick(
+            "no user «\(login)»; known: \(try g.knownLogins(database))",
+            "нет пользователя «\(login)»; есть: \(try g.knownLogins(database))")), g)
+    }
+    if !u.active {
+      throw fail(
+        .invalid(
+          field: option,
+          problem: l.pick(
+            "«\(login)» is deactivated; choose an active user",
+            "«\(login)» деактивирован; выберите активного пользователя")), g)
+    }
+    return u
+  }
+
+  struct SetOwner: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set-owner", abstract: "Give the clients to this user (login, must be active).")
+    @OptionGroup var global: Global
+    @Argument(help: "The new owner's login.") var login: String
+    @OptionGroup var target: Target
+    @OptionGroup var options: Run
+
+    func run() throws {
+      try BulkCommand.run(global, target, options) { database, _ in
+        .setOwner(try BulkCommand.activeUser(login, option: "LOGIN", database, global).id)
+      }
+    }
+  }
+
+  struct SetSegment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set-segment", abstract: "Set the segment (\"\" clears it).")
+    @OptionGroup var global: Global
+    @Argument(help: "The segment; an empty one clears it.") var segmentValue: String
+    @OptionGroup var target: Target
+    @OptionGroup var options: Run
+
+    func run() throws {
+      try BulkCommand.run(global, target, options) { _, _ in .setSegment(segmentValue) }
+    }
+  }
+
+  struct AddTag: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "add-tag", abstract: "Add a tag (clients that have it are left as they are).")
+    @OptionGroup var global: Global
+    @Argument(help: "The tag.") var tagValue: String
+    @OptionGroup var target: Target
+    @OptionGroup var options: Run
+
+    func run() throws {
+      try BulkCommand.run(global, target, options) { _, _ in .addTag(tagValue) }
+    }
+  }
+
+  struct RemoveTag: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "remove-tag", abstract: "Remove a tag (compared without case and ё/е).")
+    @OptionGroup var global: Global
+    @Argument(help: "The tag.") var tagValue: String
+    @OptionGroup var target: Target
+    @OptionGroup var options: Run
+
+    func run() throws {
+      try BulkCommand.run(global, target, options) { _, _ in .removeTag(tagValue) }
+    }
+  }
+
+  struct SetSource: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set-source", abstract: "Set the lead source (\"\" clears it).")
+    @OptionGroup var global: Global
+    @Argument(help: "The lead source.") var source: String
+    @OptionGroup var target: Target
+    @OptionGroup var options: Run
+
+    func run() throws {
+      try BulkCommand.run(global, target, options) { _, _ in .setSource(source) }
+    }
+  }
+
+  struct PlanContact: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "plan-contact",
+      abstract: "Plan a contact for each client, for its owner (or --assignee).")
+    @OptionGroup var global: Global
+    @Option(help: "call, meeting, letter, email, request, complaint, visit, other (or Russian).")
+    var kind: String
+    @Option(help: "When: 2026-11-25 10:00, 25.11.2026 10:00, +3d, tomorrow 10:00, пятница…")
+    var at: String
+    @Option(help: "Subject.") var subject = ""
+    @Option(help: "Responsible user for every contact (default: each client's owner).")
+    var assignee: String?
+    @OptionGroup var target: Target
+    @OptionGroup var options: Run
+
+    func run() throws {
+      let k = try parseKind(kind, global)
+      try BulkCommand.run(global, target, options) { database, _ in
+        let due = try Times(global, database).at(at, field: "--at")
+        let who = try assignee.map {
+          try BulkCommand.activeUser($0, option: "--assignee", database, global).id
+        }
+        return .planContact(BulkContactPlan(kind: k, dueAt: due, subject: subject, assignee: who))
+      }
+    }
+  }
+
+  struct Undo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Undo your latest bulk change as a whole (clients changed since are skipped).")
+    @OptionGroup var global: Global
+    @Flag var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let ctx = try core(global) { try global.context(database) }
+      guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
+      let service = BulkUpdateService(db: database, userId: me.id, language: global.language)
+      guard let r = try core(global, { try service.undo() }) else {
+        throw Failure(
+          message: global.language.pick(
+            "no bulk change of \(me.login) to undo", "нет массовых изменений \(me.login) для отмены"
+          ),
+          code: 1)
+      }
+      if json {
+        printJSON([
+          "operation": r.operation, "change": r.change, "restored": r.restored,
+          "skipped": r.skipped,
+        ])
+      } else {
+        print(r.summary(global.language))
+      }
+    }
+  }
+}
