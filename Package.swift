@@ -20,7 +20,13 @@ let package = Package(
       providers: [.apt(["libncursesw5-dev"])]
     ),
     .target(name: "TerminalUI", dependencies: ["CNCurses"]),
-    .target(name: "CRMCore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "CRMCore",
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"),
+        // The C API for the classification's one pass over a million payments.
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]),
     .target(
       name: "CRMExchange",
       dependencies: ["CRMCore", .product(name: "TOMLKit", package: "TOMLKit")]

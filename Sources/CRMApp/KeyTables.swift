@@ -439,8 +439,8 @@ public enum KeyTables {
         b(
           [.tab, .right, .char("l")], .nextSection,
           l.pick(
-            "next report: funnel, lead sources, stuck deals",
-            "следующий отчёт: воронка, источники лидов, зависшие сделки"),
+            "next report: funnel, lead sources, stuck deals, completeness, segments, ABC/XYZ",
+            "следующий отчёт: воронка, источники, зависшие, полнота, сегменты, ABC/XYZ"),
           l.pick("section", "раздел")),
         b(
           [.backTab, .left, .char("h")], .previousSection,
@@ -475,6 +475,11 @@ public enum KeyTables {
           l.pick(
             "reconcile with accounting: a bank statement (and acts from 1C)",
             "сверка с учётом: выписка банка (и акты из 1С)")),
+        b(
+          [.enter], .open,
+          l.pick(
+            "completeness: open the selected client's card",
+            "полнота: открыть карточку выбранного клиента")),
         b([.char("j"), .down], .down, l.pick("scroll down a line", "прокрутить на строку вниз")),
         b([.char("k"), .up], .up, l.pick("scroll up a line", "прокрутить на строку вверх")),
         b([.pageDown, .ctrl("f")], .pageDown, l.pick("next page", "следующая страница")),

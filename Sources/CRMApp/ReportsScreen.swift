@@ -54,15 +54,21 @@ struct ReportColumn {
 @MainActor
 public final class ReportsScreen: Screen {
   public enum Section: Int, CaseIterable, Sendable {
-    case funnel, sources, stuck
+    case funnel, sources, stuck, completeness, segments, classes
 
     func title(_ l: Language) -> String {
       switch self {
       case .funnel: return l.pick("Funnel", "Воронка")
       case .sources: return l.pick("Lead sources", "Источники лидов")
       case .stuck: return l.pick("Stuck deals", "Зависшие сделки")
+      case .completeness: return l.pick("Completeness", "Полнота")
+      case .segments: return l.pick("Segments", "Сегменты")
+      case .classes: return "ABC/XYZ"
       }
     }
+
+    /// The client-base sections (ClientBaseReports.swift): no period, no pipeline.
+    var isClientBase: Bool { self == .completeness || self == .segments || self == .classes }
   }
 
   public enum PeriodLength: Int, CaseIterable, Sendable {
@@ -107,14 +113,21 @@ public final class ReportsScreen: Screen {
   /// Stuck deals read at most (one SQL page, most days over first).
   public static let stuckLimit = 200
 
+  /// Completeness, segments and ABC/XYZ.
+  let base: ClientBaseReports
+
   public init(context: AppContext) {
     self.context = context
     anchor = context.db.clock.now()
+    base = ClientBaseReports(context: context)
   }
 
   public var keys: KeyTable<Action> { KeyTables.reports(context.language) }
   public var capturesText: Bool { false }
-  public func dataChanged() { stale = true }
+  public func dataChanged() {
+    stale = true
+    base.invalidate()
+  }
 
   var l: Language { context.language }
   var f: Formats { context.formats }
@@ -167,6 +180,7 @@ public final class ReportsScreen: Screen {
       reportQuery = nil
       stuckKey = nil
       pipelines = []
+      base.invalidate()
     }
     do {
       if pipelines.isEmpty {
@@ -183,6 +197,8 @@ public final class ReportsScreen: Screen {
             .funnel(q)
           reportQuery = q
         }
+      case .completeness, .segments, .classes:
+        try base.refresh(section, ownerId: ownerId)
       case .stuck:
         let key = "\(ownerId ?? 0)/\(pipeline?.id ?? 0)"
         if stuckKey != key {
@@ -201,11 +217,11 @@ public final class ReportsScreen: Screen {
 
   // MARK: Drawing helpers
 
-  static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+  nonisolated static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
   /// A horizontal bar of `value` out of `max` in `width` columns, in eighths of a column: full
   /// blocks, then one partial block. Any value above zero shows at least an eighth.
-  public static func bar(_ value: Int, of max: Int, width: Int) -> String {
+  nonisolated public static func bar(_ value: Int, of max: Int, width: Int) -> String {
     guard value > 0, max > 0, width > 0 else { return "" }
     let total = width * 8
     let v = Swift.min(value, max)
@@ -508,6 +524,9 @@ public final class ReportsScreen: Screen {
     case .funnel: return funnelLines(width)
     case .sources: return sourceLines(width)
     case .stuck: return stuckLines(width)
+    case .completeness: return base.completenessLines(self, width: width)
+    case .segments: return base.segmentLines(self, width: width)
+    case .classes: return base.classLines(self, width: width)
     }
   }
 
@@ -525,7 +544,8 @@ public final class ReportsScreen: Screen {
     }
     guard rows > 1 else { return }
     // Row 2: pipeline · period · whose.
-    let pipelineName = pipeline?.name(l) ?? ""
+    let pipelineName =
+      section.isClientBase ? l.pick("Client base", "Клиентская база") : pipeline?.name(l) ?? ""
     col = canvas.put(areaTop + 1, 1, pipelineName, .bold, maxWidth: Swift.max(0, width - 2))
     var info = " · " + periodTitle
     if let from = period.from, let to = period.to, length != .month {
@@ -537,6 +557,7 @@ public final class ReportsScreen: Screen {
         " · " + l.pick("now", "сейчас") + " · "
         + (everyone ? l.pick("everyone", "все") : l.pick("mine", "мои"))
     }
+    if section.isClientBase { info = " · " + base.info(section, everyone: everyone) }
     // The bank queue on the right, when anything waits in it.
     var infoEnd = width - 1
     if queued > 0 {
@@ -585,6 +606,7 @@ public final class ReportsScreen: Screen {
   public func handle(_ key: Key, app: App) {
     refresh(app: app)
     let action = keys.action(for: key)
+    if section == .completeness && handleCompleteness(action, app: app) { return }
     switch action {
     case .down: top += 1
     case .up: top = Swift.max(0, top - 1)
@@ -638,6 +660,33 @@ public final class ReportsScreen: Screen {
     default:
       break
     }
+  }
+
+  /// j/k, PgDn/PgUp, g/G move through the incomplete clients; Enter opens the card.
+  func handleCompleteness(_ action: Action?, app: App) -> Bool {
+    let count = base.incomplete.count
+    var s = base.selected
+    switch action {
+    case .down: s += 1
+    case .up: s -= 1
+    case .pageDown: s += Swift.max(1, lastVisible - 1)
+    case .pageUp: s -= Swift.max(1, lastVisible - 1)
+    case .top: s = 0
+    case .bottom: s = count - 1
+    case .open:
+      guard base.incomplete.indices.contains(base.selected) else { return true }
+      app.push(
+        ClientCardScreen(context: context, clientId: base.incomplete[base.selected].id, list: nil))
+      return true
+    default: return false
+    }
+    guard count > 0 else { return false }
+    base.selected = Swift.max(0, Swift.min(count - 1, s))
+    let line = base.firstClientLine + base.selected
+    if base.selected == 0 { top = 0 }
+    if line < top { top = line }
+    if line >= top + lastVisible { top = line - lastVisible + 1 }
+    return true
   }
 
   /// `s`: the files to reconcile, then the result.

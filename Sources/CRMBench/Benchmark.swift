@@ -154,6 +154,8 @@ public final class Benchmark {
     case "funnel report": return 200
     case "bank statement, 10,000 documents": return 1000
     case "reconciliation of 100,000 payments": return 2000
+    case "ABC/XYZ": return 1000
+    case "completeness report": return 500
     case let n where n.hasPrefix("duplicate scan of"): return large ? 30000 : 3000
     case "CSV import of 100,000 clients": return 3000
     default: return 16
@@ -583,6 +585,8 @@ public final class Benchmark {
       ("funnel report", { try self.funnelReport(db) }),
       ("bank statement", { try self.bankImport() }),
       ("reconciliation", { try self.reconciliation(db) }),
+      ("ABC/XYZ", { try self.classification() }),
+      ("completeness report", { try self.completenessReport(db) }),
       ("duplicate scan", { try self.duplicateScan(db) }),
       ("CSV import", { try self.csvImport() }),
       ("crm remind", { self.remindCommand() }),
@@ -605,7 +609,6 @@ public final class Benchmark {
   nonisolated static func notBuiltYet(_ d: Dataset) -> [BenchCase] {
     let rows: [(String, Double?)] = [
       ("activity report", 200),
-      ("ABC/XYZ", 1000),
     ]
     return rows.map {
       BenchCase(

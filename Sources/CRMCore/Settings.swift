@@ -28,12 +28,35 @@ public struct Settings: Equatable, Sendable {
   /// The EnterpriseData format version acts are exported in (`enterprisedata_version`,
   /// default empty: the exporter's default).
   public var enterpriseDataVersion = ""
+  /// The fields the completeness report counts (`completeness_fields`, comma-separated names
+  /// from `Completeness.Field`; default `phone,email,inn,city,owner,segment,lead_source,address,
+  /// person`).
+  public var completenessFields: [Completeness.Field] = Completeness.Field.defaults
+  /// ABC: the revenue shares of A and B in percent, C the rest (`abc_shares`, default
+  /// `80/15/5`).
+  public var abcSharePercents: (a: Int, b: Int) = (80, 15)
+  /// The ABC/XYZ period in months, ending on the snapshot day (`abc_months`, default 12).
+  public var abcMonths = 12
+  /// XYZ: the largest coefficients of variation of X and Y (`xyz_cv`, default `0.25/0.5`).
+  public var xyzLimits: (x: Double, y: Double) = (0.25, 0.5)
 
   public init() {}
+
+  public static func == (a: Settings, b: Settings) -> Bool {
+    a.remindBeforeMinutes == b.remindBeforeMinutes && a.noAnswerSteps == b.noAnswerSteps
+      && a.cadence == b.cadence && a.dayStartHour == b.dayStartHour
+      && a.notifyCommand == b.notifyCommand && a.companyName == b.companyName
+      && a.companyINN == b.companyINN && a.companyKPP == b.companyKPP
+      && a.invoiceDueDays == b.invoiceDueDays && a.enterpriseDataVersion == b.enterpriseDataVersion
+      && a.completenessFields == b.completenessFields
+      && a.abcSharePercents == b.abcSharePercents && a.abcMonths == b.abcMonths
+      && a.xyzLimits == b.xyzLimits
+  }
 
   public static let keys = [
     "remind_before", "no_answer_rule", "cadence", "day_start", "notify_command", "company_name",
     "company_inn", "company_kpp", "invoice_due_days", "enterprisedata_version",
+    "completeness_fields", "abc_shares", "abc_months", "xyz_cv",
   ]
 
   /// Segments whose clients are ranked first in reminders.
@@ -56,8 +79,22 @@ public struct Settings: Equatable, Sendable {
     case "company_kpp": return companyKPP
     case "invoice_due_days": return "\(invoiceDueDays)"
     case "enterprisedata_version": return enterpriseDataVersion
+    case "completeness_fields": return completenessFields.map(\.rawValue).joined(separator: ",")
+    case "abc_shares":
+      return
+        "\(abcSharePercents.a)/\(abcSharePercents.b)/\(100 - abcSharePercents.a - abcSharePercents.b)"
+    case "abc_months": return "\(abcMonths)"
+    case "xyz_cv": return "\(Self.decimalText(xyzLimits.x))/\(Self.decimalText(xyzLimits.y))"
     default: return nil
     }
+  }
+
+  /// `0.25`, `0.5`, `1`: at most four decimals, no trailing zeros.
+  static func decimalText(_ d: Double) -> String {
+    var t = String(format: "%.4f", d)
+    while t.hasSuffix("0") { t.removeLast() }
+    if t.hasSuffix(".") { t.removeLast() }
+    return t
   }
 
   static func durationText(_ t: TimeInterval) -> String {
@@ -134,6 +171,33 @@ public struct Settings: Equatable, Sendable {
         throw bad("a version such as 1.8 or 1.17", "версия вида 1.8 или 1.17")
       }
       enterpriseDataVersion = t
+    case "completeness_fields":
+      completenessFields = try Completeness.Field.parseList(t, language: l)
+    case "abc_shares":
+      let parts = t.split(separator: "/").map { Int(String($0).trimmingSpaces()) }
+      guard parts.count == 2 || parts.count == 3, let a = parts[0], let b = parts[1], a > 0,
+        b >= 0, a + b <= 100, parts.count == 2 || parts[2] == 100 - a - b
+      else {
+        throw bad(
+          "percent of revenue for A/B/C adding up to 100, e.g. 80/15/5",
+          "доли выручки A/B/C в процентах, в сумме 100, например 80/15/5")
+      }
+      abcSharePercents = (a, b)
+    case "abc_months":
+      guard let m = Int(t), (1...36).contains(m) else {
+        throw bad("months from 1 to 36", "месяцев от 1 до 36")
+      }
+      abcMonths = m
+    case "xyz_cv":
+      let parts = t.replacingOccurrences(of: ",", with: ".").split(separator: "/").map {
+        Double(String($0).trimmingSpaces())
+      }
+      guard parts.count == 2, let x = parts[0], let y = parts[1], x > 0, x <= y, y <= 10 else {
+        throw bad(
+          "the largest CV of X and of Y, e.g. 0.25/0.5 (0 < X ≤ Y ≤ 10)",
+          "наибольший коэффициент вариации X и Y, например 0.25/0.5 (0 < X ≤ Y ≤ 10)")
+      }
+      xyzLimits = ((x * 10000).rounded() / 10000, (y * 10000).rounded() / 10000)
     default:
       throw .invalid(
         field: key,

@@ -109,8 +109,12 @@ func groupTable(_ groups: [GroupStat], title: String, _ l: Language) -> [String]
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Funnel reports: conversion by stage, lead sources, stuck deals.",
-    subcommands: [Funnel.self, Sources.self, Stuck.self, Reconcile.self])
+    abstract: "Reports: funnel, lead sources, stuck deals, reconciliation, completeness, "
+      + "segments, ABC, XYZ.",
+    subcommands: [
+      Funnel.self, Sources.self, Stuck.self, Reconcile.self, CompletenessReport.self,
+      Segments.self, ABC.self, XYZ.self,
+    ])
 
   struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -70,7 +70,8 @@ struct CRM: ParsableCommand {
       Handover.self, BulkCommand.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
       MoneyCommand.self, DedupeCommand.self, MergeCommand.self,
-      ReportCommand.self, SettingsCommand.self, Import.self, Export.self, PaneCommand.self,
+      ReportCommand.self, Classify.self, SegmentCommand.self, SettingsCommand.self, Import.self,
+      Export.self, PaneCommand.self,
       Search.self,
       Check.self, Keys.self, Bench.self,
     ],
@@ -304,6 +305,17 @@ struct ClientCommand: ParsableCommand {
         ("tags", c.tags.joined(separator: ", ")), ("notes", c.notes),
       ]
       for (k, value) in pairs where !value.isEmpty { lines.append("\(v.fieldName(k)): \(value)") }
+      if let cls = try core(
+        global,
+        {
+          try ClassificationService(db: database, userId: nil, language: global.language).latest(
+            clientId: id)
+        })
+      {
+        lines.append(
+          "ABC/XYZ: \(cls.abc.isEmpty ? "—" : cls.abc) / \(className(cls.xyz, global.language)) (\(cls.at))"
+        )
+      }
       for a in c.bankAccounts {
         lines.append(
           "\(v.fieldName("bank_name")): \(a.bankName); \(v.fieldName("bik")) \(a.bik); \(v.fieldName("account")) \(a.account); \(v.fieldName("corr_account")) \(a.corrAccount)"

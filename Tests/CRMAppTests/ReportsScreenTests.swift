@@ -333,7 +333,7 @@ let rub = "\u{00A0}₽"
     #expect(TextWidth.of(barOf(term.line(4))) > 31)
     // Drawn straight into tiny canvases, every section keeps inside them.
     let screen = try #require(app.current as? ReportsScreen)
-    for _ in 0..<3 {
+    for _ in 0..<ReportsScreen.Section.allCases.count {
       for (rows, cols) in [(10, 20), (3, 5), (1, 1), (24, 80)] {
         var canvas = Canvas(size: Size(rows: rows, cols: cols))
         screen.draw(&canvas, top: 0, rows: rows, width: cols)

@@ -41,7 +41,7 @@ import Testing
     #expect(table.contains("first screen"))
     #expect(table.contains("2.0×"))
     #expect(table.contains("ok"))
-    #expect(table.contains("ABC/XYZ"))
+    #expect(table.contains("activity report"))
     #expect(table.contains("not built yet"))
   }
 }
