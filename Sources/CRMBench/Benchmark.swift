@@ -608,7 +608,7 @@ public final class Benchmark {
   /// whole picture; each feature issue replaces its line with a measurement.
   nonisolated static func notBuiltYet(_ d: Dataset) -> [BenchCase] {
     let rows: [(String, Double?)] = [
-      ("activity report", 200),
+      ("activity report", 200)
     ]
     return rows.map {
       BenchCase(
