@@ -27,7 +27,7 @@ public enum DuplicateKeys {
   ]
 
   /// Cyrillic to Latin, close to ГОСТ 7.79 system B / the passport table, then folded further
-  /// (see `foldLatin`) so the usual Latin spellings of one name meet.
+  /// (see `foldings`) so the usual Latin spellings of one name meet.
   static let cyrillic: [Character: String] = [
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
@@ -42,27 +42,45 @@ public enum DuplicateKeys {
   public static func name(_ s: String) -> String {
     var words = rawWords(s)
     words = removingLegalForms(words)
-    let latin = words.map { foldLatin(transliterate($0)) }.filter { !$0.isEmpty }
+    let latin = words.map(latinKey).filter { !$0.isEmpty }
     return latin.sorted().joined(separator: " ")
   }
 
   /// The words of a name, lower case, й/ё folded (и, е), split on anything not a letter or digit.
+  /// Works on scalars with fast paths for Latin and Cyrillic (every client write computes it).
   static func rawWords(_ s: String) -> [String] {
     var words: [String] = []
-    var current = ""
-    for ch in s.lowercased() {
-      if ch.isLetter || ch.isNumber {
-        switch ch {
-        case "ё": current.append("е")
-        case "й": current.append("и")
-        default: current.append(ch)
-        }
-      } else if !current.isEmpty {
-        words.append(current)
-        current = ""
+    var current = String.UnicodeScalarView()
+    func flush() {
+      if !current.isEmpty {
+        words.append(String(current))
+        current = String.UnicodeScalarView()
       }
     }
-    if !current.isEmpty { words.append(current) }
+    for u in s.unicodeScalars {
+      let v = u.value
+      switch v {
+      case 0x30...0x39, 0x61...0x7A: current.append(u)
+      case 0x41...0x5A: current.append(Unicode.Scalar(v + 0x20)!)
+      case 0x401, 0x451, 0x415, 0x435: current.append("е")
+      case 0x419, 0x439, 0x418, 0x438: current.append("и")
+      case 0x410...0x42F: current.append(Unicode.Scalar(v + 0x20)!)
+      case 0x430...0x44F: current.append(u)
+      case 0...0x7F: flush()
+      default:
+        let p = u.properties
+        if p.isAlphabetic || p.numericType != nil {
+          if p.isUppercase {
+            current.append(contentsOf: p.lowercaseMapping.unicodeScalars)
+          } else {
+            current.append(u)
+          }
+        } else {
+          flush()
+        }
+      }
+    }
+    flush()
     return words
   }
 
@@ -92,26 +110,63 @@ public enum DuplicateKeys {
     return out
   }
 
-  /// Folds Latin spellings that transliterations disagree on: kh → h, ts → c, shch → sh,
-  /// x → ks, w → v, ph → f, ck → k, y/j → i, ya/ia → a, yu/iu → u, ye → e, doubled letters once
-  /// (digits stay as they are: «Клиент 11» is not «Клиент 1»).
-  static func foldLatin(_ word: String) -> String {
-    var s = word
-    let pairs: [(String, String)] = [
-      ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ph", "f"),
-      ("ck", "k"), ("x", "ks"), ("w", "v"), ("q", "k"), ("ya", "a"), ("ia", "a"), ("yu", "u"),
-      ("iu", "u"), ("ye", "e"), ("yo", "e"), ("j", "i"), ("y", "i"),
-    ]
-    for (from, to) in pairs where s.contains(from) {
-      s = s.replacingOccurrences(of: from, with: to)
+  /// Spellings that transliterations disagree on, rewritten wherever they appear at the end of
+  /// the key being built (so rewrites chain: y → i, then ia → a). Doubled letters count once;
+  /// digits stay as they are («Клиент 11» is not «Клиент 1»).
+  static let foldings: [([UInt8], [UInt8])] = [
+    ("shch", "sh"), ("sch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ph", "f"),
+    ("ck", "k"), ("x", "ks"), ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"), ("ia", "a"),
+    ("iu", "u"), ("ie", "e"), ("io", "e"),
+  ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+  /// Cyrillic in Latin letters (close to the passport table), by scalar: `а` is 0x430.
+  static let cyrillicLatin: [[UInt8]] = [
+    "a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+    "t", "u", "f", "h", "c", "ch", "sh", "sh", "", "i", "", "e", "u", "a",
+  ].map { Array($0.utf8) }
+
+  /// A word (lower case, from `rawWords`) transliterated to Latin with spelling variants folded.
+  static func latinKey(_ word: String) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(word.utf8.count)
+    func fold() {
+      var changed = true
+      while changed {
+        changed = false
+        for (from, to) in foldings where out.count >= from.count {
+          if out[(out.count - from.count)...].elementsEqual(from) {
+            out.removeLast(from.count)
+            out.append(contentsOf: to)
+            changed = true
+          }
+        }
+        let n = out.count
+        if n >= 2, out[n - 1] == out[n - 2], out[n - 1] >= 0x61, out[n - 1] <= 0x7A {
+          out.removeLast()
+          changed = true
+        }
+      }
     }
-    var out = ""
-    var last: Character?
-    for ch in s where ch != last || ch.isNumber {
-      out.append(ch)
-      last = ch
+    for u in word.unicodeScalars {
+      let v = u.value
+      if v >= 0x430 && v <= 0x44F {
+        for b in cyrillicLatin[Int(v - 0x430)] {
+          out.append(b)
+          fold()
+        }
+      } else if v < 0x80 {
+        out.append(UInt8(v))
+        fold()
+      } else if let latin = cyrillic[Character(u)] {
+        for b in latin.utf8 {
+          out.append(b)
+          fold()
+        }
+      } else {
+        out.append(contentsOf: String(u).utf8)
+      }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// An e-mail address as compared: trimmed, lower case; empty when it is not an address.
