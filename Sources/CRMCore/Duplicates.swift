@@ -241,20 +241,43 @@ public struct DuplicateFinder: Sendable {
         SELECT id, match_key FROM \(table) WHERE match_key <> '' AND deleted_at IS NULL
         ORDER BY match_key
         """)
-    var liveIds = Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table) WHERE \(live)"))
+    // A person is live only while its client is; a client's named rows are live by the query,
+    // and a client whose name folds to nothing is taken in when a block names it.
+    var liveIds =
+      entity == .person
+      ? Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table) WHERE \(live)")) : []
     while let r = try named.next() {
       let id: Int64 = r[0]
-      guard liveIds.contains(id) else { continue }
+      guard entity == .client || liveIds.contains(id) else { continue }
       index[id] = Int32(ids.count)
       ids.append(id)
       keys.append(Array((r[1] as String).unicodeScalars))
     }
-    // Live rows whose name folds to nothing still have phones and e-mails.
+    let n = ids.count
     liveIds.subtract(ids)
     for id in liveIds.sorted() {
       index[id] = Int32(ids.count)
       ids.append(id)
       keys.append([])
+    }
+    var dead = Set<Int64>()
+    /// The row's place, taking in a live client without a folded name on first sight.
+    func place(_ id: Int64) throws -> Int32? {
+      if let i = index[id] { return i }
+      guard entity == .client, !dead.contains(id) else { return nil }
+      let isLive =
+        try Int.fetchOne(
+          db.cachedStatement(
+            sql: "SELECT count(*) FROM client WHERE id = ? AND deleted_at IS NULL"),
+          arguments: [id]) == 1
+      guard isLive else {
+        dead.insert(id)
+        return nil
+      }
+      index[id] = Int32(ids.count)
+      ids.append(id)
+      keys.append([])
+      return index[id]
     }
     var candidates = Set<UInt64>()
     func pair(_ a: Int32, _ b: Int32) {
@@ -272,9 +295,10 @@ public struct DuplicateFinder: Sendable {
     /// query costs ten times the scan); keys shared by a crowd are returned as no evidence.
     func blocks(_ sql: String, fold: (String) -> String = { $0 }) throws -> Set<String> {
       var groups: [String: [Int32]] = [:]
+      groups.reserveCapacity(ids.count)
       let rows = try Row.fetchCursor(db, sql: sql)
       while let r = try rows.next() {
-        guard let i = index[r[0]] else { continue }  // in the trash
+        guard let i = try place(r[0]) else { continue }  // in the trash
         let key = fold(r[1])
         if key.isEmpty { continue }
         groups[key, default: []].append(i)
@@ -297,7 +321,6 @@ public struct DuplicateFinder: Sendable {
       fold: DuplicateKeys.email)
     // Names: runs of equal keys, then the nearest neighbours in key order and in the order of
     // the reversed key (a typo near the start moves a name far away in the first order only).
-    let n = ids.count - liveIds.count
     var run = 0
     for i in 1...max(1, n) where i == n || (i < n && keys[i] != keys[run]) {
       if i - run > 1 { block((run..<i).map { Int32($0) }) }

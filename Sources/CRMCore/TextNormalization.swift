@@ -42,6 +42,11 @@ public enum TextFold {
   /// Replaces control characters (C0, DEL, C1, and line/paragraph separators) so that text
   /// typed or imported with escape sequences is never stored raw.
   public static func sanitizeLine(_ s: String) -> String {
+    // Most text has none of them: a pass over the bytes decides (C0 and DEL are single bytes,
+    // C1 starts with 0xC2, U+2028/2029 with 0xE2).
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+      return s.trimmingSpaces()
+    }
     var out = String.UnicodeScalarView()
     for scalar in s.unicodeScalars {
       let v = scalar.value
@@ -58,6 +63,13 @@ public enum TextFold {
 extension String {
   /// Trims ASCII and Unicode spaces at both ends.
   public func trimmingSpaces() -> String {
+    // Nothing to trim when neither end is a space (checked per scalar, without grapheme breaking).
+    guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
+    if !first.properties.isWhitespace && !last.properties.isWhitespace
+      && last.properties.generalCategory != .nonspacingMark
+    {
+      return self
+    }
     var s = Substring(self)
     while let f = s.first, f.isWhitespace { s.removeFirst() }
     while let l = s.last, l.isWhitespace { s.removeLast() }

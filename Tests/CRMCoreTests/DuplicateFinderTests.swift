@@ -120,6 +120,14 @@ import Testing
       try !finder.scan(minScore: 1).contains { $0.reasons.contains(.samePhone("+74950000000")) })
   }
 
+  @Test func aClientWhoseNameFoldsToNothingIsStillFoundByItsPhone() throws {
+    let f = try ContactFixture()
+    let bare = try f.clients.add(Client(name: "АО", phones: [Phone("+7 495 765-43-21")]))
+    let named = try f.clients.add(Client(name: "Вектор", phones: [Phone("84957654321")]))
+    let pairs = try DuplicateFinder(db: f.db, userId: f.anna, language: .en).scan()
+    #expect(pairs.map { [$0.first, $0.second, Int64($0.score)] } == [[bare, named, 80]])
+  }
+
   @Test func personsAreScannedAcrossClients() throws {
     let f = try ContactFixture()
     let a = try f.clients.add(Client(name: "Альфа"))
