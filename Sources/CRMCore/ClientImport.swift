@@ -209,14 +209,7 @@ enum ImportDuplicates {
         db, for: probe, minScore: 70, limit: 1, fuzzy: false, key: key
       ).first
     else { return nil }
-    let reason: DuplicateCandidate.Reason
-    switch best.reasons.first {
-    case .sameINN: reason = .inn
-    case .samePhone: reason = .phone
-    case .sameEmail: reason = .email
-    default: reason = .name
-    }
-    return Match(id: best.first, reason: reason)
+    return Match(id: best.first, reason: DuplicateCandidate.Reason(best))
   }
 }
 

@@ -431,17 +431,12 @@ public struct ClientService: Sendable {
   {
     try db.read { db in
       try DuplicateFinder.matches(db, for: c, minScore: 60, limit: limit).map { pair in
-        let reason: DuplicateCandidate.Reason
-        switch pair.reasons.first {
-        case .sameINN: reason = .inn
-        case .samePhone: reason = .phone
-        case .sameEmail: reason = .email
-        default: reason = .name
-        }
-        let other = pair.first == c.id || (c.id == nil && pair.first == 0)
+        // The pair holds `c` and the existing client; while `c` is unsaved it is the second, id 0.
+        let mineFirst = pair.first == (c.id ?? 0)
         return DuplicateCandidate(
-          id: other ? pair.second : pair.first, name: other ? pair.secondName : pair.firstName,
-          reason: reason)
+          id: mineFirst ? pair.second : pair.first,
+          name: mineFirst ? pair.secondName : pair.firstName,
+          reason: DuplicateCandidate.Reason(pair))
       }
     }
   }

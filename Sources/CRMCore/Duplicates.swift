@@ -46,7 +46,8 @@ public enum DuplicateReason: Equatable, Sendable {
 /// Two clients (or contact persons) that may be the same, with a score and its reasons.
 public struct DuplicatePair: Equatable, Sendable {
   public var entity: DuplicateEntity
-  /// The smaller id first.
+  /// The smaller id first; for a client not saved yet (`matches(for:)`), the existing client
+  /// first and the new one second with id 0.
   public var first: Int64
   public var second: Int64
   public var firstName: String
@@ -74,6 +75,19 @@ public struct DuplicatePair: Equatable, Sendable {
   /// "same phone +74951234567; names 92 % alike".
   public func reasonsText(_ l: Language) -> String {
     reasons.map { $0.text(l) }.joined(separator: "; ")
+  }
+}
+
+extension DuplicateCandidate.Reason {
+  /// A pair's strongest reason as the card's hint and the import's report name it (reasons are
+  /// listed strongest first: ИНН, phone, e-mail, then the name).
+  init(_ pair: DuplicatePair) {
+    switch pair.reasons.first {
+    case .sameINN: self = .inn
+    case .samePhone: self = .phone
+    case .sameEmail: self = .email
+    default: self = .name
+    }
   }
 }
 
@@ -344,9 +358,9 @@ public struct DuplicateFinder: Sendable {
     // Score the candidates, reading full profiles only for rows that are in a pair.
     let dismissed = try dismissedPairs(db, entity)
     var profiles: [Int32: DuplicateProfile] = [:]
-    func profile(_ i: Int32) throws -> DuplicateProfile {
+    func profile(_ i: Int32) throws -> DuplicateProfile? {
       if let p = profiles[i] { return p }
-      var p = try loadProfile(db, entity, ids[Int(i)], key: keys[Int(i)])
+      guard var p = try loadProfile(db, entity, ids[Int(i)]) else { return nil }
       p.phones.removeAll { crowdPhones.contains($0) }
       p.emails.removeAll { crowdEmails.contains($0) }
       profiles[i] = p
@@ -354,8 +368,8 @@ public struct DuplicateFinder: Sendable {
     }
     var out: [DuplicatePair] = []
     for c in candidates {
-      let a = try profile(Int32(c >> 32))
-      let b = try profile(Int32(c & 0xFFFF_FFFF))
+      guard let a = try profile(Int32(c >> 32)), let b = try profile(Int32(c & 0xFFFF_FFFF))
+      else { continue }
       let (first, second) = a.id < b.id ? (a, b) : (b, a)
       if dismissed.contains(PairIds(first.id, second.id)) { continue }
       let e = DuplicateScore.evaluate(first, second)
@@ -371,32 +385,40 @@ public struct DuplicateFinder: Sendable {
     }
   }
 
-  /// One client's or person's profile: display name, ИНН, phones and e-mails.
-  static func loadProfile(
-    _ db: Database, _ entity: DuplicateEntity, _ id: Int64, key: [Unicode.Scalar]
-  ) throws -> DuplicateProfile {
+  /// One live client's or person's profile: display name, ИНН, folded name, phones and
+  /// e-mails; nil when it is gone or in the trash. Cached statements: an import asks per row.
+  static func loadProfile(_ db: Database, _ entity: DuplicateEntity, _ id: Int64) throws
+    -> DuplicateProfile?
+  {
     var p: DuplicateProfile
     switch entity {
     case .client:
-      let r = try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT name, legal_form, inn FROM client WHERE id = ?"),
-        arguments: [id])
-      let inn: String = r?[2] ?? ""
+      guard
+        let r = try Row.fetchOne(
+          db.cachedStatement(
+            sql: """
+              SELECT name, legal_form, inn, match_key FROM client
+              WHERE id = ? AND deleted_at IS NULL
+              """), arguments: [id])
+      else { return nil }
+      let inn: String = r[2]
       p = DuplicateProfile(
-        id: id, name: Client.displayName(name: r?[0] ?? "", legalForm: r?[1] ?? ""),
-        inn: inn.trimmingSpaces(), key: "")
+        id: id, name: Client.displayName(name: r[0], legalForm: r[1]),
+        inn: inn.trimmingSpaces(), key: r[3])
     case .person:
-      let r = try Row.fetchOne(
-        db.cachedStatement(
-          sql: """
-            SELECT p.name, c.name, c.legal_form FROM contact_person p
-            JOIN client c ON c.id = p.client_id WHERE p.id = ?
-            """), arguments: [id])
-      let person: String = r?[0] ?? ""
-      let client = Client.displayName(name: r?[1] ?? "", legalForm: r?[2] ?? "")
-      p = DuplicateProfile(id: id, name: "\(person) (\(client))", inn: "", key: "")
+      guard
+        let r = try Row.fetchOne(
+          db.cachedStatement(
+            sql: """
+              SELECT p.name, c.name, c.legal_form, p.match_key FROM contact_person p
+              JOIN client c ON c.id = p.client_id
+              WHERE p.id = ? AND p.deleted_at IS NULL AND c.deleted_at IS NULL
+              """), arguments: [id])
+      else { return nil }
+      let person: String = r[0]
+      let client = Client.displayName(name: r[1], legalForm: r[2])
+      p = DuplicateProfile(id: id, name: "\(person) (\(client))", inn: "", key: r[3])
     }
-    p.key = key
     let owner = entity == .client ? "client_id" : "person_id"
     for phone in try String.fetchAll(
       db.cachedStatement(
@@ -527,7 +549,7 @@ public struct DuplicateFinder: Sendable {
       }
     }
     guard !ids.isEmpty else { return [] }
-    let others = try profiles(db, ids: ids)
+    let others = try ids.compactMap { try loadProfile(db, .client, $0) }
     var out: [DuplicatePair] = []
     for other in others {
       let e = DuplicateScore.evaluate(me, other)
@@ -539,46 +561,16 @@ public struct DuplicateFinder: Sendable {
           firstName: meFirst ? me.name : other.name, secondName: meFirst ? other.name : me.name,
           score: e.score, reasons: e.reasons, conflictingINN: e.conflicting))
     }
-    if let id = client.id {
-      out = try out.filter { pair in
-        let ids = PairIds(pair.first, pair.second)
-        return try Int.fetchOne(
-          db.cachedStatement(
-            sql: """
-              SELECT count(*) FROM not_duplicate
-              WHERE entity = 'client' AND first_id = ? AND second_id = ?
-              """), arguments: [ids.a, ids.b]) == 0 || ids.a != id && ids.b != id
-      }
+    if client.id != nil {
+      let marked = try db.cachedStatement(
+        sql: """
+          SELECT count(*) FROM not_duplicate
+          WHERE entity = 'client' AND first_id = ? AND second_id = ?
+          """)
+      out = try out.filter { try Int.fetchOne(marked, arguments: [$0.first, $0.second]) == 0 }
     }
     return Array(
       out.sorted { ($0.score, $1.first) > ($1.score, $0.first) }.prefix(limit))
-  }
-
-  /// Profiles of the given live clients with their phones and e-mails (cached statements:
-  /// an import calls this for every row).
-  static func profiles(_ db: Database, ids: [Int64]) throws -> [DuplicateProfile] {
-    var out: [DuplicateProfile] = []
-    let client = try db.cachedStatement(
-      sql: """
-        SELECT id, name, legal_form, inn, match_key FROM client
-        WHERE id = ? AND deleted_at IS NULL
-        """)
-    let phones = try db.cachedStatement(
-      sql: "SELECT e164 FROM phone WHERE client_id = ? AND e164 IS NOT NULL")
-    let emails = try db.cachedStatement(sql: "SELECT address_key FROM email WHERE client_id = ?")
-    for id in ids {
-      guard let r = try Row.fetchOne(client, arguments: [id]) else { continue }
-      let inn: String = r[3]
-      var p = DuplicateProfile(
-        id: r[0], name: Client.displayName(name: r[1], legalForm: r[2]),
-        inn: inn.trimmingSpaces(), key: r[4])
-      p.phones = try String.fetchAll(phones, arguments: [id])
-      p.emails = try String.fetchAll(emails, arguments: [id]).map(DuplicateKeys.email).filter {
-        !$0.isEmpty
-      }
-      out.append(p)
-    }
-    return out
   }
 
   // MARK: Marks
