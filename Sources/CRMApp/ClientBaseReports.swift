@@ -197,9 +197,10 @@ final class ClientBaseReports {
         .blank, .text(l.pick("No ABC/XYZ snapshot yet.", "Снимков ABC/XYZ пока нет."), .bold),
         .text(
           l.pick(
-            "Run crm classify (e.g. from cron each month); rules: docs/classification.md.",
-            "Запустите crm classify (например, раз в месяц из cron); правила — docs/classification.md."
-          ),
+            "Run crm classify (e.g. from cron each month);",
+            "Запустите crm classify (например, раз в месяц из cron);"), .dim),
+        .text(
+          l.pick("the rules are in docs/classification.md.", "правила — в docs/classification.md."),
           .dim),
       ]
     }

@@ -123,4 +123,19 @@ struct ClientBaseData {
     en.render()
     #expect(screenText(enTerm).contains("snapshot №2 of 2026-10-31"))
   }
+
+  @Test func anEmptyBaseExplainsHowToGetASnapshotInFullAtEightyColumns() throws {
+    let db = try CRMDatabase(memory: HandClock(novemberSecond))
+    let context = AppContext(
+      db: db, user: try db.user(login: "anna"), language: .ru, timeZone: utc)
+    let term = MemoryTerminal(rows: 24, cols: 80)
+    let app = App(term: term, context: context)
+    app.handle(.char("6"))
+    for _ in 0..<5 { app.handle(.tab) }
+    app.render()
+    let text = screenText(term)
+    #expect(text.contains("Снимков ABC/XYZ пока нет."))
+    // The hint is not cut at the right edge.
+    #expect(text.contains("docs/classification.md."))
+  }
 }
