@@ -233,6 +233,7 @@ struct BulkCommand: ParsableCommand {
 
   struct Undo: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "undo",
       abstract: "Undo your latest bulk change as a whole (clients changed since are skipped).")
     @OptionGroup var global: Global
     @Flag var json = false

@@ -25,6 +25,7 @@ func className(_ name: String, _ l: Language) -> String {
 
 struct Classify: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "classify",
     abstract: "Classify clients (ABC, XYZ, segment rules) and store a dated snapshot.",
     discussion: """
       ABC by the revenue of the last abc_months months (setting, 12) ending on --at, XYZ by the \
@@ -84,11 +85,13 @@ struct SegmentCommand: ParsableCommand {
 
   struct Rule: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rule",
       abstract: "Add, list and remove segment rules (the first that holds wins).",
       subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Add a rule; prints its id.",
         discussion: """
           Examples: crm segment rule add VIP "revenue >= 1000000"; \
@@ -118,7 +121,8 @@ struct SegmentCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "The rules in the order tried.")
+      static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "The rules in the order tried.")
       @OptionGroup var global: Global
       @Flag var json = false
 
@@ -150,7 +154,8 @@ struct SegmentCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Remove a rule by its id.")
+      static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove a rule by its id.")
       @OptionGroup var global: Global
       @Argument var id: Int64
 
@@ -381,6 +386,7 @@ extension ReportCommand {
 
   struct Segments: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "segments",
       abstract: "Clients per segment: count, share, revenue over the last months.")
     @OptionGroup var global: Global
     @Option(help: "The last day of the period (default today).") var at: String?

@@ -130,6 +130,7 @@ struct ContactCommand: ParsableCommand {
 
   struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "log",
       abstract: "Log a contact that just happened; prints its id.",
       discussion: "Closes your planned contact of the same kind with this client due today.")
     @OptionGroup var global: Global
@@ -165,6 +166,7 @@ struct ContactCommand: ParsableCommand {
 
   struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "plan",
       abstract: "Plan a contact for the acting user (--user); prints its id.")
     @OptionGroup var global: Global
     @Option(help: "Client id.") var client: Int64
@@ -218,6 +220,7 @@ struct ContactCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List contacts, newest first (yours unless --all).")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
@@ -267,7 +270,8 @@ struct ContactCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one contact.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one contact.")
     @OptionGroup var global: Global
     @Argument var id: Int64
     @Flag var json = false
@@ -313,7 +317,8 @@ struct ContactCommand: ParsableCommand {
   }
 
   struct Done: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Mark a planned contact done.")
+    static let configuration = CommandConfiguration(
+      commandName: "done", abstract: "Mark a planned contact done.")
     @OptionGroup var global: Global
     @Argument var id: Int64
     @Option(help: "What came of it.") var outcome = ""
@@ -337,6 +342,7 @@ struct ContactCommand: ParsableCommand {
 
   struct Postpone: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "postpone",
       abstract: "Move a planned contact to another time (+1h, +1d, tomorrow 10:00…).")
     @OptionGroup var global: Global
     @Argument var id: Int64
@@ -375,7 +381,8 @@ struct ContactCommand: ParsableCommand {
   }
 
   struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Cancel a planned contact.")
+    static let configuration = CommandConfiguration(
+      commandName: "cancel", abstract: "Cancel a planned contact.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
@@ -389,6 +396,7 @@ struct ContactCommand: ParsableCommand {
 
   struct Reassign: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reassign",
       abstract: "Give a planned contact to another user.")
     @OptionGroup var global: Global
     @Argument var id: Int64
@@ -440,6 +448,7 @@ func report(_ logged: ContactService.Logged, _ service: ContactService, _ g: Glo
 
 struct Agenda: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "agenda",
     abstract: "Planned contacts from now on, by day (yours unless --all).")
   @OptionGroup var global: Global
   @Option(help: "How many days ahead, today included.") var days = 7
@@ -496,6 +505,7 @@ func weekday(_ d: Date, _ cal: Calendar, _ l: Language) -> String {
 
 struct Remind: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "remind",
     abstract: "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).")
   @OptionGroup var global: Global
   @Flag(help: "Everyone's contacts.") var all = false
@@ -629,6 +639,7 @@ struct RemindShort {
 
 struct Handover: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "handover",
     abstract: "Give a user's clients (all, or --client …) to another user.",
     discussion: "Their planned contacts move along; open deals too with --with-deals.")
   @OptionGroup var global: Global
@@ -745,7 +756,8 @@ struct SettingsCommand: ParsableCommand {
     subcommands: [List.self, Get.self, SetValue.self])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Every setting and its value.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "Every setting and its value.")
     @OptionGroup var global: Global
     @Flag var json = false
 
@@ -761,7 +773,8 @@ struct SettingsCommand: ParsableCommand {
   }
 
   struct Get: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print one setting's value.")
+    static let configuration = CommandConfiguration(
+      commandName: "get", abstract: "Print one setting's value.")
     @OptionGroup var global: Global
     @Argument var key: String
 
@@ -800,6 +813,7 @@ struct SettingsCommand: ParsableCommand {
 
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "export",
     abstract: "Export data to files.",
     subcommands: [
       ICS.self, ExportActs.self, ExportLog.self, ExportClientsCSV.self, ExportClientsVCard.self,

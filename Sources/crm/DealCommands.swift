@@ -170,6 +170,7 @@ struct DealCommand: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add a deal at the pipeline's first stage (or --stage); prints its id.",
       discussion: "What the stage's entry actions did goes to standard error.")
     @OptionGroup var global: Global
@@ -214,6 +215,7 @@ struct DealCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show one deal with its stage history.")
     @OptionGroup var global: Global
     @Argument var id: Int64
@@ -297,7 +299,8 @@ struct DealCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List deals, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List deals, newest first.")
     @OptionGroup var global: Global
     @Option(help: "open, won or lost.") var status: String?
     @Option(help: "Stage key or name (in --pipeline, or the default one).") var stage: String?
@@ -394,6 +397,7 @@ struct DealCommand: ParsableCommand {
 
   struct Move: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "move",
       abstract: "Move an open deal to a stage (key or name); says what the stage's actions did.")
     @OptionGroup var global: Global
     @Argument var id: Int64
@@ -427,7 +431,8 @@ struct DealCommand: ParsableCommand {
   }
 
   struct Won: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Mark an open deal won.")
+    static let configuration = CommandConfiguration(
+      commandName: "won", abstract: "Mark an open deal won.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
@@ -448,6 +453,7 @@ struct DealCommand: ParsableCommand {
 
   struct Lost: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "lost",
       abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
     @OptionGroup var global: Global
     @Argument var id: Int64
@@ -475,6 +481,7 @@ struct DealCommand: ParsableCommand {
 
   struct Reopen: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reopen",
       abstract: "Open a won or lost deal again at the last open stage it was in.")
     @OptionGroup var global: Global
     @Argument var id: Int64
@@ -496,6 +503,7 @@ struct DealCommand: ParsableCommand {
 
   struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "edit",
       abstract: "Change a deal's fields (its stage changes with crm deal move).",
       discussion: "An empty --probability returns to the stage's; empty --expected-close or "
         + "--source clears them.")
@@ -640,6 +648,7 @@ struct PipelineCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Stages in order with their probability, stuck limit and entry actions; lead "
         + "sources and lost reasons.")
     @OptionGroup var global: Global

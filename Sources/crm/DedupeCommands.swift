@@ -299,6 +299,7 @@ struct MergeCommand: ParsableCommand {
 
   struct Undo: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "undo",
       abstract: "Undo a merge (by its number, or your last with --last).")
     @OptionGroup var global: Global
     @Argument(help: "Number of the merge (crm merge log).") var id: Int64?
@@ -358,7 +359,8 @@ struct MergeCommand: ParsableCommand {
   }
 
   struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Merges, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "log", abstract: "Merges, newest first.")
     @OptionGroup var global: Global
     @Option var limit = 50
     @Flag var json = false

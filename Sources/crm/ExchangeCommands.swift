@@ -19,6 +19,7 @@ extension Global {
 
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "import",
     abstract: "Import data from files.",
     subcommands: [
       Bank.self, ImportCSV.self, ImportVCard.self, ImportJSON.self, ImportUndo.self,
@@ -27,6 +28,7 @@ struct Import: ParsableCommand {
 
   struct Bank: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "bank",
       abstract: "Import a bank statement (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8).",
       discussion: """
         Incoming payments become payments of the client whose ИНН (and КПП) is the payer's,
@@ -239,6 +241,7 @@ struct ExportLog: ParsableCommand {
 
 struct Reconcile: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "reconcile",
     abstract: "Reconcile the CRM with accounting: payments against a bank statement, acts.",
     discussion: """
       Payments of the statement's period are compared with its incoming documents: matched,

@@ -306,7 +306,8 @@ struct ContractCommand: ParsableCommand {
   }
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add a contract; prints its id.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add a contract; prints its id.")
     @OptionGroup var global: Global
     @Option(help: "Client id.") var client: Int64
     @Option(help: "Number, unique for the client: 7/25.") var number: String
@@ -326,6 +327,7 @@ struct ContractCommand: ParsableCommand {
 
   struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "edit",
       abstract: "Change a contract's fields, or close or cancel it (--status).")
     @OptionGroup var global: Global
     @Argument(help: "Contract id.") var id: Int64
@@ -354,6 +356,7 @@ struct ContractCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a contract: every field, its money and its invoices.")
     @OptionGroup var global: Global
     @Argument(help: "Contract id.") var id: Int64
@@ -376,7 +379,8 @@ struct ContractCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List contracts, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List contracts, newest first.")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
     @Option var limit = 100
@@ -486,6 +490,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add an invoice (issued, or --draft); prints its id.",
       discussion: "Its number, date, sum and due day go to standard error.")
     @OptionGroup var global: Global
@@ -540,6 +545,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct Issue: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "issue",
       abstract: "Issue a draft invoice: it is owed from now on.")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
@@ -556,6 +562,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct Cancel: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "cancel",
       abstract: "Cancel an invoice (refused while payments are allocated to it).")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
@@ -572,6 +579,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "edit",
       abstract: "Change an invoice's number, date, due day or notes.")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
@@ -593,6 +601,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show an invoice: fields, lines with VAT, totals and the payments on it.")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
@@ -611,6 +620,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List invoices, newest first (--overdue: the longest overdue first).")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
@@ -646,6 +656,7 @@ struct InvoiceCommand: ParsableCommand {
 
   struct Print: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "print",
       abstract: "Print an invoice («Счёт на оплату») as text (80 columns) or an HTML page.",
       discussion:
         "The supplier is your company: crm settings set company_name / company_inn / company_kpp."

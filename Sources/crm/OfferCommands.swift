@@ -71,6 +71,7 @@ struct OfferCommand: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Create an offer on a deal, in the deal's currency; prints its id.")
     @OptionGroup var global: Global
     @Option(help: "Deal id.") var deal: Int64
@@ -97,6 +98,7 @@ struct OfferCommand: ParsableCommand {
 
   struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "edit",
       abstract: "Change a draft's number, date, validity, notes or VAT mode.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
@@ -220,7 +222,8 @@ struct OfferCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show an offer with its lines.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show an offer with its lines.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
     @Flag var json = false
@@ -264,7 +267,8 @@ struct OfferCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List a deal's offers, oldest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List a deal's offers, oldest first.")
     @OptionGroup var global: Global
     @Option(help: "Deal id.") var deal: Int64
     @Flag var json = false
@@ -283,6 +287,7 @@ struct OfferCommand: ParsableCommand {
 
   struct Print: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "print",
       abstract: "Print an offer as plain text (80 columns) or as an HTML page.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
@@ -315,6 +320,7 @@ struct OfferCommand: ParsableCommand {
 
   struct Sent: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "sent",
       abstract: "Mark a draft sent: logs a done e-mail contact with the client.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
@@ -334,6 +340,7 @@ struct OfferCommand: ParsableCommand {
 
   struct Copy: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "copy",
       abstract: "Copy an offer (sent or not) to a new draft; prints the new id.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
@@ -347,7 +354,8 @@ struct OfferCommand: ParsableCommand {
   }
 
   struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a draft offer.")
+    static let configuration = CommandConfiguration(
+      commandName: "delete", abstract: "Delete a draft offer.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
 

@@ -15,6 +15,7 @@ struct ActCommand: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Add an act on a contract, or from an invoice (its lines copied); prints its id.",
       discussion: "Its number, date and sum go to standard error.")
     @OptionGroup var global: Global
@@ -60,6 +61,7 @@ struct ActCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show an act: fields, lines with VAT, totals, its export to 1C.")
     @OptionGroup var global: Global
     @Argument(help: "Act id.") var id: Int64
@@ -77,7 +79,8 @@ struct ActCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List acts by date.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List acts by date.")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
     @Option(help: "Dated from this day.") var from: String?
@@ -113,6 +116,7 @@ struct ActCommand: ParsableCommand {
 
   struct Print: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "print",
       abstract: "Print an act («Акт об оказании услуг») as text (80 columns) or an HTML page.",
       discussion:
         "The contractor is your company: crm settings set company_name / company_inn / company_kpp."
@@ -124,6 +128,7 @@ struct ActCommand: ParsableCommand {
 
   struct Cancel: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "cancel",
       abstract: "Cancel an act (one already exported stays in 1C: cancel it there too).")
     @OptionGroup var global: Global
     @Argument(help: "Act id.") var id: Int64
@@ -241,6 +246,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Record a payment of a client (bank, or --cash); prints its id.",
       discussion:
         "With --invoice it is allocated to that invoice (as much as it owes); what was allocated "
@@ -288,6 +294,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a payment and the invoices it is allocated to.")
     @OptionGroup var global: Global
     @Argument(help: "Payment id.") var id: Int64
@@ -306,7 +313,8 @@ struct PaymentCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List payments, newest first.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List payments, newest first.")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
     @Flag(help: "Only bank payments waiting in the queue.") var queued = false
@@ -340,6 +348,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Allocate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "allocate",
       abstract: "Allocate a payment to an invoice of its client (default: as much as both allow).")
     @OptionGroup var global: Global
     @Argument(help: "Payment id.") var payment: Int64
@@ -367,6 +376,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Unallocate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "unallocate",
       abstract: "Take a payment off an invoice, or off every invoice.")
     @OptionGroup var global: Global
     @Argument(help: "Payment id.") var payment: Int64
@@ -395,6 +405,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "assign",
       abstract: "Give a queued (or set aside) bank payment to a client, and to an invoice.")
     @OptionGroup var global: Global
     @Argument(help: "Payment id.") var payment: Int64
@@ -424,6 +435,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Ignore: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "ignore",
       abstract: "Set a queued bank payment aside (not a client's: a refund, a loan), or --undo.")
     @OptionGroup var global: Global
     @Argument(help: "Payment id.") var payment: Int64
@@ -444,6 +456,7 @@ struct PaymentCommand: ParsableCommand {
 
   struct Queue: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "queue",
       abstract: "Bank payments waiting for a manager, oldest first, with why each was not matched.",
       discussion: "Give each to a client with crm payment assign, or set it aside with ignore.")
     @OptionGroup var global: Global

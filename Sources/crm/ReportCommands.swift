@@ -118,6 +118,7 @@ struct ReportCommand: ParsableCommand {
 
   struct Funnel: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "funnel",
       abstract: "Conversion stage to stage, days per stage, win rate and revenue; by owner and "
         + "month.",
       discussion: """
@@ -189,6 +190,7 @@ struct ReportCommand: ParsableCommand {
 
   struct Sources: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "sources",
       abstract: "Deals by lead source: created, won, lost, win rate, revenue.")
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
@@ -217,6 +219,7 @@ struct ReportCommand: ParsableCommand {
 
   struct Stuck: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "stuck",
       abstract: "Open deals longer in their stage than its limit, most days over first.",
       discussion: "--from and --to pick deals created in that period.")
     @OptionGroup var global: Global

@@ -150,6 +150,7 @@ extension Open {
 
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "demo",
     abstract: "Fill a database with realistic demo clients, contacts, deals and money.")
   @OptionGroup var global: Global
   @Option(help: "How many clients.") var clients = 1000
@@ -260,7 +261,8 @@ struct ClientCommand: ParsableCommand {
     subcommands: [Add.self, Show.self, List.self, Edit.self, Delete.self, Restore.self])
 
   struct Add: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add a client; prints its id.")
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add a client; prints its id.")
     @OptionGroup var global: Global
     @OptionGroup var fields: ClientFields
 
@@ -275,7 +277,8 @@ struct ClientCommand: ParsableCommand {
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one client.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "Show one client.")
     @OptionGroup var global: Global
     @Argument var id: Int64
     @Flag var json = false
@@ -331,7 +334,8 @@ struct ClientCommand: ParsableCommand {
   }
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List clients.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List clients.")
     @OptionGroup var global: Global
     @Flag var json = false
     @Option var limit = 50
@@ -365,7 +369,8 @@ struct ClientCommand: ParsableCommand {
   }
 
   struct Edit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Change fields of a client.")
+    static let configuration = CommandConfiguration(
+      commandName: "edit", abstract: "Change fields of a client.")
     @OptionGroup var global: Global
     @Argument var id: Int64
     @OptionGroup var fields: ClientFields
@@ -382,7 +387,8 @@ struct ClientCommand: ParsableCommand {
   }
 
   struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Move a client to the trash.")
+    static let configuration = CommandConfiguration(
+      commandName: "delete", abstract: "Move a client to the trash.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
@@ -394,7 +400,8 @@ struct ClientCommand: ParsableCommand {
   }
 
   struct Restore: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bring a client back from the trash.")
+    static let configuration = CommandConfiguration(
+      commandName: "restore", abstract: "Bring a client back from the trash.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
@@ -425,6 +432,7 @@ func printRows(_ rows: [ClientRow], json: Bool, language: Language) {
 
 struct Search: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "search",
     abstract: "Search clients by name, phone, e-mail, ИНН, person, tag or notes.")
   @OptionGroup var global: Global
   @Argument var text: [String]
@@ -441,6 +449,7 @@ struct Search: ParsableCommand {
 
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "check",
     abstract: "Check the database's integrity and print its schema version.")
   @OptionGroup var global: Global
 
@@ -467,6 +476,7 @@ struct Check: ParsableCommand {
 
 struct Keys: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "keys",
     abstract: "Print the key reference (docs/keys.md is this output).")
   func run() { print(KeyTables.markdown(), terminator: "") }
 }
@@ -475,6 +485,7 @@ extension Dataset: ExpressibleByArgument {}
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "bench",
     abstract: "Measure speed and memory beside the SQLite floor (see docs/benchmarks.md).")
   @Option(help: "S (10,000 clients), M (100,000) or L (1,000,000).") var dataset: Dataset?
   @Flag(help: "Dataset S, fewer repetitions, and a check against bench/baseline.json.")
