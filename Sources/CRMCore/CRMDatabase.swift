@@ -16,6 +16,8 @@ public final class CRMDatabase: Sendable {
   public let clock: any Clock
   /// How long a write waits for another process before giving up.
   public let busyTimeout: TimeInterval
+  /// The signed-in user and what they may see (see `signIn`).
+  let viewerBox = ViewerBox()
   public static let defaultBusyTimeout: TimeInterval = 5
 
   /// Opens (creating when missing) the database at `path`. `readOnly` opens it read-only even

@@ -12,11 +12,13 @@ public enum CRMError: Error, Equatable, Sendable {
   case unreadable(path: String, reason: String)
   case readOnly(path: String)
   case diskFull(path: String)
+  /// The acting user's role does not allow this (the text says which role does).
+  case forbidden(String)
   case other(String)
 
   public var exitCode: Int32 {
     switch self {
-    case .invalid, .notFound, .other: return 1
+    case .invalid, .notFound, .forbidden, .other: return 1
     default: return 2
     }
   }
@@ -56,6 +58,8 @@ public enum CRMError: Error, Equatable, Sendable {
       return lang.pick(
         "the disk holding \(path) is full; nothing was changed. Free some space and retry.",
         "диск с \(path) заполнен; ничего не изменено. Освободите место и повторите.")
+    case .forbidden(let text):
+      return text
     case .other(let text):
       return text
     }

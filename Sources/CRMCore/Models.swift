@@ -149,4 +149,6 @@ public struct User: Codable, Equatable, Sendable {
   public var name: String
   public var role: UserRole
   public var active: Bool
+  /// The team (empty: none); `team` visibility shows the clients of the same team.
+  public var team: String = ""
 }

@@ -12,14 +12,14 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import).utf8 {
+    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
     return String(hash & 0xFFFF_FFFF, radix: 16)
   }
   static let identifiers = [
-    "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base",
+    "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base", "v6-team",
   ]
 
   static var migrator: DatabaseMigrator {
@@ -43,6 +43,9 @@ public enum Schema {
       try db.execute(sql: v5Classes)
       try db.execute(sql: v5Import)
       try DuplicateKeys.backfill(db)
+    }
+    migrator.registerMigration("v6-team") { db in
+      try db.execute(sql: v6)
     }
     return migrator
   }

@@ -39,6 +39,26 @@ public struct Settings: Equatable, Sendable {
   public var abcMonths = 12
   /// XYZ: the largest coefficients of variation of X and Y (`xyz_cv`, default `0.25/0.5`).
   public var xyzLimits: (x: Double, y: Double) = (0.25, 0.5)
+  /// Which clients managers see: own, team or all (`visibility`, default all).
+  public var visibility = Visibility.all
+  /// Which clients supervisors see: team or all (`supervisor_visibility`, default all).
+  public var supervisorVisibility = Visibility.all
+  /// Whether an unknown login becomes a manager on first use (`auto`, the default) or is refused
+  /// until an admin adds it (`closed`) (`user_signup`).
+  public var openSignup = true
+  /// How clients created without an owner are given to a manager (`lead_rule`: off,
+  /// round_robin, least_busy, segment, region; default off).
+  public var leadRule = LeadRule.off
+  /// The managers who receive leads (`lead_pool`, logins separated by commas; empty: every
+  /// active manager).
+  public var leadPool: [String] = []
+  /// Under `segment`: SEGMENT=login,login;… (`lead_segment_map`); a segment not listed goes by
+  /// `lead_fallback`.
+  public var leadSegmentMap: [String: [String]] = [:]
+  /// Under `region`: CITY=login,login;… (`lead_region_map`).
+  public var leadRegionMap: [String: [String]] = [:]
+  /// The rule for leads no map entry covers (`lead_fallback`: round_robin or least_busy).
+  public var leadFallback = LeadRule.roundRobin
 
   public init() {}
 
@@ -50,13 +70,19 @@ public struct Settings: Equatable, Sendable {
       && a.invoiceDueDays == b.invoiceDueDays && a.enterpriseDataVersion == b.enterpriseDataVersion
       && a.completenessFields == b.completenessFields
       && a.abcSharePercents == b.abcSharePercents && a.abcMonths == b.abcMonths
-      && a.xyzLimits == b.xyzLimits
+      && a.xyzLimits == b.xyzLimits && a.visibility == b.visibility
+      && a.supervisorVisibility == b.supervisorVisibility && a.openSignup == b.openSignup
+      && a.leadRule == b.leadRule && a.leadPool == b.leadPool
+      && a.leadSegmentMap == b.leadSegmentMap && a.leadRegionMap == b.leadRegionMap
+      && a.leadFallback == b.leadFallback
   }
 
   public static let keys = [
     "remind_before", "no_answer_rule", "cadence", "day_start", "notify_command", "company_name",
     "company_inn", "company_kpp", "invoice_due_days", "enterprisedata_version",
-    "completeness_fields", "abc_shares", "abc_months", "xyz_cv",
+    "completeness_fields", "abc_shares", "abc_months", "xyz_cv", "visibility",
+    "supervisor_visibility", "user_signup", "lead_rule", "lead_pool", "lead_segment_map",
+    "lead_region_map", "lead_fallback",
   ]
 
   /// Segments whose clients are ranked first in reminders.
@@ -85,8 +111,29 @@ public struct Settings: Equatable, Sendable {
         "\(abcSharePercents.a)/\(abcSharePercents.b)/\(100 - abcSharePercents.a - abcSharePercents.b)"
     case "abc_months": return "\(abcMonths)"
     case "xyz_cv": return "\(Self.decimalText(xyzLimits.x))/\(Self.decimalText(xyzLimits.y))"
+    case "visibility": return visibility.rawValue
+    case "supervisor_visibility": return supervisorVisibility.rawValue
+    case "user_signup": return openSignup ? "auto" : "closed"
+    case "lead_rule": return leadRule.rawValue
+    case "lead_pool": return leadPool.joined(separator: ",")
+    case "lead_segment_map": return Self.mapText(leadSegmentMap)
+    case "lead_region_map": return Self.mapText(leadRegionMap)
+    case "lead_fallback": return leadFallback.rawValue
     default: return nil
     }
+  }
+
+  /// Logins separated by commas or spaces, empty ones dropped, order kept, no repeats.
+  static func logins(_ text: String) -> [String] {
+    var seen = Set<String>()
+    return text.split(whereSeparator: { $0 == "," || $0 == " " }).map {
+      TextFold.sanitizeLine(String($0))
+    }.filter { !$0.isEmpty && seen.insert($0).inserted }
+  }
+
+  static func mapText(_ map: [String: [String]]) -> String {
+    map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.joined(separator: ","))" }.joined(
+      separator: ";")
   }
 
   /// `0.25`, `0.5`, `1`: at most four decimals, no trailing zeros.
@@ -198,6 +245,52 @@ public struct Settings: Equatable, Sendable {
           "наибольший коэффициент вариации X и Y, например 0.25/0.5 (0 < X ≤ Y ≤ 10)")
       }
       xyzLimits = ((x * 10000).rounded() / 10000, (y * 10000).rounded() / 10000)
+    case "visibility":
+      guard let v = Visibility(rawValue: t.lowercased()) else {
+        throw bad("own, team or all", "own (свои), team (команды) или all (все)")
+      }
+      visibility = v
+    case "supervisor_visibility":
+      guard let v = Visibility(rawValue: t.lowercased()), v != .own else {
+        throw bad("team or all", "team (команды) или all (все)")
+      }
+      supervisorVisibility = v
+    case "user_signup":
+      switch t.lowercased() {
+      case "auto": openSignup = true
+      case "closed": openSignup = false
+      default:
+        throw bad(
+          "auto (an unknown login becomes a manager) or closed (an admin adds users)",
+          "auto (новый логин становится менеджером) или closed (пользователей добавляет администратор)"
+        )
+      }
+    case "lead_rule":
+      guard let r = LeadRule(rawValue: t.lowercased()) else {
+        throw bad(
+          "one of \(LeadRule.allCases.map(\.rawValue).joined(separator: ", "))",
+          "одно из \(LeadRule.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      leadRule = r
+    case "lead_pool":
+      leadPool = Self.logins(t)
+    case "lead_segment_map", "lead_region_map":
+      var out: [String: [String]] = [:]
+      for part in t.split(separator: ";") where !String(part).trimmingSpaces().isEmpty {
+        let kv = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+        guard kv.count == 2, !kv[0].isEmpty, !Self.logins(kv[1]).isEmpty else {
+          throw bad(
+            "NAME=login,login pairs separated by ';', e.g. VIP=anna;Москва=boris,vera",
+            "пары ИМЯ=логин,логин через ';', например VIP=anna;Москва=boris,vera")
+        }
+        out[TextFold.key(kv[0])] = Self.logins(kv[1])
+      }
+      if key == "lead_segment_map" { leadSegmentMap = out } else { leadRegionMap = out }
+    case "lead_fallback":
+      guard let r = LeadRule(rawValue: t.lowercased()), r == .roundRobin || r == .leastBusy else {
+        throw bad("round_robin or least_busy", "round_robin или least_busy")
+      }
+      leadFallback = r
     default:
       throw .invalid(
         field: key,

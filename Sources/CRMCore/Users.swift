@@ -23,21 +23,28 @@ extension CRMDatabase {
   }
 
   static func fetchUser(_ db: Database, login: String) throws -> User? {
-    try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map {
-      User(
-        id: $0["id"], login: $0["login"], name: $0["name"],
-        role: UserRole(rawValue: $0["role"]) ?? .manager, active: $0["active"])
-    }
+    try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login]).map(
+      User.init(row:))
+  }
+
+  static func fetchUser(_ db: Database, id: Int64) throws -> User? {
+    try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [id]).map(
+      User.init(row:))
   }
 
   /// All users, by name.
   public func users() throws(CRMError) -> [User] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY name, login").map {
-        User(
-          id: $0["id"], login: $0["login"], name: $0["name"],
-          role: UserRole(rawValue: $0["role"]) ?? .manager, active: $0["active"])
-      }
+      try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY name, login").map(User.init(row:))
     }
+  }
+}
+
+extension User {
+  init(row: Row) {
+    self.init(
+      id: row["id"], login: row["login"], name: row["name"],
+      role: UserRole(rawValue: row["role"]) ?? .manager, active: row["active"],
+      team: row["team"] ?? "")
   }
 }
