@@ -188,9 +188,9 @@ public final class AuditScreen: Screen {
     drawTable(
       &canvas, top: r, rows: tableRows, width: width,
       columns: [
-        Column(l.pick("Time", "Время"), width: 16), Column(l.pick("User", "Кто"), width: 10),
-        Column(l.pick("Object", "Объект"), width: 24),
-        Column(l.pick("Action", "Действие"), width: 12),
+        Column(l.pick("Time", "Время"), width: 16), Column(l.pick("User", "Кто"), width: 8),
+        Column(l.pick("Object", "Объект"), width: 18),
+        Column(l.pick("Action", "Действие"), width: 10),
         Column(l.pick("Fields", "Поля"), width: 0),
       ], cells: Array(cells), firstIndex: list.top, selected: list.selected)
   }
