@@ -184,11 +184,13 @@ struct InitCommand: ParsableCommand {
         ["", "-wal", "-shm", "-journal"].map { (path as NSString).lastPathComponent + $0 })
       let others = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { !ours.contains($0) }
       if !others.isEmpty {
+        let list =
+          others.sorted().prefix(3).joined(separator: ", ") + (others.count > 3 ? ", …" : "")
         throw Failure(
           message: l.pick(
-            "--db: the folder \(dir) holds other files (\(others.sorted().prefix(3).joined(separator: ", "))…); "
+            "--db: the folder \(dir) holds other files (\(list)); "
               + "a shared database needs a folder of its own, whose group and mode crm may set",
-            "--db: в папке \(dir) есть другие файлы (\(others.sorted().prefix(3).joined(separator: ", "))…); "
+            "--db: в папке \(dir) есть другие файлы (\(list)); "
               + "общей базе нужна отдельная папка, группу и права которой crm может поменять"),
           code: 1)
       }
