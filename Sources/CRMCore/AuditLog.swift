@@ -139,10 +139,13 @@ public struct AuditLog: Sendable {
     self.language = language
   }
 
-  /// Indexes that would make entity/action-only filters independent of how rare they are. Not
-  /// in the schema yet (the lead decides); the queries work without them.
+  /// Indexes the lead may fold into the schema: without them a client filter sorts all of that
+  /// client's rows by time and a rare entity reads the whole table backwards (on 1,000,000
+  /// rows, debug build, busy machine: 0.5–1 s → 0.1–0.15 s, i.e. process start). The queries
+  /// work, and pick them up, without any change.
   public static let proposedIndexes = """
     CREATE INDEX audit_by_entity ON audit(entity, at);
+    CREATE INDEX audit_by_client_time ON audit(client_id, at);
     """
 
   // MARK: Access

@@ -245,4 +245,21 @@ struct AuditFixture {
       #expect(!p.contains("SCAN a USING") && !p.contains("TEMP B-TREE"), "\(p)")
     }
   }
+
+  @Test func proposedIndexesServeClientAndEntityFilters() throws {
+    let f = try AuditFixture()
+    try f.db.write { db in try db.execute(sql: AuditLog.proposedIndexes) }
+    func plan(_ q: AuditQuery) throws -> String {
+      let (sql, args) = f.log().rowsSQL(q, before: AuditCursor(at: 1, id: 1), limit: 50)
+      return try f.db.read { db in
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: args)
+          .map { $0["detail"] as String }.joined(separator: "; ")
+      }
+    }
+    let client = try plan(AuditQuery(clientId: 1))
+    #expect(client.contains("audit_by_client_time") && !client.contains("TEMP B-TREE"), "\(client)")
+    let entity = try plan(AuditQuery(entity: "offer"))
+    #expect(entity.contains("audit_by_entity") && !entity.contains("TEMP B-TREE"), "\(entity)")
+    #expect(try f.rows(AuditQuery(clientId: f.beta)).count == 4)
+  }
 }
