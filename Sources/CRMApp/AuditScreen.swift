@@ -317,10 +317,31 @@ final class AuditDetailScreen: Screen {
     if let json = info?.beforeJSON {
       out.append(("", .plain))
       out.append((l.pick("Before (as stored):", "Было (как хранится):"), .bold))
-      let summary = TextWidth.truncate(json, to: max(20, (width - 4) * 6))
+      let summary = TextWidth.truncate(
+        Self.summary(json: json), to: max(20, (width - 4) * 6))
       for line in wrapWords(summary, width: width - 4) { out.append((line, .dim)) }
     }
     lines = out
+  }
+
+  /// The stored object as `key: value` pairs (scalars that are not empty, in key order); the
+  /// raw text when it is not a JSON object.
+  static func summary(json: String) -> String {
+    guard
+      let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    else { return json }
+    var parts: [String] = []
+    for key in object.keys.sorted() {
+      let text: String
+      switch object[key] {
+      case let s as String: text = s
+      case let n as NSNumber: text = n.stringValue
+      case let list as [Any]: text = list.isEmpty ? "" : "[\(list.count)]"
+      default: text = ""
+      }
+      if !text.isEmpty { parts.append("\(key): \(text)") }
+    }
+    return parts.joined(separator: " · ")
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {

@@ -88,6 +88,11 @@ struct AuditScreenFixture {
     #expect(f.text.contains("Город: — → Тверь"))
     #expect(f.text.contains("Телефоны: — → +7 495 123-45-67"))
     #expect(f.text.contains("Было (как хранится):"))
+    #expect(f.text.contains("name: Альфа"))
+    #expect(
+      AuditDetailScreen.summary(json: #"{"b":"x","a":1,"c":"","d":[1,2]}"#)
+        == "a: 1 · b: x · d: [2]")
+    #expect(AuditDetailScreen.summary(json: "not json") == "not json")
     f.press(.char("q"))
     #expect(f.app.current is AuditScreen)
     f.press(.char("j"), .enter)
