@@ -318,6 +318,8 @@ public final class ClientCardScreen: Screen {
       moneyAction(keys.action(for: key)!, app: app)
     case .back:
       app.pop()
+    case .audit:
+      app.push(AuditScreen(context: context, filter: AuditQuery(clientId: clientId), tab: tab))
     case .edit:
       if section == .persons, persons.indices.contains(state.selected) {
         editPerson(persons[state.selected], app: app)

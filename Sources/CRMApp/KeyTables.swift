@@ -185,6 +185,11 @@ public enum KeyTables {
           [.char("u")], .undo, l.pick("undo your last change", "отменить последнее изменение"),
           l.pick("undo", "отмена")),
         b(
+          [.char("h")], .audit,
+          l.pick(
+            "the audit log of this client (who changed what)",
+            "журнал изменений клиента (кто что менял)")),
+        b(
           [.char("q"), .escape], .back, l.pick("back to the list", "назад к списку"),
           l.pick("back", "назад")),
       ])
@@ -693,6 +698,45 @@ public enum KeyTables {
       ])
   }
 
+  public static func audit(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Audit log", "Журнал изменений"),
+      common(l) + movement(l) + [
+        b(
+          [.enter], .open, l.pick("every field of the change", "все поля изменения"),
+          l.pick("details", "подробно")),
+        b([.char("u")], .pickUser, l.pick("whose changes", "чьи изменения"), l.pick("user", "кто")),
+        b(
+          [.char("e")], .pickEntity,
+          l.pick("changes of what: client, deal…", "чего: клиент, сделка…"),
+          l.pick("entity", "что")),
+        b(
+          [.char("p")], .periodLength,
+          l.pick("period: today, week, month, all", "период: день, неделя, месяц, всё"),
+          l.pick("period", "период")),
+        b([.char("[")], .previous, l.pick("previous period", "предыдущий период")),
+        b([.char("]")], .next, l.pick("next period", "следующий период")),
+        b(
+          [.char("c")], .clearFilters, l.pick("clear the filters", "сбросить фильтры"),
+          l.pick("clear", "сброс")),
+        b([.char("o")], .clientCard, l.pick("open the client card", "открыть карточку клиента")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
+  public static func auditDetail(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Change", "Изменение"),
+      common(l) + [
+        b([.char("j"), .down], .down, l.pick("scroll down", "прокрутить вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up", "прокрутить вверх")),
+        b([.pageDown], .pageDown, l.pick("page down", "страница вниз")),
+        b([.pageUp], .pageUp, l.pick("page up", "страница вверх")),
+        b([.char("o")], .clientCard, l.pick("open the client card", "открыть карточку клиента")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
   /// docs/keys.md: every table in both languages. A test fails when the file is stale.
   public static func markdown() -> String {
     var out = "# Keys\n\nGenerated from the key tables in `Sources/CRMApp/KeyTables.swift` by "
@@ -704,7 +748,8 @@ public enum KeyTables {
         clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
         kindPicker(l), bulkMenu(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
         duplicates(l), mergeCompare(l),
-        reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l),
+        reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l), audit(l),
+        auditDetail(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"

@@ -89,17 +89,23 @@ public final class CRMDatabase: Sendable {
     return home + "/.local/share/termcrm/crm.sqlite"
   }
 
-  static func createFile(at path: String) throws(CRMError) {
+  /// Creates an empty database file (and its folder) unless it exists: by default the folder
+  /// 0700 and the file 0600; `crm init --shared-group` asks for group modes (then sets them
+  /// again with chmod, as the umask narrows what open and mkdir give).
+  public static func createFile(
+    at path: String, folderMode: Int = 0o700, fileMode: mode_t = 0o600
+  ) throws(CRMError) {
     let dir = (path as NSString).deletingLastPathComponent
     if !dir.isEmpty {
       do {
         try FileManager.default.createDirectory(
-          atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+          atPath: dir, withIntermediateDirectories: true,
+          attributes: [.posixPermissions: folderMode])
       } catch {
         throw .unreadable(path: path, reason: "cannot create folder \(dir)")
       }
     }
-    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, fileMode)
     if fd < 0 && errno != EEXIST {
       throw .unreadable(path: path, reason: String(cString: strerror(errno)))
     }

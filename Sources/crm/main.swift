@@ -73,6 +73,7 @@ struct CRM: ParsableCommand {
       ReportCommand.self, Classify.self, SegmentCommand.self, SettingsCommand.self, Import.self,
       Export.self, PaneCommand.self,
       Search.self,
+      AuditCommand.self, InitCommand.self,
       Check.self, Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
