@@ -127,8 +127,8 @@ public struct AuditChangeInfo: Equatable, Sendable {
 /// Plans (EXPLAIN QUERY PLAN, schema v6): no filter → `audit_by_time` backwards; user (with or
 /// without a period) → `audit_by_user (user_id=? AND at<?)`; period → `audit_by_time (at>? AND
 /// at<?)`; client → `audit_by_client (client_id=?)` and a sort of that client's rows; entity or
-/// action alone → `audit_by_time` backwards with the filter on each row until the page is
-/// full (a rare entity scans far: see `proposedIndexes`). Limited visibility adds a per-row
+/// alone → `audit_by_entity (entity=? AND at<?)`; action alone → `audit_by_time` backwards with
+/// the filter on each row until the page is full. Limited visibility adds a per-row
 /// check against the visible clients' ids (a list built once), keeping the plan above.
 public struct AuditLog: Sendable {
   public let db: CRMDatabase
@@ -143,10 +143,6 @@ public struct AuditLog: Sendable {
   /// client's rows by time and a rare entity reads the whole table backwards (on 1,000,000
   /// rows, debug build, busy machine: 0.5–1 s → 0.1–0.15 s, i.e. process start). The queries
   /// work, and pick them up, without any change.
-  public static let proposedIndexes = """
-    CREATE INDEX audit_by_entity ON audit(entity, at);
-    CREATE INDEX audit_by_client_time ON audit(client_id, at);
-    """
 
   // MARK: Access
 

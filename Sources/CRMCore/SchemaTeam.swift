@@ -103,6 +103,8 @@ extension Schema {
     -- The audit screen filters by user and period.
     CREATE INDEX audit_by_user ON audit(user_id, at);
     CREATE INDEX audit_by_time ON audit(at);
+    -- …and by entity (a rare entity would otherwise read the whole log backwards).
+    CREATE INDEX audit_by_entity ON audit(entity, at);
     -- change_set learns users, tasks, campaigns, targets, filters and settings (client_id 0 for
     -- changes that belong to no client).
     CREATE TABLE change_set_v6 (
