@@ -775,9 +775,18 @@ public struct ContactService: Sendable {
   public func handover(from: Int64, to: Int64, clientIds: [Int64]? = nil, withDeals: Bool = false)
     throws(CRMError) -> HandoverResult
   {
+    try db.write { db in
+      try handover(db, from: from, to: to, clientIds: clientIds, withDeals: withDeals)
+    }
+  }
+
+  /// The handover inside a transaction the caller holds (`crm user deactivate --move-to`).
+  func handover(
+    _ db: Database, from: Int64, to: Int64, clientIds: [Int64]?, withDeals: Bool
+  ) throws -> HandoverResult {
     let at = now
-    let clients = ClientService(db: db, userId: userId, language: l)
-    return try db.write { db in
+    let clients = ClientService(db: self.db, userId: userId, language: l)
+    do {
       guard
         let fromLogin = try String.fetchOne(
           db, sql: "SELECT login FROM app_user WHERE id = ?", arguments: [from])
