@@ -361,6 +361,16 @@ public struct ClientImportService: Sendable {
       let key = DuplicateKeys.name(client.name)
       let match = try ImportDuplicates.match(client, persons: persons, key: key, in: db)
       let name = client.displayName
+      // A client the signed-in user may not see is neither updated nor named: the row is a
+      // duplicate skipped as another manager's.
+      if let match, try self.db.access.hides(db, clientId: match.id) {
+        report.duplicates += 1
+        report.outcomes.append(
+          ImportOutcome(
+            line: row.line, action: .duplicate, name: name, matchReason: "hidden",
+            reason: l.pick("owned by another manager", "клиент другого менеджера")))
+        continue
+      }
       if let match {
         let matchName = try writer.displayName(match.id)
         switch options.onDuplicate {

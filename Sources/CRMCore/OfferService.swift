@@ -422,8 +422,11 @@ public struct OfferService: Sendable {
 
   /// One offer with its lines and totals; nil when there is none.
   public func offer(_ id: Int64) throws(CRMError) -> OfferDetail? {
-    try db.read { db in
-      try Row.fetchOne(db, sql: Self.offerSelect + " WHERE o.id = ?", arguments: [id]).map {
+    let seen = db.access.condition(client: "cl")
+    return try db.read { db in
+      try Row.fetchOne(
+        db, sql: Self.offerSelect + " WHERE o.id = ? AND \(seen)", arguments: [id]
+      ).map {
         try Self.detail(db, $0)
       }
     }
@@ -431,8 +434,12 @@ public struct OfferService: Sendable {
 
   /// The offers of a deal, oldest first. An unknown deal is an error, not an empty list.
   public func offers(ofDeal dealId: Int64) throws(CRMError) -> [OfferDetail] {
-    try db.read { db in
-      _ = try DealService.load(db, dealId, language: l)
+    let access = db.access
+    return try db.read { db in
+      let deal = try DealService.load(db, dealId, language: l)
+      if try access.hides(db, clientId: deal.clientId) {
+        throw CRMError.notFound(what: l.pick("deal", "сделка"), id: dealId)
+      }
       return try Row.fetchAll(
         db, sql: Self.offerSelect + " WHERE o.deal_id = ? ORDER BY o.id", arguments: [dealId]
       ).map { try Self.detail(db, $0) }
