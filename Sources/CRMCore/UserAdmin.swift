@@ -42,9 +42,10 @@ public struct UserAdmin: Sendable {
 
   // MARK: Reading
 
-  /// Every user (active or not), by login, with the clients they own.
+  /// Every user (active or not), by login, with the clients they own (admins).
   public func list() throws(CRMError) -> [UserSummary] {
-    try db.read { db in
+    try db.require([.admin], to: "crm user list", language: l)
+    return try db.read { db in
       try Row.fetchAll(
         db,
         sql: """
