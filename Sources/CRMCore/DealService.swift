@@ -182,7 +182,8 @@ public struct DealService: Sendable {
   public func history(_ id: Int64) throws(CRMError) -> [StageEntry] {
     let seen = visible("d")
     return try db.read { db in
-      if try Int.fetchOne(db, sql: "SELECT 1 FROM deal d WHERE d.id = ? AND \(seen)", arguments: [id])
+      if try Int.fetchOne(
+        db, sql: "SELECT 1 FROM deal d WHERE d.id = ? AND \(seen)", arguments: [id])
         == nil
       {
         return []

@@ -240,9 +240,9 @@ public struct DuplicateFinder: Sendable {
         entity == .client
         ? "SELECT c.id FROM client c WHERE \(access.condition(client: "c"))"
         : """
-          SELECT p.id FROM contact_person p JOIN client c ON c.id = p.client_id
-          WHERE \(access.condition(client: "c"))
-          """
+        SELECT p.id FROM contact_person p JOIN client c ON c.id = p.client_id
+        WHERE \(access.condition(client: "c"))
+        """
       let visible = Set(try Int64.fetchAll(db, sql: sql))
       return pairs.filter { visible.contains($0.first) && visible.contains($0.second) }
     }

@@ -247,7 +247,8 @@ extension MoneyService {
   func loadPayment(_ db: Database, _ id: Int64) throws -> Payment {
     guard
       let r = try Row.fetchOne(
-        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ? AND \(seen)"), arguments: [id])
+        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ? AND \(seen)"), arguments: [id]
+      )
     else { throw CRMError.notFound(what: l.pick("payment", "платёж"), id: id) }
     return Self.payment(r)
   }

@@ -127,10 +127,12 @@ private func snapshot(_ db: CRMDatabase) throws -> [String] {
       Contact(clientId: c1, kind: .call, dueAt: f.hours(2), subject: "Звонок", userId: f.boris))
     // A planned contact of boris's on anna's client moves too.
     _ = try f.contacts.plan(
-      Contact(clientId: other, kind: .meeting, dueAt: f.hours(3), subject: "Встреча",
+      Contact(
+        clientId: other, kind: .meeting, dueAt: f.hours(3), subject: "Встреча",
         userId: f.boris))
     let deals = DealService(db: f.db, userId: f.anna, language: .en, timeZone: moscow)
-    let deal = try deals.add(Deal(clientId: c2, title: "Поставка", amount: 1000_00, ownerId: f.boris))
+    let deal = try deals.add(
+      Deal(clientId: c2, title: "Поставка", amount: 1000_00, ownerId: f.boris))
     let before = try snapshot(f.db)
     let refused = #expect(throws: CRMError.self) { try admin.deactivate("boris") }
     let text = refused?.message(.en) ?? ""

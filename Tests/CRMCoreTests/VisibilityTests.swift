@@ -198,7 +198,8 @@ struct TeamFixture {
     // A copy of anna's client under gleb, and one of boris's under boris.
     let cs = ClientService(db: f.db, userId: f.anna, language: .en)
     let gCopy = try cs.add(
-      Client(name: "Вектор", legalForm: "ООО", phones: [Phone("+7 495 111-22-33")], ownerId: f.gleb))
+      Client(name: "Вектор", legalForm: "ООО", phones: [Phone("+7 495 111-22-33")], ownerId: f.gleb)
+    )
     let bCopy = try cs.add(
       Client(name: "Ромашка", phones: [Phone("+7 495 222-33-44")], ownerId: f.boris))
     try f.signIn("boris")

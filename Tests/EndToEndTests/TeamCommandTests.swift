@@ -17,7 +17,8 @@ private func users(_ s: Scratch) throws -> String {
     defer { s.remove() }
     // anna ($USER) is the first user, so admin.
     let anna1 = try addClient(s, "Вектор")
-    _ = try ok(s, ["user", "add", "boris", "--role", "manager", "--name", "Борис", "--team", "east"])
+    _ = try ok(
+      s, ["user", "add", "boris", "--role", "manager", "--name", "Борис", "--team", "east"])
     _ = try ok(s, ["user", "add", "vera", "--role", "manager", "--team", "east"])
     let boris1 = try ok(s, ["client", "add", "--name", "Ромашка", "--user", "boris"])
     let boris2 = try ok(s, ["client", "add", "--name", "Лютик", "--user", "boris"])
@@ -52,7 +53,8 @@ private func users(_ s: Scratch) throws -> String {
     #expect(shown.status == 1)
     #expect(shown.err.contains("no client with id \(anna1)"), "\(shown.err)")
     let found = try crm(s, ["search", "Вектор", "--json", "--user", "boris"])
-    #expect(try json(found.out) as? [Any] == nil || (try json(found.out) as? [Any])?.isEmpty == true)
+    #expect(
+      try json(found.out) as? [Any] == nil || (try json(found.out) as? [Any])?.isEmpty == true)
     let exported = s.dir + "/boris.json"
     _ = try ok(s, ["export", "json", "--out", exported, "--user", "boris"])
     let text = try String(contentsOfFile: exported, encoding: .utf8)
