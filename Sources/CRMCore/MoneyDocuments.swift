@@ -567,7 +567,8 @@ extension MoneyService {
   func loadInvoice(_ db: Database, _ id: Int64) throws -> (Invoice, [OfferLine]) {
     guard
       let r = try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id])
+        db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id]),
+      try !self.db.access.hides(db, clientId: r["client_id"])
     else { throw CRMError.notFound(what: l.pick("invoice", "счёт"), id: id) }
     return (Self.invoice(r), try Self.loadLines(db, .invoice, id: id))
   }

@@ -413,8 +413,19 @@ extension MoneyService {
   public func summaries(dealIds: [Int64]) throws(CRMError) -> [Int64: MoneySummary] {
     if dealIds.isEmpty { return [:] }
     let day = today
-    let list = dealIds.map(String.init).joined(separator: ",")
+    let access = db.access
     return try db.read { db in
+      // Only deals of clients the signed-in user may see.
+      let visible =
+        access.isAll
+        ? dealIds
+        : try Int64.fetchAll(
+          db,
+          sql: """
+            SELECT id FROM deal d WHERE d.id IN (\(dealIds.map(String.init).joined(separator: ",")))
+            AND \(access.condition(clientIdColumn: "d.client_id"))
+            """)
+      let list = visible.map(String.init).joined(separator: ",")
       var out: [Int64: MoneySummary] = [:]
       for r in try Row.fetchAll(
         db,

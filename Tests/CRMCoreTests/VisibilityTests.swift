@@ -272,6 +272,31 @@ struct TeamFixture {
     #expect(try open.ids().count == 6)
   }
 
+  @Test func theUnmatchedBankQueueIsForThoseWhoSeeUnownedClients() throws {
+    let f = try TeamFixture()
+    try f.db.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO payment (client_id, source, state, date, amount, currency, created_at,
+            updated_at)
+          VALUES (NULL, 'bank', 'queued', '2026-11-20', 70000, 'RUB', 0, 0)
+          """)
+    }
+    let money = MoneyService(db: f.db, userId: nil, language: .en, timeZone: moscow)
+    try f.signIn("boris")
+    #expect(try money.queueCount() == 0)
+    #expect(try money.payments(state: .queued) == [])
+    try f.signIn("sofia")
+    #expect(try money.queueCount() == 1)
+    #expect(try money.payments(state: .queued).map(\.payment.amount) == [700_00])
+    // The supervisor of team east sees boris's payment, not anna's.
+    #expect(
+      try money.payments(state: .assigned).compactMap(\.payment.clientId) == [f.b1])
+    try f.signIn("anna")
+    #expect(try money.queueCount() == 1)
+    #expect(try money.payments(state: .assigned).count == 2)
+  }
+
   @Test func theOwnPageIsAnIndexedQuery() throws {
     let f = try TeamFixture()
     try f.signIn("boris")
