@@ -817,7 +817,8 @@ public struct ContactService: Sendable {
         for id in clientIds {
           guard
             let owner = try Row.fetchOne(
-              db, sql: "SELECT owner_id FROM client WHERE id = ?", arguments: [id])
+              db, sql: "SELECT owner_id FROM client WHERE id = ?", arguments: [id]),
+            try !self.db.access.hides(db, clientId: id)
           else { throw CRMError.notFound(what: l.pick("client", "клиент"), id: id) }
           if owner["owner_id"] as Int64? != from {
             throw fail(
@@ -827,8 +828,14 @@ public struct ContactService: Sendable {
         }
         ids = clientIds
       } else {
+        // Only the clients the signed-in user may see (all of them for an admin).
         ids = try Int64.fetchAll(
-          db, sql: "SELECT id FROM client WHERE owner_id = ? AND deleted_at IS NULL ORDER BY id",
+          db,
+          sql: """
+            SELECT id FROM client c WHERE owner_id = ? AND deleted_at IS NULL
+              AND \(self.db.access.condition(client: "c"))
+            ORDER BY id
+            """,
           arguments: [from])
       }
       var result = HandoverResult(clients: 0, contacts: 0, deals: 0)

@@ -272,6 +272,18 @@ struct TeamFixture {
     #expect(try open.ids().count == 6)
   }
 
+  @Test func aManagerCannotHandOverClientsTheyDoNotSee() throws {
+    let f = try TeamFixture()
+    try f.signIn("boris")
+    let contacts = ContactService(db: f.db, userId: f.boris, language: .en, timeZone: moscow)
+    #expect(try contacts.handover(from: f.anna, to: f.boris).clients == 0)
+    #expect(throws: CRMError.notFound(what: "client", id: f.a1)) {
+      try contacts.handover(from: f.anna, to: f.boris, clientIds: [f.a1])
+    }
+    #expect(try f.db.read { db in try ClientService.load(db, f.a1) }?.ownerId == f.anna)
+    #expect(try contacts.handover(from: f.boris, to: f.vera).clients == 2)
+  }
+
   @Test func theUnmatchedBankQueueIsForThoseWhoSeeUnownedClients() throws {
     let f = try TeamFixture()
     try f.db.write { db in
