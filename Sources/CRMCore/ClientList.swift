@@ -129,7 +129,16 @@ public struct ClientListQuery: Equatable, Sendable {
         sql: "SELECT 1 FROM client_fts WHERE client_fts MATCH ?", arguments: [.text(m)])
     } else {
       let w = whereClause()
-      inner = SQLStatement(sql: "SELECT 1 FROM client c WHERE \(w.sql)", arguments: w.arguments)
+      // A limited viewer's live clients are counted from the owner index alone (the planner
+      // would otherwise pick client_created_by_owner and read every row for deleted_at).
+      var hint = ""
+      if case .owners(let ids, false) = access, !ids.isEmpty, !trash,
+        SearchQuery.match(search) == nil
+      {
+        hint = "INDEXED BY client_by_owner "
+      }
+      inner = SQLStatement(
+        sql: "SELECT 1 FROM client c \(hint)WHERE \(w.sql)", arguments: w.arguments)
     }
     if let cap {
       inner.sql += " LIMIT ?"
@@ -241,6 +250,14 @@ extension CRMDatabase {
         if matches >= tenth {
           plan = SearchQuery.usesPrefixIndex(query.search) ? .walkIndexProbing : .walkIndex
         }
+      } else if !query.trash, query.ownerId == nil,
+        case .owners(let ids, let unowned) = query.access,
+        ids.count + (unowned ? 1 : 0) > 1
+      {
+        // A team's clients (several owners): walk the sort column's index and keep their rows,
+        // rather than sorting all of them (with each row's phone) to show one page. One owner
+        // needs nothing: `client_by_owner` gives their rows in name order.
+        plan = .walkIndex
       }
       return query.pageStatement(offset: offset, limit: limit, plan: plan)
     }
