@@ -466,7 +466,10 @@ public struct OfferService: Sendable {
 
   func load(_ db: Database, _ id: Int64) throws -> Snapshot {
     guard
-      let r = try Row.fetchOne(db, sql: Self.offerSelect + " WHERE o.id = ?", arguments: [id])
+      let r = try Row.fetchOne(
+        db,
+        sql: Self.offerSelect + " WHERE o.id = ? AND \(self.db.access.condition(client: "cl"))",
+        arguments: [id])
     else { throw CRMError.notFound(what: l.pick("offer", "КП"), id: id) }
     return Snapshot(
       offer: Self.offer(r), lines: try Self.lines(db, of: id), clientId: r["client_id"])
@@ -598,6 +601,9 @@ public struct OfferService: Sendable {
     o.validUntil = try day(o.validUntil, field: "valid_until")
     return try db.write { db in
       let deal = try DealService.load(db, input.dealId, language: l)
+      if try self.db.access.hides(db, clientId: deal.clientId) {
+        throw CRMError.notFound(what: l.pick("deal", "сделка"), id: input.dealId)
+      }
       o.currency = deal.currency
       o.status = .draft
       o.sentAt = nil

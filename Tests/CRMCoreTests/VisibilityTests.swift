@@ -272,6 +272,23 @@ struct TeamFixture {
     #expect(try open.ids().count == 6)
   }
 
+  @Test func offersOfHiddenDealsAreNotFound() throws {
+    let f = try TeamFixture()
+    let annaOffers = OfferService(db: f.db, userId: f.anna, language: .en, timeZone: moscow)
+    let offer = try annaOffers.add(Offer(dealId: f.aDeal))
+    try f.signIn("boris")
+    let offers = OfferService(db: f.db, userId: f.boris, language: .en, timeZone: moscow)
+    #expect(try offers.offer(offer) == nil)
+    #expect(throws: CRMError.notFound(what: "deal", id: f.aDeal)) {
+      try offers.offers(ofDeal: f.aDeal)
+    }
+    #expect(throws: CRMError.notFound(what: "deal", id: f.aDeal)) {
+      try offers.add(Offer(dealId: f.aDeal))
+    }
+    #expect(throws: CRMError.notFound(what: "offer", id: offer)) { try offers.delete(offer) }
+    #expect(try offers.add(Offer(dealId: f.bDeal)) > 0)
+  }
+
   @Test func aManagerCannotHandOverClientsTheyDoNotSee() throws {
     let f = try TeamFixture()
     try f.signIn("boris")
