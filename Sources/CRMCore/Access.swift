@@ -182,3 +182,17 @@ public enum LeadRule: String, CaseIterable, Sendable {
   /// By the client's city (`lead_region_map`), else `lead_fallback`.
   case region
 }
+
+extension ClientAccess {
+  /// Whether the client with this id is hidden from the viewer (a client that does not exist is
+  /// hidden too unless everything is visible; callers check existence themselves).
+  func hides(_ db: Database, clientId: Int64) throws -> Bool {
+    if isAll { return false }
+    guard
+      let row = try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT owner_id FROM client WHERE id = ?"),
+        arguments: [clientId])
+    else { return true }
+    return !allows(ownerId: row["owner_id"])
+  }
+}

@@ -109,7 +109,7 @@ public struct BulkUpdateService: Sendable {
   public func count(_ target: BulkTarget) throws(CRMError) -> Int {
     try db.read { db in
       if case .query(let q) = target {
-        let w = q.whereClause()
+        let w = self.db.visible(q).whereClause()
         return try Int.fetchOne(
           db, sql: "SELECT count(*) FROM client c WHERE \(w.sql)",
           arguments: SQLStatement(sql: "", arguments: w.arguments).grdbArguments) ?? 0
@@ -122,13 +122,15 @@ public struct BulkUpdateService: Sendable {
   func ids(_ db: Database, _ target: BulkTarget) throws -> [Int64] {
     switch target {
     case .query(let q):
-      let w = q.whereClause()
+      let w = self.db.visible(q).whereClause()
       return try Int64.fetchAll(
         db, sql: "SELECT c.id FROM client c WHERE \(w.sql) ORDER BY c.id",
         arguments: SQLStatement(sql: "", arguments: w.arguments).grdbArguments)
     case .ids(let list):
       let unique = Array(Set(list)).sorted()
-      let exists = try db.cachedStatement(sql: "SELECT 1 FROM client WHERE id = ?")
+      // A client the signed-in user may not see does not exist for them.
+      let exists = try db.cachedStatement(
+        sql: "SELECT 1 FROM client c WHERE id = ? AND \(self.db.access.condition(client: "c"))")
       for id in unique where try Int.fetchOne(exists, arguments: [id]) == nil {
         throw CRMError.notFound(what: l.pick("client", "клиент"), id: id)
       }

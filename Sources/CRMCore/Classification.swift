@@ -433,13 +433,15 @@ public struct ClassificationService: Sendable {
     }
   }
 
-  static func counts(_ db: Database, run: Int64, column: String) throws -> [ClassCount] {
+  static func counts(
+    _ db: Database, run: Int64, column: String, access: ClientAccess = .all
+  ) throws -> [ClassCount] {
     let order = column == "abc" ? ["A", "B", "C", ""] : Classification.XYZ.allCases.map(\.rawValue)
     let rows = try Row.fetchAll(
       db,
       sql: """
         SELECT \(column) AS name, COUNT(*) AS n, SUM(revenue) AS revenue FROM client_class
-        WHERE run_id = ? GROUP BY \(column)
+        WHERE run_id = ? AND \(access.condition(clientIdColumn: "client_id")) GROUP BY \(column)
         """, arguments: [run])
     var by: [String: ClassCount] = [:]
     for r in rows {
@@ -493,16 +495,21 @@ public struct ClassificationService: Sendable {
 
   /// The counts per class of a snapshot (`abc` or `xyz`).
   public func counts(run: Int64, column: String) throws(CRMError) -> [ClassCount] {
-    try db.read { db in try Self.counts(db, run: run, column: column) }
+    let access = db.access
+    return try db.read { db in try Self.counts(db, run: run, column: column, access: access) }
   }
 
   /// ABC × XYZ: clients in each pair, `[abc][xyz]` with abc in A, B, C, "" and xyz in order.
   public func cross(run: Int64) throws(CRMError) -> [String: [String: Int]] {
-    try db.read { db in
+    let seen = db.access.condition(clientIdColumn: "client_id")
+    return try db.read { db in
       var out: [String: [String: Int]] = [:]
       for r in try Row.fetchAll(
         db,
-        sql: "SELECT abc, xyz, COUNT(*) AS n FROM client_class WHERE run_id = ? GROUP BY abc, xyz",
+        sql: """
+          SELECT abc, xyz, COUNT(*) AS n FROM client_class WHERE run_id = ? AND \(seen)
+          GROUP BY abc, xyz
+          """,
         arguments: [run])
       {
         out[r["abc"], default: [:]][r["xyz"]] = r["n"]
@@ -530,12 +537,13 @@ public struct ClassificationService: Sendable {
   {
     let order =
       column == "xyz" ? "cc.cv, cc.revenue DESC, cc.client_id" : "cc.revenue DESC, cc.client_id"
+    let seen = db.access.condition(client: "c")
     return try db.read { db in
       try Row.fetchAll(
         db,
         sql: """
           SELECT cc.*, c.name, c.legal_form FROM client_class cc JOIN client c ON c.id = cc.client_id
-          WHERE cc.run_id = ? AND cc.\(column == "xyz" ? "xyz" : "abc") = ?
+          WHERE cc.run_id = ? AND cc.\(column == "xyz" ? "xyz" : "abc") = ? AND \(seen)
           ORDER BY \(order) LIMIT ?
           """, arguments: [run, value, limit]
       ).map { r in
@@ -570,6 +578,8 @@ public struct ClassificationService: Sendable {
     -> Transitions
   {
     let col = column == "xyz" ? "xyz" : "abc"
+    let seenT = db.access.condition(clientIdColumn: "t.client_id")
+    let seenF = db.access.condition(clientIdColumn: "f.client_id")
     return try db.read { db in
       var t = Transitions(
         from: from, to: to, column: col,
@@ -580,7 +590,7 @@ public struct ClassificationService: Sendable {
         sql: """
           SELECT f.\(col) AS a, t.\(col) AS b, COUNT(*) AS n
           FROM client_class t LEFT JOIN client_class f ON f.run_id = ? AND f.client_id = t.client_id
-          WHERE t.run_id = ? GROUP BY f.\(col), t.\(col)
+          WHERE t.run_id = ? AND \(seenT) GROUP BY f.\(col), t.\(col)
           """, arguments: [from.id, to.id])
       {
         let a: String? = r["a"]
@@ -591,7 +601,7 @@ public struct ClassificationService: Sendable {
         db,
         sql: """
           SELECT f.\(col) AS a, COUNT(*) AS n FROM client_class f
-          WHERE f.run_id = ? AND NOT EXISTS (
+          WHERE f.run_id = ? AND \(seenF) AND NOT EXISTS (
             SELECT 1 FROM client_class t WHERE t.run_id = ? AND t.client_id = f.client_id)
           GROUP BY f.\(col)
           """, arguments: [from.id, to.id])
@@ -613,8 +623,10 @@ public struct ClassificationService: Sendable {
 
   /// The client's classes in the latest snapshot that has it: (abc, xyz, day).
   public func latest(clientId: Int64) throws(CRMError) -> (abc: String, xyz: String, at: String)? {
-    try db.read { db in
-      try Row.fetchOne(
+    let access = db.access
+    return try db.read { db in
+      if try access.hides(db, clientId: clientId) { return nil }
+      return try Row.fetchOne(
         db,
         sql: """
           SELECT cc.abc, cc.xyz, r.at FROM client_class cc JOIN class_run r ON r.id = cc.run_id

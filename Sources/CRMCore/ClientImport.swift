@@ -361,6 +361,16 @@ public struct ClientImportService: Sendable {
       let key = DuplicateKeys.name(client.name)
       let match = try ImportDuplicates.match(client, persons: persons, key: key, in: db)
       let name = client.displayName
+      // A client the signed-in user may not see is neither updated nor named: the row is a
+      // duplicate skipped as another manager's.
+      if let match, try self.db.access.hides(db, clientId: match.id) {
+        report.duplicates += 1
+        report.outcomes.append(
+          ImportOutcome(
+            line: row.line, action: .duplicate, name: name, matchReason: "hidden",
+            reason: l.pick("owned by another manager", "клиент другого менеджера")))
+        continue
+      }
       if let match {
         let matchName = try writer.displayName(match.id)
         switch options.onDuplicate {
@@ -832,7 +842,7 @@ extension ClientImportService {
   public func exportIDs(_ query: ClientListQuery) throws(CRMError) -> [Int64] {
     var q = query
     q.trash = false
-    let w = q.whereClause()
+    let w = db.visible(q).whereClause()
     return try db.read { db in
       try Int64.fetchAll(
         db, sql: "SELECT c.id FROM client c WHERE \(w.sql) ORDER BY c.id",
@@ -842,13 +852,16 @@ extension ClientImportService {
 
   /// The clients with these ids, with persons (by name) and owner logins, in one read.
   public func exported(_ ids: some Collection<Int64>) throws(CRMError) -> [ExportedClient] {
-    try db.read { db in
+    let access = db.access
+    return try db.read { db in
       var logins: [Int64: String] = [:]
       for r in try Row.fetchAll(db, sql: "SELECT id, login FROM app_user") {
         logins[r["id"]] = r["login"]
       }
       return try ids.compactMap { id -> ExportedClient? in
-        guard let c = try ClientService.load(db, id) else { return nil }
+        guard let c = try ClientService.load(db, id), access.allows(ownerId: c.ownerId) else {
+          return nil
+        }
         let personIds = try Int64.fetchAll(
           db.cachedStatement(
             sql: """

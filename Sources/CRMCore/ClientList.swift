@@ -71,6 +71,9 @@ public struct ClientListQuery: Equatable, Sendable {
   public var tag: String?
   /// The trash instead of the live clients.
   public var trash = false
+  /// Whose clients may show. `CRMDatabase` sets it to the signed-in user's access on every
+  /// count and page, so a caller cannot forget it.
+  public var access: ClientAccess = .all
 
   public init(
     search: String = "", sort: Sort = .name, descending: Bool = false, segment: String? = nil,
@@ -108,6 +111,7 @@ public struct ClientListQuery: Equatable, Sendable {
       parts.append("c.id IN (SELECT client_id FROM client_tag WHERE tag_key = ?)")
       args.append(.text(TextFold.key(tag)))
     }
+    if !access.isAll { parts.append(access.condition(client: "c")) }
     return (parts.joined(separator: " AND "), args)
   }
 
@@ -115,9 +119,6 @@ public struct ClientListQuery: Equatable, Sendable {
   /// The whole live list is read from a counter the schema's triggers keep; a plain search is
   /// answered by the FTS index alone, since clients in the trash are never indexed.
   public func countStatement(cap: Int? = nil) -> SQLStatement {
-    let isWholeList =
-      SearchQuery.match(search) == nil && segment == nil && ownerId == nil
-      && tag == nil && !trash
     if isWholeList {
       return SQLStatement(
         sql: "SELECT value FROM counter WHERE name = 'live_clients'", arguments: [])
@@ -128,7 +129,16 @@ public struct ClientListQuery: Equatable, Sendable {
         sql: "SELECT 1 FROM client_fts WHERE client_fts MATCH ?", arguments: [.text(m)])
     } else {
       let w = whereClause()
-      inner = SQLStatement(sql: "SELECT 1 FROM client c WHERE \(w.sql)", arguments: w.arguments)
+      // A limited viewer's live clients are counted from the owner index alone (the planner
+      // would otherwise pick client_created_by_owner and read every row for deleted_at).
+      var hint = ""
+      if case .owners(let ids, false) = access, !ids.isEmpty, !trash,
+        SearchQuery.match(search) == nil
+      {
+        hint = "INDEXED BY client_by_owner "
+      }
+      inner = SQLStatement(
+        sql: "SELECT 1 FROM client c \(hint)WHERE \(w.sql)", arguments: w.arguments)
     }
     if let cap {
       inner.sql += " LIMIT ?"
@@ -165,16 +175,18 @@ public struct ClientListQuery: Equatable, Sendable {
       arguments: w.arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
   }
 
-  /// All live clients, no search or filter: counted exactly by the trigger-kept counter, never
-  /// capped.
+  /// All live clients, no search or filter, everything visible: counted exactly by the
+  /// trigger-kept counter, never capped.
   public var isWholeList: Bool {
     SearchQuery.match(search) == nil && segment == nil && ownerId == nil && tag == nil && !trash
+      && access.isAll
   }
 
   /// Only a search, no filters, live clients: the FTS index alone answers the count, since
   /// clients in the trash are never indexed.
   var isPlainSearch: Bool {
     SearchQuery.match(search) != nil && segment == nil && ownerId == nil && tag == nil && !trash
+      && access.isAll
   }
 
   /// The partial index that yields rows in this query's order.
@@ -210,7 +222,7 @@ public struct ClientListQuery: Equatable, Sendable {
 extension CRMDatabase {
   /// How many clients the query selects; with a cap, at most `cap + 1` (meaning "more than cap").
   public func count(_ query: ClientListQuery, cap: Int? = nil) throws(CRMError) -> Int {
-    let statement = query.countStatement(cap: cap)
+    let statement = visible(query).countStatement(cap: cap)
     return try read { db in
       try Int.fetchOne(db, sql: statement.sql, arguments: statement.grdbArguments) ?? 0
     }
@@ -224,7 +236,8 @@ extension CRMDatabase {
   public func pageStatement(_ query: ClientListQuery, offset: Int, limit: Int) throws(CRMError)
     -> SQLStatement
   {
-    try read { db in
+    let query = visible(query)
+    return try read { db in
       var plan = ClientListQuery.SearchPlan.sortMatches
       if !query.trash, let m = SearchQuery.match(query.search) {
         let total = try Int.fetchOne(db, sql: "SELECT max(id) FROM client") ?? 0
@@ -237,6 +250,14 @@ extension CRMDatabase {
         if matches >= tenth {
           plan = SearchQuery.usesPrefixIndex(query.search) ? .walkIndexProbing : .walkIndex
         }
+      } else if !query.trash, query.ownerId == nil,
+        case .owners(let ids, let unowned) = query.access,
+        ids.count + (unowned ? 1 : 0) > 1
+      {
+        // A team's clients (several owners): walk the sort column's index and keep their rows,
+        // rather than sorting all of them (with each row's phone) to show one page. One owner
+        // needs nothing: `client_by_owner` gives their rows in name order.
+        plan = .walkIndex
       }
       return query.pageStatement(offset: offset, limit: limit, plan: plan)
     }
@@ -258,25 +279,37 @@ extension CRMDatabase {
     }
   }
 
+  /// The query limited to what the signed-in user may see.
+  public func visible(_ query: ClientListQuery) -> ClientListQuery {
+    var q = query
+    q.access = access
+    return q
+  }
+
   /// Distinct non-empty segments in use, for the filter menu.
   public func segments() throws(CRMError) -> [String] {
-    try read { db in
+    let a = access
+    return try read { db in
       try String.fetchAll(
         db,
-        sql:
-          "SELECT DISTINCT segment FROM client WHERE deleted_at IS NULL AND segment <> '' ORDER BY segment"
+        sql: """
+          SELECT DISTINCT segment FROM client c WHERE deleted_at IS NULL AND segment <> ''
+          AND \(a.condition(client: "c")) ORDER BY segment
+          """
       )
     }
   }
 
   /// Tags in use with how many clients carry each.
   public func tags() throws(CRMError) -> [(tag: String, count: Int)] {
-    try read { db in
+    let a = access
+    return try read { db in
       try Row.fetchAll(
         db,
         sql: """
           SELECT min(t.tag) AS tag, count(*) AS n FROM client_tag t
           JOIN client c ON c.id = t.client_id AND c.deleted_at IS NULL
+          WHERE \(a.condition(client: "c"))
           GROUP BY t.tag_key ORDER BY t.tag_key
           """
       ).map { ($0["tag"], $0["n"]) }

@@ -45,9 +45,17 @@ public struct ClientService: Sendable {
 
   // MARK: Reading
 
-  /// The client with its phones, e-mails, accounts and tags; nil when there is none.
+  /// The client with its phones, e-mails, accounts and tags; nil when there is none or the
+  /// signed-in user may not see it.
   public func client(_ id: Int64) throws(CRMError) -> Client? {
-    try db.read { db in try Self.load(db, id) }
+    let access = db.access
+    return try db.read { db in try Self.load(db, id, access) }
+  }
+
+  /// The client when `access` shows it.
+  static func load(_ db: Database, _ id: Int64, _ access: ClientAccess) throws -> Client? {
+    guard let c = try load(db, id), access.allows(ownerId: c.ownerId) else { return nil }
+    return c
   }
 
   static func load(_ db: Database, _ id: Int64) throws -> Client? {
@@ -92,7 +100,9 @@ public struct ClientService: Sendable {
 
   /// Contact persons of a client (not in the trash), by name.
   public func persons(of clientId: Int64) throws(CRMError) -> [ContactPerson] {
-    try db.read { db in
+    let access = db.access
+    return try db.read { db in
+      if try access.hides(db, clientId: clientId) { return [] }
       let ids = try Int64.fetchAll(
         db,
         sql: """
@@ -104,7 +114,12 @@ public struct ClientService: Sendable {
   }
 
   public func person(_ id: Int64) throws(CRMError) -> ContactPerson? {
-    try db.read { db in try Self.loadPerson(db, id) }
+    let access = db.access
+    return try db.read { db in
+      guard let p = try Self.loadPerson(db, id), try !access.hides(db, clientId: p.clientId)
+      else { return nil }
+      return p
+    }
   }
 
   static func loadPerson(_ db: Database, _ id: Int64) throws -> ContactPerson? {
@@ -130,8 +145,10 @@ public struct ClientService: Sendable {
 
   /// The client's history, newest first.
   public func history(of clientId: Int64, limit: Int = 200) throws(CRMError) -> [AuditEntry] {
-    try db.read { db in
-      try Row.fetchAll(
+    let access = db.access
+    return try db.read { db in
+      if try access.hides(db, clientId: clientId) { return [] }
+      return try Row.fetchAll(
         db,
         sql: """
           SELECT a.at, coalesce(u.login, '?') AS login, a.entity, a.action, a.field, a.old, a.new
@@ -173,8 +190,9 @@ public struct ClientService: Sendable {
     guard let id = input.id else { throw .other("update needs an id") }
     let c = try validator.client(input)
     let at = now
+    let access = db.access
     try db.write { db in
-      guard let before = try Self.load(db, id) else {
+      guard let before = try Self.load(db, id, access) else {
         throw CRMError.notFound(what: validator.language.pick("client", "клиент"), id: id)
       }
       let old = Self.fields(before)
@@ -203,8 +221,9 @@ public struct ClientService: Sendable {
   func setDeleted(_ id: Int64, deleted: Bool) throws(CRMError) {
     let at = now
     let lang = validator.language
+    let access = db.access
     try db.write { db in
-      guard let before = try Self.load(db, id) else {
+      guard let before = try Self.load(db, id, access) else {
         throw CRMError.notFound(what: lang.pick("client", "клиент"), id: id)
       }
       if (before.deletedAt != nil) == deleted {
@@ -235,8 +254,9 @@ public struct ClientService: Sendable {
     let p = try validator.person(input)
     let at = now
     let lang = validator.language
+    let access = db.access
     return try db.write { db in
-      guard try Self.load(db, p.clientId) != nil else {
+      guard try Self.load(db, p.clientId, access) != nil else {
         throw CRMError.notFound(what: lang.pick("client", "клиент"), id: p.clientId)
       }
       try db.execute(
@@ -269,8 +289,11 @@ public struct ClientService: Sendable {
     let p = try validator.person(input)
     let at = now
     let lang = validator.language
+    let access = db.access
     try db.write { db in
-      guard let before = try Self.loadPerson(db, id) else {
+      guard let before = try Self.loadPerson(db, id),
+        try !access.hides(db, clientId: before.clientId)
+      else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
       let old = Self.fields(before)
@@ -291,8 +314,11 @@ public struct ClientService: Sendable {
   public func deletePerson(_ id: Int64, deleted: Bool = true) throws(CRMError) {
     let at = now
     let lang = validator.language
+    let access = db.access
     try db.write { db in
-      guard let before = try Self.loadPerson(db, id) else {
+      guard let before = try Self.loadPerson(db, id),
+        try !access.hides(db, clientId: before.clientId)
+      else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
       let action = deleted ? "delete" : "restore"
@@ -429,10 +455,13 @@ public struct ClientService: Sendable {
   public func likelyDuplicates(of c: Client, limit: Int = 5) throws(CRMError)
     -> [DuplicateCandidate]
   {
-    try db.read { db in
-      try DuplicateFinder.matches(db, for: c, minScore: 60, limit: limit).map { pair in
+    let access = db.access
+    return try db.read { db in
+      try DuplicateFinder.matches(db, for: c, minScore: 60, limit: limit).compactMap { pair in
         // The pair holds `c` and the existing client; while `c` is unsaved it is the second, id 0.
         let mineFirst = pair.first == (c.id ?? 0)
+        // A client the signed-in user may not see is not named to them.
+        if try access.hides(db, clientId: mineFirst ? pair.second : pair.first) { return nil }
         return DuplicateCandidate(
           id: mineFirst ? pair.second : pair.first,
           name: mineFirst ? pair.secondName : pair.firstName,

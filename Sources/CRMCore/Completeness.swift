@@ -150,6 +150,8 @@ public enum Completeness {
   public struct Scope: Equatable, Sendable {
     public var ownerId: Int64?
     public var segment: String?
+    /// Set from the signed-in user by `summary` and `incomplete`.
+    var access: ClientAccess = .all
     public init(ownerId: Int64? = nil, segment: String? = nil) {
       self.ownerId = ownerId
       self.segment = segment
@@ -166,6 +168,7 @@ public enum Completeness {
         sql += " AND c.segment = ?"
         args.append(segment)
       }
+      if !access.isAll { sql += " AND " + access.condition(client: "c") }
       return (sql, args)
     }
   }
@@ -174,7 +177,9 @@ public enum Completeness {
   public static func summary(
     _ database: CRMDatabase, fields: [Field], scope: Scope = Scope(), mine: Int64? = nil
   ) throws(CRMError) -> Summary {
-    try database.read { db in
+    var scope = scope
+    scope.access = database.access
+    return try database.read { db in
       let (base, count, mean, complete) = try rates(db, fields: fields, scope: scope)
       var s = Summary(
         clients: count, base: base, meanScore: mean, complete: complete, mine: nil, myClients: nil)
@@ -237,6 +242,8 @@ public enum Completeness {
     limit: Int = 50
   ) throws(CRMError) -> [Row] {
     guard !fields.isEmpty else { return [] }
+    var scope = scope
+    scope.access = database.access
     return try database.read { db in
       let (whereSQL, args) = scope.whereSQL
       let sql = """

@@ -40,6 +40,16 @@ public struct ContactService: Sendable {
 
   // MARK: Reading
 
+  /// The signed-in user's access as a condition on the contact's client (`cl`).
+  var seen: String { db.access.condition(client: "cl") }
+
+  /// The scope's condition limited to the clients the signed-in user may see.
+  func condition(_ scope: ContactScope) -> (sql: String, arguments: [SQLValue]) {
+    let base = scope.condition
+    let a = seen
+    return a == "1" ? base : ("\(base.sql) AND \(a)", base.arguments)
+  }
+
   static let rowSelect = """
     SELECT c.*, cl.name AS client_name, cl.legal_form AS client_form, cl.segment AS client_segment,
       cl.deleted_at AS client_deleted, coalesce(u.login, '?') AS user_login,
@@ -83,7 +93,9 @@ public struct ContactService: Sendable {
   /// One contact with its client's name; nil when there is none.
   public func contact(_ id: Int64) throws(CRMError) -> ContactRow? {
     try db.read { db in
-      try Row.fetchOne(db, sql: Self.rowSelect + " WHERE c.id = ?", arguments: [id]).map(
+      try Row.fetchOne(
+        db, sql: Self.rowSelect + " WHERE c.id = ? AND \(seen)", arguments: [id]
+      ).map(
         Self.contactRow)
     }
   }
@@ -95,7 +107,7 @@ public struct ContactService: Sendable {
       try Row.fetchAll(
         db,
         sql: Self.rowSelect + """
-           WHERE c.client_id = ?
+           WHERE c.client_id = ? AND \(seen)
           ORDER BY c.status = 'planned' DESC,
             CASE WHEN c.status = 'planned' THEN c.due_at ELSE -coalesce(c.done_at, c.due_at) END,
             c.id DESC
@@ -113,6 +125,7 @@ public struct ContactService: Sendable {
         db,
         sql: Self.rowSelect + """
            WHERE c.client_id = (SELECT client_id FROM deal WHERE id = ?1) AND c.deal_id = ?1
+            AND \(seen)
           ORDER BY c.status = 'planned' DESC,
             CASE WHEN c.status = 'planned' THEN c.due_at ELSE -coalesce(c.done_at, c.due_at) END,
             c.id DESC
@@ -126,7 +139,7 @@ public struct ContactService: Sendable {
   public func plannedStatement(
     from: Date, to: Date, scope: ContactScope, limit: Int = 5000
   ) -> SQLStatement {
-    let s = scope.condition
+    let s = condition(scope)
     let index = {
       switch scope {
       case .user: return "contact_planned_by_user"
@@ -163,8 +176,8 @@ public struct ContactService: Sendable {
     scope: ContactScope, clientId: Int64? = nil, status: ContactStatus? = nil,
     from: Date? = nil, to: Date? = nil, limit: Int = 50, offset: Int = 0
   ) throws(CRMError) -> [ContactRow] {
-    var parts = [scope.condition.sql]
-    var args: [any DatabaseValueConvertible] = scope.condition.arguments.map {
+    var parts = [condition(scope).sql]
+    var args: [any DatabaseValueConvertible] = condition(scope).arguments.map {
       if case .integer(let i) = $0 { return i }
       return 0
     }
@@ -201,7 +214,7 @@ public struct ContactService: Sendable {
   public func remindersStatement(scope: ContactScope, at now: Date, horizon: Date, limit: Int)
     -> SQLStatement
   {
-    let s = scope.condition
+    let s = condition(scope)
     let n = SQLValue.real(now.timeIntervalSince1970)
     return SQLStatement(
       sql: Self.rowSelect + """
@@ -240,7 +253,7 @@ public struct ContactService: Sendable {
 
   /// How many planned contacts are past due (the "N overdue" of the status bar).
   public func overdueCount(scope: ContactScope, at: Date? = nil) throws(CRMError) -> Int {
-    let s = scope.condition
+    let s = condition(scope)
     let t = (at ?? now).timeIntervalSince1970
     return try db.read { db in
       try Int.fetchOne(
@@ -286,7 +299,7 @@ public struct ContactService: Sendable {
         SELECT cl.id, cl.name, cl.legal_form, cl.segment, cl.last_contact_at, cd.days,
           (? - coalesce(cl.last_contact_at, cl.created_at)) / 86400.0 - cd.days AS over
         FROM client cl CROSS JOIN cadence cd
-        WHERE cl.deleted_at IS NULL AND \(owner) AND cd.segment_key = lower(cl.segment)
+        WHERE cl.deleted_at IS NULL AND \(owner) AND \(seen) AND cd.segment_key = lower(cl.segment)
           AND NOT EXISTS (
             SELECT 1 FROM contact c INDEXED BY contact_planned_by_client
             WHERE c.client_id = cl.id AND c.status = 'planned')
@@ -330,7 +343,8 @@ public struct ContactService: Sendable {
     }
     guard
       let client = try Row.fetchOne(
-        db, sql: "SELECT name, deleted_at FROM client WHERE id = ?", arguments: [c.clientId])
+        db, sql: "SELECT name, deleted_at FROM client WHERE id = ?", arguments: [c.clientId]),
+      try !self.db.access.hides(db, clientId: c.clientId)
     else {
       throw CRMError.notFound(what: l.pick("client", "клиент"), id: c.clientId)
     }
@@ -601,7 +615,8 @@ public struct ContactService: Sendable {
   func load(_ db: Database, _ id: Int64) throws -> Contact {
     guard
       let c = try Row.fetchOne(db, sql: "SELECT * FROM contact WHERE id = ?", arguments: [id])
-        .map(Self.contact)
+        .map(Self.contact),
+      try !self.db.access.hides(db, clientId: c.clientId)
     else { throw CRMError.notFound(what: l.pick("contact", "контакт"), id: id) }
     return c
   }
@@ -775,9 +790,18 @@ public struct ContactService: Sendable {
   public func handover(from: Int64, to: Int64, clientIds: [Int64]? = nil, withDeals: Bool = false)
     throws(CRMError) -> HandoverResult
   {
+    try db.write { db in
+      try handover(db, from: from, to: to, clientIds: clientIds, withDeals: withDeals)
+    }
+  }
+
+  /// The handover inside a transaction the caller holds (`crm user deactivate --move-to`).
+  func handover(
+    _ db: Database, from: Int64, to: Int64, clientIds: [Int64]?, withDeals: Bool
+  ) throws -> HandoverResult {
     let at = now
-    let clients = ClientService(db: db, userId: userId, language: l)
-    return try db.write { db in
+    let clients = ClientService(db: self.db, userId: userId, language: l)
+    do {
       guard
         let fromLogin = try String.fetchOne(
           db, sql: "SELECT login FROM app_user WHERE id = ?", arguments: [from])
@@ -793,7 +817,8 @@ public struct ContactService: Sendable {
         for id in clientIds {
           guard
             let owner = try Row.fetchOne(
-              db, sql: "SELECT owner_id FROM client WHERE id = ?", arguments: [id])
+              db, sql: "SELECT owner_id FROM client WHERE id = ?", arguments: [id]),
+            try !self.db.access.hides(db, clientId: id)
           else { throw CRMError.notFound(what: l.pick("client", "клиент"), id: id) }
           if owner["owner_id"] as Int64? != from {
             throw fail(
@@ -803,8 +828,14 @@ public struct ContactService: Sendable {
         }
         ids = clientIds
       } else {
+        // Only the clients the signed-in user may see (all of them for an admin).
         ids = try Int64.fetchAll(
-          db, sql: "SELECT id FROM client WHERE owner_id = ? AND deleted_at IS NULL ORDER BY id",
+          db,
+          sql: """
+            SELECT id FROM client c WHERE owner_id = ? AND deleted_at IS NULL
+              AND \(self.db.access.condition(client: "c"))
+            ORDER BY id
+            """,
           arguments: [from])
       }
       var result = HandoverResult(clients: 0, contacts: 0, deals: 0)
@@ -860,7 +891,7 @@ public struct ContactService: Sendable {
 extension CRMDatabase {
   /// Ids of every client the query selects (for bulk actions and handover of a filtered list).
   public func ids(_ query: ClientListQuery) throws(CRMError) -> [Int64] {
-    let w = query.whereClause()
+    let w = visible(query).whereClause()
     return try read { db in
       try Int64.fetchAll(
         db, sql: "SELECT c.id FROM client c WHERE \(w.sql) ORDER BY c.id",

@@ -107,10 +107,17 @@ public struct DealService: Sendable {
     let at = now
     return try db.read { db in
       let stages = try Self.stageMap(db)
-      return try Row.fetchOne(db, sql: Self.rowSelect + " WHERE d.id = ?", arguments: [id]).map {
+      return try Row.fetchOne(
+        db, sql: Self.rowSelect + " WHERE d.id = ? AND \(visible("d"))", arguments: [id]
+      ).map {
         Self.row($0, stages: stages, at: at)
       }
     }
+  }
+
+  /// The signed-in user's access on deals of alias `d`: their clients are visible.
+  func visible(_ alias: String) -> String {
+    db.access.condition(clientIdColumn: "\(alias).client_id")
   }
 
   func filterSQL(_ f: DealFilter, alias: String = "d") -> (
@@ -138,6 +145,7 @@ public struct DealService: Sendable {
       parts.append("\(alias).client_id = ?")
       args.append(c)
     }
+    if !db.access.isAll { parts.append(visible(alias)) }
     return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), args)
   }
 
@@ -172,7 +180,14 @@ public struct DealService: Sendable {
 
   /// A deal's stage history, oldest first, each entry with what its entry actions did.
   public func history(_ id: Int64) throws(CRMError) -> [StageEntry] {
-    try db.read { db in
+    let seen = visible("d")
+    return try db.read { db in
+      if try Int.fetchOne(
+        db, sql: "SELECT 1 FROM deal d WHERE d.id = ? AND \(seen)", arguments: [id])
+        == nil
+      {
+        return []
+      }
       let stages = try Self.stageMap(db)
       let events = try Row.fetchAll(
         db, sql: "SELECT * FROM deal_event WHERE deal_id = ? ORDER BY id", arguments: [id]
@@ -242,7 +257,8 @@ public struct DealService: Sendable {
         0 AS stuck
       FROM stage_total WHERE stage_id IN (\(ids)) AND deals > 0
       """
-    let kept = filter.isEmpty
+    // The kept totals count every deal: only for a viewer who sees all.
+    let kept = filter.isEmpty && db.access.isAll
     return try db.read { db in
       var totals: [Int64: [CurrencyTotal]] = [:]
       var counts: [Int64: (Int, Int)] = [:]
@@ -413,7 +429,8 @@ public struct DealService: Sendable {
     d.source = try choice(db, list: "lead_source", d.source, field: "source")
     guard
       let client = try Row.fetchOne(
-        db, sql: "SELECT name, deleted_at FROM client WHERE id = ?", arguments: [d.clientId])
+        db, sql: "SELECT name, deleted_at FROM client WHERE id = ?", arguments: [d.clientId]),
+      try !self.db.access.hides(db, clientId: d.clientId)
     else { throw CRMError.notFound(what: l.pick("client", "клиент"), id: d.clientId) }
     if client["deleted_at"] != nil && d.status == .open {
       throw fail(
@@ -458,6 +475,15 @@ public struct DealService: Sendable {
       db, change: change, clientId: after.clientId, entity: "deal", entityId: after.id ?? 0,
       action: action, old: before.map { fields($0, stages: stages) } ?? [:],
       new: fields(after, stages: stages), at: at)
+  }
+
+  /// The deal when the signed-in user may see its client; otherwise not found.
+  func visibleDeal(_ db: Database, _ id: Int64) throws -> Deal {
+    let d = try Self.load(db, id, language: l)
+    if try self.db.access.hides(db, clientId: d.clientId) {
+      throw CRMError.notFound(what: l.pick("deal", "сделка"), id: id)
+    }
+    return d
   }
 
   static func load(_ db: Database, _ id: Int64, language l: Language) throws -> Deal {
@@ -555,7 +581,7 @@ public struct DealService: Sendable {
     var d = input
     d.expectedClose = try normalizeDate(d.expectedClose)
     try db.write { db in
-      let before = try Self.load(db, id, language: l)
+      let before = try visibleDeal(db, id)
       d.pipelineId = before.pipelineId
       d.stageId = before.stageId
       d.status = before.status
@@ -745,7 +771,7 @@ public struct DealService: Sendable {
     let me = try requireUser()
     let at = now
     return try db.write { db in
-      let d = try Self.load(db, id, language: l)
+      let d = try visibleDeal(db, id)
       try requireOpen(db, d)
       let p = try pipelineOf(db, d)
       let target = try resolve(stage, in: p)
@@ -768,7 +794,7 @@ public struct DealService: Sendable {
     let me = try requireUser()
     let at = now
     return try db.write { db in
-      let d = try Self.load(db, id, language: l)
+      let d = try visibleDeal(db, id)
       try requireOpen(db, d)
       let p = try pipelineOf(db, d)
       let open = p.openStages
@@ -804,7 +830,7 @@ public struct DealService: Sendable {
 
   func wonOrLostKey(_ id: Int64, kind: StageKind) throws(CRMError) -> String {
     try db.read { db in
-      let d = try Self.load(db, id, language: l)
+      let d = try visibleDeal(db, id)
       let p = try pipelineOf(db, d)
       guard let s = p.stages.first(where: { $0.kind == kind }) else {
         throw CRMError.other("the pipeline has no \(kind.rawValue) stage")
@@ -819,7 +845,7 @@ public struct DealService: Sendable {
     let me = try requireUser()
     let at = now
     return try db.write { db in
-      let d = try Self.load(db, id, language: l)
+      let d = try visibleDeal(db, id)
       if d.status == .open {
         throw fail(
           l.pick("deal №\(id)", "сделка №\(id)"), "is open already", "и так открыта")

@@ -226,13 +226,25 @@ public struct DuplicateFinder: Sendable {
   public func scan(_ entity: DuplicateEntity = .client, minScore: Int = 70) throws(CRMError)
     -> [DuplicatePair]
   {
-    try db.read { db in
+    let access = db.access
+    return try db.read { db in
       // The scan touches rows all over the file: a page cache large enough to hold the tables
       // it reads turns 200,000 page reads from the OS into memory hits. Set back afterwards.
       let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
       try db.execute(sql: "PRAGMA cache_size = -262144")
       defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
-      return try Self.scan(db, entity, minScore: minScore)
+      let pairs = try Self.scan(db, entity, minScore: minScore)
+      if access.isAll { return pairs }
+      // Only pairs whose both sides the signed-in user may see.
+      let sql =
+        entity == .client
+        ? "SELECT c.id FROM client c WHERE \(access.condition(client: "c"))"
+        : """
+        SELECT p.id FROM contact_person p JOIN client c ON c.id = p.client_id
+        WHERE \(access.condition(client: "c"))
+        """
+      let visible = Set(try Int64.fetchAll(db, sql: sql))
+      return pairs.filter { visible.contains($0.first) && visible.contains($0.second) }
     }
   }
 
@@ -463,7 +475,13 @@ public struct DuplicateFinder: Sendable {
   public func matches(for client: Client, minScore: Int = 70, limit: Int = 5) throws(CRMError)
     -> [DuplicatePair]
   {
-    try db.read { db in try Self.matches(db, for: client, minScore: minScore, limit: limit) }
+    let access = db.access
+    return try db.read { db in
+      try Self.matches(db, for: client, minScore: minScore, limit: limit).filter { pair in
+        let other = pair.first == (client.id ?? 0) ? pair.second : pair.first
+        return try !access.hides(db, clientId: other)
+      }
+    }
   }
 
   /// The same inside a caller's transaction (an import sees the rows it has added so far).

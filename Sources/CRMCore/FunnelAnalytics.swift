@@ -127,6 +127,7 @@ public struct FunnelAnalytics: Sendable {
     w.add("d.pipeline_id = ?", pipeline.id)
     if let o = q.ownerId { w.add("d.owner_id = ?", o) }
     if let s = q.source { w.add("d.source = ?", s) }
+    if !db.access.isAll { w.add(db.access.condition(clientIdColumn: "d.client_id")) }
     return w
   }
 
@@ -140,12 +141,12 @@ public struct FunnelAnalytics: Sendable {
   /// trigger-kept `stage_stay`, medians by walking `deal_stage_by_duration` to the middle.
   /// Otherwise one scan of the stays that began in the period (joined to the deal for owner or
   /// source), medians by sorting in memory.
-  static func durations(_ db: Database, _ q: FunnelReportQuery, pipeline: Pipeline) throws
-    -> [Int64: Durations]
-  {
+  static func durations(
+    _ db: Database, _ q: FunnelReportQuery, pipeline: Pipeline, access: ClientAccess = .all
+  ) throws -> [Int64: Durations] {
     var out: [Int64: Durations] = [:]
     let stageIds = pipeline.stages.map { String($0.id) }.joined(separator: ", ")
-    if q.from == nil && q.to == nil && q.ownerId == nil && q.source == nil {
+    if q.from == nil && q.to == nil && q.ownerId == nil && q.source == nil && access.isAll {
       for r in try Row.fetchAll(
         db, sql: "SELECT stage_id, stays, seconds FROM stage_stay WHERE stage_id IN (\(stageIds))")
       {
@@ -170,10 +171,11 @@ public struct FunnelAnalytics: Sendable {
     if let f = q.from { w.add("h.at >= ?", f.timeIntervalSince1970) }
     if let t = q.to { w.add("h.at < ?", t.timeIntervalSince1970) }
     var join = ""
-    if q.ownerId != nil || q.source != nil {
+    if q.ownerId != nil || q.source != nil || !access.isAll {
       join = "JOIN deal d ON d.id = h.deal_id"
       if let o = q.ownerId { w.add("d.owner_id = ?", o) }
       if let s = q.source { w.add("d.source = ?", s) }
+      if !access.isAll { w.add(access.condition(clientIdColumn: "d.client_id")) }
     }
     var values: [Int64: [Double]] = [:]
     let cursor = try Row.fetchCursor(
@@ -204,6 +206,7 @@ public struct FunnelAnalytics: Sendable {
     let pipeline = try PipelineService(db: db, language: language).pipeline(q.pipeline)
     let now = at ?? db.clock.now()
     let base = dealFilter(q, pipeline: pipeline)
+    let access = db.access
     let l = language
     let tz = timeZone
     return try db.read { db in
@@ -312,7 +315,7 @@ public struct FunnelAnalytics: Sendable {
         }
       }
       // Durations: completed stays that began in the period.
-      let durations = try Self.durations(db, q, pipeline: pipeline)
+      let durations = try Self.durations(db, q, pipeline: pipeline, access: access)
       var openNow: [Int64: Int] = [:]
       var openWhere = dealFilter(q, pipeline: pipeline)
       openWhere.add("d.closed_at IS NULL")

@@ -281,10 +281,12 @@ public struct MergeService: Sendable {
 
   func loadPair(_ db: Database, _ keep: Int64, _ other: Int64) throws -> (Client, Client) {
     let what = l.pick("client", "клиент")
-    guard let a = try ClientService.load(db, keep) else {
+    // Both must be visible to the signed-in user; a hidden one does not exist for them.
+    let access = self.db.access
+    guard let a = try ClientService.load(db, keep, access) else {
       throw CRMError.notFound(what: what, id: keep)
     }
-    guard let b = try ClientService.load(db, other) else {
+    guard let b = try ClientService.load(db, other, access) else {
       throw CRMError.notFound(what: what, id: other)
     }
     if keep == other {
@@ -576,10 +578,15 @@ public struct MergeService: Sendable {
     _ db: Database, keep: Int64, other: Int64, choices: [String: MergeChoice]
   ) throws -> PersonMergePreview {
     let what = l.pick("contact person", "контактное лицо")
-    guard let a = try ClientService.loadPerson(db, keep) else {
+    let access = self.db.access
+    guard let a = try ClientService.loadPerson(db, keep),
+      try !access.hides(db, clientId: a.clientId)
+    else {
       throw CRMError.notFound(what: what, id: keep)
     }
-    guard let b = try ClientService.loadPerson(db, other) else {
+    guard let b = try ClientService.loadPerson(db, other),
+      try !access.hides(db, clientId: b.clientId)
+    else {
       throw CRMError.notFound(what: what, id: other)
     }
     if keep == other {

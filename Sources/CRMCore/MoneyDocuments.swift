@@ -326,7 +326,8 @@ extension MoneyService {
     try db.read { db in
       guard
         let r = try Row.fetchOne(
-          db.cachedStatement(sql: Self.invoiceSelect + " WHERE i.id = ?"), arguments: [id])
+          db.cachedStatement(sql: Self.invoiceSelect + " WHERE i.id = ? AND \(seen)"),
+          arguments: [id])
       else { return nil }
       return try invoiceDetail(db, r)
     }
@@ -361,7 +362,7 @@ extension MoneyService {
   public func invoices(_ f: InvoiceFilter = InvoiceFilter(), limit: Int = 200, offset: Int = 0)
     throws(CRMError) -> [InvoiceRow]
   {
-    var conditions: [String] = []
+    var conditions: [String] = db.access.isAll ? [] : [seen]
     var args: StatementArguments = []
     if let c = f.clientId {
       conditions.append("i.client_id = ?")
@@ -566,7 +567,8 @@ extension MoneyService {
   func loadInvoice(_ db: Database, _ id: Int64) throws -> (Invoice, [OfferLine]) {
     guard
       let r = try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id])
+        db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id]),
+      try !self.db.access.hides(db, clientId: r["client_id"])
     else { throw CRMError.notFound(what: l.pick("invoice", "счёт"), id: id) }
     return (Self.invoice(r), try Self.loadLines(db, .invoice, id: id))
   }
@@ -685,7 +687,7 @@ extension MoneyService {
     try db.read { db in
       guard
         let r = try Row.fetchOne(
-          db.cachedStatement(sql: Self.actSelect + " WHERE a.id = ?"), arguments: [id])
+          db.cachedStatement(sql: Self.actSelect + " WHERE a.id = ? AND \(seen)"), arguments: [id])
       else { return nil }
       return try actDetail(db, r)
     }
@@ -703,7 +705,7 @@ extension MoneyService {
           sql: Self.actSelect + """
              WHERE (?1 IS NULL OR a.client_id = ?1) AND (?2 = '' OR a.date >= ?2)
               AND (?3 = '' OR a.date <= ?3) AND (NOT ?4 OR a.export_id IS NULL)
-              AND (?5 OR a.status = 'issued')
+              AND (?5 OR a.status = 'issued') AND \(seen)
             ORDER BY a.date, a.id LIMIT ?6 OFFSET ?7
             """), arguments: [clientId, from, to, notExported, includeCancelled, limit, offset])
       return try rows.map { try actDetail(db, $0) }
@@ -850,7 +852,7 @@ extension MoneyService {
     try db.write { db in
       guard
         let r = try Row.fetchOne(
-          db.cachedStatement(sql: Self.actSelect + " WHERE a.id = ?"), arguments: [id])
+          db.cachedStatement(sql: Self.actSelect + " WHERE a.id = ? AND \(seen)"), arguments: [id])
       else { throw CRMError.notFound(what: l.pick("act", "акт"), id: id) }
       let before = try actDetail(db, r)
       if before.act.cancelled { return }

@@ -179,7 +179,7 @@ extension MoneyService {
   public func payment(_ id: Int64) throws(CRMError) -> PaymentRow? {
     try db.read { db in
       try Row.fetchOne(
-        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ?"), arguments: [id]
+        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ? AND \(seen)"), arguments: [id]
       ).map(
         Self.paymentRow)
     }
@@ -194,7 +194,7 @@ extension MoneyService {
       try Row.fetchAll(
         db.cachedStatement(
           sql: Self.paymentSelect + """
-             WHERE (?1 IS NULL OR p.client_id = ?1) AND (?2 IS NULL OR p.state = ?2)
+             WHERE (?1 IS NULL OR p.client_id = ?1) AND (?2 IS NULL OR p.state = ?2) AND \(seen)
             ORDER BY \(order) LIMIT ?3 OFFSET ?4
             """), arguments: [clientId, state?.rawValue, limit, offset]
       ).map(Self.paymentRow)
@@ -203,9 +203,14 @@ extension MoneyService {
 
   /// How many bank payments wait in the queue.
   public func queueCount() throws(CRMError) -> Int {
-    try db.read { db in
+    let seen = self.seen
+    return try db.read { db in
       try Int.fetchOne(
-        db.cachedStatement(sql: "SELECT count(*) FROM payment WHERE state = 'queued'")) ?? 0
+        db.cachedStatement(
+          sql: """
+            SELECT count(*) FROM payment p LEFT JOIN client cl ON cl.id = p.client_id
+            WHERE p.state = 'queued' AND \(seen)
+            """)) ?? 0
     }
   }
 
@@ -242,7 +247,8 @@ extension MoneyService {
   func loadPayment(_ db: Database, _ id: Int64) throws -> Payment {
     guard
       let r = try Row.fetchOne(
-        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ?"), arguments: [id])
+        db.cachedStatement(sql: Self.paymentSelect + " WHERE p.id = ? AND \(seen)"), arguments: [id]
+      )
     else { throw CRMError.notFound(what: l.pick("payment", "платёж"), id: id) }
     return Self.payment(r)
   }

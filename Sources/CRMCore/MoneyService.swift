@@ -150,12 +150,16 @@ public struct MoneyService: Sendable {
     Client.displayName(name: r["client_name"] ?? "", legalForm: r["client_form"] ?? "")
   }
 
+  /// The signed-in user's access on the joined client `cl` (money rows of a visible client).
+  var seen: String { db.access.condition(client: "cl") }
+
   func requireClient(_ db: Database, _ id: Int64) throws -> Row {
     guard
       let r = try Row.fetchOne(
         db,
         sql: "SELECT id, name, legal_form, inn, kpp, owner_id, deleted_at FROM client WHERE id = ?",
-        arguments: [id])
+        arguments: [id]),
+      self.db.access.allows(ownerId: r["owner_id"])
     else { throw CRMError.notFound(what: l.pick("client", "клиент"), id: id) }
     if r["deleted_at"] as Double? != nil {
       throw fail(
@@ -258,7 +262,8 @@ extension MoneyService {
   public func contract(_ id: Int64) throws(CRMError) -> ContractRow? {
     try db.read { db in
       guard
-        let r = try Row.fetchOne(db, sql: Self.contractSelect + " WHERE k.id = ?", arguments: [id])
+        let r = try Row.fetchOne(
+          db, sql: Self.contractSelect + " WHERE k.id = ? AND \(seen)", arguments: [id])
       else { return nil }
       return try contractRow(db, r)
     }
@@ -272,7 +277,7 @@ extension MoneyService {
       let rows = try Row.fetchAll(
         db,
         sql: Self.contractSelect
-          + " WHERE (?1 IS NULL OR k.client_id = ?1) ORDER BY k.date DESC, k.id DESC LIMIT ?2 OFFSET ?3",
+          + " WHERE (?1 IS NULL OR k.client_id = ?1) AND \(seen) ORDER BY k.date DESC, k.id DESC LIMIT ?2 OFFSET ?3",
         arguments: [clientId, limit, offset])
       return try rows.map { try contractRow(db, $0) }
     }
@@ -397,7 +402,8 @@ extension MoneyService {
     let at = now
     try db.write { db in
       guard
-        let r = try Row.fetchOne(db, sql: Self.contractSelect + " WHERE k.id = ?", arguments: [id])
+        let r = try Row.fetchOne(
+          db, sql: Self.contractSelect + " WHERE k.id = ? AND \(seen)", arguments: [id])
       else { throw CRMError.notFound(what: l.pick("contract", "договор"), id: id) }
       let before = Self.contract(r)
       let c = try checkContract(db, input)

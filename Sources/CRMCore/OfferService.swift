@@ -422,8 +422,11 @@ public struct OfferService: Sendable {
 
   /// One offer with its lines and totals; nil when there is none.
   public func offer(_ id: Int64) throws(CRMError) -> OfferDetail? {
-    try db.read { db in
-      try Row.fetchOne(db, sql: Self.offerSelect + " WHERE o.id = ?", arguments: [id]).map {
+    let seen = db.access.condition(client: "cl")
+    return try db.read { db in
+      try Row.fetchOne(
+        db, sql: Self.offerSelect + " WHERE o.id = ? AND \(seen)", arguments: [id]
+      ).map {
         try Self.detail(db, $0)
       }
     }
@@ -431,8 +434,12 @@ public struct OfferService: Sendable {
 
   /// The offers of a deal, oldest first. An unknown deal is an error, not an empty list.
   public func offers(ofDeal dealId: Int64) throws(CRMError) -> [OfferDetail] {
-    try db.read { db in
-      _ = try DealService.load(db, dealId, language: l)
+    let access = db.access
+    return try db.read { db in
+      let deal = try DealService.load(db, dealId, language: l)
+      if try access.hides(db, clientId: deal.clientId) {
+        throw CRMError.notFound(what: l.pick("deal", "сделка"), id: dealId)
+      }
       return try Row.fetchAll(
         db, sql: Self.offerSelect + " WHERE o.deal_id = ? ORDER BY o.id", arguments: [dealId]
       ).map { try Self.detail(db, $0) }
@@ -459,7 +466,10 @@ public struct OfferService: Sendable {
 
   func load(_ db: Database, _ id: Int64) throws -> Snapshot {
     guard
-      let r = try Row.fetchOne(db, sql: Self.offerSelect + " WHERE o.id = ?", arguments: [id])
+      let r = try Row.fetchOne(
+        db,
+        sql: Self.offerSelect + " WHERE o.id = ? AND \(self.db.access.condition(client: "cl"))",
+        arguments: [id])
     else { throw CRMError.notFound(what: l.pick("offer", "КП"), id: id) }
     return Snapshot(
       offer: Self.offer(r), lines: try Self.lines(db, of: id), clientId: r["client_id"])
@@ -591,6 +601,9 @@ public struct OfferService: Sendable {
     o.validUntil = try day(o.validUntil, field: "valid_until")
     return try db.write { db in
       let deal = try DealService.load(db, input.dealId, language: l)
+      if try self.db.access.hides(db, clientId: deal.clientId) {
+        throw CRMError.notFound(what: l.pick("deal", "сделка"), id: input.dealId)
+      }
       o.currency = deal.currency
       o.status = .draft
       o.sentAt = nil

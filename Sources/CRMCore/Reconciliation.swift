@@ -142,7 +142,8 @@ extension MoneyService {
     bank: [AccountingPayment], from: String, to: String, accounts: Set<String> = [],
     accountingActs: [AccountingAct]? = nil
   ) throws(CRMError) -> ReconciliationReport {
-    try db.read { db in
+    let seen = self.seen
+    return try db.read { db in
       var rows: [ReconciliationRow] = []
       // CRM side: bank payments of the period (not set aside).
       var crm: [CRMSidePayment] = []
@@ -153,7 +154,7 @@ extension MoneyService {
             p.payer_name, p.account, cl.inn AS client_inn, cl.name AS client_name,
             cl.legal_form AS client_form
           FROM payment p LEFT JOIN client cl ON cl.id = p.client_id
-          WHERE p.source = 'bank' AND p.state <> 'ignored' AND p.date BETWEEN ? AND ?
+          WHERE p.source = 'bank' AND p.state <> 'ignored' AND p.date BETWEEN ? AND ? AND \(seen)
           """, arguments: [from, to])
       while let r = try cursor.next() {
         let account: String = r["account"]
@@ -217,7 +218,7 @@ extension MoneyService {
             e.number AS x_number, e.date AS x_date, e.total AS x_total
           FROM act a JOIN client cl ON cl.id = a.client_id
           LEFT JOIN export_item e ON e.export_id = a.export_id AND e.act_id = a.id
-          WHERE a.date BETWEEN ? AND ?
+          WHERE a.date BETWEEN ? AND ? AND \(seen)
           ORDER BY a.date, a.id
           """, arguments: [from, to])
       func actRow(_ kind: ReconciliationRow.Kind, _ r: Row?, _ a: AccountingAct?, note: String)
@@ -337,7 +338,9 @@ extension MoneyService {
   /// management-only cash, unallocated, acted.
   public func summary(clientId: Int64) throws(CRMError) -> [MoneySummary] {
     let day = today
+    let access = db.access
     return try db.read { db in
+      if try access.hides(db, clientId: clientId) { return [] }
       var out: [String: MoneySummary] = [:]
       func get(_ code: String) -> MoneySummary {
         out[code]
@@ -410,8 +413,19 @@ extension MoneyService {
   public func summaries(dealIds: [Int64]) throws(CRMError) -> [Int64: MoneySummary] {
     if dealIds.isEmpty { return [:] }
     let day = today
-    let list = dealIds.map(String.init).joined(separator: ",")
+    let access = db.access
     return try db.read { db in
+      // Only deals of clients the signed-in user may see.
+      let visible =
+        access.isAll
+        ? dealIds
+        : try Int64.fetchAll(
+          db,
+          sql: """
+            SELECT id FROM deal d WHERE d.id IN (\(dealIds.map(String.init).joined(separator: ",")))
+            AND \(access.condition(clientIdColumn: "d.client_id"))
+            """)
+      let list = visible.map(String.init).joined(separator: ",")
       var out: [Int64: MoneySummary] = [:]
       for r in try Row.fetchAll(
         db,

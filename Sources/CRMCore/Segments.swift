@@ -226,6 +226,7 @@ public struct SegmentService: Sendable {
     -> Report
   {
     let from = Classification.periodStart(day: day, months: months)
+    let access = db.access
     return try db.read { db in
       var sql = """
         SELECT c.segment, COUNT(*) AS n,
@@ -238,7 +239,7 @@ public struct SegmentService: Sendable {
             AND date > ? AND date <= ?
           GROUP BY client_id
         ) r ON r.client_id = c.id
-        WHERE c.deleted_at IS NULL
+        WHERE c.deleted_at IS NULL AND \(access.condition(client: "c"))
         """
       var args: [DatabaseValueConvertible?] = [from, day]
       if let ownerId {

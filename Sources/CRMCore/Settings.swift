@@ -331,11 +331,13 @@ extension CRMDatabase {
     return s
   }
 
-  /// Changes one setting after checking it; returns the stored text.
+  /// Changes one setting after checking it (admins only, once signed in); returns the stored
+  /// text.
   @discardableResult
   public func setSetting(_ key: String, _ value: String, language: Language) throws(CRMError)
     -> String
   {
+    try require([.admin], to: "crm settings set", language: language)
     var s = try settings()
     try s.set(key, value, language: language)
     let text = s.value(key) ?? value

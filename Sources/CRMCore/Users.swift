@@ -48,3 +48,31 @@ extension User {
       team: row["team"] ?? "")
   }
 }
+
+extension CRMDatabase {
+  /// Signs in the user with this login, the way every command and the TUI start: an unknown
+  /// login is created on first use when `user_signup` is `auto` (the very first user becomes
+  /// admin, later ones managers) and refused when it is `closed`; on a read-only file an unknown
+  /// login signs in as nobody (see `signIn(_:)`). A deactivated user is refused.
+  @discardableResult
+  public func signIn(login: String, language l: Language = .en) throws(CRMError) -> Viewer {
+    let clean = TextFold.sanitizeLine(login)
+    guard !clean.isEmpty else { throw .invalid(field: "--user", problem: "empty login") }
+    if let existing = try findUser(login: clean) { return try signIn(existing, language: l) }
+    if isReadOnly { return try signIn(nil, language: l) }
+    let s = try settings()
+    if !s.openSignup {
+      let hasUsers = try read { db in
+        (try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0) > 0
+      }
+      if hasUsers {
+        throw .forbidden(
+          l.pick(
+            "no user «\(clean)»; an admin adds users with crm user add \(clean) --role manager",
+            "нет пользователя «\(clean)»; пользователей добавляет администратор: crm user add \(clean) --role manager"
+          ))
+      }
+    }
+    return try signIn(try user(login: clean), language: l)
+  }
+}

@@ -48,7 +48,7 @@ extension Global {
   ) throws {
     let l = language
     let database = try core(self) { try self.open() }
-    let user = try core(self) { try database.user(login: login) }
+    let user = database.viewer.user
     let source: ClientSource
     do {
       source = try open()

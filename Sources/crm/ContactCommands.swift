@@ -16,6 +16,7 @@ extension Global {
 
   /// The user `--user` (or `$USER`) names, never created: for reading commands.
   func existingUser(_ database: CRMDatabase, _ login: String? = nil) throws -> User {
+    if login == nil, let me = database.viewer.user { return me }
     let name = login ?? self.login
     guard let u = try core(self, { try database.findUser(login: name) }) else {
       throw Failure(
@@ -515,7 +516,7 @@ struct Remind: ParsableCommand {
 
   func run() throws {
     // Read-only and without creating users: this runs on every shell prompt.
-    let database = try core(global) { try CRMDatabase(path: global.path, readOnly: true) }
+    let database = try core(global) { try global.open(readOnly: true) }
     let scope = try global.scope(database, all: all)
     let ahead: TimeInterval
     do {
@@ -620,7 +621,7 @@ struct RemindShort {
   /// Opens the database read-only (never creating it or the user) and prints the line.
   func run() throws {
     let g = global
-    let database = try core(g) { try CRMDatabase(path: g.path, readOnly: true) }
+    let database = try core(g) { try g.open(readOnly: true) }
     let scope = try g.scope(database, all: all)
     let ahead: TimeInterval
     do {

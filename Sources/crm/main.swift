@@ -35,13 +35,18 @@ struct Global: ParsableArguments {
 
   var path: String { db ?? CRMDatabase.defaultPath(env) }
 
-  func open() throws -> CRMDatabase {
-    try CRMDatabase(path: path)
+  /// Opens the database and signs in as `--user` (or `$USER`): every query after this shows
+  /// only what that user may see. There is no other way for a command to open the database.
+  func open(readOnly: Bool = false) throws -> CRMDatabase {
+    let database = try CRMDatabase(path: path, readOnly: readOnly)
+    try database.signIn(login: login, language: language)
+    return database
   }
 
+  /// The screens' context for a database `open()` signed in: its user is the signed-in one.
   func context(_ database: CRMDatabase) throws -> AppContext {
-    let login = user ?? env["USER"] ?? env["LOGNAME"] ?? "user"
-    return AppContext(db: database, user: try database.user(login: login), language: language)
+    if !database.isSignedIn { try database.signIn(login: login, language: language) }
+    return AppContext(db: database, user: database.viewer.user, language: language)
   }
 }
 
@@ -67,7 +72,8 @@ struct CRM: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
-      Handover.self, BulkCommand.self, DealCommand.self, OfferCommand.self, PipelineCommand.self,
+      Handover.self, UserCommand.self, BulkCommand.self, DealCommand.self, OfferCommand.self,
+      PipelineCommand.self,
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
       MoneyCommand.self, DedupeCommand.self, MergeCommand.self,
       ReportCommand.self, Classify.self, SegmentCommand.self, SettingsCommand.self, Import.self,

@@ -1,0 +1,186 @@
+import ArgumentParser
+import CRMCore
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension UserRole: ExpressibleByArgument {}
+
+extension Global {
+  /// The database signed in as `--user`, and the user service acting as them.
+  func userAdmin() throws -> UserAdmin {
+    let database = try core(self) { try open() }
+    return UserAdmin(db: database, userId: database.viewer.user?.id, language: language)
+  }
+}
+
+/// `crm user`: users, roles, teams; every change is for admins.
+struct UserCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "user",
+    abstract: "Users and roles: add, list, set-role, set-team, set-name, deactivate, activate.",
+    discussion: "Changes are for admins; see docs/team.md.",
+    subcommands: [
+      Add.self, List.self, SetRole.self, SetTeam.self, SetName.self, Deactivate.self,
+      Activate.self,
+    ])
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "add", abstract: "Add a user (admin).")
+    @OptionGroup var global: Global
+    @Argument(help: "Login (as the OS user, or any one word).") var login: String
+    @Option(help: "manager, supervisor or admin.") var role: UserRole
+    @Option(help: "Full name (default: the login).") var name = ""
+    @Option(help: "Team (users of one team see each other's clients under visibility team).")
+    var team = ""
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      let u = try core(global) { try admin.add(login: login, role: role, name: name, team: team) }
+      print(
+        global.language.pick(
+          "Added \(u.login) (\(u.role.rawValue)).", "Добавлен \(u.login) (\(u.role.rawValue))."))
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "Every user: login, name, role, team, active, clients owned.")
+    @OptionGroup var global: Global
+    @Flag var json = false
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      let rows = try core(global) { try admin.list() }
+      if json {
+        printJSON(
+          rows.map {
+            [
+              "id": $0.user.id, "login": $0.user.login, "name": $0.user.name,
+              "role": $0.user.role.rawValue, "team": $0.user.team, "active": $0.user.active,
+              "clients": $0.clients,
+            ] as [String: Any]
+          })
+        return
+      }
+      let l = global.language
+      for r in rows {
+        let u = r.user
+        let cols = [
+          TextWidth.fit(u.login, to: 16), TextWidth.fit(u.name, to: 24),
+          TextWidth.fit(u.role.rawValue, to: 10), TextWidth.fit(u.team, to: 12),
+          TextWidth.fit(u.active ? "" : l.pick("off", "откл."), to: 6), String(r.clients),
+        ]
+        print(cols.joined(separator: "  "))
+      }
+    }
+  }
+
+  struct SetRole: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set-role", abstract: "Give a user another role (admin).")
+    @OptionGroup var global: Global
+    @Argument var login: String
+    @Argument(help: "manager, supervisor or admin.") var role: UserRole
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      try core(global) { try admin.setRole(login, role) }
+    }
+  }
+
+  struct SetTeam: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set-team", abstract: "Put a user in a team; \"\" takes them out (admin).")
+    @OptionGroup var global: Global
+    @Argument var login: String
+    @Argument var team: String
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      try core(global) { try admin.setTeam(login, team) }
+    }
+  }
+
+  struct SetName: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set-name", abstract: "Change a user's full name (admin).")
+    @OptionGroup var global: Global
+    @Argument var login: String
+    @Argument var name: String
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      try core(global) { try admin.setName(login, name) }
+    }
+  }
+
+  struct Deactivate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "deactivate",
+      abstract: "Switch a user off; their clients, open deals and plans go to --move-to (admin).",
+      discussion:
+        "A user who still holds clients needs --move-to; in a terminal crm asks for the login.")
+    @OptionGroup var global: Global
+    @Argument var login: String
+    @Option(help: "Give their clients, open deals and planned contacts to this active user.")
+    var moveTo: String?
+    @Flag(help: "Do not ask.") var yes = false
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      let l = global.language
+      var target = moveTo
+      if target == nil {
+        try core(global) {
+          try admin.db.require([.admin], to: "crm user deactivate", language: l)
+        }
+        let held = try core(global) { try admin.holdings(login) }
+        if !held.isEmpty {
+          guard !yes, isatty(0) == 1 else {
+            throw Failure(message: admin.holdingText(login, held), code: 1)
+          }
+          FileHandle.standardError.write(
+            Data(
+              l.pick(
+                "«\(login)» has \(held.clients) clients, \(held.deals) open deals and \(held.contacts) planned contacts. Give them to (login, empty to cancel): ",
+                "у «\(login)» клиентов: \(held.clients), открытых сделок: \(held.deals), запланированных контактов: \(held.contacts). Кому передать (логин, пусто — отмена): "
+              ).utf8))
+          let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces)
+          guard !answer.isEmpty else {
+            throw Failure(
+              message: l.pick("cancelled; nothing changed", "отменено; ничего не изменено"), code: 1
+            )
+          }
+          target = answer
+        }
+      }
+      let done = try core(global) { try admin.deactivate(login, moveTo: target) }
+      var text = l.pick("Deactivated \(login).", "\(login) отключён.")
+      if let to = done.movedTo {
+        let m = done.moved
+        text += l.pick(
+          " Moved to \(to): clients \(m.clients), open deals \(m.deals), planned contacts \(m.contacts).",
+          " Передано \(to): клиентов \(m.clients), открытых сделок \(m.deals), запланированных контактов \(m.contacts)."
+        )
+      }
+      print(text)
+    }
+  }
+
+  struct Activate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "activate", abstract: "Switch a deactivated user back on (admin).")
+    @OptionGroup var global: Global
+    @Argument var login: String
+
+    func run() throws {
+      let admin = try global.userAdmin()
+      try core(global) { try admin.activate(login) }
+    }
+  }
+}
