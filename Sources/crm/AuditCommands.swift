@@ -75,9 +75,6 @@ struct AuditCommand: ParsableCommand {
           "--to: the period ends before it starts (--from)",
           "--to: период заканчивается раньше, чем начинается (--from)"), code: 1)
     }
-    // Until sign-in is wired into Global.open (helper "visibility"), sign in here.
-    let me = try core(global) { try database.user(login: global.login) }
-    try core(global) { try database.signIn(me, language: l) }
     let log = AuditLog(db: database, language: l)
     var query = AuditQuery(
       entity: entityKey, action: action, clientId: client, from: fromDate, to: toDate)
@@ -162,7 +159,8 @@ struct InitCommand: ParsableCommand {
     }
     guard let group = sharedGroup else {
       let existed = fm.fileExists(atPath: path)
-      _ = try core(global) { try CRMDatabase(path: path) }
+      let database = try core(global) { try global.open() }
+      printAdmin(database)
       print(
         existed
           ? l.pick("Database \(path): up to date.", "База \(path): схема обновлена.")
@@ -213,7 +211,8 @@ struct InitCommand: ParsableCommand {
     do {
       try CRMDatabase.createFile(at: path, folderMode: 0o2770, fileMode: 0o660)
     } catch { throw fail(error, global) }
-    let database = try core(global) { try CRMDatabase(path: path) }
+    let database = try core(global) { try global.open() }
+    printAdmin(database)
     try share(path, gid: gid, mode: 0o660)
     done.append(
       (existed
@@ -228,7 +227,6 @@ struct InitCommand: ParsableCommand {
           "\(path + suffix): группа \(group), права 0660"
         ))
     }
-    _ = database
     for line in done { print(line) }
     print(
       l.pick(
@@ -242,6 +240,16 @@ struct InitCommand: ParsableCommand {
 
   func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  }
+
+  /// The person who prepares a new database signs in first, so they are its admin; says so.
+  func printAdmin(_ database: CRMDatabase) {
+    guard let u = database.viewer.user, u.role == .admin else { return }
+    let l = global.language
+    print(
+      l.pick(
+        "admin: \(u.login) (add the team with crm user add LOGIN --role manager)",
+        "администратор: \(u.login) (команду добавьте через crm user add ЛОГИН --role manager)"))
   }
 
   /// chown to the group (owner unchanged) and chmod; exit 2 when not permitted.

@@ -197,6 +197,7 @@ struct AuditFixture {
           monday.addingTimeInterval(7 * 3600).timeIntervalSince1970, f.anna.id,
         ])
     }
+    try f.db.signIn(f.anna)  // settings are the admin's
     try f.db.setSetting("supervisor_visibility", "team", language: .en)
     try f.db.signIn(f.vera)
     #expect(try f.rows() == ["anna setting set visibility"])

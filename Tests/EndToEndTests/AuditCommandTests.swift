@@ -179,7 +179,11 @@ func modeAndGroup(_ path: String) -> (mode: Int, gid: gid_t)? {
     let db = s.dir + "/own/crm.sqlite"
     let r = try run(crmBinary, ["init", "--db", db, "--lang", "ru"])
     #expect(r.status == 0, "\(r.err)")
-    #expect(r.out == "База \(db): создана (права 0600).\n")
+    // The one who prepares a new database signs in first and becomes its admin.
+    #expect(r.out.hasPrefix("администратор: "))
+    #expect(r.out.hasSuffix("\nБаза \(db): создана (права 0600).\n"))
+    let roles = try run(try #require(which("sqlite3")), [db, "SELECT role FROM app_user"])
+    #expect(roles.out == "admin\n")
     #expect(modeAndGroup(db)?.mode == 0o600)
     #expect(modeAndGroup(s.dir + "/own")?.mode == 0o700)
   }
