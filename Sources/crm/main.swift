@@ -73,6 +73,8 @@ struct CRM: ParsableCommand {
       ReportCommand.self, Classify.self, SegmentCommand.self, SettingsCommand.self, Import.self,
       Export.self, PaneCommand.self,
       Search.self,
+      // Team work (TeamWorkCommands.swift).
+      AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,
       Check.self, Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
