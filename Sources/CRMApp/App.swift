@@ -77,6 +77,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   // The duplicates review.
   case duplicates, merge, notDuplicate, switchEntity, takeLeft, takeRight, toggleChoice, swapSides
   case mark, markAll, bulk
+  // Team work: the tasks screen.
+  case tasks
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.

@@ -38,8 +38,9 @@ public struct NewCampaign: Equatable, Sendable {
 /// What creating a campaign did (or, in a dry run, would do).
 public struct CampaignPlan: Equatable, Sendable {
   public var campaignId: Int64?
-  /// Live clients the filter selected.
-  public var targets: Int
+  /// Live clients the filter selected (the campaign's targets are those planned; the rest are
+  /// skipped and counted below).
+  public var selected: Int
   /// Contacts planned (one per target that has, or was given, an active owner).
   public var planned: Int
   /// Unowned targets given an owner by the lead distributor first.
@@ -159,7 +160,7 @@ public struct CampaignService: Sendable {
     let contacts = ContactService(db: db, userId: me, language: l, timeZone: timeZone)
     return try db.write { db in
       var plan = CampaignPlan(
-        campaignId: nil, targets: 0, planned: 0, distributed: 0, skippedUnowned: 0,
+        campaignId: nil, selected: 0, planned: 0, distributed: 0, skippedUnowned: 0,
         skippedInactive: 0, perUser: [:], firstDue: nil, lastDue: nil, dryRun: dryRun)
       try db.inSavepoint {
         let settings = try CRMDatabase.loadSettings(db)
@@ -190,7 +191,7 @@ public struct CampaignService: Sendable {
           guard let last = ids.last else { break }
           after = last
           for id in ids {
-            plan.targets += 1
+            plan.selected += 1
             var owner = try Int64.fetchOne(readClient, arguments: [id])
             if owner == nil {
               if leads != nil, let before = try ClientService.load(db, id),
@@ -283,7 +284,7 @@ public struct CampaignService: Sendable {
           action: "insert", old: [:],
           new: [
             "name": name, "channel": input.channel.rawValue, "filter": filter.json,
-            "targets": String(plan.targets), "planned": String(plan.planned),
+            "targets": String(plan.selected), "planned": String(plan.planned),
           ], at: at)
         return dryRun ? .rollback : .commit
       }

@@ -120,7 +120,8 @@ public struct LeadDistributor {
   /// Who gets a client of this segment and city, and why; nil when the rule is off or nobody
   /// can take it.
   public mutating func choose(segment: String, city: String) -> LeadAssignment? {
-    let l = language
+    // The log's reasons are in English whatever the user's language (like the audit's fields).
+    let l = Language.en
     switch rule {
     case .off: return nil
     case .roundRobin: return roundRobin(pool, prefix: l.pick("round robin", "по кругу"))
@@ -182,8 +183,8 @@ public struct LeadDistributor {
       next = group[0]
     }
     let why =
-      after.map { language.pick("\(prefix): after \($0)", "\(prefix): после \($0)") }
-      ?? language.pick("\(prefix): first", "\(prefix): первый")
+      after.map { Language.en.pick("\(prefix): after \($0)", "\(prefix): после \($0)") }
+      ?? Language.en.pick("\(prefix): first", "\(prefix): первый")
     return record(
       LeadAssignment(
         clientId: 0, userId: next.id, login: next.login, rule: .roundRobin, reason: why))
@@ -205,7 +206,7 @@ public struct LeadDistributor {
     return record(
       LeadAssignment(
         clientId: 0, userId: m.id, login: m.login, rule: .leastBusy,
-        reason: language.pick(
+        reason: Language.en.pick(
           "\(prefix): \(m.login), load \(load)", "\(prefix): \(m.login), нагрузка \(load)")))
   }
 

@@ -32,6 +32,28 @@ func moneyText(_ minor: Int64, _ code: String, _ l: Language) -> String {
   return Money(minor: minor, currency: c).formatted(l, whole: false)
 }
 
+/// Open to-dos of the user `scope` names, due before `to` (overdue ones included), one line
+/// each for `crm agenda` and `crm remind`: `☐ Задача №3: … — срок …, от vera`. Nothing for
+/// everyone's scope.
+func todoLines(_ database: CRMDatabase, _ g: Global, scope: ContactScope, to: Date) throws
+  -> [String]
+{
+  guard case .user(let id) = scope else { return [] }
+  let l = g.language
+  let service = TaskService(db: database, userId: id, language: l)
+  let todos = try core(g) { try service.openTodos(assignee: id, to: to) }
+  guard !todos.isEmpty else { return [] }
+  return [l.pick("Tasks:", "Задачи:")]
+    + todos.map { t in
+      var line = "  ☐ " + l.pick("Task", "Задача") + " №\(t.id): \(t.title)"
+      if !t.clientName.isEmpty { line += " — " + t.clientName }
+      line += l.pick(" — due ", " — срок ") + g.formats.dateTime(t.dueAt)
+      if t.overdue { line += l.pick(" (overdue)", " (просрочена)") }
+      if !t.authorLogin.isEmpty { line += l.pick(", from ", ", от ") + t.authorLogin }
+      return line
+    }
+}
+
 // MARK: crm assign-leads
 
 struct AssignLeads: ParsableCommand {
@@ -403,7 +425,7 @@ struct CampaignCommand: ParsableCommand {
         printJSON(
           [
             "id": plan.campaignId.map { $0 as Any } ?? NSNull(), "name": name,
-            "channel": kind.rawValue, "targets": plan.targets, "planned": plan.planned,
+            "channel": kind.rawValue, "selected": plan.selected, "planned": plan.planned,
             "distributed": plan.distributed, "skipped_unowned": plan.skippedUnowned,
             "skipped_inactive": plan.skippedInactive, "dry_run": dryRun,
             "first_due": isoDate(plan.firstDue), "last_due": isoDate(plan.lastDue),
@@ -422,8 +444,8 @@ struct CampaignCommand: ParsableCommand {
       print(
         head
           + l.pick(
-            ": targets \(plan.targets), planned \(plan.planned)",
-            ": клиентов \(plan.targets), запланировано \(plan.planned)"))
+            ": selected \(plan.selected), planned \(plan.planned)",
+            ": выбрано клиентов \(plan.selected), запланировано \(plan.planned)"))
       if let a = plan.firstDue, let b = plan.lastDue {
         print(
           l.pick(

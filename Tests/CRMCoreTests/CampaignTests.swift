@@ -46,13 +46,16 @@ extension TeamFixture {
     let plan = try f.campaigns().create(
       NewCampaign(
         name: "Осень", channel: .call, from: f.day(0), to: f.day(5), target: .saved("vip")))
-    #expect(plan.targets == 3)  // a, b, free — not the trash, not the plain one
+    #expect(plan.selected == 3)  // a, b, free — not the trash, not the plain one
     #expect(plan.planned == 2)
     #expect(plan.skippedUnowned == 1)  // lead_rule off
     #expect(plan.perUser == ["anna": 1, "boris": 1])
     let rows = try f.db.read { db in
       try Row.fetchAll(
-        db, sql: "SELECT client_id, user_id, author_id, kind, subject, campaign_id FROM contact ORDER BY client_id")
+        db,
+        sql:
+          "SELECT client_id, user_id, author_id, kind, subject, campaign_id FROM contact ORDER BY client_id"
+      )
     }
     #expect(rows.count == 2)
     #expect(rows.map { $0["client_id"] as Int64 } == [ids["a"]!, ids["b"]!])
@@ -61,7 +64,8 @@ extension TeamFixture {
     #expect(rows.allSatisfy { ($0["subject"] as String) == "Осень" })
     #expect(try f.int("SELECT count(*) FROM campaign_client WHERE contact_id IS NOT NULL") == 2)
     #expect(
-      try f.int("SELECT count(DISTINCT client_id) FROM contact WHERE campaign_id = ?", [plan.campaignId!])
+      try f.int(
+        "SELECT count(DISTINCT client_id) FROM contact WHERE campaign_id = ?", [plan.campaignId!])
         == 2)
   }
 
@@ -97,7 +101,9 @@ extension TeamFixture {
     cal.timeZone = moscow
     let hours = dues.map { cal.component(.hour, from: $0) }
     #expect(hours == [10, 14, 10, 14, 10, 14, 10, 14, 10, 14])
-    let days = dues.map { cal.dateComponents([.day], from: f.day(0), to: cal.startOfDay(for: $0)).day! }
+    let days = dues.map {
+      cal.dateComponents([.day], from: f.day(0), to: cal.startOfDay(for: $0)).day!
+    }
     #expect(days == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4])
   }
 
@@ -115,7 +121,9 @@ extension TeamFixture {
         target: .inline(ClientFilter(segment: "Опт"))))
     let cid = try #require(plan.campaignId)
     let contacts = try f.db.read { db in
-      try Int64.fetchAll(db, sql: "SELECT id FROM contact WHERE campaign_id = ? ORDER BY client_id", arguments: [cid])
+      try Int64.fetchAll(
+        db, sql: "SELECT id FROM contact WHERE campaign_id = ? ORDER BY client_id", arguments: [cid]
+      )
     }
     let cs = ContactService(db: f.db, userId: f.id("anna"), language: .en, timeZone: moscow)
     // R0, R1 reached; R2 no answer; R3 no answer then reached on the retry; R4 untouched.
@@ -127,7 +135,9 @@ extension TeamFixture {
     // Deals: R0 won 1 000 ₽ and another open; R2 (not reached) lost; R4 won in USD; a deal
     // before the start does not count.
     let start = f.day(0).timeIntervalSince1970
-    func deal(_ client: Int64, _ status: String, _ amount: Int64, _ cur: String, _ at: Double) throws {
+    func deal(_ client: Int64, _ status: String, _ amount: Int64, _ cur: String, _ at: Double)
+      throws
+    {
       try f.sql(
         """
         INSERT INTO deal (pipeline_id, stage_id, reached_stage_id, status, client_id, title,

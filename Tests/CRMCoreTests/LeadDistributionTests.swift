@@ -73,7 +73,8 @@ struct TeamFixture {
       try ids.map {
         try String.fetchOne(
           db,
-          sql: "SELECT coalesce(u.login, '') FROM client c LEFT JOIN app_user u ON u.id = c.owner_id WHERE c.id = ?",
+          sql:
+            "SELECT coalesce(u.login, '') FROM client c LEFT JOIN app_user u ON u.id = c.owner_id WHERE c.id = ?",
           arguments: [$0]) ?? ""
       }
     }
@@ -190,7 +191,8 @@ struct TeamFixture {
     // The map names only an inactive user: fallback over the pool, where boris and the
     // unknown ghost are skipped.
     #expect(try f.owners(vip) == ["anna", "anna", "anna"])
-    #expect(try f.int("SELECT count(*) FROM lead_assignment WHERE user_id = ?", [f.id("boris")]) == 0)
+    #expect(
+      try f.int("SELECT count(*) FROM lead_assignment WHERE user_id = ?", [f.id("boris")]) == 0)
   }
 
   @Test func dryRunChangesNothingAndRolesAreChecked() throws {
@@ -241,10 +243,14 @@ struct TeamFixture {
     let f = try TeamFixture()
     try f.setting("lead_rule", "round_robin")
     let rows: [ImportItem] = (0..<6).map {
-      .row(ImportRow(line: $0 + 2, client: Client(name: "Imp \($0)"), ownerLogin: $0 == 5 ? "carl" : nil))
+      .row(
+        ImportRow(
+          line: $0 + 2, client: Client(name: "Imp \($0)"), ownerLogin: $0 == 5 ? "carl" : nil))
     }
     let service = ClientImportService(db: f.db, userId: f.id("root"), language: .en)
-    let report = try service.run(options: ImportOptions(format: "csv", fileName: "leads.csv", onDuplicate: .create), items: rows)
+    let report = try service.run(
+      options: ImportOptions(format: "csv", fileName: "leads.csv", onDuplicate: .create),
+      items: rows)
     #expect(report.created == 6)
     let ids = try f.db.read { db in
       try Int64.fetchAll(db, sql: "SELECT id FROM client WHERE name LIKE 'Imp%' ORDER BY id")

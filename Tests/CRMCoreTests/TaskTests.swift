@@ -41,7 +41,8 @@ extension TeamFixture {
     #expect(try f.tasks(as: "anna").task(id)?.status == .done)
     #expect(try f.tasks(as: "anna").list(.mine).isEmpty)
     #expect(try f.tasks(as: "anna").list(.mine, filter: .done).map(\.id) == [id])
-    #expect(try f.int("SELECT count(*) FROM change_set WHERE entity = 'task' AND action = 'done'") == 1)
+    #expect(
+      try f.int("SELECT count(*) FROM change_set WHERE entity = 'task' AND action = 'done'") == 1)
     #expect(throws: CRMError.self) { try f.tasks(as: "anna").done(id) }  // already done
   }
 
@@ -148,9 +149,12 @@ extension TeamFixture {
     let f = try TeamFixture()
     try f.signIn("vera")
     let s = f.tasks(as: "vera")
-    let a = try s.add(NewTask(assigneeId: f.id("anna"), title: "A", dueAt: monday.addingTimeInterval(3600)))
-    _ = try s.add(NewTask(assigneeId: f.id("anna"), title: "B", dueAt: monday.addingTimeInterval(5 * 86400)))
-    _ = try s.add(NewTask(assigneeId: f.id("boris"), title: "C", dueAt: monday.addingTimeInterval(3600)))
+    let a = try s.add(
+      NewTask(assigneeId: f.id("anna"), title: "A", dueAt: monday.addingTimeInterval(3600)))
+    _ = try s.add(
+      NewTask(assigneeId: f.id("anna"), title: "B", dueAt: monday.addingTimeInterval(5 * 86400)))
+    _ = try s.add(
+      NewTask(assigneeId: f.id("boris"), title: "C", dueAt: monday.addingTimeInterval(3600)))
     let todos = try s.openTodos(assignee: f.id("anna"), to: monday.addingTimeInterval(86400))
     #expect(todos.map(\.id) == [a])
   }
