@@ -130,17 +130,17 @@ public final class RemindersScreen: Screen {
           " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
         Style(bold: true, color: .red), maxWidth: max(0, width - col - 1))
     }
-    canvas.put(
-      top, col,
-      l.pick(
-        " · losing touch: \(f.integer(losingTotal))",
-        " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
     if !todos.isEmpty {
       col = canvas.put(
         top, col,
         l.pick(" · tasks: \(f.integer(todos.count))", " · задачи: \(f.integer(todos.count))"),
         .bold, maxWidth: max(0, width - col - 1))
     }
+    canvas.put(
+      top, col,
+      l.pick(
+        " · losing touch: \(f.integer(losingTotal))",
+        " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
     if reminders.isEmpty && losing.isEmpty && invoices.isEmpty && todos.isEmpty {
       canvas.put(
         top + 2, 2,
@@ -222,9 +222,11 @@ public final class RemindersScreen: Screen {
         let when =
           m.overdue ? "! " + Relative.text(due.timeIntervalSince(now), l) : f.dateTime(due)
         cells = [
-          when, m.row.clientName + (m.vip ? " ★" : ""), m.row.contact.kind.name(l),
-          m.row.contact.subject
-            + (givenBy[m.row.id].map { l.pick(" (from \($0))", " (от \($0))") } ?? ""),
+          when,
+          m.row.clientName + (m.vip ? " ★" : "")
+            + (givenBy[m.row.id].map { l.pick(" · from \($0)", " · от \($0)") } ?? ""),
+          m.row.contact.kind.name(l),
+          m.row.contact.subject,
         ]
         if everyone { cells.append(m.row.userLogin) }
         if m.overdue { style = Style(color: .red) }
