@@ -131,4 +131,25 @@ func teamApp(as login: String = "anna", rows: Int = 24, cols: Int = 80, lang: La
     press(app, term, .char("T"))
     #expect(term.text.contains("Tasks · mine · open · 1"))
   }
+
+  @Test func reportsShowCampaignsWithResults() throws {
+    let (app, term, db, ids) = try teamApp(as: "vera")
+    let clients = ClientService(db: db, userId: ids["anna"], language: .ru)
+    for name in ["Альфа", "Бета", "Гамма"] {
+      _ = try clients.add(Client(name: name, segment: "VIP", ownerId: ids["anna"]))
+    }
+    let plan = try CampaignService(db: db, userId: ids["vera"], language: .ru, timeZone: utc)
+      .create(
+        NewCampaign(
+          name: "Зима", channel: .call, from: noon, to: noon.addingTimeInterval(5 * 86400),
+          target: .inline(ClientFilter(segment: "VIP"))))
+    #expect(plan.planned == 3)
+    press(app, term, .char("6"))
+    for _ in 0..<ReportsScreen.Section.campaigns.rawValue { press(app, term, .tab) }
+    let screen = try #require(app.current as? ReportsScreen)
+    #expect(screen.section == .campaigns)
+    #expect(term.text.contains("Маркетинг · кампаний: 1"))
+    #expect(term.text.contains("№1 Зима · звонок"))
+    #expect(term.text.contains("Интерес"))
+  }
 }
