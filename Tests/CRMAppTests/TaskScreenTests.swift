@@ -152,4 +152,19 @@ func teamApp(as login: String = "anna", rows: Int = 24, cols: Int = 80, lang: La
     #expect(term.text.contains("№1 Зима · звонок"))
     #expect(term.text.contains("Интерес"))
   }
+
+  @Test func paneShowsTodosFirst() throws {
+    let (_, _, db, ids) = try teamApp()
+    _ = try give(db, ids, "Сверка", due: noon.addingTimeInterval(-2 * 3600))
+    _ = try give(db, ids, "Завтрашнее", due: noon.addingTimeInterval(86400))
+    let anna = try #require(try db.findUser(login: "anna"))
+    let term = MemoryTerminal(rows: 8, cols: 60)
+    let context = AppContext(db: db, user: anna, language: .ru, timeZone: utc)
+    let pane = Pane(
+      term: term, context: context, scope: .user(anna.id), bell: {}, notify: { _ in })
+    #expect(pane.tick())
+    #expect(term.text.contains("☐ Задача: Сверка — от vera"))
+    #expect(term.text.contains("+2 ч"))
+    #expect(!term.text.contains("Завтрашнее"))
+  }
 }
