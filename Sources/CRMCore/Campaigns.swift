@@ -178,7 +178,7 @@ public struct CampaignService: Sendable {
         let campaign = db.lastInsertedRowID
         plan.campaignId = campaign
         var leads: LeadDistributor? =
-          settings.leadRule == .off ? nil : try LeadDistributor(db, log: log, at: at)
+          settings.leadRule == .off ? nil : try? LeadDistributor(db, log: log, at: at)
         let active = Set(try Int64.fetchAll(db, sql: "SELECT id FROM app_user WHERE active"))
         let readClient = try db.cachedStatement(sql: "SELECT owner_id FROM client WHERE id = ?")
         let addTarget = try db.cachedStatement(

@@ -305,10 +305,11 @@ public struct ClientImportService: Sendable {
     var writer = ImportWriter(
       db: db, batch: batch, change: change, at: at, userId: userId, service: service)
     let owners = try OwnerTable(db)
-    // One distributor per import, so round robin continues across rows (nil: lead_rule off).
+    // One distributor per import, so round robin continues across rows (nil: lead_rule off, or
+    // nobody can receive leads: then rows without an owner go to the importing user as before).
     var leads =
       try CRMDatabase.loadSettings(db).leadRule == .off
-      ? nil : try LeadDistributor(db, log: service, at: at)
+      ? nil : try? LeadDistributor(db, log: service, at: at)
     var unknownOwners: [String: (line: Int, count: Int)] = [:]
     let l = language
 

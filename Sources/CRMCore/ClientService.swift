@@ -160,8 +160,11 @@ public struct ClientService: Sendable {
     let at = now
     return try db.write { db in
       // Team: lead distribution hook (LeadDistribution.swift).
-      let distribute = try c.ownerId == nil && Self.leavesUnowned(db, userId, unowned: unowned)
-      if c.ownerId == nil && !distribute && !unowned { c.ownerId = userId }
+      // Nobody able to receive leads (no active manager in the pool): as with the rule off.
+      var leads =
+        try c.ownerId == nil && Self.leavesUnowned(db, userId, unowned: unowned)
+        ? try? LeadDistributor(db, log: self, at: at) : nil
+      if c.ownerId == nil && leads == nil && !unowned { c.ownerId = userId }
       let id = try Self.insertClient(db, c, at: at)
       c.id = id
       let change = try recordChange(
@@ -170,10 +173,7 @@ public struct ClientService: Sendable {
       try auditFields(
         db, change: change, clientId: id, entity: "client", entityId: id, action: "insert",
         old: [:], new: Self.fields(c), at: at)
-      if distribute {
-        var d = try LeadDistributor(db, log: self, at: at)
-        _ = try d.assign(db, clientId: id, before: c, at: at)
-      }
+      if c.ownerId == nil { _ = try leads?.assign(db, clientId: id, before: c, at: at) }
       try SearchIndex.update(db, clientId: id)
       return id
     }

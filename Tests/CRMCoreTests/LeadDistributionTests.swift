@@ -258,4 +258,20 @@ struct TeamFixture {
     #expect(try f.owners(ids) == ["anna", "boris", "carl", "anna", "boris", "carl"])
     #expect(try f.int("SELECT count(*) FROM lead_assignment") == 5)
   }
+
+  @Test func nobodyToReceiveLeadsBehavesLikeTheRuleOff() throws {
+    let f = try TeamFixture(managers: [])
+    try f.setting("lead_rule", "round_robin")
+    // No active manager: a supervisor's add keeps her as the owner rather than failing.
+    let id = try f.clients("vera").add(Client(name: "Solo"))
+    #expect(try f.owners([id]) == ["vera"])
+    // The explicit command says why.
+    _ = try f.unowned(1)
+    do {
+      _ = try f.leads().distribute()
+      Issue.record("expected a refusal")
+    } catch {
+      #expect(error.message(.en).contains("lead_pool"))
+    }
+  }
 }
