@@ -157,7 +157,7 @@ public struct CampaignService: Sendable {
     }
     let access = db.access
     let log = ClientService(db: db, userId: me, language: l)
-    let contacts = ContactService(db: db, userId: me, language: l, timeZone: timeZone)
+    let auditTime = Formats(language: .en, timeZone: timeZone)
     return try db.write { db in
       var plan = CampaignPlan(
         campaignId: nil, selected: 0, planned: 0, distributed: 0, skippedUnowned: 0,
@@ -266,10 +266,18 @@ public struct CampaignService: Sendable {
             ])
             let contactId = db.lastInsertedRowID
             try link.execute(arguments: [contactId, campaign, client])
-            let c = Contact(
-              id: contactId, clientId: client, kind: input.channel, dueAt: due, subject: subject,
-              userId: owner, authorId: me, remindAt: remind)
-            try contacts.audit(db, "insert", before: nil, after: c, at: at)
+            // The client's history: one change and three fields per contact (the full field
+            // set, as ContactService writes it, took half as long again on 100,000 targets).
+            let change = try log.recordChange(
+              db, clientId: client, entity: "contact", entityId: contactId, action: "insert",
+              before: Contact?.none, at: at)
+            try log.auditFields(
+              db, change: change, clientId: client, entity: "contact", entityId: contactId,
+              action: "insert", old: [:],
+              new: [
+                "campaign": "№\(campaign) \(name)", "due": auditTime.dateTime(due),
+                "user": String(owner),
+              ], at: at)
             plan.planned += 1
             plan.perUser[logins[owner] ?? "?", default: 0] += 1
             plan.firstDue = min(plan.firstDue ?? due, due)
