@@ -362,11 +362,8 @@ public struct ClientImportService: Sendable {
         }
       }
       // Team: a row naming no owner goes to the lead distributor when `lead_rule` is on.
-      let toDistribute =
-        client.ownerId == nil && !ownerGiven
-        && row.ownerLogin.map {
-          $0.trimmingSpaces().isEmpty
-        } ?? true && leads != nil
+      let namesOwner = !(row.ownerLogin?.trimmingSpaces().isEmpty ?? true)
+      let toDistribute = client.ownerId == nil && !namesOwner && leads != nil
       if client.ownerId == nil && !toDistribute { client.ownerId = userId }
 
       let key = DuplicateKeys.name(client.name)
