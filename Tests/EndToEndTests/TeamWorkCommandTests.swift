@@ -66,6 +66,17 @@ func teamBase(_ s: Scratch) throws {
       try sqlite(
         s, "SELECT u.login FROM client c JOIN app_user u ON u.id = c.owner_id WHERE c.id = \(id)")
         == "carl\n")
+    // A manager's own add stays hers unless she asks for no owner.
+    let mine = try ok(s, ["client", "add", "--name", "Свой", "--user", "boris"])
+    let lead = try ok(s, ["client", "add", "--name", "Ничей", "--no-owner", "--user", "boris"])
+    #expect(
+      try sqlite(
+        s,
+        "SELECT c.id || ' ' || u.login FROM client c JOIN app_user u ON u.id = c.owner_id WHERE c.id IN (\(mine), \(lead)) ORDER BY c.id"
+      ) == "\(mine) boris\n\(lead) anna\n")
+    r = try crm(
+      s, ["client", "add", "--name", "X", "--no-owner", "--owner", "anna", "--user", "vera"])
+    #expect(r.status == 1 && r.err.contains("--no-owner и --owner нельзя сочетать"))
   }
 
   @Test func tasksGivenListedDoneAndCancelled() throws {
