@@ -167,4 +167,20 @@ func teamApp(as login: String = "anna", rows: Int = 24, cols: Int = 80, lang: La
     #expect(term.text.contains("+2 ч"))
     #expect(!term.text.contains("Завтрашнее"))
   }
+
+  @Test func theClientsFilterFormSavesAFilter() throws {
+    let (app, term, db, ids) = try teamApp(as: "vera")
+    _ = try ClientService(db: db, userId: ids["anna"], language: .ru).add(
+      Client(name: "Альфа", segment: "VIP", ownerId: ids["anna"]))
+    (app.current as! ClientsScreen).reload()
+    press(app, term, .char("f"))
+    type(app, "VIP")
+    press(app, term, .tab, .tab, .tab)
+    type(app, "Мои VIP")
+    press(app, term, .ctrl("s"))
+    #expect(term.text.contains("Фильтр сохранён: Мои VIP"))
+    let saved = try SavedFilterService(db: db, userId: ids["vera"], language: .ru).named("мои vip")
+    #expect(saved.filter == ClientFilter(segment: "VIP"))
+    #expect((app.current as! ClientsScreen).query.segment == "VIP")
+  }
 }
