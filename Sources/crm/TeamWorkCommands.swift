@@ -573,7 +573,7 @@ func printCampaignTable(_ rows: [CampaignResult], _ g: Global) {
   let l = g.language
   let cols = [
     Col(width: 4), Col(width: 20), Col(width: 8), Col(width: 7, right: true),
-    Col(width: 7, right: true), Col(width: 7, right: true), Col(width: 6, right: true),
+    Col(width: 7, right: true), Col(width: 8, right: true), Col(width: 6, right: true),
     Col(width: 14, right: true),
   ]
   print(
