@@ -79,6 +79,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case mark, markAll, bulk
   // The audit log.
   case audit, pickEntity, clearFilters
+  // Team work: the tasks screen.
+  case tasks
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.

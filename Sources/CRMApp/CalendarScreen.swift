@@ -75,6 +75,7 @@ public final class CalendarScreen: Screen {
         from: r.start, to: r.end, scope: scope, limit: Self.limit + 1)
       truncated = items.count > Self.limit
       if truncated { items.removeLast() }
+      try mergeTasks(r)
     } catch {
       items = []
       app?.report(error)
@@ -85,6 +86,52 @@ public final class CalendarScreen: Screen {
     } else {
       selected = items.firstIndex { ($0.contact.dueAt ?? .distantPast) >= day } ?? 0
     }
+  }
+
+  // MARK: Team work: tasks in the calendar
+
+  /// Ids of contacts that are a supervisor's task → who gave it (shown «от vera»).
+  var givenBy: [Int64: String] = [:]
+
+  /// The open to-dos of the user whose calendar this is, as rows at their due time (negative
+  /// ids: `-task id`; the client column reads «☐ Задача: …»), and who gave each contact task.
+  func mergeTasks(_ r: DateInterval) throws {
+    let tasks = TaskService(
+      db: context.db, userId: context.user?.id, language: l, timeZone: context.timeZone)
+    givenBy = try tasks.givenBy(contacts: items.map(\.id))
+    guard case .user(let who) = scope else { return }
+    let todos = try tasks.openTodos(assignee: who, from: r.start, to: r.end)
+    guard !todos.isEmpty else { return }
+    let rows = todos.map { t in
+      let title = "☐ " + l.pick("Task: ", "Задача: ") + t.title
+      return ContactRow(
+        contact: Contact(
+          id: -t.id, clientId: t.clientId ?? 0, kind: .other, dueAt: t.dueAt,
+          subject: l.pick("from ", "от ") + t.authorName, userId: t.assigneeId),
+        clientName: title + (t.clientName.isEmpty ? "" : " — " + t.clientName),
+        clientShortName: title, userLogin: t.assigneeLogin)
+    }
+    items = (items + rows).sorted {
+      ($0.contact.dueAt ?? .distantPast, $0.id) < ($1.contact.dueAt ?? .distantPast, $1.id)
+    }
+  }
+
+  /// A to-do row (see `mergeTasks`): `d` marks it done; other contact keys only explain.
+  func handleTask(_ row: ContactRow, _ action: Action?, app: App) -> Bool {
+    guard row.id < 0 else { return false }
+    if action == .done {
+      do {
+        try TaskService(db: context.db, userId: context.user?.id, language: l).done(-row.id)
+        app.flash(l.pick("Task done.", "Задача выполнена."))
+        stale = true
+      } catch { app.report(error) }
+    } else if action != nil {
+      app.flash(
+        l.pick(
+          "A task (\(row.contact.subject)): d marks it done; Reminders → T lists tasks.",
+          "Задача (\(row.contact.subject)): d — выполнена; Напоминания → T — все задачи."))
+    }
+    return true
   }
 
   /// Contacts whose time (`dueAt ..< endsAt`) meets another's of the same user.
@@ -233,7 +280,8 @@ public final class CalendarScreen: Screen {
       var row = [
         time(c.dueAt) + (c.durationMinutes > 0 ? "–" + time(c.endsAt) : ""),
         overlapping.contains(items[i].id) ? "!" : (c.recurrence.isEmpty ? "" : "↻"),
-        items[i].clientName, c.kind.name(l), c.subject,
+        items[i].clientName, items[i].id < 0 ? l.pick("task", "задача") : c.kind.name(l),
+        c.subject + (givenBy[items[i].id].map { l.pick(" (from \($0))", " (от \($0))") } ?? ""),
       ]
       if everyone { row.append(items[i].userLogin) }
       return row
@@ -275,8 +323,9 @@ public final class CalendarScreen: Screen {
     if let row = selectedRow, rows > 3 {
       let c = row.contact
       let line =
-        "\(time(c.dueAt)) \(c.kind.name(l)) · \(row.clientName)"
+        "\(time(c.dueAt)) \(row.id < 0 ? l.pick("task", "задача") : c.kind.name(l)) · \(row.clientName)"
         + (c.subject.isEmpty ? "" : " · \(c.subject)")
+        + (givenBy[row.id].map { l.pick(" · from \($0)", " · от \($0)") } ?? "")
         + (scope == .everyone ? " · \(row.userLogin)" : "")
       canvas.fill(top + rows - 1, 0, width: width, .plain)
       canvas.put(top + rows - 1, 1, line, .bold, maxWidth: width - 2)
@@ -353,10 +402,11 @@ public final class CalendarScreen: Screen {
     case .quit:
       app.quit()
     case .clientCard:
-      if let r = selectedRow {
+      if let r = selectedRow, r.id > 0 || r.contact.clientId > 0 {
         app.push(ClientCardScreen(context: context, clientId: r.contact.clientId, list: nil))
       }
     default:
+      if let r = selectedRow, handleTask(r, action, app: app) { break }
       let mapped: Action? = action == .open ? .edit : action
       _ = ContactActions.handle(
         mapped, row: selectedRow, tab: tab, context: context, app: app

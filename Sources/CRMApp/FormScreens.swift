@@ -316,6 +316,11 @@ final class FilterScreen: FormScreen {
           FormField(
             key: "tags", label: v.fieldName("tags"), value: q.tag ?? "",
             note: tags.joined(separator: ", ")),
+          // Team work: save the filter (with the list's search) under a name, e.g. a campaign's
+          // target (SavedFilters.swift).
+          FormField(
+            key: "save", label: l.pick("Save as", "Сохранить как"), value: "",
+            note: l.pick("a name for crm filter / campaigns", "имя для crm filter / кампаний")),
         ]))
   }
 
@@ -335,6 +340,20 @@ final class FilterScreen: FormScreen {
         return false
       }
       ownerId = u.id
+    }
+    let name = form.value("save").trimmingSpaces()
+    if !name.isEmpty {
+      let filter = ClientFilter(
+        search: list?.query.search ?? "", segment: segment.isEmpty ? nil : segment,
+        owner: login.isEmpty ? nil : login, tag: tag.isEmpty ? nil : tag)
+      do {
+        try SavedFilterService(db: context.db, userId: context.user?.id, language: l)
+          .save(name, filter, replace: true)
+        app.flash(l.pick("Filter saved: ", "Фильтр сохранён: ") + name)
+      } catch {
+        form.setError("save", error.message(l))
+        return false
+      }
     }
     list?.setFilters(
       segment: segment.isEmpty ? nil : segment, ownerId: ownerId, tag: tag.isEmpty ? nil : tag)

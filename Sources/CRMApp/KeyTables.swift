@@ -252,7 +252,31 @@ public enum KeyTables {
         b(
           [.char("a")], .scope, l.pick("mine / everyone's", "мои / все"),
           l.pick("mine/all", "мои/все")),
+        b([.char("T")], .tasks, l.pick("tasks given and received", "задачи: данные и полученные")),
         b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  /// Team work: the tasks screen (`T` from Reminders).
+  public static func tasks(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Tasks", "Задачи"),
+      common(l) + movement(l) + [
+        b(
+          [.char("a")], .scope, l.pick("mine / given by me", "мне / я дал(а)"),
+          l.pick("mine/given", "мне/дал")),
+        b(
+          [.char("f")], .filter,
+          l.pick("open / overdue / done / all", "открытые / просроченные / выполненные / все"),
+          l.pick("status", "статус")),
+        b(
+          [.char("d")], .done, l.pick("mark my to-do done", "отметить мою задачу выполненной"),
+          l.pick("done", "сделано")),
+        b(
+          [.char("x")], .delete,
+          l.pick(
+            "cancel a task I gave (asks first)", "отменить данную мной задачу (с подтверждением)")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
       ])
   }
 
@@ -749,7 +773,7 @@ public enum KeyTables {
         kindPicker(l), bulkMenu(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
         duplicates(l), mergeCompare(l),
         reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l), audit(l),
-        auditDetail(l),
+        auditDetail(l), tasks(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"

@@ -314,17 +314,44 @@ public final class Pane {
     return true
   }
 
+  /// The acting user's open to-dos due before `end`, as reminder rows (negative ids).
+  static func todoReminders(_ context: AppContext, scope: ContactScope, now: Date, end: Date)
+    -> [Reminder]
+  {
+    guard case .user(let id) = scope else { return [] }
+    let l = context.language
+    let tasks = TaskService(db: context.db, userId: id, language: l, timeZone: context.timeZone)
+    let todos = (try? tasks.openTodos(assignee: id, to: end, limit: 50)) ?? []
+    return todos.map { t in
+      let title = "☐ " + l.pick("Task: ", "Задача: ") + t.title
+      let row = ContactRow(
+        contact: Contact(
+          id: -t.id, clientId: t.clientId ?? 0, kind: .other, dueAt: t.dueAt,
+          subject: t.authorLogin.isEmpty ? "" : l.pick("from ", "от ") + t.authorLogin,
+          userId: t.assigneeId),
+        clientName: title, clientShortName: title, userLogin: t.assigneeLogin)
+      return Reminder(
+        row: row, overdue: t.dueAt < now, lateBy: max(0, now.timeIntervalSince(t.dueAt)),
+        vip: false)
+    }
+  }
+
   func reload(_ now: Date) {
     reloads += 1
     let c = context.contacts
     let end = c.endOfDay(now)
     let overdue = (try? c.overdueCount(scope: scope, at: now)) ?? 0
     let untilTonight = (try? c.overdueCount(scope: scope, at: end)) ?? overdue
-    let list = (try? c.reminders(scope: scope, horizon: end, at: now, limit: 200)) ?? []
+    var list = (try? c.reminders(scope: scope, horizon: end, at: now, limit: 200)) ?? []
     let losing = (try? c.losingTouch(scope: scope, at: now, limit: 1).total) ?? 0
     let invoices = (try? OverdueInvoices.read(context.money, scope: scope)) ?? OverdueInvoices()
+    // Team work: open to-dos due today or overdue come first, as «☐ Задача: …» rows.
+    let todos = Self.todoReminders(context, scope: scope, now: now, end: end)
+    list = todos + list
+    let lateTodos = todos.filter(\.overdue).count
     model = PaneModel(
-      reminders: list, overdue: overdue, dueToday: max(0, untilTonight - overdue),
+      reminders: list, overdue: overdue + lateTodos,
+      dueToday: max(0, untilTonight - overdue) + todos.count - lateTodos,
       losingTouch: losing, now: now, invoices: invoices)
     candidates =
       (try? c.planned(

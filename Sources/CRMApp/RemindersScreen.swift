@@ -17,6 +17,10 @@ public final class RemindersScreen: Screen {
   /// Unpaid invoices past their due day, of the acting user's clients (everyone's: all).
   public private(set) var invoices: [InvoiceRow] = []
   var logins: [Int64: String] = [:]
+  /// Team: the acting user's open to-dos due today or overdue (first in the list; `d` marks one
+  /// done), and who gave each contact that is a supervisor's task.
+  public private(set) var todos: [TeamTask] = []
+  var givenBy: [Int64: String] = [:]
   var list = ListState()
   var stale = true
   /// How many reminders and "losing touch" rows the screen reads (pages of SQL, not the table).
@@ -52,27 +56,42 @@ public final class RemindersScreen: Screen {
         logins = Dictionary(
           try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
       }
+      let tasks = TaskService(
+        db: context.db, userId: context.user?.id, language: context.language,
+        timeZone: context.timeZone)
+      todos =
+        everyone || context.user == nil
+        ? []
+        : try tasks.openTodos(
+          assignee: context.user!.id, to: context.contacts.endOfDay(now), limit: Self.limit)
+      givenBy = try tasks.givenBy(contacts: reminders.map(\.row.id))
     } catch {
+      todos = []
       reminders = []
       losing = []
       invoices = []
       app?.report(error)
     }
-    list.count = reminders.count + invoices.count + losing.count
+    list.count = todos.count + reminders.count + invoices.count + losing.count
     list.clamp()
   }
 
+  var selectedTodo: TeamTask? {
+    todos.indices.contains(list.selected) ? todos[list.selected] : nil
+  }
+
   var selectedReminder: Reminder? {
-    reminders.indices.contains(list.selected) ? reminders[list.selected] : nil
+    let i = list.selected - todos.count
+    return reminders.indices.contains(i) ? reminders[i] : nil
   }
 
   var selectedInvoice: InvoiceRow? {
-    let i = list.selected - reminders.count
+    let i = list.selected - todos.count - reminders.count
     return invoices.indices.contains(i) ? invoices[i] : nil
   }
 
   var selectedLosing: LosingTouch? {
-    let i = list.selected - reminders.count - invoices.count
+    let i = list.selected - todos.count - reminders.count - invoices.count
     return losing.indices.contains(i) ? losing[i] : nil
   }
 
@@ -111,12 +130,18 @@ public final class RemindersScreen: Screen {
           " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
         Style(bold: true, color: .red), maxWidth: max(0, width - col - 1))
     }
+    if !todos.isEmpty {
+      col = canvas.put(
+        top, col,
+        l.pick(" · tasks: \(f.integer(todos.count))", " · задачи: \(f.integer(todos.count))"),
+        .bold, maxWidth: max(0, width - col - 1))
+    }
     canvas.put(
       top, col,
       l.pick(
         " · losing touch: \(f.integer(losingTotal))",
         " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
-    if reminders.isEmpty && losing.isEmpty && invoices.isEmpty {
+    if reminders.isEmpty && losing.isEmpty && invoices.isEmpty && todos.isEmpty {
       canvas.put(
         top + 2, 2,
         l.pick(
@@ -128,8 +153,9 @@ public final class RemindersScreen: Screen {
     // One list: reminders, then a title row and the overdue invoices, then a title row and
     // the clients losing touch.
     let body = rows - 1
-    let invoiceStart = reminders.count
-    let losingStart = reminders.count + invoices.count
+    let reminderStart = todos.count
+    let invoiceStart = todos.count + reminders.count
+    let losingStart = todos.count + reminders.count + invoices.count
     let titleRows = (losing.isEmpty ? 0 : 1) + (invoices.isEmpty ? 0 : 1)
     list.visible = max(1, body - 1 - titleRows)
     list.clamp()
@@ -181,13 +207,25 @@ public final class RemindersScreen: Screen {
         ]
         if everyone { cells.append(i.ownerId.flatMap { logins[$0] } ?? "") }
         style = Style(bold: true, color: .red)
-      } else if index < reminders.count {
-        let m = reminders[index]
+      } else if index < reminderStart {
+        let t = todos[index]
+        cells = [
+          t.overdue ? "! " + Relative.text(t.dueAt.timeIntervalSince(now), l) : f.dateTime(t.dueAt),
+          "☐ " + l.pick("Task: ", "Задача: ") + t.title, l.pick("task", "задача"),
+          t.authorName.isEmpty ? t.clientName : l.pick("from ", "от ") + t.authorName,
+        ]
+        if everyone { cells.append(t.assigneeLogin) }
+        style = t.overdue ? Style(bold: true, color: .red) : Style(bold: true)
+      } else if index < invoiceStart {
+        let m = reminders[index - reminderStart]
         let due = m.row.contact.dueAt ?? now
         let when =
           m.overdue ? "! " + Relative.text(due.timeIntervalSince(now), l) : f.dateTime(due)
         cells = [
-          when, m.row.clientName + (m.vip ? " ★" : ""), m.row.contact.kind.name(l),
+          when,
+          m.row.clientName + (m.vip ? " ★" : "")
+            + (givenBy[m.row.id].map { l.pick(" · from \($0)", " · от \($0)") } ?? ""),
+          m.row.contact.kind.name(l),
           m.row.contact.subject,
         ]
         if everyone { cells.append(m.row.userLogin) }
@@ -227,6 +265,9 @@ public final class RemindersScreen: Screen {
     case .quit:
       app.quit()
       return
+    case .tasks:
+      app.push(TasksScreen(context: context))
+      return
     case .open:
       if let t = selectedLosing {
         app.push(ClientCardScreen(context: context, clientId: t.clientId, list: nil))
@@ -259,6 +300,24 @@ public final class RemindersScreen: Screen {
       }
     default:
       break
+    }
+    if let t = selectedTodo, action != nil {
+      if action == .done {
+        do {
+          try TaskService(db: context.db, userId: context.user?.id, language: context.language)
+            .done(t.id)
+          app.flash(context.language.pick("Task done: ", "Задача выполнена: ") + t.title)
+          stale = true
+        } catch {
+          app.report(error)
+        }
+      } else {
+        app.flash(
+          context.language.pick(
+            "A task from \(t.authorName): d marks it done; T opens the tasks.",
+            "Задача от \(t.authorName): d — выполнена; T — все задачи."))
+      }
+      return
     }
     if selectedInvoice != nil && action != nil {
       app.flash(

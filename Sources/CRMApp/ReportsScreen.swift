@@ -55,6 +55,8 @@ struct ReportColumn {
 public final class ReportsScreen: Screen {
   public enum Section: Int, CaseIterable, Sendable {
     case funnel, sources, stuck, completeness, segments, classes
+    /// Team work: campaigns with their results (CampaignService).
+    case campaigns
 
     func title(_ l: Language) -> String {
       switch self {
@@ -64,6 +66,7 @@ public final class ReportsScreen: Screen {
       case .completeness: return l.pick("Completeness", "Полнота")
       case .segments: return l.pick("Segments", "Сегменты")
       case .classes: return "ABC/XYZ"
+      case .campaigns: return l.pick("Campaigns", "Кампании")
       }
     }
 
@@ -95,6 +98,8 @@ public final class ReportsScreen: Screen {
   public private(set) var pipelineKey: String?
   public private(set) var report: FunnelReport?
   public private(set) var stuck: [DealRow] = []
+  /// Team work: the campaigns section's rows (newest first).
+  public private(set) var campaigns: [CampaignResult] = []
   public private(set) var stuckMore = false
   var pipelines: [Pipeline] = []
   var anyDeals = true
@@ -199,6 +204,10 @@ public final class ReportsScreen: Screen {
         }
       case .completeness, .segments, .classes:
         try base.refresh(section, ownerId: ownerId)
+      case .campaigns:
+        campaigns = try CampaignService(
+          db: context.db, userId: context.user?.id, language: l, timeZone: context.timeZone
+        ).list(limit: 200)
       case .stuck:
         let key = "\(ownerId ?? 0)/\(pipeline?.id ?? 0)"
         if stuckKey != key {
@@ -527,6 +536,7 @@ public final class ReportsScreen: Screen {
     case .completeness: return base.completenessLines(self, width: width)
     case .segments: return base.segmentLines(self, width: width)
     case .classes: return base.classLines(self, width: width)
+    case .campaigns: return campaignLines(width)
     }
   }
 
@@ -545,7 +555,9 @@ public final class ReportsScreen: Screen {
     guard rows > 1 else { return }
     // Row 2: pipeline · period · whose.
     let pipelineName =
-      section.isClientBase ? l.pick("Client base", "Клиентская база") : pipeline?.name(l) ?? ""
+      section == .campaigns
+      ? l.pick("Marketing", "Маркетинг")
+      : section.isClientBase ? l.pick("Client base", "Клиентская база") : pipeline?.name(l) ?? ""
     col = canvas.put(areaTop + 1, 1, pipelineName, .bold, maxWidth: Swift.max(0, width - 2))
     var info = " · " + periodTitle
     if let from = period.from, let to = period.to, length != .month {
@@ -558,6 +570,9 @@ public final class ReportsScreen: Screen {
         + (everyone ? l.pick("everyone", "все") : l.pick("mine", "мои"))
     }
     if section.isClientBase { info = " · " + base.info(section, everyone: everyone) }
+    if section == .campaigns {
+      info = " · " + l.pick("campaigns: ", "кампаний: ") + f.integer(campaigns.count)
+    }
     // The bank queue on the right, when anything waits in it.
     var infoEnd = width - 1
     if queued > 0 {
@@ -697,5 +712,55 @@ public final class ReportsScreen: Screen {
         self?.statementPath = statement
         self?.actsPath = acts
       })
+  }
+}
+
+// MARK: Team work: campaigns
+
+extension ReportsScreen {
+  /// One row per campaign: targets, reached, no answer, interested, won deals, revenue won
+  /// (roubles; «+» when other currencies were won too).
+  func campaignLines(_ width: Int) -> [ReportLine] {
+    if campaigns.isEmpty {
+      return [
+        .blank, .text(l.pick("No campaigns yet.", "Кампаний пока нет."), .bold),
+        .text(
+          l.pick(
+            "crm campaign add NAME --channel call --from D --to D --filter NAME",
+            "crm campaign add ИМЯ --channel call --from Д --to Д --filter ФИЛЬТР"), .dim),
+      ]
+    }
+    var out = ReportLine.wrapped(
+      l.pick(
+        "Reached: the campaign contact done; interested: reached with a deal since the start.",
+        "Связь — контакт кампании выполнен; интерес — связались и есть сделка с начала кампании."),
+      width: width, .dim)
+    let cols = fitColumns(
+      [
+        ReportColumn(width: 0), ReportColumn(width: 7, right: true),
+        ReportColumn(width: 6, right: true), ReportColumn(width: 6, right: true),
+        ReportColumn(width: 7, right: true), ReportColumn(width: 5, right: true),
+        ReportColumn(width: 14, right: true),
+      ], flex: 0, width: width, minFlex: 8, keep: 3)
+    out.append(
+      row(
+        [
+          (l.pick("Campaign", "Кампания"), .bold), (l.pick("Targets", "Клиент."), .bold),
+          (l.pick("Reach", "Связь"), .bold), (l.pick("No ans", "Не отв"), .bold),
+          (l.pick("Interest", "Интерес"), .bold), (l.pick("Won", "Выигр"), .bold),
+          (l.pick("Revenue", "Выручка"), .bold),
+        ], cols))
+    for c in campaigns {
+      var revenue = MoneyText.amount(Money(minor: c.revenue["RUB"] ?? 0), l)
+      if c.revenue.keys.contains(where: { $0 != "RUB" }) { revenue += "+" }
+      out.append(
+        row(
+          [
+            ("№\(c.id) \(c.name) · \(c.channel.name(l))", .plain), (f.integer(c.targets), .plain),
+            (f.integer(c.reached), .plain), (f.integer(c.noAnswer), .plain),
+            (f.integer(c.interested), .plain), (f.integer(c.wonDeals), .plain), (revenue, .plain),
+          ], cols))
+    }
+    return out
   }
 }

@@ -305,6 +305,11 @@ public struct ClientImportService: Sendable {
     var writer = ImportWriter(
       db: db, batch: batch, change: change, at: at, userId: userId, service: service)
     let owners = try OwnerTable(db)
+    // One distributor per import, so round robin continues across rows (nil: lead_rule off, or
+    // nobody can receive leads: then rows without an owner go to the importing user as before).
+    var leads =
+      try CRMDatabase.loadSettings(db).leadRule == .off
+      ? nil : try? LeadDistributor(db, log: service, at: at)
     var unknownOwners: [String: (line: Int, count: Int)] = [:]
     let l = language
 
@@ -356,7 +361,10 @@ public struct ClientImportService: Sendable {
           client.ownerId = nil
         }
       }
-      if client.ownerId == nil { client.ownerId = userId }
+      // Team: a row naming no owner goes to the lead distributor when `lead_rule` is on.
+      let namesOwner = !(row.ownerLogin?.trimmingSpaces().isEmpty ?? true)
+      let toDistribute = client.ownerId == nil && !namesOwner && leads != nil
+      if client.ownerId == nil && !toDistribute { client.ownerId = userId }
 
       let key = DuplicateKeys.name(client.name)
       let match = try ImportDuplicates.match(client, persons: persons, key: key, in: db)
@@ -411,6 +419,7 @@ public struct ClientImportService: Sendable {
           continue
         case .create:
           let id = try writer.create(client, persons: persons, key: key)
+          if toDistribute { _ = try leads?.assign(db, clientId: id, before: client, at: at) }
           report.created += 1
           report.outcomes.append(
             ImportOutcome(
@@ -420,6 +429,7 @@ public struct ClientImportService: Sendable {
         }
       }
       let id = try writer.create(client, persons: persons, key: key)
+      if toDistribute { _ = try leads?.assign(db, clientId: id, before: client, at: at) }
       report.created += 1
       report.outcomes.append(
         ImportOutcome(line: row.line, action: .created, clientId: id, name: name))

@@ -166,12 +166,22 @@ public struct ClientService: Sendable {
   // MARK: Writing clients
 
   /// Adds a client and returns its id.
+  ///
+  /// Without an owner (lead distribution, docs/teamwork.md): with `lead_rule` off the acting user
+  /// becomes the owner, as before (unless `unowned`: then it stays without one). With a rule on, a
+  /// manager's quick add still makes the manager the owner; a supervisor's or admin's, one with
+  /// no acting user, or `unowned` goes to the `LeadDistributor` in the same transaction.
   @discardableResult
-  public func add(_ input: Client) throws(CRMError) -> Int64 {
+  public func add(_ input: Client, unowned: Bool = false) throws(CRMError) -> Int64 {
     var c = try validator.client(input)
-    if c.ownerId == nil { c.ownerId = userId }
     let at = now
     return try db.write { db in
+      // Team: lead distribution hook (LeadDistribution.swift).
+      // Nobody able to receive leads (no active manager in the pool): as with the rule off.
+      var leads =
+        try c.ownerId == nil && Self.leavesUnowned(db, userId, unowned: unowned)
+        ? try? LeadDistributor(db, log: self, at: at) : nil
+      if c.ownerId == nil && leads == nil && !unowned { c.ownerId = userId }
       let id = try Self.insertClient(db, c, at: at)
       c.id = id
       let change = try recordChange(
@@ -180,9 +190,21 @@ public struct ClientService: Sendable {
       try auditFields(
         db, change: change, clientId: id, entity: "client", entityId: id, action: "insert",
         old: [:], new: Self.fields(c), at: at)
+      if c.ownerId == nil { _ = try leads?.assign(db, clientId: id, before: c, at: at) }
       try SearchIndex.update(db, clientId: id)
       return id
     }
+  }
+
+  /// Whether a client added without an owner goes to the lead distributor: the rule is on and
+  /// the input asks for no owner, or nobody acts, or a supervisor/admin acts.
+  static func leavesUnowned(_ db: Database, _ userId: Int64?, unowned: Bool) throws -> Bool {
+    guard try CRMDatabase.loadSettings(db).leadRule != .off else { return false }
+    if unowned { return true }
+    guard let userId else { return true }
+    let role = try String.fetchOne(
+      db, sql: "SELECT role FROM app_user WHERE id = ?", arguments: [userId])
+    return role != UserRole.manager.rawValue
   }
 
   /// Saves changed fields of an existing client.

@@ -472,6 +472,9 @@ struct Agenda: ParsableCommand {
       return
     }
     let l = global.language
+    // Team work: open to-dos given to me, overdue ones too (TeamWorkCommands.swift).
+    let todos = try todoLines(database, global, scope: scope, to: end)
+    defer { for line in todos { print(line) } }
     if rows.isEmpty {
       print(l.pick("Nothing planned.", "Ничего не запланировано."))
       return
@@ -546,8 +549,13 @@ struct Remind: ParsableCommand {
     defer {
       if let line = invoices?.line(l) { print(line) }
     }
+    // Team work: overdue and due-today to-dos given to me (TeamWorkCommands.swift).
+    let todos = try todoLines(database, global, scope: scope, to: service.endOfDay(now))
+    for line in todos { print(line) }
     if list.isEmpty {
-      print(l.pick("Nothing overdue or due soon.", "Просроченных и скорых контактов нет."))
+      if todos.isEmpty {
+        print(l.pick("Nothing overdue or due soon.", "Просроченных и скорых контактов нет."))
+      }
       return
     }
     let view = PaneView(language: l, timeZone: .current)

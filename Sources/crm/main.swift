@@ -80,6 +80,8 @@ struct CRM: ParsableCommand {
       Export.self, PaneCommand.self,
       Search.self,
       AuditCommand.self, InitCommand.self,
+      // Team work (TeamWorkCommands.swift).
+      AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,
       Check.self, Keys.self, Bench.self,
     ],
     defaultSubcommand: Open.self)
@@ -272,13 +274,21 @@ struct ClientCommand: ParsableCommand {
       commandName: "add", abstract: "Add a client; prints its id.")
     @OptionGroup var global: Global
     @OptionGroup var fields: ClientFields
+    // Team work: a lead for the lead rule (docs/teamwork.md).
+    @Flag(help: "No owner: the lead rule (when on) gives it to a manager.") var noOwner = false
 
     func run() throws {
+      if noOwner && fields.owner != nil {
+        throw Failure(
+          message: global.language.pick(
+            "--no-owner and --owner cannot be combined", "--no-owner и --owner нельзя сочетать"),
+          code: 1)
+      }
       let database = try core(global) { try global.open() }
       let ctx = try core(global) { try global.context(database) }
       var c = Client(name: "")
       try fields.apply(to: &c, db: database, g: global)
-      let id = try core(global) { try ctx.clients.add(c) }
+      let id = try core(global) { try ctx.clients.add(c, unowned: noOwner) }
       print(id)
     }
   }
