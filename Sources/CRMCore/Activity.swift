@@ -47,7 +47,7 @@ public enum ActivityGrouping: String, CaseIterable, Sendable, Codable {
   }
 
   /// The start of the next period after the one starting at `start`.
-  func next(_ start: Date, _ cal: Calendar) -> Date {
+  public func next(_ start: Date, _ cal: Calendar) -> Date {
     switch self {
     case .day: return CalendarMath.addDays(start, 1, cal)
     case .week: return CalendarMath.addDays(start, 7, cal)

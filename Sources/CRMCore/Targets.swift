@@ -203,7 +203,7 @@ public struct TargetService: Sendable {
 
   // MARK: Plan against fact
 
-  var calendar: Calendar { TimeContext(now: db.clock.now(), timeZone: timeZone).calendar }
+  public var calendar: Calendar { TimeContext(now: db.clock.now(), timeZone: timeZone).calendar }
 
   /// Working days (Monday to Friday) whose start lies in [start of from's day, to).
   func workingDays(_ from: Date, _ to: Date) -> Int {
