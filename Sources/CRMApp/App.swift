@@ -77,6 +77,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   // The duplicates review.
   case duplicates, merge, notDuplicate, switchEntity, takeLeft, takeRight, toggleChoice, swapSides
   case mark, markAll, bulk
+  // The activity screen.
+  case columnLeft, columnRight
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.
@@ -204,6 +206,7 @@ public final class App {
       case 2: roots[n] = CalendarScreen(context: context)
       case 3: roots[n] = RemindersScreen(context: context)
       case 4: roots[n] = FunnelScreen(context: context)
+      case 5: roots[n] = ActivityScreen(context: context)
       case 6: roots[n] = ReportsScreen(context: context)
       default: roots[n] = PlaceholderScreen(tab: n, context: context)
       }
