@@ -345,6 +345,74 @@ public struct ActivityService: Sendable {
 
   // MARK: The report
 
+  /// The six grouped statements of the report, with every value written in (the benchmark
+  /// runs the same text through the bare C API): done and missed contacts, planned, overdue now,
+  /// new clients, stage moves, deals won.
+  static func figureSQL(
+    ids: [Int64], buckets: [ActivityBucket], access: ClientAccess, from: Double, to: Double,
+    now: Double
+  ) -> [String] {
+    [
+      """
+      SELECT user_id, \(Self.bucketSQL("done_at", buckets)) AS b, kind, status, count(*) AS n
+      FROM contact INDEXED BY contact_activity
+      WHERE \(Self.inList("user_id", ids)) AND done_at >= \(from) AND done_at < \(to)
+        AND status IN ('done', 'missed') AND \(access.condition(clientIdColumn: "client_id"))
+      GROUP BY user_id, b, kind, status
+      """,
+      """
+      SELECT user_id, \(Self.bucketSQL("due_at", buckets)) AS b, count(*) AS n
+      FROM contact INDEXED BY contact_planned_by_user
+      WHERE \(Self.inList("user_id", ids)) AND due_at >= \(from) AND due_at < \(to)
+        AND status = 'planned' AND \(access.condition(clientIdColumn: "client_id"))
+      GROUP BY user_id, b
+      """,
+      """
+      SELECT user_id, count(*) AS n FROM contact INDEXED BY contact_planned_by_user
+      WHERE \(Self.inList("user_id", ids)) AND due_at < \(now) AND status = 'planned'
+        AND \(access.condition(clientIdColumn: "client_id"))
+      GROUP BY user_id
+      """,
+      """
+      SELECT owner_id, \(Self.bucketSQL("created_at", buckets)) AS b, count(*) AS n
+      FROM client INDEXED BY client_created_by_owner
+      WHERE \(Self.inList("owner_id", ids)) AND created_at >= \(from) AND created_at < \(to)
+        AND deleted_at IS NULL
+      GROUP BY owner_id, b
+      """,
+      """
+      SELECT s.user_id, \(Self.bucketSQL("s.at", buckets)) AS b, count(*) AS n
+      FROM deal_stage s INDEXED BY deal_stage_by_user
+      \(access.isAll ? "" : "JOIN deal dl ON dl.id = s.deal_id")
+      WHERE \(Self.inList("s.user_id", ids)) AND s.at >= \(from) AND s.at < \(to)
+        AND s.from_stage_id IS NOT NULL
+        AND \(access.isAll ? "1" : access.condition(clientIdColumn: "dl.client_id"))
+      GROUP BY s.user_id, b
+      """,
+      """
+      SELECT owner_id, \(Self.bucketSQL("closed_at", buckets)) AS b, currency,
+        count(*) AS n, sum(amount) AS amount
+      FROM deal INDEXED BY deal_by_closed
+      WHERE closed_at >= \(from) AND closed_at < \(to) AND status = 'won'
+        AND \(Self.inList("owner_id", ids)) AND \(access.condition(clientIdColumn: "client_id"))
+      GROUP BY owner_id, b, currency
+      """,
+    ]
+  }
+
+
+  /// The report's SQL for the benchmark's bound: the same text `report` runs.
+  public func statements(_ q: ActivityQuery) throws(CRMError) -> [String] {
+    let buckets = buckets(from: q.from, to: q.to, grouping: q.grouping)
+    let access = db.access
+    return try db.read { d in
+      let ids = try candidates(d, userId: q.userId).users.map(\.id)
+      return Self.figureSQL(
+        ids: ids, buckets: buckets, access: access, from: q.from.timeIntervalSince1970,
+        to: q.to.timeIntervalSince1970, now: db.clock.now().timeIntervalSince1970)
+    }
+  }
+
   public func report(_ q: ActivityQuery) throws(CRMError) -> ActivityReport {
     guard q.from < q.to else {
       throw .invalid(
@@ -365,18 +433,13 @@ public struct ActivityService: Sendable {
         figures[user, default: Array(repeating: ActivityFigures(), count: buckets.count)][bucket]
           .add(metric, n)
       }
-      let from = q.from.timeIntervalSince1970
-      let to = q.to.timeIntervalSince1970
+      let sql = Self.figureSQL(
+        ids: ids, buckets: buckets, access: access, from: q.from.timeIntervalSince1970,
+        to: q.to.timeIntervalSince1970, now: now.timeIntervalSince1970)
       // Done and missed contacts by kind: contact_activity (user_id, done_at, kind, status).
       for r in try Row.fetchAll(
         d,
-        sql: """
-          SELECT user_id, \(Self.bucketSQL("done_at", buckets)) AS b, kind, status, count(*) AS n
-          FROM contact INDEXED BY contact_activity
-          WHERE \(Self.inList("user_id", ids)) AND done_at >= ? AND done_at < ?
-            AND status IN ('done', 'missed') AND \(access.condition(clientIdColumn: "client_id"))
-          GROUP BY user_id, b, kind, status
-          """, arguments: [from, to])
+        sql: sql[0])
       {
         let status: String = r["status"]
         let kind = ContactKind(rawValue: r["kind"]) ?? .other
@@ -385,67 +448,35 @@ public struct ActivityService: Sendable {
       // Still planned, due in the period: contact_planned_by_user (user_id, due_at).
       for r in try Row.fetchAll(
         d,
-        sql: """
-          SELECT user_id, \(Self.bucketSQL("due_at", buckets)) AS b, count(*) AS n
-          FROM contact INDEXED BY contact_planned_by_user
-          WHERE \(Self.inList("user_id", ids)) AND due_at >= ? AND due_at < ?
-            AND status = 'planned' AND \(access.condition(clientIdColumn: "client_id"))
-          GROUP BY user_id, b
-          """, arguments: [from, to])
+        sql: sql[1])
       {
         add(r["user_id"], r["b"], .planned, r["n"])
       }
       // Overdue now.
       for r in try Row.fetchAll(
         d,
-        sql: """
-          SELECT user_id, count(*) AS n FROM contact INDEXED BY contact_planned_by_user
-          WHERE \(Self.inList("user_id", ids)) AND due_at < ? AND status = 'planned'
-            AND \(access.condition(clientIdColumn: "client_id"))
-          GROUP BY user_id
-          """, arguments: [now.timeIntervalSince1970])
+        sql: sql[2])
       {
         overdue[r["user_id"]] = r["n"]
       }
       // New clients by owner: client_created_by_owner (owner_id, created_at).
       for r in try Row.fetchAll(
         d,
-        sql: """
-          SELECT owner_id, \(Self.bucketSQL("created_at", buckets)) AS b, count(*) AS n
-          FROM client INDEXED BY client_created_by_owner
-          WHERE \(Self.inList("owner_id", ids)) AND created_at >= ? AND created_at < ?
-            AND deleted_at IS NULL
-          GROUP BY owner_id, b
-          """, arguments: [from, to])
+        sql: sql[3])
       {
         add(r["owner_id"], r["b"], .newClients, r["n"])
       }
       // Stage moves: deal_stage_by_user (user_id, at); the creation entry has no from_stage_id.
       for r in try Row.fetchAll(
         d,
-        sql: """
-          SELECT s.user_id, \(Self.bucketSQL("s.at", buckets)) AS b, count(*) AS n
-          FROM deal_stage s INDEXED BY deal_stage_by_user
-          \(access.isAll ? "" : "JOIN deal dl ON dl.id = s.deal_id")
-          WHERE \(Self.inList("s.user_id", ids)) AND s.at >= ? AND s.at < ?
-            AND s.from_stage_id IS NOT NULL
-            AND \(access.isAll ? "1" : access.condition(clientIdColumn: "dl.client_id"))
-          GROUP BY s.user_id, b
-          """, arguments: [from, to])
+        sql: sql[4])
       {
         add(r["user_id"], r["b"], .dealsMoved, r["n"])
       }
       // Deals won by owner: deal_by_closed (closed_at).
       for r in try Row.fetchAll(
         d,
-        sql: """
-          SELECT owner_id, \(Self.bucketSQL("closed_at", buckets)) AS b, currency,
-            count(*) AS n, sum(amount) AS amount
-          FROM deal INDEXED BY deal_by_closed
-          WHERE closed_at >= ? AND closed_at < ? AND status = 'won'
-            AND \(Self.inList("owner_id", ids)) AND \(access.condition(clientIdColumn: "client_id"))
-          GROUP BY owner_id, b, currency
-          """, arguments: [from, to])
+        sql: sql[5])
       {
         let user: Int64 = r["owner_id"]
         let b: Int = r["b"]
