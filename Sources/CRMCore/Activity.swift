@@ -400,7 +400,6 @@ public struct ActivityService: Sendable {
     ]
   }
 
-
   /// The report's SQL for the benchmark's bound: the same text `report` runs.
   public func statements(_ q: ActivityQuery) throws(CRMError) -> [String] {
     let buckets = buckets(from: q.from, to: q.to, grouping: q.grouping)
