@@ -185,11 +185,30 @@ public final class ActivityScreen: Screen {
     if m == .revenue {
       let money = Money(minor: v)
       let full = money.formatted(l, whole: true)
-      let text = TextWidth.of(full) <= width ? full : money.compact(l)
+      // Two columns to spare, so the thousands' spaces never run into the column before.
+      let text = TextWidth.of(full) <= width - 2 ? full : money.compact(l)
       let others = (r.total.revenue.count > (r.total.revenue["RUB"] == nil ? 0 : 1)) ? "+" : ""
       return v == 0 && others.isEmpty ? "—" : text + others
     }
-    return context.formats.integer(Int(v))
+    return Self.count(Int(v), width: width, l)
+  }
+
+  /// A count that fits `width`: `1 234`, else `1,2k` / `12k` / `1,2M`.
+  public static func count(_ n: Int, width: Int, _ l: Language) -> String {
+    let full = Formats(language: l).integer(n)
+    if TextWidth.of(full) <= width { return full }
+    let mark = l == .ru ? "," : "."
+    func short(_ value: Double, _ unit: String) -> String {
+      let one = (value * 10).rounded() / 10
+      if one < 10 {
+        let text = String(format: "%.1f", one).replacingOccurrences(of: ".", with: mark)
+        return (text.hasSuffix(mark + "0") ? String(text.dropLast(2)) : text) + unit
+      }
+      return "\(Int(value.rounded()))" + unit
+    }
+    let k = short(Double(n) / 1000, "k")
+    if TextWidth.of(k) <= width { return k }
+    return short(Double(n) / 1_000_000, "M")
   }
 
   /// Plan against fact of the selected period for a row and column, when a target exists.

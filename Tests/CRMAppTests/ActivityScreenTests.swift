@@ -238,6 +238,15 @@ struct ActivityScreenFixture {
     #expect(f.text.contains("calls · boris: 3"))
   }
 
+  @Test func bigCountsFitTheirColumns() {
+    #expect(ActivityScreen.count(999, width: 4, .ru) == "999")
+    #expect(ActivityScreen.count(1_666, width: 4, .ru) == "1,7k")
+    #expect(ActivityScreen.count(2_000, width: 4, .en) == "2k")
+    #expect(ActivityScreen.count(12_400, width: 4, .ru) == "12k")
+    #expect(ActivityScreen.count(1_006, width: 5, .ru) == Formats(language: .ru).integer(1_006))
+    #expect(ActivityScreen.count(2_500_000, width: 4, .en) == "2.5M")
+  }
+
   @Test func charts() {
     #expect(Charts.bar(1, maximum: 2, width: 4) == "██")
     #expect(Charts.bar(1, maximum: 8, width: 1) == "▏")
