@@ -156,7 +156,7 @@ public final class Benchmark {
     case "reconciliation of 100,000 payments": return 2000
     case "ABC/XYZ": return 1000
     case "completeness report": return 500
-    case "activity report": return 200
+    case "activity report", "activity report, whole range": return 200
     case let n where n.hasPrefix("duplicate scan of"): return large ? 30000 : 3000
     case "CSV import of 100,000 clients": return 3000
     default: return 16
@@ -588,7 +588,8 @@ public final class Benchmark {
       ("reconciliation", { try self.reconciliation(db) }),
       ("ABC/XYZ", { try self.classification() }),
       ("completeness report", { try self.completenessReport(db) }),
-      ("activity report", { try self.activityReport() }),
+      ("activity report", { try self.activityReport(wholeRange: false) }),
+      ("activity report, whole range", { try self.activityReport(wholeRange: true) }),
       ("duplicate scan", { try self.duplicateScan(db) }),
       ("CSV import", { try self.csvImport() }),
       ("crm remind", { self.remindCommand() }),
