@@ -373,6 +373,33 @@ extension ActivityFixture {
     #expect(n == 0)
   }
 
+  @Test func daysAcrossAClockChangeCountInTheirLocalDay() throws {
+    // Berlin falls back on Sunday 25 Oct 2026 (25 hours). 23:30 local that day is 22:30 UTC;
+    // 00:30 local on Monday 26 Oct is 23:30 UTC on the 25th.
+    let f = try ActivityFixture()
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = berlin
+    func local(_ d: Int, _ h: Int, _ m: Int) -> Date {
+      cal.date(from: DateComponents(year: 2026, month: 10, day: d, hour: h, minute: m))!
+    }
+    try f.contact(f.vera, .call, .done, local(25, 23, 30))
+    try f.contact(f.vera, .call, .done, local(26, 0, 30))
+    try f.client("Осень", owner: f.vera.id, at: local(25, 23, 30))
+    try f.client("Зима", owner: f.vera.id, at: local(26, 0, 30))
+    let s = ActivityService(db: f.db, language: .en, timeZone: berlin)
+    let r = try s.report(ActivityQuery(from: local(24, 0, 0), to: local(27, 0, 0), grouping: .day))
+    #expect(r.buckets.map { $0.to.timeIntervalSince($0.from) / 3600 } == [24, 25, 24])
+    let v = try row(r, "vera")
+    #expect(v.buckets.map(\.calls) == [0, 1, 1])
+    #expect(v.buckets.map(\.newClients) == [0, 1, 1])
+    for b in 0..<3 {
+      let items = try s.drill(
+        r, ActivityCell(userId: f.vera.id, metric: .calls, bucket: b), limit: 9)
+      #expect(items.count == v.buckets[b].calls)
+    }
+  }
+
   @Test func bucketSQLUsesArithmeticOnlyForEqualBuckets() throws {
     let f = try ActivityFixture()
     let s = f.service()
