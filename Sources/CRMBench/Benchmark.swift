@@ -336,7 +336,9 @@ public final class Benchmark {
     }
     return result(
       "screens 4–6", ours: ours, bound: nil,
-      note: "switch to funnel, activity (placeholder) and reports; each is built once, then reused")
+      note:
+        "switch to funnel, activity (this week by days) and reports; each is built once, then reused"
+    )
   }
 
   /// The demo owner whose contacts the contact cases read (a manager with a full book).
