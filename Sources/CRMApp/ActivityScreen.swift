@@ -194,7 +194,7 @@ public final class ActivityScreen: Screen {
   }
 
   /// A count that fits `width`: `1 234`, else `1,2k` / `12k` / `1,2M`.
-  public static func count(_ n: Int, width: Int, _ l: Language) -> String {
+  nonisolated public static func count(_ n: Int, width: Int, _ l: Language) -> String {
     let full = Formats(language: l).integer(n)
     if TextWidth.of(full) <= width { return full }
     let mark = l == .ru ? "," : "."

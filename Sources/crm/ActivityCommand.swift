@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRMApp
 import CRMCore
 import CRMExchange
 import Foundation
@@ -216,28 +217,40 @@ struct ActivityOutput {
 
   func text(_ f: Formats) -> [String] {
     let l = language
+    // 80 columns: the user, eleven counts of four, the roubles won.
     let cols =
-      [Col(width: 14)] + Array(repeating: Col(width: 6, right: true), count: 11)
-      + [Col(width: 14, right: true)]
+      [Col(width: 12)] + Array(repeating: Col(width: 4, right: true), count: 11)
+      + [Col(width: 12, right: true)]
     let head =
       [
-        l.pick("User", "Пользователь"), l.pick("Calls", "Звонки"), l.pick("Meet.", "Встр."),
-        l.pick("Letter", "Письма"), l.pick("Email", "Email"), l.pick("Other", "Другое"),
-        l.pick("NoAns", "Недоз."), l.pick("Plan", "План"), l.pick("Overd.", "Проср."),
-        l.pick("NewCl", "НовКл"), l.pick("Moved", "Продв."), l.pick("Won", "Выигр."),
+        l.pick("User", "Польз."), l.pick("Call", "Зв"), l.pick("Meet", "Вс"),
+        l.pick("Let", "Пс"), l.pick("Mail", "Em"), l.pick("Oth", "Др"),
+        l.pick("NoAn", "Недз"), l.pick("Plan", "План"), l.pick("Late", "Прср"),
+        l.pick("New", "НовК"), l.pick("Move", "Сдв"), l.pick("Won", "Выиг"),
         l.pick("Revenue, ₽", "Выручка, ₽"),
       ]
     var out = [
       l.pick("Activity ", "Активность ") + "\(f.date(report.query.from)) – "
-        + f.date(report.query.to.addingTimeInterval(-1))
+        + f.date(report.query.to.addingTimeInterval(-1)),
+      l.pick(
+        "Call calls, Meet meetings, Let letters, Mail e-mails, Oth other contacts,",
+        "Зв звонки, Вс встречи, Пс письма, Em e-mail, Др другие контакты,"),
+      l.pick(
+        "NoAn no answer, Plan still planned, Late overdue now, New new clients,",
+        "Недз не дозвонились, План запланировано, Прср просрочено сейчас,"),
+      l.pick(
+        "Move deals moved, Won deals won.",
+        "НовК новые клиенты, Сдв сделки продвинуты, Выиг выиграны."),
     ]
     if report.rows.isEmpty {
       out.append(l.pick("No users to show.", "Нет пользователей для показа."))
       return out
     }
     func cells(_ first: String, _ r: ActivityRow, _ b: Int?) -> [String] {
-      [first] + Self.columns.map { String(value(r, b, $0)) }
-        + [Money(minor: figures(r, b).revenueRUB).formatted(l, whole: true)]
+      let money = Money(minor: figures(r, b).revenueRUB)
+      let full = money.formatted(l, whole: true)
+      return [first] + Self.columns.map { ActivityScreen.count(value(r, b, $0), width: 4, l) }
+        + [TextWidth.of(full) <= 12 ? full : money.compact(l)]
     }
     func extras(_ r: ActivityRow, _ b: Int?) -> [String] {
       var out: [String] = []
@@ -261,6 +274,7 @@ struct ActivityOutput {
       return out
     }
     if report.query.grouping == nil {
+      out.append("")
       out.append(tableLine(head, cols))
       for r in report.rows {
         out.append(tableLine(cells(r.user!.login, r, nil), cols))

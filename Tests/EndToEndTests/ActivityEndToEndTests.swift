@@ -95,6 +95,8 @@ func activityBase(_ s: Scratch) throws {
     let text = try ok(s, ["report", "activity", "--by", "week"] + period)
     #expect(text.contains("boris — Борис"))
     #expect(text.contains("Итого по команде"))
+    #expect(fits(text))
+    #expect(fits(try ok(s, ["report", "activity"] + period)))
   }
 
   @Test func badInputExitsOne() throws {
