@@ -81,6 +81,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case audit, pickEntity, clearFilters
   // Team work: the tasks screen.
   case tasks
+  // The activity screen.
+  case columnLeft, columnRight
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.
@@ -208,6 +210,7 @@ public final class App {
       case 2: roots[n] = CalendarScreen(context: context)
       case 3: roots[n] = RemindersScreen(context: context)
       case 4: roots[n] = FunnelScreen(context: context)
+      case 5: roots[n] = ActivityScreen(context: context)
       case 6: roots[n] = ReportsScreen(context: context)
       default: roots[n] = PlaceholderScreen(tab: n, context: context)
       }

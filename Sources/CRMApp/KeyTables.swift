@@ -461,6 +461,54 @@ public enum KeyTables {
       common(l) + [b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход"))])
   }
 
+  /// Screen 5. `a` stays free: the audit log screen takes it.
+  public static func activity(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Activity", "Активность"),
+      common(l) + movement(l) + [
+        b(
+          [.char("h"), .left], .columnLeft, l.pick("previous column", "предыдущий столбец"),
+          l.pick("column", "столбец")),
+        b([.char("l"), .right], .columnRight, l.pick("next column", "следующий столбец")),
+        b(
+          [.enter], .open,
+          l.pick(
+            "the rows behind the number: contacts, clients or deals",
+            "строки за числом: контакты, клиенты или сделки"),
+          l.pick("rows", "строки")),
+        b(
+          [.char("[")], .previous, l.pick("previous period", "предыдущий период"),
+          l.pick("period", "период")),
+        b([.char("]")], .next, l.pick("next period", "следующий период")),
+        b([.char("t")], .today, l.pick("the current period", "текущий период")),
+        b(
+          [.char("p")], .periodLength,
+          l.pick(
+            "a week by days, a month by weeks, a quarter by months",
+            "неделя по дням, месяц по неделям, квартал по месяцам"),
+          l.pick("days/weeks", "дни/недели")),
+        b(
+          [.char("a")], .audit,
+          l.pick(
+            "the audit log: who changed what, when (by user, object, period)",
+            "журнал изменений: кто что менял и когда (по сотруднику, объекту, периоду)"),
+          l.pick("log", "журнал")),
+        b([.char("q")], .quit, l.pick("quit", "выход"), l.pick("quit", "выход")),
+      ])
+  }
+
+  /// The rows behind a number of the activity screen.
+  public static func activityDrill(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Activity: rows", "Активность: строки"),
+      movement(l) + [
+        b(
+          [.enter], .open, l.pick("open the client card", "открыть карточку клиента"),
+          l.pick("card", "карточка")),
+        b([.char("q"), .escape], .back, l.pick("back", "назад"), l.pick("back", "назад")),
+      ])
+  }
+
   public static func reports(_ l: Language) -> KeyTable<Action> {
     KeyTable(
       title: l.pick("Reports", "Отчёты"),
@@ -770,7 +818,8 @@ public enum KeyTables {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
       for table in [
         clients(l), search(l), card(l), reminders(l), calendar(l), funnel(l), dealCard(l),
-        kindPicker(l), bulkMenu(l), picker(l), form(l), placeholder(l), reports(l), bankQueue(l),
+        kindPicker(l), bulkMenu(l), picker(l), form(l), placeholder(l), activity(l),
+        activityDrill(l), reports(l), bankQueue(l),
         duplicates(l), mergeCompare(l),
         reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l), audit(l),
         auditDetail(l), tasks(l),

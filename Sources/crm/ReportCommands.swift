@@ -110,10 +110,10 @@ struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "Reports: funnel, lead sources, stuck deals, reconciliation, completeness, "
-      + "segments, ABC, XYZ.",
+      + "segments, ABC, XYZ, activity.",
     subcommands: [
       Funnel.self, Sources.self, Stuck.self, Reconcile.self, CompletenessReport.self,
-      Segments.self, ABC.self, XYZ.self,
+      Segments.self, ABC.self, XYZ.self, Activity.self,
     ])
 
   struct Funnel: ParsableCommand {
