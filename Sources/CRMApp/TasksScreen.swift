@@ -64,12 +64,13 @@ public final class TasksScreen: Screen {
       " · " + (given ? l.pick("given by me", "я дал(а)") : l.pick("mine", "мне")) + " · "
         + filterName(l) + " · " + f.integer(rows.count), .dim, maxWidth: max(0, width - col - 1))
     if rows.isEmpty {
-      canvas.put(
-        top + 2, 2,
-        l.pick(
-          "No tasks here. a: mine / given by me, f: open / overdue / done / all.",
-          "Задач нет. a — мне / я дал(а), f — открытые / просроченные / выполненные / все."),
-        .dim, maxWidth: width - 4)
+      let hint = l.pick(
+        "No tasks here. a: mine / given by me, f: open / overdue / done / all.",
+        "Задач нет. a — мне / я дал(а), f — открытые / просроченные / выполненные / все.")
+      for (i, line) in wrapWords(hint, width: max(10, width - 4)).enumerated()
+      where i < height - 2 {
+        canvas.put(top + 2 + i, 2, line, .dim, maxWidth: width - 4)
+      }
       return
     }
     let columns = [

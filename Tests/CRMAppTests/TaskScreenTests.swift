@@ -121,6 +121,8 @@ func teamApp(as login: String = "anna", rows: Int = 24, cols: Int = 80, lang: La
     press(app, term, .char("a"))
     #expect(!screen.given)
     #expect(term.text.contains("Задач нет"))
+    // The hint is wrapped, not cut, at 80 columns (it was cut before "все.").
+    #expect(term.text.contains("выполненные /\n") && term.text.contains("\n  все."))
   }
 
   @Test func englishAt80x24() throws {

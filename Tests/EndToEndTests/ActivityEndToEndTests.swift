@@ -76,7 +76,8 @@ func activityBase(_ s: Scratch) throws {
     #expect(b.map { $0["bucket"] as? String } == ["2026-01-05", "2026-01-12", "total"])
     #expect(b.map { $0["calls"] as? Int } == [2, 1, 3])
     #expect(b.map { $0["emails"] as? Int } == [0, 1, 1])
-    #expect(!weeks.contains { $0["user"] as? String == "vera" })  // `--user boris` acts as boris and shows his row (the form); `--manager all` shows
+    #expect(!weeks.contains { $0["user"] as? String == "vera" })
+    // `--user boris` acts as boris and shows his row (the form); `--manager all` shows
     // everyone boris may see (all, by default visibility).
     let asBoris = try jsonArray(s, ["report", "activity", "--user", "boris"] + period)
     #expect(Set(asBoris.compactMap { $0["user"] as? String }) == ["boris"])
