@@ -373,28 +373,27 @@ public struct ActivityService: Sendable {
         AND \(access.condition(clientIdColumn: "client_id"))
       GROUP BY user_id
       """,
+      // Rows in index order (owner, time), bucketed by `countByTime` (no sorter).
       """
-      SELECT owner_id, \(Self.bucketSQL("created_at", buckets)) AS b, count(*) AS n
+      SELECT owner_id, created_at
       FROM client INDEXED BY client_created_by_owner
       WHERE \(Self.inList("owner_id", ids)) AND created_at >= \(from) AND created_at < \(to)
         AND deleted_at IS NULL
-      GROUP BY owner_id, b
       """,
       """
-      SELECT s.user_id, \(Self.bucketSQL("s.at", buckets)) AS b, count(*) AS n
+      SELECT s.user_id, s.at
       FROM deal_stage s INDEXED BY deal_stage_by_user
       \(access.isAll ? "" : "JOIN deal dl ON dl.id = s.deal_id")
       WHERE \(Self.inList("s.user_id", ids)) AND s.at >= \(from) AND s.at < \(to)
         AND s.from_stage_id IS NOT NULL
         AND \(access.isAll ? "1" : access.condition(clientIdColumn: "dl.client_id"))
-      GROUP BY s.user_id, b
       """,
       """
       SELECT owner_id, \(Self.bucketSQL("closed_at", buckets)) AS b, currency,
         count(*) AS n, sum(amount) AS amount
-      FROM deal INDEXED BY deal_by_closed
-      WHERE closed_at >= \(from) AND closed_at < \(to) AND status = 'won'
-        AND \(Self.inList("owner_id", ids)) AND \(access.condition(clientIdColumn: "client_id"))
+      FROM deal INDEXED BY deal_won_by_owner
+      WHERE \(Self.inList("owner_id", ids)) AND closed_at >= \(from) AND closed_at < \(to)
+        AND status = 'won' AND \(access.condition(clientIdColumn: "client_id"))
       GROUP BY owner_id, b, currency
       """,
     ]
@@ -435,14 +434,7 @@ public struct ActivityService: Sendable {
         flush()
         user = rowUser
       }
-      let t = sqlite3_column_double(stmt, 1)
-      // The last bucket whose start is at or before t.
-      var lo = 0
-      var hi = starts.count - 1
-      while lo < hi {
-        let mid = (lo + hi + 1) / 2
-        if starts[mid] <= t { lo = mid } else { hi = mid - 1 }
-      }
+      let lo = Self.bucketIndex(sqlite3_column_double(stmt, 1), starts)
       guard let kind = sqlite3_column_text(stmt, 2), let status = sqlite3_column_text(stmt, 3)
       else { continue }
       // The index into `metrics`: calls, meetings, letters, e-mails, other, missed.
@@ -460,6 +452,53 @@ public struct ActivityService: Sendable {
       }
       cells[lo * metrics.count + metric] += 1
     }
+  }
+
+  /// Steps a statement of (user, time) rows and reports the count per user and bucket. Rows
+  /// in index order come grouped by user; any order is still counted right (a user seen again
+  /// is flushed again and `count` adds up).
+  static func countByTime(
+    _ d: Database, sql: String, buckets: [ActivityBucket],
+    _ count: (Int64, Int, Int) -> Void
+  ) throws {
+    let starts = buckets.map { $0.from.timeIntervalSince1970 }
+    var user: Int64 = -1
+    var cells = [Int](repeating: 0, count: buckets.count)
+    func flush() {
+      guard user >= 0 else { return }
+      for (i, n) in cells.enumerated() where n > 0 { count(user, i, n) }
+      cells = [Int](repeating: 0, count: buckets.count)
+    }
+    defer { flush() }
+    let statement = try d.makeStatement(sql: sql)
+    let stmt = statement.sqliteStatement
+    defer { sqlite3_reset(stmt) }
+    while true {
+      let rc = sqlite3_step(stmt)
+      if rc == SQLITE_DONE { break }
+      guard rc == SQLITE_ROW else {
+        throw DatabaseError(
+          resultCode: ResultCode(rawValue: rc),
+          message: String(cString: sqlite3_errmsg(d.sqliteConnection)))
+      }
+      let rowUser = sqlite3_column_int64(stmt, 0)
+      if rowUser != user {
+        flush()
+        user = rowUser
+      }
+      cells[Self.bucketIndex(sqlite3_column_double(stmt, 1), starts)] += 1
+    }
+  }
+
+  /// The last bucket whose start is at or before `t` (the rows are already within the period).
+  static func bucketIndex(_ t: Double, _ starts: [Double]) -> Int {
+    var lo = 0
+    var hi = starts.count - 1
+    while lo < hi {
+      let mid = (lo + hi + 1) / 2
+      if starts[mid] <= t { lo = mid } else { hi = mid - 1 }
+    }
+    return lo
   }
 
   /// The report's SQL for the benchmark's bound: the same text `report` runs.
@@ -518,21 +557,18 @@ public struct ActivityService: Sendable {
       {
         overdue[r["user_id"]] = r["n"]
       }
-      // New clients by owner: client_created_by_owner (owner_id, created_at).
-      for r in try Row.fetchAll(
-        d,
-        sql: sql[3])
-      {
-        add(r["owner_id"], r["b"], .newClients, r["n"])
+      // New clients by owner: client_created_by_owner (owner_id, created_at) WHERE deleted_at
+      // IS NULL, read from the index alone.
+      try Self.countByTime(d, sql: sql[3], buckets: buckets) { user, bucket, n in
+        add(user, bucket, .newClients, n)
       }
-      // Stage moves: deal_stage_by_user (user_id, at); the creation entry has no from_stage_id.
-      for r in try Row.fetchAll(
-        d,
-        sql: sql[4])
-      {
-        add(r["user_id"], r["b"], .dealsMoved, r["n"])
+      // Stage moves: deal_stage_by_user (user_id, at) WHERE from_stage_id IS NOT NULL (the
+      // creation entry has none), read from the index alone.
+      try Self.countByTime(d, sql: sql[4], buckets: buckets) { user, bucket, n in
+        add(user, bucket, .dealsMoved, n)
       }
-      // Deals won by owner: deal_by_closed (closed_at).
+      // Deals won by owner: deal_won_by_owner (owner_id, closed_at, currency, amount, client_id)
+      // WHERE status = 'won'.
       for r in try Row.fetchAll(
         d,
         sql: sql[5])

@@ -93,12 +93,16 @@ extension Schema {
     CREATE INDEX lead_assignment_by_client ON lead_assignment(client_id, id);
     CREATE INDEX lead_assignment_by_user ON lead_assignment(user_id, id);
 
-    -- The activity report counts done contacts per user, time and kind from the index alone,
-    -- and new clients per owner and creation time.
+    -- The activity report reads each figure from an index alone: done contacts per user, time
+    -- and kind; live clients per owner and creation time; stage moves (not the creation entry)
+    -- per user and time; won deals per owner and closing time with their money.
     CREATE INDEX contact_activity ON contact(user_id, done_at, kind, status)
       WHERE done_at IS NOT NULL;
-    CREATE INDEX client_created_by_owner ON client(owner_id, created_at);
-    CREATE INDEX deal_stage_by_user ON deal_stage(user_id, at);
+    CREATE INDEX client_created_by_owner ON client(owner_id, created_at)
+      WHERE deleted_at IS NULL;
+    CREATE INDEX deal_stage_by_user ON deal_stage(user_id, at) WHERE from_stage_id IS NOT NULL;
+    CREATE INDEX deal_won_by_owner ON deal(owner_id, closed_at, currency, amount, client_id)
+      WHERE status = 'won';
 
     -- The audit screen filters by user and period.
     CREATE INDEX audit_by_user ON audit(user_id, at);
