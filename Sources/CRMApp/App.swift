@@ -332,13 +332,23 @@ public final class App {
 
   func drawHeader(_ canvas: inout Canvas, width: Int) {
     canvas.fill(0, 0, width: width, .reverse)
-    var col = 0
-    for (i, title) in Self.tabTitles(context.language).enumerated() {
-      let active = current.tab == i + 1
-      let style = active ? Style(bold: true) : Style(reverse: true)
-      col = canvas.put(0, col, " \(i + 1) \(title) ", style)
-    }
+    let titles = Self.tabTitles(context.language)
     let who = context.user?.login ?? ""
+    // Who is signed in matters once a team shares the base: when the full titles leave no room
+    // for the login, the inactive tabs are shortened (the active one keeps its whole title).
+    func label(_ i: Int, short: Bool) -> String {
+      let title = titles[i]
+      let active = current.tab == i + 1
+      if short && !active && title.count > 4 { return " \(i + 1) \(title.prefix(3)). " }
+      return " \(i + 1) \(title) "
+    }
+    let full = titles.indices.reduce(0) { $0 + TextWidth.of(label($1, short: false)) }
+    let short = !who.isEmpty && full + TextWidth.of(who) + 2 > width
+    var col = 0
+    for i in titles.indices {
+      let style = current.tab == i + 1 ? Style(bold: true) : Style(reverse: true)
+      col = canvas.put(0, col, label(i, short: short), style)
+    }
     if col + TextWidth.of(who) + 2 <= width {
       canvas.put(0, width - TextWidth.of(who) - 1, who, Style(reverse: true))
     }

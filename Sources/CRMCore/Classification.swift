@@ -238,6 +238,8 @@ public struct ClassificationService: Sendable {
   /// to clients whose segment was not set by hand — each change audited. One transaction.
   @discardableResult
   public func classify(day: String, applySegments: Bool = true) throws(CRMError) -> Outcome {
+    // A snapshot of the whole base that may rewrite many clients' segments: not a manager's call.
+    try db.require([.supervisor, .admin], to: "crm classify", language: language)
     let now = db.clock.now()
     let service = ClientService(db: db, userId: userId, language: language)
     return try db.write { db in

@@ -159,6 +159,7 @@ public struct SegmentService: Sendable {
   @discardableResult
   public func add(_ rule: SegmentRule, at position: Int? = nil) throws(CRMError) -> Int64 {
     let l = language
+    try db.require([.supervisor, .admin], to: "crm segment rule add", language: l)
     let segment = TextFold.sanitizeLine(rule.segment).trimmingSpaces()
     guard !segment.isEmpty else {
       throw .invalid(field: "segment", problem: l.pick("is empty", "пусто"))
@@ -188,6 +189,7 @@ public struct SegmentService: Sendable {
   /// Removes a rule; the segments it gave stay until the next `crm classify`.
   public func remove(_ id: Int64) throws(CRMError) {
     let l = language
+    try db.require([.supervisor, .admin], to: "crm segment rule remove", language: l)
     try db.write { db in
       guard
         let pos = try Int.fetchOne(

@@ -24,6 +24,33 @@ private func snapshot(_ db: CRMDatabase) throws -> [String] {
 }
 
 @Suite struct UserAdminTests {
+  @Test func classificationAndSegmentRulesAreForSupervisorsAndAdmins() throws {
+    let db = try CRMDatabase(memory: FixedClock(monday))
+    try db.signIn(login: "anna")  // admin
+    let rules = SegmentService(db: db, language: .en)
+    let rule = SegmentRule(segment: "VIP", metric: .revenue, op: .atLeast, value: 100)
+    let id = try rules.add(rule)
+    try db.signIn(login: "boris")  // manager
+    let before = try rows(db, "segment_rule")
+    #expect(throws: CRMError.self) { try rules.add(rule) }
+    #expect(throws: CRMError.self) { try rules.remove(id) }
+    let classify = ClassificationService(db: db, userId: db.viewer.user?.id, language: .en)
+    do {
+      try classify.classify(day: "2026-11-02")
+      Issue.record("a manager classified the base")
+    } catch {
+      #expect(error.message(.en).contains("crm classify needs the role admin/supervisor"))
+    }
+    #expect(try rows(db, "segment_rule") == before)
+    #expect(try rows(db, "class_run") == 0)
+    try db.write {
+      try $0.execute(sql: "UPDATE app_user SET role = 'supervisor' WHERE login = 'boris'")
+    }
+    try db.signIn(try db.findUser(login: "boris"))
+    try classify.classify(day: "2026-11-02")
+    #expect(try rows(db, "class_run") == 1)
+  }
+
   @Test func theFirstUserIsAdminAndLaterOnesManagers() throws {
     let db = try CRMDatabase(memory: FixedClock(monday))
     let first = try db.signIn(login: "anna")
