@@ -382,6 +382,19 @@ public struct TaskService: Sendable {
     }
   }
 
+  /// How many open to-dos of one user are due before `before`: the prompt line's count, from the
+  /// open-by-assignee index alone.
+  public func openTodoCount(assignee: Int64, before: Date) throws(CRMError) -> Int {
+    try db.read { db in
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT count(*) FROM task INDEXED BY task_open_by_assignee
+          WHERE assignee_id = ? AND status = 'open' AND contact_id IS NULL AND due_at < ?
+          """, arguments: [assignee, before.timeIntervalSince1970]) ?? 0
+    }
+  }
+
   /// Who gave each of these contacts as a task (contact id → author's name), for marking them
   /// «от Иванова» in the calendar and reminders.
   public func givenBy(contacts ids: [Int64]) throws(CRMError) -> [Int64: String] {

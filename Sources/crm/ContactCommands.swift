@@ -614,12 +614,19 @@ struct RemindShort {
   }
 
   /// The prompt line: `⏰3 просрочено · 1 скоро`, or nil when nothing is due. Two counts on the
-  /// planned-by-user index: due before now, and due before the horizon.
+  /// planned-by-user index (due before now, and due before the horizon), plus the user's open
+  /// to-dos given by a supervisor, counted the same way on the open-by-assignee index.
   static func line(
     _ service: ContactService, _ scope: ContactScope, _ now: Date, _ horizon: Date, _ l: Language
   ) throws(CRMError) -> String? {
-    let overdue = try service.overdueCount(scope: scope, at: now)
-    let soon = try service.overdueCount(scope: scope, at: horizon) - overdue
+    var overdue = try service.overdueCount(scope: scope, at: now)
+    var soon = try service.overdueCount(scope: scope, at: horizon) - overdue
+    if case .user(let id) = scope {
+      let tasks = TaskService(db: service.db, userId: id, language: l)
+      let late = try tasks.openTodoCount(assignee: id, before: now)
+      overdue += late
+      soon += try tasks.openTodoCount(assignee: id, before: horizon) - late
+    }
     var parts: [String] = []
     if overdue > 0 { parts.append(l.pick("\(overdue) overdue", "\(overdue) просрочено")) }
     if soon > 0 { parts.append(l.pick("\(soon) soon", "\(soon) скоро")) }

@@ -149,6 +149,9 @@ func teamBase(_ s: Scratch) throws {
         Задачи:
           ☐ Задача №4: Сверка — срок 02.02.2020 10:00 (просрочена), от vera
         """)
+    // …and in the shell prompt's line (its own fast path), counted with the contacts.
+    #expect(try ok(s, ["remind", "--short", "--user", "anna"]) == "⏰1 просрочено")
+    #expect(try crm(s, ["remind", "--short", "--user", "vera"]).out == "")
     #expect(
       try sqlite(s, "SELECT action FROM change_set WHERE entity = 'task' ORDER BY id")
         == "insert\ninsert\ninsert\ndone\ncancel\ninsert\n")
