@@ -80,6 +80,7 @@ struct CRM: ParsableCommand {
       SettingsCommand.self, Import.self,
       Export.self, PaneCommand.self,
       Search.self,
+      BackupCommand.self, RestoreCommand.self,
       AuditCommand.self, InitCommand.self,
       // Team work (TeamWorkCommands.swift).
       AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,

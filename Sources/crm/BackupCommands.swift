@@ -1,0 +1,120 @@
+import ArgumentParser
+import CRMCore
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// MARK: crm backup
+
+/// `crm backup FILE [--force]` and `crm backup --daily DIR [--keep N]`.
+struct BackupCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "backup",
+    abstract: "Copy the database to a file through SQLite's online backup API.",
+    discussion: """
+      The copy is one consistent snapshot even while others write; it is checked with \
+      PRAGMA integrity_check and appears atomically (never half-written). It holds EVERY client, \
+      whatever you may see, and is created with mode 0600: keep it where only trusted people can \
+      read it. --daily DIR writes DIR/crm-YYYY-MM-DD.sqlite (replacing today's) and keeps the \
+      newest --keep of them (other files in DIR are never touched).
+      """)
+  @OptionGroup var global: Global
+  @Argument(help: "The backup file to write.") var file: String?
+  @Flag(help: "Replace FILE if it exists.") var force = false
+  @Option(help: "Write today's backup into this folder (crm-YYYY-MM-DD.sqlite).") var daily: String?
+  @Option(help: "With --daily: how many daily backups to keep (default 14).") var keep: Int?
+
+  func run() throws {
+    let l = global.language
+    if (file == nil) == (daily == nil) {
+      throw Failure(
+        message: l.pick(
+          "name a backup FILE or --daily DIR (one of them)",
+          "укажите файл копии FILE или папку --daily DIR (что-то одно)"), code: 1)
+    }
+    if keep != nil && daily == nil {
+      throw Failure(
+        message: l.pick("--keep goes with --daily", "--keep — только вместе с --daily"), code: 1)
+    }
+    let database = try core(global) { try global.open() }
+    let service = BackupService(db: database, language: l)
+    if let file {
+      try core(global) { try service.backup(to: file, force: force) }
+      print(
+        l.pick(
+          "Backup written to \(file) (every client of the database; keep the file private).",
+          "Резервная копия записана в \(file) (в ней все клиенты базы; храните файл закрыто)."))
+    } else if let daily {
+      let done = try core(global) { try service.backupDaily(directory: daily, keep: keep ?? 14) }
+      print(l.pick("Backup written to \(done.file).", "Резервная копия записана в \(done.file)."))
+      for removed in done.removed {
+        print(l.pick("Removed old backup \(removed).", "Удалена старая копия \(removed)."))
+      }
+    }
+  }
+}
+
+// MARK: crm restore
+
+/// `crm restore FILE [--yes]`: admins only.
+struct RestoreCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "restore",
+    abstract: "Replace the database's content with a backup (admins only).",
+    discussion: """
+      FILE must be a sound TermCRM backup this crm understands; anything else is refused and \
+      the database is left untouched. The current database is first kept as a dated copy \
+      beside it (crm.sqlite.YYYY-MM-DDTHH-MM-SS.bak); an older backup is then migrated. Asks \
+      for confirmation on a terminal; without one, pass --yes.
+      """)
+  @OptionGroup var global: Global
+  @Argument(help: "The backup file to restore.") var file: String
+  @Flag(help: "Do not ask for confirmation.") var yes = false
+
+  func run() throws {
+    let l = global.language
+    let database = try core(global) { try global.open() }
+    let service = BackupService(db: database, language: l)
+    try core(global) {
+      try database.require([.admin], to: "crm restore", language: l)
+      _ = try service.validate(file)
+    }
+    if !yes {
+      guard isatty(0) == 1 else {
+        throw Failure(
+          message: l.pick(
+            "crm restore replaces the whole database; without a terminal pass --yes. Nothing was changed.",
+            "crm restore заменяет всю базу; без терминала добавьте --yes. Ничего не изменено."),
+          code: 1)
+      }
+      FileHandle.standardError.write(
+        Data(
+          l.pick(
+            "Replace the content of \(database.path) with \(file)? The current content is kept as a dated copy. [y/N] ",
+            "Заменить содержимое \(database.path) копией \(file)? Текущее содержимое сохранится в датированной копии. [y/N] "
+          ).utf8))
+      let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+      guard ["y", "yes", "д", "да"].contains(answer) else {
+        throw Failure(
+          message: l.pick("cancelled; nothing changed", "отменено; ничего не изменено"), code: 1)
+      }
+    }
+    let done = try core(global) { try service.restore(from: file) }
+    print(
+      l.pick(
+        "Restored \(database.path) from \(file): \(done.clients) clients.",
+        "База \(database.path) восстановлена из \(file): клиентов \(done.clients)."))
+    if !done.migrated.isEmpty {
+      print(
+        l.pick(
+          "Migrated the restored data: \(done.migrated.joined(separator: ", ")).",
+          "Восстановленные данные обновлены: \(done.migrated.joined(separator: ", "))."))
+    }
+    print(
+      l.pick(
+        "The previous content is kept in \(done.previousCopy).",
+        "Прежнее содержимое сохранено в \(done.previousCopy)."))
+  }
+}
