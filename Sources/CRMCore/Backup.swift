@@ -341,7 +341,26 @@ public struct BackupService: Sendable {
     do {
       let source = try DatabaseQueue(path: path, configuration: config)
       defer { try? source.close() }
-      try source.backup(to: db.queue)
+      let pageSize = { (q: DatabaseQueue) in
+        try q.read { d in try Int.fetchOne(d, sql: "PRAGMA page_size") ?? 0 }
+      }
+      let wanted = try pageSize(db.queue)
+      if try pageSize(source) == wanted {
+        try source.backup(to: db.queue)
+      } else {
+        // A WAL database cannot change its page size, and the backup API refuses to copy
+        // between page sizes into one: convert a temporary copy first (VACUUM in rollback mode).
+        let temp = "\(db.path).restore-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temp + suffix) } }
+        try Self.copy(source, from: path, to: temp, force: false, language: l)
+        let converted = try DatabaseQueue(path: temp)
+        defer { try? converted.close() }
+        try converted.writeWithoutTransaction { d in
+          try d.execute(sql: "PRAGMA page_size = \(wanted)")
+          try d.execute(sql: "VACUUM")
+        }
+        try converted.backup(to: db.queue)
+      }
       let pending = Schema.identifiers.filter { !applied.contains($0) }
       try Schema.migrator.migrate(db.queue)
       let clients = try db.queue.read { d in

@@ -95,6 +95,7 @@ private func message(_ body: () throws -> Void) -> String? {
     #expect(done.previousCopy.hasSuffix(".bak"))
     #expect(try BackupFixture.names(done.previousCopy) == changed)
     #expect(try f.db.check().problems.isEmpty)
+    #expect(try f.db.read { d in try String.fetchOne(d, sql: "PRAGMA journal_mode") } == "wal")
     // The restored database still takes writes.
     try f.add(1, prefix: "После")
     #expect(try f.names().count == before.count + 1)
@@ -243,6 +244,29 @@ private func message(_ body: () throws -> Void) -> String? {
       $0.hasSuffix(".bak")
     }
     #expect(baks.isEmpty)
+  }
+
+  @Test func aBackupWithAnotherPageSizeIsConverted() throws {
+    let f = try BackupFixture(clients: 12)
+    defer { f.dir.cleanup() }
+    let file = f.dir.file("big-pages.sqlite")
+    try f.service.backup(to: file)
+    let q = try DatabaseQueue(path: file)
+    try q.writeWithoutTransaction { d in
+      try d.execute(sql: "PRAGMA page_size = 8192")
+      try d.execute(sql: "VACUUM")
+    }
+    #expect(try q.read { d in try Int.fetchOne(d, sql: "PRAGMA page_size") } == 8192)
+    try q.close()
+    let before = try f.names()
+    try f.add(3, prefix: "Лишний")
+    _ = try f.service.restore(from: file)
+    #expect(try f.names() == before)
+    #expect(try f.db.check().problems.isEmpty)
+    let left = try FileManager.default.contentsOfDirectory(atPath: f.dir.path).filter {
+      $0.contains(".restore-") || $0.contains(".tmp-")
+    }
+    #expect(left.isEmpty)
   }
 
   @Test func restoringAnOlderBackupMigratesIt() throws {
