@@ -87,8 +87,18 @@ private func message(_ body: () throws -> Void) -> String? {
     try f.db.write { d in try d.execute(sql: "UPDATE client SET deleted_at = 1 WHERE id <= 5") }
     try f.add(7, prefix: "Берёза")
     let changed = try f.names()
+    // Another process's connection, open during the restore, sees the restored content.
+    let other = try CRMDatabase(path: f.path, clock: FixedClock(monday))
+    #expect(
+      try other.read { d in
+        try Int.fetchOne(d, sql: "SELECT count(*) FROM client WHERE deleted_at IS NULL")
+      } == changed.count)
     let done = try f.service.restore(from: file)
     #expect(try f.names() == before)
+    #expect(
+      try other.read { d in
+        try Int.fetchOne(d, sql: "SELECT count(*) FROM client WHERE deleted_at IS NULL")
+      } == before.count)
     #expect(done.clients == before.count)
     #expect(done.migrated.isEmpty)
     #expect(done.previousCopy.hasPrefix(f.path + "."))
@@ -110,11 +120,7 @@ private func message(_ body: () throws -> Void) -> String? {
       let clients = ClientService(db: other, userId: anna, language: .en)
       for i in 0..<300 {
         _ = try clients.add(Client(name: "Параллельно \(i)", ownerId: anna))
-        if i % 3 == 0 {
-          try other.write { d in
-            try d.execute(sql: "UPDATE client SET deleted_at = 1 WHERE id = ?", arguments: [i + 1])
-          }
-        }
+        if i % 3 == 0 { try clients.delete(Int64(i / 3 + 1)) }
       }
     }
     var counts: [Int] = []
