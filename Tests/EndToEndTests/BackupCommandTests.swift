@@ -93,4 +93,34 @@ import Testing
     let both = try crm(s, ["backup", s.dir + "/x.sqlite", "--daily", dir], lang: "en")
     #expect(both.status == 1)
   }
+
+  @Test func restoreAsksOnATerminal() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    _ = try addClient(s, "Ромашка")
+    let file = s.dir + "/copy.sqlite"
+    _ = try ok(s, ["backup", file])
+    _ = try addClient(s, "Берёза")
+    func session() throws -> TmuxSession {
+      try TmuxSession(
+        "sh -c 'env LANG=en_US.UTF-8 TERM=xterm-256color \(crmBinary) restore \(file) --db \(s.db) "
+          + "--user anna --lang en; echo EXIT=$?; sleep 30'")
+    }
+    let no = try session()
+    let asked = try no.waitFor("[y/N]")
+    #expect(asked.contains("Replace the content of"), "\(asked)")
+    try no.type("n")
+    try no.keys("Enter")
+    let cancelled = try no.waitFor("EXIT=")
+    #expect(cancelled.contains("cancelled") && cancelled.contains("EXIT=1"), "\(cancelled)")
+    #expect(try sqlite(s, "SELECT count(*) FROM client").contains("2"))
+
+    let yes = try session()
+    _ = try yes.waitFor("[y/N]")
+    try yes.type("y")
+    try yes.keys("Enter")
+    let done = try yes.waitFor("EXIT=")
+    #expect(done.contains("Restored") && done.contains("EXIT=0"), "\(done)")
+    #expect(try sqlite(s, "SELECT count(*) FROM client").contains("1"))
+  }
 }
