@@ -225,9 +225,17 @@ public struct BackupService: Sendable {
 
   // MARK: restore
 
+  /// Opening a WAL-mode file read-only creates `-wal` and `-shm` beside it; those this restore
+  /// made (none existed before) are removed when it ends.
+  static func leftovers(_ path: String) -> [String] {
+    ["-wal", "-shm"].map { path + $0 }.filter { !FileManager.default.fileExists(atPath: $0) }
+  }
+
   /// Checks that `path` is a TermCRM backup this build understands and is sound; returns its
   /// applied migrations. Throws with a message naming the file and the reason; reads only.
   public func validate(_ path: String) throws(CRMError) -> Set<String> {
+    let made = Self.leftovers(path)
+    defer { for file in made { unlink(file) } }
     let l = language
     func refuse(_ en: String, _ ru: String) -> CRMError {
       .other(
@@ -332,6 +340,8 @@ public struct BackupService: Sendable {
     if Self.sameFile(path, db.path) {
       throw .invalid(field: path, problem: l.pick("is the database itself", "это сама база"))
     }
+    let made = Self.leftovers(path)
+    defer { for file in made { unlink(file) } }
     let applied = try validate(path)
     let previous = datedCopyPath()
     try Self.copy(db.queue, from: db.path, to: previous, force: false, language: l)

@@ -275,6 +275,24 @@ private func message(_ body: () throws -> Void) -> String? {
     #expect(left.isEmpty)
   }
 
+  @Test func aWALModeFileCopiedAsideRestoresAndLeavesNothingBeside() throws {
+    let f = try BackupFixture(clients: 6)
+    defer { f.dir.cleanup() }
+    let file = f.dir.file("wal-copy.sqlite")
+    try f.service.backup(to: file)
+    let q = try DatabaseQueue(path: file)
+    _ = try q.writeWithoutTransaction { d in
+      try String.fetchOne(d, sql: "PRAGMA journal_mode = WAL")
+    }
+    try q.close()
+    let before = try f.names()
+    try f.add(2, prefix: "Лишний")
+    _ = try f.service.restore(from: file)
+    #expect(try f.names() == before)
+    #expect(!FileManager.default.fileExists(atPath: file + "-wal"))
+    #expect(!FileManager.default.fileExists(atPath: file + "-shm"))
+  }
+
   @Test func restoringAnOlderBackupMigratesIt() throws {
     let f = try BackupFixture(clients: 4)
     defer { f.dir.cleanup() }
