@@ -153,6 +153,10 @@ public final class NCursesTerminal: Terminal {
   }
 
   public func readKey() -> Key? {
+    if let k = pending {
+      pending = nil
+      return k
+    }
     while true {
       if crm_caught_signal() != 0 { return nil }
       var ch: UInt32 = 0
@@ -169,9 +173,15 @@ public final class NCursesTerminal: Terminal {
   /// `ERR` from a timed read means either "no key yet" or "input is gone" (the terminal closed):
   /// a read that fails well before its time, several times in a row, is the latter.
   private var quickFailures = 0
+  /// A key read while looking for an escape sequence that turned out to be a key of its own.
+  private var pending: Key?
 
   public func readKey(milliseconds: Int) -> KeyRead {
     defer { wtimeout(crm_stdscr(), -1) }
+    if let k = pending {
+      pending = nil
+      return .key(k)
+    }
     while true {
       // SIGINT, SIGTERM or SIGHUP: end the loop like the end of input; the caller restores the
       // terminal and exits with 128 + the signal.
@@ -219,7 +229,10 @@ public final class NCursesTerminal: Terminal {
     guard let first = next(milliseconds: 0) ?? next() else { return .escape }
     if first.rc == KEY_CODE_YES { return nil }
     switch first.ch {
-    case 27: return .escape
+    case 27:
+      // Esc pressed twice, or Esc and then a sequence (Alt+arrow): the second one is read anew.
+      pending = escapeSequence()
+      return .escape
     case 0x5B:  // [
       let (params, final) = readCSI()
       if params == "200" && final == "~" { return readPaste() }
@@ -239,7 +252,9 @@ public final class NCursesTerminal: Terminal {
       _ = next()
       return nil
     default:
-      return nil
+      // Esc and then a key typed quickly (Esc, q): both count. An Alt+key is the same bytes.
+      pending = decode(first.rc, first.ch)
+      return .escape
     }
   }
 
