@@ -162,10 +162,7 @@ public final class NCursesTerminal: Terminal {
       var ch: UInt32 = 0
       wtimeout(crm_stdscr(), -1)
       let rc = crm_get_wch(&ch)
-      if rc == ERR {
-        if crm_caught_signal() != 0 || errno != EINTR { return nil }
-        continue
-      }
+      if rc == ERR { return nil }
       if let k = decode(rc, ch) { return k }
     }
   }
