@@ -42,4 +42,55 @@ static inline int crm_get_wch(unsigned int *out) {
   return rc;
 }
 
+#include <signal.h>
+#include <string.h>
+
+/// The last SIGINT, SIGTERM or SIGHUP caught while the full-screen interface runs (0: none).
+/// The handler only stores the number (async-signal-safe); the key loop sees it, returns, and
+/// the program restores the terminal and exits normally with 128 + the signal.
+static volatile sig_atomic_t crm_caught_signal_value = 0;
+static inline void crm_signal_handler(int sig) { crm_caught_signal_value = sig; }
+static inline int crm_caught_signal(void) { return (int)crm_caught_signal_value; }
+/// Installs the handler without SA_RESTART, so a blocking read returns at once. Installed
+/// before ncurses starts, so ncurses keeps ours instead of its own (which exits from the handler).
+static inline void crm_install_signal_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = crm_signal_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/// Starts ncurses on standard input and output. Unlike initscr, which exits the program when the
+/// terminal type is unknown, this returns 0 and lets the caller say what to do.
+static inline int crm_start_screen(void) {
+  SCREEN *s = newterm(NULL, stdout, stdin);
+  if (s == NULL) return 0;
+  set_term(s);
+  return 1;
+}
+
+/// Reads one pending key without waiting: returns ERR when none is queued.
+static inline int crm_get_wch_now(unsigned int *out) {
+  wtimeout(stdscr, 0);
+  wint_t ch = 0;
+  int rc = wget_wch(stdscr, &ch);
+  *out = (unsigned int)ch;
+  return rc;
+}
+/// Turns the terminal's bracketed paste mode on or off (terminals without it ignore this).
+static inline void crm_bracketed_paste(int on) {
+  fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+  fflush(stdout);
+}
+
 #endif

@@ -204,6 +204,15 @@ public final class App {
 
   public func quit() { running = false }
 
+  /// The warning shown at start when the locale is not UTF-8 (the program stays usable).
+  public func warnLocaleNotUTF8() {
+    flash(
+      t.t(
+        "locale is not UTF-8: Cyrillic may not display; set LANG=ru_RU.UTF-8",
+        "локаль не UTF-8: кириллица может не отображаться; задайте LANG=ru_RU.UTF-8"),
+      error: true)
+  }
+
   func switchTab(_ n: Int) {
     if roots[n] == nil {
       switch n {
@@ -220,6 +229,8 @@ public final class App {
 
   public func handle(_ key: Key) {
     if key == .resize { return }
+    // Pasted text is only ever text: outside a text field it is dropped, never run as keys.
+    if case .paste = key, confirm != nil || showHelp || !current.capturesText { return }
     let size = term.size
     if size.rows < Self.minSize.rows || size.cols < Self.minSize.cols {
       if key == .char("q") || key == .ctrl("c") { running = false }

@@ -121,12 +121,57 @@ public func drawConfirm(_ canvas: inout Canvas, title: String, message: String, 
   canvas.put(inner.top + 2, inner.left, keys, .bold, maxWidth: inner.cols)
 }
 
-/// The notice shown instead of a layout that cannot fit.
+/// The notice shown instead of a layout that cannot fit. Lines wider than the window are
+/// wrapped at spaces (a 20×10 window still shows the whole notice); whatever does not fit in
+/// the rows is cut, down to a 1×1 window.
 public func drawTooSmall(_ canvas: inout Canvas, lines: [String]) {
   let size = canvas.size
-  let top = max(0, (size.rows - lines.count) / 2)
+  guard size.rows > 0 && size.cols > 0 else { return }
+  var wrapped: [(text: String, bold: Bool)] = []
   for (i, line) in lines.enumerated() {
-    let w = TextWidth.of(line)
-    canvas.put(top + i, max(0, (size.cols - w) / 2), line, i == 0 ? .bold : .plain)
+    for part in wrap(line, width: size.cols) { wrapped.append((part, i == 0)) }
   }
+  let top = max(0, (size.rows - wrapped.count) / 2)
+  for (i, line) in wrapped.enumerated() where top + i < size.rows {
+    let w = TextWidth.of(line.text)
+    canvas.put(
+      top + i, max(0, (size.cols - w) / 2), line.text, line.bold ? .bold : .plain,
+      maxWidth: size.cols)
+  }
+}
+
+/// Splits `text` into lines of at most `width` columns, at spaces where possible.
+func wrap(_ text: String, width: Int) -> [String] {
+  guard width > 0 else { return [] }
+  var lines: [String] = []
+  var current = ""
+  for word in text.split(separator: " ") {
+    var word = String(word)
+    while TextWidth.of(word) > width {
+      if !current.isEmpty {
+        lines.append(current)
+        current = ""
+      }
+      var taken = ""
+      var used = 0
+      for ch in word {
+        let w = TextWidth.of(ch)
+        if used + w > width && !taken.isEmpty { break }
+        taken.append(ch)
+        used += w
+      }
+      lines.append(taken)
+      word = String(word.dropFirst(taken.count))
+    }
+    if current.isEmpty {
+      current = word
+    } else if TextWidth.of(current) + 1 + TextWidth.of(word) <= width {
+      current += " " + word
+    } else {
+      lines.append(current)
+      current = word
+    }
+  }
+  if !current.isEmpty { lines.append(current) }
+  return lines
 }

@@ -11,14 +11,40 @@ public final class NCursesTerminal: Terminal {
   public private(set) var colorsEnabled: Bool
   private var ended = false
 
+  /// True when the user's locale does not use UTF-8 (as `nl_langinfo(CODESET)` says after
+  /// `setlocale`): the app warns that Cyrillic may not display. Characters are still handled
+  /// through `C.UTF-8` when that exists, so wide characters never reach ncurses unconverted.
+  public private(set) var localeNotUTF8 = false
+
+  /// Checks, before ncurses touches the terminal, that a full-screen interface can run here:
+  /// standard input and output are terminals and `TERM` names a real one. Returns the reason
+  /// when not (nil: fine).
+  nonisolated public static func unsupportedReason(
+    environment: [String: String], stdinIsTTY: Bool, stdoutIsTTY: Bool
+  ) -> TerminalError? {
+    let term = environment["TERM"] ?? ""
+    if term.isEmpty { return .unsupportedTerminal("TERM is not set") }
+    if term == "dumb" { return .unsupportedTerminal("TERM is dumb") }
+    if !stdinIsTTY || !stdoutIsTTY { return .notATerminal }
+    return nil
+  }
+
   /// Sets the locale (falling back to `C.UTF-8` when the user's is not installed, so Cyrillic
   /// still takes one column), starts curses and configures input.
-  public init(noColor: Bool) throws(TerminalError) {
-    if setlocale(LC_ALL, "") == nil || !Self.localeIsUTF8() {
-      _ = setlocale(LC_ALL, "C.UTF-8")
+  public init(noColor: Bool, environment: [String: String] = [:]) throws(TerminalError) {
+    var env = environment
+    if env.isEmpty {
+      if let t = getenv("TERM") { env["TERM"] = String(cString: t) }
     }
-    if isatty(0) == 0 || isatty(1) == 0 {
-      throw .notATerminal
+    if let reason = Self.unsupportedReason(
+      environment: env, stdinIsTTY: isatty(0) != 0, stdoutIsTTY: isatty(1) != 0)
+    {
+      throw reason
+    }
+    let userLocale = setlocale(LC_ALL, "")
+    if userLocale == nil || !Self.localeIsUTF8() {
+      localeNotUTF8 = userLocale != nil || !Self.localeNameSaysUTF8()
+      _ = setlocale(LC_ALL, "C.UTF-8")
     }
     // A parent may start us with SIGWINCH blocked (test runners and some launchers do, and the
     // mask is inherited through tmux); then resizes would never reach ncurses.
@@ -26,7 +52,12 @@ public final class NCursesTerminal: Terminal {
     sigemptyset(&winch)
     sigaddset(&winch, SIGWINCH)
     sigprocmask(SIG_UNBLOCK, &winch, nil)
-    guard initscr() != nil else { throw .cannotStart }
+    // Before ncurses: it then keeps our SIGINT/SIGTERM handlers instead of installing its own.
+    crm_install_signal_handlers()
+    // newterm, not initscr: initscr exits the program on an unknown TERM.
+    guard crm_start_screen() != 0 else {
+      throw .unsupportedTerminal("TERM=\(env["TERM"] ?? "") is not known to ncurses")
+    }
     raw()  // not cbreak: ^S must reach us (save), not freeze the tty as XOFF; ^C quits cleanly
     noecho()
     nonl()
@@ -44,6 +75,28 @@ public final class NCursesTerminal: Terminal {
       for (i, c) in colors.enumerated() { init_pair(Int16(i + 1), c, -1) }
       colorsEnabled = true
     }
+    // Bracketed paste: the terminal marks pasted text, which then arrives as one `.paste`.
+    crm_bracketed_paste(1)
+  }
+
+  /// A locale the user asked for that names UTF-8 but is not installed (ru_RU.UTF-8 in a bare
+  /// container) is not a "non-UTF-8 locale": C.UTF-8 then does the same job.
+  nonisolated static func localeNameSaysUTF8() -> Bool {
+    var name = ""
+    for variable in ["LC_ALL", "LC_CTYPE", "LANG"] {
+      if let value = getenv(variable), value.pointee != 0 {
+        name = String(cString: value)
+        break
+      }
+    }
+    let upper = name.uppercased()
+    return upper.contains("UTF-8") || upper.contains("UTF8")
+  }
+
+  /// The signal (SIGINT, SIGTERM, SIGHUP) that ended the key loop, or nil.
+  public var caughtSignal: Int32? {
+    let s = crm_caught_signal()
+    return s == 0 ? nil : s
   }
 
   static func localeIsUTF8() -> Bool {
@@ -100,31 +153,42 @@ public final class NCursesTerminal: Terminal {
   }
 
   public func readKey() -> Key? {
-    wtimeout(crm_stdscr(), -1)
+    if let k = pending {
+      pending = nil
+      return k
+    }
     while true {
+      if crm_caught_signal() != 0 { return nil }
       var ch: UInt32 = 0
+      wtimeout(crm_stdscr(), -1)
       let rc = crm_get_wch(&ch)
       if rc == ERR { return nil }
-      if rc == KEY_CODE_YES {
-        if let k = Self.functionKey(Int32(ch)) { return k }
-        continue
-      }
-      return Self.characterKey(ch)
+      if let k = decode(rc, ch) { return k }
     }
   }
 
   /// `ERR` from a timed read means either "no key yet" or "input is gone" (the terminal closed):
   /// a read that fails well before its time, several times in a row, is the latter.
   private var quickFailures = 0
+  /// A key read while looking for an escape sequence that turned out to be a key of its own.
+  private var pending: Key?
 
   public func readKey(milliseconds: Int) -> KeyRead {
-    wtimeout(crm_stdscr(), Int32(milliseconds))
     defer { wtimeout(crm_stdscr(), -1) }
+    if let k = pending {
+      pending = nil
+      return .key(k)
+    }
     while true {
+      // SIGINT, SIGTERM or SIGHUP: end the loop like the end of input; the caller restores the
+      // terminal and exits with 128 + the signal.
+      if crm_caught_signal() != 0 { return .end }
       var ch: UInt32 = 0
+      wtimeout(crm_stdscr(), Int32(milliseconds))
       let start = DispatchTime.now().uptimeNanoseconds
       let rc = crm_get_wch(&ch)
       if rc == ERR {
+        if crm_caught_signal() != 0 { return .end }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         if elapsed < Double(milliseconds) / 2 {
           quickFailures += 1
@@ -135,12 +199,92 @@ public final class NCursesTerminal: Terminal {
         return .timeout
       }
       quickFailures = 0
-      if rc == KEY_CODE_YES {
-        if let k = Self.functionKey(Int32(ch)) { return .key(k) }
+      if let k = decode(rc, ch) { return .key(k) }
+    }
+  }
+
+  /// One more byte of a sequence already under way: they arrive together, so a short wait.
+  private func next(milliseconds: Int32 = 30) -> (rc: Int32, ch: UInt32)? {
+    var ch: UInt32 = 0
+    wtimeout(crm_stdscr(), milliseconds)
+    let rc = crm_get_wch(&ch)
+    return rc == ERR ? nil : (rc, ch)
+  }
+
+  /// A key from what `get_wch` returned; nil for input that is no key (dropped control
+  /// characters, unknown escape sequences consumed whole).
+  private func decode(_ rc: Int32, _ ch: UInt32) -> Key? {
+    if rc == KEY_CODE_YES { return Self.functionKey(Int32(ch)) }
+    if ch == 27 { return escapeSequence() }
+    return Self.characterKey(ch)
+  }
+
+  /// After an ESC ncurses did not turn into a key: nothing follows — the Esc key; `ESC [ 200 ~`
+  /// — a bracketed paste; any other sequence (a key this terminal's description lacks, Alt+key,
+  /// a report) is read to its end and ignored, so none of its bytes reach a text field.
+  private func escapeSequence() -> Key? {
+    guard let first = next(milliseconds: 0) ?? next() else { return .escape }
+    if first.rc == KEY_CODE_YES { return nil }
+    switch first.ch {
+    case 27:
+      // Esc pressed twice, or Esc and then a sequence (Alt+arrow): the second one is read anew.
+      pending = escapeSequence()
+      return .escape
+    case 0x5B:  // [
+      let (params, final) = readCSI()
+      if params == "200" && final == "~" { return readPaste() }
+      return nil
+    case 0x5D:  // ]: an operating-system command runs to BEL or ESC \
+      var count = 0
+      while count < 4096, let c = next()?.ch {
+        count += 1
+        if c == 7 { break }
+        if c == 27 {
+          _ = next()
+          break
+        }
+      }
+      return nil
+    case 0x4F:  // O: SS3 and one more byte
+      _ = next()
+      return nil
+    default:
+      // Esc and then a key typed quickly (Esc, q): both count. An Alt+key is the same bytes.
+      pending = decode(first.rc, first.ch)
+      return .escape
+    }
+  }
+
+  /// The rest of a control sequence after `ESC [`: its parameter bytes and its final byte.
+  private func readCSI() -> (String, Character?) {
+    var params = ""
+    while params.count < 64, let n = next() {
+      let c = n.ch
+      if n.rc == KEY_CODE_YES { return (params, nil) }
+      guard let scalar = Unicode.Scalar(c) else { return (params, nil) }
+      if (0x40...0x7E).contains(c) { return (params, Character(scalar)) }
+      params.unicodeScalars.append(scalar)
+    }
+    return (params, nil)
+  }
+
+  /// Text up to `ESC [ 201 ~` (or a pause: a lost end marker never swallows later typing).
+  private func readPaste() -> Key {
+    var text = ""
+    while text.unicodeScalars.count < 65536, let n = next(milliseconds: 200) {
+      let c = n.ch
+      if n.rc == KEY_CODE_YES { continue }
+      if c == 27 {
+        guard let c2 = next()?.ch else { break }
+        if c2 == 0x5B {
+          let (params, final) = readCSI()
+          if params == "201" && final == "~" { break }
+        }
         continue
       }
-      if let k = Self.characterKey(ch) { return .key(k) }
+      if let scalar = Unicode.Scalar(c) { text.unicodeScalars.append(scalar) }
     }
+    return .paste(TextSanitizer.clean(text))
   }
 
   /// Rings the terminal bell.
@@ -166,7 +310,8 @@ public final class NCursesTerminal: Terminal {
     }
   }
 
-  /// Decodes a character from `get_wch`: Enter, Tab, Esc, Backspace and Ctrl-letters by code.
+  /// Decodes a character from `get_wch`: Enter, Tab, Esc, Backspace and Ctrl-letters by code;
+  /// nil for every other control character (NUL, ^\ ^] ^^ ^_, C1 controls), which is dropped.
   nonisolated public static func characterKey(_ ch: UInt32) -> Key? {
     switch ch {
     case 10, 13: return .enter
@@ -174,6 +319,7 @@ public final class NCursesTerminal: Terminal {
     case 27: return .escape
     case 8, 127: return .backspace
     case 1...26: return .ctrl(Character(Unicode.Scalar(ch + 96)!))
+    case 0, 28...31, 0x80...0x9F: return nil
     default:
       guard let scalar = Unicode.Scalar(ch) else { return nil }
       return .char(Character(scalar))
@@ -184,6 +330,7 @@ public final class NCursesTerminal: Terminal {
   public func end() {
     if ended { return }
     ended = true
+    crm_bracketed_paste(0)
     endwin()
   }
 
@@ -195,7 +342,26 @@ public final class NCursesTerminal: Terminal {
 }
 
 /// Why the terminal could not be used.
-public enum TerminalError: Error, Sendable {
+public enum TerminalError: Error, Sendable, Equatable {
   case notATerminal
   case cannotStart
+  /// `TERM` unset, empty, `dumb`, or unknown to ncurses; the text says which.
+  case unsupportedTerminal(String)
+
+  /// What to tell the user (exit code 2): why, and what to do instead.
+  public func message(russian: Bool) -> String {
+    let why: String
+    switch self {
+    case .notATerminal:
+      why =
+        russian
+        ? "стандартный ввод или вывод — не терминал" : "standard input or output is not a terminal"
+    case .cannotStart:
+      why = russian ? "терминал не удалось настроить" : "the terminal could not be set up"
+    case .unsupportedTerminal(let reason): why = reason
+    }
+    return russian
+      ? "crm нужен полноэкранный терминал (\(why)); используйте подкоманды, например crm client list, или запустите crm в эмуляторе терминала"
+      : "crm needs a full-screen terminal (\(why)); use the subcommands, e.g. crm client list, or run in a terminal emulator"
+  }
 }

@@ -9,6 +9,9 @@ public enum Key: Equatable, Hashable, Sendable {
   case enter, escape, backspace, delete, tab, backTab
   case function(Int)
   case resize
+  /// Text pasted in one go (bracketed paste): text fields insert it with control characters
+  /// removed; everywhere else it is ignored, so a paste never runs commands.
+  case paste(String)
 
   /// The short name shown in hints and help: `j`, `↓`, `PgDn`, `Enter`, `^S`.
   public var label: String {
@@ -32,6 +35,7 @@ public enum Key: Equatable, Hashable, Sendable {
     case .backTab: return "S-Tab"
     case .function(let n): return "F\(n)"
     case .resize: return "resize"
+    case .paste: return "paste"
     }
   }
 }

@@ -22,8 +22,14 @@ public struct TextInput: Equatable, Sendable {
   public mutating func handle(_ key: Key) -> Bool {
     switch key {
     case .char(let c):
+      // A control character (a stray byte of an escape sequence) is never text.
+      guard !TextSanitizer.isControl(c) else { return false }
       chars.insert(c, at: cursor)
       cursor += 1
+    case .paste(let pasted):
+      let clean = Array(TextSanitizer.clean(pasted))
+      chars.insert(contentsOf: clean, at: cursor)
+      cursor += clean.count
     case .left, .ctrl("b"): cursor = max(0, cursor - 1)
     case .right, .ctrl("f"): cursor = min(chars.count, cursor + 1)
     case .home, .ctrl("a"): cursor = 0
@@ -169,5 +175,61 @@ public struct Form: Sendable {
     if let e = fields.first(where: { $0.error != nil })?.error, top + rows - 1 > r {
       canvas.put(top + rows - 1, 1, e, .error, maxWidth: width - 2)
     }
+  }
+}
+
+/// Keeps control characters and escape sequences out of typed and pasted text.
+public enum TextSanitizer {
+  /// True for C0 and C1 control characters, DEL, and a character built on one (`\r\n`).
+  public static func isControl(_ c: Character) -> Bool {
+    c.unicodeScalars.contains { s in s.value < 0x20 || (0x7F...0x9F).contains(s.value) }
+  }
+
+  /// Pasted text made safe for a one-line field: escape sequences removed whole, line breaks
+  /// and tabs become spaces, every other control character is dropped.
+  public static func clean(_ text: String) -> String {
+    var out = ""
+    var scalars = Array(text.unicodeScalars)[...]
+    while let s = scalars.first {
+      scalars = scalars.dropFirst()
+      switch s.value {
+      case 0x1B:
+        // ESC [ params final, ESC O x, or ESC x: drop the whole sequence.
+        guard let next = scalars.first else { continue }
+        scalars = scalars.dropFirst()
+        if next == "[" {
+          while let p = scalars.first {
+            scalars = scalars.dropFirst()
+            if (0x40...0x7E).contains(p.value) { break }
+          }
+        } else if next == "O" || next == "]" {
+          if next == "]" {
+            // An OSC string runs to BEL or ESC \.
+            while let p = scalars.first {
+              scalars = scalars.dropFirst()
+              if p.value == 7 { break }
+              if p.value == 0x1B {
+                if scalars.first == "\\" { scalars = scalars.dropFirst() }
+                break
+              }
+            }
+          } else if !scalars.isEmpty {
+            scalars = scalars.dropFirst()
+          }
+        }
+      case 0x9B:
+        while let p = scalars.first {
+          scalars = scalars.dropFirst()
+          if (0x40...0x7E).contains(p.value) { break }
+        }
+      case 9, 10, 13:
+        if !out.hasSuffix(" ") { out.unicodeScalars.append(" ") }
+      case 0..<0x20, 0x7F...0x9F:
+        continue
+      default:
+        out.unicodeScalars.append(s)
+      }
+    }
+    return out
   }
 }

@@ -931,6 +931,9 @@ struct PaneCommand: ParsableCommand {
         bell: { term.bell() },
         notify: { message in if !command.isEmpty { runNotify(command, message) } })
       pane.run()
+      term.end()
+      // SIGINT, SIGTERM, SIGHUP: the terminal is restored; exit 128 + the signal.
+      if let signal = term.caughtSignal { Glibc.exit(128 + signal) }
     }
   }
 }

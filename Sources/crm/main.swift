@@ -95,6 +95,12 @@ struct Open: ParsableCommand {
   @OptionGroup var global: Global
 
   func run() throws {
+    // Before the database is opened or created and before ncurses touches the terminal.
+    if let reason = NCursesTerminal.unsupportedReason(
+      environment: global.env, stdinIsTTY: isatty(0) != 0, stdoutIsTTY: isatty(1) != 0)
+    {
+      throw Failure(message: reason.message(russian: global.language == .ru), code: 2)
+    }
     let database = try core(global) { try global.open() }
     var context = try core(global) { try global.context(database) }
     // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
@@ -105,15 +111,16 @@ struct Open: ParsableCommand {
       do {
         term = try NCursesTerminal(noColor: global.env["NO_COLOR"].map { !$0.isEmpty } ?? false)
       } catch {
-        throw Failure(
-          message: global.language.pick(
-            "crm needs a terminal: run it in one, or use a subcommand (crm --help).",
-            "crm нужен терминал: запустите его в терминале или используйте подкоманду (crm --help)."
-          ),
-          code: 2)
+        let reason = error as? TerminalError ?? .cannotStart
+        throw Failure(message: reason.message(russian: global.language == .ru), code: 2)
       }
-      defer { term.end() }
-      App(term: term, context: context).run()
+      let app = App(term: term, context: context)
+      if term.localeNotUTF8 { app.warnLocaleNotUTF8() }
+      app.run()
+      term.end()
+      // SIGINT, SIGTERM or SIGHUP ended the loop between keys (a write in progress finished):
+      // the terminal is restored; exit as the shell expects, 128 + the signal.
+      if let signal = term.caughtSignal { Glibc.exit(128 + signal) }
     }
   }
 }
