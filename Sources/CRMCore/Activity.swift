@@ -400,74 +400,56 @@ public struct ActivityService: Sendable {
   }
 
   /// Steps the done-contacts statement (user_id, done_at, kind, status) and reports each row's
-  /// user, bucket and figure. Buckets by binary search over their starts.
+  /// user, bucket and figure: calls, meetings, letters, e-mails, other, or missed.
   static func countDone(
     _ d: Database, sql: String, buckets: [ActivityBucket], ids: [Int64],
     _ count: (Int64, Int, ActivityMetric, Int) -> Void
   ) throws {
-    let starts = buckets.map { $0.from.timeIntervalSince1970 }
     let metrics: [ActivityMetric] = [.calls, .meetings, .letters, .emails, .other, .missed]
-    // Counts per user (rows come grouped by user), flushed when the user changes.
-    var user: Int64 = -1
-    var cells = [Int](repeating: 0, count: buckets.count * metrics.count)
-    func flush() {
-      guard user >= 0 else { return }
-      for (i, n) in cells.enumerated() where n > 0 {
-        count(user, i / metrics.count, metrics[i % metrics.count], n)
-      }
-      cells = [Int](repeating: 0, count: buckets.count * metrics.count)
-    }
-    defer { flush() }
-    let statement = try d.makeStatement(sql: sql)
-    let stmt = statement.sqliteStatement
-    defer { sqlite3_reset(stmt) }
-    while true {
-      let rc = sqlite3_step(stmt)
-      if rc == SQLITE_DONE { break }
-      guard rc == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: rc),
-          message: String(cString: sqlite3_errmsg(d.sqliteConnection)))
-      }
-      let rowUser = sqlite3_column_int64(stmt, 0)
-      if rowUser != user {
-        flush()
-        user = rowUser
-      }
-      let lo = Self.bucketIndex(sqlite3_column_double(stmt, 1), starts)
+    try countRows(d, sql: sql, buckets: buckets, slots: metrics.count) { stmt in
       guard let kind = sqlite3_column_text(stmt, 2), let status = sqlite3_column_text(stmt, 3)
-      else { continue }
-      // The index into `metrics`: calls, meetings, letters, e-mails, other, missed.
-      let metric: Int
-      if status[0] == UInt8(ascii: "m") {
-        metric = 5
-      } else {
-        switch kind[0] {
-        case UInt8(ascii: "c"): metric = kind[1] == UInt8(ascii: "a") ? 0 : 4
-        case UInt8(ascii: "m"): metric = 1
-        case UInt8(ascii: "l"): metric = 2
-        case UInt8(ascii: "e"): metric = 3
-        default: metric = 4
-        }
+      else { return nil }
+      if status[0] == UInt8(ascii: "m") { return 5 }
+      switch kind[0] {
+      case UInt8(ascii: "c"): return kind[1] == UInt8(ascii: "a") ? 0 : 4
+      case UInt8(ascii: "m"): return 1
+      case UInt8(ascii: "l"): return 2
+      case UInt8(ascii: "e"): return 3
+      default: return 4
       }
-      cells[lo * metrics.count + metric] += 1
+    } count: { user, bucket, slot, n in
+      count(user, bucket, metrics[slot], n)
     }
   }
 
-  /// Steps a statement of (user, time) rows and reports the count per user and bucket. Rows
-  /// in index order come grouped by user; any order is still counted right (a user seen again
-  /// is flushed again and `count` adds up).
+  /// Steps a statement of (user, time) rows and reports the count per user and bucket.
   static func countByTime(
     _ d: Database, sql: String, buckets: [ActivityBucket],
     _ count: (Int64, Int, Int) -> Void
   ) throws {
+    try countRows(d, sql: sql, buckets: buckets, slots: 1) { _ in
+      0
+    } count: { user, bucket, _, n in
+      count(user, bucket, n)
+    }
+  }
+
+  /// The one pass both counters share: steps `sql` (user, time, …) straight through the C API
+  /// — no per-row allocation, no sorter — and counts each row in its user's cell for its bucket
+  /// (binary search over the buckets' starts) and `slot` (nil: the row is skipped). Rows in
+  /// index order come grouped by user and are flushed when the user changes; any order is still
+  /// counted right (a user seen again is flushed again and `count` adds up).
+  static func countRows(
+    _ d: Database, sql: String, buckets: [ActivityBucket], slots: Int,
+    slot: (OpaquePointer) -> Int?, count: (Int64, Int, Int, Int) -> Void
+  ) throws {
     let starts = buckets.map { $0.from.timeIntervalSince1970 }
     var user: Int64 = -1
-    var cells = [Int](repeating: 0, count: buckets.count)
+    var cells = [Int](repeating: 0, count: buckets.count * slots)
     func flush() {
       guard user >= 0 else { return }
-      for (i, n) in cells.enumerated() where n > 0 { count(user, i, n) }
-      cells = [Int](repeating: 0, count: buckets.count)
+      for (i, n) in cells.enumerated() where n > 0 { count(user, i / slots, i % slots, n) }
+      cells = [Int](repeating: 0, count: buckets.count * slots)
     }
     defer { flush() }
     let statement = try d.makeStatement(sql: sql)
@@ -486,7 +468,8 @@ public struct ActivityService: Sendable {
         flush()
         user = rowUser
       }
-      cells[Self.bucketIndex(sqlite3_column_double(stmt, 1), starts)] += 1
+      guard let k = slot(stmt) else { continue }
+      cells[Self.bucketIndex(sqlite3_column_double(stmt, 1), starts) * slots + k] += 1
     }
   }
 
