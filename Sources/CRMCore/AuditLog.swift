@@ -77,19 +77,23 @@ public struct AuditRow: Equatable, Sendable {
 }
 
 /// The rows of one change (same `change_id`), for a one-line summary and the details.
+/// Who, when, what and which client are read from the change's newest row (the one the list is
+/// ordered by) rather than kept a second time.
 public struct AuditChange: Equatable, Sendable {
-  public var changeId: Int64
-  public var at: Date
-  public var userId: Int64?
-  public var user: String
-  public var userName: String
-  public var clientId: Int64
-  public var client: String
-  public var entity: String
-  public var entityId: Int64
-  public var action: String
-  /// The field rows, in the order they were written.
+  /// The field rows, in the order they were written (never empty).
   public var rows: [AuditRow]
+  var head: AuditRow { rows[rows.count - 1] }
+
+  public var changeId: Int64 { head.changeId }
+  public var at: Date { head.at }
+  public var userId: Int64? { head.userId }
+  public var user: String { head.user }
+  public var userName: String { head.userName }
+  public var clientId: Int64 { head.clientId }
+  public var client: String { head.client }
+  public var entity: String { head.entity }
+  public var entityId: Int64 { head.entityId }
+  public var action: String { head.action }
 
   public var fields: [String] { rows.map(\.field) }
   /// The oldest row of the change: the next page starts before it.
@@ -319,10 +323,7 @@ public struct AuditLog: Sendable {
           } else {
             index[r.changeId] = groups.count
             groups.append(
-              AuditChange(
-                changeId: r.changeId, at: r.at, userId: r.userId, user: r.user,
-                userName: r.userName, clientId: r.clientId, client: r.client, entity: r.entity,
-                entityId: r.entityId, action: r.action, rows: [r]))
+              AuditChange(rows: [r]))
           }
           at = r.cursor
         }
