@@ -7,6 +7,13 @@ enum SearchIndex {
   static func update(_ db: Database, clientId: Int64) throws {
     try db.cachedStatement(sql: "DELETE FROM client_fts WHERE rowid = ?").execute(
       arguments: [clientId])
+    guard let doc = try expected(db, clientId: clientId) else { return }
+    try insert(db, clientId: clientId, doc)
+  }
+
+  /// What the index must hold for a client, read from the tables: nil when the client is
+  /// missing or in the trash (then it must have no row).
+  static func expected(_ db: Database, clientId: Int64) throws -> [String]? {
     guard
       let row = try Row.fetchOne(
         db.cachedStatement(
@@ -14,7 +21,7 @@ enum SearchIndex {
             SELECT name, legal_form, inn, kpp, ogrn, notes, city FROM client
             WHERE id = ? AND deleted_at IS NULL
             """), arguments: [clientId])
-    else { return }
+    else { return nil }
     let persons = try String.fetchAll(
       db.cachedStatement(
         sql: "SELECT name FROM contact_person WHERE client_id = ? AND deleted_at IS NULL"),
@@ -34,12 +41,11 @@ enum SearchIndex {
     let tags = try String.fetchAll(
       db.cachedStatement(sql: "SELECT tag FROM client_tag WHERE client_id = ?"),
       arguments: [clientId])
-    let doc = document(
+    return document(
       name: row["name"], legalForm: row["legal_form"], persons: persons,
       phones: phones.map { ($0["raw"], $0["e164"]) }, emails: emails,
       requisites: [row["inn"], row["kpp"], row["ogrn"]], tags: tags, city: row["city"],
       notes: row["notes"])
-    try insert(db, clientId: clientId, doc)
   }
 
   /// The indexed text of one client, column by column, folded like queries are.

@@ -84,7 +84,7 @@ struct CRM: ParsableCommand {
       AuditCommand.self, InitCommand.self,
       // Team work (TeamWorkCommands.swift).
       AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,
-      Check.self, Keys.self, Bench.self,
+      Check.self, Keys.self, Bench.self, Stress.self,
     ],
     defaultSubcommand: Open.self)
 }
@@ -476,12 +476,19 @@ struct Search: ParsableCommand {
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Check the database's integrity and print its schema version.")
+    abstract: "Check the database's integrity and print its schema version.",
+    discussion: """
+      Always: PRAGMA integrity_check, foreign_key_check, the search index and the client \
+      counter against the clients. --deep also compares every client's search-index text with \
+      the tables (seconds on a large base).
+      """)
   @OptionGroup var global: Global
+  @Flag(help: "Also compare each client's search-index text with the tables.") var deep = false
 
   func run() throws {
     let database = try core(global) { try global.open() }
-    let result = try core(global) { try database.check() }
+    var result = try core(global) { try database.check() }
+    if deep { result.problems += try core(global) { try database.checkSearchIndex() } }
     let l = global.language
     print(l.pick("database: \(database.path)", "база: \(database.path)"))
     print(
