@@ -188,7 +188,11 @@ public final class App {
   /// Reports a core error in the message line.
   public func report(_ error: any Error) {
     let e = CRMDatabase.map(error, path: context.db.path)
-    flash(e.message(context.language), error: true)
+    // The TUI has one database: its file's name is enough, the full path only pushes the
+    // advice at the end of the message out of the window.
+    let path = context.db.path
+    let name = (path as NSString).lastPathComponent
+    flash(e.message(context.language).replacingOccurrences(of: path, with: name), error: true)
   }
 
   public func push(_ screen: any Screen) { stack.append(screen) }
@@ -316,8 +320,21 @@ public final class App {
       canvas.put(size.rows - 2, badgeCol, badge, Style(bold: true, reverse: true, color: .red))
     }
     if let m = message {
-      canvas.put(
-        size.rows - 2, 1, m.text, m.error ? .error : .bold, maxWidth: max(0, badgeCol - 2))
+      // A message longer than the status line grows upwards over the screen (up to six
+      // lines, until the next key): an error's advice is at its end and must not be cut.
+      let width = max(1, badgeCol - 2)
+      var lines = wrap(m.text, width: width)
+      let room = max(1, min(6, size.rows - 2 - top))
+      if lines.count > room {
+        lines = Array(lines.prefix(room))
+        lines[room - 1] = String(lines[room - 1].dropLast()) + "…"
+      }
+      let first = size.rows - 1 - lines.count
+      for (i, line) in lines.enumerated() {
+        let row = first + i
+        if row < size.rows - 2 { canvas.fill(row, 0, width: size.cols, .plain) }
+        canvas.put(row, 1, line, m.error ? .error : .bold, maxWidth: width)
+      }
     }
     drawHints(&canvas, row: size.rows - 1, hints: screen.keys.hints, width: size.cols)
     if showHelp {

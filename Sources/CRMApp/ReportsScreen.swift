@@ -3,22 +3,7 @@ import Foundation
 import TerminalUI
 
 /// Words wrapped into lines of at most `width` columns.
-func wrapWords(_ text: String, width: Int) -> [String] {
-  guard width > 0 else { return [] }
-  var lines: [String] = []
-  var line = ""
-  for word in text.split(separator: " ") {
-    let candidate = line.isEmpty ? String(word) : line + " " + word
-    if TextWidth.of(candidate) > width && !line.isEmpty {
-      lines.append(line)
-      line = String(word)
-    } else {
-      line = candidate
-    }
-  }
-  if !line.isEmpty { lines.append(line) }
-  return lines
-}
+func wrapWords(_ text: String, width: Int) -> [String] { wrap(text, width: width) }
 
 /// One line of a report: runs of text, each with its style.
 struct ReportLine {

@@ -19,6 +19,8 @@ public final class CRMDatabase: Sendable {
   /// The signed-in user and what they may see (see `signIn`).
   let viewerBox = ViewerBox()
   public static let defaultBusyTimeout: TimeInterval = 5
+  /// Bytes the `-wal` file is cut back to after a checkpoint (`PRAGMA journal_size_limit`).
+  public static let walSizeLimit = 16 << 20
 
   /// Opens (creating when missing) the database at `path`. `readOnly` opens it read-only even
   /// when the file is writable; a file that is not writable always opens read-only.
@@ -50,6 +52,12 @@ public final class CRMDatabase: Sendable {
     config.label = "termcrm"
     if writable {
       config.journalMode = .wal
+      // A big import grows the WAL by its size, and SQLite keeps the file at that size for
+      // reuse: without a limit the space stays taken after the checkpoint (on a nearly full
+      // disk, for good). With it the WAL is cut back to 16 MiB after each checkpoint.
+      config.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+      }
     } else {
       config.readonly = true
     }
@@ -160,11 +168,28 @@ public final class CRMDatabase: Sendable {
     case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path, seconds: busyTimeout)
     case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
     case .SQLITE_READONLY: return .readOnly(path: path)
-    case .SQLITE_FULL: return .diskFull(path: path)
-    case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH, .SQLITE_IOERR:
+    case .SQLITE_FULL:
+      // SQLite says "full" for a short write too, which is what a file size limit gives.
+      if let limit = fileSizeLimit() {
+        return .ioError(path: path, reason: "disk full", sizeLimit: limit)
+      }
+      return .diskFull(path: path)
+    case .SQLITE_IOERR:
+      return .ioError(
+        path: path, reason: dbError.message ?? "\(dbError.resultCode)", sizeLimit: fileSizeLimit())
+    case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
       return .unreadable(path: path, reason: dbError.message ?? "\(dbError.resultCode)")
     default: return .other(dbError.message ?? "\(dbError)")
     }
+  }
+
+  /// The process's file size limit in bytes (`ulimit -f`), nil when there is none: a write
+  /// beyond it fails like a full disk, and saying so saves a search for free space.
+  static func fileSizeLimit() -> UInt64? {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max
+    else { return nil }
+    return UInt64(limit.rlim_cur)
   }
 
   /// Runs a read, mapping database errors.

@@ -12,6 +12,9 @@ public enum CRMError: Error, Equatable, Sendable {
   case unreadable(path: String, reason: String)
   case readOnly(path: String)
   case diskFull(path: String)
+  /// Reading or writing the file failed below SQLite (a failing disk, a file size limit).
+  /// `sizeLimit`: the process's file size limit (`ulimit -f`) in bytes, when one is set.
+  case ioError(path: String, reason: String, sizeLimit: UInt64? = nil)
   /// The acting user's role does not allow this (the text says which role does).
   case forbidden(String)
   case other(String)
@@ -58,6 +61,16 @@ public enum CRMError: Error, Equatable, Sendable {
       return lang.pick(
         "the disk holding \(path) is full; nothing was changed. Free some space and retry.",
         "диск с \(path) заполнен; ничего не изменено. Освободите место и повторите.")
+    case .ioError(let path, let reason, let limit):
+      let note = limit.map {
+        lang.pick(
+          "; the file size limit (ulimit -f) is \($0) bytes",
+          "; ограничение размера файла (ulimit -f) — \($0) байт")
+      }
+      return lang.pick(
+        "disk I/O error on \(path) (\(reason))\(note ?? ""); this action was not saved and nothing is half-written. Check the disk (free space, dmesg), then run crm check.",
+        "ошибка ввода-вывода диска с \(path) (\(reason))\(note ?? ""); действие не сохранено, ничего не записано наполовину. Проверьте диск (место, dmesg), затем выполните crm check."
+      )
     case .forbidden(let text):
       return text
     case .other(let text):

@@ -140,8 +140,9 @@ public func drawTooSmall(_ canvas: inout Canvas, lines: [String]) {
   }
 }
 
-/// Splits `text` into lines of at most `width` columns, at spaces where possible.
-func wrap(_ text: String, width: Int) -> [String] {
+/// Splits `text` into lines of at most `width` columns, at spaces where possible (a word longer
+/// than a line is cut).
+public func wrap(_ text: String, width: Int) -> [String] {
   guard width > 0 else { return [] }
   var lines: [String] = []
   var current = ""

@@ -408,7 +408,9 @@ let rub = "\u{00A0}₽"
     #expect(term.text.contains("Удалить этап «Интерес» (interest)?"))
     press(app, term, .char("y"))
     // E and F are at interest.
-    #expect(term.line(22).contains("на этапе «interest» воронки «sales» 2 сделки"))
+    // The message is longer than the status line: it wraps upwards, its advice on line 22.
+    #expect(term.line(21).contains("на этапе «interest» воронки «sales» 2 сделки"))
+    #expect(term.line(22).contains("сначала перенесите их на другой этап"))
     #expect(term.style(of: "на этапе «interest»")?.color == .red)
     #expect(term.text.contains("сначала перенесите их"))
     #expect(term.row(containing: "interest   Интерес") != nil)
