@@ -165,7 +165,7 @@ public final class AuditScreen: Screen {
       r += 1
     }
     if let problem {
-      for (i, line) in wrapWords(problem, width: width - 2).prefix(3).enumerated() {
+      for (i, line) in wrap(problem, width: width - 2).prefix(3).enumerated() {
         canvas.put(r + 1 + i, 1, line, .error)
       }
       return
@@ -310,7 +310,7 @@ final class AuditDetailScreen: Screen {
     for r in change.rows {
       let name = log.fieldName(entity: change.entity, r.field)
       let text = "\(name): \(value(r.field, r.old)) → \(value(r.field, r.new))"
-      for (i, line) in wrapWords(text, width: width - 4).enumerated() {
+      for (i, line) in wrap(text, width: width - 4).enumerated() {
         out.append(((i == 0 ? "" : "  ") + line, .plain))
       }
     }
@@ -319,7 +319,7 @@ final class AuditDetailScreen: Screen {
       out.append((l.pick("Before (as stored):", "Было (как хранится):"), .bold))
       let summary = TextWidth.truncate(
         Self.summary(json: json), to: max(20, (width - 4) * 6))
-      for line in wrapWords(summary, width: width - 4) { out.append((line, .dim)) }
+      for line in wrap(summary, width: width - 4) { out.append((line, .dim)) }
     }
     lines = out
   }

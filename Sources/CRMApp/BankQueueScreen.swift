@@ -117,8 +117,8 @@ final class BankQueueScreen: Screen {
       max(TextWidth.of(l.pick("Purpose", "Назначение")), TextWidth.of(l.pick("Reason", "Причина")))
       + 2
     let textWidth = max(1, width - label - 2)
-    let purpose = wrapWords(p.purpose.isEmpty ? "—" : p.purpose, width: textWidth)
-    let reason = wrapWords(
+    let purpose = wrap(p.purpose.isEmpty ? "—" : p.purpose, width: textWidth)
+    let reason = wrap(
       p.note.isEmpty ? l.pick("not recognised", "не распознан") : p.note, width: textWidth)
     let reasonRows = max(1, min(reason.count, (detailRows - 1) / 2))
     let purposeRows = max(1, detailRows - 1 - reasonRows)

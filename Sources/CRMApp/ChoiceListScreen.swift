@@ -73,7 +73,7 @@ final class ChoiceListScreen: Screen {
         top + 2, 2, l.pick("The list is empty: a adds an entry.", "Список пуст: a — добавить."),
         .dim, maxWidth: width - 4)
     }
-    let problemLines = problem.map { wrapWords($0, width: width - 2) } ?? []
+    let problemLines = problem.map { wrap($0, width: width - 2) } ?? []
     let tableRows = max(1, rows - 1 - min(problemLines.count, max(0, rows - 3)))
     list.visible = max(1, tableRows - 1)
     list.clamp()

@@ -94,7 +94,7 @@ final class DuplicatesScreen: Screen {
       ]
       var r = top + 2
       for line in lines {
-        for part in wrapWords(line, width: width - 4) where r < top + height {
+        for part in wrap(line, width: width - 4) where r < top + height {
           canvas.put(r, 2, part, .dim, maxWidth: width - 4)
           r += 1
         }
@@ -136,7 +136,7 @@ final class DuplicatesScreen: Screen {
         ". Different valid ИНН: merged only after a second confirmation.",
         ". Разные действительные ИНН: объединить можно только после второго подтверждения.")
     }
-    for line in wrapWords(text, width: width - 2).prefix(detailRows - 1) {
+    for line in wrap(text, width: width - 2).prefix(detailRows - 1) {
       canvas.put(r, 1, line, p.conflictingINN ? Style(color: .yellow) : .plain, maxWidth: width - 2)
       r += 1
     }

@@ -20,7 +20,7 @@ extension FormScreen {
     let room = rows - formRows
     guard room > 0 else { return }
     var lines: [String] = []
-    for n in notes { lines += wrapWords(n, width: width - 2) }
+    for n in notes { lines += wrap(n, width: width - 2) }
     for (i, line) in lines.prefix(room).enumerated() {
       canvas.put(top + formRows + i, 1, line, .dim, maxWidth: width - 2)
     }

@@ -105,12 +105,12 @@ public final class PipelineEditorScreen: Screen {
       l.pick(" · every change is saved at once", " · изменения сохраняются сразу"), .dim,
       maxWidth: max(0, width - col - 1))
     // Below the table: the selected stage's entry actions in full, then the last refusal.
-    let problemLines = problem.map { wrapWords($0, width: width - 2) } ?? []
+    let problemLines = problem.map { wrap($0, width: width - 2) } ?? []
     let detailLines =
       selected.flatMap { s in
         s.actions.isEmpty
           ? nil
-          : wrapWords(
+          : wrap(
             l.pick("Entry actions of «", "Действия при входе «") + s.name(l) + "»: "
               + Self.actionsText(s.actions), width: width - 2)
       } ?? []

@@ -2,9 +2,6 @@ import CRMCore
 import Foundation
 import TerminalUI
 
-/// Words wrapped into lines of at most `width` columns.
-func wrapWords(_ text: String, width: Int) -> [String] { wrap(text, width: width) }
-
 /// One line of a report: runs of text, each with its style.
 struct ReportLine {
   var runs: [(text: String, style: Style)] = []
@@ -21,7 +18,7 @@ struct ReportLine {
 
   /// A note wrapped into as many lines as `width` needs.
   static func wrapped(_ s: String, width: Int, _ style: Style = .plain) -> [ReportLine] {
-    wrapWords(s, width: width - 1).map { ReportLine([(" " + $0, style)]) }
+    wrap(s, width: width - 1).map { ReportLine([(" " + $0, style)]) }
   }
 }
 

@@ -67,7 +67,7 @@ public final class TasksScreen: Screen {
       let hint = l.pick(
         "No tasks here. a: mine / given by me, f: open / overdue / done / all.",
         "Задач нет. a — мне / я дал(а), f — открытые / просроченные / выполненные / все.")
-      for (i, line) in wrapWords(hint, width: max(10, width - 4)).enumerated()
+      for (i, line) in wrap(hint, width: max(10, width - 4)).enumerated()
       where i < height - 2 {
         canvas.put(top + 2 + i, 2, line, .dim, maxWidth: width - 4)
       }

@@ -141,23 +141,6 @@ struct DedupeCommand: ParsableCommand {
   }
 }
 
-/// Splits text at spaces into lines of at most `width` columns.
-func wrap(_ text: String, width: Int) -> [String] {
-  var lines: [String] = []
-  var line = ""
-  for word in text.split(separator: " ") {
-    let candidate = line.isEmpty ? String(word) : line + " " + word
-    if TextWidth.of(candidate) > width && !line.isEmpty {
-      lines.append(line)
-      line = String(word)
-    } else {
-      line = candidate
-    }
-  }
-  if !line.isEmpty { lines.append(line) }
-  return lines.map { TextWidth.fit($0, to: width).trimmingCharacters(in: .whitespaces) }
-}
-
 /// `crm merge`: merge two duplicate clients (or persons), undo a merge, list merges.
 struct MergeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
