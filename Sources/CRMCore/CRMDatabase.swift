@@ -167,19 +167,48 @@ public final class CRMDatabase: Sendable {
     }
   }
 
+  /// How many times a whole transaction is run again after SQLite still said BUSY when the
+  /// busy timeout ran out (or at once, as for a snapshot that went stale or WAL recovery, where
+  /// SQLite does not wait). Bodies passed to `read` and `write` must therefore be safe to run
+  /// again: a failed run rolled back everything it wrote, so they only have to keep their
+  /// captured state unchanged (compute into locals).
+  public static let busyRetries = 4
+  let retries = RetryCounter()
+  /// Transactions of this connection run again after SQLITE_BUSY (the stress harness reports it).
+  public var retriedTransactions: Int { retries.value }
+
   /// Runs a read, mapping database errors.
   public func read<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
-    do { return try queue.read(body) } catch {
-      throw Self.map(error, path: path, busyTimeout: busyTimeout)
-    }
+    try retryingBusy { try queue.read(body) }
   }
 
   /// Runs a write transaction, mapping database errors; refused on a read-only file.
   public func write<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
     if isReadOnly { throw .readOnly(path: path) }
-    do { return try queue.write(body) } catch {
-      throw Self.map(error, path: path, busyTimeout: busyTimeout)
+    return try retryingBusy { try queue.write(body) }
+  }
+
+  /// `run`, again up to `busyRetries` times after a short random pause while it fails with
+  /// SQLITE_BUSY; then the error, mapped (`CRMError.locked`).
+  func retryingBusy<T>(_ run: () throws -> T) throws(CRMError) -> T {
+    var attempt = 0
+    while true {
+      do { return try run() } catch let e as DatabaseError
+        where e.resultCode == .SQLITE_BUSY && attempt < Self.busyRetries
+      {
+        attempt += 1
+        retries.increment()
+        usleep(UInt32.random(in: 5_000...(20_000 * UInt32(attempt))))
+      } catch {
+        throw Self.map(error, path: path, busyTimeout: busyTimeout)
+      }
     }
+  }
+
+  /// The size of the `-wal` file beside the database in bytes (0 when there is none).
+  public var walSize: Int64 {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+    return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
   }
 
   /// `PRAGMA integrity_check`, foreign-key check and the schema version.
@@ -209,5 +238,21 @@ public final class CRMDatabase: Sendable {
       let applied = try Schema.migrator.appliedIdentifiers(db)
       return (problems, applied.count)
     }
+  }
+}
+
+/// A thread-safe count (retried transactions).
+final class RetryCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  func increment() {
+    lock.lock()
+    count += 1
+    lock.unlock()
+  }
+  var value: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return count
   }
 }

@@ -14,11 +14,13 @@ public enum CRMError: Error, Equatable, Sendable {
   case diskFull(path: String)
   /// The acting user's role does not allow this (the text says which role does).
   case forbidden(String)
+  /// A save whose row changed since the edit started (see `Conflict`): nothing was saved.
+  case conflict(Conflict)
   case other(String)
 
   public var exitCode: Int32 {
     switch self {
-    case .invalid, .notFound, .forbidden, .other: return 1
+    case .invalid, .notFound, .forbidden, .conflict, .other: return 1
     default: return 2
     }
   }
@@ -60,6 +62,8 @@ public enum CRMError: Error, Equatable, Sendable {
         "диск с \(path) заполнен; ничего не изменено. Освободите место и повторите.")
     case .forbidden(let text):
       return text
+    case .conflict(let c):
+      return c.message(lang)
     case .other(let text):
       return text
     }
