@@ -84,7 +84,7 @@ struct CRM: ParsableCommand {
       AuditCommand.self, InitCommand.self,
       // Team work (TeamWorkCommands.swift).
       AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,
-      Check.self, Keys.self, Bench.self,
+      Check.self, Keys.self, Bench.self, Stress.self,
     ],
     defaultSubcommand: Open.self)
 }
