@@ -513,10 +513,14 @@ public struct ClientService: Sendable {
 
   // MARK: Storage helpers
 
+  /// Inserts a client at version 0: `writeClient`'s UPDATE right after makes it version 1.
   static func insertClient(_ db: Database, _ c: Client, at: Date) throws -> Int64 {
     try db.execute(
       sql:
-        "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        """
+        INSERT INTO client (kind, name, name_key, created_at, updated_at, version)
+        VALUES (?, ?, ?, ?, ?, 0)
+        """,
       arguments: [
         c.kind.rawValue, c.name, TextFold.sortKey(c.name), at.timeIntervalSince1970,
         at.timeIntervalSince1970,
