@@ -180,9 +180,35 @@ enum RowVersions {
   }
 }
 
+extension Conflict {
+  /// My edit moved onto the newest version: the fields I changed (against `base`, the row as I
+  /// loaded it) from `mine`, every other field from `theirs`, and `theirs`'s version — what the
+  /// form shows when a person goes back to it from the conflict screen.
+  public static func rebase<T: Codable>(mine: T, base: T, theirs: T, keys: [String]) -> T {
+    guard let m = try? RowVersions.object(mine), let b = try? RowVersions.object(base),
+      var t = try? RowVersions.object(theirs)
+    else { return theirs }
+    for k in keys where !RowVersions.same(m[k], b[k]) { t[k] = m[k] }
+    guard let data = try? JSONSerialization.data(withJSONObject: t),
+      let out = try? JSONDecoder().decode(T.self, from: data)
+    else { return theirs }
+    return out
+  }
+}
+
+/// A row people edit in forms: it carries the version it was loaded at.
+public protocol Versioned: Codable {
+  var version: Int64? { get set }
+}
+
+extension Client: Versioned {}
+extension ContactPerson: Versioned {}
+extension Deal: Versioned {}
+extension Contact: Versioned {}
+
 extension Client {
   /// The Codable keys `ClientService.update` writes.
-  static let editableKeys = [
+  public static let editableKeys = [
     "kind", "name", "legalForm", "inn", "kpp", "ogrn", "phones", "emails", "website", "city",
     "legalAddress", "actualAddress", "postalAddress", "bankAccounts", "leadSource", "segment",
     "ownerId", "tags", "notes",
@@ -190,18 +216,18 @@ extension Client {
 }
 
 extension ContactPerson {
-  static let editableKeys = ["name", "position", "phones", "emails", "birthday", "notes"]
+  public static let editableKeys = ["name", "position", "phones", "emails", "birthday", "notes"]
 }
 
 extension Deal {
-  static let editableKeys = [
+  public static let editableKeys = [
     "personId", "title", "amount", "currency", "probability", "expectedClose", "source", "ownerId",
     "lostReason", "notes",
   ]
 }
 
 extension Contact {
-  static let editableKeys = [
+  public static let editableKeys = [
     "kind", "direction", "dueAt", "durationMinutes", "doneAt", "subject", "outcome", "notes",
     "userId", "remindAt", "recurrence", "personId", "dealId",
   ]
