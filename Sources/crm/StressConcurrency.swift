@@ -26,8 +26,8 @@ struct StressConcurrency: ParsableCommand {
   @Option(help: "How long the workers run, in seconds.") var seconds: Double = 30
   @Option(help: "Random seed.") var seed: UInt64 = 1
   @Option(help: "Clients every writer edits (the rest are one per writer).") var shared = 4
-  @Option(help: "Scratch database file (must not exist; default: a temporary file, removed).")
-  var db: String?
+  /// `--db`: the scratch database file (must not exist; default: a temporary file, removed).
+  @OptionGroup var global: Global
   @Flag(help: "Print the totals as JSON.") var json = false
 
   func validate() throws {
@@ -41,7 +41,7 @@ struct StressConcurrency: ParsableCommand {
     let fm = FileManager.default
     var scratchDir: String?
     let path: String
-    if let db {
+    if let db = global.db {
       if fm.fileExists(atPath: db) {
         throw Failure(
           message: "--db: \(db) exists; the harness needs a new scratch file", code: 1)
