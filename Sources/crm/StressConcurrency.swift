@@ -159,6 +159,10 @@ struct StressConcurrency: ParsableCommand {
       }
     }
     if !lost.isEmpty { failures.append("lost updates: " + lost.joined(separator: "; ")) }
+    if maxWal > 4 * CRMDatabase.walLimit {
+      failures.append(
+        "the -wal grew to \(maxWal / 1024) KiB (limit \(CRMDatabase.walLimit / 1024))")
+    }
     let problems = try stressCore { try database.check().problems }
     if !problems.isEmpty { failures.append("check: " + problems.joined(separator: "; ")) }
     let saveRate = Double(totals.saves) / seconds

@@ -50,7 +50,8 @@ import Testing
     let s = Scratch()
     defer { s.remove() }
     let r = try crm(
-      s, ["stress", "concurrency", "--processes", "4", "--readers", "2", "--seconds", "3", "--json"])
+      s,
+      ["stress", "concurrency", "--processes", "4", "--readers", "2", "--seconds", "3", "--json"])
     #expect(r.status == 0, "\(r.out)\n\(r.err)")
     let o = try #require(try json(r.out) as? [String: Any])
     #expect(o["busy_errors"] as? Int == 0)
