@@ -167,6 +167,8 @@ struct ConcurrencyTests {
     try contacts.update(k, base: kBase)
     let kStored = try #require(try contacts.contact(kid)).contact
     #expect(kStored.subject == "B" && kStored.notes == "n" && kStored.version == 3)
+    // Times survive the merge's JSON round trip exactly (no new iCalendar sequence).
+    #expect(kStored.dueAt == f.base.hours(2) && kStored.sequence == 0)
   }
 
   @Test func bulkHandoverMergeImportAndUndoBumpVersions() throws {
@@ -290,5 +292,16 @@ struct ConcurrencyTests {
     #expect(RowVersions.fieldName("legalForm") == "legal_form")
     #expect(RowVersions.fieldName("ownerId") == "owner")
     #expect(RowVersions.fieldName("dueAt") == "due")
+    // A merge goes through JSON: fractional times come back bit for bit.
+    let due = Date(timeIntervalSince1970: 1_795_435_200.123456789)
+    let base = Contact(clientId: 1, kind: .call, dueAt: due, userId: 1)
+    var mine = base
+    mine.notes = "mine"
+    var theirs = base
+    theirs.subject = "theirs"
+    theirs.remindAt = due.addingTimeInterval(-900.000001)
+    let merged = Conflict.rebase(mine: mine, base: base, theirs: theirs, keys: Contact.editableKeys)
+    #expect(merged.dueAt == due && merged.remindAt == theirs.remindAt)
+    #expect(merged.notes == "mine" && merged.subject == "theirs")
   }
 }
