@@ -83,6 +83,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case tasks
   // The activity screen.
   case columnLeft, columnRight
+  // The conflict screen (a save that met someone else's change).
+  case keepMine, takeTheirs, backToForm
 }
 
 /// A screen of the app: draws into its part of the canvas and handles keys.

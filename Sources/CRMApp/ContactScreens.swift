@@ -181,6 +181,7 @@ final class OutcomeFormScreen: FormScreen {
 @MainActor
 final class ContactFormScreen: FormScreen {
   var contact: Contact
+  let clientName: String
   let onSaved: () -> Void
   let screenTab: Int
   override var tab: Int { screenTab }
@@ -190,6 +191,7 @@ final class ContactFormScreen: FormScreen {
     onSaved: @escaping () -> Void
   ) {
     contact = c
+    self.clientName = clientName
     self.onSaved = onSaved
     screenTab = tab
     let l = context.language
@@ -294,11 +296,26 @@ final class ContactFormScreen: FormScreen {
           l.pick("Planned for ", "Запланировано на ") + context.formats.dateTime(due)
             + l.pick(", №\(id).", ", №\(id)."))
       } else {
-        try s.update(c)
+        try s.update(c, base: contact)
         app.flash(l.pick("Saved.", "Сохранено."))
       }
       onSaved()
       return true
+    } catch .conflict(let conflict) {
+      let context = context
+      let onSaved = onSaved
+      let id = contact.id ?? 0
+      let (tab, clientName) = (screenTab, self.clientName)
+      presentConflict(
+        conflict, mine: c, base: contact, keys: Contact.editableKeys, app: app, context: context,
+        tab: tab, save: { try s.update($0) }, load: { try? s.contact(id)?.contact },
+        reopen: { shown, theirs in
+          let form = ContactFormScreen(
+            tab: tab, context: context, contact: shown, clientName: clientName, onSaved: onSaved)
+          form.contact = theirs
+          return form
+        }, saved: onSaved)
+      return false
     } catch {
       show(error, app: app)
       return false

@@ -21,6 +21,7 @@ func choiceKey(_ text: String, in choices: [Choice], _ l: Language) -> String? {
 @MainActor
 final class DealFormScreen: FormScreen {
   var deal: Deal
+  let clientName: String
   let onSaved: () -> Void
   let screenTab: Int
   let sources: [Choice]
@@ -32,6 +33,7 @@ final class DealFormScreen: FormScreen {
     onSaved: @escaping () -> Void
   ) {
     deal = d
+    self.clientName = clientName
     self.onSaved = onSaved
     screenTab = tab
     let l = context.language
@@ -156,11 +158,26 @@ final class DealFormScreen: FormScreen {
         app.flash(
           l.pick("Deal «\(d.title)» added, №\(id).", "Сделка «\(d.title)» добавлена, №\(id)."))
       } else {
-        try s.update(d)
+        try s.update(d, base: deal)
         app.flash(l.pick("Saved.", "Сохранено."))
       }
       onSaved()
       return true
+    } catch .conflict(let conflict) {
+      let context = context
+      let onSaved = onSaved
+      let id = deal.id ?? 0
+      let (tab, clientName) = (screenTab, self.clientName)
+      presentConflict(
+        conflict, mine: d, base: deal, keys: Deal.editableKeys, app: app, context: context,
+        tab: tab, save: { try s.update($0) }, load: { try? s.deal(id)?.deal },
+        reopen: { shown, theirs in
+          let form = DealFormScreen(
+            tab: tab, context: context, deal: shown, clientName: clientName, onSaved: onSaved)
+          form.deal = theirs
+          return form
+        }, saved: onSaved)
+      return false
     } catch {
       show(error, app: app)
       return false

@@ -224,15 +224,36 @@ final class ClientFormScreen: FormScreen {
         app.flash(
           l.pick("Client «\(c.name)» added, №\(id).", "Клиент «\(c.name)» добавлен, №\(id)."))
       } else {
-        try context.clients.update(c)
+        // The client as the form loaded it is the base: a change meanwhile to other fields is
+        // merged; to the same ones it is a conflict, shown side by side.
+        try context.clients.update(c, base: client)
         app.flash(l.pick("Saved.", "Сохранено."))
       }
       list?.reload()
       return true
+    } catch .conflict(let conflict) {
+      if let mine = try? edited() { showConflict(conflict, mine: mine, app: app) }
+      return false
     } catch {
       show(error, app: app)
       return false
     }
+  }
+
+  /// The conflict screen over this form: keep mine, take theirs, or edit again on theirs.
+  func showConflict(_ conflict: Conflict, mine: Client, app: App) {
+    let clients = context.clients
+    let list = list
+    let context = context
+    let id = client.id ?? 0
+    presentConflict(
+      conflict, mine: mine, base: client, keys: Client.editableKeys, app: app, context: context,
+      tab: tab, save: { try clients.update($0) }, load: { try? clients.client(id) },
+      reopen: { shown, theirs in
+        let form = ClientFormScreen.edit(context: context, client: shown, list: list)
+        form.client = theirs
+        return form
+      }, saved: { list?.reload() })
   }
 }
 
@@ -277,11 +298,26 @@ final class PersonFormScreen: FormScreen {
       if p.id == nil {
         try context.clients.addPerson(p)
       } else {
-        try context.clients.updatePerson(p)
+        try context.clients.updatePerson(p, base: person)
       }
       app.flash(context.language.pick("Saved.", "Сохранено."))
       onSaved()
       return true
+    } catch .conflict(let conflict) {
+      let clients = context.clients
+      let context = context
+      let onSaved = onSaved
+      let id = person.id ?? 0
+      presentConflict(
+        conflict, mine: p, base: person, keys: ContactPerson.editableKeys, app: app,
+        context: context, tab: tab, save: { try clients.updatePerson($0) },
+        load: { try? clients.person(id) },
+        reopen: { shown, theirs in
+          let form = PersonFormScreen(context: context, person: shown, onSaved: onSaved)
+          form.person = theirs
+          return form
+        }, saved: onSaved)
+      return false
     } catch {
       show(error, app: app)
       return false

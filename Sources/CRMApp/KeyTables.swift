@@ -809,6 +809,31 @@ public enum KeyTables {
       ])
   }
 
+  public static func conflict(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick("Save conflict", "Конфликт при сохранении"),
+      [
+        b([.char("j"), .down], .down, l.pick("scroll down", "прокрутить вниз")),
+        b([.char("k"), .up], .up, l.pick("scroll up", "прокрутить вверх")),
+        b(
+          [.char("m")], .keepMine,
+          l.pick(
+            "keep mine: save my version over the stored one",
+            "оставить моё: сохранить мою версию поверх сохранённой"), l.pick("mine", "моё")),
+        b(
+          [.char("t")], .takeTheirs,
+          l.pick(
+            "take theirs: drop my changes, keep the stored version",
+            "взять сохранённое: отказаться от моих правок"), l.pick("theirs", "их")),
+        b(
+          [.char("e"), .escape], .backToForm,
+          l.pick(
+            "back to the form: the stored version with my changes on top",
+            "назад в форму: сохранённая версия с моими правками сверху"), l.pick("form", "в форму")),
+        b([.char("?")], .help, l.pick("this help", "эта справка"), l.pick("help", "справка")),
+      ])
+  }
+
   /// docs/keys.md: every table in both languages. A test fails when the file is stale.
   public static func markdown() -> String {
     var out = "# Keys\n\nGenerated from the key tables in `Sources/CRMApp/KeyTables.swift` by "
@@ -822,7 +847,7 @@ public enum KeyTables {
         activityDrill(l), reports(l), bankQueue(l),
         duplicates(l), mergeCompare(l),
         reconciliation(l), invoiceView(l), pipelineEditor(l), choiceList(l), audit(l),
-        auditDetail(l), tasks(l),
+        auditDetail(l), tasks(l), conflict(l),
       ] {
         out +=
           "\n### \(table.title)\n\n| \(l.pick("keys", "клавиши")) | \(l.pick("action", "действие")) |\n| --- | --- |\n"

@@ -19,8 +19,6 @@ public final class CRMDatabase: Sendable {
   /// The signed-in user and what they may see (see `signIn`).
   let viewerBox = ViewerBox()
   public static let defaultBusyTimeout: TimeInterval = 5
-  /// Bytes the `-wal` file is cut back to after a checkpoint (`PRAGMA journal_size_limit`).
-  public static let walSizeLimit = 16 << 20
 
   /// Opens (creating when missing) the database at `path`. `readOnly` opens it read-only even
   /// when the file is writable; a file that is not writable always opens read-only.
@@ -48,15 +46,16 @@ public final class CRMDatabase: Sendable {
 
     var config = Configuration()
     config.foreignKeysEnabled = true
-    config.busyMode = .timeout(busyTimeout)
+    config.busyMode = .callback(Self.busyWaiter(busyTimeout))
     config.label = "termcrm"
     if writable {
       config.journalMode = .wal
       // A big import grows the WAL by its size, and SQLite keeps the file at that size for
       // reuse: without a limit the space stays taken after the checkpoint (on a nearly full
-      // disk, for good). With it the WAL is cut back to 16 MiB after each checkpoint.
+      // disk, for good). With it the WAL is cut back to `walLimit` (16 MiB) after each
+      // checkpoint; `limitWAL` deals with readers that never let a checkpoint finish.
       config.prepareDatabase { db in
-        try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+        try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walLimit)")
       }
     } else {
       config.readonly = true
@@ -192,19 +191,82 @@ public final class CRMDatabase: Sendable {
     return UInt64(limit.rlim_cur)
   }
 
+  /// Waits for another process's write lock up to `timeout`, polling every 0.5–3 ms (random).
+  /// SQLite's own busy timeout sleeps longer and longer (up to 100 ms a try), so under many
+  /// writers one waiter keeps losing to the others and waits seconds (measured: 4.1 s for a
+  /// 10 ms write with 16 writers); short random polls keep the waits near the queue's length.
+  static func busyWaiter(_ timeout: TimeInterval) -> Database.BusyCallback {
+    let started = BusyStart()
+    return { tries in
+      let now = Date()
+      if tries == 0 { started.set(now) }
+      if now.timeIntervalSince(started.get()) >= timeout { return false }
+      usleep(UInt32.random(in: 500...3_000))
+      return true
+    }
+  }
+
+  /// How many times a whole transaction is run again after SQLite still said BUSY when the
+  /// busy timeout ran out (or at once, as for a snapshot that went stale or WAL recovery, where
+  /// SQLite does not wait). Bodies passed to `read` and `write` must therefore be safe to run
+  /// again: a failed run rolled back everything it wrote, so they only have to keep their
+  /// captured state unchanged (compute into locals).
+  public static let busyRetries = 4
+  let retries = RetryCounter()
+  /// Transactions of this connection run again after SQLITE_BUSY (the stress harness reports it).
+  public var retriedTransactions: Int { retries.value }
+
   /// Runs a read, mapping database errors.
   public func read<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
-    do { return try queue.read(body) } catch {
-      throw Self.map(error, path: path, busyTimeout: busyTimeout)
-    }
+    try retryingBusy { try queue.read(body) }
   }
 
   /// Runs a write transaction, mapping database errors; refused on a read-only file.
   public func write<T>(_ body: (Database) throws -> T) throws(CRMError) -> T {
     if isReadOnly { throw .readOnly(path: path) }
-    do { return try queue.write(body) } catch {
-      throw Self.map(error, path: path, busyTimeout: busyTimeout)
+    let result = try retryingBusy { try queue.write(body) }
+    limitWAL()
+    return result
+  }
+
+  /// The `-wal` size past which a write ends with a TRUNCATE checkpoint (see `limitWAL`).
+  public static let walLimit: Int64 = 16 << 20
+
+  /// SQLite's automatic checkpoints (every 1000 pages) copy the WAL into the database but can
+  /// start the WAL over only at a moment when no reader is inside it; with many processes
+  /// always reading (forms, lists, other editors) that moment never comes, and the `-wal` grew
+  /// by ~3 MB a second under the stress harness (97 MB in 30 s). So once it is past `walLimit`,
+  /// the connection that just wrote runs `wal_checkpoint(TRUNCATE)`: it waits (busy handler)
+  /// for the current readers to finish — milliseconds — while new writers wait, then empties
+  /// the file. A checkpoint that cannot finish in time is left for the next write.
+  func limitWAL() {
+    guard path != ":memory:" else { return }
+    var info = stat()
+    guard stat(path + "-wal", &info) == 0, Int64(info.st_size) > Self.walLimit else { return }
+    _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+  }
+
+  /// `run`, again up to `busyRetries` times after a short random pause while it fails with
+  /// SQLITE_BUSY; then the error, mapped (`CRMError.locked`).
+  func retryingBusy<T>(_ run: () throws -> T) throws(CRMError) -> T {
+    var attempt = 0
+    while true {
+      do { return try run() } catch let e as DatabaseError
+        where e.resultCode == .SQLITE_BUSY && attempt < Self.busyRetries
+      {
+        attempt += 1
+        retries.increment()
+        usleep(UInt32.random(in: 5_000...(20_000 * UInt32(attempt))))
+      } catch {
+        throw Self.map(error, path: path, busyTimeout: busyTimeout)
+      }
     }
+  }
+
+  /// The size of the `-wal` file beside the database in bytes (0 when there is none).
+  public var walSize: Int64 {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+    return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
   }
 
   /// `PRAGMA integrity_check`, foreign-key check and the schema version.
@@ -234,5 +296,37 @@ public final class CRMDatabase: Sendable {
       let applied = try Schema.migrator.appliedIdentifiers(db)
       return (problems, applied.count)
     }
+  }
+}
+
+/// A thread-safe count (retried transactions).
+final class RetryCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  func increment() {
+    lock.lock()
+    count += 1
+    lock.unlock()
+  }
+  var value: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return count
+  }
+}
+
+/// When the current wait for a lock began (one connection waits for one lock at a time).
+final class BusyStart: @unchecked Sendable {
+  private let lock = NSLock()
+  private var date = Date()
+  func set(_ d: Date) {
+    lock.lock()
+    date = d
+    lock.unlock()
+  }
+  func get() -> Date {
+    lock.lock()
+    defer { lock.unlock() }
+    return date
   }
 }

@@ -72,6 +72,7 @@ public struct ClientService: Sendable {
     c.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
     c.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
     c.lastContactAt = (row["last_contact_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    c.version = row["version"]
     c.phones = try Row.fetchAll(
       db,
       sql:
@@ -131,6 +132,7 @@ public struct ClientService: Sendable {
       id: row["id"], clientId: row["client_id"], name: row["name"], position: row["position"],
       birthday: row["birthday"], notes: row["notes"])
     p.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    p.version = row["version"]
     p.phones = try Row.fetchAll(
       db, sql: "SELECT raw, e164 FROM phone WHERE person_id = ? ORDER BY position", arguments: [id]
     ).map { r in
@@ -207,16 +209,24 @@ public struct ClientService: Sendable {
     return role != UserRole.manager.rawValue
   }
 
-  /// Saves changed fields of an existing client.
-  public func update(_ input: Client) throws(CRMError) {
+  /// Saves changed fields of an existing client. When `input.version` is set and the client
+  /// changed since (another save bumped it), the save is merged with that change when `base`
+  /// (the client as loaded at `input.version`) shows the two touched different fields, and
+  /// refused with `CRMError.conflict` otherwise; nothing is saved then.
+  public func update(_ input: Client, base: Client? = nil) throws(CRMError) {
     guard let id = input.id else { throw .other("update needs an id") }
-    let c = try validator.client(input)
+    let checked = try validator.client(input)
     let at = now
     let access = db.access
     try db.write { db in
       guard let before = try Self.load(db, id, access) else {
         throw CRMError.notFound(what: validator.language.pick("client", "клиент"), id: id)
       }
+      let c = try RowVersions.resolve(
+        db, entity: "client", id: id, clientId: id, name: before.displayName, mine: checked,
+        base: base?.version == input.version ? base : nil, theirs: before,
+        yourVersion: input.version, currentVersion: before.version ?? 0,
+        keys: Client.editableKeys, display: Self.fields)
       let old = Self.fields(before)
       let new = Self.fields(c)
       if old == new { return }
@@ -305,10 +315,10 @@ public struct ClientService: Sendable {
     }
   }
 
-  /// Saves a changed contact person.
-  public func updatePerson(_ input: ContactPerson) throws(CRMError) {
+  /// Saves a changed contact person; `input.version` and `base` as for `update`.
+  public func updatePerson(_ input: ContactPerson, base: ContactPerson? = nil) throws(CRMError) {
     guard let id = input.id else { throw .other("update needs an id") }
-    let p = try validator.person(input)
+    let checked = try validator.person(input)
     let at = now
     let lang = validator.language
     let access = db.access
@@ -318,6 +328,11 @@ public struct ClientService: Sendable {
       else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
+      let p = try RowVersions.resolve(
+        db, entity: "person", id: id, clientId: before.clientId, name: before.name, mine: checked,
+        base: base?.version == input.version ? base : nil, theirs: before,
+        yourVersion: input.version, currentVersion: before.version ?? 0,
+        keys: ContactPerson.editableKeys, display: Self.fields)
       let old = Self.fields(before)
       let new = Self.fields(p)
       if old == new { return }
@@ -498,10 +513,14 @@ public struct ClientService: Sendable {
 
   // MARK: Storage helpers
 
+  /// Inserts a client at version 0: `writeClient`'s UPDATE right after makes it version 1.
   static func insertClient(_ db: Database, _ c: Client, at: Date) throws -> Int64 {
     try db.execute(
       sql:
-        "INSERT INTO client (kind, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        """
+        INSERT INTO client (kind, name, name_key, created_at, updated_at, version)
+        VALUES (?, ?, ?, ?, ?, 0)
+        """,
       arguments: [
         c.kind.rawValue, c.name, TextFold.sortKey(c.name), at.timeIntervalSince1970,
         at.timeIntervalSince1970,

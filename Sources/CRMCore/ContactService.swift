@@ -78,6 +78,7 @@ public struct ContactService: Sendable {
     c.sequence = r["sequence"]
     c.createdAt = date(r, "created_at")
     c.updatedAt = date(r, "updated_at")
+    c.version = r["version"]
     return c
   }
 
@@ -764,12 +765,19 @@ public struct ContactService: Sendable {
 
   /// Saves edited fields of a contact (kind, time, duration, subject, notes, outcome, reminder,
   /// repeat, person). A changed time bumps the iCalendar sequence.
-  public func update(_ input: Contact) throws(CRMError) {
+  /// `input.version` and `base` as for `ClientService.update`.
+  public func update(_ input: Contact, base: Contact? = nil) throws(CRMError) {
     guard let id = input.id else { throw .other("update needs an id") }
     let at = now
     try db.write { db in
       let before = try load(db, id)
-      var c = try check(db, input)
+      let mine = try RowVersions.resolve(
+        db, entity: "contact", id: id, clientId: before.clientId,
+        name: before.subject.isEmpty ? before.kind.rawValue : before.subject, mine: input,
+        base: base?.version == input.version ? base : nil, theirs: before,
+        yourVersion: input.version, currentVersion: before.version ?? 0,
+        keys: Contact.editableKeys, display: fields)
+      var c = try check(db, mine)
       c.status = before.status
       c.clientId = before.clientId
       c.seriesId = before.seriesId

@@ -111,6 +111,9 @@ public struct Contact: Codable, Equatable, Sendable {
   public var sequence: Int
   public var createdAt: Date?
   public var updatedAt: Date?
+  /// The row version the value was loaded at (bumped by every update); an update carrying it
+  /// is refused when the row changed meanwhile (`CRMError.conflict`). Nil: not checked.
+  public var version: Int64?
 
   public init(
     id: Int64? = nil, clientId: Int64, kind: ContactKind, status: ContactStatus = .planned,

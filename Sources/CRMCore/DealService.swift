@@ -66,6 +66,7 @@ public struct DealService: Sendable {
     d.updatedAt = date(r, "updated_at")
     d.stageAt = date(r, "stage_at")
     d.closedAt = date(r, "closed_at")
+    d.version = r["version"]
     return d
   }
 
@@ -574,14 +575,22 @@ public struct DealService: Sendable {
     }
   }
 
-  /// Changes a deal's own fields (not its stage: that is `move`).
-  public func update(_ input: Deal) throws(CRMError) {
+  /// Changes a deal's own fields (not its stage: that is `move`). `input.version` and `base` as
+  /// for `ClientService.update`: a deal changed since the edit started is merged or refused.
+  public func update(_ input: Deal, base: Deal? = nil) throws(CRMError) {
     guard let id = input.id else { throw .other("update needs an id") }
     let at = now
-    var d = input
-    d.expectedClose = try normalizeDate(d.expectedClose)
+    var prepared = input
+    prepared.expectedClose = try normalizeDate(prepared.expectedClose)
     try db.write { db in
       let before = try visibleDeal(db, id)
+      let stages = try Self.stageMap(db)
+      var d = try RowVersions.resolve(
+        db, entity: "deal", id: id, clientId: before.clientId, name: before.title,
+        mine: prepared,
+        base: base?.version == input.version ? base : nil, theirs: before,
+        yourVersion: input.version, currentVersion: before.version ?? 0,
+        keys: Deal.editableKeys, display: { fields($0, stages: stages) })
       d.pipelineId = before.pipelineId
       d.stageId = before.stageId
       d.status = before.status

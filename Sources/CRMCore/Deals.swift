@@ -108,6 +108,9 @@ public struct Deal: Codable, Equatable, Sendable {
   /// When the deal entered its current stage.
   public var stageAt: Date?
   public var closedAt: Date?
+  /// The row version the value was loaded at (bumped by every update); an update carrying it
+  /// is refused when the row changed meanwhile (`CRMError.conflict`). Nil: not checked.
+  public var version: Int64?
 
   public init(
     id: Int64? = nil, pipelineId: Int64 = 0, stageId: Int64 = 0, status: DealStatus = .open,

@@ -17,11 +17,13 @@ public enum CRMError: Error, Equatable, Sendable {
   case ioError(path: String, reason: String, sizeLimit: UInt64? = nil)
   /// The acting user's role does not allow this (the text says which role does).
   case forbidden(String)
+  /// A save whose row changed since the edit started (see `Conflict`): nothing was saved.
+  case conflict(Conflict)
   case other(String)
 
   public var exitCode: Int32 {
     switch self {
-    case .invalid, .notFound, .forbidden, .other: return 1
+    case .invalid, .notFound, .forbidden, .conflict, .other: return 1
     default: return 2
     }
   }
@@ -73,6 +75,8 @@ public enum CRMError: Error, Equatable, Sendable {
       )
     case .forbidden(let text):
       return text
+    case .conflict(let c):
+      return c.message(lang)
     case .other(let text):
       return text
     }

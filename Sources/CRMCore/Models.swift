@@ -64,6 +64,9 @@ public struct Client: Codable, Equatable, Sendable {
   public var updatedAt: Date?
   public var deletedAt: Date?
   public var lastContactAt: Date?
+  /// The row version the value was loaded at (bumped by every update); an update carrying it
+  /// is refused when the row changed meanwhile (`CRMError.conflict`). Nil: not checked.
+  public var version: Int64?
 
   public init(
     id: Int64? = nil, kind: ClientKind = .company, name: String, legalForm: String = "",
@@ -119,6 +122,9 @@ public struct ContactPerson: Codable, Equatable, Sendable {
   public var birthday: String
   public var notes: String
   public var deletedAt: Date?
+  /// The row version the value was loaded at (bumped by every update); an update carrying it
+  /// is refused when the row changed meanwhile (`CRMError.conflict`). Nil: not checked.
+  public var version: Int64?
 
   public init(
     id: Int64? = nil, clientId: Int64, name: String, position: String = "", phones: [Phone] = [],

@@ -12,7 +12,7 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6).utf8 {
+    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6 + v7).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
@@ -20,6 +20,7 @@ public enum Schema {
   }
   static let identifiers = [
     "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base", "v6-team",
+    "v7-versions",
   ]
 
   static var migrator: DatabaseMigrator {
@@ -46,6 +47,9 @@ public enum Schema {
     }
     migrator.registerMigration("v6-team") { db in
       try db.execute(sql: v6)
+    }
+    migrator.registerMigration("v7-versions") { db in
+      try db.execute(sql: v7)
     }
     return migrator
   }

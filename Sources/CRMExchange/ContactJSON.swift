@@ -12,7 +12,8 @@ public enum ContactJSON {
   public static func object(_ r: ContactRow) -> [String: Any] {
     let c = r.contact
     return [
-      "id": r.id, "client_id": c.clientId, "client": r.clientName,
+      "id": r.id, "version": optional(c.version), "client_id": c.clientId,
+      "client": r.clientName,
       "client_segment": r.clientSegment, "client_deleted": r.clientDeleted,
       "kind": c.kind.rawValue, "status": c.status.rawValue, "direction": c.direction.rawValue,
       "due": iso(c.dueAt), "done_at": iso(c.doneAt), "duration_min": c.durationMinutes,

@@ -33,7 +33,8 @@ public enum DealJSON {
   {
     let d = r.deal
     return [
-      "id": r.id, "pipeline": optional(pipeline), "client": r.clientName,
+      "id": r.id, "version": optional(d.version), "pipeline": optional(pipeline),
+      "client": r.clientName,
       "client_id": d.clientId, "person": optional(r.personName),
       "person_id": optional(d.personId), "title": d.title, "stage": r.stage.key,
       "stage_name": r.stage.name(language), "status": d.status.rawValue,

@@ -23,7 +23,8 @@ public enum ClientJSON {
   public static func object(_ c: Client, persons: [ContactPerson], owner: String?) -> [String: Any]
   {
     [
-      "id": c.id ?? 0, "kind": c.kind.rawValue, "name": c.name, "display_name": c.displayName,
+      "id": c.id ?? 0, "version": c.version.map { $0 as Any } ?? NSNull(),
+      "kind": c.kind.rawValue, "name": c.name, "display_name": c.displayName,
       "legal_form": c.legalForm, "inn": c.inn, "kpp": c.kpp, "ogrn": c.ogrn,
       "phones": c.phones.map { ["raw": $0.raw, "e164": $0.e164 as Any? ?? NSNull()] },
       "emails": c.emails, "website": c.website, "city": c.city,

@@ -520,12 +520,16 @@ struct DealCommand: ParsableCommand {
     @Option(help: "Lead source: key or name; empty clears it.") var source: String?
     @Option(help: "Owner's login.") var owner: String?
     @Option var notes: String?
+    @Option(help: "Save only if the deal is still at this version (else exit 1).")
+    var expectVersion: Int64?
+    @Flag(help: "Print the saved deal's id and version as JSON.") var json = false
 
     func run() throws {
       let database = try core(global) { try global.open() }
       let input = DealInput(global: global, database: database)
       let before = try global.deal(database, id).deal
       var d = before
+      if let expectVersion { d.version = expectVersion }
       let l = global.language
       if let title { d.title = title }
       let cur = try currency.map(input.currency) ?? before.money.currency
@@ -558,7 +562,16 @@ struct DealCommand: ParsableCommand {
         return
       }
       let ctx = try core(global) { try global.context(database) }
-      try core(global) { try global.deals(database, user: ctx.user).update(d) }
+      // The deal as loaded is the base of a three-way merge; --expect-version has none.
+      try core(global) {
+        try global.deals(database, user: ctx.user).update(
+          d, base: expectVersion == nil ? before : nil)
+      }
+      if json {
+        let saved = try global.deal(database, id).deal
+        printJSON(["id": id, "version": saved.version ?? 0])
+        return
+      }
       print(
         l.pick("Deal №\(id) changed: ", "Сделка №\(id) изменена: ")
           + changed.joined(separator: ", "))

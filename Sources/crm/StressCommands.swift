@@ -8,9 +8,10 @@ import Foundation
 struct Stress: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stress",
-    abstract: "Reliability harnesses: kill writers mid-write (see docs/reliability.md).",
+    abstract:
+      "Reliability harnesses: kill writers mid-write, many editors at once (docs/reliability.md).",
     shouldDisplay: false,
-    subcommands: [StressCrash.self])
+    subcommands: [StressCrash.self, StressConcurrency.self, StressConcurrencyWorker.self])
 }
 
 struct StressCrash: ParsableCommand {

@@ -396,19 +396,32 @@ struct ClientCommand: ParsableCommand {
 
   struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "edit", abstract: "Change fields of a client.")
+      commandName: "edit", abstract: "Change fields of a client.",
+      discussion: "A change someone saved meanwhile to other fields is kept; to the same fields "
+        + "it is a conflict: exit 1, nothing saved. --expect-version N refuses the edit unless "
+        + "the client is still at version N (crm client show --json prints it).")
     @OptionGroup var global: Global
     @Argument var id: Int64
     @OptionGroup var fields: ClientFields
+    @Option(help: "Save only if the client is still at this version (else exit 1).")
+    var expectVersion: Int64?
+    @Flag(help: "Print the saved client's id and version as JSON.") var json = false
 
     func run() throws {
       let database = try core(global) { try global.open() }
       let ctx = try core(global) { try global.context(database) }
-      guard var c = try core(global, { try ctx.clients.client(id) }) else {
+      guard let base = try core(global, { try ctx.clients.client(id) }) else {
         throw fail(.notFound(what: global.language.pick("client", "клиент"), id: id), global)
       }
+      var c = base
+      if let expectVersion { c.version = expectVersion }
       try fields.apply(to: &c, db: database, g: global)
-      try core(global) { try ctx.clients.update(c) }
+      // With --expect-version there is no base to merge with: any change meanwhile refuses.
+      try core(global) { try ctx.clients.update(c, base: expectVersion == nil ? base : nil) }
+      if json {
+        let saved = try core(global) { try ctx.clients.client(id) }
+        printJSON(["id": id, "version": saved?.version ?? 0])
+      }
     }
   }
 

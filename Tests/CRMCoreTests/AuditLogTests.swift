@@ -38,6 +38,7 @@ struct AuditFixture {
     try a.update(c)  // 14:00
     clock.current = monday.addingTimeInterval(3 * 3600)
     c.city = "Тверь"
+    c.version = try a.client(alpha)?.version  // the version the 14:00 save left
     try b.update(c)  // 15:00
     clock.current = monday.addingTimeInterval(4 * 3600)
     try a.delete(beta)  // 16:00

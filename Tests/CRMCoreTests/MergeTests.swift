@@ -76,7 +76,9 @@ struct MergeFixture {
       var out: [String] = []
       for t in tables {
         let cols = try String.fetchAll(
-          db, sql: "SELECT name FROM pragma_table_info(?) WHERE name NOT IN ('id', 'updated_at')",
+          db,
+          sql:
+            "SELECT name FROM pragma_table_info(?) WHERE name NOT IN ('id', 'updated_at', 'version')",
           arguments: [t])
         let list = cols.map { "quote(\"\($0)\")" }.joined(separator: " || '|' || ")
         out += try String.fetchAll(db, sql: "SELECT '\(t):' || \(list) FROM \(t)").sorted()

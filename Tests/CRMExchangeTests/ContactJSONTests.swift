@@ -53,7 +53,8 @@ func jsonObject(_ value: Any) throws -> [String: Any] {
     let o = try jsonObject(ContactJSON.object(row))
     #expect(
       Set(o.keys) == [
-        "id", "client_id", "client", "client_segment", "client_deleted", "kind", "status",
+        "id", "version", "client_id", "client", "client_segment", "client_deleted", "kind",
+        "status",
         "direction", "due", "done_at", "duration_min", "subject", "outcome", "notes", "user",
         "remind_at", "recurrence", "person_id", "person", "series_id", "attempt", "sequence",
         "created_at", "updated_at",

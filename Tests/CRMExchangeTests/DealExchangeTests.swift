@@ -40,7 +40,7 @@ func offerRow(daysOver: Int? = 2) -> DealRow {
     let o = try jsonObject(DealJSON.object(offerRow(), language: .ru, pipeline: "sales"))
     #expect(
       Set(o.keys) == [
-        "id", "pipeline", "client", "client_id", "person", "person_id", "title", "stage",
+        "id", "version", "pipeline", "client", "client_id", "person", "person_id", "title", "stage",
         "stage_name", "status", "amount", "currency", "probability", "own_probability",
         "expected_close", "source", "lost_reason", "owner", "notes", "days_in_stage", "days_over",
         "stuck", "stage_since", "created", "updated", "closed",
