@@ -29,6 +29,11 @@ struct StressConcurrency: ParsableCommand {
   /// `--db`: the scratch database file (must not exist; default: a temporary file, removed).
   @OptionGroup var global: Global
   @Flag(help: "Print the totals as JSON.") var json = false
+  @Flag(
+    help: ArgumentHelp(
+      "Save without row versions, as before v7: shows that the check finds lost updates.",
+      visibility: .hidden))
+  var withoutVersions = false
 
   func validate() throws {
     guard (1...64).contains(processes) else { throw ValidationError("--processes: 1…64") }
@@ -105,6 +110,7 @@ struct StressConcurrency: ParsableCommand {
       ]
       if i < processes {
         args += ["--shared", sharedList, "--own", "\(ids[shared + i])"]
+        if withoutVersions { args += ["--without-versions"] }
       } else {
         args += ["--reader"]
       }
@@ -211,6 +217,7 @@ struct StressConcurrencyWorker: ParsableCommand {
   @Option(help: "Client ids every writer edits.") var shared: String = ""
   @Option(help: "This writer's own client.") var own: Int64?
   @Flag var reader = false
+  @Flag var withoutVersions = false
 
   /// The counter at the start of a client's notes (0 when there is none).
   static func counter(_ notes: String) -> Int {
@@ -279,7 +286,13 @@ struct StressConcurrencyWorker: ParsableCommand {
           }
           let t0 = Date()
           do {
-            try clients.update(mine, base: base)
+            if withoutVersions {
+              // Last writer wins, as before row versions: what the harness must catch.
+              mine.version = nil
+              try clients.update(mine)
+            } else {
+              try clients.update(mine, base: base)
+            }
           } catch let e {
             counts.maxWriteMs = max(counts.maxWriteMs, Int(Date().timeIntervalSince(t0) * 1000))
             throw e

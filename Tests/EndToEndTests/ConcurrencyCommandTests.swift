@@ -60,4 +60,21 @@ import Testing
     #expect((o["saves"] as? Int ?? 0) > 0)
     #expect(o["ok"] as? Bool == true)
   }
+
+  /// The check can fail: the same run saving without row versions (last writer wins) loses
+  /// updates, and the harness says so and exits 1.
+  @Test func withoutRowVersionsTheHarnessFindsLostUpdates() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    let r = try crm(
+      s,
+      [
+        "stress", "concurrency", "--processes", "4", "--readers", "0", "--seconds", "3",
+        "--shared", "1", "--without-versions", "--json",
+      ])
+    #expect(r.status == 1, "\(r.out)\n\(r.err)")
+    let o = try #require(try json(r.out) as? [String: Any])
+    #expect((o["lost_updates"] as? Int ?? 0) > 0)
+    #expect(o["ok"] as? Bool == false)
+  }
 }
