@@ -519,7 +519,8 @@ public struct ClientImportService: Sendable {
         switch action {
         case "person":
           guard let personId = item["person_id"] as Int64? else { continue }
-          try db.execute(sql: "DELETE FROM contact_person WHERE id = ?", arguments: [personId])
+          try db.cachedStatement(sql: "DELETE FROM contact_person WHERE id = ?").execute(
+            arguments: [personId])
           if db.changesCount > 0 { result.persons += 1 }
           touchedClients.insert(clientId)
         case "updated":
@@ -550,7 +551,8 @@ public struct ClientImportService: Sendable {
         default:  // created
           guard
             let deletedAt = try Row.fetchOne(
-              db, sql: "SELECT deleted_at FROM client WHERE id = ?", arguments: [clientId])
+              db.cachedStatement(sql: "SELECT deleted_at FROM client WHERE id = ?"),
+              arguments: [clientId])
           else { continue }
           let attached = used.contains(clientId)
           if attached {
@@ -569,17 +571,29 @@ public struct ClientImportService: Sendable {
             result.trashed += 1
             touchedClients.insert(clientId)
           } else {
-            try db.execute(sql: "DELETE FROM client_fts WHERE rowid = ?", arguments: [clientId])
-            try db.execute(
-              sql: "DELETE FROM audit WHERE client_id = ? AND change_id = ?",
-              arguments: [clientId, change])
-            try db.execute(sql: "DELETE FROM client WHERE id = ?", arguments: [clientId])
+            // Prepared once: a client's DELETE cascades through a dozen tables, and compiling
+            // it anew for every client took most of an undo's time.
+            try db.cachedStatement(sql: "DELETE FROM client_fts WHERE rowid = ?").execute(
+              arguments: [clientId])
+            try db.cachedStatement(sql: "DELETE FROM client WHERE id = ?").execute(
+              arguments: [clientId])
             touchedClients.remove(clientId)
             result.deleted += 1
           }
         }
       }
       for id in touchedClients { try SearchIndex.update(db, clientId: id) }
+      // The deleted clients' audit rows of the import, in one pass over the import's rows (one
+      // DELETE per client went through all of them each time: quadratic, 6 s for 3,000 rows).
+      if result.deleted > 0 {
+        try db.execute(
+          sql: """
+            DELETE FROM audit WHERE change_id = ?
+              AND client_id IN (
+                SELECT client_id FROM import_item WHERE batch_id = ? AND action = 'created')
+              AND NOT EXISTS (SELECT 1 FROM client c WHERE c.id = audit.client_id)
+            """, arguments: [change, batchId])
+      }
       let undoChange = try service.recordChange(
         db, clientId: 0, entity: "client", entityId: batchId, action: "import",
         before: Client?.none, at: at, undoOf: change)

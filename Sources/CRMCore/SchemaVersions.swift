@@ -26,6 +26,18 @@ extension Schema {
     CREATE TRIGGER contact_versioned AFTER UPDATE ON contact WHEN NEW.version = OLD.version BEGIN
       UPDATE contact SET version = OLD.version + 1 WHERE id = NEW.id;
     END;
+    -- Foreign-key actions look the child rows up by the child column: without an index every
+    -- deleted person scanned all contacts and deals (SET NULL), every deleted client all tasks
+    -- (CASCADE) — an import undo of 3,000 clients with persons on a base of a million contacts
+    -- would hold the write lock for hours. Partial: most contacts and deals name no person.
+    CREATE INDEX contact_by_person ON contact(person_id) WHERE person_id IS NOT NULL;
+    CREATE INDEX deal_by_person ON deal(person_id) WHERE person_id IS NOT NULL;
+    CREATE INDEX task_by_client ON task(client_id);
+    CREATE INDEX contract_by_deal ON contract(deal_id) WHERE deal_id IS NOT NULL;
+    CREATE INDEX offer_by_contact ON offer(contact_id) WHERE contact_id IS NOT NULL;
+    CREATE INDEX deal_event_by_contact ON deal_event(contact_id) WHERE contact_id IS NOT NULL;
+    CREATE INDEX campaign_client_by_contact ON campaign_client(contact_id)
+      WHERE contact_id IS NOT NULL;
     """
 }
 
