@@ -65,7 +65,7 @@ public final class ClientCardScreen: Screen {
   func requisiteLines(_ c: Client) -> [(String, String)] {
     let v = context.clients.validator
     var out: [(String, String)] = [
-      (v.fieldName("kind"), ClientFormScreen.kindText(c.kind, l)),
+      (v.fieldName("kind"), c.kind.name(l)),
       (v.fieldName("inn"), c.inn), (v.fieldName("kpp"), c.kpp),
       (v.fieldName("ogrn"), c.ogrn),
       (

@@ -62,6 +62,7 @@ final class ConflictScreen: Screen {
 
   /// A value as a person reads it: users by login instead of their number.
   func shown(_ key: String, _ value: String) -> String {
+    if key == "kind", let kind = ClientKind(rawValue: value) { return kind.name(l) }
     guard key == "owner" || key == "user", !value.isEmpty else { return value }
     if logins.isEmpty {
       logins = Dictionary(
@@ -141,8 +142,11 @@ func presentConflict<T: Versioned>(
     ConflictScreen(
       context: context, conflict: conflict, tab: tab,
       keepMine: { [weak app] in
-        var m = mine
-        m.version = conflict.currentVersion
+        // My changes over the stored row, not my whole stale copy: a field only they changed
+        // keeps their value (saving `mine` as it is would silently undo it).
+        guard let theirs = load() else { return }
+        var m = Conflict.rebase(mine: mine, base: base, theirs: theirs, keys: keys)
+        m.version = theirs.version
         try save(m)
         app?.pop()
         app?.pop()

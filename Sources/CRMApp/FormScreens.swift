@@ -77,10 +77,6 @@ final class ClientFormScreen: FormScreen {
     super.init(context: context, form: form)
   }
 
-  static func kindText(_ k: ClientKind, _ l: Language) -> String {
-    k == .company ? l.pick("company", "организация") : l.pick("person", "физлицо")
-  }
-
   static func parseKind(_ s: String) -> ClientKind? {
     let v = TextFold.key(s.trimmingSpaces())
     if v.isEmpty || v.hasPrefix("c") || v.hasPrefix("о") || v.hasPrefix("к") { return .company }
@@ -99,7 +95,7 @@ final class ClientFormScreen: FormScreen {
         FormField(key: "name", label: v.fieldName("name"), note: l.pick("required", "обязательно")),
         FormField(key: "phones", label: v.fieldName("phones"), note: "+7 495 123-45-67"),
         FormField(
-          key: "kind", label: v.fieldName("kind"), value: kindText(.company, l),
+          key: "kind", label: v.fieldName("kind"), value: ClientKind.company.name(l),
           note: l.pick("company or person", "организация или физлицо")),
         FormField(
           key: "legal_form", label: v.fieldName("legal_form"),
@@ -124,7 +120,7 @@ final class ClientFormScreen: FormScreen {
     let form = Form(
       title: l.pick("Edit: ", "Изменение: ") + c.displayName,
       fields: [
-        f("name", c.name), f("kind", kindText(c.kind, l)), f("legal_form", c.legalForm),
+        f("name", c.name), f("kind", c.kind.name(l)), f("legal_form", c.legalForm),
         f("inn", c.inn), f("kpp", c.kpp), f("ogrn", c.ogrn),
         f("phones", c.phones.map(\.raw).joined(separator: ", "), listNote),
         f("emails", c.emails.joined(separator: ", "), listNote), f("website", c.website),

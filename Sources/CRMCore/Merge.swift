@@ -169,7 +169,7 @@ public struct MergeService: Sendable {
     let textB = ClientService.fields(b)
     func shown(_ c: Client, _ key: String, _ text: [String: String]) -> String {
       if key == "owner" { return c.ownerId.map { owners[$0] ?? "#\($0)" } ?? "" }
-      if key == "kind" { return Self.kindName(c.kind, l) }
+      if key == "kind" { return c.kind.name(l) }
       return text[key] ?? ""
     }
     let innSide = choices["inn"] ?? Self.defaultChoice(textA["inn"] ?? "", textB["inn"] ?? "")
@@ -212,10 +212,6 @@ public struct MergeService: Sendable {
 
   static func defaultChoice(_ keep: String, _ other: String) -> MergeChoice {
     keep.isEmpty && !other.isEmpty ? .other : .keep
-  }
-
-  static func kindName(_ k: ClientKind, _ l: Language) -> String {
-    k == .company ? l.pick("company", "организация") : l.pick("person", "физлицо")
   }
 
   /// Sets one field of `merged` from the survivor, the other, or both.

@@ -4,6 +4,11 @@ import Foundation
 public enum ClientKind: String, Codable, Sendable, CaseIterable {
   case company
   case person
+
+  /// As forms, cards and the merge preview show it.
+  public func name(_ l: Language) -> String {
+    self == .company ? l.pick("company", "организация") : l.pick("person", "физлицо")
+  }
 }
 
 /// A phone as typed and its E.164 form (nil when the typed text is not a recognisable number).

@@ -135,10 +135,9 @@ enum RowVersions {
       conflicts = keys.filter { !same(m[$0], t[$0]) }
       merged = m
     }
-    if conflicts.isEmpty {
-      let data = try JSONSerialization.data(withJSONObject: merged)
-      return try JSONDecoder().decode(T.self, from: data)
-    }
+    let mergedValue = try JSONDecoder().decode(
+      T.self, from: JSONSerialization.data(withJSONObject: merged))
+    if conflicts.isEmpty { return mergedValue }
     let last = try Row.fetchOne(
       db,
       sql: """
@@ -149,7 +148,10 @@ enum RowVersions {
     throw CRMError.conflict(
       Conflict(
         entity: entity, id: id, name: name, yourVersion: yourVersion,
-        currentVersion: currentVersion, fields: conflicts.map(fieldName), mine: display(mine),
+        // "Mine" is what keeping mine saves: their row with only my changes on top, so a
+        // field only they changed shows (and stays) their value, never my stale copy of it.
+        currentVersion: currentVersion, fields: conflicts.map(fieldName),
+        mine: display(mergedValue),
         theirs: display(theirs), changedBy: last?["login"],
         changedAt: (last?["at"] as Double?).map(Date.init(timeIntervalSince1970:))))
   }

@@ -97,6 +97,28 @@ struct ConflictFixture {
     #expect(f.text.contains("Сохранено поверх их изменений"))
   }
 
+  /// boris changed the city and the notes, anna the city: keeping hers saves her city and
+  /// leaves his notes; "Ваша версия" shows his notes, not her stale copy, and only the city is
+  /// marked.
+  @Test func keepMineKeepsTheFieldsOnlyTheyChanged() throws {
+    let f = try ConflictFixture()
+    try f.borisSaves {
+      $0.city = "Тверь"
+      $0.notes = "новая заметка"
+    }
+    try f.edit("city", "Омск")
+    let screen = try #require(f.app.current as? ConflictScreen)
+    #expect(screen.conflict.fields == ["city"])
+    let notesRow = try #require(
+      (0..<24).map { f.term.line($0) }.first { $0.contains("новая заметка") })
+    #expect(!notesRow.contains("старая заметка"))
+    #expect(!notesRow.contains("▸"))
+    f.app.handle(.char("m"))
+    f.app.render()
+    #expect(try f.stored.city == "Омск")
+    #expect(try f.stored.notes == "новая заметка")
+  }
+
   @Test func takeTheirsDropsMyChanges() throws {
     let f = try ConflictFixture()
     try f.borisSaves { $0.city = "Тверь" }
