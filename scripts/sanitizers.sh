@@ -54,13 +54,22 @@ for kind in "${kinds[@]}"; do
       # here so nobody turns it off by accident). Leaks of third-party code: lsan.supp.
       export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1"
       export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0"
-      # ASan keeps freed memory in quarantine (256 MB) to catch use-after-free, so a test that
-      # asserts the resident size stays bounded while streaming 50 MB measures the quarantine,
-      # not our reader. It runs, and must pass, in the normal suite.
-      skips=(--skip streamsFiftyMegabytesWithBoundedMemory)
+      # ASan keeps freed memory in quarantine (256 MB) to catch use-after-free, so the two
+      # tests that assert the resident size stays bounded while streaming 50 MB (client CSV,
+      # bank statement) measure the quarantine, not our readers (seen: +129 MB, +136 MB). They
+      # run, and must pass, in the normal suite; here their reading is still checked by ASan
+      # through the other reader tests.
+      skips=(--skip "streamsFiftyMegabytesWithBoundedMemory|streamingFiftyMegabytesKeepsMemoryBounded")
       ;;
     thread)
       export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=0:suppressions=$root/scripts/sanitizers/tsan.supp"
+      # These five tmux tests press q, sleep a fixed 0.5 s and then expect crm to be gone. A
+      # TSan-instrumented crm needs about 1 s to quit on this 2-core machine (measured: 1.09 s
+      # from q to the shell's prompt under load), so they fail on that wait alone; the tests
+      # have no wait factor to stretch. Everything before the quit passed under TSan in the
+      # first run (docs/reliability.md, "Sanitizers"); they run in full in the normal suite
+      # and under ASan, and the other tmux tests still run a TSan crm here.
+      skips=(--skip "opensTheDemoDatabaseAndShowsCyrillicNames|resizeStormsDownToTwentyByTenAndBack|aCLocaleWarnsAndStaysUsable|escapeSequencesAndPastesNeverReachTheScreenRaw|paneShowsAContactAnotherProcessMadeOverdue")
       ;;
   esac
   echo "== $kind: tests (reports go to $logs)"
