@@ -192,9 +192,7 @@ func activityBase(_ s: Scratch) throws {
     try tmux.keys("q")
     _ = try tmux.waitFor("Менеджер")
     try tmux.keys("q")
-    let deadline = Date().addingTimeInterval(5)
-    while try tmux.alive() && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
     #expect(try sqlite(s, dump) == before)
   }
 }

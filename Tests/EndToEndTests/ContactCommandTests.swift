@@ -240,7 +240,6 @@ func addClient(_ s: Scratch, _ name: String = "Ромашка") throws -> String
     #expect(screen.contains("+2 ч") && screen.contains("Счёт"), "\(screen)")
     #expect(screen.contains("Просрочено: 1"))
     try tmux.keys("q")
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
   }
 }

@@ -100,8 +100,7 @@ import Testing
     #expect(after.contains("Поиск: ООО"))
     #expect(after.contains("ООО «"))
     try tmux.keys("q")
-    let deadline = Date().addingTimeInterval(10)
-    while try tmux.alive(), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    #expect(try tmux.waitUntilGone())
     #expect(try sqlite(s, "SELECT count(*) FROM client_tag WHERE tag = 'акция'").contains("0"))
     let check = try crm(s, ["check", "--deep"], lang: "en")
     #expect(check.status == 0, "\(check.out) \(check.err)")

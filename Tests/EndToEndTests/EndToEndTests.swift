@@ -114,6 +114,17 @@ final class TmuxSession {
     try run(tmux, ["-L", socket, "has-session", "-t", "t"]).status == 0
   }
 
+  /// Waits until the program in the window has ended (a sanitized crm takes a second to quit);
+  /// true when it did within `seconds`.
+  func waitUntilGone(seconds: Double = 15) throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while try alive() {
+      if Date() >= deadline { return false }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return true
+  }
+
   deinit { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
 }
 
@@ -147,8 +158,7 @@ func crmCommand(_ db: String, extra: String = "") -> String {
     // Every line fits 80 columns: Cyrillic takes one column each even without ru_RU locale.
     for line in screen.split(separator: "\n") { #expect(line.count <= 80) }
     try tmux.keys("q")
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
   }
 
   @Test func typingASearchNarrowsTheList() throws {
@@ -189,7 +199,7 @@ func crmCommand(_ db: String, extra: String = "") -> String {
     let saved = try tmux.waitFor("добавлен")
     #expect(saved.contains("Клиент «Рога и копыта» добавлен"))
     try tmux.keys("q")
-    Thread.sleep(forTimeInterval: 0.5)
+    #expect(try tmux.waitUntilGone())
     let sqlite = try #require(which("sqlite3"), "sqlite3 is needed (scripts/test.sh installs it)")
     let rows = try run(
       sqlite,

@@ -47,9 +47,7 @@ import Testing
     let card = try #require(lines.first { $0.contains("Станки") && !$0.contains("→") })
     #expect(offset("КП отправлено", in: header) == offset("Станки", in: card))
     try tmux.keys("q")
-    let deadline = Date().addingTimeInterval(5)
-    while try tmux.alive() && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
     let sqlite = try #require(which("sqlite3"), "sqlite3 is needed (scripts/test.sh installs it)")
     let rows = try run(
       sqlite,

@@ -80,8 +80,7 @@ import Testing
     try tmux.keys("1")
     _ = try tmux.waitFor("клиентов: 60")
     try tmux.keys("q")
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
   }
 
   @Test func aCLocaleWarnsAndStaysUsable() throws {
@@ -98,8 +97,7 @@ import Testing
     #expect(try tmux.waitFor("Nothing found").contains(" 0 clients"))
     try tmux.keys("Escape")
     try tmux.keys("q")
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
   }
 
   @Test(arguments: [("TERM", 143), ("HUP", 129), ("INT", 130)])
@@ -166,7 +164,6 @@ import Testing
     #expect(!pasted.contains("[1m"))
     try tmux.keys("Escape")
     try tmux.keys("q")
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(try !tmux.alive())
+    #expect(try tmux.waitUntilGone())
   }
 }
