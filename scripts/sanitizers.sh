@@ -63,16 +63,10 @@ for kind in "${kinds[@]}"; do
       ;;
     thread)
       export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=0:suppressions=$root/scripts/sanitizers/tsan.supp"
-      # These five tmux tests press q, sleep a fixed 0.5 s and then expect crm to be gone. A
-      # TSan-instrumented crm needs about 1 s to quit on this 2-core machine (measured: 1.09 s
-      # from q to the shell's prompt under load), so they fail on that wait alone; the tests
-      # have no wait factor to stretch. Everything before the quit passed under TSan in the
-      # first run (docs/reliability.md, "Sanitizers"); they run in full in the normal suite
-      # and under ASan, and the other tmux tests still run a TSan crm here.
-      # And the two resident-size tests, as under ASan: TSan's shadow memory (several bytes per
+      # The two resident-size tests, as under ASan: TSan's shadow memory (several bytes per
       # byte any test running beside them touches) is in the resident size (seen: +243 MB once
       # in three TSan runs).
-      skips=(--skip "opensTheDemoDatabaseAndShowsCyrillicNames|resizeStormsDownToTwentyByTenAndBack|aCLocaleWarnsAndStaysUsable|escapeSequencesAndPastesNeverReachTheScreenRaw|paneShowsAContactAnotherProcessMadeOverdue|streamsFiftyMegabytesWithBoundedMemory|streamingFiftyMegabytesKeepsMemoryBounded")
+      skips=(--skip "streamsFiftyMegabytesWithBoundedMemory|streamingFiftyMegabytesKeepsMemoryBounded")
       ;;
   esac
   echo "== $kind: tests (reports go to $logs)"

@@ -107,7 +107,17 @@ public final class NCursesTerminal: Terminal {
 
   public var size: Size { Size(rows: Int(crm_lines()), cols: Int(crm_cols())) }
 
+  /// Set by a resize: the next frame is drawn in full instead of as a difference. Resizes that
+  /// arrive together reach ncurses as one, possibly back at the size it last drew at, so its
+  /// idea of the screen can be stale while the terminal shows what the resizes left (seen: the
+  /// tab row still 20 columns wide after a storm under load).
+  private var repaintAll = false
+
   public func present(_ canvas: Canvas) {
+    if repaintAll {
+      clearok(crm_stdscr(), true)
+      repaintAll = false
+    }
     let rows = min(canvas.size.rows, size.rows)
     let cols = min(canvas.size.cols, size.cols)
     var buffer: [wchar_t] = []
@@ -163,7 +173,10 @@ public final class NCursesTerminal: Terminal {
       wtimeout(crm_stdscr(), -1)
       let rc = crm_get_wch(&ch)
       if rc == ERR { return nil }
-      if let k = decode(rc, ch) { return k }
+      if let k = decode(rc, ch) {
+        if k == .resize { repaintAll = true }
+        return k
+      }
     }
   }
 
@@ -199,7 +212,10 @@ public final class NCursesTerminal: Terminal {
         return .timeout
       }
       quickFailures = 0
-      if let k = decode(rc, ch) { return .key(k) }
+      if let k = decode(rc, ch) {
+        if k == .resize { repaintAll = true }
+        return .key(k)
+      }
     }
   }
 
