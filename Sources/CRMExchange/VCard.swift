@@ -430,9 +430,9 @@ public enum VCardWriter {
       lines.append("ADR;TYPE=work:;;" + escape(c.legalAddress) + ";" + escape(c.city) + ";;;")
     }
     if !c.website.isEmpty { lines.append("URL:" + escape(c.website)) }
-    if !c.inn.isEmpty { lines.append("X-INN:" + c.inn) }
-    if !c.kpp.isEmpty { lines.append("X-KPP:" + c.kpp) }
-    if !c.ogrn.isEmpty { lines.append("X-OGRN:" + c.ogrn) }
+    if !c.inn.isEmpty { lines.append("X-INN:" + escape(c.inn)) }
+    if !c.kpp.isEmpty { lines.append("X-KPP:" + escape(c.kpp)) }
+    if !c.ogrn.isEmpty { lines.append("X-OGRN:" + escape(c.ogrn)) }
     if !c.tags.isEmpty {
       lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ","))
     }

@@ -225,6 +225,21 @@ private func resident() -> Int? {
     #expect(rejected(items).map(\.line) == [6, 8, 13])
   }
 
+  /// Found by fuzzing: X-INN, X-KPP and X-OGRN were written unescaped, so a value with a line
+  /// break (read from another vCard as `\n`) broke the card: it read back as a rejected line.
+  @Test func requisitesAreEscapedSoTheCardReadsBack() throws {
+    let c = Client(
+      kind: .person, name: "РоADR:шка", legalForm: "ООО", inn: "77070( 83893",
+      kpp: "77070·Р\nРґРѕ; Р,", ogrn: "1\\2")
+    let data = VCardWriter.card(ExportedClient(client: c, persons: [], ownerLogin: ""))
+    let items = try read(String(decoding: data, as: UTF8.self)).1
+    let back = try #require(rows(items).first, "\(items)")
+    #expect(items.count == 1)
+    #expect(back.client.inn == c.inn)
+    #expect(back.client.kpp == c.kpp)
+    #expect(back.client.ogrn == c.ogrn)
+  }
+
   @Test func writerFoldsAt75OctetsOnCharacterBoundariesAndRoundTrips() throws {
     var c = Client(
       name: String(repeating: "Ромашка", count: 10), legalForm: "ООО", inn: "7707083893",
