@@ -10,8 +10,10 @@ enum WhenChecks {
   static let now = Date(timeIntervalSince1970: 1_795_418_100)
   static let zones = ["Europe/Moscow", "Europe/Berlin", "America/New_York"].compactMap(
     TimeZone.init(identifier:))
-  /// Anything further than this from now is not a date a person meant.
-  static let reach: TimeInterval = 200 * 366 * 86_400
+  /// Four-digit years are accepted as typed (`25.11.2602`), so points in time stay within
+  /// 10,000 years; lengths of time within 200 years.
+  static let reach: TimeInterval = 10_000 * 366 * 86_400
+  static let lengthReach: TimeInterval = 200 * 366 * 86_400
 
   static func check(_ data: Data) throws(FuzzViolation) {
     let typed = String(text(data).prefix(300))
@@ -22,14 +24,14 @@ enum WhenChecks {
       let d = try When.parse(typed, in: ctx, language: language, field: "--at")
       try expect(
         d.timeIntervalSince1970.isFinite && abs(d.timeIntervalSince(now)) < reach, t,
-        "a point in time is within 200 years", "\(show(typed)) → \(d)")
+        "a point in time is within 10,000 years", "\(show(typed)) → \(d)")
     } catch {
       try expectInvalid(error, field: "--at", t, "When.parse")
     }
     do {
       let seconds = try When.duration(typed, language: language, field: "--duration")
       try expect(
-        seconds.isFinite && seconds >= 0 && seconds < reach, t,
+        seconds.isFinite && seconds >= 0 && seconds < lengthReach, t,
         "a length of time is finite, ≥ 0 and under 200 years", "\(show(typed)) → \(seconds)")
     } catch {
       try expectInvalid(error, field: "--duration", t, "When.duration")
