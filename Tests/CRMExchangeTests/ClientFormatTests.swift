@@ -33,6 +33,18 @@ private func fileError(_ body: () throws -> Void) -> ImportFileError? {
 }
 
 @Suite struct ClientCSVTests {
+  /// Found by fuzzing (writer → reader round trip): a TAB between two e-mails became a space
+  /// inside ONE e-mail, which the writer wrote as is and the reader then split in two.
+  @Test func controlCharactersBetweenEmailsSeparateThem() throws {
+    let (_, items) = try csv("Название;E-mail\nИП Семёнов;a@b.ru\tc@d.ru\u{1}e@f.ru\n")
+    let row = try #require(rows(items).first)
+    #expect(row.client.emails == ["a@b.ru", "c@d.ru\u{FFFD}e@f.ru"])
+    let file =
+      ClientCSVWriter.begin() + ClientCSVWriter.row(row.client, persons: [], ownerLogin: "")
+    let back = try #require(rows(try bytes(file).1).first)
+    #expect(back.client.emails == row.client.emails)
+  }
+
   @Test func mapsRussianAndEnglishHeadersBySynonym() throws {
     let (r, items) = try csv(
       """
