@@ -222,7 +222,9 @@ struct VCardBuilder {
     var qp = false
     var base64 = false
     for p in params {
-      let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
+      // Not omitting empty pieces: an empty parameter (`TEL;;=:…`) gives [""], never [].
+      let kv = p.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        .map(String.init)
       let key = kv[0].uppercased()
       let value = kv.count > 1 ? kv[1].uppercased() : ""
       if key == "CHARSET" { charset = value }

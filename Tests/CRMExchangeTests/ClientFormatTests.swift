@@ -237,6 +237,18 @@ private func resident() -> Int? {
     #expect(rejected(items).map(\.line) == [6, 8, 13])
   }
 
+  /// Found by fuzzing: an empty parameter or a lone `=` (`VERS;;=:…`) trapped with "Index out
+  /// of range" in VCardBuilder.add. The fuzzer's exact input, then the smallest form.
+  @Test func emptyParametersAreNotACrash() throws {
+    let exact = try #require(Data(base64Encoded: "QkVHSU46VkNBUkQKVkVSUzs7PTo9RDA9OUY9ROXl5eXl5eXl5TtFTkNPRElORz1RVU9URUQtUFJJTlRBQkxFOj1EMD05Rj1EMT05MT0KPUQxPeXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5QEAAAAAAAAARDE9ODI9RDE9ODA7Ozs7ClRFTDtDRUxMOjg5MTYwMDGzxcc5MTAwMDEKRU5EOlZDODI9RDE9ODA7Ozs2RU1BSUw6MDAwMEJFR0lOOqpDQVJERU1BSUwNClZFUlM7ClQ="))
+    let r = VCardReader(data: exact, language: .en)
+    var items: [ImportItem] = []
+    while let i = try r.next() { items.append(i) }
+    #expect(!items.isEmpty)
+    let (_, small) = try read("BEGIN:VCARD\nFN;;=:Иван\nTEL;=;:123\nEND:VCARD\n")
+    #expect(rows(small).map(\.client.name) == ["Иван"])
+  }
+
   /// Found by fuzzing: X-INN, X-KPP and X-OGRN were written unescaped, so a value with a line
   /// break (read from another vCard as `\n`) broke the card: it read back as a rejected line.
   @Test func requisitesAreEscapedSoTheCardReadsBack() throws {
