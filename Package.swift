@@ -5,7 +5,9 @@ let package = Package(
   name: "TermCRM",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "crm", targets: ["crm"])
+    .executable(name: "crm", targets: ["crm"]),
+    // For the fuzzing package in Fuzz/ (scripts/fuzz.sh), which can only use products.
+    .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
   ],
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -46,6 +48,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The fuzzers' properties, shared by Fuzz/ (libFuzzer) and FuzzTests (seeded, in CI).
+    .target(name: "FuzzChecks", dependencies: ["CRMCore", "CRMExchange"]),
+    .testTarget(name: "FuzzTests", dependencies: ["FuzzChecks", "CRMCore", "CRMExchange"]),
     .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(

@@ -90,8 +90,29 @@ enum SearchIndex {
 public enum SearchQuery {
   /// The MATCH expression, or nil when the text has nothing searchable.
   public static func match(_ text: String) -> String? {
-    let t = terms(text)
+    let t = terms(text).flatMap(tokens)
     return t.isEmpty ? nil : t.map { "\(quote($0))*" }.joined(separator: " ")
+  }
+
+  /// The tokens FTS5's `unicode61` tokenizer makes of one term: runs of its token characters
+  /// (categories L*, N*, Co). A term it would split (a combining mark or a control character
+  /// inside a word: `лَo`) would otherwise be a phrase, which `detail = column` refuses with
+  /// "fts5: phrase queries are not supported" (found by fuzzing).
+  static func tokens(_ term: String) -> [String] {
+    var out: [String] = []
+    var current = String.UnicodeScalarView()
+    for u in term.unicodeScalars {
+      switch u.properties.generalCategory {
+      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+        .decimalNumber, .letterNumber, .otherNumber, .privateUse:
+        current.append(u)
+      default:
+        if !current.isEmpty { out.append(String(current)) }
+        current = String.UnicodeScalarView()
+      }
+    }
+    if !current.isEmpty { out.append(String(current)) }
+    return out
   }
 
   /// The prefix terms of the query: one run of digits for phone-like input ("8 (495) 12"),

@@ -113,7 +113,8 @@ public enum BankStatementWriter {
   /// One `СекцияДокумент=` … `КонецДокумента` block.
   public static func document(_ d: Draft, encoding: BankEncoding = .cp1251) -> Data {
     func party(_ inn: String, _ name: String) -> String {
-      inn.isEmpty ? name : "ИНН \(inn) \(name)"
+      // No name, no "ИНН …" either: the reader would take that for the name.
+      inn.isEmpty || name.isEmpty ? name : "ИНН \(inn) \(name)"
     }
     var pairs: [(String, String)] = [
       ("Номер", d.number), ("Дата", d.date.russian), ("Сумма", rubles(d.amount)),

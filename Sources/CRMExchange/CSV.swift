@@ -11,12 +11,22 @@ public enum CSV {
   /// One field of a file whose fields are separated by `delimiter` (`;` for Excel and 1C in a
   /// Russian locale), quoted when it holds the delimiter, a quote, CR or LF.
   public static func field(_ s: String, delimiter: Character) -> String {
+    // Unicode scalars, not Characters: a quote followed by a combining mark (`"\u{301}`) is
+    // one Character that is not `"`, yet its bytes hold a quote the reader sees.
+    let d = delimiter.unicodeScalars
     guard
-      s.contains(where: {
-        $0 == delimiter || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n"
+      s.unicodeScalars.contains(where: {
+        $0 == "\"" || $0 == "\r" || $0 == "\n" || d.contains($0)
       })
     else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    var out = String.UnicodeScalarView()
+    out.append("\"")
+    for u in s.unicodeScalars {
+      if u == "\"" { out.append("\"") }
+      out.append(u)
+    }
+    out.append("\"")
+    return String(out)
   }
 
   /// The header and the rows, each record ended by CRLF.

@@ -559,9 +559,16 @@ enum ClientRowBuilder {
     return out.map { TextFold.sanitizeLine($0) }.filter { !$0.isEmpty }.map(Phone.init)
   }
 
+  /// Items split on `,` `;` and line breaks (and, with `spaces`, on spaces, after control
+  /// characters such as TAB became spaces: otherwise `a@b.ru<TAB>c@d.ru` was one item that the
+  /// writer wrote with a space and the reader then split in two).
   static func list(_ text: String, spaces: Bool = false) -> [String] {
-    text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" || (spaces && $0 == " ") })
-      .map { TextFold.sanitizeLine(String($0)) }.filter { !$0.isEmpty }
+    text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
+      .flatMap { piece -> [String] in
+        let clean = TextFold.sanitizeLine(String(piece))
+        return spaces ? clean.split(separator: " ").map(String.init) : [clean]
+      }
+      .filter { !$0.isEmpty }
   }
 
   static func item(

@@ -68,6 +68,13 @@ public enum EnterpriseDataReader {
   /// Malformed XML, a file without Body, or an amount that is not a number is an error naming its
   /// line.
   public static func read(_ data: Data) throws(EnterpriseDataError) -> [ReadAct] {
+    // EnterpriseData is UTF-8. Bytes that are not reach XMLParser's callbacks as names it
+    // cannot decode, and swift-corelibs-foundation traps on them (found by fuzzing: `<\xFF\xFF`).
+    if let bad = invalidUTF8Line(data) {
+      throw EnterpriseDataError(
+        line: bad, en: "the file is not UTF-8 text (EnterpriseData files are UTF-8)",
+        ru: "файл — не текст в UTF-8 (файлы EnterpriseData всегда в UTF-8)")
+    }
     let parser = XMLParser(data: data)
     let collector = Collector()
     parser.delegate = collector
@@ -275,5 +282,24 @@ public enum EnterpriseDataReader {
         code: (parseError as NSError).code, line: parser.lineNumber,
         column: parser.columnNumber)
     }
+  }
+
+  /// The line of the first byte that is not valid UTF-8 (or a NUL), nil when all is well.
+  static func invalidUTF8Line(_ data: Data) -> Int? {
+    let valid = data.withUnsafeBytes { raw in
+      let b = raw.bindMemory(to: UInt8.self)
+      return isValidUTF8(b) && !b.contains(0)
+    }
+    if valid { return nil }
+    var line = 1
+    var start = data.startIndex
+    for (i, byte) in zip(data.indices, data) where byte == 0x0A || byte == 0 {
+      if byte == 0 { break }
+      let chunk = data[start..<i]
+      if String(bytes: chunk, encoding: .utf8) == nil { return line }
+      line += 1
+      start = i + 1
+    }
+    return line
   }
 }

@@ -72,6 +72,15 @@ public enum FunnelConfigFile {
           "the file contains a NUL character; is it a text file?",
           "в файле есть символ NUL; это точно текстовый файл?"))
     }
+    let source = SourceMap(text)
+    if let bad = source.headers.first(where: \.startsBadly) {
+      throw fail(
+        bad.line,
+        l.pick(
+          "a table header needs a name: [name] or [[name]], with letters, digits, _ and - or in quotes",
+          "у заголовка таблицы нет имени: [имя] или [[имя]] — латиница, цифры, _ и - либо в кавычках"
+        ))
+    }
     let root: TOMLTable
     do {
       root = try TOMLTable(string: text)
@@ -93,7 +102,7 @@ public enum FunnelConfigFile {
           "the file is empty; it needs at least one [[pipeline]] with its [[pipeline.stage]] tables",
           "файл пуст; нужна хотя бы одна [[pipeline]] со своими таблицами [[pipeline.stage]]"))
     }
-    var reader = Reader(language: l, source: SourceMap(text))
+    var reader = Reader(language: l, source: source)
     let config = reader.read(root)
     if let first = reader.issues.min(by: { ($0.line ?? .max) < ($1.line ?? .max) }) {
       throw fail(first.line, first.message)
@@ -624,12 +633,23 @@ private struct SourceMap {
     var line: Int
     var path: [String]
     var isArray: Bool
+    /// The name after `[` / `[[` (and spaces) starts with neither a key character nor a quote
+    /// (`[%]`, `[ёлка]`, a `[` ending its line). toml++ asserts it never sees that (an abort in
+    /// a debug build, undefined behaviour in a release one), so `parse` refuses it first.
+    var startsBadly = false
   }
 
   var headers: [Header] = []
   /// The first component of the key of every `key = value` line.
   var keyLines: [(line: Int, key: String)] = []
   var lineCount = 0
+
+  /// A bare key character (A-Z a-z 0-9 _ -) or a quote.
+  static func startsKey(_ c: Unicode.Scalar) -> Bool {
+    c.isASCII
+      && (c.properties.isAlphabetic || ("0"..."9").contains(c)
+        || "_-\"'".unicodeScalars.contains(c))
+  }
 
   init(_ text: String) {
     var lines: [[Unicode.Scalar]] = [[]]
@@ -653,7 +673,16 @@ private struct SourceMap {
         if at(i) == "[" {
           let isArray = at(i + 1) == "["
           var k = i + (isArray ? 2 : 1)
-          headers.append(Header(line: lineNo, path: keyPath(chars, &k), isArray: isArray))
+          var header = Header(line: lineNo, path: [], isArray: isArray)
+          var j = k
+          while let c = at(j), c == " " || c == "\t" { j += 1 }
+          if let c = at(j) {
+            header.startsBadly = !Self.startsKey(c) && c != "]"
+          } else {
+            header.startsBadly = index < lines.count - 1  // a line break follows
+          }
+          header.path = keyPath(chars, &k)
+          headers.append(header)
           continue
         }
         var k = i

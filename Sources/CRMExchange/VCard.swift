@@ -222,7 +222,9 @@ struct VCardBuilder {
     var qp = false
     var base64 = false
     for p in params {
-      let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
+      // Not omitting empty pieces: an empty parameter (`TEL;;=:…`) gives [""], never [].
+      let kv = p.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        .map(String.init)
       let key = kv[0].uppercased()
       let value = kv.count > 1 ? kv[1].uppercased() : ""
       if key == "CHARSET" { charset = value }
@@ -430,9 +432,9 @@ public enum VCardWriter {
       lines.append("ADR;TYPE=work:;;" + escape(c.legalAddress) + ";" + escape(c.city) + ";;;")
     }
     if !c.website.isEmpty { lines.append("URL:" + escape(c.website)) }
-    if !c.inn.isEmpty { lines.append("X-INN:" + c.inn) }
-    if !c.kpp.isEmpty { lines.append("X-KPP:" + c.kpp) }
-    if !c.ogrn.isEmpty { lines.append("X-OGRN:" + c.ogrn) }
+    if !c.inn.isEmpty { lines.append("X-INN:" + escape(c.inn)) }
+    if !c.kpp.isEmpty { lines.append("X-KPP:" + escape(c.kpp)) }
+    if !c.ogrn.isEmpty { lines.append("X-OGRN:" + escape(c.ogrn)) }
     if !c.tags.isEmpty {
       lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ","))
     }

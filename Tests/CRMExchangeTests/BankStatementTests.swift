@@ -774,3 +774,20 @@ private func residentBytes() -> Int? {
   guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
   return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
+
+extension BankStatementTests {
+  /// Found by fuzzing: a document without a payer name but with an ИНН was written as
+  /// `Плательщик=ИНН 7707ик ` and read back with the name «ИНН 7707ик».
+  @Test func writerKeepsAnEmptyNameEmpty() throws {
+    let date = try #require(BankDate(year: 2026, month: 11, day: 23))
+    let d = BankStatementWriter.Draft(
+      number: "17", date: date, amount: 1_250_050, payerINN: "7707ик",
+      payeeAccount: "40702810500000000002", payeeName: "ИП Лютик", payeeINN: "5001=0732259")
+    let file = BankStatementWriter.write(
+      sender: "", accounts: [], from: date, to: date, documents: [d], encoding: .utf8)
+    let back = try #require(try BankStatementReader.parse(file).documents.first)
+    #expect(back.payerName == "")
+    #expect(back.payerINN == "7707ик")
+    #expect(back.payeeName == "ИП Лютик")
+  }
+}

@@ -33,6 +33,30 @@ private func fileError(_ body: () throws -> Void) -> ImportFileError? {
 }
 
 @Suite struct ClientCSVTests {
+  /// Found by fuzzing (writer → reader round trip): a quote followed by a combining mark is
+  /// one Character that is not `"`, so CSV.field neither quoted the field nor doubled the quote
+  /// and the name read back changed (`"Рога & Копыта"\u{301}Север>`).
+  @Test func aQuoteWithACombiningMarkIsStillQuoted() throws {
+    let name = "\"Рога & Копыта\"\u{301}Север>"
+    #expect(CSV.field(name, delimiter: ";") == "\"\"\"Рога & Копыта\"\"\u{301}Север>\"")
+    let c = Client(name: name, legalForm: "ООО", inn: "7707483893", kpp: "773601001")
+    let file = ClientCSVWriter.begin() + ClientCSVWriter.row(c, persons: [], ownerLogin: "")
+    let back = try #require(rows(try bytes(file).1).first)
+    #expect(back.client.name == name)
+  }
+
+  /// Found by fuzzing (writer → reader round trip): a TAB between two e-mails became a space
+  /// inside ONE e-mail, which the writer wrote as is and the reader then split in two.
+  @Test func controlCharactersBetweenEmailsSeparateThem() throws {
+    let (_, items) = try csv("Название;E-mail\nИП Семёнов;a@b.ru\tc@d.ru\u{1}e@f.ru\n")
+    let row = try #require(rows(items).first)
+    #expect(row.client.emails == ["a@b.ru", "c@d.ru\u{FFFD}e@f.ru"])
+    let file =
+      ClientCSVWriter.begin() + ClientCSVWriter.row(row.client, persons: [], ownerLogin: "")
+    let back = try #require(rows(try bytes(file).1).first)
+    #expect(back.client.emails == row.client.emails)
+  }
+
   @Test func mapsRussianAndEnglishHeadersBySynonym() throws {
     let (r, items) = try csv(
       """
@@ -223,6 +247,37 @@ private func resident() -> Int? {
     )
     #expect(rows(items).map(\.client.name) == ["Первый", "Последний"])
     #expect(rejected(items).map(\.line) == [6, 8, 13])
+  }
+
+  /// Found by fuzzing: an empty parameter or a lone `=` (`VERS;;=:…`) trapped with "Index out
+  /// of range" in VCardBuilder.add. The fuzzer's exact input, then the smallest form.
+  @Test func emptyParametersAreNotACrash() throws {
+    let exact = try #require(
+      Data(
+        base64Encoded:
+          "QkVHSU46VkNBUkQKVkVSUzs7PTo9RDA9OUY9ROXl5eXl5eXl5TtFTkNPRElORz1RVU9URUQtUFJJTlRBQkxFOj1EMD05Rj1EMT05MT0KPUQxPeXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5QEAAAAAAAAARDE9ODI9RDE9ODA7Ozs7ClRFTDtDRUxMOjg5MTYwMDGzxcc5MTAwMDEKRU5EOlZDODI9RDE9ODA7Ozs2RU1BSUw6MDAwMEJFR0lOOqpDQVJERU1BSUwNClZFUlM7ClQ="
+      ))
+    let r = VCardReader(data: exact, language: .en)
+    var items: [ImportItem] = []
+    while let i = try r.next() { items.append(i) }
+    #expect(!items.isEmpty)
+    let (_, small) = try read("BEGIN:VCARD\nFN;;=:Иван\nTEL;=;:123\nEND:VCARD\n")
+    #expect(rows(small).map(\.client.name) == ["Иван"])
+  }
+
+  /// Found by fuzzing: X-INN, X-KPP and X-OGRN were written unescaped, so a value with a line
+  /// break (read from another vCard as `\n`) broke the card: it read back as a rejected line.
+  @Test func requisitesAreEscapedSoTheCardReadsBack() throws {
+    let c = Client(
+      kind: .person, name: "РоADR:шка", legalForm: "ООО", inn: "77070( 83893",
+      kpp: "77070·Р\nРґРѕ; Р,", ogrn: "1\\2")
+    let data = VCardWriter.card(ExportedClient(client: c, persons: [], ownerLogin: ""))
+    let items = try read(String(decoding: data, as: UTF8.self)).1
+    let back = try #require(rows(items).first, "\(items)")
+    #expect(items.count == 1)
+    #expect(back.client.inn == c.inn)
+    #expect(back.client.kpp == c.kpp)
+    #expect(back.client.ogrn == c.ogrn)
   }
 
   @Test func writerFoldsAt75OctetsOnCharacterBoundariesAndRoundTrips() throws {

@@ -502,4 +502,21 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
       text.components(separatedBy: "\r\n")[1]
         == "А-118;30.11.2026;ИП Семёнов Пётр Ильич;500100732259;;;;;;;;;;;;RUB;5000.00")
   }
+
+  /// Found by fuzzing: `<\xFF\xFF\0\0` trapped inside XMLParser (swift-corelibs-foundation
+  /// cannot decode the element name it is given); bytes that are not UTF-8 are an error now.
+  @Test func bytesThatAreNotUTF8AreAnErrorNotACrash() throws {
+    for (data, line) in [
+      (Data([0x3C, 0xFF, 0xFF, 0x00, 0x00]), 1),
+      (Data("<?xml version=\"1.0\"?>\n<Message>\n<\u{0}".utf8) + Data([0xD0]), 3),
+    ] {
+      #expect(throws: EnterpriseDataError.self) { try EnterpriseDataReader.read(data) }
+      do {
+        _ = try EnterpriseDataReader.read(data)
+      } catch {
+        #expect(error.line == line, "\(error)")
+        #expect(error.en.contains("not UTF-8"))
+      }
+    }
+  }
 }

@@ -353,4 +353,17 @@ private func failure(
     let error = try #require(failure(edited("name = \"Интерес\"", "name = \"Инте\u{0}рес\"")))
     #expect(error.line == 10)
   }
+
+  /// Found by fuzzing: toml++ asserts that a table header's name starts with a key character
+  /// or a quote (an abort in a debug build, undefined behaviour in a release build); a header
+  /// like `[%]`, `[ё]` or a lone `[` at the end of a line must be an error naming its line.
+  @Test(arguments: ["[%]", "[ёлка]", "[\u{FFFD}узку\\\"\"]", "[[=]]", "[", "[ ", "[[ {", "[\r"])
+  func tableHeaderWithoutAKeyIsAnErrorNotACrash(header: String) throws {
+    let text = edited(
+      "[[pipeline.stage]]\nkey = \"offer\"", header + "\n[[pipeline.stage]]\nkey = \"offer\"")
+    let line = text.components(separatedBy: header + "\n")[0].filter { $0 == "\n" }.count + 1
+    let error = try #require(failure(text))
+    #expect(error.line == line, "\(error)")
+    #expect(error.message.contains("table header"), "\(error)")
+  }
 }

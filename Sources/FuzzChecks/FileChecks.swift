@@ -1,0 +1,161 @@
+import CRMCore
+import CRMExchange
+import Foundation
+
+// MARK: - Bank statements
+
+enum BankChecks {
+  static let t = FuzzTarget.bank
+
+  static func parse(_ data: Data) throws(FuzzViolation) -> BankStatement? {
+    do {
+      return try BankStatementReader.parse(data)
+    } catch {
+      try expect(error.line >= 0, t, "an error's line ≥ 0", "line \(error.line)")
+      try expectMessage(error.en, error.ru, t, "a statement error")
+      return nil
+    }
+  }
+
+  static func check(_ data: Data) throws(FuzzViolation) {
+    guard let s = try parse(data) else { return }
+    for w in s.warnings {
+      try expect(w.line >= 0, t, "a warning's line ≥ 0", "line \(w.line)")
+      try expectMessage(w.en, w.ru, t, "a warning")
+    }
+    for d in s.documents {
+      try expect(d.amount > 0, t, "a document's amount > 0", "\(d.amount)")
+      try expect(d.line > 0, t, "a document names its line", "\(d.line)")
+    }
+    guard let from = s.documents.map(\.date).min(), let to = s.documents.map(\.date).max()
+    else { return }
+    // Round trip: the documents written back (UTF-8, so no character is lost) read back equal.
+    let drafts = s.documents.prefix(50).map { d in
+      BankStatementWriter.Draft(
+        kind: d.kind, number: d.number, date: d.date, amount: d.amount,
+        payerAccount: d.payerAccount, payerName: d.payerName, payerINN: d.payerINN,
+        payerKPP: d.payerKPP, payerBIC: d.payerBIC, payerBank: d.payerBank,
+        payeeAccount: d.payeeAccount, payeeName: d.payeeName, payeeINN: d.payeeINN,
+        payeeKPP: d.payeeKPP, payeeBIC: d.payeeBIC, payeeBank: d.payeeBank,
+        dateWritten: d.dateWritten, dateReceived: d.dateReceived, purpose: d.purpose)
+    }
+    let file = BankStatementWriter.write(
+      sender: s.header.sender, accounts: [], from: from, to: to, documents: Array(drafts),
+      encoding: .utf8)
+    guard let back = try parse(file) else {
+      throw FuzzViolation(
+        t, "the writer's file parses",
+        "documents \(s.documents.prefix(3))\nfile \(show(text(file), 1500))")
+    }
+    try expect(
+      back.documents.count == drafts.count, t, "the writer's file has every document",
+      "\(back.documents.count) of \(drafts.count)")
+    for (a, b) in zip(s.documents, back.documents) {
+      var a = a
+      var b = b
+      (a.line, a.fields, b.line, b.fields) = (0, [], 0, [])
+      try expect(a == b, t, "writer → reader gives the document back", "read \(a)\nback \(b)")
+    }
+  }
+}
+
+// MARK: - Sales-process file (TOML)
+
+enum TOMLChecks {
+  static let t = FuzzTarget.toml
+
+  static func check(_ data: Data) throws(FuzzViolation) {
+    let source = text(data)
+    for l in [Language.en, .ru] {
+      let config: FunnelConfig
+      do {
+        config = try FunnelConfigFile.parse(source, language: l)
+      } catch {
+        try expect(
+          !error.message.trimmingSpaces().isEmpty, t, "an error has a message", "\(error)")
+        try expect((error.line ?? 1) >= 1, t, "an error's line ≥ 1", "\(error)")
+        continue
+      }
+      let written = FunnelConfigFile.write(config, language: l)
+      do {
+        let back = try FunnelConfigFile.parse(written, language: l)
+        try expect(
+          back == config, t, "write → parse gives the configuration back",
+          "read \(config)\nback \(back)")
+      } catch {
+        throw FuzzViolation(
+          t, "the written file parses", "\(error)\nfile \(show(written, 1500))")
+      }
+    }
+  }
+}
+
+// MARK: - EnterpriseData XML
+
+enum XMLChecks {
+  static let t = FuzzTarget.xml
+
+  static func check(_ data: Data) throws(FuzzViolation) {
+    do {
+      _ = try EnterpriseDataReader.read(data)
+    } catch {
+      try expect(error.line >= 0, t, "an error's line ≥ 0", "\(error.line)")
+      try expectMessage(error.en, error.ru, t, "an EnterpriseData error")
+    }
+  }
+}
+
+// MARK: - iCalendar
+
+enum ICalChecks {
+  static let t = FuzzTarget.ical
+
+  static func check(_ data: Data) throws(FuzzViolation) {
+    let source = text(data)
+    switch attempt({ () throws(ICalendarError) in try ICalendar.parse(source) }) {
+    case .success(let root): try walk(root, depth: 0)
+    case .failure(let error):
+      try expect(error.line >= 1, t, "an error names its line", "\(error.line)")
+      try expect(
+        !error.message.trimmingSpaces().isEmpty, t, "an error has a message", "\(error)")
+    }
+    // Text escaping and line folding are undone exactly.
+    let sample = String(source.prefix(600))
+    // Line breaks (CRLF, CR) come back as LF; control characters other than TAB are dropped.
+    var expected = ""
+    var previousCR = false
+    for u in sample.unicodeScalars {
+      defer { previousCR = u == "\r" }
+      if u == "\r" || (u == "\n" && !previousCR) {
+        expected += "\n"
+      } else if u == "\n" || (u != "\t" && (u.value < 0x20 || u.value == 0x7F)) {
+        continue
+      } else {
+        expected.unicodeScalars.append(u)
+      }
+    }
+    let unescaped = ICalendar.unescapeText(ICalendar.escapeText(sample))
+    try expect(
+      unescaped == expected, t, "unescape(escape(s)) == s with line breaks as LF",
+      "\(show(sample)) → \(show(unescaped))")
+    let folded = ICalendar.fold("SUMMARY:" + ICalendar.escapeText(sample)) + "\r\n"
+    let wrapped = "BEGIN:VCALENDAR\r\n" + folded + "END:VCALENDAR\r\n"
+    switch attempt({ () throws(ICalendarError) in try ICalendar.parse(wrapped) }) {
+    case .success(let c):
+      let value = c.first("SUMMARY")?.value
+      try expect(
+        value == expected, t, "a folded, escaped property parses back", "\(show(value ?? "nil"))")
+    case .failure(let error):
+      throw FuzzViolation(t, "a folded, escaped property parses", "\(error) for \(show(sample))")
+    }
+  }
+
+  static func walk(_ c: ICSComponent, depth: Int) throws(FuzzViolation) {
+    try expect(depth < 1000, t, "nesting is bounded", "depth \(depth)")
+    for p in c.properties {
+      _ = ICalendar.date(p)
+      _ = ICalendar.duration(p.value)
+    }
+    for child in c.components { try walk(child, depth: depth + 1) }
+  }
+}
