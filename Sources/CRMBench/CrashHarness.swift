@@ -493,7 +493,7 @@ public struct CrashHarness: Sendable {
     environment["TERM"] = "dumb"
     process.environment = environment
     let outputPath = options.folder + "/last-run.txt"
-    FileManager.default.createFile(atPath: outputPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
     let output = FileHandle(forWritingAtPath: outputPath)
     process.standardOutput = output
     process.standardError = output

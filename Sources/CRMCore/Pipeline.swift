@@ -45,10 +45,17 @@ public enum EntryAction: Equatable, Hashable, Sendable {
   public var text: String {
     switch self {
     case .plan(let kind, let after, let subject):
-      let quoted = subject.replacingOccurrences(of: "\\", with: "\\\\")
-        .replacingOccurrences(of: "\"", with: "\\\"")
+      func quoted(_ s: String) -> String {
+        "\""
+          + s.replacingOccurrences(of: "\\", with: "\\\\")
+          .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      }
+      // A delay with a space in it ("+6d и", read from a quoted word) is quoted back, or it
+      // would read as a delay and a subject.
+      let delay =
+        after.isEmpty || after.contains(" ") || after.hasPrefix("\"") ? quoted(after) : after
       return subject.isEmpty
-        ? "plan \(kind.rawValue) \(after)" : "plan \(kind.rawValue) \(after) \"\(quoted)\""
+        ? "plan \(kind.rawValue) \(delay)" : "plan \(kind.rawValue) \(delay) \(quoted(subject))"
     case .draft(let kind): return "draft \(kind.rawValue)"
     case .require(let field): return "require \(field.rawValue)"
     }
