@@ -75,6 +75,13 @@ public enum EnterpriseDataReader {
         line: bad, en: "the file is not UTF-8 text (EnterpriseData files are UTF-8)",
         ru: "файл — не текст в UTF-8 (файлы EnterpriseData всегда в UTF-8)")
     }
+    // A processing instruction without data (`<?x?>`) reaches swift-corelibs-foundation as a
+    // NULL it passes to strlen: a crash, not an error (found by fuzzing). 1C never writes one.
+    if let line = emptyProcessingInstructionLine(data) {
+      throw EnterpriseDataError(
+        line: line, en: "a processing instruction without data (<?…?>) is not EnterpriseData",
+        ru: "инструкция обработки без данных (<?…?>) — это не EnterpriseData")
+    }
     let parser = XMLParser(data: data)
     let collector = Collector()
     parser.delegate = collector
@@ -285,6 +292,26 @@ public enum EnterpriseDataReader {
   }
 
   /// The line of the first byte that is not valid UTF-8 (or a NUL), nil when all is well.
+  /// The line of the first `<?name?>` — a processing instruction whose name is followed at
+  /// once by `?>` — or nil. (With a space before `?>` the data is empty, not missing.)
+  static func emptyProcessingInstructionLine(_ data: Data) -> Int? {
+    let bytes = [UInt8](data)
+    var line = 1
+    var i = 0
+    while i + 1 < bytes.count {
+      if bytes[i] == 0x0A { line += 1 }
+      if bytes[i] == 0x3C && bytes[i + 1] == 0x3F {  // "<?"
+        var j = i + 2
+        while j < bytes.count, !" \t\r\n?".utf8.contains(bytes[j]) { j += 1 }
+        if j > i + 2, j + 1 < bytes.count, bytes[j] == 0x3F, bytes[j + 1] == 0x3E { return line }
+        i = j
+        continue
+      }
+      i += 1
+    }
+    return nil
+  }
+
   static func invalidUTF8Line(_ data: Data) -> Int? {
     let valid = data.withUnsafeBytes { raw in
       let b = raw.bindMemory(to: UInt8.self)

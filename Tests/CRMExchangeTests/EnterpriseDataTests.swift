@@ -1,7 +1,8 @@
 import CRMCore
-import CRMExchange
 import Foundation
 import Testing
+
+@testable import CRMExchange
 
 #if canImport(FoundationXML)
   import FoundationXML
@@ -518,5 +519,27 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
         #expect(error.en.contains("not UTF-8"))
       }
     }
+  }
+
+  /// Found by fuzzing (xml target): `<?x?>` crashed inside swift-corelibs-foundation (strlen of
+  /// the instruction's missing data). Now an error naming its line.
+  @Test func aProcessingInstructionWithoutDataIsAnErrorNotACrash() throws {
+    for (text, line) in [
+      ("<?x?>\n<Mes0c/s=\"f", 1),
+      ("<?xml version=\"1.0\"?>\n<Message>\n<?target?>\n</Message>", 3),
+    ] {
+      do {
+        _ = try EnterpriseDataReader.read(Data(text.utf8))
+        Issue.record("«\(text)» must be refused")
+      } catch {
+        #expect(error.line == line, "\(error)")
+        #expect(error.en.contains("processing instruction without data"))
+        #expect(error.ru.contains("инструкция обработки без данных"))
+      }
+    }
+    // With data (or the XML declaration) it goes on to the usual checks.
+    #expect(
+      EnterpriseDataReader.emptyProcessingInstructionLine(
+        Data("<?xml version=\"1.0\"?><?pi data?><?a ?>".utf8)) == nil)
   }
 }
