@@ -296,45 +296,48 @@ struct VCardBuilder {
   }
 
   static func unescape(_ s: String) -> String {
-    guard s.contains("\\") else { return s }
-    var out = ""
+    guard s.unicodeScalars.contains("\\") else { return s }
+    var out = String.UnicodeScalarView()
     var escaped = false
-    for ch in s {
+    for u in s.unicodeScalars {
       if escaped {
-        switch ch {
+        switch u {
         case "n", "N": out.append("\n")
-        default: out.append(ch)
+        default: out.append(u)
         }
         escaped = false
-      } else if ch == "\\" {
+      } else if u == "\\" {
         escaped = true
       } else {
-        out.append(ch)
+        out.append(u)
       }
     }
-    return out
+    return String(out)
   }
 
   /// Splits on unescaped `sep`, then unescapes each part.
-  static func split(_ s: String, _ sep: Character) -> [String] {
+  /// Splits at unescaped `sep`, scalar by scalar: a separator followed by a combining mark is
+  /// one Character to Swift, and comparing Characters kept "опт,\u{301}vip" as one value (found
+  /// by fuzzing: the tags written did not read back).
+  static func split(_ s: String, _ sep: Unicode.Scalar) -> [String] {
     var parts: [String] = []
-    var current = ""
+    var current = String.UnicodeScalarView()
     var escaped = false
-    for ch in s {
+    for scalar in s.unicodeScalars {
       if escaped {
         current.append("\\")
-        current.append(ch)
+        current.append(scalar)
         escaped = false
-      } else if ch == "\\" {
+      } else if scalar == "\\" {
         escaped = true
-      } else if ch == sep {
-        parts.append(current)
-        current = ""
+      } else if scalar == sep {
+        parts.append(String(current))
+        current = String.UnicodeScalarView()
       } else {
-        current.append(ch)
+        current.append(scalar)
       }
     }
-    parts.append(current)
+    parts.append(String(current))
     return parts.map(unescape)
   }
 
@@ -447,17 +450,19 @@ public enum VCardWriter {
 
   /// `\`, `,`, `;` and line breaks escaped.
   static func escape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-      switch ch {
-      case "\\": out += "\\\\"
-      case ",": out += "\\,"
-      case ";": out += "\\;"
-      case "\n", "\r\n", "\r": out += "\\n"
-      default: out.append(ch)
+    // By scalar, like `split`: "\\" or "," followed by a combining mark is one Character.
+    var out = String.UnicodeScalarView()
+    let text = s.replacingOccurrences(of: "\r\n", with: "\n")
+    for u in text.unicodeScalars {
+      switch u {
+      case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+      case ",": out.append(contentsOf: "\\,".unicodeScalars)
+      case ";": out.append(contentsOf: "\\;".unicodeScalars)
+      case "\n", "\r": out.append(contentsOf: "\\n".unicodeScalars)
+      default: out.append(u)
       }
     }
-    return out
+    return String(out)
   }
 
   /// The line with CRLF, folded into pieces of at most 75 octets (continuations start with a
