@@ -637,8 +637,11 @@ enum ClientRowBuilder {
       c.kind = .person
     }
     if c.name.isEmpty && !person.name.isEmpty {
-      // A row with only a person: the person is the client.
+      // A row with only a person: the person is the client. Its legal form is split off as a
+      // name column's would be ("ИП Семёнов" → ИП, Семёнов), or the row would not read back
+      // the same from what the writer makes of it (found by fuzzing).
       c.name = person.name
+      if c.legalForm.isEmpty { (c.legalForm, c.name) = Self.splitLegalForm(c.name) }
       c.phones += person.phones
       c.emails += person.emails
       person = ContactPerson(clientId: 0, name: "")

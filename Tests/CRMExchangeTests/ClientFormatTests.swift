@@ -57,6 +57,20 @@ private func fileError(_ body: () throws -> Void) -> ImportFileError? {
     #expect(back.client.emails == row.client.emails)
   }
 
+  /// Found by the long fuzz run (csv target, input in Fuzz/findings): a row with only a contact
+  /// person «ИП Семёнов» kept the form in the name, and the writer's file read back with it split.
+  @Test func aPersonOnlyRowSplitsItsLegalFormLikeANameColumn() throws {
+    let (_, items) = try csv("Контактное лицо;Телефон\nИП Семёнов;+7 495 123-45-67\n")
+    let row = try #require(rows(items).first)
+    #expect(row.client.legalForm == "ИП")
+    #expect(row.client.name == "Семёнов")
+    #expect(row.client.kind == .person)
+    let file =
+      ClientCSVWriter.begin() + ClientCSVWriter.row(row.client, persons: [], ownerLogin: "")
+    let back = try #require(rows(try bytes(file).1).first)
+    #expect(back.client == row.client)
+  }
+
   @Test func mapsRussianAndEnglishHeadersBySynonym() throws {
     let (r, items) = try csv(
       """
