@@ -584,10 +584,10 @@ struct Bench: ParsableCommand {
   }
 }
 
-// Parse by hand so that usage errors exit with 1 (the convention here), not 64.
 // A file size limit (`ulimit -f`) would kill crm with SIGXFSZ in the middle of a write; ignored,
 // the write fails instead, SQLite rolls the transaction back and the message names the limit.
 signal(SIGXFSZ, SIG_IGN)
+// Parse by hand so that usage errors exit with 1 (the convention here), not 64.
 do {
   if let fast = RemindShort(Array(CommandLine.arguments.dropFirst())) {
     try fast.run()
