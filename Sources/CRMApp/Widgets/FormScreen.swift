@@ -1,0 +1,65 @@
+import CRMCore
+import Foundation
+import TerminalUI
+
+/// A form on its own screen: fields, per-field messages, notes under the form, and a submit
+/// handler that returns true when the screen may close.
+@MainActor
+class FormScreen: Screen {
+  var tab: Int { 1 }
+  let context: AppContext
+  var form: Form
+  var warnings: [String] = []
+  var capturesText: Bool { true }
+  var keys: KeyTable<Action> { KeyTables.form(context.language) }
+
+  init(context: AppContext, form: Form) {
+    self.context = context
+    self.form = form
+  }
+
+  func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    let formRows = warnings.isEmpty ? rows : max(4, rows - warnings.count - 1)
+    form.draw(&canvas, top: top, rows: formRows, width: width)
+    for (i, w) in warnings.enumerated() {
+      canvas.put(
+        top + formRows + i, 1, w, i == 0 ? Style(bold: true, color: .yellow) : .plain,
+        maxWidth: width - 2)
+    }
+  }
+
+  func handle(_ key: Key, app: App) {
+    switch form.handle(key) {
+    case .cancel:
+      app.pop()
+      app.flash(cancelMessage)
+    case .submit:
+      if submit(app: app) { app.pop() }
+    case .none:
+      break
+    }
+  }
+
+  /// Shown when Esc closes the form.
+  var cancelMessage: String { context.language.pick("Not saved.", "Не сохранено.") }
+
+  /// Saves; on a validation problem marks the field and stays open.
+  func submit(app: App) -> Bool { true }
+
+  func show(_ error: CRMError, app: App) {
+    if case .invalid(let field, let problem) = error,
+      let f = form.fields.first(where: { $0.label == field })
+    {
+      form.setError(f.key, problem)
+      app.flash(error.message(context.language), error: true)
+    } else {
+      form.setError(nil, nil)
+      app.report(error)
+    }
+  }
+
+  static func list(_ s: String) -> [String] {
+    s.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingSpaces() }
+      .filter { !$0.isEmpty }
+  }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import CRMApp
+import CRMBench
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct Keys: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "keys",
+    abstract: "Print the key reference (docs/keys.md is this output).")
+  func run() { print(KeyTables.markdown(), terminator: "") }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import CRMApp
+import CRMBench
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct Open: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "open", abstract: "Open the full-screen interface (the default).")
+  @OptionGroup var global: Global
+
+  func run() throws {
+    // Before the database is opened or created and before ncurses touches the terminal.
+    if let reason = NCursesTerminal.unsupportedReason(
+      environment: global.env, stdinIsTTY: isatty(0) != 0, stdoutIsTTY: isatty(1) != 0)
+    {
+      throw Failure(message: reason.message(russian: global.language == .ru), code: 2)
+    }
+    let database = try core(global) { try global.open() }
+    var context = try core(global) { try global.context(database) }
+    // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
+    context.loadStatement = Self.readStatement(language: global.language)
+    context.loadActs = Self.readActs(language: global.language)
+    try MainActor.assumeIsolated {
+      let term: NCursesTerminal
+      do {
+        term = try NCursesTerminal(noColor: global.env["NO_COLOR"].map { !$0.isEmpty } ?? false)
+      } catch {
+        let reason = error as? TerminalError ?? .cannotStart
+        throw Failure(message: reason.message(russian: global.language == .ru), code: 2)
+      }
+      let app = App(term: term, context: context)
+      if term.localeNotUTF8 { app.warnLocaleNotUTF8() }
+      app.run()
+      term.end()
+      // SIGINT, SIGTERM or SIGHUP ended the loop between keys (a write in progress finished):
+      // the terminal is restored; exit as the shell expects, 128 + the signal.
+      if let signal = term.caughtSignal { Glibc.exit(128 + signal) }
+    }
+  }
+}
+
+extension Open {
+  /// Acts read back from an EnterpriseData message exported from 1C.
+  /// A bank statement as the reconciliation view wants it: incoming documents, period, accounts.
+  static func readStatement(language l: Language) -> StatementLoader {
+    { path in
+      let s: BankStatement
+      do {
+        s = try BankStatementReader.read(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw CRMError.invalid(
+          field: path, problem: (error as? BankStatementError)?.message(l) ?? "\(error)")
+      }
+      let period = BankImport.period(s)
+      return LoadedStatement(
+        payments: BankImport.accountingPayments(s), from: period?.from ?? "",
+        to: period?.to ?? "", accounts: s.ourAccounts)
+    }
+  }
+
+  static func readActs(language l: Language) -> ActsLoader {
+    { path in
+      let data: Data
+      do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+      } catch {
+        throw CRMError.unreadable(path: path, reason: error.localizedDescription)
+      }
+      do {
+        return try EnterpriseDataReader.read(data).map {
+          AccountingAct(
+            number: $0.number, date: $0.date, inn: $0.counterpartyINN, name: $0.counterpartyName,
+            total: $0.total)
+        }
+      } catch {
+        let problem = (error as? EnterpriseDataError)?.message(l) ?? "\(error)"
+        throw CRMError.invalid(field: path, problem: problem)
+      }
+    }
+  }
+}

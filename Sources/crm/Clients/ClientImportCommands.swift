@@ -1,0 +1,437 @@
+import ArgumentParser
+import CRMCore
+import CRMExchange
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// MARK: Sources
+
+/// A reader the import commands can drive and show progress for.
+protocol ClientSource: AnyObject {
+  func next() throws -> ImportItem?
+  var sourceWarnings: [ImportIssue] { get }
+  var bytesRead: Int64 { get }
+  var totalBytes: Int64 { get }
+}
+
+extension ClientCSVReader: ClientSource {
+  var sourceWarnings: [ImportIssue] { warnings }
+}
+extension ClientJSONReader: ClientSource {
+  var sourceWarnings: [ImportIssue] { [] }
+}
+extension VCardReader: ClientSource {
+  var sourceWarnings: [ImportIssue] { warnings }
+}
+
+extension DuplicatePolicy: ExpressibleByArgument {}
+
+/// Set by SIGINT while an import runs; the progress callback sees it and cancels.
+nonisolated(unsafe) var importInterrupted: sig_atomic_t = 0
+
+struct ClientImportFlags: ParsableArguments {
+  @Flag(help: "Show what would happen and change nothing.") var dryRun = false
+  @Flag(help: "The full report as JSON.") var json = false
+  @Option(help: "A row that matches a client in the base: skip, update or create.")
+  var onDuplicate: DuplicatePolicy = .skip
+}
+
+extension Global {
+  /// Runs one import with a progress bar (stderr is a terminal and the file is over 4 MiB) and
+  /// Ctrl-C cancelling it; prints the report.
+  func importClients(
+    format: String, file: String, flags: ClientImportFlags, info: [String: Any] = [:],
+    header: String = "", open: () throws -> ClientSource
+  ) throws {
+    let l = language
+    let database = try core(self) { try self.open() }
+    let user = database.viewer.user
+    let source: ClientSource
+    do {
+      source = try open()
+    } catch let e as ImportFileError {
+      throw Failure(message: "\(file): \(e.message(l))", code: 1)
+    }
+    let service = ClientImportService(db: database, userId: user?.id, language: l)
+    let options = ImportOptions(
+      format: format, fileName: (file as NSString).lastPathComponent, dryRun: flags.dryRun,
+      onDuplicate: flags.onDuplicate)
+    let bar = isatty(2) == 1 && source.totalBytes > 4 << 20
+    importInterrupted = 0
+    signal(SIGINT) { _ in importInterrupted = 1 }
+    defer { signal(SIGINT, SIG_DFL) }
+    func clearBar() { if bar { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+    let report: ImportReport
+    do {
+      report = try service.run(
+        options: options, next: { try source.next() },
+        progress: { rows in
+          if importInterrupted != 0 { return false }
+          if bar {
+            let done = Double(source.bytesRead) / Double(max(1, source.totalBytes))
+            let width = 30
+            let filled = min(width, Int(done * Double(width)))
+            let text =
+              "\r[" + String(repeating: "#", count: filled)
+              + String(repeating: " ", count: width - filled) + "] "
+              + "\(Int(done * 100))% " + l.pick("\(rows) rows", "строк: \(rows)")
+            FileHandle.standardError.write(Data(text.utf8))
+          }
+          return true
+        })
+    } catch let e as ImportFileError {
+      clearBar()
+      throw Failure(
+        message: "\(file): \(e.message(l))"
+          + l.pick(" — nothing was imported", " — ничего не импортировано"), code: 1)
+    } catch let e as ImportCancelled {
+      clearBar()
+      throw Failure(
+        message: l.pick(
+          "cancelled after \(e.rowsRead) rows: nothing was imported",
+          "прервано после \(e.rowsRead) строк: ничего не импортировано"), code: 130)
+    } catch let e as CRMError {
+      clearBar()
+      throw fail(e, self)
+    }
+    clearBar()
+    let warnings = source.sourceWarnings + report.warnings
+    if flags.json {
+      var object = info
+      object["batch_id"] = report.batchId.map { $0 as Any } ?? NSNull()
+      object["dry_run"] = report.dryRun
+      object["format"] = format
+      object["file"] = file
+      object["rows"] = report.rows
+      object["created"] = report.created
+      object["updated"] = report.updated
+      object["duplicates"] = report.duplicates
+      object["rejected"] = report.rejected
+      object["warnings"] = warnings.map {
+        ["line": $0.line, "field": $0.field, "reason": $0.reason]
+      }
+      object["outcomes"] = report.outcomes.map { o -> [String: Any] in
+        [
+          "line": o.line, "action": o.action.rawValue,
+          "client_id": o.clientId.map { $0 as Any } ?? NSNull(), "name": o.name,
+          "match_id": o.matchId.map { $0 as Any } ?? NSNull(), "match_name": o.matchName,
+          "match_reason": o.matchReason, "field": o.field, "reason": o.reason,
+        ]
+      }
+      printJSON(object)
+      return
+    }
+    for w in warnings {
+      writeError(
+        l.pick("warning: ", "предупреждение: ") + l.pick("line \(w.line): ", "строка \(w.line): ")
+          + (w.field.isEmpty ? "" : "\(w.field): ") + w.reason)
+    }
+    let shown = 100
+    func list(_ action: ImportOutcome.Action, _ title: String, _ text: (ImportOutcome) -> String) {
+      let rows = report.outcomes.filter { $0.action == action }
+      guard !rows.isEmpty else { return }
+      print(title)
+      for o in rows.prefix(shown) {
+        print("  " + l.pick("line \(o.line): ", "строка \(o.line): ") + text(o))
+      }
+      if rows.count > shown {
+        print(
+          "  "
+            + l.pick(
+              "… and \(rows.count - shown) more (--json lists all)",
+              "… и ещё \(rows.count - shown) (все — с --json)"))
+      }
+    }
+    func reason(_ r: String) -> String {
+      switch r {
+      case "inn": return l.pick("same INN", "тот же ИНН")
+      case "phone": return l.pick("same phone", "тот же телефон")
+      case "email": return l.pick("same e-mail", "тот же e-mail")
+      case "name": return l.pick("same name", "то же название")
+      default: return r
+      }
+    }
+    list(.rejected, l.pick("Rejected:", "Отклонено:")) {
+      ($0.field.isEmpty ? "" : "\($0.field): ") + $0.reason
+    }
+    list(.duplicate, l.pick("Duplicates (skipped):", "Дубли (пропущены):")) {
+      "«\($0.name)» = №\($0.matchId ?? 0) «\($0.matchName)» (\(reason($0.matchReason)))"
+    }
+    list(.updated, l.pick("Updated:", "Обновлены:")) {
+      "№\($0.clientId ?? 0) «\($0.matchName)» ← «\($0.name)» (\(reason($0.matchReason)))"
+    }
+    if !header.isEmpty { print(header) }
+    let counts = l.pick(
+      "\(report.rows) rows: \(report.created) new, \(report.updated) updated, \(report.duplicates) duplicates, \(report.rejected) rejected",
+      "Строк: \(report.rows); новых: \(report.created), обновлено: \(report.updated), дублей: \(report.duplicates), отклонено: \(report.rejected)"
+    )
+    if let id = report.batchId {
+      print(l.pick("Import \(id): ", "Импорт \(id): ") + counts)
+      print(l.pick("To take it back: crm import undo \(id)", "Отменить: crm import undo \(id)"))
+    } else {
+      print(counts + l.pick(" (dry run: nothing changed)", " (пробный прогон: ничего не изменено)"))
+    }
+  }
+
+  /// `--encoding`, `--delimiter` and `--map` into reader options.
+  func csvOptions(encoding: String?, delimiter: String?, map: String?) throws -> ClientCSVOptions {
+    let l = language
+    var options = ClientCSVOptions(language: l)
+    if let encoding {
+      switch encoding.lowercased().replacingOccurrences(of: "-", with: "") {
+      case "utf8": options.encoding = .utf8
+      case "cp1251", "windows1251", "win1251": options.encoding = .cp1251
+      default:
+        throw Failure(
+          message: l.pick(
+            "--encoding must be utf8 or cp1251, not \(encoding)",
+            "--encoding: utf8 или cp1251, а не \(encoding)"), code: 1)
+      }
+    }
+    if let delimiter {
+      switch delimiter {
+      case ";", ",", "|": options.delimiter = delimiter.utf8.first
+      case "tab", "\\t", "\t": options.delimiter = 0x09
+      default:
+        throw Failure(
+          message: l.pick(
+            "--delimiter must be ; , | or tab, not \(delimiter)",
+            "--delimiter: ; , | или tab, а не \(delimiter)"), code: 1)
+      }
+    }
+    if let map {
+      do {
+        options.map = try ClientCSVOptions.parseMap(map)
+      } catch {
+        throw Failure(message: error.message(l), code: 1)
+      }
+    }
+    return options
+  }
+}
+
+// MARK: crm import csv | vcard | json | undo | list
+
+struct ImportCSV: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "csv", abstract: "Import clients from CSV (UTF-8 or CP1251; ; , tab or |).",
+    discussion: """
+      Columns are recognised by their header names, Russian or English (Название, ИНН, Телефон,
+      E-mail, Город, Ответственный, Контактное лицо…; the list is in docs/user-guide.md);
+      --map "Колонка=field,…" names the others. Rows that match a client in the base (same ИНН,
+      phone, e-mail or name) are skipped, updated or created per --on-duplicate. One
+      transaction: a file error imports nothing; a bad row is reported and the rest imported.
+      """)
+  @OptionGroup var global: Global
+  @Argument(help: "The CSV file.") var file: String
+  @OptionGroup var flags: ClientImportFlags
+  @Option(help: "Columns to fields: \"Колонка=field,Other=field\" (field skip ignores one).")
+  var map: String?
+  @Option(help: "utf8 or cp1251 (default: detected).") var encoding: String?
+  @Option(help: "; , | or tab (default: detected from the header).") var delimiter: String?
+
+  func run() throws {
+    let options = try global.csvOptions(encoding: encoding, delimiter: delimiter, map: map)
+    try global.importClients(
+      format: "csv", file: file, flags: flags,
+      open: { try ClientCSVReader(url: URL(fileURLWithPath: file), options: options) })
+  }
+}
+
+struct ImportVCard: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "vcard", abstract: "Import clients from vCard 3.0/4.0 (.vcf).",
+    discussion: """
+      A card with ORG becomes a company with the card's person as its contact; a card without
+      ORG becomes a person client. Folded lines, quoted-printable and CHARSET=windows-1251 are
+      read; a broken card is reported with its line and the rest imported.
+      """)
+  @OptionGroup var global: Global
+  @Argument(help: "The .vcf file.") var file: String
+  @OptionGroup var flags: ClientImportFlags
+
+  func run() throws {
+    let l = global.language
+    try global.importClients(
+      format: "vcard", file: file, flags: flags,
+      open: { try VCardReader(url: URL(fileURLWithPath: file), language: l) })
+  }
+}
+
+struct ImportJSON: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "json", abstract: "Import clients from TermCRM's own JSON (crm export json).")
+  @OptionGroup var global: Global
+  @Argument(help: "The .json file.") var file: String
+  @OptionGroup var flags: ClientImportFlags
+
+  func run() throws {
+    let l = global.language
+    try global.importClients(
+      format: "json", file: file, flags: flags,
+      open: { try ClientJSONReader(url: URL(fileURLWithPath: file), language: l) })
+  }
+}
+
+struct ImportUndo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "undo", abstract: "Take back a client import (crm import list shows them).",
+    discussion: """
+      Clients the import created are deleted, or moved to the trash if something was added to
+      them since (a contact, a deal, an edit); clients it updated get their fields back; contact
+      persons it added are removed. One transaction; an import is undone once.
+      """)
+  @OptionGroup var global: Global
+  @Argument(help: "The import's number.") var id: Int64
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    let user = try global.existingUser(database)
+    let l = global.language
+    let r = try core(global) {
+      try ClientImportService(db: database, userId: user.id, language: l).undo(id)
+    }
+    print(
+      l.pick(
+        "Import \(id) undone: \(r.deleted) clients deleted, \(r.trashed) moved to the trash (used since), \(r.restored) restored, \(r.persons) contact persons removed",
+        "Импорт \(id) отменён: удалено клиентов: \(r.deleted), в корзину (с ними уже работали): \(r.trashed), восстановлено: \(r.restored), удалено контактных лиц: \(r.persons)"
+      ))
+  }
+}
+
+struct ImportList: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "Client imports, newest first.")
+  @OptionGroup var global: Global
+  @Flag(help: "JSON instead of a table.") var json = false
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    let l = global.language
+    let batches = try core(global) {
+      try ClientImportService(db: database, userId: nil, language: l).batches()
+    }
+    if json {
+      printJSON(
+        batches.map {
+          [
+            "id": $0.id, "at": JSONText.isoText($0.at), "user": $0.user, "format": $0.format,
+            "file": $0.fileName, "on_duplicate": $0.onDuplicate, "rows": $0.rows,
+            "created": $0.created, "updated": $0.updated, "duplicates": $0.duplicates,
+            "rejected": $0.rejected,
+            "undone_at": $0.undoneAt.map { JSONText.isoText($0) as Any } ?? NSNull(),
+          ] as [String: Any]
+        })
+      return
+    }
+    let cols = [
+      Col(width: 5, right: true), Col(width: 16), Col(width: 10), Col(width: 6), Col(width: 24),
+      Col(width: 8, right: true), Col(width: 8, right: true), Col(width: 8, right: true),
+      Col(width: 8, right: true), Col(width: 10),
+    ]
+    print(
+      tableLine(
+        [
+          "№", l.pick("When", "Когда"), l.pick("User", "Кто"), l.pick("Format", "Формат"),
+          l.pick("File", "Файл"), l.pick("New", "Новых"), l.pick("Updated", "Обновл."),
+          l.pick("Dupl.", "Дублей"), l.pick("Rejected", "Откл."), "",
+        ], cols))
+    let f = DateFormatter()
+    f.dateFormat = "yyyy-MM-dd HH:mm"
+    for b in batches {
+      print(
+        tableLine(
+          [
+            String(b.id), f.string(from: b.at), b.user, b.format, b.fileName, String(b.created),
+            String(b.updated), String(b.duplicates), String(b.rejected),
+            b.undoneAt == nil ? "" : l.pick("undone", "отменён"),
+          ], cols))
+    }
+  }
+}
+
+// MARK: crm export csv | vcard | json
+
+struct ClientExportOptions: ParsableArguments {
+  @Option(help: "The file to write (replaced atomically).") var out: String
+  @Option(help: "Only clients of this segment.") var segment: String?
+  @Option(help: "Only clients of this owner (login).") var owner: String?
+  @Option(help: "Only clients with this tag.") var tag: String?
+  @Option(help: "Only clients this search finds (as in the list).") var search: String?
+}
+
+extension Global {
+  /// Writes the selected clients: `begin`, each client, `end`, atomically.
+  func exportClients(
+    _ o: ClientExportOptions, begin: Data, end: Data, separator: Data = Data(),
+    client: (ExportedClient) -> Data
+  ) throws {
+    let database = try core(self) { try self.open() }
+    let l = language
+    var query = ClientListQuery(search: o.search ?? "", segment: o.segment, tag: o.tag)
+    if let owner = o.owner { query.ownerId = try existingUser(database, owner).id }
+    let service = ClientImportService(db: database, userId: nil, language: l)
+    let ids = try core(self) { try service.exportIDs(query) }
+    var data = begin
+    var first = true
+    var start = 0
+    while start < ids.count {
+      let slice = ids[start..<min(ids.count, start + 1000)]
+      for e in try core(self, { try service.exported(slice) }) {
+        if !first { data += separator }
+        first = false
+        data += client(e)
+      }
+      start += 1000
+    }
+    data += end
+    try writeAtomically(data, to: o.out, self)
+    print(
+      l.pick(
+        "\(ids.count) clients written to \(o.out)", "Клиентов записано в \(o.out): \(ids.count)"))
+  }
+}
+
+struct ExportClientsCSV: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "csv",
+    abstract: "Clients as CSV (UTF-8 with BOM, ; between fields, Russian headers).",
+    discussion: "One row per client with its first contact person; crm export json keeps all.")
+  @OptionGroup var global: Global
+  @OptionGroup var options: ClientExportOptions
+
+  func run() throws {
+    try global.exportClients(options, begin: ClientCSVWriter.begin(), end: Data()) {
+      ClientCSVWriter.row($0.client, persons: $0.persons, ownerLogin: $0.ownerLogin)
+    }
+  }
+}
+
+struct ExportClientsVCard: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "vcard", abstract: "Clients as vCard 4.0: one card per client.")
+  @OptionGroup var global: Global
+  @OptionGroup var options: ClientExportOptions
+
+  func run() throws {
+    try global.exportClients(options, begin: Data(), end: Data()) { VCardWriter.card($0) }
+  }
+}
+
+struct ExportClientsJSON: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "json",
+    abstract: "Clients in TermCRM's own JSON: every field, persons, owners (crm import json).")
+  @OptionGroup var global: Global
+  @OptionGroup var options: ClientExportOptions
+
+  func run() throws {
+    try global.exportClients(
+      options, begin: ClientJSON.fileBegin(), end: Data("\n".utf8) + ClientJSON.fileEnd(),
+      separator: Data(",\n".utf8)
+    ) { ClientJSON.fileObject($0) }
+  }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import CRMApp
+import CRMBench
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct Search: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "search",
+    abstract: "Search clients by name, phone, e-mail, ИНН, person, tag or notes.")
+  @OptionGroup var global: Global
+  @Argument var text: [String]
+  @Flag var json = false
+  @Option var limit = 20
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    let q = ClientListQuery(search: text.joined(separator: " "))
+    let rows = try core(global) { try database.page(q, offset: 0, limit: max(0, limit)) }
+    printRows(rows, json: json, language: global.language)
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CRMApp
+import CRMBench
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Check the database's integrity and print its schema version.",
+    discussion: """
+      Always: PRAGMA integrity_check, foreign_key_check, the search index and the client \
+      counter against the clients. --deep also compares every client's search-index text with \
+      the tables (seconds on a large base).
+      """)
+  @OptionGroup var global: Global
+  @Flag(help: "Also compare each client's search-index text with the tables.") var deep = false
+
+  func run() throws {
+    let database = try core(global) { try global.open() }
+    var result = try core(global) { try database.check() }
+    if deep { result.problems += try core(global) { try database.checkSearchIndex() } }
+    let l = global.language
+    print(l.pick("database: \(database.path)", "база: \(database.path)"))
+    print(
+      l.pick(
+        "schema version: \(result.schemaVersion) (this crm knows \(Schema.version))",
+        "версия схемы: \(result.schemaVersion) (этот crm знает \(Schema.version))"))
+    if result.problems.isEmpty {
+      print(l.pick("integrity: ok", "целостность: в порядке"))
+    } else {
+      for p in result.problems { print(p) }
+      throw Failure(
+        message: l.pick(
+          "integrity: \(result.problems.count) problems",
+          "целостность: проблем — \(result.problems.count)"), code: 2)
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CRMApp
+import CRMBench
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct Demo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "demo",
+    abstract: "Fill a database with realistic demo clients, contacts, deals and money.")
+  @OptionGroup var global: Global
+  @Option(help: "How many clients.") var clients = 1000
+  @Option(help: "How many deals (default: a quarter of the clients).") var deals: Int?
+  @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 1
+  @Flag(help: "Add to a database that already has clients.") var append = false
+
+  func run() throws {
+    guard clients >= 0 && clients <= 10_000_000 else {
+      throw ValidationError("--clients must be between 0 and 10000000")
+    }
+    let database = try core(global) { try global.open() }
+    let existing = try core(global) { try database.count(ClientListQuery()) }
+    if existing > 0 && !append {
+      throw Failure(
+        message: global.language.pick(
+          "\(global.path) already has \(existing) clients; pass --append to add more.",
+          "В \(global.path) уже есть клиенты (\(existing)); добавьте --append, чтобы добавить ещё."),
+        code: 1)
+    }
+    let start = Date()
+    var demo = DemoData(seed: seed, now: Date())
+    let n = try core(global) { try demo.populate(database, count: clients) }
+    let dealCount = min(deals ?? clients / 4, 10_000_000)
+    let d = try core(global) { try demo.populateDeals(database, count: dealCount, seed: seed) }
+    let m = try core(global) {
+      try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print(
+      global.language.pick(
+        "Added \(n) demo clients, \(d) deals, \(m.invoices) invoices and \(m.payments) payments to \(global.path) in \(String(format: "%.1f", seconds)) s.",
+        "Добавлено демо-клиентов: \(n), сделок: \(d), счетов: \(m.invoices), оплат: \(m.payments) в \(global.path) за \(String(format: "%.1f", seconds)) с."
+      ))
+  }
+}

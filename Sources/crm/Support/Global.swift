@@ -1,0 +1,66 @@
+import ArgumentParser
+import CRMApp
+import CRMBench
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Options every subcommand takes.
+struct Global: ParsableArguments {
+  @Option(name: .long, help: "Database file (default: $XDG_DATA_HOME/termcrm/crm.sqlite).")
+  var db: String?
+
+  @Option(name: .long, help: "Act as this user (default: $USER; created on first use).")
+  var user: String?
+
+  @Option(name: .long, help: "Language of messages: ru or en (default: from LANG).")
+  var lang: String?
+
+  var env: [String: String] { ProcessInfo.processInfo.environment }
+
+  var language: Language {
+    lang.flatMap(Language.init(argument:)) ?? Language.fromEnvironment(env)
+  }
+
+  func validate() throws {
+    if let lang, Language(argument: lang) == nil {
+      throw ValidationError("--lang must be ru or en, not \(lang)")
+    }
+  }
+
+  var path: String { db ?? CRMDatabase.defaultPath(env) }
+
+  /// Opens the database and signs in as `--user` (or `$USER`): every query after this shows
+  /// only what that user may see. There is no other way for a command to open the database.
+  func open(readOnly: Bool = false) throws -> CRMDatabase {
+    let database = try CRMDatabase(path: path, readOnly: readOnly)
+    try database.signIn(login: login, language: language)
+    return database
+  }
+
+  /// The screens' context for a database `open()` signed in: its user is the signed-in one.
+  func context(_ database: CRMDatabase) throws -> AppContext {
+    if !database.isSignedIn { try database.signIn(login: login, language: language) }
+    return AppContext(db: database, user: database.viewer.user, language: language)
+  }
+}
+
+/// An error already phrased for the user, with its exit code.
+struct Failure: Error {
+  let message: String
+  let code: Int32
+}
+
+func fail(_ e: CRMError, _ g: Global) -> Failure {
+  Failure(message: e.message(g.language), code: e.exitCode)
+}
+
+/// Runs a core call, turning its error into a user-facing failure.
+func core<T>(_ g: Global, _ body: () throws -> T) throws -> T {
+  do { return try body() } catch let e as CRMError { throw fail(e, g) }
+}

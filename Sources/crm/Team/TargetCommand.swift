@@ -1,0 +1,145 @@
+import ArgumentParser
+import CRMCore
+import CRMExchange
+import Foundation
+
+// MARK: crm target
+
+struct TargetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "target",
+    abstract: "Per-manager goals (calls a week, revenue a month…) shown against the activity.",
+    subcommands: [Set.self, List.self, Remove.self])
+
+  /// The metric typed on the command line; an unknown one lists the valid names.
+  static func metric(_ text: String, _ l: Language) throws -> TargetMetric {
+    guard let m = TargetMetric(argument: text) else {
+      let names = TargetMetric.allCases.map(\.rawValue).joined(separator: ", ")
+      throw Failure(
+        message: l.pick(
+          "METRIC: «\(text)» is not one of \(names)", "METRIC: «\(text)» — не одно из: \(names)"),
+        code: 1)
+    }
+    return m
+  }
+
+  static func period(_ text: String, _ l: Language) throws -> ActivityGrouping {
+    guard let p = ActivityGrouping(argument: text) else {
+      throw Failure(
+        message: l.pick(
+          "--per: «\(text)» is not day, week or month", "--per: «\(text)» — не day, week или month"),
+        code: 1)
+    }
+    return p
+  }
+
+  static func service(_ g: Global, _ db: CRMDatabase) throws -> TargetService {
+    let acting = try core(g) { try db.findUser(login: g.login) }
+    return TargetService(db: db, userId: acting?.id, language: g.language, timeZone: .current)
+  }
+
+  struct Set: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set",
+      abstract: "Set a user's goal: AMOUNT of METRIC per day, week or month (supervisor/admin).",
+      discussion: """
+        METRIC: calls, meetings, letters, emails, other, contacts (all five kinds), new_clients, \
+        deals_moved, deals_won, revenue (roubles: 150000 or 150 000,50). Setting it again \
+        replaces the amount.
+        """)
+    @OptionGroup var global: Global
+    @Argument(help: "The user's login.") var login: String
+    @Argument(help: "What is counted.") var metric: String
+    @Argument(help: "How many (revenue: roubles).") var amount: String
+    @Option(help: "day, week or month.") var per: String = "week"
+
+    func run() throws {
+      let l = global.language
+      let m = try TargetCommand.metric(metric, l)
+      let p = try TargetCommand.period(per, l)
+      let value: Int64
+      if m == .revenue {
+        value = try core(global) {
+          try Money.parse(amount, language: l, field: "AMOUNT").minor
+        }
+      } else {
+        guard let n = Int64(amount.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+          throw Failure(
+            message: l.pick(
+              "AMOUNT: «\(amount)» is not a whole number of 0 or more",
+              "AMOUNT: «\(amount)» — не целое число от 0"), code: 1)
+        }
+        value = n
+      }
+      let database = try core(global) { try global.open() }
+      let user = try global.user(database, login: login, option: "LOGIN")
+      let t = try core(global) {
+        try TargetCommand.service(global, database).set(
+          user: user, metric: m, period: p, amount: value)
+      }
+      print(TargetCommand.line(t, l))
+    }
+  }
+
+  static func line(_ t: UserTarget, _ l: Language) -> String {
+    let amount = t.metric == .revenue ? Money(minor: t.amount).formatted(l) : String(t.amount)
+    return "\(t.login) \(t.metric.rawValue) \(amount) / \(t.period.name(l))"
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "Every goal: user, metric, amount, period.")
+    @OptionGroup var global: Global
+    @Flag(help: "JSON instead of lines.") var json = false
+
+    func run() throws {
+      let database = try core(global) { try global.open() }
+      let list = try core(global) { try TargetCommand.service(global, database).list() }
+      if json {
+        printJSON(
+          list.map {
+            [
+              "user": $0.login, "metric": $0.metric.rawValue, "period": $0.period.rawValue,
+              "amount": $0.amount, "set_by": $0.setBy ?? NSNull(),
+              "set_at": JSONText.isoText($0.setAt),
+            ] as [String: Any]
+          })
+        return
+      }
+      if list.isEmpty {
+        print(
+          global.language.pick(
+            "No targets. Set one: crm target set LOGIN calls 40 --per week",
+            "Целей нет. Задать: crm target set LOGIN calls 40 --per week"))
+      }
+      for t in list { print(TargetCommand.line(t, global.language)) }
+    }
+  }
+
+  struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "remove", abstract: "Remove a user's goal (supervisor/admin).")
+    @OptionGroup var global: Global
+    @Argument(help: "The user's login.") var login: String
+    @Argument(help: "What is counted.") var metric: String
+    @Option(help: "day, week or month.") var per: String = "week"
+
+    func run() throws {
+      let l = global.language
+      let m = try TargetCommand.metric(metric, l)
+      let p = try TargetCommand.period(per, l)
+      let database = try core(global) { try global.open() }
+      let user = try global.user(database, login: login, option: "LOGIN")
+      let removed = try core(global) {
+        try TargetCommand.service(global, database).remove(user: user, metric: m, period: p)
+      }
+      guard removed else {
+        throw Failure(
+          message: l.pick(
+            "\(login) has no \(m.rawValue) target per \(p.rawValue)",
+            "у \(login) нет цели \(m.rawValue) на \(p.name(l))"), code: 1)
+      }
+      print(l.pick("Removed.", "Удалено."))
+    }
+  }
+}
