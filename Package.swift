@@ -51,12 +51,16 @@ let package = Package(
     // The fuzzers' properties, shared by Fuzz/ (libFuzzer) and FuzzTests (seeded, in CI).
     .target(name: "FuzzChecks", dependencies: ["CRMCore", "CRMExchange"]),
     .testTarget(name: "FuzzTests", dependencies: ["FuzzChecks", "CRMCore", "CRMExchange"]),
-    .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"]),
+    // Helpers the test targets share: acting as a user the way the CLI and the interface do.
+    .target(name: "TestSupport", dependencies: ["CRMCore"], path: "Tests/TestSupport"),
+    .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore", "TestSupport"]),
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(
-      name: "CRMExchangeTests", dependencies: ["CRMExchange", "TerminalUI"], exclude: ["Golden"]),
-    .testTarget(name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore"]),
-    .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["crm", "CRMExchange"]),
+      name: "CRMExchangeTests", dependencies: ["CRMExchange", "TerminalUI", "TestSupport"],
+      exclude: ["Golden"]),
+    .testTarget(
+      name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore", "TestSupport"]),
+    .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["crm", "CRMExchange", "TestSupport"]),
   ]
 )

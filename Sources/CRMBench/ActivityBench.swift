@@ -82,7 +82,7 @@ extension Benchmark {
     let file = try activityDataset()
     let db = try CRMDatabase(path: file)
     let service = ActivityService(
-      db: db, language: .ru, timeZone: TimeZone(identifier: "Europe/Moscow")!)
+      ServiceContext(db: db, language: .ru, timeZone: TimeZone(identifier: "Europe/Moscow")!))
     let (first, last, contacts) = try db.read { d in
       (
         try Double.fetchOne(d, sql: "SELECT min(coalesce(done_at, due_at)) FROM contact") ?? 0,

@@ -165,9 +165,8 @@ public final class Benchmark {
 
   /// The app as a manager starts it: Russian, 80×24, first frame rendered.
   static func openApp(_ db: CRMDatabase, login: String = "bench") throws -> App {
-    let context = AppContext(
-      db: db, user: try db.user(login: login), language: .ru,
-      timeZone: TimeZone(identifier: "UTC")!)
+    try db.signIn(login: login)
+    let context = AppContext(db: db, language: .ru, timeZone: TimeZone(identifier: "UTC")!)
     let app = App(term: MemoryTerminal(rows: 24, cols: 80), context: context)
     app.render()
     return app
@@ -510,7 +509,8 @@ public final class Benchmark {
   /// furthest stage, mean and median days over every completed stay in the stage history, won /
   /// lost / revenue by owner, source and month. Bound: its scan of the deals through the C API.
   func funnelReport(_ db: CRMDatabase) throws -> BenchCase {
-    let analytics = FunnelAnalytics(db: db, language: .ru, timeZone: TimeZone(identifier: "UTC")!)
+    let analytics = FunnelAnalytics(
+      ServiceContext(db: db, language: .ru, timeZone: TimeZone(identifier: "UTC")!))
     let raw = try RawSQLite(path: path)
     let statements = [
       """

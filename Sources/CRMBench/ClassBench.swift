@@ -100,7 +100,7 @@ extension Benchmark {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM client WHERE deleted_at IS NULL") ?? 0
       )
     }
-    let service = ClassificationService(db: db, userId: nil, language: .ru)
+    let service = ClassificationService(ServiceContext(db: db, language: .ru))
     let raw = try RawSQLite(path: copy)
     let scan = SQLStatement(
       sql: """

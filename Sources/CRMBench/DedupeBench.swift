@@ -5,7 +5,7 @@ import Foundation
 /// candidate pairs scored. The bound is reading the same rows through the bare C API.
 extension Benchmark {
   func duplicateScan(_ db: CRMDatabase) throws -> BenchCase {
-    let finder = DuplicateFinder(db: db, userId: nil, language: .ru)
+    let finder = DuplicateFinder(ServiceContext(db: db, language: .ru))
     let raw = try RawSQLite(path: path)
     var ours: [Double] = []
     var bound: [Double] = []

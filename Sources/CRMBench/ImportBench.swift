@@ -100,7 +100,7 @@ extension Benchmark {
       try FileManager.default.copyItem(atPath: pristine, toPath: copy)
       let db = try CRMDatabase(path: copy)
       let user = try db.user(login: "bench")
-      let service = ClientImportService(db: db, userId: user?.id, language: .ru)
+      let service = ClientImportService(ServiceContext(db: db, language: .ru))
       ours.append(
         try time {
           let reader = try ClientCSVReader(

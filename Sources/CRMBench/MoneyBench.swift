@@ -115,7 +115,7 @@ extension Benchmark {
     let db = try CRMDatabase(path: copy)
     let user = try db.user(login: "bench")
     let money = MoneyService(
-      db: db, userId: user?.id, language: .ru, timeZone: TimeZone(identifier: "UTC")!)
+      ServiceContext(db: db, language: .ru, timeZone: TimeZone(identifier: "UTC")!))
     let file = scratchDirectory + "/statement-10k.txt"
     let documents = try statement10k(db, file: file)
     let statement = try BankStatementReader.read(contentsOf: URL(fileURLWithPath: file))
@@ -234,7 +234,7 @@ extension Benchmark {
       documents: drafts, encoding: .cp1251
     ).write(to: URL(fileURLWithPath: file))
     let money = MoneyService(
-      db: db, userId: nil, language: .ru, timeZone: TimeZone(identifier: "UTC")!)
+      ServiceContext(db: db, language: .ru, timeZone: TimeZone(identifier: "UTC")!))
     let raw = try RawSQLite(path: path)
     var ours: [Double] = []
     var bound: [Double] = []

@@ -71,7 +71,7 @@ enum SearchChecks {
     }
     do {
       let fresh = try CRMDatabase(memory: FixedTime())
-      let clients = ClientService(db: fresh, userId: nil, language: .en)
+      let clients = ClientService(ServiceContext(db: fresh, language: .en))
       for name in ["Ромашка", "Лютик и партнёры", "Alpha \"Beta\" Gamma", "O'Neil; DROP TABLE"] {
         _ = try clients.add(Client(name: name, phones: [Phone("+7 495 123-45-67")]), unowned: true)
       }
@@ -96,7 +96,7 @@ enum SearchChecks {
     }
     // A client named with the text is found by it (when the text is a name and is searched
     // by its words, not as a phone number).
-    let clients = ClientService(db: db, userId: nil, language: .en)
+    let clients = ClientService(ServiceContext(db: db, language: .en))
     let id: Int64
     do {
       id = try clients.add(Client(name: typed), unowned: true)

@@ -1,6 +1,7 @@
 import CRMCore
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import CRMBench

@@ -26,40 +26,42 @@ public typealias ActsLoader = @Sendable (String) throws -> [AccountingAct]
 
 /// Everything a screen needs to reach the core.
 public struct AppContext: Sendable {
-  public let db: CRMDatabase
-  public let user: User?
-  public let language: Language
+  /// The core's context: database, signed-in user, language, zone, clock. Every service the
+  /// screens call is made from it.
+  public let core: ServiceContext
   public let formats: Formats
-  public let clients: ClientService
-  public let contacts: ContactService
-  public let deals: DealService
-  public let pipelines: PipelineService
-  public let money: MoneyService
-  public let timeZone: TimeZone
   /// The bank statement reader of the reconciliation (Reports, `s`); nil: not available.
   public var loadStatement: StatementLoader?
   /// The reader of acts exported from accounting; nil: acts are compared with the CRM's exports.
   public var loadActs: ActsLoader?
 
-  public init(db: CRMDatabase, user: User?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.user = user
-    self.language = language
-    self.timeZone = timeZone
-    self.formats = Formats(language: language, timeZone: timeZone)
-    self.clients = ClientService(db: db, userId: user?.id, language: language)
-    self.contacts = ContactService(
-      db: db, userId: user?.id, language: language, timeZone: timeZone)
-    self.deals = DealService(db: db, userId: user?.id, language: language, timeZone: timeZone)
-    self.pipelines = PipelineService(db: db, language: language)
-    self.money = MoneyService(db: db, userId: user?.id, language: language, timeZone: timeZone)
+  public init(_ core: ServiceContext) {
+    self.core = core
+    self.formats = Formats(language: core.language, timeZone: core.timeZone)
   }
+
+  /// The context of a database already signed in (`CRMDatabase.signIn`): the screens act as its
+  /// user.
+  public init(db: CRMDatabase, language: Language, timeZone: TimeZone = .current) {
+    self.init(ServiceContext(db: db, language: language, timeZone: timeZone))
+  }
+
+  public var db: CRMDatabase { core.db }
+  /// The signed-in user.
+  public var user: User? { core.user }
+  public var language: Language { core.language }
+  public var timeZone: TimeZone { core.timeZone }
+  public var clients: ClientService { core.clients }
+  public var contacts: ContactService { core.contacts }
+  public var deals: DealService { core.deals }
+  public var pipelines: PipelineService { core.pipelines }
+  public var money: MoneyService { core.money }
 
   /// Whose contacts "mine" means: the acting user's, or everyone's when there is none.
   public var myScope: ContactScope { user.map { .user($0.id) } ?? .everyone }
 
   /// "Now" and the user's zone, for reading times typed in forms.
-  public var timeContext: TimeContext { TimeContext(now: db.clock.now(), timeZone: timeZone) }
+  public var timeContext: TimeContext { core.time }
 
   func t(_ en: String, _ ru: String) -> String { language.pick(en, ru) }
 }

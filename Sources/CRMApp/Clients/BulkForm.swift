@@ -225,7 +225,7 @@ final class BulkFormScreen: FormScreen {
       app.flash(l.pick("No acting user.", "Нет пользователя."), error: true)
       return false
     }
-    let service = BulkUpdateService(db: context.db, userId: userId, language: l)
+    let service = BulkUpdateService(context.core)
     do {
       guard let change = try change() else { return false }
       let count = try service.count(target)

@@ -46,11 +46,11 @@ final class ClientBaseReports {
       incompleteCount = (completeness?.clients ?? 0) - (completeness?.complete ?? 0)
       selected = Swift.min(selected, Swift.max(0, incomplete.count - 1))
     case .segments:
-      let classes = ClassificationService(db: db, userId: nil, language: l)
-      segments = try SegmentService(db: db, language: l).report(
+      let classes = ClassificationService(context.core)
+      segments = try SegmentService(context.core).report(
         day: classes.today(timeZone: context.timeZone), months: 12, ownerId: ownerId)
     case .classes:
-      let classes = ClassificationService(db: db, userId: nil, language: l)
+      let classes = ClassificationService(context.core)
       run = try classes.run(nil)
       if let run {
         abc = try classes.counts(run: run.id, column: "abc")

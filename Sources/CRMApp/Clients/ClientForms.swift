@@ -317,7 +317,7 @@ final class FilterScreen: FormScreen {
         search: list?.query.search ?? "", segment: segment.isEmpty ? nil : segment,
         owner: login.isEmpty ? nil : login, tag: tag.isEmpty ? nil : tag)
       do {
-        try SavedFilterService(db: context.db, userId: context.user?.id, language: l)
+        try SavedFilterService(context.core)
           .save(name, filter, replace: true)
         app.flash(l.pick("Filter saved: ", "Фильтр сохранён: ") + name)
       } catch {

@@ -297,7 +297,7 @@ public final class ClientsScreen: Screen {
   func undo(app: App) {
     let l = context.language
     do {
-      let bulk = BulkUpdateService(db: context.db, userId: context.user?.id, language: l)
+      let bulk = BulkUpdateService(context.core)
       if let op = try bulk.latestChangeIsBulk() {
         app.ask(
           l.pick("Undo", "Отмена"),
@@ -371,7 +371,7 @@ public final class ClientsScreen: Screen {
       var f = query
       f.sort = .name
       f.descending = false
-      let n = try BulkUpdateService(db: context.db, userId: context.user?.id, language: l)
+      let n = try BulkUpdateService(context.core)
         .count(.query(f))
       clearMarks()
       markedFilter = f
@@ -406,7 +406,7 @@ public final class ClientsScreen: Screen {
       return
     }
     do {
-      let n = try BulkUpdateService(db: context.db, userId: context.user?.id, language: l)
+      let n = try BulkUpdateService(context.core)
         .count(target)
       app.push(
         BulkMenuScreen(context: context, target: target, count: n, what: what) {

@@ -31,11 +31,8 @@ public final class ActivityScreen: Screen {
 
   public init(context: AppContext) {
     self.context = context
-    service = ActivityService(
-      db: context.db, language: context.language, timeZone: context.timeZone)
-    targetService = TargetService(
-      db: context.db, userId: context.user?.id, language: context.language,
-      timeZone: context.timeZone)
+    service = ActivityService(context.core)
+    targetService = TargetService(context.core)
     anchor = context.db.clock.now()
   }
 

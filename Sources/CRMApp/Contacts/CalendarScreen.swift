@@ -96,8 +96,7 @@ public final class CalendarScreen: Screen {
   /// The open to-dos of the user whose calendar this is, as rows at their due time (negative
   /// ids: `-task id`; the client column reads «☐ Задача: …»), and who gave each contact task.
   func mergeTasks(_ r: DateInterval) throws {
-    let tasks = TaskService(
-      db: context.db, userId: context.user?.id, language: l, timeZone: context.timeZone)
+    let tasks = TaskService(context.core)
     givenBy = try tasks.givenBy(contacts: items.map(\.id))
     guard case .user(let who) = scope else { return }
     let todos = try tasks.openTodos(assignee: who, from: r.start, to: r.end)
@@ -121,7 +120,7 @@ public final class CalendarScreen: Screen {
     guard row.id < 0 else { return false }
     if action == .done {
       do {
-        try TaskService(db: context.db, userId: context.user?.id, language: l).done(-row.id)
+        try TaskService(context.core).done(-row.id)
         app.flash(l.pick("Task done.", "Задача выполнена."))
         stale = true
       } catch { app.report(error) }

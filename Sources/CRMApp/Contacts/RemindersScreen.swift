@@ -56,9 +56,7 @@ public final class RemindersScreen: Screen {
         logins = Dictionary(
           try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
       }
-      let tasks = TaskService(
-        db: context.db, userId: context.user?.id, language: context.language,
-        timeZone: context.timeZone)
+      let tasks = TaskService(context.core)
       todos =
         everyone || context.user == nil
         ? []
@@ -304,7 +302,7 @@ public final class RemindersScreen: Screen {
     if let t = selectedTodo, action != nil {
       if action == .done {
         do {
-          try TaskService(db: context.db, userId: context.user?.id, language: context.language)
+          try TaskService(context.core)
             .done(t.id)
           app.flash(context.language.pick("Task done: ", "Задача выполнена: ") + t.title)
           stale = true

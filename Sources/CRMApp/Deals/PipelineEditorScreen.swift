@@ -10,7 +10,7 @@ enum ConfigEdit {
   static func run(
     _ context: AppContext, app: App, _ edit: (inout FunnelConfig) throws -> Void
   ) -> Result<PipelineChanges, CRMError> {
-    let service = PipelineService(db: context.db, language: context.language)
+    let service = PipelineService(context.core)
     do {
       var config = try service.current()
       try edit(&config)
@@ -71,7 +71,7 @@ public final class PipelineEditorScreen: Screen {
     guard stale else { return }
     stale = false
     do {
-      config = try PipelineService(db: context.db, language: l).current()
+      config = try PipelineService(context.core).current()
     } catch {
       app?.report(error)
     }

@@ -37,10 +37,10 @@ final class DuplicatesScreen: Screen {
   func dataChanged() { stale = true }
 
   var finder: DuplicateFinder {
-    DuplicateFinder(db: context.db, userId: context.user?.id, language: l)
+    DuplicateFinder(context.core)
   }
   var merges: MergeService {
-    MergeService(db: context.db, userId: context.user?.id, language: l)
+    MergeService(context.core)
   }
 
   func refresh(app: App?) {
@@ -305,7 +305,7 @@ final class MergeCompareScreen: Screen {
       context: AppContext, entity: DuplicateEntity, keep: Int64, other: Int64,
       choices: [String: MergeChoice]
     ) throws(CRMError) -> Comparison {
-      let m = MergeService(db: context.db, userId: context.user?.id, language: context.language)
+      let m = MergeService(context.core)
       if entity == .client {
         let p = try m.preview(keep: keep, other: other, choices: choices)
         return Comparison(

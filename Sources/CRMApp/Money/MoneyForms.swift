@@ -154,7 +154,7 @@ final class InvoiceFormScreen: FormScreen {
       onSaved(id)
       return true
     } catch {
-      let o = OfferService(db: context.db, userId: nil, language: l)
+      let o = OfferService(context.core)
       show(
         error, app: app,
         aliases: [
@@ -488,7 +488,7 @@ final class ActFormScreen: FormScreen {
       onSaved(id)
       return true
     } catch {
-      let o = OfferService(db: context.db, userId: nil, language: l)
+      let o = OfferService(context.core)
       show(
         error, app: app,
         aliases: [

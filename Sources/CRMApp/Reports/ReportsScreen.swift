@@ -171,7 +171,7 @@ public final class ReportsScreen: Screen {
     }
     do {
       if pipelines.isEmpty {
-        pipelines = try PipelineService(db: context.db, language: l).pipelines()
+        pipelines = try PipelineService(context.core).pipelines()
         if let k = pipelineKey, !pipelines.contains(where: { $0.key == k }) { pipelineKey = nil }
         anyDeals = !(try context.deals.list(limit: 1).isEmpty)
         queued = try context.money.queueCount()
@@ -180,16 +180,14 @@ public final class ReportsScreen: Screen {
       case .funnel, .sources:
         let q = query
         if reportQuery != q {
-          report = try FunnelAnalytics(db: context.db, language: l, timeZone: context.timeZone)
+          report = try FunnelAnalytics(context.core)
             .funnel(q)
           reportQuery = q
         }
       case .completeness, .segments, .classes:
         try base.refresh(section, ownerId: ownerId)
       case .campaigns:
-        campaigns = try CampaignService(
-          db: context.db, userId: context.user?.id, language: l, timeZone: context.timeZone
-        ).list(limit: 200)
+        campaigns = try CampaignService(context.core).list(limit: 200)
       case .stuck:
         let key = "\(ownerId ?? 0)/\(pipeline?.id ?? 0)"
         if stuckKey != key {

@@ -36,7 +36,7 @@ public final class AuditScreen: Screen {
   public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
   var l: Language { context.language }
-  var log: AuditLog { AuditLog(db: context.db, language: l) }
+  var log: AuditLog { AuditLog(context.core) }
   var calendar: Calendar { TimeContext(now: anchor, timeZone: context.timeZone).calendar }
 
   var selected: AuditChange? {
@@ -280,7 +280,7 @@ final class AuditDetailScreen: Screen {
   var l: Language { context.language }
 
   func build(width: Int) {
-    let log = AuditLog(db: context.db, language: l)
+    let log = AuditLog(context.core)
     let f = context.formats
     let info = try? log.info(change.changeId)
     var out: [(String, Style)] = []

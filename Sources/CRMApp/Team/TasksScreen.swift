@@ -27,9 +27,7 @@ public final class TasksScreen: Screen {
   public func dataChanged() { stale = true }
 
   var service: TaskService {
-    TaskService(
-      db: context.db, userId: context.user?.id, language: context.language,
-      timeZone: context.timeZone)
+    TaskService(context.core)
   }
 
   func refresh(app: App?) {

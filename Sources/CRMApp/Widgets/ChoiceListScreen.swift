@@ -47,7 +47,7 @@ final class ChoiceListScreen: Screen {
     guard stale else { return }
     stale = false
     do {
-      items = try PipelineService(db: context.db, language: l).current()[keyPath: which.path]
+      items = try PipelineService(context.core).current()[keyPath: which.path]
     } catch {
       app?.report(error)
     }

@@ -78,20 +78,14 @@ public struct BulkUndoResult: Equatable, Sendable {
 /// client's change is a `change_set` row with action `bulk` and field-level `audit` rows, and the
 /// whole operation is undone as one unit. Fast enough for 100,000 clients: the target is an id
 /// set built in SQL, and every statement in the loops is compiled once.
-public struct BulkUpdateService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct BulkUpdateService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
-  var l: Language { language }
-  var now: Date { db.clock.now() }
-  var log: ClientService { ClientService(db: db, userId: userId, language: language) }
+  var log: ClientService { ClientService(context) }
 
   /// What `before_json` of a bulk change row holds: the operation it belongs to and the
   /// changed value before and after (owner ids as text, a tag by itself).
@@ -305,7 +299,7 @@ public struct BulkUpdateService: Sendable {
     _ db: Database, _ ids: [Int64], _ plan: BulkContactPlan, me: Int64, op: Int64, at: Date,
     result: inout BulkResult
   ) throws {
-    let contacts = ContactService(db: self.db, userId: userId, language: l)
+    let contacts = ContactService(context)
     if let a = plan.assignee { try ContactService.requireActiveUser(db, a, language: l) }
     let settings = try CRMDatabase.loadSettings(db)
     let remind = contacts.defaultRemind(plan.dueAt, settings)
@@ -439,7 +433,7 @@ public struct BulkUpdateService: Sendable {
         sql: "SELECT tag, tag_key, position FROM client_tag WHERE client_id = ? ORDER BY position")
       let contact = try db.cachedStatement(sql: "SELECT * FROM contact WHERE id = ?")
       let deleteContact = try db.cachedStatement(sql: "DELETE FROM contact WHERE id = ?")
-      let contacts = ContactService(db: self.db, userId: userId, language: l)
+      let contacts = ContactService(context)
       for row in rows {
         let changeId: Int64 = row["id"]
         let clientId: Int64 = row["client_id"]

@@ -179,15 +179,11 @@ public struct ClassRun: Equatable, Sendable {
 }
 
 /// Runs `crm classify` and reads its snapshots.
-public struct ClassificationService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct ClassificationService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   /// Counts of a class and its revenue.
@@ -241,7 +237,7 @@ public struct ClassificationService: Sendable {
     // A snapshot of the whole base that may rewrite many clients' segments: not a manager's call.
     try db.require([.supervisor, .admin], to: "crm classify", language: language)
     let now = db.clock.now()
-    let service = ClientService(db: db, userId: userId, language: language)
+    let service = ClientService(context)
     return try db.write { db in
       let settings = try CRMDatabase.loadSettings(db)
       let rules = applySegments ? try SegmentService.rules(db) : []

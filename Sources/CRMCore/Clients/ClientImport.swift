@@ -218,23 +218,19 @@ enum ImportDuplicates {
 /// Imports clients in one transaction: validates each row as `ClientService.add` does, finds
 /// duplicates in the base and among earlier rows of the file, creates, updates or skips, keeps
 /// the search index and duplicate keys, and records the batch so `undo` can take it back.
-public struct ClientImportService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct ClientImportService: CoreService {
+  public let context: ServiceContext
   let validator: Validator
 
   /// Rows between two calls of the progress callback.
   public static let progressEvery = 500
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.validator = Validator(language: language)
+  public init(_ context: ServiceContext) {
+    self.context = context
+    self.validator = Validator(language: context.language)
   }
 
-  var clients: ClientService { ClientService(db: db, userId: userId, language: language) }
+  var clients: ClientService { ClientService(context) }
 
   /// Imports the rows `next` yields until it returns nil. `progress` gets the number of rows
   /// read so far every `progressEvery` rows; returning false cancels: everything is rolled back

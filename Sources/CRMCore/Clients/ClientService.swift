@@ -30,18 +30,14 @@ public struct DuplicateCandidate: Equatable, Sendable {
 
 /// Clients and contact persons: every change validated, audited, undoable and indexed for search,
 /// in one transaction.
-public struct ClientService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
+public struct ClientService: CoreService {
+  public let context: ServiceContext
   public let validator: Validator
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.validator = Validator(language: language)
+  public init(_ context: ServiceContext) {
+    self.context = context
+    self.validator = Validator(language: context.language)
   }
-
-  var now: Date { db.clock.now() }
 
   // MARK: Reading
 
@@ -398,7 +394,7 @@ public struct ClientService: Sendable {
       if action == "merge" {
         // A merge moved rows between two clients: only the merge's own undo puts it all back.
         guard let mergeId = try MergeService.mergeId(db, change: changeId) else { return nil }
-        let merge = MergeService(db: self.db, userId: userId, language: validator.language)
+        let merge = MergeService(context)
         let r = try merge.undo(db, mergeId, at: at)
         return UndoResult(
           clientId: r.survivorId, entity: entity, action: action,

@@ -96,18 +96,12 @@ public struct SavedFilter: Equatable, Sendable {
 
 /// Saved client filters: save, list, remove, and the clients they select (through the clients
 /// list's CRMCore query, so visibility applies).
-public struct SavedFilterService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct SavedFilterService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
-
-  var l: Language { language }
 
   /// Saves (or replaces, when `replace`) a filter under a name; returns its id.
   @discardableResult
@@ -129,7 +123,7 @@ public struct SavedFilterService: Sendable {
     var f = filter
     f.search = try v.line(f.search, "search", max: 200)
     let at = db.clock.now()
-    let log = ClientService(db: db, userId: userId, language: l)
+    let log = ClientService(context)
     return try db.write { db in
       _ = try f.resolve(db, language: l)  // an unknown owner is refused here
       let key = TextFold.key(clean)
@@ -223,7 +217,7 @@ public struct SavedFilterService: Sendable {
         ))
     }
     let at = db.clock.now()
-    let log = ClientService(db: db, userId: userId, language: l)
+    let log = ClientService(context)
     try db.write { db in
       try db.execute(sql: "DELETE FROM saved_filter WHERE id = ?", arguments: [f.id])
       let change = try log.recordChange(

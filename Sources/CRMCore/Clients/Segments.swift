@@ -133,13 +133,11 @@ public struct SegmentRule: Equatable, Sendable {
 }
 
 /// Segment rules in the database, and the segments report.
-public struct SegmentService: Sendable {
-  public let db: CRMDatabase
-  public let language: Language
+public struct SegmentService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, language: Language) {
-    self.db = db
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   public func rules() throws(CRMError) -> [SegmentRule] {

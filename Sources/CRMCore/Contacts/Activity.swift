@@ -260,19 +260,12 @@ public struct ActivityItem: Equatable, Sendable {
 }
 
 /// Builds the activity report and its drill-downs, within what the signed-in user may see.
-public struct ActivityService: Sendable {
-  public let db: CRMDatabase
-  public let language: Language
-  public let timeZone: TimeZone
+public struct ActivityService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
-
-  var l: Language { language }
-  public var calendar: Calendar { TimeContext(now: db.clock.now(), timeZone: timeZone).calendar }
 
   /// The period of `grouping` length holding now (the default: this week).
   public func currentPeriod(_ grouping: ActivityGrouping = .week) -> DateInterval {

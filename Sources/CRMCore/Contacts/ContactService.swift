@@ -17,25 +17,11 @@ public enum ContactScope: Equatable, Sendable {
 /// Contacts: logging, planning, the calendar, reminders, contact cadence and handover. Every
 /// change is validated, audited (entity `contact` in the client's history) and written in one
 /// transaction; a client's `last_contact_at` follows its latest done contact.
-public struct ContactService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct ContactService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
-  }
-
-  var now: Date { db.clock.now() }
-  var l: Language { language }
-  var calendar: Calendar { TimeContext(now: now, timeZone: timeZone).calendar }
-
-  func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
-    .invalid(field: field, problem: l.pick(en, ru))
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   // MARK: Reading
@@ -425,7 +411,7 @@ public struct ContactService: Sendable {
   func audit(
     _ db: Database, _ action: String, before: Contact?, after: Contact, at: Date
   ) throws {
-    let log = ClientService(db: self.db, userId: userId, language: l)
+    let log = ClientService(context)
     let change = try log.recordChange(
       db, clientId: after.clientId, entity: "contact", entityId: after.id ?? 0, action: action,
       before: before, at: at)
@@ -808,7 +794,7 @@ public struct ContactService: Sendable {
     _ db: Database, from: Int64, to: Int64, clientIds: [Int64]?, withDeals: Bool
   ) throws -> HandoverResult {
     let at = now
-    let clients = ClientService(db: self.db, userId: userId, language: l)
+    let clients = ClientService(context)
     do {
       guard
         let fromLogin = try String.fetchOne(
@@ -874,7 +860,7 @@ public struct ContactService: Sendable {
           result.contacts += 1
         }
         if withDeals {
-          let deals = DealService(db: self.db, userId: userId, language: l, timeZone: timeZone)
+          let deals = DealService(context)
           let open = try Row.fetchAll(
             db,
             sql: "SELECT * FROM deal WHERE client_id = ? AND owner_id = ? AND closed_at IS NULL",

@@ -14,15 +14,13 @@ import GRDB
 ///
 /// A backup holds every client of the database whatever the visibility of the user who took it:
 /// it is created with mode 0600, and whoever can read the backup file reads everyone's clients.
-public struct BackupService: Sendable {
-  public let db: CRMDatabase
-  public let language: Language
+public struct BackupService: CoreService {
+  public let context: ServiceContext
   /// Tests only: the destination's `max_page_count`, to make a backup run out of room.
   var destinationPageLimit: Int?
 
-  public init(db: CRMDatabase, language: Language = .en) {
-    self.db = db
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   /// What `restore` did.

@@ -4,25 +4,11 @@ import GRDB
 /// Deals and the funnel: adding, editing, moving through a pipeline's stages (with entry
 /// actions fired once per entry), won / lost / reopen, the board, stuck deals. Every change is
 /// one transaction and is audited in the client's history (entity `deal`).
-public struct DealService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct DealService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
-  }
-
-  var now: Date { db.clock.now() }
-  var l: Language { language }
-  var calendar: Calendar { TimeContext(now: now, timeZone: timeZone).calendar }
-
-  func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
-    .invalid(field: field, problem: l.pick(en, ru))
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   public func fieldName(_ key: String) -> String {
@@ -468,7 +454,7 @@ public struct DealService: Sendable {
     _ db: Database, _ action: String, before: Deal?, after: Deal, at: Date
   ) throws {
     let stages = try Self.stageMap(db)
-    let log = ClientService(db: self.db, userId: userId, language: l)
+    let log = ClientService(context)
     let change = try log.recordChange(
       db, clientId: after.clientId, entity: "deal", entityId: after.id ?? 0, action: action,
       before: before, at: at)
@@ -521,7 +507,7 @@ public struct DealService: Sendable {
     let at = now
     var d = input
     d.expectedClose = try normalizeDate(d.expectedClose)
-    let pipelines = PipelineService(db: db, language: l)
+    let pipelines = PipelineService(context)
     let p: Pipeline
     if input.pipelineId != 0,
       let found = try pipelines.pipelines().first(where: { $0.id == input.pipelineId })
@@ -687,7 +673,7 @@ public struct DealService: Sendable {
           dueAt: try due(of: action, after: at, dayStartHour: settings.dayStartHour),
           subject: subject.isEmpty ? d.title : "\(subject): \(d.title)", userId: owner,
           authorId: me, personId: d.personId, dealId: d.id)
-        let contacts = ContactService(db: self.db, userId: me, language: l, timeZone: timeZone)
+        let contacts = ContactService(context)
         contactId = try contacts.planInside(db, c, me: me, at: at, remindDefault: true)
       case .draft(.offer):
         offerId = try OfferService.insertDraft(db, deal: d, at: at, author: me, timeZone: timeZone)

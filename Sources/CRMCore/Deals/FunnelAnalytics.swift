@@ -101,15 +101,11 @@ public struct FunnelReport: Equatable, Sendable {
 ///   the created deals' current state;
 /// - *days per stage* — stays that began in the period and have ended: mean and median;
 /// - *won, lost, win rate, revenue* — deals closed in the period; win rate = won / (won + lost).
-public struct FunnelAnalytics: Sendable {
-  public let db: CRMDatabase
-  public let language: Language
-  public let timeZone: TimeZone
+public struct FunnelAnalytics: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   struct Where {
@@ -203,7 +199,7 @@ public struct FunnelAnalytics: Sendable {
 
   /// The funnel report for `q` as of `at` (now by default).
   public func funnel(_ q: FunnelReportQuery, at: Date? = nil) throws(CRMError) -> FunnelReport {
-    let pipeline = try PipelineService(db: db, language: language).pipeline(q.pipeline)
+    let pipeline = try PipelineService(context).pipeline(q.pipeline)
     let now = at ?? db.clock.now()
     let base = dealFilter(q, pipeline: pipeline)
     let access = db.access

@@ -153,17 +153,11 @@ public struct OfferDetail: Equatable, Sendable {
 /// sent (which logs a done e-mail contact). Every change is one transaction, audited in the
 /// client's history as entity `offer` (line changes as fields `line 1`, `line 2`…). A sent
 /// offer is frozen.
-public struct OfferService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct OfferService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   /// The VAT rates an offer line may carry, in percent; none (NULL) means «без НДС».
@@ -172,13 +166,6 @@ public struct OfferService: Sendable {
   public static let maxLines = 500
   /// A line sum may not exceed 10^13 whole units of its currency.
   static let maxUnits: Int64 = 10_000_000_000_000
-
-  var now: Date { db.clock.now() }
-  var l: Language { language }
-
-  func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
-    .invalid(field: field, problem: l.pick(en, ru))
-  }
 
   public func fieldName(_ key: String) -> String {
     let names: [String: (String, String)] = [
@@ -511,7 +498,7 @@ public struct OfferService: Sendable {
   func audit(_ db: Database, _ action: String, before: Snapshot?, after: Snapshot, at: Date)
     throws
   {
-    let log = ClientService(db: self.db, userId: userId, language: l)
+    let log = ClientService(context)
     let id = after.offer.id ?? 0
     let change = try log.recordChange(
       db, clientId: after.clientId, entity: "offer", entityId: id, action: action, before: before,
@@ -855,7 +842,7 @@ public struct OfferService: Sendable {
         notes: l.pick("Total to pay: ", "Всего к оплате: ")
           + totals.money(totals.gross).formatted(l),
         userId: me, authorId: me, personId: person, dealId: deal.id)
-      let contacts = ContactService(db: self.db, userId: me, language: l, timeZone: timeZone)
+      let contacts = ContactService(context)
       let contactId = try contacts.logInside(db, contact, at: at)
       var after = before
       after.offer.status = .sent

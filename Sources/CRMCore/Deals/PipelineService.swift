@@ -20,13 +20,11 @@ public struct PipelineChanges: Equatable, Sendable {
 
 /// Pipelines, stages and the choice lists (lead sources, lost reasons) as stored; applying a new
 /// configuration checks it whole and changes nothing when any part is wrong.
-public struct PipelineService: Sendable {
-  public let db: CRMDatabase
-  public let language: Language
+public struct PipelineService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, language: Language) {
-    self.db = db
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   // MARK: Reading

@@ -202,10 +202,8 @@ struct LevenshteinScratch {
 
 /// Finds duplicate clients and contact persons: candidates from blocking keys (ИНН, phone,
 /// e-mail, the folded name and its sorted neighbours), each pair scored by `DuplicateScore`.
-public struct DuplicateFinder: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct DuplicateFinder: CoreService {
+  public let context: ServiceContext
 
   /// A key shared by more clients than this (an office switchboard, `info@`) is no evidence of
   /// sameness and would make the scan quadratic: such blocks are skipped.
@@ -213,10 +211,8 @@ public struct DuplicateFinder: Sendable {
   /// How many sorted neighbours of each folded name are compared.
   static let window = 4
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   // MARK: The whole base

@@ -102,21 +102,14 @@ public struct MergeLogEntry: Equatable, Sendable {
 /// merged one goes to the trash, everything that pointed to it points to the survivor, and the
 /// `merge_log` row remembers the before-state and every moved row for undo. Rules in
 /// docs/data-model.md ("Merges").
-public struct MergeService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct MergeService: CoreService {
+  public let context: ServiceContext
   let clients: ClientService
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.clients = ClientService(db: db, userId: userId, language: language)
+  public init(_ context: ServiceContext) {
+    self.context = context
+    self.clients = ClientService(context)
   }
-
-  var now: Date { db.clock.now() }
-  var l: Language { language }
 
   /// Client fields in the order the comparison shows them; lists and notes unite by default.
   static let clientFields = [

@@ -4,27 +4,15 @@ import GRDB
 /// Contracts, invoices, acts and payments: what is contracted, invoiced, paid and owed. Every
 /// change is one transaction, audited in the client's history (entities `contract`, `invoice`,
 /// `act`, `payment`). Amounts are integer minor units of each document's currency.
-public struct MoneyService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct MoneyService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
-  var now: Date { db.clock.now() }
-  var l: Language { language }
   /// Today, `YYYY-MM-DD`, in the service's time zone.
   public var today: String { OfferService.isoDay(now, timeZone) }
-
-  func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
-    .invalid(field: field, problem: l.pick(en, ru))
-  }
 
   public func fieldName(_ key: String) -> String {
     let names: [String: (String, String)] = [
@@ -173,7 +161,7 @@ public struct MoneyService: Sendable {
     _ db: Database, entity: String, id: Int64, clientId: Int64, action: String,
     old: [String: String], new: [String: String], before: (some Encodable)?, at: Date
   ) throws {
-    let log = ClientService(db: self.db, userId: userId, language: l)
+    let log = ClientService(context)
     let change = try log.recordChange(
       db, clientId: clientId, entity: entity, entityId: id, action: action, before: before, at: at)
     try log.auditFields(

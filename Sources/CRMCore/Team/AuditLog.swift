@@ -134,13 +134,11 @@ public struct AuditChangeInfo: Equatable, Sendable {
 /// alone → `audit_by_entity (entity=? AND at<?)`; action alone → `audit_by_time` backwards with
 /// the filter on each row until the page is full. Limited visibility adds a per-row
 /// check against the visible clients' ids (a list built once), keeping the plan above.
-public struct AuditLog: Sendable {
-  public let db: CRMDatabase
-  public let language: Language
+public struct AuditLog: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, language: Language) {
-    self.db = db
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   /// Indexes the lead may fold into the schema: without them a client filter sorts all of that
@@ -444,11 +442,11 @@ public struct AuditLog: Sendable {
     switch entity {
     case "client", "person": return Validator(language: language).fieldName(field)
     case "contact":
-      return ContactService(db: db, userId: nil, language: language).fieldName(field)
-    case "deal": return DealService(db: db, userId: nil, language: language).fieldName(field)
-    case "offer": return OfferService(db: db, userId: nil, language: language).fieldName(field)
+      return ContactService(context).fieldName(field)
+    case "deal": return DealService(context).fieldName(field)
+    case "offer": return OfferService(context).fieldName(field)
     case "contract", "invoice", "payment", "act":
-      return MoneyService(db: db, userId: nil, language: language).fieldName(field)
+      return MoneyService(context).fieldName(field)
     default: return field
     }
   }

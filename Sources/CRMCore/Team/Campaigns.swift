@@ -82,20 +82,12 @@ public struct CampaignResult: Equatable, Sendable {
 
 /// Marketing campaigns: a filter's clients become one planned contact each, with their owner;
 /// results are read from the contacts and deals (SQL over indexes).
-public struct CampaignService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct CampaignService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
-
-  var l: Language { language }
 
   /// The end of the working day the campaign's contacts are spread up to.
   public static let workdayEndHour = 18
@@ -129,7 +121,7 @@ public struct CampaignService: Sendable {
     }
     var subject = try v.line(input.subject, "subject", max: 300)
     if subject.isEmpty { subject = name }
-    let filters = SavedFilterService(db: db, userId: userId, language: l)
+    let filters = SavedFilterService(context)
     let filter: ClientFilter
     var filterId: Int64?
     switch input.target {
@@ -156,7 +148,7 @@ public struct CampaignService: Sendable {
         field: "--to", problem: l.pick("the period is already over", "период уже закончился"))
     }
     let access = db.access
-    let log = ClientService(db: db, userId: me, language: l)
+    let log = ClientService(context)
     let auditTime = Formats(language: .en, timeZone: timeZone)
     return try db.write { db in
       var plan = CampaignPlan(

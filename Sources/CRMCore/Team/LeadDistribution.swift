@@ -271,15 +271,11 @@ public struct LeadRun: Equatable, Sendable {
 }
 
 /// Distributes the live clients that have no owner (`crm assign-leads`).
-public struct LeadService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
+public struct LeadService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.language = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
   /// Gives every unowned live client (oldest first, at most `limit`) an owner; `dryRun` does it
@@ -294,7 +290,7 @@ public struct LeadService: Sendable {
       throw .invalid(field: "--limit", problem: l.pick("must be 1 or more", "должно быть от 1"))
     }
     let at = db.clock.now()
-    let log = ClientService(db: db, userId: userId, language: l)
+    let log = ClientService(context)
     return try db.write { db in
       var run = LeadRun(rule: .off, assigned: [], dryRun: dryRun)
       try db.inSavepoint {

@@ -74,20 +74,12 @@ public struct PlanFact: Equatable, Sendable {
 }
 
 /// Sets, lists and removes targets; scales them to report buckets.
-public struct TargetService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct TargetService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
-
-  var l: Language { language }
 
   /// Every target (of the users the signed-in user may see), by login, metric, period.
   public func list() throws(CRMError) -> [UserTarget] {
@@ -192,7 +184,7 @@ public struct TargetService: Sendable {
     _ d: Database, id: Int64, action: String, old: [String: String], new: [String: String],
     at: Date
   ) throws {
-    let log = ClientService(db: db, userId: userId, language: l)
+    let log = ClientService(context)
     let before: [String: String]? = old.isEmpty ? nil : old
     let change = try log.recordChange(
       d, clientId: 0, entity: "target", entityId: id, action: action, before: before, at: at)

@@ -83,28 +83,16 @@ public struct NewTask: Equatable, Sendable {
 
 /// Tasks: given by supervisors and admins to active users, shown in the assignee's calendar and
 /// reminders, audited as entity `task` (client 0 when the task names no client).
-public struct TaskService: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  public let language: Language
-  public let timeZone: TimeZone
+public struct TaskService: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current) {
-    self.db = db
-    self.userId = userId
-    self.language = language
-    self.timeZone = timeZone
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
 
-  var l: Language { language }
-  var now: Date { db.clock.now() }
-  var log: ClientService { ClientService(db: db, userId: userId, language: language) }
+  var log: ClientService { ClientService(context) }
   var contacts: ContactService {
-    ContactService(db: db, userId: userId, language: language, timeZone: timeZone)
-  }
-
-  func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
-    .invalid(field: field, problem: l.pick(en, ru))
+    ContactService(context)
   }
 
   // MARK: Writing

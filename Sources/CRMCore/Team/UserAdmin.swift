@@ -27,18 +27,12 @@ public struct DeactivationResult: Equatable, Sendable {
 
 /// Users and roles: adding, changing and switching users off. Every change is admin-only,
 /// audited (entity `user`, client 0) and keeps at least one active admin.
-public struct UserAdmin: Sendable {
-  public let db: CRMDatabase
-  public let userId: Int64?
-  let l: Language
+public struct UserAdmin: CoreService {
+  public let context: ServiceContext
 
-  public init(db: CRMDatabase, userId: Int64?, language: Language) {
-    self.db = db
-    self.userId = userId
-    self.l = language
+  public init(_ context: ServiceContext) {
+    self.context = context
   }
-
-  var now: Date { db.clock.now() }
 
   // MARK: Reading
 
@@ -239,7 +233,7 @@ public struct UserAdmin: Sendable {
   /// Clients with their planned contacts and open deals through the handover; then whatever
   /// the user still holds on other people's clients (planned contacts, open deals).
   func move(_ db: Database, from: User, to: User, at: Date) throws -> UserHoldings {
-    let contacts = ContactService(db: self.db, userId: userId, language: l, timeZone: .current)
+    let contacts = ContactService(context)
     let done = try contacts.handover(db, from: from.id, to: to.id, clientIds: nil, withDeals: true)
     var moved = UserHoldings(clients: done.clients, deals: done.deals, contacts: done.contacts)
     let planned = try Row.fetchAll(
@@ -253,7 +247,7 @@ public struct UserAdmin: Sendable {
       try contacts.audit(db, "handover", before: p, after: m, at: at)
       moved.contacts += 1
     }
-    let deals = DealService(db: self.db, userId: userId, language: l, timeZone: .current)
+    let deals = DealService(context)
     let open = try Row.fetchAll(
       db, sql: "SELECT * FROM deal WHERE owner_id = ? AND closed_at IS NULL ORDER BY id",
       arguments: [from.id]
@@ -305,7 +299,7 @@ public struct UserAdmin: Sendable {
     _ db: Database, _ id: Int64, _ action: String, old: [String: String], new: [String: String],
     at: Date
   ) throws {
-    let clients = ClientService(db: self.db, userId: userId, language: l)
+    let clients = ClientService(context)
     let change = try clients.recordChange(
       db, clientId: 0, entity: "user", entityId: id, action: action, before: old, at: at)
     try clients.auditFields(

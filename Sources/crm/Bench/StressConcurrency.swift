@@ -66,7 +66,7 @@ struct StressConcurrency: ParsableCommand {
     let admin = try stressCore { try database.signIn(login: "stress") }
     var demo = DemoData(seed: seed, now: Date())
     _ = try stressCore { try demo.populate(database, count: max(40, shared + processes + 10)) }
-    let users = UserAdmin(db: database, userId: admin.user?.id, language: .en)
+    let users = UserAdmin(ServiceContext(db: database, language: .en))
     for i in 0..<(processes + readers) {
       _ = try stressCore { try users.add(login: "stress-\(i)", role: .admin) }
     }
@@ -80,7 +80,7 @@ struct StressConcurrency: ParsableCommand {
     guard ids.count == shared + processes else {
       throw Failure(message: "the demo base has too few clients", code: 1)
     }
-    let clients = ClientService(db: database, userId: admin.user?.id, language: .en)
+    let clients = ClientService(ServiceContext(db: database, language: .en))
     for id in ids {
       guard var c = try stressCore({ try clients.client(id) }) else { continue }
       c.notes = "0 start"
@@ -258,7 +258,7 @@ struct StressConcurrencyWorker: ParsableCommand {
       return
     }
     let hot = shared.split(separator: ",").compactMap { Int64($0) }
-    let clients = ClientService(db: database, userId: database.viewer.user?.id, language: .en)
+    let clients = ClientService(ServiceContext(db: database, language: .en))
     var sequence = 0
     while Date() < deadline {
       let id: Int64 =

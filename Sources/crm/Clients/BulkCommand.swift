@@ -98,7 +98,7 @@ struct BulkCommand: ParsableCommand {
     guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
     let t = try target.resolve(database, global)
     let c = try change(database, ctx)
-    let service = BulkUpdateService(db: database, userId: me.id, language: global.language)
+    let service = BulkUpdateService(ServiceContext(db: database, language: global.language))
     let result = try core(global) { try service.apply(t, c, dryRun: run.dryRun) }
     if run.json {
       var object: [String: Any] = [
@@ -242,7 +242,7 @@ struct BulkCommand: ParsableCommand {
       let database = try core(global) { try global.open() }
       let ctx = try core(global) { try global.context(database) }
       guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
-      let service = BulkUpdateService(db: database, userId: me.id, language: global.language)
+      let service = BulkUpdateService(ServiceContext(db: database, language: global.language))
       guard let r = try core(global, { try service.undo() }) else {
         throw Failure(
           message: global.language.pick(

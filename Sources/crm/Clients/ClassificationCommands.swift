@@ -42,7 +42,7 @@ struct Classify: ParsableCommand {
     let database = try core(global) { try global.open() }
     let ctx = try core(global) { try global.context(database) }
     let l = global.language
-    let service = ClassificationService(db: database, userId: ctx.user?.id, language: l)
+    let service = ClassificationService(ServiceContext(db: database, language: l))
     let today = service.today()
     let day = try core(global) { try service.snapshotDay(at ?? today, today: today) }
     let outcome = try core(global) { try service.classify(day: day, applySegments: !noSegments) }
@@ -112,7 +112,7 @@ struct SegmentCommand: ParsableCommand {
           try SegmentRule.parseCondition(condition, language: l)
         }
         let id = try core(global) {
-          try SegmentService(db: database, language: l).add(
+          try SegmentService(ServiceContext(db: database, language: l)).add(
             SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
             at: position)
         }
@@ -129,7 +129,9 @@ struct SegmentCommand: ParsableCommand {
       func run() throws {
         let database = try core(global) { try global.open() }
         let l = global.language
-        let rules = try core(global) { try SegmentService(db: database, language: l).rules() }
+        let rules = try core(global) {
+          try SegmentService(ServiceContext(db: database, language: l)).rules()
+        }
         if json {
           printJSON(
             rules.map {
@@ -161,7 +163,9 @@ struct SegmentCommand: ParsableCommand {
 
       func run() throws {
         let database = try core(global) { try global.open() }
-        try core(global) { try SegmentService(db: database, language: global.language).remove(id) }
+        try core(global) {
+          try SegmentService(ServiceContext(db: database, language: global.language)).remove(id)
+        }
       }
     }
   }
@@ -221,7 +225,7 @@ struct ClassReportOptions: ParsableArguments {
 func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws {
   let database = try core(g) { try g.open() }
   let l = g.language
-  let service = ClassificationService(db: database, userId: nil, language: l)
+  let service = ClassificationService(ServiceContext(db: database, language: l))
   guard o.limit >= 0 else { throw ValidationError("--limit must not be negative") }
   guard let run = try core(g, { try service.run(o.at) }) else {
     throw Failure(
@@ -397,7 +401,7 @@ extension ReportCommand {
     func run() throws {
       let database = try core(global) { try global.open() }
       let l = global.language
-      let classes = ClassificationService(db: database, userId: nil, language: l)
+      let classes = ClassificationService(ServiceContext(db: database, language: l))
       let today = classes.today()
       let day = try core(global) { try classes.snapshotDay(at ?? today, today: today) }
       guard (1...36).contains(months) else {
@@ -406,7 +410,7 @@ extension ReportCommand {
       }
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let r = try core(global) {
-        try SegmentService(db: database, language: l).report(
+        try SegmentService(ServiceContext(db: database, language: l)).report(
           day: day, months: months, ownerId: ownerId)
       }
       if json {

@@ -115,7 +115,7 @@ struct ClientCommand: ParsableCommand {
 
     func run() throws {
       let database = try core(global) { try global.open() }
-      let ctx = AppContext(db: database, user: nil, language: global.language)
+      let ctx = AppContext(db: database, language: global.language)
       guard let c = try core(global, { try ctx.clients.client(id) }) else {
         throw fail(.notFound(what: global.language.pick("client", "клиент"), id: id), global)
       }
@@ -141,7 +141,7 @@ struct ClientCommand: ParsableCommand {
       if let cls = try core(
         global,
         {
-          try ClassificationService(db: database, userId: nil, language: global.language).latest(
+          try ClassificationService(ServiceContext(db: database, language: global.language)).latest(
             clientId: id)
         })
       {

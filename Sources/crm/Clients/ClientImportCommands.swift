@@ -55,7 +55,7 @@ extension Global {
     } catch let e as ImportFileError {
       throw Failure(message: "\(file): \(e.message(l))", code: 1)
     }
-    let service = ClientImportService(db: database, userId: user?.id, language: l)
+    let service = ClientImportService(ServiceContext(db: database, language: l))
     let options = ImportOptions(
       format: format, fileName: (file as NSString).lastPathComponent, dryRun: flags.dryRun,
       onDuplicate: flags.onDuplicate)
@@ -292,7 +292,7 @@ struct ImportUndo: ParsableCommand {
     let user = try global.existingUser(database)
     let l = global.language
     let r = try core(global) {
-      try ClientImportService(db: database, userId: user.id, language: l).undo(id)
+      try ClientImportService(ServiceContext(db: database, language: l)).undo(id)
     }
     print(
       l.pick(
@@ -312,7 +312,7 @@ struct ImportList: ParsableCommand {
     let database = try core(global) { try global.open() }
     let l = global.language
     let batches = try core(global) {
-      try ClientImportService(db: database, userId: nil, language: l).batches()
+      try ClientImportService(ServiceContext(db: database, language: l)).batches()
     }
     if json {
       printJSON(
@@ -373,7 +373,7 @@ extension Global {
     let l = language
     var query = ClientListQuery(search: o.search ?? "", segment: o.segment, tag: o.tag)
     if let owner = o.owner { query.ownerId = try existingUser(database, owner).id }
-    let service = ClientImportService(db: database, userId: nil, language: l)
+    let service = ClientImportService(ServiceContext(db: database, language: l))
     let ids = try core(self) { try service.exportIDs(query) }
     var data = begin
     var first = true

@@ -51,7 +51,7 @@ extension ReportCommand {
       }
       let database = try core(global) { try global.open() }
       let times = try Times(global, database)
-      let service = ActivityService(db: database, language: l, timeZone: .current)
+      let service = ActivityService(ServiceContext(db: database, language: l, timeZone: .current))
       let week = service.currentPeriod(.week)
       // Missing --to: the end of the current week (a week after --from when that is later);
       // missing --from: the start of the current week (a week before --to when that is earlier).
@@ -80,7 +80,7 @@ extension ReportCommand {
             "\(option): «\(only ?? "")» is not visible to you",
             "\(option): «\(only ?? "")» вам не виден"), code: 1)
       }
-      let targets = TargetService(db: database, userId: nil, language: l, timeZone: .current)
+      let targets = TargetService(ServiceContext(db: database, language: l, timeZone: .current))
       let list = try core(global) { try targets.list() }
       let out = ActivityOutput(report: report, targets: list, service: targets, language: l)
       if json {

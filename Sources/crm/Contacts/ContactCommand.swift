@@ -38,7 +38,7 @@ extension Global {
   }
 
   func contacts(_ database: CRMDatabase, user: User?) -> ContactService {
-    ContactService(db: database, userId: user?.id, language: language, timeZone: .current)
+    ContactService(ServiceContext(db: database, language: language, timeZone: .current))
   }
 
   var formats: Formats { Formats(language: language, timeZone: .current) }
@@ -622,7 +622,7 @@ struct RemindShort {
     var overdue = try service.overdueCount(scope: scope, at: now)
     var soon = try service.overdueCount(scope: scope, at: horizon) - overdue
     if case .user(let id) = scope {
-      let tasks = TaskService(db: service.db, userId: id, language: l)
+      let tasks = TaskService(ServiceContext(db: service.db, language: l))
       let late = try tasks.openTodoCount(assignee: id, before: now)
       overdue += late
       soon += try tasks.openTodoCount(assignee: id, before: horizon) - late
@@ -915,7 +915,7 @@ struct PaneCommand: ParsableCommand {
     let user = try global.existingUser(database)
     let settings = try core(global) { try database.settings() }
     let command = notify ?? settings.notifyCommand
-    let context = AppContext(db: database, user: user, language: global.language)
+    let context = AppContext(db: database, language: global.language)
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
       do {

@@ -39,7 +39,7 @@ struct BackupCommand: ParsableCommand {
         message: l.pick("--keep goes with --daily", "--keep — только вместе с --daily"), code: 1)
     }
     let database = try core(global) { try global.open() }
-    let service = BackupService(db: database, language: l)
+    let service = BackupService(ServiceContext(db: database, language: l))
     if let file {
       try core(global) { try service.backup(to: file, force: force) }
       print(
@@ -76,7 +76,7 @@ struct RestoreCommand: ParsableCommand {
   func run() throws {
     let l = global.language
     let database = try core(global) { try global.open() }
-    let service = BackupService(db: database, language: l)
+    let service = BackupService(ServiceContext(db: database, language: l))
     try core(global) {
       try database.require([.admin], to: "crm restore", language: l)
       _ = try service.validate(file)

@@ -8,11 +8,11 @@ import TerminalUI
 
 extension Global {
   func deals(_ database: CRMDatabase, user: User?) -> DealService {
-    DealService(db: database, userId: user?.id, language: language, timeZone: .current)
+    DealService(ServiceContext(db: database, language: language, timeZone: .current))
   }
 
   func pipelines(_ database: CRMDatabase) -> PipelineService {
-    PipelineService(db: database, language: language)
+    PipelineService(ServiceContext(db: database, language: language))
   }
 
   /// The deal with this id, or exit 1 naming it.

@@ -7,7 +7,7 @@ import TerminalUI
 
 extension Global {
   func offers(_ database: CRMDatabase, user: User?) -> OfferService {
-    OfferService(db: database, userId: user?.id, language: language, timeZone: .current)
+    OfferService(ServiceContext(db: database, language: language, timeZone: .current))
   }
 }
 
@@ -300,11 +300,11 @@ struct OfferCommand: ParsableCommand {
       let database = try core(global) { try global.open() }
       let l = global.language
       let d = try loadOffer(global.offers(database, user: nil), id, global)
-      let deals = DealService(db: database, userId: nil, language: l, timeZone: .current)
+      let deals = DealService(ServiceContext(db: database, language: l, timeZone: .current))
       guard let deal = try core(global, { try deals.deal(d.offer.dealId) })?.deal else {
         throw fail(.notFound(what: l.pick("deal", "сделка"), id: d.offer.dealId), global)
       }
-      let clients = ClientService(db: database, userId: nil, language: l)
+      let clients = ClientService(ServiceContext(db: database, language: l))
       guard let client = try core(global, { try clients.client(deal.clientId) }) else {
         throw fail(.notFound(what: l.pick("client", "клиент"), id: deal.clientId), global)
       }

@@ -135,7 +135,8 @@ struct ReportCommand: ParsableCommand {
       let scope = try ReportScope(options, global, database)
       let l = global.language
       let report = try core(global) {
-        try FunnelAnalytics(db: database, language: l, timeZone: .current).funnel(scope.query)
+        try FunnelAnalytics(ServiceContext(db: database, language: l, timeZone: .current)).funnel(
+          scope.query)
       }
       if options.json {
         printJSON(DealJSON.funnel(report, language: l, owner: scope.ownerLogin))
@@ -200,7 +201,8 @@ struct ReportCommand: ParsableCommand {
       let scope = try ReportScope(options, global, database)
       let l = global.language
       let report = try core(global) {
-        try FunnelAnalytics(db: database, language: l, timeZone: .current).funnel(scope.query)
+        try FunnelAnalytics(ServiceContext(db: database, language: l, timeZone: .current)).funnel(
+          scope.query)
       }
       if options.json {
         printJSON(report.bySource.map(DealJSON.group))

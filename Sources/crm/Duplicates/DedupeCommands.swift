@@ -42,7 +42,7 @@ struct DedupeCommand: ParsableCommand {
             "--min-score должен быть от 0 до 100, а не \(minScore)"), code: 1)
       }
       let database = try core(global) { try global.open() }
-      let finder = DuplicateFinder(db: database, userId: nil, language: global.language)
+      let finder = DuplicateFinder(ServiceContext(db: database, language: global.language))
       let pairs = try core(global) {
         try finder.scan(persons ? .person : .client, minScore: minScore)
       }
@@ -106,7 +106,7 @@ struct DedupeCommand: ParsableCommand {
       let l = global.language
       let entity: DuplicateEntity = persons ? .person : .client
       try core(global) {
-        let clients = ClientService(db: database, userId: me, language: l)
+        let clients = ClientService(ServiceContext(db: database, language: l))
         for id in [first, second] {
           let found =
             persons ? try clients.person(id) != nil : try clients.client(id) != nil
@@ -122,7 +122,7 @@ struct DedupeCommand: ParsableCommand {
             field: "\(first)",
             problem: l.pick("give two different ids", "укажите два разных номера"))
         }
-        let finder = DuplicateFinder(db: database, userId: me, language: l)
+        let finder = DuplicateFinder(ServiceContext(db: database, language: l))
         if undo {
           try finder.unmarkNotDuplicate(entity, first, second)
         } else {
@@ -183,7 +183,7 @@ struct MergeCommand: ParsableCommand {
       var choices: [String: MergeChoice] = [:]
       for f in own { choices[f] = .keep }
       for f in take { choices[f] = .other }
-      let service = MergeService(db: database, userId: me, language: l)
+      let service = MergeService(ServiceContext(db: database, language: l))
       let fields: [MergeField]
       let result: MergeResult
       if persons {
@@ -298,7 +298,7 @@ struct MergeCommand: ParsableCommand {
           code: 1)
       }
       let (database, me) = try global.writingAs()
-      let service = MergeService(db: database, userId: me, language: l)
+      let service = MergeService(ServiceContext(db: database, language: l))
       let result: UnmergeResult? = try core(global) {
         if let id { return try service.undo(id) }
         return try service.undoLast()
@@ -351,7 +351,7 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
       let database = try core(global) { try global.open() }
       let l = global.language
-      let service = MergeService(db: database, userId: nil, language: l)
+      let service = MergeService(ServiceContext(db: database, language: l))
       let rows = try core(global) { try service.log(limit: max(0, limit)) }
       let iso = ISO8601DateFormatter()
       if json {

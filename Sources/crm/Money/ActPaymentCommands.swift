@@ -419,7 +419,7 @@ struct PaymentCommand: ParsableCommand {
       let l = global.language
       let name =
         try core(global) {
-          try ClientService(db: database, userId: nil, language: l).client(client)
+          try ClientService(ServiceContext(db: database, language: l)).client(client)
         }?.displayName ?? "№\(client)"
       var text = l.pick(
         "Payment №\(payment) assigned to \(name)", "Платёж №\(payment) привязан к клиенту \(name)")

@@ -9,7 +9,7 @@ import TerminalUI
 
 extension Global {
   func moneyService(_ database: CRMDatabase, user: User?) -> MoneyService {
-    MoneyService(db: database, userId: user?.id, language: language, timeZone: .current)
+    MoneyService(ServiceContext(db: database, language: language, timeZone: .current))
   }
 
   /// The database and the money service acting as `--user` (created on first use), for
@@ -750,7 +750,7 @@ struct MoneyCommand: ParsableCommand {
   func run() throws {
     let (database, service) = try global.readingMoney()
     let l = global.language
-    let clients = ClientService(db: database, userId: nil, language: l)
+    let clients = ClientService(ServiceContext(db: database, language: l))
     guard let c = try core(global, { try clients.client(client) }) else {
       throw fail(.notFound(what: l.pick("client", "клиент"), id: client), global)
     }

@@ -46,7 +46,7 @@ struct Global: ParsableArguments {
   /// The screens' context for a database `open()` signed in: its user is the signed-in one.
   func context(_ database: CRMDatabase) throws -> AppContext {
     if !database.isSignedIn { try database.signIn(login: login, language: language) }
-    return AppContext(db: database, user: database.viewer.user, language: language)
+    return AppContext(db: database, language: language)
   }
 }
 

@@ -75,7 +75,7 @@ struct AuditCommand: ParsableCommand {
           "--to: the period ends before it starts (--from)",
           "--to: период заканчивается раньше, чем начинается (--from)"), code: 1)
     }
-    let log = AuditLog(db: database, language: l)
+    let log = AuditLog(ServiceContext(db: database, language: l))
     var query = AuditQuery(
       entity: entityKey, action: action, clientId: client, from: fromDate, to: toDate)
     if let by {

@@ -35,7 +35,7 @@ struct TargetCommand: ParsableCommand {
 
   static func service(_ g: Global, _ db: CRMDatabase) throws -> TargetService {
     let acting = try core(g) { try db.findUser(login: g.login) }
-    return TargetService(db: db, userId: acting?.id, language: g.language, timeZone: .current)
+    return TargetService(ServiceContext(db: db, language: g.language, timeZone: .current))
   }
 
   struct Set: ParsableCommand {

@@ -36,7 +36,7 @@ func todoLines(_ database: CRMDatabase, _ g: Global, scope: ContactScope, to: Da
 {
   guard case .user(let id) = scope else { return [] }
   let l = g.language
-  let service = TaskService(db: database, userId: id, language: l)
+  let service = TaskService(ServiceContext(db: database, language: l))
   let todos = try core(g) { try service.openTodos(assignee: id, to: to) }
   guard !todos.isEmpty else { return [] }
   return [l.pick("Tasks:", "Задачи:")]
@@ -82,7 +82,7 @@ struct AssignLeads: ParsableCommand {
       chosen = r
     }
     let (database, ctx) = try global.signedIn()
-    let service = LeadService(db: database, userId: ctx.user?.id, language: l)
+    let service = LeadService(ServiceContext(db: database, language: l))
     let run = try core(global) {
       try service.distribute(rule: chosen, limit: limit, dryRun: dryRun)
     }
@@ -143,7 +143,7 @@ struct TaskCommand: ParsableCommand {
       let kind = try contact.map { try parseKind($0, global, option: "--contact") }
       let when = try Times(global, database).at(due, field: "--due")
       let assignee = try global.existingUser(database, login)
-      let service = TaskService(db: database, userId: ctx.user?.id, language: l)
+      let service = TaskService(ServiceContext(db: database, language: l))
       let id = try core(global) {
         try service.add(
           NewTask(
@@ -194,7 +194,7 @@ struct TaskCommand: ParsableCommand {
           message: l.pick("--limit: 1 to 10000", "--limit: от 1 до 10000"), code: 1)
       }
       let (database, ctx) = try global.signedIn()
-      let service = TaskService(db: database, userId: ctx.user?.id, language: l)
+      let service = TaskService(ServiceContext(db: database, language: l))
       let scope: TaskScope = all ? .all : given ? .given : .mine
       let rows = try core(global) {
         try service.list(scope, filter: filter, limit: limit, offset: offset)
@@ -239,7 +239,7 @@ struct TaskCommand: ParsableCommand {
 
     func run() throws {
       let (database, ctx) = try global.signedIn()
-      let service = TaskService(db: database, userId: ctx.user?.id, language: global.language)
+      let service = TaskService(ServiceContext(db: database, language: global.language))
       try core(global) { try service.done(id) }
       print(global.language.pick("Task №\(id) done.", "Задача №\(id) выполнена."))
     }
@@ -253,7 +253,7 @@ struct TaskCommand: ParsableCommand {
 
     func run() throws {
       let (database, ctx) = try global.signedIn()
-      let service = TaskService(db: database, userId: ctx.user?.id, language: global.language)
+      let service = TaskService(ServiceContext(db: database, language: global.language))
       try core(global) { try service.cancel(id) }
       print(global.language.pick("Task №\(id) cancelled.", "Задача №\(id) отменена."))
     }
@@ -293,8 +293,7 @@ struct FilterCommand: ParsableCommand {
 
     func run() throws {
       let (database, ctx) = try global.signedIn()
-      let service = SavedFilterService(
-        db: database, userId: ctx.user?.id, language: global.language)
+      let service = SavedFilterService(ServiceContext(db: database, language: global.language))
       let f = ClientFilter(
         search: search ?? "", segment: segment, owner: owner, tag: tag, city: city)
       let id = try core(global) { try service.save(name, f, replace: replace) }
@@ -319,7 +318,7 @@ struct FilterCommand: ParsableCommand {
     func run() throws {
       let (database, ctx) = try global.signedIn()
       let l = global.language
-      let service = SavedFilterService(db: database, userId: ctx.user?.id, language: l)
+      let service = SavedFilterService(ServiceContext(db: database, language: l))
       let all = try core(global) { try service.list() }
       var counts: [Int64: Int] = [:]
       for f in all { counts[f.id] = (try? service.count(f.filter)) ?? 0 }
@@ -352,8 +351,7 @@ struct FilterCommand: ParsableCommand {
 
     func run() throws {
       let (database, ctx) = try global.signedIn()
-      let service = SavedFilterService(
-        db: database, userId: ctx.user?.id, language: global.language)
+      let service = SavedFilterService(ServiceContext(db: database, language: global.language))
       try core(global) { try service.remove(name) }
       print(global.language.pick("Filter «\(name)» removed.", "Фильтр «\(name)» удалён."))
     }
@@ -410,7 +408,7 @@ struct CampaignCommand: ParsableCommand {
       } else {
         target = .inline(ClientFilter(search: search ?? "", segment: segment, tag: tag))
       }
-      let service = CampaignService(db: database, userId: ctx.user?.id, language: l)
+      let service = CampaignService(ServiceContext(db: database, language: l))
       let plan = try core(global) {
         try service.create(
           NewCampaign(
@@ -481,7 +479,7 @@ struct CampaignCommand: ParsableCommand {
     func run() throws {
       let (database, ctx) = try global.signedIn()
       let l = global.language
-      let service = CampaignService(db: database, userId: ctx.user?.id, language: l)
+      let service = CampaignService(ServiceContext(db: database, language: l))
       let rows = try core(global) { try service.list() }
       if json {
         printJSON(rows.map(campaignJSON))
@@ -505,7 +503,7 @@ struct CampaignCommand: ParsableCommand {
     func run() throws {
       let (database, ctx) = try global.signedIn()
       let l = global.language
-      let service = CampaignService(db: database, userId: ctx.user?.id, language: l)
+      let service = CampaignService(ServiceContext(db: database, language: l))
       guard let id else {
         let rows = try core(global) { try service.list() }
         if json {

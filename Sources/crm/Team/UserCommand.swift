@@ -13,7 +13,7 @@ extension Global {
   /// The database signed in as `--user`, and the user service acting as them.
   func userAdmin() throws -> UserAdmin {
     let database = try core(self) { try open() }
-    return UserAdmin(db: database, userId: database.viewer.user?.id, language: language)
+    return UserAdmin(ServiceContext(db: database, language: language))
   }
 }
 

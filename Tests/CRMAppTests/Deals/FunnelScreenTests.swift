@@ -1,5 +1,6 @@
 import CRMCore
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CRMApp

@@ -1,6 +1,7 @@
 import CRMCore
 import Foundation
 import TerminalUI
+import TestSupport
 import Testing
 
 @testable import CRMApp

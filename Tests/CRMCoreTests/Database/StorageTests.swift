@@ -1,6 +1,7 @@
 import CRMCore
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @Suite struct StorageTests {

@@ -1,5 +1,6 @@
 import CRMCore
 import Foundation
+import TestSupport
 
 /// A fresh temporary folder per test, removed by the caller with `cleanup()`.
 struct TempDir {

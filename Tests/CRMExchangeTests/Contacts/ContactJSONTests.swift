@@ -1,6 +1,7 @@
 import CRMCore
 import CRMExchange
 import Foundation
+import TestSupport
 import Testing
 
 /// A database whose clock stands at `ContactData.now`, with user anna and one client.

@@ -1,6 +1,7 @@
 import CRMCore
 import CRMExchange
 import Foundation
+import TestSupport
 import Testing
 
 /// A deal row made by hand: 1 000,50 ₽ at "Offer sent" (stuck after 5 days), 7 days there.

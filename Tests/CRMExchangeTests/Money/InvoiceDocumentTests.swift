@@ -2,6 +2,7 @@ import CRMCore
 import CRMExchange
 import Foundation
 import TerminalUI
+import TestSupport
 import Testing
 
 /// A database at 2026-11-23 with our client «Вектор» (ИНН and КПП), contract № 7/25 of

@@ -1,5 +1,6 @@
 import CRMCore
 import Foundation
+import TestSupport
 import Testing
 
 /// A deal on a client through the core, in the same database file the binary uses (`crm deal`

@@ -1,5 +1,6 @@
 import CRMCore
 import Foundation
+import TestSupport
 import Testing
 
 /// A day `offset` days from today in UTC (the binary runs with TZ=UTC): `YYYY-MM-DD` and
