@@ -11,16 +11,33 @@ public struct ServiceContext: Sendable {
   public let db: CRMDatabase
   public let language: Language
   public let timeZone: TimeZone
+  /// Tests only: who acts instead of the signed-in user (see `init(db:language:timeZone:actingAs:)`).
+  var standIn: StandIn?
+
+  struct StandIn: Sendable {
+    let user: User?
+  }
 
   public init(db: CRMDatabase, language: Language = .en, timeZone: TimeZone = .current) {
     self.db = db
     self.language = language
     self.timeZone = timeZone
+    standIn = nil
+  }
+
+  /// Tests only (package access, so no product can call it): `user` acts, author of every change,
+  /// while the database's sign-in still decides what is visible and which roles pass. Tests use
+  /// it to act as several people on one in-memory database.
+  package init(db: CRMDatabase, language: Language, timeZone: TimeZone, actingAs user: User?) {
+    self.db = db
+    self.language = language
+    self.timeZone = timeZone
+    standIn = StandIn(user: user)
   }
 
   /// The signed-in user; nil before sign-in (internal tools) or for an unknown reader of a
   /// read-only file.
-  public var user: User? { db.viewer.user }
+  public var user: User? { standIn.map(\.user) ?? db.viewer.user }
   public var userId: Int64? { user?.id }
 
   /// "Now" by the database's clock (injected in tests and benchmarks).
@@ -34,7 +51,9 @@ public struct ServiceContext: Sendable {
 
   /// The same database, language and clock in another zone.
   public func with(timeZone: TimeZone) -> ServiceContext {
-    ServiceContext(db: db, language: language, timeZone: timeZone)
+    var copy = ServiceContext(db: db, language: language, timeZone: timeZone)
+    copy.standIn = standIn
+    return copy
   }
 
   /// A bad value of `field`, explained in the user's language.

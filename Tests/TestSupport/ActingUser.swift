@@ -1,35 +1,34 @@
 import CRMCore
 import Foundation
 
-// Tests make services the way they always did, naming the user who acts. A service takes its
-// acting user from the database's sign-in (see `ServiceContext`), so these sign that user in
-// first, as the CLI and the interface do when they start. A later service made for another user
-// signs that one in instead: a test that switches users acts as the latest.
+// Tests make services the way they always did, naming the user who acts (nil: nobody) on one
+// database, often several users in turn. A product service takes its acting user from the
+// database's sign-in; these stand that user in instead, while the sign-in (if any) still decides
+// what is visible and which roles pass.
 
 extension CRMDatabase {
-  /// Signs in the user with this id (nil: leaves the sign-in as it is).
-  public func actAs(_ userId: Int64?) {
-    guard let userId, viewer.user?.id != userId || !isSignedIn else { return }
-    do {
-      guard let user = try users().first(where: { $0.id == userId }) else {
-        preconditionFailure("no user with id \(userId)")
-      }
-      try signIn(user)
-    } catch {
-      preconditionFailure("cannot sign in user \(userId): \(error)")
+  /// The user with this id, for standing in; nil for nil.
+  package func standIn(_ userId: Int64?) -> User? {
+    guard let userId else { return nil }
+    guard let user = try? users().first(where: { $0.id == userId }) else {
+      preconditionFailure("no user with id \(userId)")
     }
+    return user
   }
 }
 
 extension CoreService {
-  public init(
+  /// The service acting as the user with this id (nil: nobody).
+  package init(
     db: CRMDatabase, userId: Int64?, language: Language, timeZone: TimeZone = .current
   ) {
-    db.actAs(userId)
-    self.init(ServiceContext(db: db, language: language, timeZone: timeZone))
+    self.init(
+      ServiceContext(
+        db: db, language: language, timeZone: timeZone, actingAs: db.standIn(userId)))
   }
 
-  public init(db: CRMDatabase, language: Language = .en, timeZone: TimeZone = .current) {
+  /// A service that acts as nobody in particular: the database's signed-in user, if any.
+  package init(db: CRMDatabase, language: Language = .en, timeZone: TimeZone = .current) {
     self.init(ServiceContext(db: db, language: language, timeZone: timeZone))
   }
 }

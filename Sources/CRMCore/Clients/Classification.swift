@@ -7,35 +7,7 @@ import GRDBSQLite
 public enum Classification {
   /// `2026-06-30` or `30.06.2026` as `yyyy-mm-dd`; nil when it is not a real day.
   public static func day(_ text: String) -> String? {
-    let t = text.trimmingSpaces()
-    var y = 0
-    var m = 0
-    var d = 0
-    let dash = t.split(separator: "-", omittingEmptySubsequences: false)
-    let dot = t.split(separator: ".", omittingEmptySubsequences: false)
-    if dash.count == 3, dash[0].count == 4, let a = Int(dash[0]), let b = Int(dash[1]),
-      let c = Int(dash[2])
-    {
-      (y, m, d) = (a, b, c)
-    } else if dot.count == 3, dot[2].count == 4, let a = Int(dot[2]), let b = Int(dot[1]),
-      let c = Int(dot[0])
-    {
-      (y, m, d) = (a, b, c)
-    } else {
-      return nil
-    }
-    guard (1900...9999).contains(y), (1...12).contains(m), d >= 1, d <= daysIn(y, m) else {
-      return nil
-    }
-    return String(format: "%04d-%02d-%02d", y, m, d)
-  }
-
-  static func daysIn(_ y: Int, _ m: Int) -> Int {
-    switch m {
-    case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
+    CalendarMath.isoDay(text, years: 1900...9999)
   }
 
   static func parts(_ day: String) -> (y: Int, m: Int, d: Int) {

@@ -61,34 +61,7 @@ public struct MoneyService: CoreService {
 
   /// `2026-12-31` or `31.12.2026` when it is a real day; nil otherwise (including 31.02).
   public static func strictDay(_ text: String) -> String? {
-    let t = text.trimmingSpaces()
-    var y = 0
-    var m = 0
-    var d = 0
-    let dash = t.split(separator: "-", omittingEmptySubsequences: false)
-    let dot = t.split(separator: ".", omittingEmptySubsequences: false)
-    if dash.count == 3, dash[0].count == 4, let a = Int(dash[0]), let b = Int(dash[1]),
-      let c = Int(dash[2])
-    {
-      (y, m, d) = (a, b, c)
-    } else if dot.count == 3, dot[2].count == 4, let a = Int(dot[0]), let b = Int(dot[1]),
-      let c = Int(dot[2])
-    {
-      (y, m, d) = (c, b, a)
-    } else {
-      return nil
-    }
-    guard (1900...2200).contains(y), (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y)
-    else { return nil }
-    return String(format: "%04d-%02d-%02d", y, m, d)
-  }
-
-  static func daysIn(month m: Int, year y: Int) -> Int {
-    switch m {
-    case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
+    CalendarMath.isoDay(text, years: 1900...2200)
   }
 
   /// `day` + `n` days, `YYYY-MM-DD`.

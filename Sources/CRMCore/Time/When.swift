@@ -145,6 +145,31 @@ private enum Civil {
 /// Monday. Skipped and repeated wall-clock times are resolved as described at the top of this
 /// file (a gap gives the first instant after it, a repeated time the earlier instant).
 public enum CalendarMath {
+  /// `2026-12-31` or `31.12.2026` as `yyyy-mm-dd` when it is a real day with its year in
+  /// `years`; nil otherwise (including 31.02).
+  public static func isoDay(_ text: String, years: ClosedRange<Int>) -> String? {
+    let t = text.trimmingSpaces()
+    let dash = t.split(separator: "-", omittingEmptySubsequences: false)
+    let dot = t.split(separator: ".", omittingEmptySubsequences: false)
+    let parts: (y: Int, m: Int, d: Int)
+    if dash.count == 3, dash[0].count == 4, let y = Int(dash[0]), let m = Int(dash[1]),
+      let d = Int(dash[2])
+    {
+      parts = (y, m, d)
+    } else if dot.count == 3, dot[2].count == 4, let y = Int(dot[2]), let m = Int(dot[1]),
+      let d = Int(dot[0])
+    {
+      parts = (y, m, d)
+    } else {
+      return nil
+    }
+    let (y, m, d) = parts
+    guard years.contains(y), (1...12).contains(m), d >= 1, d <= Civil.daysInMonth(y, m) else {
+      return nil
+    }
+    return String(format: "%04d-%02d-%02d", y, m, d)
+  }
+
   /// Midnight of `d`'s day (or the first instant of the day where midnight is skipped).
   public static func startOfDay(_ d: Date, _ cal: Calendar) -> Date {
     Civil.instant(day: Civil.wall(d, cal.timeZone).day, seconds: 0, cal.timeZone)

@@ -4,10 +4,9 @@ import Foundation
 import TestSupport
 
 extension AppContext {
-  /// The screens' context acting as `user`: signs them in first, as `crm` does on start (nil
-  /// leaves the database's sign-in as it is).
+  /// The screens' context acting as `user` (nil: nobody), as tests have always made it; the
+  /// database's sign-in still decides what is visible.
   init(db: CRMDatabase, user: User?, language: Language, timeZone: TimeZone = .current) {
-    db.actAs(user?.id)
-    self.init(db: db, language: language, timeZone: timeZone)
+    self.init(ServiceContext(db: db, language: language, timeZone: timeZone, actingAs: user))
   }
 }
