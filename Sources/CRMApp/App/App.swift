@@ -69,6 +69,10 @@ public struct AppContext: Sendable {
 public protocol Screen: AnyObject {
   /// Which top-level tab (1–6) this screen belongs to.
   var tab: Int { get }
+  var context: AppContext { get }
+  /// The screen's key table, declared beside the screen (`<Screen>+Keys.swift`).
+  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action>
+  /// The table in force now: `keyTable` in the context's language unless the screen says else.
   var keys: KeyTable<Action> { get }
   /// True while a text field has the focus: then digits, `q` and `?` are typed, not commands.
   var capturesText: Bool { get }
@@ -80,6 +84,10 @@ public protocol Screen: AnyObject {
 
 extension Screen {
   public func dataChanged() {}
+  public var keys: KeyTable<Action> { Self.keyTable(context.language) }
+  public var capturesText: Bool { false }
+  /// The context's language, which most screens read often.
+  var l: Language { context.language }
 }
 
 /// The full-screen program: a stack of screens, a header with the six tabs, a message line and

@@ -28,10 +28,6 @@ final class ConflictScreen: Screen {
     self.backToForm = backToForm
   }
 
-  var keys: KeyTable<Action> { KeyTables.conflict(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
-
   /// Differing fields first (the conflicting ones at the very top), then the rest, by label.
   var rows: [(key: String, label: String, differs: Bool, conflicting: Bool)] {
     let log = AuditLog(db: context.db, language: l)

@@ -38,7 +38,6 @@ final class BulkMenuScreen: Screen {
   let what: String
   let onApplied: (BulkResult) -> Void
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.bulkMenu(context.language) }
 
   init(
     context: AppContext, target: BulkTarget, count: Int, what: String,

@@ -7,7 +7,7 @@ import TerminalUI
 @MainActor
 public final class ClientsScreen: Screen {
   public let tab = 1
-  let context: AppContext
+  public let context: AppContext
   public private(set) var query = ClientListQuery()
   var searchInput = TextInput()
   public private(set) var searching = false
@@ -35,7 +35,7 @@ public final class ClientsScreen: Screen {
   }
 
   public var keys: KeyTable<Action> {
-    searching ? KeyTables.search(context.language) : KeyTables.clients(context.language)
+    searching ? Self.searchKeyTable(context.language) : Self.keyTable(context.language)
   }
   public var capturesText: Bool { searching }
 
@@ -438,8 +438,6 @@ public final class ClientsScreen: Screen {
 final class PlaceholderScreen: Screen {
   let tab: Int
   let context: AppContext
-  var capturesText: Bool { false }
-  var keys: KeyTable<Action> { KeyTables.placeholder(context.language) }
 
   init(tab: Int, context: AppContext) {
     self.tab = tab

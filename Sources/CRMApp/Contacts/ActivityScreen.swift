@@ -9,7 +9,7 @@ import TerminalUI
 @MainActor
 public final class ActivityScreen: Screen {
   public let tab = 5
-  let context: AppContext
+  public let context: AppContext
   let service: ActivityService
   let targetService: TargetService
   /// How the period is split: days (a week), weeks (a month), months (a quarter).
@@ -39,11 +39,8 @@ public final class ActivityScreen: Screen {
     anchor = context.db.clock.now()
   }
 
-  public var keys: KeyTable<Action> { KeyTables.activity(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
-  var l: Language { context.language }
   var cal: Calendar { service.calendar }
 
   /// The period shown: the week, month or quarter holding `anchor`.
@@ -421,7 +418,7 @@ public final class ActivityScreen: Screen {
 @MainActor
 public final class ActivityDrillScreen: Screen {
   public let tab = 5
-  let context: AppContext
+  public let context: AppContext
   let service: ActivityService
   let report: ActivityReport
   public let cell: ActivityCell
@@ -444,9 +441,6 @@ public final class ActivityDrillScreen: Screen {
     list.count = total
     loadMore()
   }
-
-  public var keys: KeyTable<Action> { KeyTables.activityDrill(context.language) }
-  public var capturesText: Bool { false }
 
   func loadMore() {
     guard items.count < total else { return }

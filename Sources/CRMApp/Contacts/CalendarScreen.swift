@@ -10,7 +10,7 @@ public final class CalendarScreen: Screen {
   public enum View: String, Sendable { case day, week, month }
 
   public let tab = 2
-  let context: AppContext
+  public let context: AppContext
   public private(set) var view = View.week
   /// The selected day (its start, in the user's zone).
   public private(set) var day: Date
@@ -32,12 +32,9 @@ public final class CalendarScreen: Screen {
     day = CalendarMath.startOfDay(context.db.clock.now(), context.timeContext.calendar)
   }
 
-  public var keys: KeyTable<Action> { KeyTables.calendar(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
   var cal: Calendar { context.timeContext.calendar }
-  var l: Language { context.language }
 
   var gridCache: (day: Date, grid: [Date])?
 

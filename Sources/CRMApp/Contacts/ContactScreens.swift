@@ -30,7 +30,6 @@ final class KindPickerScreen: Screen {
   let title: String
   let onPick: (ContactKind, App) -> Void
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.kindPicker(context.language) }
 
   init(tab: Int, context: AppContext, title: String, onPick: @escaping (ContactKind, App) -> Void) {
     self.tab = tab

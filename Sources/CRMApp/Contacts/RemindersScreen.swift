@@ -9,7 +9,7 @@ import TerminalUI
 @MainActor
 public final class RemindersScreen: Screen {
   public let tab = 3
-  let context: AppContext
+  public let context: AppContext
   public private(set) var everyone = false
   public private(set) var reminders: [Reminder] = []
   public private(set) var losing: [LosingTouch] = []
@@ -32,8 +32,6 @@ public final class RemindersScreen: Screen {
     self.context = context
   }
 
-  public var keys: KeyTable<Action> { KeyTables.reminders(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
   public var scope: ContactScope { everyone ? .everyone : context.myScope }

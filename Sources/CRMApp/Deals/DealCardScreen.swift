@@ -29,9 +29,6 @@ final class DealCardScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.dealCard(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
   func dataChanged() { loaded = false }
 
   func load(app: App?) {

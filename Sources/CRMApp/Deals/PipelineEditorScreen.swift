@@ -30,7 +30,7 @@ enum ConfigEdit {
 @MainActor
 public final class PipelineEditorScreen: Screen {
   public let tab: Int
-  let context: AppContext
+  public let context: AppContext
   let onChange: () -> Void
   public private(set) var pipelineKey: String?
   public private(set) var config: FunnelConfig?
@@ -51,11 +51,7 @@ public final class PipelineEditorScreen: Screen {
     self.onChange = onChange
   }
 
-  public var keys: KeyTable<Action> { KeyTables.pipelineEditor(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
-
-  var l: Language { context.language }
 
   public var pipeline: PipelineDefinition? {
     config?.pipelines.first { $0.key == pipelineKey }

@@ -22,9 +22,6 @@ final class InvoiceScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.invoiceView(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
   func dataChanged() { loaded = false }
 
   func load(app: App?) {

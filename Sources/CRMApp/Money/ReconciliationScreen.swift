@@ -151,10 +151,6 @@ final class ReconciliationScreen: Screen {
     self.file = file
   }
 
-  var keys: KeyTable<Action> { KeyTables.reconciliation(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
-
   static func kindStyle(_ k: ReconciliationRow.Kind) -> Style {
     switch k {
     case .matched: return Style(color: .green)

@@ -70,7 +70,7 @@ public final class ReportsScreen: Screen {
   }
 
   public let tab = 6
-  let context: AppContext
+  public let context: AppContext
   public private(set) var section = Section.funnel
   public private(set) var length = PeriodLength.month
   /// An instant inside the period shown (the period is the month, quarter or year holding it).
@@ -109,14 +109,11 @@ public final class ReportsScreen: Screen {
     base = ClientBaseReports(context: context)
   }
 
-  public var keys: KeyTable<Action> { KeyTables.reports(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() {
     stale = true
     base.invalidate()
   }
 
-  var l: Language { context.language }
   var f: Formats { context.formats }
   var cal: Calendar { context.timeContext.calendar }
   var ownerId: Int64? { everyone ? nil : context.user?.id }

@@ -8,7 +8,7 @@ import TerminalUI
 @MainActor
 public final class TasksScreen: Screen {
   public let tab = 3
-  let context: AppContext
+  public let context: AppContext
   /// The tasks I gave instead of mine (supervisors start here).
   public private(set) var given: Bool
   public private(set) var filter = TaskFilter.open
@@ -22,8 +22,6 @@ public final class TasksScreen: Screen {
     given = context.user.map { $0.role != .manager } ?? false
   }
 
-  public var keys: KeyTable<Action> { KeyTables.tasks(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
   var service: TaskService {

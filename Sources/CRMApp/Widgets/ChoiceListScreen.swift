@@ -36,10 +36,7 @@ final class ChoiceListScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.choiceList(context.language) }
-  var capturesText: Bool { false }
   func dataChanged() { stale = true }
-  var l: Language { context.language }
 
   var selected: Choice? { items.indices.contains(list.selected) ? items[list.selected] : nil }
 

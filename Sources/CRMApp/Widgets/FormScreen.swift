@@ -11,7 +11,6 @@ class FormScreen: Screen {
   var form: Form
   var warnings: [String] = []
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.form(context.language) }
 
   init(context: AppContext, form: Form) {
     self.context = context

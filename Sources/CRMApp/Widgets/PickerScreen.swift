@@ -26,7 +26,6 @@ final class PickerScreen: Screen {
   var list = ListState()
   var loaded: (text: String, limit: Int)?
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.picker(context.language) }
 
   init(
     tab: Int, context: AppContext, title: String, prompt: String, cancelMessage: String? = nil,
