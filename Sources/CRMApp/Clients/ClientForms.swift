@@ -74,7 +74,6 @@ final class ClientFormScreen: FormScreen {
   /// The client as the form now describes it.
   func edited() throws(CRMError) -> Client {
     var c = client
-    let l = context.language
     let v = context.clients.validator
     for field in form.fields {
       let value = field.input.text
@@ -129,7 +128,6 @@ final class ClientFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     do {
       let c = try edited()
       _ = try context.clients.validator.client(c)
@@ -299,7 +297,6 @@ final class FilterScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let segment = form.value("segment").trimmingSpaces()
     let login = form.value("owner").trimmingSpaces()
     let tag = form.value("tags").trimmingSpaces()

@@ -451,7 +451,6 @@ public final class ActivityDrillScreen: Screen {
   }
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     canvas.put(top + 1, 1, l.pick("Rows: ", "Строк: ") + context.formats.integer(total), .dim)
     if total == 0 {

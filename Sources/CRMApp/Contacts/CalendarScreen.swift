@@ -461,7 +461,6 @@ public final class CalendarScreen: Screen {
 @MainActor
 final class CalendarUserScreen: FormScreen {
   weak var calendar: CalendarScreen?
-  override var tab: Int { 2 }
 
   init(context: AppContext, calendar: CalendarScreen) {
     self.calendar = calendar
@@ -476,11 +475,10 @@ final class CalendarUserScreen: FormScreen {
             key: "user", label: l.pick("User", "Пользователь"),
             note: l.pick("empty = mine, * = everyone; ", "пусто — мой, * — все; ")
               + logins.prefix(6).joined(separator: ", "))
-        ]))
+        ]), tab: 2)
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let login = form.value("user").trimmingSpaces()
     if login.isEmpty {
       calendar?.setScope(context.myScope, name: "")
@@ -502,7 +500,6 @@ final class CalendarUserScreen: FormScreen {
 final class PlanOnDayScreen: FormScreen {
   let day: Date
   let onSaved: () -> Void
-  override var tab: Int { 2 }
 
   init(context: AppContext, day: Date, onSaved: @escaping () -> Void) {
     self.day = day
@@ -516,11 +513,10 @@ final class PlanOnDayScreen: FormScreen {
           FormField(
             key: "client", label: l.pick("Client", "Клиент"),
             note: l.pick("№ or part of the name", "№ или часть названия"))
-        ]))
+        ]), tab: 2)
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let text = form.value("client").trimmingSpaces()
     do {
       var found: ClientRow?

@@ -39,7 +39,6 @@ final class KindPickerScreen: Screen {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     canvas.put(
       top + 1, 1, l.pick("Which kind? Press its key:", "Какой вид? Нажмите клавишу:"), .dim)
@@ -86,14 +85,11 @@ final class OutcomeFormScreen: FormScreen {
   }
   let mode: Mode
   let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(tab: Int, context: AppContext, mode: Mode, clientName: String, onSaved: @escaping () -> Void)
   {
     self.mode = mode
     self.onSaved = onSaved
-    self.screenTab = tab
     let l = context.language
     let s = context.contacts
     let kind: ContactKind
@@ -123,7 +119,7 @@ final class OutcomeFormScreen: FormScreen {
             key: "next_kind", label: l.pick("Next: kind", "Следующий: вид"), value: kind.name(l),
             note: ContactKind.allCases.map { $0.name(l) }.joined(separator: ", ")),
           FormField(key: "next_subject", label: l.pick("Next: subject", "Следующий: тема")),
-        ]))
+        ]), tab: tab)
   }
 
   override var cancelMessage: String {
@@ -131,7 +127,6 @@ final class OutcomeFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let s = context.contacts
     do {
       var next: ContactService.Next?
@@ -182,8 +177,6 @@ final class ContactFormScreen: FormScreen {
   var contact: Contact
   let clientName: String
   let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, contact c: Contact, clientName: String,
@@ -192,7 +185,6 @@ final class ContactFormScreen: FormScreen {
     contact = c
     self.clientName = clientName
     self.onSaved = onSaved
-    screenTab = tab
     let l = context.language
     let s = context.contacts
     let f = context.formats
@@ -233,7 +225,7 @@ final class ContactFormScreen: FormScreen {
           FormField(
             key: "repeat", label: s.fieldName("recurrence"), value: c.recurrence,
             note: l.pick("3d, 2w, 1m or empty", "3d, 2w, 1m или пусто")),
-        ]))
+        ]), tab: tab)
   }
 
   override var cancelMessage: String {
@@ -241,7 +233,6 @@ final class ContactFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let s = context.contacts
     var c = contact
     do {
@@ -304,7 +295,7 @@ final class ContactFormScreen: FormScreen {
       let context = context
       let onSaved = onSaved
       let id = contact.id ?? 0
-      let (tab, clientName) = (screenTab, self.clientName)
+      let (tab, clientName) = (self.tab, self.clientName)
       presentConflict(
         conflict, mine: c, base: contact, keys: Contact.editableKeys, app: app, context: context,
         tab: tab, save: { try s.update($0) }, load: { try? s.contact(id)?.contact },
@@ -328,14 +319,11 @@ final class ContactFormScreen: FormScreen {
 class ContactRowForm: FormScreen {
   let row: ContactRow
   let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(tab: Int, context: AppContext, row: ContactRow, form: Form, onSaved: @escaping () -> Void) {
     self.row = row
     self.onSaved = onSaved
-    screenTab = tab
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: tab)
   }
 }
 
@@ -435,7 +423,6 @@ final class ReassignScreen: ContactRowForm {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let login = form.value("user").trimmingSpaces()
     do {
       guard let u = try context.db.findUser(login: login) else {
@@ -601,7 +588,6 @@ final class HandoverScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     guard let list else { return true }
     let login = form.value("to").trimmingSpaces()
     do {
@@ -655,7 +641,6 @@ final class HandoverScreen: FormScreen {
   }
 
   func report(_ r: HandoverResult, to login: String, app: App) {
-    let l = context.language
     app.flash(
       l.pick(
         "Handed over to \(login): \(r.clients) clients, \(r.contacts) planned contacts, \(r.deals) deals.",

@@ -95,7 +95,6 @@ public final class RemindersScreen: Screen {
 
   /// `120 000 ₽` when every invoice is in one currency, else the count of currencies.
   func owedText(_ rows: [InvoiceRow]) -> String {
-    let l = context.language
     guard let first = rows.first?.invoice.money else { return "" }
     if rows.contains(where: { $0.invoice.currency != first.code }) {
       return l.pick("several currencies", "в разных валютах")
@@ -105,7 +104,6 @@ public final class RemindersScreen: Screen {
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     refresh(app: nil)
-    let l = context.language
     let f = context.formats
     let now = context.db.clock.now()
     let overdue = reminders.filter(\.overdue).count

@@ -23,10 +23,8 @@ final class DealFormScreen: FormScreen {
   var deal: Deal
   let clientName: String
   let onSaved: () -> Void
-  let screenTab: Int
   let sources: [Choice]
   let persons: [ContactPerson]
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, deal d: Deal, clientName: String,
@@ -35,7 +33,6 @@ final class DealFormScreen: FormScreen {
     deal = d
     self.clientName = clientName
     self.onSaved = onSaved
-    screenTab = tab
     let l = context.language
     let s = context.deals
     let sources = DealFilterScreen.leadSources(context)
@@ -75,12 +72,11 @@ final class DealFormScreen: FormScreen {
               : persons.prefix(6).map(\.name).joined(separator: ", ")),
           f("owner", owner, l.pick("login", "логин")),
           f("notes", d.notes),
-        ]))
+        ]), tab: tab)
   }
 
   /// The lead sources do not fit beside their field: they are listed under the form.
   override func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     // Two lines at most, broken between entries.
     var lines = [l.pick("Lead sources: ", "Источники: ")]
     for (i, name) in sources.map({ $0.name(l) }).enumerated() {
@@ -99,7 +95,6 @@ final class DealFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let s = context.deals
     var d = deal
     do {
@@ -167,7 +162,7 @@ final class DealFormScreen: FormScreen {
       let context = context
       let onSaved = onSaved
       let id = deal.id ?? 0
-      let (tab, clientName) = (screenTab, self.clientName)
+      let (tab, clientName) = (self.tab, self.clientName)
       presentConflict(
         conflict, mine: d, base: deal, keys: Deal.editableKeys, app: app, context: context,
         tab: tab, save: { try s.update($0) }, load: { try? s.deal(id)?.deal },
@@ -190,7 +185,6 @@ final class DealFormScreen: FormScreen {
 final class DealFilterScreen: FormScreen {
   let sources: [Choice]
   let apply: (DealFilter) -> Void
-  override var tab: Int { 4 }
 
   init(context: AppContext, filter: DealFilter, apply: @escaping (DealFilter) -> Void) {
     self.apply = apply
@@ -222,7 +216,7 @@ final class DealFilterScreen: FormScreen {
             key: "source", label: s.fieldName("source"),
             value: sources.first { $0.key == filter.source }?.name(l) ?? filter.source ?? "",
             note: sources.map { $0.name(l) }.joined(separator: ", ")),
-        ]))
+        ]), tab: 4)
   }
 
   static func leadSources(_ context: AppContext) -> [Choice] {
@@ -241,7 +235,6 @@ final class DealFilterScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     var filter = DealFilter()
     let owner = TextFold.key(form.value("owner").trimmingSpaces())
     do {

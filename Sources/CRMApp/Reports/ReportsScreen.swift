@@ -94,9 +94,9 @@ public final class ReportsScreen: Screen {
   var statementPath = ""
   var actsPath = ""
   /// The first body line on screen, and what the last frame showed (for paging).
-  public private(set) var top = 0
-  var lastVisible = 1
-  var lastCount = 0
+  var scroll = LineScroll()
+  /// The first line of the body shown.
+  public var top: Int { scroll.top }
   /// Stuck deals read at most (one SQL page, most days over first).
   public static let stuckLimit = 200
 
@@ -569,18 +569,7 @@ public final class ReportsScreen: Screen {
     let visible = rows - 2
     guard visible > 0 else { return }
     let content = width - 1
-    let all = lines(content)
-    lastVisible = visible
-    lastCount = all.count
-    top = Swift.max(0, Swift.min(top, all.count - visible))
-    for (i, line) in all.dropFirst(top).prefix(visible).enumerated() {
-      var c = 0
-      for run in line.runs where c < content {
-        c = canvas.put(bodyTop + i, c, run.text, run.style, maxWidth: content - c)
-      }
-    }
-    if top > 0 { canvas.put(bodyTop, width - 1, "▲", .dim) }
-    if top + visible < all.count { canvas.put(bodyTop + visible - 1, width - 1, "▼", .dim) }
+    scroll.draw(&canvas, lines(content), bodyTop: bodyTop, visible: visible, content: content)
   }
 
   // MARK: Keys
@@ -594,40 +583,35 @@ public final class ReportsScreen: Screen {
       return
     }
     anchor = CalendarMath.addMonths(from, n * length.months, cal)
-    top = 0
+    scroll.top = 0
   }
 
   public func handle(_ key: Key, app: App) {
     refresh(app: app)
     let action = keys.action(for: key)
     if section == .completeness && handleCompleteness(action, app: app) { return }
+    if scroll.move(action) { return }
     switch action {
-    case .down: top += 1
-    case .up: top = Swift.max(0, top - 1)
-    case .pageDown: top += lastVisible
-    case .pageUp: top = Swift.max(0, top - lastVisible)
-    case .top: top = 0
-    case .bottom: top = Swift.max(0, lastCount - lastVisible)
     case .nextSection, .previousSection:
       let n = Section.allCases.count
       let step = action == .nextSection ? 1 : n - 1
       section = Section(rawValue: (section.rawValue + step) % n)!
-      top = 0
+      scroll.top = 0
     case .previous:
       shift(KeyboardLayout.latin(key) == .char("]") ? 1 : -1, app: app)
     case .today:
       anchor = context.db.clock.now()
-      top = 0
+      scroll.top = 0
     case .periodLength:
       length = PeriodLength(rawValue: (length.rawValue + 1) % PeriodLength.allCases.count)!
-      top = 0
+      scroll.top = 0
     case .scope:
       guard context.user != nil else {
         app.flash(l.pick("No acting user: everyone's deals.", "Нет пользователя: сделки всех."))
         return
       }
       everyone.toggle()
-      top = 0
+      scroll.top = 0
     case .nextPipeline:
       guard pipelines.count > 1, let p = pipeline,
         let i = pipelines.firstIndex(where: { $0.key == p.key })
@@ -639,7 +623,7 @@ public final class ReportsScreen: Screen {
         return
       }
       pipelineKey = pipelines[(i + 1) % pipelines.count].key
-      top = 0
+      scroll.top = 0
     case .edit:
       app.push(
         PipelineEditorScreen(context: context, pipeline: pipeline?.key) { [weak self] in
@@ -663,8 +647,8 @@ public final class ReportsScreen: Screen {
     switch action {
     case .down: s += 1
     case .up: s -= 1
-    case .pageDown: s += Swift.max(1, lastVisible - 1)
-    case .pageUp: s -= Swift.max(1, lastVisible - 1)
+    case .pageDown: s += Swift.max(1, scroll.visible - 1)
+    case .pageUp: s -= Swift.max(1, scroll.visible - 1)
     case .top: s = 0
     case .bottom: s = count - 1
     case .open:
@@ -677,9 +661,8 @@ public final class ReportsScreen: Screen {
     guard count > 0 else { return false }
     base.selected = Swift.max(0, Swift.min(count - 1, s))
     let line = base.firstClientLine + base.selected
-    if base.selected == 0 { top = 0 }
-    if line < top { top = line }
-    if line >= top + lastVisible { top = line - lastVisible + 1 }
+    if base.selected == 0 { scroll.top = 0 }
+    scroll.reveal(line)
     return true
   }
 

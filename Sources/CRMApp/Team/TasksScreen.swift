@@ -54,7 +54,6 @@ public final class TasksScreen: Screen {
 
   public func draw(_ canvas: inout Canvas, top: Int, rows height: Int, width: Int) {
     refresh(app: nil)
-    let l = context.language
     let f = context.formats
     var col = canvas.put(top, 1, l.pick("Tasks", "Задачи"), .bold)
     col = canvas.put(
@@ -114,7 +113,6 @@ public final class TasksScreen: Screen {
   public func handle(_ key: Key, app: App) {
     refresh(app: app)
     if list.move(key) { return }
-    let l = context.language
     switch keys.action(for: key) {
     case .scope:
       given.toggle()

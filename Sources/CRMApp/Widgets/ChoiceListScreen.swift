@@ -5,7 +5,7 @@ import TerminalUI
 /// A configurable list of the sales process (lead sources or lost reasons): add, rename,
 /// delete, reorder. Deals keep an entry's key, so renaming changes only the names.
 @MainActor
-final class ChoiceListScreen: Screen {
+final class ChoiceListScreen: ConfigListEditor {
   enum Which {
     case leadSources, lostReasons
 
@@ -38,6 +38,7 @@ final class ChoiceListScreen: Screen {
 
   func dataChanged() { stale = true }
 
+  var selectedKey: String? { selected?.key }
   var selected: Choice? { items.indices.contains(list.selected) ? items[list.selected] : nil }
 
   func refresh(app: App?) {
@@ -134,16 +135,7 @@ final class ChoiceListScreen: Screen {
     -> Result<PipelineChanges, CRMError>
   {
     let path = which.path
-    let result = ConfigEdit.run(context, app: app) { config in try edit(&config[keyPath: path]) }
-    switch result {
-    case .success:
-      selectKey = select ?? selected?.key
-      stale = true
-      onChange()
-    case .failure(let e):
-      problem = e.message(l)
-    }
-    return result
+    return applyEdit(app: app, select: select) { config in try edit(&config[keyPath: path]) }
   }
 }
 
@@ -156,13 +148,10 @@ final class ChoiceFormScreen: FormScreen {
   }
   let mode: Mode
   weak var list: ChoiceListScreen?
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(context: AppContext, list: ChoiceListScreen, choice: Choice?, mode: Mode) {
     self.mode = mode
     self.list = list
-    screenTab = list.tab
     let l = context.language
     var fields = [
       FormField(key: "name", label: l.pick("Name", "Название"), value: choice?.name ?? ""),
@@ -181,7 +170,7 @@ final class ChoiceFormScreen: FormScreen {
     case .rename(let key): title = list.which.title(l) + ": «\(key)»"
     case .add: title = list.which.title(l) + l.pick(": new entry", ": новая запись")
     }
-    super.init(context: context, form: Form(title: title, fields: fields))
+    super.init(context: context, form: Form(title: title, fields: fields), tab: list.tab)
   }
 
   override var cancelMessage: String {
@@ -189,7 +178,6 @@ final class ChoiceFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let name = form.value("name").trimmingSpaces()
     let nameEn = form.value("name_en").trimmingSpaces()
     guard let list else { return true }
