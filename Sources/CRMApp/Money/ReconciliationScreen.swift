@@ -324,11 +324,7 @@ final class ReconciliationScreen: Screen {
       maxWidth: max(0, width - col - 1))
     guard rows > 1 else { return }
     canvas.put(areaTop + 1, 1, file, .dim, maxWidth: width - 2)
-    let bodyTop = areaTop + 2
-    let visible = rows - 2
-    guard visible > 0 else { return }
-    let content = width - 1
-    scroll.draw(&canvas, lines(content), bodyTop: bodyTop, visible: visible, content: content)
+    scroll.draw(&canvas, bodyTop: areaTop + 2, rows: rows - 2, width: width) { lines($0) }
   }
 
   func handle(_ key: Key, app: App) {

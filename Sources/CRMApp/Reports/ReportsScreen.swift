@@ -16,6 +16,14 @@ struct ReportLine {
 
   static let blank = ReportLine()
 
+  /// Draws the runs on `row` from the left edge, cut at `width` columns.
+  func draw(_ canvas: inout Canvas, row: Int, width: Int) {
+    var c = 0
+    for run in runs where c < width {
+      c = canvas.put(row, c, run.text, run.style, maxWidth: width - c)
+    }
+  }
+
   /// A note wrapped into as many lines as `width` needs.
   static func wrapped(_ s: String, width: Int, _ style: Style = .plain) -> [ReportLine] {
     wrap(s, width: width - 1).map { ReportLine([(" " + $0, style)]) }
@@ -565,11 +573,7 @@ public final class ReportsScreen: Screen {
     }
     canvas.put(areaTop + 1, col, info, .plain, maxWidth: Swift.max(0, infoEnd - col - 1))
     // The body scrolls.
-    let bodyTop = areaTop + 2
-    let visible = rows - 2
-    guard visible > 0 else { return }
-    let content = width - 1
-    scroll.draw(&canvas, lines(content), bodyTop: bodyTop, visible: visible, content: content)
+    scroll.draw(&canvas, bodyTop: areaTop + 2, rows: rows - 2, width: width) { lines($0) }
   }
 
   // MARK: Keys

@@ -7,23 +7,33 @@ struct LineScroll {
   var visible = 1
   var count = 0
 
-  /// Draws `lines` from `top` into `visible` rows from `bodyTop`, `content` columns wide, with
-  /// ▲ / ▼ in the last column when there is more above / below.
+  /// Draws the body into `rows` rows from `bodyTop`: the lines `lines` makes for the width
+  /// left of the last column, from `top`, with ▲ / ▼ in that column when there is more above /
+  /// below.
   mutating func draw(
-    _ canvas: inout Canvas, _ lines: [ReportLine], bodyTop: Int, visible: Int, content: Int
+    _ canvas: inout Canvas, bodyTop: Int, rows: Int, width: Int,
+    lines: (_ width: Int) -> [ReportLine]
   ) {
-    self.visible = visible
-    count = lines.count
-    top = max(0, min(top, lines.count - visible))
-    for (i, line) in lines.dropFirst(top).prefix(visible).enumerated() {
-      var c = 0
-      for run in line.runs where c < content {
-        c = canvas.put(bodyTop + i, c, run.text, run.style, maxWidth: content - c)
-      }
+    guard rows > 0 else { return }
+    let content = width - 1
+    let all = lines(content)
+    for (i, line) in all[fit(count: all.count, visible: rows)].enumerated() {
+      line.draw(&canvas, row: bodyTop + i, width: content)
     }
     if top > 0 { canvas.put(bodyTop, content, "▲", .dim) }
-    if top + visible < lines.count { canvas.put(bodyTop + visible - 1, content, "▼", .dim) }
+    if moreBelow { canvas.put(bodyTop + rows - 1, content, "▼", .dim) }
   }
+
+  /// Keeps the window inside `count` lines shown in `visible` rows; returns the lines to show.
+  mutating func fit(count: Int, visible: Int) -> Range<Int> {
+    self.visible = visible
+    self.count = count
+    top = max(0, min(top, count - visible))
+    return top..<min(count, top + visible)
+  }
+
+  /// True when lines follow below the window.
+  var moreBelow: Bool { top + visible < count }
 
   /// Scrolls by a line, a page, to the top or to the end; false for any other action.
   mutating func move(_ action: Action?) -> Bool {
