@@ -110,24 +110,16 @@ public final class ActivityScreen: Screen {
     let b = ymd(p.end.addingTimeInterval(-1))
     switch grouping {
     case .day:
-      if l == .ru {
-        let left =
-          a.m == b.m
-          ? "\(a.d)"
-          : a.y == b.y
-            ? "\(a.d) \(Self.monthsGenitive[a.m - 1])"
-            : "\(a.d) \(Self.monthsGenitive[a.m - 1]) \(a.y)"
-        let sep = a.m == b.m ? "–" : " – "
-        return "неделя \(left)\(sep)\(b.d) \(Self.monthsGenitive[b.m - 1]) \(b.y)"
-      }
+      // The month and the year only where the week's two ends differ in them.
+      let months = l == .ru ? Self.monthsGenitive : Self.monthsEnglish
       let left =
         a.m == b.m
         ? "\(a.d)"
         : a.y == b.y
-          ? "\(a.d) \(Self.monthsEnglish[a.m - 1])"
-          : "\(a.d) \(Self.monthsEnglish[a.m - 1]) \(a.y)"
+          ? "\(a.d) \(months[a.m - 1])"
+          : "\(a.d) \(months[a.m - 1]) \(a.y)"
       let sep = a.m == b.m ? "–" : " – "
-      return "week \(left)\(sep)\(b.d) \(Self.monthsEnglish[b.m - 1]) \(b.y)"
+      return l.pick("week ", "неделя ") + "\(left)\(sep)\(b.d) \(months[b.m - 1]) \(b.y)"
     case .week:
       return l.pick(
         "\(Self.monthsEnglish[a.m - 1]) \(a.y) by weeks",
