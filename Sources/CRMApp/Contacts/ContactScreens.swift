@@ -173,10 +173,14 @@ final class OutcomeFormScreen: FormScreen {
 /// Plans a new contact or edits one: kind, time, duration, subject, notes, responsible,
 /// reminder and repeat.
 @MainActor
-final class ContactFormScreen: FormScreen {
+final class ContactFormScreen: FormScreen, RecordForm {
   var contact: Contact
   let clientName: String
   let onSaved: () -> Void
+  var base: Contact {
+    get { contact }
+    set { contact = newValue }
+  }
 
   init(
     tab: Int, context: AppContext, contact c: Contact, clientName: String,
@@ -291,26 +295,20 @@ final class ContactFormScreen: FormScreen {
       }
       onSaved()
       return true
-    } catch .conflict(let conflict) {
-      let context = context
-      let onSaved = onSaved
-      let id = contact.id ?? 0
-      let (tab, clientName) = (self.tab, self.clientName)
-      presentConflict(
-        conflict, mine: c, base: contact, keys: Contact.editableKeys, app: app, context: context,
-        tab: tab, save: { try s.update($0) }, load: { try? s.contact(id)?.contact },
-        reopen: { shown, theirs in
-          let form = ContactFormScreen(
-            tab: tab, context: context, contact: shown, clientName: clientName, onSaved: onSaved)
-          form.contact = theirs
-          return form
-        }, saved: onSaved)
-      return false
     } catch {
-      show(error, app: app)
-      return false
+      let (s, id) = (context.contacts, contact.id ?? 0)
+      return failedSave(
+        error, mine: c, keys: Contact.editableKeys, app: app, save: { try s.update($0) },
+        load: { try? s.contact(id)?.contact })
     }
   }
+
+  func reopened(showing c: Contact) -> ContactFormScreen {
+    ContactFormScreen(
+      tab: tab, context: context, contact: c, clientName: clientName, onSaved: onSaved)
+  }
+
+  func saved() { onSaved() }
 
 }
 

@@ -19,10 +19,14 @@ func choiceKey(_ text: String, in choices: [Choice], _ l: Language) -> String? {
 /// Add or edit a deal: title, amount and currency, probability, lead source, expected close,
 /// contact person, owner, notes.
 @MainActor
-final class DealFormScreen: FormScreen {
+final class DealFormScreen: FormScreen, RecordForm {
   var deal: Deal
   let clientName: String
   let onSaved: () -> Void
+  var base: Deal {
+    get { deal }
+    set { deal = newValue }
+  }
   let sources: [Choice]
   let persons: [ContactPerson]
 
@@ -158,26 +162,19 @@ final class DealFormScreen: FormScreen {
       }
       onSaved()
       return true
-    } catch .conflict(let conflict) {
-      let context = context
-      let onSaved = onSaved
-      let id = deal.id ?? 0
-      let (tab, clientName) = (self.tab, self.clientName)
-      presentConflict(
-        conflict, mine: d, base: deal, keys: Deal.editableKeys, app: app, context: context,
-        tab: tab, save: { try s.update($0) }, load: { try? s.deal(id)?.deal },
-        reopen: { shown, theirs in
-          let form = DealFormScreen(
-            tab: tab, context: context, deal: shown, clientName: clientName, onSaved: onSaved)
-          form.deal = theirs
-          return form
-        }, saved: onSaved)
-      return false
     } catch {
-      show(error, app: app)
-      return false
+      let (s, id) = (context.deals, deal.id ?? 0)
+      return failedSave(
+        error, mine: d, keys: Deal.editableKeys, app: app, save: { try s.update($0) },
+        load: { try? s.deal(id)?.deal })
     }
   }
+
+  func reopened(showing d: Deal) -> DealFormScreen {
+    DealFormScreen(tab: tab, context: context, deal: d, clientName: clientName, onSaved: onSaved)
+  }
+
+  func saved() { onSaved() }
 }
 
 /// The funnel's filter: whose deals (mine, everyone's, a login), created from / to, lead source.
