@@ -23,6 +23,13 @@ enum ConfigEdit {
   }
 }
 
+/// What a form of a configuration list does: edit the entry with this key, or add one after
+/// the entry with that key (nil: none selected; each list says where the entry goes then).
+enum EntryFormMode {
+  case edit(String)
+  case add(after: String?)
+}
+
 /// A screen that edits one list of the funnel configuration (the stages, the lost reasons, the
 /// lead sources): every change goes through `ConfigEdit.run`, then the list reloads.
 @MainActor
@@ -277,17 +284,13 @@ public final class PipelineEditorScreen: ConfigListEditor {
 /// stuck days and the entry actions as `;`-separated text.
 @MainActor
 final class StageFormScreen: FormScreen {
-  enum Mode {
-    case edit(String)
-    case add(after: String?)
-  }
-  let mode: Mode
+  let mode: EntryFormMode
   weak var editor: PipelineEditorScreen?
   let pipelineKey: String
 
   init(
     context: AppContext, editor: PipelineEditorScreen, pipelineKey: String,
-    stage: StageDefinition?, mode: Mode, tab: Int
+    stage: StageDefinition?, mode: EntryFormMode, tab: Int
   ) {
     self.mode = mode
     self.editor = editor

@@ -99,7 +99,7 @@ final class ChoiceListScreen: ConfigListEditor {
     switch action {
     case .edit:
       guard let c = selected else { return }
-      app.push(ChoiceFormScreen(context: context, list: self, choice: c, mode: .rename(c.key)))
+      app.push(ChoiceFormScreen(context: context, list: self, choice: c, mode: .edit(c.key)))
     case .add:
       app.push(
         ChoiceFormScreen(
@@ -142,14 +142,10 @@ final class ChoiceListScreen: ConfigListEditor {
 /// Adds an entry to a list (the key defaults to the name) or renames one.
 @MainActor
 final class ChoiceFormScreen: FormScreen {
-  enum Mode {
-    case rename(String)
-    case add(after: String?)
-  }
-  let mode: Mode
+  let mode: EntryFormMode
   weak var list: ChoiceListScreen?
 
-  init(context: AppContext, list: ChoiceListScreen, choice: Choice?, mode: Mode) {
+  init(context: AppContext, list: ChoiceListScreen, choice: Choice?, mode: EntryFormMode) {
     self.mode = mode
     self.list = list
     let l = context.language
@@ -167,7 +163,7 @@ final class ChoiceFormScreen: FormScreen {
     }
     let title: String
     switch mode {
-    case .rename(let key): title = list.which.title(l) + ": «\(key)»"
+    case .edit(let key): title = list.which.title(l) + ": «\(key)»"
     case .add: title = list.which.title(l) + l.pick(": new entry", ": новая запись")
     }
     super.init(context: context, form: Form(title: title, fields: fields), tab: list.tab)
@@ -183,7 +179,7 @@ final class ChoiceFormScreen: FormScreen {
     guard let list else { return true }
     let result: Result<PipelineChanges, CRMError>
     switch mode {
-    case .rename(let key):
+    case .edit(let key):
       result = list.change(app: app, select: key) { items in
         guard let i = items.firstIndex(where: { $0.key == key }) else { return }
         items[i].name = name
