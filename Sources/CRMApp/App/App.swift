@@ -66,34 +66,15 @@ public struct AppContext: Sendable {
   func t(_ en: String, _ ru: String) -> String { language.pick(en, ru) }
 }
 
-/// Every action a key can trigger, across screens.
-public enum Action: String, Hashable, Sendable, CaseIterable {
-  case down, up, pageDown, pageUp, top, bottom
-  case search, open, add, edit, delete, undo, sort, reverse, filter, trash, restore
-  case nextTab, help, back, quit, save, cancel
-  case log, plan, done, noAnswer, postpone, reassign, scope, handover
-  case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
-  case forward, backward, won, lost, moveStage, nextPipeline, reload, addDeal, reopen
-  case nextSection, previousSection, periodLength, reorder, lostReasons
-  case invoice, payment, contract, act, cancelDocument, bankQueue, reconcile, ignore
-  // The duplicates review.
-  case duplicates, merge, notDuplicate, switchEntity, takeLeft, takeRight, toggleChoice, swapSides
-  case mark, markAll, bulk
-  // The audit log.
-  case audit, pickEntity, clearFilters
-  // Team work: the tasks screen.
-  case tasks
-  // The activity screen.
-  case columnLeft, columnRight
-  // The conflict screen (a save that met someone else's change).
-  case keepMine, takeTheirs, backToForm
-}
-
 /// A screen of the app: draws into its part of the canvas and handles keys.
 @MainActor
 public protocol Screen: AnyObject {
   /// Which top-level tab (1–6) this screen belongs to.
   var tab: Int { get }
+  var context: AppContext { get }
+  /// The screen's key table, declared beside the screen (`<Screen>+Keys.swift`).
+  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action>
+  /// The table in force now: `keyTable` in the context's language unless the screen says else.
   var keys: KeyTable<Action> { get }
   /// True while a text field has the focus: then digits, `q` and `?` are typed, not commands.
   var capturesText: Bool { get }
@@ -105,6 +86,10 @@ public protocol Screen: AnyObject {
 
 extension Screen {
   public func dataChanged() {}
+  public var keys: KeyTable<Action> { Self.keyTable(context.language) }
+  public var capturesText: Bool { false }
+  /// The context's language, which most screens read often.
+  var l: Language { context.language }
 }
 
 /// The full-screen program: a stack of screens, a header with the six tabs, a message line and

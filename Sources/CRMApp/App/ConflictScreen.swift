@@ -28,10 +28,6 @@ final class ConflictScreen: Screen {
     self.backToForm = backToForm
   }
 
-  var keys: KeyTable<Action> { KeyTables.conflict(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
-
   /// Differing fields first (the conflicting ones at the very top), then the rest, by label.
   var rows: [(key: String, label: String, differs: Bool, conflicting: Bool)] {
     let log = AuditLog(context.core)
@@ -174,4 +170,45 @@ func presentConflict<T: Versioned>(
             "The form shows the stored version with your changes; ^S saves.",
             "В форме — сохранённая версия с вашими правками; ^S — сохранить."))
       }))
+}
+
+/// A form that edits a stored record (a client, a person, a contact, a deal). A save that met
+/// someone else's change opens the conflict screen over it, whose «back to the form» opens the
+/// form again on the stored version.
+@MainActor
+protocol RecordForm: FormScreen {
+  associatedtype Record: Versioned
+  /// The version the form was opened with: the base of the merge.
+  var base: Record { get set }
+  /// The same form again, showing `record`.
+  func reopened(showing record: Record) -> Self
+  /// After a save, also one from the conflict screen: refreshes the screens below.
+  func saved()
+}
+
+extension RecordForm {
+  /// A save that failed with `error`: a conflict opens the conflict screen for `mine` (read only
+  /// then; nil: what the form tried to save is unknown, nothing opens), any other error shows in
+  /// the form.
+  /// `keys` are the fields the form edits, `save` saves a record without a base, `load` reads
+  /// the stored one. False: the form stays open.
+  func failedSave(
+    _ error: CRMError, mine: @autoclosure () -> Record?, keys: [String], app: App,
+    save: @escaping (Record) throws -> Void, load: @escaping () -> Record?
+  ) -> Bool {
+    guard case .conflict(let conflict) = error else {
+      show(error, app: app)
+      return false
+    }
+    guard let mine = mine() else { return false }
+    presentConflict(
+      conflict, mine: mine, base: base, keys: keys, app: app, context: context, tab: tab,
+      save: save, load: load,
+      reopen: { shown, theirs in
+        let form = self.reopened(showing: shown)
+        form.base = theirs
+        return form
+      }, saved: { self.saved() })
+    return false
+  }
 }

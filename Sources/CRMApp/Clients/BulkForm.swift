@@ -38,7 +38,6 @@ final class BulkMenuScreen: Screen {
   let what: String
   let onApplied: (BulkResult) -> Void
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.bulkMenu(context.language) }
 
   init(
     context: AppContext, target: BulkTarget, count: Int, what: String,
@@ -52,7 +51,6 @@ final class BulkMenuScreen: Screen {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     canvas.put(
       top, 1, l.pick("Bulk change: ", "Массовое изменение: ") + what, .bold, maxWidth: width - 2)
     canvas.put(
@@ -168,7 +166,6 @@ final class BulkFormScreen: FormScreen {
 
   /// An active user by login, or a message on the field.
   func activeUser(_ field: String) throws(CRMError) -> Int64? {
-    let l = context.language
     let login = form.value(field).trimmingSpaces()
     guard let u = try context.db.findUser(login: login) else {
       form.setError(field, l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
@@ -183,7 +180,6 @@ final class BulkFormScreen: FormScreen {
 
   /// The change the fields describe; nil (with a message on the field) when they do not.
   func change() throws(CRMError) -> BulkChange? {
-    let l = context.language
     let value = form.value("value")
     switch kind {
     case .owner:
@@ -220,7 +216,6 @@ final class BulkFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     guard let userId = context.user?.id else {
       app.flash(l.pick("No acting user.", "Нет пользователя."), error: true)
       return false

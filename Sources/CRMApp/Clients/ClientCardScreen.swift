@@ -10,7 +10,7 @@ public final class ClientCardScreen: Screen {
   }
 
   public let tab = 1
-  let context: AppContext
+  public let context: AppContext
   let clientId: Int64
   weak var list: ClientsScreen?
   public internal(set) var section = Section.requisites
@@ -36,9 +36,6 @@ public final class ClientCardScreen: Screen {
     money = MoneyPanel(context: context, clientId: clientId)
   }
 
-  public var keys: KeyTable<Action> { KeyTables.card(context.language) }
-  public var capturesText: Bool { false }
-
   func load() {
     client = try? context.clients.client(clientId)
     persons = (try? context.clients.persons(of: clientId)) ?? []
@@ -59,8 +56,6 @@ public final class ClientCardScreen: Screen {
     money.loaded = false
     list?.reload()
   }
-
-  var l: Language { context.language }
 
   func requisiteLines(_ c: Client) -> [(String, String)] {
     let v = context.clients.validator

@@ -4,9 +4,13 @@ import TerminalUI
 
 /// Quick add (name and phone suffice) and the full edit form of a client.
 @MainActor
-final class ClientFormScreen: FormScreen {
+final class ClientFormScreen: FormScreen, RecordForm {
   var client: Client
   weak var list: ClientsScreen?
+  var base: Client {
+    get { client }
+    set { client = newValue }
+  }
   var duplicatesShown = false
 
   init(context: AppContext, client: Client, form: Form, list: ClientsScreen?) {
@@ -74,7 +78,6 @@ final class ClientFormScreen: FormScreen {
   /// The client as the form now describes it.
   func edited() throws(CRMError) -> Client {
     var c = client
-    let l = context.language
     let v = context.clients.validator
     for field in form.fields {
       let value = field.input.text
@@ -129,7 +132,6 @@ final class ClientFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     do {
       let c = try edited()
       _ = try context.clients.validator.client(c)
@@ -165,37 +167,30 @@ final class ClientFormScreen: FormScreen {
       }
       list?.reload()
       return true
-    } catch .conflict(let conflict) {
-      if let mine = try? edited() { showConflict(conflict, mine: mine, app: app) }
-      return false
     } catch {
-      show(error, app: app)
-      return false
+      let (clients, id) = (context.clients, client.id ?? 0)
+      return failedSave(
+        error, mine: try? edited(), keys: Client.editableKeys, app: app,
+        save: { try clients.update($0) }, load: { try? clients.client(id) })
     }
   }
 
-  /// The conflict screen over this form: keep mine, take theirs, or edit again on theirs.
-  func showConflict(_ conflict: Conflict, mine: Client, app: App) {
-    let clients = context.clients
-    let list = list
-    let context = context
-    let id = client.id ?? 0
-    presentConflict(
-      conflict, mine: mine, base: client, keys: Client.editableKeys, app: app, context: context,
-      tab: tab, save: { try clients.update($0) }, load: { try? clients.client(id) },
-      reopen: { shown, theirs in
-        let form = ClientFormScreen.edit(context: context, client: shown, list: list)
-        form.client = theirs
-        return form
-      }, saved: { list?.reload() })
+  func reopened(showing c: Client) -> ClientFormScreen {
+    Self.edit(context: context, client: c, list: list)
   }
+
+  func saved() { list?.reload() }
 }
 
 /// Add or edit a contact person.
 @MainActor
-final class PersonFormScreen: FormScreen {
+final class PersonFormScreen: FormScreen, RecordForm {
   var person: ContactPerson
   let onSaved: () -> Void
+  var base: ContactPerson {
+    get { person }
+    set { person = newValue }
+  }
 
   init(context: AppContext, person p: ContactPerson, onSaved: @escaping () -> Void) {
     let v = context.clients.validator
@@ -237,26 +232,19 @@ final class PersonFormScreen: FormScreen {
       app.flash(context.language.pick("Saved.", "Сохранено."))
       onSaved()
       return true
-    } catch .conflict(let conflict) {
-      let clients = context.clients
-      let context = context
-      let onSaved = onSaved
-      let id = person.id ?? 0
-      presentConflict(
-        conflict, mine: p, base: person, keys: ContactPerson.editableKeys, app: app,
-        context: context, tab: tab, save: { try clients.updatePerson($0) },
-        load: { try? clients.person(id) },
-        reopen: { shown, theirs in
-          let form = PersonFormScreen(context: context, person: shown, onSaved: onSaved)
-          form.person = theirs
-          return form
-        }, saved: onSaved)
-      return false
     } catch {
-      show(error, app: app)
-      return false
+      let (clients, id) = (context.clients, person.id ?? 0)
+      return failedSave(
+        error, mine: p, keys: ContactPerson.editableKeys, app: app,
+        save: { try clients.updatePerson($0) }, load: { try? clients.person(id) })
     }
   }
+
+  func reopened(showing p: ContactPerson) -> PersonFormScreen {
+    PersonFormScreen(context: context, person: p, onSaved: onSaved)
+  }
+
+  func saved() { onSaved() }
 }
 
 /// Filter the list by segment, owner and tag; an empty field means any.
@@ -299,7 +287,6 @@ final class FilterScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let segment = form.value("segment").trimmingSpaces()
     let login = form.value("owner").trimmingSpaces()
     let tag = form.value("tags").trimmingSpaces()

@@ -7,7 +7,7 @@ import TerminalUI
 @MainActor
 public final class ClientsScreen: Screen {
   public let tab = 1
-  let context: AppContext
+  public let context: AppContext
   public private(set) var query = ClientListQuery()
   var searchInput = TextInput()
   public private(set) var searching = false
@@ -35,7 +35,7 @@ public final class ClientsScreen: Screen {
   }
 
   public var keys: KeyTable<Action> {
-    searching ? KeyTables.search(context.language) : KeyTables.clients(context.language)
+    searching ? Self.searchKeyTable(context.language) : Self.keyTable(context.language)
   }
   public var capturesText: Bool { searching }
 
@@ -77,7 +77,6 @@ public final class ClientsScreen: Screen {
   }
 
   func columns() -> [Column] {
-    let l = context.language
     let titles: [(ClientListQuery.Sort, String, Int)] = [
       (.name, l.pick("Name", "Название"), 0), (.city, l.pick("City", "Город"), 15),
       (.phone, l.pick("Phone", "Телефон"), 18), (.segment, l.pick("Segment", "Сегмент"), 10),
@@ -91,7 +90,6 @@ public final class ClientsScreen: Screen {
   }
 
   public func draw(_ canvas: inout Canvas, top: Int, rows height: Int, width: Int) {
-    let l = context.language
     list.visible = max(1, height - 2)
     refresh(app: nil)
     // Search line: label, box, and what is shown.
@@ -180,7 +178,6 @@ public final class ClientsScreen: Screen {
       if let r = selectedRow { openEditor(r.id, app: app) }
     case .delete:
       guard let r = selectedRow, !query.trash else { return }
-      let l = context.language
       app.ask(
         l.pick("Delete", "Удаление"),
         l.pick("Move «\(r.name)» to the trash?", "Переместить «\(r.name)» в корзину?")
@@ -295,7 +292,6 @@ public final class ClientsScreen: Screen {
   }
 
   func undo(app: App) {
-    let l = context.language
     do {
       let bulk = BulkUpdateService(context.core)
       if let op = try bulk.latestChangeIsBulk() {
@@ -339,7 +335,6 @@ public final class ClientsScreen: Screen {
 
   /// Space: marks or unmarks the selected client and moves to the next one.
   func mark(app: App) {
-    let l = context.language
     if markedFilter != nil {
       app.flash(
         l.pick(
@@ -361,7 +356,6 @@ public final class ClientsScreen: Screen {
 
   /// `*`: marks every client the search and filters select; again on the same filter: unmarks.
   func markAll(app: App) {
-    let l = context.language
     if let f = markedFilter, Self.sameClients(f, query) {
       clearMarks()
       app.flash(l.pick("Marks cleared.", "Отметки сняты."))
@@ -386,7 +380,6 @@ public final class ClientsScreen: Screen {
   /// `B`: the bulk change of the marked clients; without marks, of the filtered list, or of the
   /// selected client when no search or filter is on.
   func openBulk(app: App) {
-    let l = context.language
     let f = context.formats
     let target: BulkTarget
     let what: String
@@ -438,8 +431,6 @@ public final class ClientsScreen: Screen {
 final class PlaceholderScreen: Screen {
   let tab: Int
   let context: AppContext
-  var capturesText: Bool { false }
-  var keys: KeyTable<Action> { KeyTables.placeholder(context.language) }
 
   init(tab: Int, context: AppContext) {
     self.tab = tab
@@ -447,7 +438,6 @@ final class PlaceholderScreen: Screen {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     let text: [Int: String] = [
       2: l.pick(
         "The contact calendar: day, week and month of planned calls and meetings, moved and edited in place.",

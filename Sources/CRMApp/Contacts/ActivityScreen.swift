@@ -9,7 +9,7 @@ import TerminalUI
 @MainActor
 public final class ActivityScreen: Screen {
   public let tab = 5
-  let context: AppContext
+  public let context: AppContext
   let service: ActivityService
   let targetService: TargetService
   /// How the period is split: days (a week), weeks (a month), months (a quarter).
@@ -36,11 +36,8 @@ public final class ActivityScreen: Screen {
     anchor = context.db.clock.now()
   }
 
-  public var keys: KeyTable<Action> { KeyTables.activity(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
-  var l: Language { context.language }
   var cal: Calendar { service.calendar }
 
   /// The period shown: the week, month or quarter holding `anchor`.
@@ -110,24 +107,16 @@ public final class ActivityScreen: Screen {
     let b = ymd(p.end.addingTimeInterval(-1))
     switch grouping {
     case .day:
-      if l == .ru {
-        let left =
-          a.m == b.m
-          ? "\(a.d)"
-          : a.y == b.y
-            ? "\(a.d) \(Self.monthsGenitive[a.m - 1])"
-            : "\(a.d) \(Self.monthsGenitive[a.m - 1]) \(a.y)"
-        let sep = a.m == b.m ? "–" : " – "
-        return "неделя \(left)\(sep)\(b.d) \(Self.monthsGenitive[b.m - 1]) \(b.y)"
-      }
+      // The month and the year only where the week's two ends differ in them.
+      let months = l == .ru ? Self.monthsGenitive : Self.monthsEnglish
       let left =
         a.m == b.m
         ? "\(a.d)"
         : a.y == b.y
-          ? "\(a.d) \(Self.monthsEnglish[a.m - 1])"
-          : "\(a.d) \(Self.monthsEnglish[a.m - 1]) \(a.y)"
+          ? "\(a.d) \(months[a.m - 1])"
+          : "\(a.d) \(months[a.m - 1]) \(a.y)"
       let sep = a.m == b.m ? "–" : " – "
-      return "week \(left)\(sep)\(b.d) \(Self.monthsEnglish[b.m - 1]) \(b.y)"
+      return l.pick("week ", "неделя ") + "\(left)\(sep)\(b.d) \(months[b.m - 1]) \(b.y)"
     case .week:
       return l.pick(
         "\(Self.monthsEnglish[a.m - 1]) \(a.y) by weeks",
@@ -418,7 +407,7 @@ public final class ActivityScreen: Screen {
 @MainActor
 public final class ActivityDrillScreen: Screen {
   public let tab = 5
-  let context: AppContext
+  public let context: AppContext
   let service: ActivityService
   let report: ActivityReport
   public let cell: ActivityCell
@@ -442,9 +431,6 @@ public final class ActivityDrillScreen: Screen {
     loadMore()
   }
 
-  public var keys: KeyTable<Action> { KeyTables.activityDrill(context.language) }
-  public var capturesText: Bool { false }
-
   func loadMore() {
     guard items.count < total else { return }
     if let more = try? service.drill(report, cell, limit: Self.page, offset: items.count) {
@@ -454,7 +440,6 @@ public final class ActivityDrillScreen: Screen {
   }
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     canvas.put(top + 1, 1, l.pick("Rows: ", "Строк: ") + context.formats.integer(total), .dim)
     if total == 0 {

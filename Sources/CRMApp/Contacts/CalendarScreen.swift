@@ -10,7 +10,7 @@ public final class CalendarScreen: Screen {
   public enum View: String, Sendable { case day, week, month }
 
   public let tab = 2
-  let context: AppContext
+  public let context: AppContext
   public private(set) var view = View.week
   /// The selected day (its start, in the user's zone).
   public private(set) var day: Date
@@ -32,12 +32,9 @@ public final class CalendarScreen: Screen {
     day = CalendarMath.startOfDay(context.db.clock.now(), context.timeContext.calendar)
   }
 
-  public var keys: KeyTable<Action> { KeyTables.calendar(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
   var cal: Calendar { context.timeContext.calendar }
-  var l: Language { context.language }
 
   var gridCache: (day: Date, grid: [Date])?
 
@@ -463,7 +460,6 @@ public final class CalendarScreen: Screen {
 @MainActor
 final class CalendarUserScreen: FormScreen {
   weak var calendar: CalendarScreen?
-  override var tab: Int { 2 }
 
   init(context: AppContext, calendar: CalendarScreen) {
     self.calendar = calendar
@@ -478,11 +474,10 @@ final class CalendarUserScreen: FormScreen {
             key: "user", label: l.pick("User", "Пользователь"),
             note: l.pick("empty = mine, * = everyone; ", "пусто — мой, * — все; ")
               + logins.prefix(6).joined(separator: ", "))
-        ]))
+        ]), tab: 2)
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let login = form.value("user").trimmingSpaces()
     if login.isEmpty {
       calendar?.setScope(context.myScope, name: "")
@@ -504,7 +499,6 @@ final class CalendarUserScreen: FormScreen {
 final class PlanOnDayScreen: FormScreen {
   let day: Date
   let onSaved: () -> Void
-  override var tab: Int { 2 }
 
   init(context: AppContext, day: Date, onSaved: @escaping () -> Void) {
     self.day = day
@@ -518,11 +512,10 @@ final class PlanOnDayScreen: FormScreen {
           FormField(
             key: "client", label: l.pick("Client", "Клиент"),
             note: l.pick("№ or part of the name", "№ или часть названия"))
-        ]))
+        ]), tab: 2)
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let text = form.value("client").trimmingSpaces()
     do {
       var found: ClientRow?

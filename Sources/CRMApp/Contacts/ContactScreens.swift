@@ -30,7 +30,6 @@ final class KindPickerScreen: Screen {
   let title: String
   let onPick: (ContactKind, App) -> Void
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.kindPicker(context.language) }
 
   init(tab: Int, context: AppContext, title: String, onPick: @escaping (ContactKind, App) -> Void) {
     self.tab = tab
@@ -40,7 +39,6 @@ final class KindPickerScreen: Screen {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     canvas.put(
       top + 1, 1, l.pick("Which kind? Press its key:", "Какой вид? Нажмите клавишу:"), .dim)
@@ -87,14 +85,11 @@ final class OutcomeFormScreen: FormScreen {
   }
   let mode: Mode
   let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(tab: Int, context: AppContext, mode: Mode, clientName: String, onSaved: @escaping () -> Void)
   {
     self.mode = mode
     self.onSaved = onSaved
-    self.screenTab = tab
     let l = context.language
     let s = context.contacts
     let kind: ContactKind
@@ -124,7 +119,7 @@ final class OutcomeFormScreen: FormScreen {
             key: "next_kind", label: l.pick("Next: kind", "Следующий: вид"), value: kind.name(l),
             note: ContactKind.allCases.map { $0.name(l) }.joined(separator: ", ")),
           FormField(key: "next_subject", label: l.pick("Next: subject", "Следующий: тема")),
-        ]))
+        ]), tab: tab)
   }
 
   override var cancelMessage: String {
@@ -132,7 +127,6 @@ final class OutcomeFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let s = context.contacts
     do {
       var next: ContactService.Next?
@@ -179,12 +173,14 @@ final class OutcomeFormScreen: FormScreen {
 /// Plans a new contact or edits one: kind, time, duration, subject, notes, responsible,
 /// reminder and repeat.
 @MainActor
-final class ContactFormScreen: FormScreen {
+final class ContactFormScreen: FormScreen, RecordForm {
   var contact: Contact
   let clientName: String
   let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
+  var base: Contact {
+    get { contact }
+    set { contact = newValue }
+  }
 
   init(
     tab: Int, context: AppContext, contact c: Contact, clientName: String,
@@ -193,7 +189,6 @@ final class ContactFormScreen: FormScreen {
     contact = c
     self.clientName = clientName
     self.onSaved = onSaved
-    screenTab = tab
     let l = context.language
     let s = context.contacts
     let f = context.formats
@@ -234,7 +229,7 @@ final class ContactFormScreen: FormScreen {
           FormField(
             key: "repeat", label: s.fieldName("recurrence"), value: c.recurrence,
             note: l.pick("3d, 2w, 1m or empty", "3d, 2w, 1m или пусто")),
-        ]))
+        ]), tab: tab)
   }
 
   override var cancelMessage: String {
@@ -242,7 +237,6 @@ final class ContactFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let s = context.contacts
     var c = contact
     do {
@@ -301,26 +295,20 @@ final class ContactFormScreen: FormScreen {
       }
       onSaved()
       return true
-    } catch .conflict(let conflict) {
-      let context = context
-      let onSaved = onSaved
-      let id = contact.id ?? 0
-      let (tab, clientName) = (screenTab, self.clientName)
-      presentConflict(
-        conflict, mine: c, base: contact, keys: Contact.editableKeys, app: app, context: context,
-        tab: tab, save: { try s.update($0) }, load: { try? s.contact(id)?.contact },
-        reopen: { shown, theirs in
-          let form = ContactFormScreen(
-            tab: tab, context: context, contact: shown, clientName: clientName, onSaved: onSaved)
-          form.contact = theirs
-          return form
-        }, saved: onSaved)
-      return false
     } catch {
-      show(error, app: app)
-      return false
+      let (s, id) = (context.contacts, contact.id ?? 0)
+      return failedSave(
+        error, mine: c, keys: Contact.editableKeys, app: app, save: { try s.update($0) },
+        load: { try? s.contact(id)?.contact })
     }
   }
+
+  func reopened(showing c: Contact) -> ContactFormScreen {
+    ContactFormScreen(
+      tab: tab, context: context, contact: c, clientName: clientName, onSaved: onSaved)
+  }
+
+  func saved() { onSaved() }
 
 }
 
@@ -329,14 +317,11 @@ final class ContactFormScreen: FormScreen {
 class ContactRowForm: FormScreen {
   let row: ContactRow
   let onSaved: () -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(tab: Int, context: AppContext, row: ContactRow, form: Form, onSaved: @escaping () -> Void) {
     self.row = row
     self.onSaved = onSaved
-    screenTab = tab
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: tab)
   }
 }
 
@@ -436,7 +421,6 @@ final class ReassignScreen: ContactRowForm {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let login = form.value("user").trimmingSpaces()
     do {
       guard let u = try context.db.findUser(login: login) else {
@@ -602,7 +586,6 @@ final class HandoverScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     guard let list else { return true }
     let login = form.value("to").trimmingSpaces()
     do {
@@ -656,7 +639,6 @@ final class HandoverScreen: FormScreen {
   }
 
   func report(_ r: HandoverResult, to login: String, app: App) {
-    let l = context.language
     app.flash(
       l.pick(
         "Handed over to \(login): \(r.clients) clients, \(r.contacts) planned contacts, \(r.deals) deals.",

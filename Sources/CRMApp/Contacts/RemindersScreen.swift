@@ -9,7 +9,7 @@ import TerminalUI
 @MainActor
 public final class RemindersScreen: Screen {
   public let tab = 3
-  let context: AppContext
+  public let context: AppContext
   public private(set) var everyone = false
   public private(set) var reminders: [Reminder] = []
   public private(set) var losing: [LosingTouch] = []
@@ -32,8 +32,6 @@ public final class RemindersScreen: Screen {
     self.context = context
   }
 
-  public var keys: KeyTable<Action> { KeyTables.reminders(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
   public var scope: ContactScope { everyone ? .everyone : context.myScope }
@@ -95,7 +93,6 @@ public final class RemindersScreen: Screen {
 
   /// `120 000 ₽` when every invoice is in one currency, else the count of currencies.
   func owedText(_ rows: [InvoiceRow]) -> String {
-    let l = context.language
     guard let first = rows.first?.invoice.money else { return "" }
     if rows.contains(where: { $0.invoice.currency != first.code }) {
       return l.pick("several currencies", "в разных валютах")
@@ -105,7 +102,6 @@ public final class RemindersScreen: Screen {
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     refresh(app: nil)
-    let l = context.language
     let f = context.formats
     let now = context.db.clock.now()
     let overdue = reminders.filter(\.overdue).count

@@ -18,8 +18,7 @@ final class DealCardScreen: Screen {
   /// The deal's contracts, invoices and payments; nil when it has none.
   var money: MoneySummary?
   var loaded = false
-  var scroll = 0
-  var pageRows = 1
+  var scroll = LineScroll()
   static let contactLimit = 100
 
   init(context: AppContext, dealId: Int64, tab: Int, onChange: @escaping () -> Void = {}) {
@@ -29,9 +28,6 @@ final class DealCardScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.dealCard(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
   func dataChanged() { loaded = false }
 
   func load(app: App?) {
@@ -278,14 +274,12 @@ final class DealCardScreen: Screen {
     if r.deal.status != .open { title += " [\(r.deal.status.name(l))]" }
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     let body = lines(width: width)
-    pageRows = max(1, rows - 2)
-    scroll = max(0, min(scroll, body.count - pageRows))
-    for (i, line) in body.dropFirst(scroll).prefix(pageRows).enumerated() {
+    for (i, line) in body[scroll.fit(count: body.count, visible: max(1, rows - 2))].enumerated() {
       for p in line.parts {
         canvas.put(top + 2 + i, p.col, p.text, p.style, maxWidth: p.width)
       }
     }
-    if scroll + pageRows < body.count {
+    if scroll.moreBelow {
       canvas.put(
         top + rows - 1, width - 12, l.pick("↓ more", "↓ ещё"), .dim, maxWidth: 10)
     }
@@ -294,13 +288,8 @@ final class DealCardScreen: Screen {
   func handle(_ key: Key, app: App) {
     if !loaded { load(app: app) }
     let action = keys.action(for: key)
+    if scroll.move(action) { return }
     switch action {
-    case .down: scroll += 1
-    case .up: scroll = max(0, scroll - 1)
-    case .pageDown: scroll += pageRows
-    case .pageUp: scroll = max(0, scroll - pageRows)
-    case .top: scroll = 0
-    case .bottom: scroll = Int.max / 2
     case .back: app.pop()
     default: break
     }

@@ -331,8 +331,6 @@ final class RequirementFormScreen: FormScreen {
   let field: DealField
   let extras: MoveExtras
   let then: (MoveExtras, App) -> Void
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, row: DealRow, field: DealField, note: String,
@@ -342,7 +340,6 @@ final class RequirementFormScreen: FormScreen {
     self.field = field
     self.extras = extras
     self.then = then
-    screenTab = tab
     let l = context.language
     let d = context.deals
     var fields: [FormField] = []
@@ -364,7 +361,8 @@ final class RequirementFormScreen: FormScreen {
       ]
     }
     super.init(
-      context: context, form: Form(title: row.deal.title + " — " + field.name(l), fields: fields))
+      context: context, form: Form(title: row.deal.title + " — " + field.name(l), fields: fields),
+      tab: tab)
     warnings = [note]
   }
 

@@ -19,14 +19,16 @@ func choiceKey(_ text: String, in choices: [Choice], _ l: Language) -> String? {
 /// Add or edit a deal: title, amount and currency, probability, lead source, expected close,
 /// contact person, owner, notes.
 @MainActor
-final class DealFormScreen: FormScreen {
+final class DealFormScreen: FormScreen, RecordForm {
   var deal: Deal
   let clientName: String
   let onSaved: () -> Void
-  let screenTab: Int
+  var base: Deal {
+    get { deal }
+    set { deal = newValue }
+  }
   let sources: [Choice]
   let persons: [ContactPerson]
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, deal d: Deal, clientName: String,
@@ -35,7 +37,6 @@ final class DealFormScreen: FormScreen {
     deal = d
     self.clientName = clientName
     self.onSaved = onSaved
-    screenTab = tab
     let l = context.language
     let s = context.deals
     let sources = DealFilterScreen.leadSources(context)
@@ -75,12 +76,11 @@ final class DealFormScreen: FormScreen {
               : persons.prefix(6).map(\.name).joined(separator: ", ")),
           f("owner", owner, l.pick("login", "логин")),
           f("notes", d.notes),
-        ]))
+        ]), tab: tab)
   }
 
   /// The lead sources do not fit beside their field: they are listed under the form.
   override func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    let l = context.language
     // Two lines at most, broken between entries.
     var lines = [l.pick("Lead sources: ", "Источники: ")]
     for (i, name) in sources.map({ $0.name(l) }).enumerated() {
@@ -99,7 +99,6 @@ final class DealFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let s = context.deals
     var d = deal
     do {
@@ -163,26 +162,19 @@ final class DealFormScreen: FormScreen {
       }
       onSaved()
       return true
-    } catch .conflict(let conflict) {
-      let context = context
-      let onSaved = onSaved
-      let id = deal.id ?? 0
-      let (tab, clientName) = (screenTab, self.clientName)
-      presentConflict(
-        conflict, mine: d, base: deal, keys: Deal.editableKeys, app: app, context: context,
-        tab: tab, save: { try s.update($0) }, load: { try? s.deal(id)?.deal },
-        reopen: { shown, theirs in
-          let form = DealFormScreen(
-            tab: tab, context: context, deal: shown, clientName: clientName, onSaved: onSaved)
-          form.deal = theirs
-          return form
-        }, saved: onSaved)
-      return false
     } catch {
-      show(error, app: app)
-      return false
+      let (s, id) = (context.deals, deal.id ?? 0)
+      return failedSave(
+        error, mine: d, keys: Deal.editableKeys, app: app, save: { try s.update($0) },
+        load: { try? s.deal(id)?.deal })
     }
   }
+
+  func reopened(showing d: Deal) -> DealFormScreen {
+    DealFormScreen(tab: tab, context: context, deal: d, clientName: clientName, onSaved: onSaved)
+  }
+
+  func saved() { onSaved() }
 }
 
 /// The funnel's filter: whose deals (mine, everyone's, a login), created from / to, lead source.
@@ -190,7 +182,6 @@ final class DealFormScreen: FormScreen {
 final class DealFilterScreen: FormScreen {
   let sources: [Choice]
   let apply: (DealFilter) -> Void
-  override var tab: Int { 4 }
 
   init(context: AppContext, filter: DealFilter, apply: @escaping (DealFilter) -> Void) {
     self.apply = apply
@@ -222,7 +213,7 @@ final class DealFilterScreen: FormScreen {
             key: "source", label: s.fieldName("source"),
             value: sources.first { $0.key == filter.source }?.name(l) ?? filter.source ?? "",
             note: sources.map { $0.name(l) }.joined(separator: ", ")),
-        ]))
+        ]), tab: 4)
   }
 
   static func leadSources(_ context: AppContext) -> [Choice] {
@@ -241,7 +232,6 @@ final class DealFilterScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     var filter = DealFilter()
     let owner = TextFold.key(form.value("owner").trimmingSpaces())
     do {

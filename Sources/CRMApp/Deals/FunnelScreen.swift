@@ -9,7 +9,7 @@ import TerminalUI
 @MainActor
 public final class FunnelScreen: Screen {
   public let tab = 4
-  let context: AppContext
+  public let context: AppContext
   public private(set) var pipeline: Pipeline?
   public private(set) var pipelineCount = 0
   public private(set) var columns: [FunnelColumn] = []
@@ -44,10 +44,7 @@ public final class FunnelScreen: Screen {
     filter = DealFilter(ownerId: context.user?.id)
   }
 
-  public var keys: KeyTable<Action> { KeyTables.funnel(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
-  var l: Language { context.language }
   var mine: Bool { filter.ownerId != nil && filter.ownerId == context.user?.id }
 
   // MARK: Data

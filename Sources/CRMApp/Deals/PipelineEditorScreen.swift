@@ -23,14 +23,52 @@ enum ConfigEdit {
   }
 }
 
+/// What a form of a configuration list does: edit the entry with this key, or add one after
+/// the entry with that key (nil: none selected; each list says where the entry goes then).
+enum EntryFormMode {
+  case edit(String)
+  case add(after: String?)
+}
+
+/// A screen that edits one list of the funnel configuration (the stages, the lost reasons, the
+/// lead sources): every change goes through `ConfigEdit.run`, then the list reloads.
+@MainActor
+protocol ConfigListEditor: Screen {
+  var stale: Bool { get set }
+  var selectKey: String? { get set }
+  var problem: String? { get set }
+  var onChange: () -> Void { get }
+  /// The key of the selected entry.
+  var selectedKey: String? { get }
+}
+
+extension ConfigListEditor {
+  /// Applies `edit` to the configuration; on success reselects `select` (or the current entry)
+  /// and reloads, on a refusal keeps the reason to show.
+  func applyEdit(app: App, select: String?, _ edit: (inout FunnelConfig) throws -> Void)
+    -> Result<PipelineChanges, CRMError>
+  {
+    let result = ConfigEdit.run(context, app: app, edit)
+    switch result {
+    case .success:
+      selectKey = select ?? selectedKey
+      stale = true
+      onChange()
+    case .failure(let e):
+      problem = e.message(l)
+    }
+    return result
+  }
+}
+
 /// The stages of a pipeline and how to change them: edit a stage (names, probability, stuck
 /// days, entry actions), add one after the selected one, delete (refused while it holds deals),
 /// move up and down; `L` and `S` open the lost reasons and lead sources. Every change is applied
 /// at once through `PipelineService.apply`; a refusal leaves everything as it was.
 @MainActor
-public final class PipelineEditorScreen: Screen {
+public final class PipelineEditorScreen: ConfigListEditor {
   public let tab: Int
-  let context: AppContext
+  public let context: AppContext
   let onChange: () -> Void
   public private(set) var pipelineKey: String?
   public private(set) var config: FunnelConfig?
@@ -51,11 +89,7 @@ public final class PipelineEditorScreen: Screen {
     self.onChange = onChange
   }
 
-  public var keys: KeyTable<Action> { KeyTables.pipelineEditor(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
-
-  var l: Language { context.language }
 
   public var pipeline: PipelineDefinition? {
     config?.pipelines.first { $0.key == pipelineKey }
@@ -63,6 +97,7 @@ public final class PipelineEditorScreen: Screen {
 
   public var stages: [StageDefinition] { pipeline?.stages ?? [] }
 
+  var selectedKey: String? { selected?.key }
   var selected: StageDefinition? {
     stages.indices.contains(list.selected) ? stages[list.selected] : nil
   }
@@ -206,22 +241,13 @@ public final class PipelineEditorScreen: Screen {
     app: App, select: String? = nil, _ edit: @escaping (inout PipelineDefinition) throws -> Void
   ) -> Result<PipelineChanges, CRMError> {
     let key = pipelineKey
-    let result = ConfigEdit.run(context, app: app) { config in
+    return applyEdit(app: app, select: select) { config in
       guard let i = config.pipelines.firstIndex(where: { $0.key == key }) else {
         throw CRMError.other(
           context.language.pick("the pipeline is gone", "воронки больше нет"))
       }
       try edit(&config.pipelines[i])
     }
-    switch result {
-    case .success:
-      selectKey = select ?? selected?.key
-      stale = true
-      onChange()
-    case .failure(let e):
-      problem = e.message(l)
-    }
-    return result
   }
 
   func delete(_ s: StageDefinition, app: App) {
@@ -258,24 +284,17 @@ public final class PipelineEditorScreen: Screen {
 /// stuck days and the entry actions as `;`-separated text.
 @MainActor
 final class StageFormScreen: FormScreen {
-  enum Mode {
-    case edit(String)
-    case add(after: String?)
-  }
-  let mode: Mode
+  let mode: EntryFormMode
   weak var editor: PipelineEditorScreen?
   let pipelineKey: String
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
   init(
     context: AppContext, editor: PipelineEditorScreen, pipelineKey: String,
-    stage: StageDefinition?, mode: Mode, tab: Int
+    stage: StageDefinition?, mode: EntryFormMode, tab: Int
   ) {
     self.mode = mode
     self.editor = editor
     self.pipelineKey = pipelineKey
-    self.screenTab = tab
     let l = context.language
     let s =
       stage ?? StageDefinition(key: "", name: "", probability: 50, stuckDays: 7, actions: [])
@@ -314,7 +333,7 @@ final class StageFormScreen: FormScreen {
         after.map { l.pick("New stage after «\($0)»", "Новый этап после «\($0)»") }
         ?? l.pick("New stage", "Новый этап")
     }
-    super.init(context: context, form: Form(title: title, fields: fields))
+    super.init(context: context, form: Form(title: title, fields: fields), tab: tab)
   }
 
   override var cancelMessage: String {

@@ -31,9 +31,6 @@ final class DuplicatesScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.duplicates(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
   func dataChanged() { stale = true }
 
   var finder: DuplicateFinder {
@@ -336,10 +333,6 @@ final class MergeCompareScreen: Screen {
     comparison = try Comparison.load(
       context: context, entity: pair.entity, keep: pair.first, other: pair.second, choices: [:])
   }
-
-  var keys: KeyTable<Action> { KeyTables.mergeCompare(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
 
   /// Fields with something on either side.
   var rows: [MergeField] { comparison.fields.filter { !$0.keep.isEmpty || !$0.other.isEmpty } }

@@ -32,9 +32,6 @@ final class BankQueueScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.bankQueue(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
   func dataChanged() { stale = true }
 
   func refresh(app: App?) {

@@ -12,8 +12,7 @@ final class InvoiceScreen: Screen {
   let onChange: () -> Void
   var detail: InvoiceDetail?
   var loaded = false
-  var scroll = 0
-  var pageRows = 1
+  var scroll = LineScroll()
 
   init(context: AppContext, invoiceId: Int64, tab: Int, onChange: @escaping () -> Void = {}) {
     self.context = context
@@ -22,9 +21,6 @@ final class InvoiceScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.invoiceView(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
   func dataChanged() { loaded = false }
 
   func load(app: App?) {
@@ -175,15 +171,10 @@ final class InvoiceScreen: Screen {
       l.pick("Invoice № ", "Счёт № ") + i.number + l.pick(" of ", " от ") + MoneyText.day(i.date, l)
         + " · " + MoneyText.amount(i.total, i.money, l), .bold, maxWidth: width - 2)
     let body = lines(width: width)
-    pageRows = max(1, rows - 2)
-    scroll = max(0, min(scroll, body.count - pageRows))
-    for (n, line) in body.dropFirst(scroll).prefix(pageRows).enumerated() {
-      var c = 0
-      for run in line.runs where c < width {
-        c = canvas.put(top + 2 + n, c, run.text, run.style, maxWidth: width - c)
-      }
+    for (n, line) in body[scroll.fit(count: body.count, visible: max(1, rows - 2))].enumerated() {
+      line.draw(&canvas, row: top + 2 + n, width: width)
     }
-    if scroll + pageRows < body.count {
+    if scroll.moreBelow {
       canvas.put(top + rows - 1, width - 12, l.pick("↓ more", "↓ ещё"), .dim, maxWidth: 10)
     }
   }
@@ -194,11 +185,9 @@ final class InvoiceScreen: Screen {
       self?.loaded = false
       self?.onChange()
     }
-    switch keys.action(for: key) {
-    case .down: scroll += 1
-    case .up: scroll = max(0, scroll - 1)
-    case .pageDown: scroll += pageRows
-    case .pageUp: scroll = max(0, scroll - pageRows)
+    let action = keys.action(for: key)
+    if scroll.move(action) { return }
+    switch action {
     case .back: app.pop()
     case .payment:
       guard let d = detail else { return }

@@ -47,20 +47,17 @@ final class InvoiceFormScreen: FormScreen {
   let clientId: Int64
   let contract: Contract?
   let notes: [String]
-  let screenTab: Int
   let onSaved: (Int64) -> Void
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, clientId: Int64, contract: Contract?, form: Form,
     notes: [String], onSaved: @escaping (Int64) -> Void
   ) {
-    screenTab = tab
     self.clientId = clientId
     self.contract = contract
     self.notes = notes
     self.onSaved = onSaved
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: tab)
   }
 
   static func make(
@@ -131,7 +128,6 @@ final class InvoiceFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let m = context.money
     let sum = form.value("sum").trimmingSpaces()
     if sum.isEmpty {
@@ -172,20 +168,17 @@ final class PaymentFormScreen: FormScreen {
   let clientId: Int64
   let unpaid: [InvoiceRow]
   let notes: [String]
-  let screenTab: Int
   let onSaved: (Int64) -> Void
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, clientId: Int64, unpaid: [InvoiceRow], form: Form,
     notes: [String], onSaved: @escaping (Int64) -> Void
   ) {
-    screenTab = tab
     self.clientId = clientId
     self.unpaid = unpaid
     self.notes = notes
     self.onSaved = onSaved
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: tab)
   }
 
   /// `invoice`: the invoice to pay (else the oldest unpaid one).
@@ -270,7 +263,6 @@ final class PaymentFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let m = context.money
     guard let cash = Self.yesNo(form.value("cash")) else {
       form.setError("cash", l.pick("yes or no", "да или нет"))
@@ -327,17 +319,14 @@ final class PaymentFormScreen: FormScreen {
 @MainActor
 final class ContractFormScreen: FormScreen {
   let clientId: Int64
-  let screenTab: Int
   let onSaved: (Int64) -> Void
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, clientId: Int64, form: Form, onSaved: @escaping (Int64) -> Void
   ) {
-    screenTab = tab
     self.clientId = clientId
     self.onSaved = onSaved
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: tab)
   }
 
   static func make(
@@ -370,7 +359,6 @@ final class ContractFormScreen: FormScreen {
 
   override func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     super.draw(&canvas, top: top, rows: rows, width: width)
-    let l = context.language
     drawNotes(
       [
         l.pick(
@@ -381,7 +369,6 @@ final class ContractFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let m = context.money
     do {
       let currency = try Currency.parse(
@@ -428,18 +415,15 @@ final class ContractFormScreen: FormScreen {
 @MainActor
 final class ActFormScreen: FormScreen {
   let contract: Contract
-  let screenTab: Int
   let onSaved: (Int64) -> Void
-  override var tab: Int { screenTab }
 
   init(
     tab: Int, context: AppContext, contract: Contract, form: Form,
     onSaved: @escaping (Int64) -> Void
   ) {
-    screenTab = tab
     self.contract = contract
     self.onSaved = onSaved
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: tab)
   }
 
   static func make(
@@ -467,7 +451,6 @@ final class ActFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let m = context.money
     let sum = form.value("sum").trimmingSpaces()
     if sum.isEmpty {

@@ -7,11 +7,10 @@ import TerminalUI
 @MainActor
 final class ReconcileFormScreen: FormScreen {
   let remember: (String, String) -> Void
-  override var tab: Int { 6 }
 
   init(context: AppContext, form: Form, remember: @escaping (String, String) -> Void) {
     self.remember = remember
-    super.init(context: context, form: form)
+    super.init(context: context, form: form, tab: 6)
   }
 
   static func make(
@@ -41,7 +40,6 @@ final class ReconcileFormScreen: FormScreen {
 
   override func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     super.draw(&canvas, top: top, rows: rows, width: width)
-    let l = context.language
     var notes = [
       l.pick(
         "The statement (kl_to_1c.txt from the bank client) is compared with the CRM's bank payments of its period; acts with the acts read back from 1C (EnterpriseData), or without that file with what the CRM exported. ^S runs it.",
@@ -65,7 +63,6 @@ final class ReconcileFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let path = form.value("statement").trimmingSpaces()
     let actsPath = form.value("acts").trimmingSpaces()
     guard !path.isEmpty else {
@@ -141,19 +138,13 @@ final class ReconciliationScreen: Screen {
   let context: AppContext
   let report: ReconciliationReport
   let file: String
-  private(set) var top = 0
-  var lastVisible = 1
-  var lastCount = 0
+  var scroll = LineScroll()
 
   init(context: AppContext, report: ReconciliationReport, file: String) {
     self.context = context
     self.report = report
     self.file = file
   }
-
-  var keys: KeyTable<Action> { KeyTables.reconciliation(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
 
   static func kindStyle(_ k: ReconciliationRow.Kind) -> Style {
     switch k {
@@ -333,32 +324,13 @@ final class ReconciliationScreen: Screen {
       maxWidth: max(0, width - col - 1))
     guard rows > 1 else { return }
     canvas.put(areaTop + 1, 1, file, .dim, maxWidth: width - 2)
-    let bodyTop = areaTop + 2
-    let visible = rows - 2
-    guard visible > 0 else { return }
-    let content = width - 1
-    let all = lines(content)
-    lastVisible = visible
-    lastCount = all.count
-    top = max(0, min(top, all.count - visible))
-    for (i, line) in all.dropFirst(top).prefix(visible).enumerated() {
-      var c = 0
-      for run in line.runs where c < content {
-        c = canvas.put(bodyTop + i, c, run.text, run.style, maxWidth: content - c)
-      }
-    }
-    if top > 0 { canvas.put(bodyTop, width - 1, "▲", .dim) }
-    if top + visible < all.count { canvas.put(bodyTop + visible - 1, width - 1, "▼", .dim) }
+    scroll.draw(&canvas, bodyTop: areaTop + 2, rows: rows - 2, width: width) { lines($0) }
   }
 
   func handle(_ key: Key, app: App) {
-    switch keys.action(for: key) {
-    case .down: top += 1
-    case .up: top = max(0, top - 1)
-    case .pageDown: top += lastVisible
-    case .pageUp: top = max(0, top - lastVisible)
-    case .top: top = 0
-    case .bottom: top = max(0, lastCount - lastVisible)
+    let action = keys.action(for: key)
+    if scroll.move(action) { return }
+    switch action {
     case .back: app.pop()
     case .reconcile:
       app.pop()

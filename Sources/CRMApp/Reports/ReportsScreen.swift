@@ -16,6 +16,14 @@ struct ReportLine {
 
   static let blank = ReportLine()
 
+  /// Draws the runs on `row` from the left edge, cut at `width` columns.
+  func draw(_ canvas: inout Canvas, row: Int, width: Int) {
+    var c = 0
+    for run in runs where c < width {
+      c = canvas.put(row, c, run.text, run.style, maxWidth: width - c)
+    }
+  }
+
   /// A note wrapped into as many lines as `width` needs.
   static func wrapped(_ s: String, width: Int, _ style: Style = .plain) -> [ReportLine] {
     wrap(s, width: width - 1).map { ReportLine([(" " + $0, style)]) }
@@ -70,7 +78,7 @@ public final class ReportsScreen: Screen {
   }
 
   public let tab = 6
-  let context: AppContext
+  public let context: AppContext
   public private(set) var section = Section.funnel
   public private(set) var length = PeriodLength.month
   /// An instant inside the period shown (the period is the month, quarter or year holding it).
@@ -94,9 +102,9 @@ public final class ReportsScreen: Screen {
   var statementPath = ""
   var actsPath = ""
   /// The first body line on screen, and what the last frame showed (for paging).
-  public private(set) var top = 0
-  var lastVisible = 1
-  var lastCount = 0
+  var scroll = LineScroll()
+  /// The first line of the body shown.
+  public var top: Int { scroll.top }
   /// Stuck deals read at most (one SQL page, most days over first).
   public static let stuckLimit = 200
 
@@ -109,14 +117,11 @@ public final class ReportsScreen: Screen {
     base = ClientBaseReports(context: context)
   }
 
-  public var keys: KeyTable<Action> { KeyTables.reports(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() {
     stale = true
     base.invalidate()
   }
 
-  var l: Language { context.language }
   var f: Formats { context.formats }
   var cal: Calendar { context.timeContext.calendar }
   var ownerId: Int64? { everyone ? nil : context.user?.id }
@@ -566,22 +571,7 @@ public final class ReportsScreen: Screen {
     }
     canvas.put(areaTop + 1, col, info, .plain, maxWidth: Swift.max(0, infoEnd - col - 1))
     // The body scrolls.
-    let bodyTop = areaTop + 2
-    let visible = rows - 2
-    guard visible > 0 else { return }
-    let content = width - 1
-    let all = lines(content)
-    lastVisible = visible
-    lastCount = all.count
-    top = Swift.max(0, Swift.min(top, all.count - visible))
-    for (i, line) in all.dropFirst(top).prefix(visible).enumerated() {
-      var c = 0
-      for run in line.runs where c < content {
-        c = canvas.put(bodyTop + i, c, run.text, run.style, maxWidth: content - c)
-      }
-    }
-    if top > 0 { canvas.put(bodyTop, width - 1, "▲", .dim) }
-    if top + visible < all.count { canvas.put(bodyTop + visible - 1, width - 1, "▼", .dim) }
+    scroll.draw(&canvas, bodyTop: areaTop + 2, rows: rows - 2, width: width) { lines($0) }
   }
 
   // MARK: Keys
@@ -595,40 +585,35 @@ public final class ReportsScreen: Screen {
       return
     }
     anchor = CalendarMath.addMonths(from, n * length.months, cal)
-    top = 0
+    scroll.top = 0
   }
 
   public func handle(_ key: Key, app: App) {
     refresh(app: app)
     let action = keys.action(for: key)
     if section == .completeness && handleCompleteness(action, app: app) { return }
+    if scroll.move(action) { return }
     switch action {
-    case .down: top += 1
-    case .up: top = Swift.max(0, top - 1)
-    case .pageDown: top += lastVisible
-    case .pageUp: top = Swift.max(0, top - lastVisible)
-    case .top: top = 0
-    case .bottom: top = Swift.max(0, lastCount - lastVisible)
     case .nextSection, .previousSection:
       let n = Section.allCases.count
       let step = action == .nextSection ? 1 : n - 1
       section = Section(rawValue: (section.rawValue + step) % n)!
-      top = 0
+      scroll.top = 0
     case .previous:
       shift(KeyboardLayout.latin(key) == .char("]") ? 1 : -1, app: app)
     case .today:
       anchor = context.db.clock.now()
-      top = 0
+      scroll.top = 0
     case .periodLength:
       length = PeriodLength(rawValue: (length.rawValue + 1) % PeriodLength.allCases.count)!
-      top = 0
+      scroll.top = 0
     case .scope:
       guard context.user != nil else {
         app.flash(l.pick("No acting user: everyone's deals.", "Нет пользователя: сделки всех."))
         return
       }
       everyone.toggle()
-      top = 0
+      scroll.top = 0
     case .nextPipeline:
       guard pipelines.count > 1, let p = pipeline,
         let i = pipelines.firstIndex(where: { $0.key == p.key })
@@ -640,7 +625,7 @@ public final class ReportsScreen: Screen {
         return
       }
       pipelineKey = pipelines[(i + 1) % pipelines.count].key
-      top = 0
+      scroll.top = 0
     case .edit:
       app.push(
         PipelineEditorScreen(context: context, pipeline: pipeline?.key) { [weak self] in
@@ -664,8 +649,8 @@ public final class ReportsScreen: Screen {
     switch action {
     case .down: s += 1
     case .up: s -= 1
-    case .pageDown: s += Swift.max(1, lastVisible - 1)
-    case .pageUp: s -= Swift.max(1, lastVisible - 1)
+    case .pageDown: s += Swift.max(1, scroll.visible - 1)
+    case .pageUp: s -= Swift.max(1, scroll.visible - 1)
     case .top: s = 0
     case .bottom: s = count - 1
     case .open:
@@ -678,9 +663,8 @@ public final class ReportsScreen: Screen {
     guard count > 0 else { return false }
     base.selected = Swift.max(0, Swift.min(count - 1, s))
     let line = base.firstClientLine + base.selected
-    if base.selected == 0 { top = 0 }
-    if line < top { top = line }
-    if line >= top + lastVisible { top = line - lastVisible + 1 }
+    if base.selected == 0 { scroll.top = 0 }
+    scroll.reveal(line)
     return true
   }
 

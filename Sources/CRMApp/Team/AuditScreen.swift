@@ -14,7 +14,7 @@ public final class AuditScreen: Screen {
   }
 
   public let tab: Int
-  let context: AppContext
+  public let context: AppContext
   public private(set) var filter: AuditQuery
   public private(set) var period = Period.all
   var anchor: Date
@@ -32,10 +32,7 @@ public final class AuditScreen: Screen {
     anchor = context.db.clock.now()
   }
 
-  public var keys: KeyTable<Action> { KeyTables.audit(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
-  var l: Language { context.language }
   var log: AuditLog { AuditLog(context.core) }
   var calendar: Calendar { TimeContext(now: anchor, timeZone: context.timeZone).calendar }
 
@@ -274,10 +271,6 @@ final class AuditDetailScreen: Screen {
     self.change = change
     self.tab = tab
   }
-
-  var keys: KeyTable<Action> { KeyTables.auditDetail(context.language) }
-  var capturesText: Bool { false }
-  var l: Language { context.language }
 
   func build(width: Int) {
     let log = AuditLog(context.core)

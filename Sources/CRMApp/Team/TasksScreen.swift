@@ -8,7 +8,7 @@ import TerminalUI
 @MainActor
 public final class TasksScreen: Screen {
   public let tab = 3
-  let context: AppContext
+  public let context: AppContext
   /// The tasks I gave instead of mine (supervisors start here).
   public private(set) var given: Bool
   public private(set) var filter = TaskFilter.open
@@ -22,8 +22,6 @@ public final class TasksScreen: Screen {
     given = context.user.map { $0.role != .manager } ?? false
   }
 
-  public var keys: KeyTable<Action> { KeyTables.tasks(context.language) }
-  public var capturesText: Bool { false }
   public func dataChanged() { stale = true }
 
   var service: TaskService {
@@ -54,7 +52,6 @@ public final class TasksScreen: Screen {
 
   public func draw(_ canvas: inout Canvas, top: Int, rows height: Int, width: Int) {
     refresh(app: nil)
-    let l = context.language
     let f = context.formats
     var col = canvas.put(top, 1, l.pick("Tasks", "Задачи"), .bold)
     col = canvas.put(
@@ -114,7 +111,6 @@ public final class TasksScreen: Screen {
   public func handle(_ key: Key, app: App) {
     refresh(app: app)
     if list.move(key) { return }
-    let l = context.language
     switch keys.action(for: key) {
     case .scope:
       given.toggle()

@@ -5,7 +5,7 @@ import TerminalUI
 /// A configurable list of the sales process (lead sources or lost reasons): add, rename,
 /// delete, reorder. Deals keep an entry's key, so renaming changes only the names.
 @MainActor
-final class ChoiceListScreen: Screen {
+final class ChoiceListScreen: ConfigListEditor {
   enum Which {
     case leadSources, lostReasons
 
@@ -36,11 +36,9 @@ final class ChoiceListScreen: Screen {
     self.onChange = onChange
   }
 
-  var keys: KeyTable<Action> { KeyTables.choiceList(context.language) }
-  var capturesText: Bool { false }
   func dataChanged() { stale = true }
-  var l: Language { context.language }
 
+  var selectedKey: String? { selected?.key }
   var selected: Choice? { items.indices.contains(list.selected) ? items[list.selected] : nil }
 
   func refresh(app: App?) {
@@ -101,7 +99,7 @@ final class ChoiceListScreen: Screen {
     switch action {
     case .edit:
       guard let c = selected else { return }
-      app.push(ChoiceFormScreen(context: context, list: self, choice: c, mode: .rename(c.key)))
+      app.push(ChoiceFormScreen(context: context, list: self, choice: c, mode: .edit(c.key)))
     case .add:
       app.push(
         ChoiceFormScreen(
@@ -137,35 +135,19 @@ final class ChoiceListScreen: Screen {
     -> Result<PipelineChanges, CRMError>
   {
     let path = which.path
-    let result = ConfigEdit.run(context, app: app) { config in try edit(&config[keyPath: path]) }
-    switch result {
-    case .success:
-      selectKey = select ?? selected?.key
-      stale = true
-      onChange()
-    case .failure(let e):
-      problem = e.message(l)
-    }
-    return result
+    return applyEdit(app: app, select: select) { config in try edit(&config[keyPath: path]) }
   }
 }
 
 /// Adds an entry to a list (the key defaults to the name) or renames one.
 @MainActor
 final class ChoiceFormScreen: FormScreen {
-  enum Mode {
-    case rename(String)
-    case add(after: String?)
-  }
-  let mode: Mode
+  let mode: EntryFormMode
   weak var list: ChoiceListScreen?
-  let screenTab: Int
-  override var tab: Int { screenTab }
 
-  init(context: AppContext, list: ChoiceListScreen, choice: Choice?, mode: Mode) {
+  init(context: AppContext, list: ChoiceListScreen, choice: Choice?, mode: EntryFormMode) {
     self.mode = mode
     self.list = list
-    screenTab = list.tab
     let l = context.language
     var fields = [
       FormField(key: "name", label: l.pick("Name", "Название"), value: choice?.name ?? ""),
@@ -181,10 +163,10 @@ final class ChoiceFormScreen: FormScreen {
     }
     let title: String
     switch mode {
-    case .rename(let key): title = list.which.title(l) + ": «\(key)»"
+    case .edit(let key): title = list.which.title(l) + ": «\(key)»"
     case .add: title = list.which.title(l) + l.pick(": new entry", ": новая запись")
     }
-    super.init(context: context, form: Form(title: title, fields: fields))
+    super.init(context: context, form: Form(title: title, fields: fields), tab: list.tab)
   }
 
   override var cancelMessage: String {
@@ -192,13 +174,12 @@ final class ChoiceFormScreen: FormScreen {
   }
 
   override func submit(app: App) -> Bool {
-    let l = context.language
     let name = form.value("name").trimmingSpaces()
     let nameEn = form.value("name_en").trimmingSpaces()
     guard let list else { return true }
     let result: Result<PipelineChanges, CRMError>
     switch mode {
-    case .rename(let key):
+    case .edit(let key):
       result = list.change(app: app, select: key) { items in
         guard let i = items.firstIndex(where: { $0.key == key }) else { return }
         items[i].name = name

@@ -6,14 +6,15 @@ import TerminalUI
 /// handler that returns true when the screen may close.
 @MainActor
 class FormScreen: Screen {
-  var tab: Int { 1 }
+  /// The tab of the screen the form was opened from.
+  let tab: Int
   let context: AppContext
   var form: Form
   var warnings: [String] = []
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.form(context.language) }
 
-  init(context: AppContext, form: Form) {
+  init(context: AppContext, form: Form, tab: Int = 1) {
+    self.tab = tab
     self.context = context
     self.form = form
   }

@@ -26,7 +26,6 @@ final class PickerScreen: Screen {
   var list = ListState()
   var loaded: (text: String, limit: Int)?
   var capturesText: Bool { true }
-  var keys: KeyTable<Action> { KeyTables.picker(context.language) }
 
   init(
     tab: Int, context: AppContext, title: String, prompt: String, cancelMessage: String? = nil,
@@ -101,7 +100,6 @@ final class PickerScreen: Screen {
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     guard rows > 0, width > 4 else { return }
-    let l = context.language
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     canvas.put(top + 1, 1, prompt, .dim, maxWidth: width - 2)
     let label = l.pick("Filter: ", "Фильтр: ")

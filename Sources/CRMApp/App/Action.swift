@@ -1,0 +1,22 @@
+/// Every action a key can trigger, across screens.
+public enum Action: String, Hashable, Sendable, CaseIterable {
+  case down, up, pageDown, pageUp, top, bottom
+  case search, open, add, edit, delete, undo, sort, reverse, filter, trash, restore
+  case nextTab, help, back, quit, save, cancel
+  case log, plan, done, noAnswer, postpone, reassign, scope, handover
+  case previous, next, today, dayView, weekView, monthView, pickUser, clientCard
+  case forward, backward, won, lost, moveStage, nextPipeline, reload, addDeal, reopen
+  case nextSection, previousSection, periodLength, reorder, lostReasons
+  case invoice, payment, contract, act, cancelDocument, bankQueue, reconcile, ignore
+  // The duplicates review.
+  case duplicates, merge, notDuplicate, switchEntity, takeLeft, takeRight, toggleChoice, swapSides
+  case mark, markAll, bulk
+  // The audit log.
+  case audit, pickEntity, clearFilters
+  // Team work: the tasks screen.
+  case tasks
+  // The activity screen.
+  case columnLeft, columnRight
+  // The conflict screen (a save that met someone else's change).
+  case keepMine, takeTheirs, backToForm
+}
