@@ -22,9 +22,9 @@ public enum KeyTables {
 
   /// docs/keys.md: every table in both languages. A test fails when the file is stale.
   public static func markdown() -> String {
-    // The header names the old single file; it stays so that docs/keys.md does not change.
-    var out = "# Keys\n\nGenerated from the key tables in `Sources/CRMApp/KeyTables.swift` by "
-    out += "`crm keys > docs/keys.md`; a test fails when this file is stale.\n"
+    var out = "# Keys\n\nGenerated from the key tables beside each screen "
+    out += "(`Sources/CRMApp/<area>/<Screen>+Keys.swift`, shared groups in `App/SharedKeys.swift`) "
+    out += "by `crm keys > docs/keys.md`; a test fails when this file is stale.\n"
     out += "Letters also work in the Russian ЙЦУКЕН layout (`о` = `j`, `д` = `l`, `.` = `/`).\n"
     for l in Language.allCases {
       out += "\n## \(l == .en ? "English" : "Русский")\n"
