@@ -231,19 +231,19 @@ struct BulkCommand: ParsableCommand {
     }
   }
 
-  struct Undo: ParsableCommand {
+  struct Undo: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "undo",
       abstract: "Undo your latest bulk change as a whole (clients changed since are skipped).")
     @OptionGroup var global: Global
     @Flag var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
+    func run(_ session: Session) throws {
+      let database = session.database
+      let ctx = session.app
       guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
-      let service = BulkUpdateService(ServiceContext(db: database, language: global.language))
-      guard let r = try core(global, { try service.undo() }) else {
+      let service = BulkUpdateService(session.context)
+      guard let r = try service.undo() else {
         throw Failure(
           message: global.language.pick(
             "no bulk change of \(me.login) to undo", "нет массовых изменений \(me.login) для отмены"

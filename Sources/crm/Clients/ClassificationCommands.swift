@@ -23,7 +23,7 @@ func className(_ name: String, _ l: Language) -> String {
   return Classification.XYZ(rawValue: name)?.name(l) ?? name
 }
 
-struct Classify: ParsableCommand {
+struct Classify: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "classify",
     abstract: "Classify clients (ABC, XYZ, segment rules) and store a dated snapshot.",
@@ -38,14 +38,12 @@ struct Classify: ParsableCommand {
   @Flag(help: "Do not apply the segment rules.") var noSegments = false
   @Flag var json = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
-    let ctx = try core(global) { try global.context(database) }
+  func run(_ session: Session) throws {
     let l = global.language
-    let service = ClassificationService(ServiceContext(db: database, language: l))
+    let service = ClassificationService(session.context)
     let today = service.today()
-    let day = try core(global) { try service.snapshotDay(at ?? today, today: today) }
-    let outcome = try core(global) { try service.classify(day: day, applySegments: !noSegments) }
+    let day = try service.snapshotDay(at ?? today, today: today)
+    let outcome = try service.classify(day: day, applySegments: !noSegments)
     let r = outcome.run
     if json {
       printJSON(
@@ -89,7 +87,7 @@ struct SegmentCommand: ParsableCommand {
       abstract: "Add, list and remove segment rules (the first that holds wins).",
       subcommands: [Add.self, List.self, Remove.self])
 
-    struct Add: ParsableCommand {
+    struct Add: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a rule; prints its id.",
@@ -105,14 +103,13 @@ struct SegmentCommand: ParsableCommand {
       var months = 12
       @Option(help: "Its place in the list, 1 = tried first (default: last).") var position: Int?
 
-      func run() throws {
-        let database = try core(global) { try global.open() }
+      func run(_ session: Session) throws {
         let l = global.language
         let (metric, op, value) = try core(global) {
           try SegmentRule.parseCondition(condition, language: l)
         }
         let id = try core(global) {
-          try SegmentService(ServiceContext(db: database, language: l)).add(
+          try SegmentService(session.context).add(
             SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
             at: position)
         }
@@ -120,17 +117,16 @@ struct SegmentCommand: ParsableCommand {
       }
     }
 
-    struct List: ParsableCommand {
+    struct List: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "list", abstract: "The rules in the order tried.")
       @OptionGroup var global: Global
       @Flag var json = false
 
-      func run() throws {
-        let database = try core(global) { try global.open() }
+      func run(_ session: Session) throws {
         let l = global.language
         let rules = try core(global) {
-          try SegmentService(ServiceContext(db: database, language: l)).rules()
+          try SegmentService(session.context).rules()
         }
         if json {
           printJSON(
@@ -155,16 +151,15 @@ struct SegmentCommand: ParsableCommand {
       }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "remove", abstract: "Remove a rule by its id.")
       @OptionGroup var global: Global
       @Argument var id: Int64
 
-      func run() throws {
-        let database = try core(global) { try global.open() }
+      func run(_ session: Session) throws {
         try core(global) {
-          try SegmentService(ServiceContext(db: database, language: global.language)).remove(id)
+          try SegmentService(session.context).remove(id)
         }
       }
     }
@@ -388,7 +383,7 @@ extension ReportCommand {
     func run() throws { try classReport("xyz", options, global) }
   }
 
-  struct Segments: ParsableCommand {
+  struct Segments: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "segments",
       abstract: "Clients per segment: count, share, revenue over the last months.")
@@ -398,19 +393,19 @@ extension ReportCommand {
     @Option(help: "Only this owner's clients (login).") var owner: String?
     @Flag var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let l = global.language
-      let classes = ClassificationService(ServiceContext(db: database, language: l))
+      let classes = ClassificationService(session.context)
       let today = classes.today()
-      let day = try core(global) { try classes.snapshotDay(at ?? today, today: today) }
+      let day = try classes.snapshotDay(at ?? today, today: today)
       guard (1...36).contains(months) else {
         throw Failure(
           message: l.pick("--months: from 1 to 36", "--months: от 1 до 36"), code: 1)
       }
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let r = try core(global) {
-        try SegmentService(ServiceContext(db: database, language: l)).report(
+        try SegmentService(session.context).report(
           day: day, months: months, ownerId: ownerId)
       }
       if json {
@@ -455,7 +450,7 @@ extension ReportCommand {
     }
   }
 
-  struct CompletenessReport: ParsableCommand {
+  struct CompletenessReport: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "completeness",
       abstract: "Fill rate per field (the base and mine), the least complete clients first.")
@@ -468,17 +463,20 @@ extension ReportCommand {
     @Option var offset = 0
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
       guard limit >= 0, offset >= 0 else {
         throw ValidationError("--limit and --offset must not be negative")
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
       let l = global.language
       let list = try core(global) {
         try fields.map { try Completeness.Field.parseList($0, language: l) }
           ?? database.settings().completenessFields
       }
-      let ctx = try core(global) { try global.context(database) }
+      let ctx = session.app
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let scope = Completeness.Scope(ownerId: ownerId, segment: segment)
       let summary = try core(global) {

@@ -106,21 +106,21 @@ struct ClientCommand: ParsableCommand {
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show one client.")
     @OptionGroup var global: Global
     @Argument var id: Int64
     @Flag var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let ctx = AppContext(db: database, language: global.language)
-      guard let c = try core(global, { try ctx.clients.client(id) }) else {
+      guard let c = try ctx.clients.client(id) else {
         throw fail(.notFound(what: global.language.pick("client", "клиент"), id: id), global)
       }
-      let persons = try core(global) { try ctx.clients.persons(of: id) }
-      let owner = try core(global) { try database.users() }.first { $0.id == c.ownerId }?.login
+      let persons = try ctx.clients.persons(of: id)
+      let owner = try database.users().first { $0.id == c.ownerId }?.login
       if json {
         print(JSONText.text(ClientJSON.object(c, persons: persons, owner: owner)))
         return
@@ -141,7 +141,7 @@ struct ClientCommand: ParsableCommand {
       if let cls = try core(
         global,
         {
-          try ClassificationService(ServiceContext(db: database, language: global.language)).latest(
+          try ClassificationService(session.context).latest(
             clientId: id)
         })
       {
@@ -163,7 +163,7 @@ struct ClientCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List clients.")
     @OptionGroup var global: Global
@@ -177,8 +177,8 @@ struct ClientCommand: ParsableCommand {
     @Option var tag: String?
     @Flag(help: "List the trash instead.") var trash = false
 
-    func run() throws {
-      guard let s = ClientListQuery.Sort(rawValue: sort) else {
+    func check() throws {
+      guard ClientListQuery.Sort(rawValue: sort) != nil else {
         throw ValidationError(
           "--sort must be one of \(ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"
         )
@@ -186,19 +186,23 @@ struct ClientCommand: ParsableCommand {
       guard limit >= 0, offset >= 0 else {
         throw ValidationError("--limit and --offset must not be negative")
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      guard let s = ClientListQuery.Sort(rawValue: sort) else { return }  // check() said why
       var ownerId: Int64?
       if let owner {
-        ownerId = try core(global) { try database.users() }.first { $0.login == owner }?.id ?? -1
+        ownerId = try database.users().first { $0.login == owner }?.id ?? -1
       }
       let q = ClientListQuery(
         sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
-      let rows = try core(global) { try database.page(q, offset: offset, limit: limit) }
+      let rows = try database.page(q, offset: offset, limit: limit)
       printRows(rows, json: json, language: global.language)
     }
   }
 
-  struct Edit: ParsableCommand {
+  struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit", abstract: "Change fields of a client.",
       discussion: "A change someone saved meanwhile to other fields is kept; to the same fields "
@@ -211,47 +215,45 @@ struct ClientCommand: ParsableCommand {
     var expectVersion: Int64?
     @Flag(help: "Print the saved client's id and version as JSON.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      guard let base = try core(global, { try ctx.clients.client(id) }) else {
+    func run(_ session: Session) throws {
+      let database = session.database
+      let ctx = session.app
+      guard let base = try ctx.clients.client(id) else {
         throw fail(.notFound(what: global.language.pick("client", "клиент"), id: id), global)
       }
       var c = base
       if let expectVersion { c.version = expectVersion }
       try fields.apply(to: &c, db: database, g: global)
       // With --expect-version there is no base to merge with: any change meanwhile refuses.
-      try core(global) { try ctx.clients.update(c, base: expectVersion == nil ? base : nil) }
+      try ctx.clients.update(c, base: expectVersion == nil ? base : nil)
       if json {
-        let saved = try core(global) { try ctx.clients.client(id) }
+        let saved = try ctx.clients.client(id)
         printJSON(["id": id, "version": saved?.version ?? 0])
       }
     }
   }
 
-  struct Delete: ParsableCommand {
+  struct Delete: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "delete", abstract: "Move a client to the trash.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      try core(global) { try ctx.clients.delete(id) }
+    func run(_ session: Session) throws {
+      let ctx = session.app
+      try ctx.clients.delete(id)
     }
   }
 
-  struct Restore: ParsableCommand {
+  struct Restore: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "restore", abstract: "Bring a client back from the trash.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      try core(global) { try ctx.clients.restore(id) }
+    func run(_ session: Session) throws {
+      let ctx = session.app
+      try ctx.clients.restore(id)
     }
   }
 }

@@ -59,7 +59,7 @@ struct BackupCommand: ParsableCommand {
 // MARK: crm restore
 
 /// `crm restore FILE [--yes]`: admins only.
-struct RestoreCommand: ParsableCommand {
+struct RestoreCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "restore",
     abstract: "Replace the database's content with a backup (admins only).",
@@ -73,9 +73,9 @@ struct RestoreCommand: ParsableCommand {
   @Argument(help: "The backup file to restore.") var file: String
   @Flag(help: "Do not ask for confirmation.") var yes = false
 
-  func run() throws {
+  func run(_ session: Session) throws {
     let l = global.language
-    let database = try core(global) { try global.open() }
+    let database = session.database
     let service = BackupService(ServiceContext(db: database, language: l))
     try core(global) {
       try database.require([.admin], to: "crm restore", language: l)
@@ -101,7 +101,7 @@ struct RestoreCommand: ParsableCommand {
           message: l.pick("cancelled; nothing changed", "отменено; ничего не изменено"), code: 1)
       }
     }
-    let done = try core(global) { try service.restore(from: file) }
+    let done = try service.restore(from: file)
     print(
       l.pick(
         "Restored \(database.path) from \(file): \(done.clients) clients.",

@@ -120,21 +120,6 @@ struct DealInput {
   }
 }
 
-/// A column of a plain-text table.
-struct Col {
-  var width: Int
-  var right = false
-}
-
-/// One line of a plain-text table: every cell cut (ending in …) or padded to its column's width
-/// (Cyrillic letters take one column), one space between, no trailing spaces.
-func tableLine(_ cells: [String], _ cols: [Col]) -> String {
-  var line = zip(cells, cols).map { TextWidth.fit($0, to: $1.width, alignRight: $1.right) }
-    .joined(separator: " ")
-  while line.last == " " { line.removeLast() }
-  return line
-}
-
 /// An amount in whole units for a column: `1 000 000 ₽`, or `12,5 млн ₽` when that is too wide.
 func amountCell(_ m: Money, width: Int, _ l: Language) -> String {
   let full = m.formatted(l, whole: true)
@@ -168,7 +153,7 @@ struct DealCommand: ParsableCommand {
       Add.self, Show.self, List.self, Move.self, Won.self, Lost.self, Reopen.self, Edit.self,
     ])
 
-  struct Add: ParsableCommand {
+  struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
       abstract: "Add a deal at the pipeline's first stage (or --stage); prints its id.",
@@ -190,8 +175,8 @@ struct DealCommand: ParsableCommand {
     @Option(help: "Stage key or name to start at (default: the first).") var stage: String?
     @Option(help: "Notes.") var notes = ""
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let input = DealInput(global: global, database: database)
       let cur = try input.currency(currency)
       let money = try amount.map { try input.amount($0, cur) } ?? Money(minor: 0, currency: cur)
@@ -199,21 +184,21 @@ struct DealCommand: ParsableCommand {
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") } ?? ""
       let src = try source.map { try input.source($0) } ?? ""
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
-      let ctx = try core(global) { try global.context(database) }
+      let ctx = session.app
       guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
       let deals = global.deals(database, user: me)
       let d = Deal(
         clientId: client, personId: person, title: title, amount: money.minor,
         currency: cur.code, probability: p, expectedClose: close, source: src,
         ownerId: ownerId ?? 0, notes: notes)
-      let id = try core(global) { try deals.add(d, pipeline: pipeline, stage: stage) }
+      let id = try deals.add(d, pipeline: pipeline, stage: stage)
       print(id)
-      let events = try core(global) { try deals.history(id) }.last?.events ?? []
+      let events = try deals.history(id).last?.events ?? []
       for text in try describe(events, global, database) { writeError(text) }
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
       abstract: "Show one deal with its stage history.")
@@ -221,18 +206,18 @@ struct DealCommand: ParsableCommand {
     @Argument var id: Int64
     @Flag var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let r = try global.deal(database, id)
       let service = global.deals(database, user: nil)
-      let history = try core(global) { try service.history(id) }
+      let history = try service.history(id)
       let contacts = global.contacts(database, user: nil)
       var planned: [Int64: ContactRow] = [:]
       for c in history.flatMap(\.events).compactMap(\.contactId) {
-        planned[c] = try core(global) { try contacts.contact(c) }
+        planned[c] = try contacts.contact(c)
       }
       let pipelines = global.pipelines(database)
-      let pipeline = try core(global) { try pipelines.pipelines() }.first {
+      let pipeline = try pipelines.pipelines().first {
         $0.id == r.deal.pipelineId
       }
       let l = global.language
@@ -253,8 +238,8 @@ struct DealCommand: ParsableCommand {
         return
       }
       let d = r.deal
-      let sources = try core(global) { try pipelines.leadSources() }
-      let reasons = try core(global) { try pipelines.lostReasons() }
+      let sources = try pipelines.leadSources()
+      let reasons = try pipelines.lostReasons()
       func name(_ key: String, _ list: [Choice]) -> String {
         key.isEmpty ? "" : list.first { $0.key == key }?.name(l) ?? key
       }
@@ -395,7 +380,7 @@ struct DealCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  struct Move: ParsableCommand {
+  struct Move: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "move",
       abstract: "Move an open deal to a stage (key or name); says what the stage's actions did.")
@@ -408,14 +393,14 @@ struct DealCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Set the expected close on the way.") var expectedClose:
       String?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let input = DealInput(global: global, database: database)
       let before = try global.deal(database, id)
       let money = try amount.map { try input.amount($0, before.deal.money.currency) }
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") }
       let why = try reason.map { try input.lostReason($0) }
-      let ctx = try core(global) { try global.context(database) }
+      let ctx = session.app
       let result = try core(global) {
         try global.deals(database, user: ctx.user).move(
           id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
@@ -430,17 +415,17 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Won: ParsableCommand {
+  struct Won: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "won", abstract: "Mark an open deal won.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       _ = try global.deal(database, id)
-      let ctx = try core(global) { try global.context(database) }
-      let result = try core(global) { try global.deals(database, user: ctx.user).won(id) }
+      let ctx = session.app
+      let result = try global.deals(database, user: ctx.user).won(id)
       let r = try global.deal(database, id)
       let l = global.language
       let amount = r.deal.amount > 0 ? ": " + r.deal.money.formatted(l) : ""
@@ -451,7 +436,7 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Lost: ParsableCommand {
+  struct Lost: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "lost",
       abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
@@ -459,18 +444,18 @@ struct DealCommand: ParsableCommand {
     @Argument var id: Int64
     @Option(help: "Lost reason: key or name.") var reason: String
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       _ = try global.deal(database, id)
       let input = DealInput(global: global, database: database)
       let key = try input.lostReason(reason)
-      let ctx = try core(global) { try global.context(database) }
+      let ctx = session.app
       let result = try core(global) {
         try global.deals(database, user: ctx.user).lost(id, reason: key)
       }
       let l = global.language
       let name =
-        try core(global) { try global.pipelines(database).lostReasons() }
+        try global.pipelines(database).lostReasons()
         .first { $0.key == key }?.name(l) ?? key
       print(
         try moveLine(
@@ -479,18 +464,18 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Reopen: ParsableCommand {
+  struct Reopen: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "reopen",
       abstract: "Open a won or lost deal again at the last open stage it was in.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       _ = try global.deal(database, id)
-      let ctx = try core(global) { try global.context(database) }
-      let result = try core(global) { try global.deals(database, user: ctx.user).reopen(id) }
+      let ctx = session.app
+      let result = try global.deals(database, user: ctx.user).reopen(id)
       let l = global.language
       print(
         try moveLine(
@@ -501,7 +486,7 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Edit: ParsableCommand {
+  struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
       abstract: "Change a deal's fields (its stage changes with crm deal move).",
@@ -524,8 +509,8 @@ struct DealCommand: ParsableCommand {
     var expectVersion: Int64?
     @Flag(help: "Print the saved deal's id and version as JSON.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let input = DealInput(global: global, database: database)
       let before = try global.deal(database, id).deal
       var d = before
@@ -561,7 +546,7 @@ struct DealCommand: ParsableCommand {
         print(l.pick("Deal №\(id): nothing to change", "Сделка №\(id): менять нечего"))
         return
       }
-      let ctx = try core(global) { try global.context(database) }
+      let ctx = session.app
       // The deal as loaded is the base of a three-way merge; --expect-version has none.
       try core(global) {
         try global.deals(database, user: ctx.user).update(
@@ -587,16 +572,16 @@ struct PipelineCommand: ParsableCommand {
     abstract: "The sales process: pipelines and their stages, lead sources, lost reasons.",
     subcommands: [Show.self, ExportConfig.self, ImportConfig.self])
 
-  struct ExportConfig: ParsableCommand {
+  struct ExportConfig: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "export",
       abstract: "Write the sales-process configuration as a commented TOML file.")
     @OptionGroup var global: Global
     @Option(help: "Write to this file instead of standard output.") var out: String?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let config = try core(global) { try global.pipelines(database).current() }
+    func run(_ session: Session) throws {
+      let database = session.database
+      let config = try global.pipelines(database).current()
       let text = FunnelConfigFile.write(config, language: global.language)
       if let out {
         try writeAtomically(text, to: out, global)
@@ -659,7 +644,7 @@ struct PipelineCommand: ParsableCommand {
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
       abstract: "Stages in order with their probability, stuck limit and entry actions; lead "
@@ -667,12 +652,12 @@ struct PipelineCommand: ParsableCommand {
     @OptionGroup var global: Global
     @Flag var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let service = global.pipelines(database)
-      let pipelines = try core(global) { try service.pipelines() }
-      let sources = try core(global) { try service.leadSources() }
-      let reasons = try core(global) { try service.lostReasons() }
+      let pipelines = try service.pipelines()
+      let sources = try service.leadSources()
+      let reasons = try service.lostReasons()
       if json {
         printJSON(
           DealJSON.configuration(pipelines, leadSources: sources, lostReasons: reasons))

@@ -116,7 +116,7 @@ struct ReportCommand: ParsableCommand {
       Segments.self, ABC.self, XYZ.self, Activity.self,
     ])
 
-  struct Funnel: ParsableCommand {
+  struct Funnel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "funnel",
       abstract: "Conversion stage to stage, days per stage, win rate and revenue; by owner and "
@@ -130,8 +130,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let scope = try ReportScope(options, global, database)
       let l = global.language
       let report = try core(global) {
@@ -189,15 +189,15 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  struct Sources: ParsableCommand {
+  struct Sources: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "sources",
       abstract: "Deals by lead source: created, won, lost, win rate, revenue.")
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let scope = try ReportScope(options, global, database)
       let l = global.language
       let report = try core(global) {
@@ -219,7 +219,7 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  struct Stuck: ParsableCommand {
+  struct Stuck: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "stuck",
       abstract: "Open deals longer in their stage than its limit, most days over first.",
@@ -227,8 +227,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let scope = try ReportScope(options, global, database)
       let l = global.language
       let rows = try core(global) {

@@ -24,7 +24,7 @@ struct DedupeCommand: ParsableCommand {
     subcommands: [Scan.self, NotDuplicate.self],
     defaultSubcommand: Scan.self)
 
-  struct Scan: ParsableCommand {
+  struct Scan: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "scan",
       abstract: "Pairs with ids, names, score (0–100) and the reasons (the default).")
@@ -34,15 +34,17 @@ struct DedupeCommand: ParsableCommand {
     @Flag(help: "Contact persons instead of clients.") var persons = false
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
       guard (0...100).contains(minScore) else {
         throw Failure(
           message: global.language.pick(
             "--min-score must be from 0 to 100, not \(minScore)",
             "--min-score должен быть от 0 до 100, а не \(minScore)"), code: 1)
       }
-      let database = try core(global) { try global.open() }
-      let finder = DuplicateFinder(ServiceContext(db: database, language: global.language))
+    }
+
+    func run(_ session: Session) throws {
+      let finder = DuplicateFinder(session.context)
       let pairs = try core(global) {
         try finder.scan(persons ? .person : .client, minScore: minScore)
       }
@@ -91,7 +93,7 @@ struct DedupeCommand: ParsableCommand {
     }
   }
 
-  struct NotDuplicate: ParsableCommand {
+  struct NotDuplicate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "not-duplicate",
       abstract: "Mark two clients (or persons) as not the same, so dedupe leaves them out.")
@@ -101,12 +103,12 @@ struct DedupeCommand: ParsableCommand {
     @Flag(help: "Contact persons instead of clients.") var persons = false
     @Flag(help: "Remove the mark instead.") var undo = false
 
-    func run() throws {
-      let (database, me) = try global.writingAs()
+    func run(_ session: Session) throws {
+      _ = try session.writer()
       let l = global.language
       let entity: DuplicateEntity = persons ? .person : .client
       try core(global) {
-        let clients = ClientService(ServiceContext(db: database, language: l))
+        let clients = ClientService(session.context)
         for id in [first, second] {
           let found =
             persons ? try clients.person(id) != nil : try clients.client(id) != nil
@@ -122,7 +124,7 @@ struct DedupeCommand: ParsableCommand {
             field: "\(first)",
             problem: l.pick("give two different ids", "укажите два разных номера"))
         }
-        let finder = DuplicateFinder(ServiceContext(db: database, language: l))
+        let finder = DuplicateFinder(session.context)
         if undo {
           try finder.unmarkNotDuplicate(entity, first, second)
         } else {
@@ -149,7 +151,7 @@ struct MergeCommand: ParsableCommand {
     subcommands: [Pair.self, Undo.self, Log.self],
     defaultSubcommand: Pair.self)
 
-  struct Pair: ParsableCommand {
+  struct Pair: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "pair",
       abstract:
@@ -177,13 +179,13 @@ struct MergeCommand: ParsableCommand {
     @Flag(help: "Contact persons instead of clients.") var persons = false
     @Flag var json = false
 
-    func run() throws {
-      let (database, me) = try global.writingAs()
+    func run(_ session: Session) throws {
+      _ = try session.writer()
       let l = global.language
       var choices: [String: MergeChoice] = [:]
       for f in own { choices[f] = .keep }
       for f in take { choices[f] = .other }
-      let service = MergeService(ServiceContext(db: database, language: l))
+      let service = MergeService(session.context)
       let fields: [MergeField]
       let result: MergeResult
       if persons {
@@ -341,18 +343,17 @@ struct MergeCommand: ParsableCommand {
     }
   }
 
-  struct Log: ParsableCommand {
+  struct Log: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "log", abstract: "Merges, newest first.")
     @OptionGroup var global: Global
     @Option var limit = 50
     @Flag var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
       let l = global.language
-      let service = MergeService(ServiceContext(db: database, language: l))
-      let rows = try core(global) { try service.log(limit: max(0, limit)) }
+      let service = MergeService(session.context)
+      let rows = try service.log(limit: max(0, limit))
       let iso = ISO8601DateFormatter()
       if json {
         printJSON(

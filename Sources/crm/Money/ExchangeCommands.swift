@@ -26,7 +26,7 @@ struct Import: ParsableCommand {
       ImportList.self,
     ])
 
-  struct Bank: ParsableCommand {
+  struct Bank: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "bank",
       abstract: "Import a bank statement (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8).",
@@ -42,8 +42,8 @@ struct Import: ParsableCommand {
     @Flag(help: "Show what would happen and change nothing.") var dryRun = false
     @Flag(help: "JSON instead of a table.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let user = try global.existingUser(database)
       let statement = try global.statement(file)
       let records = BankImport.records(statement)
@@ -108,7 +108,7 @@ enum ActsFormat: String, ExpressibleByArgument, CaseIterable {
   case enterprisedata, csv
 }
 
-struct ExportActs: ParsableCommand {
+struct ExportActs: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "acts",
     abstract: "Acts for 1C:Бухгалтерия: EnterpriseData XML (3.0) or CSV (8.2).",
@@ -126,14 +126,14 @@ struct ExportActs: ParsableCommand {
   @Option(parsing: .unconditional, help: "Acts dated up to this day (included).") var to: String?
   @Flag(help: "Export acts exported before too.") var again = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
+    let database = session.database
     let user = try global.existingUser(database)
     let l = global.language
     let money = global.moneyService(database, user: user)
-    let settings = try core(global) { try database.settings() }
-    let fromDay = try core(global) { try money.day(from ?? "", field: "period_from") }
-    let toDay = try core(global) { try money.day(to ?? "", field: "period_to") }
+    let settings = try database.settings()
+    let fromDay = try money.day(from ?? "", field: "period_from")
+    let toDay = try money.day(to ?? "", field: "period_to")
     if !fromDay.isEmpty && !toDay.isEmpty && toDay < fromDay {
       throw Failure(
         message: l.pick("--to is before --from", "--to раньше, чем --from"), code: 1)
@@ -178,7 +178,7 @@ struct ExportActs: ParsableCommand {
     let formatName: String
     switch format {
     case .enterprisedata:
-      let previous = try core(global) { try money.exports(limit: 1) }.first?.id ?? 0
+      let previous = try money.exports(limit: 1).first?.id ?? 0
       let stamp = ISO8601DateFormatter.string(
         from: database.clock.now(), timeZone: .current,
         formatOptions: [
@@ -204,15 +204,15 @@ struct ExportActs: ParsableCommand {
   }
 }
 
-struct ExportLog: ParsableCommand {
+struct ExportLog: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "log", abstract: "Exports to accounting: what, when, which file.")
   @OptionGroup var global: Global
   @Option(help: "How many, newest first.") var limit = 50
   @Flag(help: "JSON instead of a table.") var json = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
+    let database = session.database
     let rows = try core(global) {
       try global.moneyService(database, user: nil).exports(limit: limit)
     }
@@ -239,7 +239,7 @@ struct ExportLog: ParsableCommand {
 
 // MARK: crm report reconcile
 
-struct Reconcile: ParsableCommand {
+struct Reconcile: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
     abstract: "Reconcile the CRM with accounting: payments against a bank statement, acts.",
@@ -263,8 +263,8 @@ struct Reconcile: ParsableCommand {
     if json && csv { throw ValidationError("--json and --csv exclude each other") }
   }
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
+    let database = session.database
     let l = global.language
     let money = global.moneyService(database, user: nil)
     let statement = try global.statement(bank)
@@ -289,7 +289,7 @@ struct Reconcile: ParsableCommand {
     let fromDay = try core(global) {
       try money.day(from ?? period?.from ?? "", field: "period_from")
     }
-    let toDay = try core(global) { try money.day(to ?? period?.to ?? "", field: "period_to") }
+    let toDay = try money.day(to ?? period?.to ?? "", field: "period_to")
     if fromDay.isEmpty || toDay.isEmpty {
       throw Failure(
         message: l.pick(

@@ -86,15 +86,15 @@ struct TargetCommand: ParsableCommand {
     return "\(t.login) \(t.metric.rawValue) \(amount) / \(t.period.name(l))"
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Every goal: user, metric, amount, period.")
     @OptionGroup var global: Global
     @Flag(help: "JSON instead of lines.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let list = try core(global) { try TargetCommand.service(global, database).list() }
+    func run(_ session: Session) throws {
+      let database = session.database
+      let list = try TargetCommand.service(global, database).list()
       if json {
         printJSON(
           list.map {
