@@ -168,8 +168,7 @@ struct ClientCommand: ParsableCommand {
       commandName: "list", abstract: "List clients.")
     @OptionGroup var global: Global
     @Flag var json = false
-    @Option var limit = 50
-    @Option var offset = 0
+    @OptionGroup var page: Paging<Fifty>
     @Option(help: "name, city, phone, segment, owner or lastContact.") var sort: String = "name"
     @Flag var desc = false
     @Option var segment: String?
@@ -183,9 +182,7 @@ struct ClientCommand: ParsableCommand {
           "--sort must be one of \(ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+      try page.check()
     }
 
     func run(_ session: Session) throws {
@@ -197,7 +194,7 @@ struct ClientCommand: ParsableCommand {
       }
       let q = ClientListQuery(
         sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
-      let rows = try database.page(q, offset: offset, limit: limit)
+      let rows = try database.page(q, offset: page.offset, limit: page.limit)
       printRows(rows, json: json, language: global.language)
     }
   }

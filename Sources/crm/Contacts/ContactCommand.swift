@@ -223,14 +223,11 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "planned, done, missed or cancelled.") var status: String?
     @Option(help: "From this day or time.") var from: String?
     @Option(help: "To this day (included) or time.") var to: String?
-    @Option var limit = 50
-    @Option var offset = 0
+    @OptionGroup var page: Paging<Fifty>
     @Flag var json = false
 
     func run() throws {
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+      try page.check()
       var st: ContactStatus?
       if let status {
         guard let s = ContactStatus(rawValue: status.lowercased()) else {
@@ -253,8 +250,8 @@ struct ContactCommand: ParsableCommand {
       let t = try to.map(times.to)
       let rows = try core(global) {
         try global.contacts(database, user: nil).list(
-          scope: scope, clientId: client, status: st, from: f, to: t, limit: limit,
-          offset: offset)
+          scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
+          offset: page.offset)
       }
       if json {
         printJSON(rows.map(ContactJSON.object))

@@ -283,7 +283,7 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List deals, newest first.")
     @OptionGroup var global: Global
@@ -294,14 +294,11 @@ struct DealCommand: ParsableCommand {
     @Flag(help: "Only your deals.") var mine = false
     @Option(help: "Only this client's.") var client: Int64?
     @Option(help: "Lead source: key or name.") var source: String?
-    @Option var limit = 50
-    @Option var offset = 0
+    @OptionGroup var page: Paging<Fifty>
     @Flag var json = false
 
-    func run() throws {
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+    func check() throws {
+      try page.check()
       let l = global.language
       if mine && owner != nil {
         throw Failure(
@@ -309,17 +306,20 @@ struct DealCommand: ParsableCommand {
             "--mine and --owner exclude each other; pick one",
             "--mine и --owner нельзя указать вместе; выберите одно"), code: 1)
       }
-      var st: DealStatus?
       if let status {
-        guard let s = DealStatus(rawValue: status.lowercased()) else {
+        guard DealStatus(rawValue: status.lowercased()) != nil else {
           throw Failure(
             message: l.pick(
               "--status: use one of open, won, lost (not «\(status)»)",
               "--status: укажите open, won или lost (а не «\(status)»)"), code: 1)
         }
-        st = s
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      let st = status.flatMap { DealStatus(rawValue: $0.lowercased()) }
+      let database = session.database
       let input = DealInput(global: global, database: database)
       var filter = DealFilter(clientId: client)
       if let owner {
@@ -337,7 +337,7 @@ struct DealCommand: ParsableCommand {
       let rows = try core(global) {
         try global.deals(database, user: nil).list(
           filter, status: st, pipelineId: pipelineId, stageId: stageId,
-          limit: limit, offset: offset)
+          limit: page.limit, offset: page.offset)
       }
       if json {
         let keys = Dictionary(

@@ -147,20 +147,17 @@ struct ContractCommand: ParsableCommand {
       commandName: "list", abstract: "List contracts, newest first.")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
-    @Option var limit = 100
-    @Option var offset = 0
+    @OptionGroup var page: Paging<Hundred>
     @Flag var json = false
 
     func check() throws {
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+      try page.check()
     }
 
     func run(_ session: Session) throws {
       let service = session.context.money
       let rows = try core(global) {
-        try service.contracts(clientId: client, limit: limit, offset: offset)
+        try service.contracts(clientId: client, limit: page.limit, offset: page.offset)
       }
       let l = global.language
       if json {

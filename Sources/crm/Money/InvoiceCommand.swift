@@ -157,14 +157,11 @@ struct InvoiceCommand: ParsableCommand {
     @Flag(help: "Only issued invoices with something still to pay.") var unpaid = false
     @Flag(help: "Only unpaid invoices past their due day.") var overdue = false
     @Flag(help: "Only invoices of your clients.") var mine = false
-    @Option var limit = 100
-    @Option var offset = 0
+    @OptionGroup var page: Paging<Hundred>
     @Flag var json = false
 
     func check() throws {
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+      try page.check()
     }
 
     func run(_ session: Session) throws {
@@ -174,7 +171,7 @@ struct InvoiceCommand: ParsableCommand {
         clientId: client, contractId: contract, dealId: deal, unpaidOnly: unpaid,
         overdueOnly: overdue)
       if mine { f.ownerId = try global.existingUser(database).id }
-      let rows = try service.invoices(f, limit: limit, offset: offset)
+      let rows = try service.invoices(f, limit: page.limit, offset: page.offset)
       let l = global.language
       if json {
         printJSON(rows.map { MoneyJSON.invoice($0, today: service.today) })

@@ -101,29 +101,27 @@ struct PaymentCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List payments, newest first.")
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
     @Flag(help: "Only bank payments waiting in the queue.") var queued = false
     @Flag(help: "Only payments set aside (crm payment ignore).") var ignored = false
-    @Option var limit = 100
-    @Option var offset = 0
+    @OptionGroup var page: Paging<Hundred>
     @Flag var json = false
 
-    func run() throws {
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+    func check() throws {
+      try page.check()
       if queued && ignored {
         throw ValidationError("--queued and --ignored exclude each other")
       }
-      let (_, service) = try global.readingMoney()
+    }
+
+    func run(_ session: Session) throws {
       let state: PaymentState? = queued ? .queued : ignored ? .ignored : nil
-      let rows = try core(global) {
-        try service.payments(clientId: client, state: state, limit: limit, offset: offset)
-      }
+      let rows = try session.context.money.payments(
+        clientId: client, state: state, limit: page.limit, offset: page.offset)
       let l = global.language
       if json {
         printJSON(rows.map { MoneyJSON.payment($0) })
