@@ -239,10 +239,8 @@ struct BulkCommand: ParsableCommand {
     @Flag var json = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
-      let service = BulkUpdateService(session.context)
+      let me = try session.writer()
+      let service = session.context.bulk
       guard let r = try service.undo() else {
         throw Failure(
           message: global.language.pick(

@@ -40,7 +40,7 @@ struct Classify: CRMCommand {
 
   func run(_ session: Session) throws {
     let l = global.language
-    let service = ClassificationService(session.context)
+    let service = session.context.classification
     let today = service.today()
     let day = try service.snapshotDay(at ?? today, today: today)
     let outcome = try service.classify(day: day, applySegments: !noSegments)
@@ -109,7 +109,7 @@ struct SegmentCommand: ParsableCommand {
           try SegmentRule.parseCondition(condition, language: l)
         }
         let id = try core(global) {
-          try SegmentService(session.context).add(
+          try session.context.segments.add(
             SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
             at: position)
         }
@@ -126,7 +126,7 @@ struct SegmentCommand: ParsableCommand {
       func run(_ session: Session) throws {
         let l = global.language
         let rules = try core(global) {
-          try SegmentService(session.context).rules()
+          try session.context.segments.rules()
         }
         if json {
           printJSON(
@@ -159,7 +159,7 @@ struct SegmentCommand: ParsableCommand {
 
       func run(_ session: Session) throws {
         try core(global) {
-          try SegmentService(session.context).remove(id)
+          try session.context.segments.remove(id)
         }
       }
     }
@@ -396,7 +396,7 @@ extension ReportCommand {
     func run(_ session: Session) throws {
       let database = session.database
       let l = global.language
-      let classes = ClassificationService(session.context)
+      let classes = session.context.classification
       let today = classes.today()
       let day = try classes.snapshotDay(at ?? today, today: today)
       guard (1...36).contains(months) else {
@@ -405,7 +405,7 @@ extension ReportCommand {
       }
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let r = try core(global) {
-        try SegmentService(session.context).report(
+        try session.context.segments.report(
           day: day, months: months, ownerId: ownerId)
       }
       if json {

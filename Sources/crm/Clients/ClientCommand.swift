@@ -141,7 +141,7 @@ struct ClientCommand: ParsableCommand {
       if let cls = try core(
         global,
         {
-          try ClassificationService(session.context).latest(
+          try session.context.classification.latest(
             clientId: id)
         })
       {

@@ -292,7 +292,7 @@ struct ImportUndo: CRMCommand {
     let user = try global.existingUser(database)
     let l = global.language
     let r = try core(global) {
-      try ClientImportService(session.context).undo(id)
+      try session.context.imports.undo(id)
     }
     print(
       l.pick(
@@ -311,7 +311,7 @@ struct ImportList: CRMCommand {
   func run(_ session: Session) throws {
     let l = global.language
     let batches = try core(global) {
-      try ClientImportService(session.context).batches()
+      try session.context.imports.batches()
     }
     if json {
       printJSON(

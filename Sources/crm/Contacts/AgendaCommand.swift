@@ -29,7 +29,7 @@ struct Agenda: CRMCommand {
   func run(_ session: Session) throws {
     let database = session.database
     let scope = try global.scope(database, all: all)
-    let service = global.contacts(database, user: nil)
+    let service = session.context.contacts
     let now = database.clock.now()
     let cal = TimeContext(now: now, timeZone: .current).calendar
     let end = CalendarMath.addDays(CalendarMath.startOfDay(now, cal), days, cal)

@@ -269,8 +269,7 @@ struct ContactCommand: ParsableCommand {
     @Flag var json = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let service = global.contacts(database, user: nil)
+      let service = session.context.contacts
       guard let r = try service.contact(id) else {
         throw fail(.notFound(what: global.language.pick("contact", "контакт"), id: id), global)
       }

@@ -37,7 +37,7 @@ struct Export: ParsableCommand {
       let cal = times.context.calendar
       let start = try from.map(times.from) ?? CalendarMath.startOfDay(times.now, cal)
       let end = try to.map(times.to) ?? CalendarMath.addDays(start, 90, cal)
-      let service = global.contacts(database, user: nil)
+      let service = session.context.contacts
       let rows = try core(global) {
         try service.planned(from: start, to: end, scope: scope, limit: Int(Int32.max))
       }

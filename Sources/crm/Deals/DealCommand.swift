@@ -184,9 +184,8 @@ struct DealCommand: ParsableCommand {
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") } ?? ""
       let src = try source.map { try input.source($0) } ?? ""
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
-      let ctx = session.app
-      guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
-      let deals = global.deals(database, user: me)
+      _ = try session.writer()
+      let deals = session.context.deals
       let d = Deal(
         clientId: client, personId: person, title: title, amount: money.minor,
         currency: cur.code, probability: p, expectedClose: close, source: src,
@@ -209,14 +208,14 @@ struct DealCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let database = session.database
       let r = try global.deal(database, id)
-      let service = global.deals(database, user: nil)
+      let service = session.context.deals
       let history = try service.history(id)
-      let contacts = global.contacts(database, user: nil)
+      let contacts = session.context.contacts
       var planned: [Int64: ContactRow] = [:]
       for c in history.flatMap(\.events).compactMap(\.contactId) {
         planned[c] = try contacts.contact(c)
       }
-      let pipelines = global.pipelines(database)
+      let pipelines = session.context.pipelines
       let pipeline = try pipelines.pipelines().first {
         $0.id == r.deal.pipelineId
       }
@@ -335,13 +334,13 @@ struct DealCommand: ParsableCommand {
         stageId = try stage.map { try input.stage($0, in: p).id }
       }
       let rows = try core(global) {
-        try global.deals(database, user: nil).list(
+        try session.context.deals.list(
           filter, status: st, pipelineId: pipelineId, stageId: stageId,
           limit: page.limit, offset: page.offset)
       }
       if json {
         let keys = Dictionary(
-          uniqueKeysWithValues: try core(global) { try global.pipelines(database).pipelines() }
+          uniqueKeysWithValues: try session.context.pipelines.pipelines()
             .map { ($0.id, $0.key) })
         printJSON(rows.map { DealJSON.object($0, language: l, pipeline: keys[$0.deal.pipelineId]) })
         return
@@ -400,9 +399,8 @@ struct DealCommand: ParsableCommand {
       let money = try amount.map { try input.amount($0, before.deal.money.currency) }
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") }
       let why = try reason.map { try input.lostReason($0) }
-      let ctx = session.app
       let result = try core(global) {
-        try global.deals(database, user: ctx.user).move(
+        try session.context.deals.move(
           id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
       }
       let l = global.language
@@ -424,8 +422,7 @@ struct DealCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let database = session.database
       _ = try global.deal(database, id)
-      let ctx = session.app
-      let result = try global.deals(database, user: ctx.user).won(id)
+      let result = try session.context.deals.won(id)
       let r = try global.deal(database, id)
       let l = global.language
       let amount = r.deal.amount > 0 ? ": " + r.deal.money.formatted(l) : ""
@@ -449,13 +446,12 @@ struct DealCommand: ParsableCommand {
       _ = try global.deal(database, id)
       let input = DealInput(global: global, database: database)
       let key = try input.lostReason(reason)
-      let ctx = session.app
       let result = try core(global) {
-        try global.deals(database, user: ctx.user).lost(id, reason: key)
+        try session.context.deals.lost(id, reason: key)
       }
       let l = global.language
       let name =
-        try global.pipelines(database).lostReasons()
+        try session.context.pipelines.lostReasons()
         .first { $0.key == key }?.name(l) ?? key
       print(
         try moveLine(
@@ -474,8 +470,7 @@ struct DealCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let database = session.database
       _ = try global.deal(database, id)
-      let ctx = session.app
-      let result = try global.deals(database, user: ctx.user).reopen(id)
+      let result = try session.context.deals.reopen(id)
       let l = global.language
       print(
         try moveLine(
@@ -532,7 +527,7 @@ struct DealCommand: ParsableCommand {
       if let source { d.source = try input.source(source) }
       if let owner { d.ownerId = try global.user(database, login: owner, option: "--owner").id }
       if let notes { d.notes = notes }
-      let service = global.deals(database, user: nil)
+      let service = session.context.deals
       let fields: [(String, Bool)] = [
         ("title", d.title != before.title), ("amount", d.amount != before.amount),
         ("currency", d.currency != before.currency),
@@ -546,10 +541,9 @@ struct DealCommand: ParsableCommand {
         print(l.pick("Deal №\(id): nothing to change", "Сделка №\(id): менять нечего"))
         return
       }
-      let ctx = session.app
       // The deal as loaded is the base of a three-way merge; --expect-version has none.
       try core(global) {
-        try global.deals(database, user: ctx.user).update(
+        try session.context.deals.update(
           d, base: expectVersion == nil ? before : nil)
       }
       if json {
@@ -580,8 +574,7 @@ struct PipelineCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.") var out: String?
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let config = try global.pipelines(database).current()
+      let config = try session.context.pipelines.current()
       let text = FunnelConfigFile.write(config, language: global.language)
       if let out {
         try writeAtomically(text, to: out, global)
@@ -653,8 +646,7 @@ struct PipelineCommand: ParsableCommand {
     @Flag var json = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let service = global.pipelines(database)
+      let service = session.context.pipelines
       let pipelines = try service.pipelines()
       let sources = try service.leadSources()
       let reasons = try service.lostReasons()

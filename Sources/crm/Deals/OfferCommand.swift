@@ -83,9 +83,7 @@ struct OfferCommand: ParsableCommand {
     var vatOnTop = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       let id = try core(global) {
         try service.add(
           Offer(
@@ -116,9 +114,7 @@ struct OfferCommand: ParsableCommand {
     }
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       var o = try loadOffer(service, id, global).offer
       if let number { o.number = number }
       if let date { o.date = date }
@@ -153,9 +149,7 @@ struct OfferCommand: ParsableCommand {
     @Option(help: "Insert as line N (default: at the end).") var at: Int?
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       let n = try core(global) {
         try service.addLine(
           offer,
@@ -179,9 +173,7 @@ struct OfferCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "none, 0, 5, 7, 10, 20, 22.") var vat: String?
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       try core(global) {
         try service.updateLine(
           offer, number: number,
@@ -198,9 +190,7 @@ struct OfferCommand: ParsableCommand {
     @Argument(help: "Line number.") var number: Int
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       try service.removeLine(offer, number: number)
     }
   }
@@ -214,9 +204,7 @@ struct OfferCommand: ParsableCommand {
     @Option(help: "New place.") var to: Int
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       try service.moveLine(offer, from: number, to: to)
     }
   }
@@ -229,8 +217,7 @@ struct OfferCommand: ParsableCommand {
     @Flag var json = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let d = try loadOffer(global.offers(database, user: nil), id, global)
+      let d = try loadOffer(session.context.offers, id, global)
       if json {
         printJSON(OfferJSON.object(d))
         return
@@ -274,8 +261,7 @@ struct OfferCommand: ParsableCommand {
     @Flag var json = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let service = global.offers(database, user: nil)
+      let service = session.context.offers
       let rows = try service.offers(ofDeal: deal)
       if json {
         printJSON(rows.map(OfferJSON.object))
@@ -299,12 +285,12 @@ struct OfferCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let database = session.database
       let l = global.language
-      let d = try loadOffer(global.offers(database, user: nil), id, global)
+      let d = try loadOffer(session.context.offers, id, global)
       let deals = DealService(ServiceContext(db: database, language: l, timeZone: .current))
       guard let deal = try deals.deal(d.offer.dealId)?.deal else {
         throw fail(.notFound(what: l.pick("deal", "сделка"), id: d.offer.dealId), global)
       }
-      let clients = ClientService(session.context)
+      let clients = session.context.clients
       guard let client = try clients.client(deal.clientId) else {
         throw fail(.notFound(what: l.pick("client", "клиент"), id: deal.clientId), global)
       }
@@ -326,9 +312,7 @@ struct OfferCommand: ParsableCommand {
     @Argument(help: "Offer id.") var id: Int64
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let service = global.offers(database, user: ctx.user)
+      let service = session.context.offers
       let contact = try service.markSent(id)
       let number = try loadOffer(service, id, global).offer.number
       print(
@@ -346,9 +330,7 @@ struct OfferCommand: ParsableCommand {
     @Argument(help: "Offer id.") var id: Int64
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      let id = try global.offers(database, user: ctx.user).copy(self.id)
+      let id = try session.context.offers.copy(self.id)
       print(id)
     }
   }
@@ -360,9 +342,7 @@ struct OfferCommand: ParsableCommand {
     @Argument(help: "Offer id.") var id: Int64
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let ctx = session.app
-      try global.offers(database, user: ctx.user).delete(id)
+      try session.context.offers.delete(id)
     }
   }
 }

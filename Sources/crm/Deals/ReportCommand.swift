@@ -232,7 +232,7 @@ struct ReportCommand: ParsableCommand {
       let scope = try ReportScope(options, global, database)
       let l = global.language
       let rows = try core(global) {
-        try global.deals(database, user: nil).stuck(
+        try session.context.deals.stuck(
           scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
           limit: 100_000)
       }

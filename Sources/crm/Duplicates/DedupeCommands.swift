@@ -44,7 +44,7 @@ struct DedupeCommand: ParsableCommand {
     }
 
     func run(_ session: Session) throws {
-      let finder = DuplicateFinder(session.context)
+      let finder = session.context.duplicates
       let pairs = try core(global) {
         try finder.scan(persons ? .person : .client, minScore: minScore)
       }
@@ -108,7 +108,7 @@ struct DedupeCommand: ParsableCommand {
       let l = global.language
       let entity: DuplicateEntity = persons ? .person : .client
       try core(global) {
-        let clients = ClientService(session.context)
+        let clients = session.context.clients
         for id in [first, second] {
           let found =
             persons ? try clients.person(id) != nil : try clients.client(id) != nil
@@ -124,7 +124,7 @@ struct DedupeCommand: ParsableCommand {
             field: "\(first)",
             problem: l.pick("give two different ids", "укажите два разных номера"))
         }
-        let finder = DuplicateFinder(session.context)
+        let finder = session.context.duplicates
         if undo {
           try finder.unmarkNotDuplicate(entity, first, second)
         } else {
@@ -185,7 +185,7 @@ struct MergeCommand: ParsableCommand {
       var choices: [String: MergeChoice] = [:]
       for f in own { choices[f] = .keep }
       for f in take { choices[f] = .other }
-      let service = MergeService(session.context)
+      let service = session.context.merges
       let fields: [MergeField]
       let result: MergeResult
       if persons {
@@ -352,7 +352,7 @@ struct MergeCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let l = global.language
-      let service = MergeService(session.context)
+      let service = session.context.merges
       let rows = try service.log(limit: max(0, limit))
       let iso = ISO8601DateFormatter()
       if json {

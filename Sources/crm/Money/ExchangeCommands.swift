@@ -49,7 +49,7 @@ struct Import: ParsableCommand {
       let records = BankImport.records(statement)
       let l = global.language
       let report = try core(global) {
-        try global.moneyService(database, user: user).importBank(
+        try session.context.money.importBank(
           records, file: (file as NSString).lastPathComponent,
           encoding: statement.encoding.rawValue, dryRun: dryRun)
       }
@@ -130,7 +130,7 @@ struct ExportActs: CRMCommand {
     let database = session.database
     let user = try global.existingUser(database)
     let l = global.language
-    let money = global.moneyService(database, user: user)
+    let money = session.context.money
     let settings = try database.settings()
     let fromDay = try money.day(from ?? "", field: "period_from")
     let toDay = try money.day(to ?? "", field: "period_to")
@@ -212,9 +212,8 @@ struct ExportLog: CRMCommand {
   @Flag(help: "JSON instead of a table.") var json = false
 
   func run(_ session: Session) throws {
-    let database = session.database
     let rows = try core(global) {
-      try global.moneyService(database, user: nil).exports(limit: limit)
+      try session.context.money.exports(limit: limit)
     }
     let f = global.formats
     if json {
@@ -264,9 +263,8 @@ struct Reconcile: CRMCommand {
   }
 
   func run(_ session: Session) throws {
-    let database = session.database
     let l = global.language
-    let money = global.moneyService(database, user: nil)
+    let money = session.context.money
     let statement = try global.statement(bank)
     var accountingActs: [AccountingAct]?
     if let acts {

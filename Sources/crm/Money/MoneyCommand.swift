@@ -18,7 +18,7 @@ struct MoneyCommand: CRMCommand {
   func run(_ session: Session) throws {
     let service = session.context.money
     let l = global.language
-    let clients = ClientService(session.context)
+    let clients = session.context.clients
     guard let c = try clients.client(client) else {
       throw fail(.notFound(what: l.pick("client", "клиент"), id: client), global)
     }

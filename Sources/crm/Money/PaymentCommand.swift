@@ -209,7 +209,7 @@ struct PaymentCommand: ParsableCommand {
       let l = global.language
       let name =
         try core(global) {
-          try ClientService(session.context).client(client)
+          try session.context.clients.client(client)
         }?.displayName ?? "№\(client)"
       var text = l.pick(
         "Payment №\(payment) assigned to \(name)", "Платёж №\(payment) привязан к клиенту \(name)")

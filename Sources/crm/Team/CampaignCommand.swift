@@ -54,7 +54,7 @@ struct CampaignCommand: ParsableCommand {
       } else {
         target = .inline(ClientFilter(search: search ?? "", segment: segment, tag: tag))
       }
-      let service = CampaignService(session.context)
+      let service = session.context.campaigns
       let plan = try core(global) {
         try service.create(
           NewCampaign(
@@ -124,7 +124,7 @@ struct CampaignCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let l = global.language
-      let service = CampaignService(session.context)
+      let service = session.context.campaigns
       let rows = try service.list()
       if json {
         printJSON(rows.map(campaignJSON))
@@ -147,7 +147,7 @@ struct CampaignCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let l = global.language
-      let service = CampaignService(session.context)
+      let service = session.context.campaigns
       guard let id else {
         let rows = try service.list()
         if json {

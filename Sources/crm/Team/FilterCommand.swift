@@ -26,7 +26,7 @@ struct FilterCommand: ParsableCommand {
     @Flag var json = false
 
     func run(_ session: Session) throws {
-      let service = SavedFilterService(session.context)
+      let service = session.context.filters
       let f = ClientFilter(
         search: search ?? "", segment: segment, owner: owner, tag: tag, city: city)
       let id = try service.save(name, f, replace: replace)
@@ -50,7 +50,7 @@ struct FilterCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let l = global.language
-      let service = SavedFilterService(session.context)
+      let service = session.context.filters
       let all = try service.list()
       var counts: [Int64: Int] = [:]
       for f in all { counts[f.id] = (try? service.count(f.filter)) ?? 0 }
@@ -82,7 +82,7 @@ struct FilterCommand: ParsableCommand {
     @Argument(help: "The filter's name.") var name: String
 
     func run(_ session: Session) throws {
-      let service = SavedFilterService(session.context)
+      let service = session.context.filters
       try service.remove(name)
       print(global.language.pick("Filter «\(name)» removed.", "Фильтр «\(name)» удалён."))
     }

@@ -83,7 +83,7 @@ struct TaskCommand: ParsableCommand {
       let kind = try contact.map { try parseKind($0, global, option: "--contact") }
       let when = try Times(global, database).at(due, field: "--due")
       let assignee = try global.existingUser(database, login)
-      let service = TaskService(session.context)
+      let service = session.context.tasks
       let id = try core(global) {
         try service.add(
           NewTask(
@@ -178,7 +178,7 @@ struct TaskCommand: ParsableCommand {
     @Argument(help: "The task's number.") var id: Int64
 
     func run(_ session: Session) throws {
-      let service = TaskService(session.context)
+      let service = session.context.tasks
       try service.done(id)
       print(global.language.pick("Task №\(id) done.", "Задача №\(id) выполнена."))
     }
@@ -191,7 +191,7 @@ struct TaskCommand: ParsableCommand {
     @Argument(help: "The task's number.") var id: Int64
 
     func run(_ session: Session) throws {
-      let service = TaskService(session.context)
+      let service = session.context.tasks
       try service.cancel(id)
       print(global.language.pick("Task №\(id) cancelled.", "Задача №\(id) отменена."))
     }

@@ -47,6 +47,10 @@ import Testing
   @Test func remindShortTakesGlobalOptionsFirst() throws {
     let s = Scratch()
     defer { s.remove() }
+    let add = try run(
+      crmBinary, ["--db", s.db, "--user", "anna", "client", "add", "--name", "Ромашка"],
+      env: ["USER": "anna"])
+    #expect(add.status == 0, "\(add.err)")
     let r = try run(
       crmBinary, ["--db", s.db, "--user", "anna", "--lang", "en", "remind", "--short"],
       env: ["USER": "anna"])
