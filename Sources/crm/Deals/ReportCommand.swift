@@ -131,13 +131,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let scope = try ReportScope(options, global, database)
+      let (scope, report) = try options.funnel(session)
       let l = global.language
-      let report = try core(global) {
-        try FunnelAnalytics(ServiceContext(db: database, language: l, timeZone: .current)).funnel(
-          scope.query)
-      }
       if options.json {
         printJSON(DealJSON.funnel(report, language: l, owner: scope.ownerLogin))
         return
@@ -197,13 +192,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let scope = try ReportScope(options, global, database)
+      let (scope, report) = try options.funnel(session)
       let l = global.language
-      let report = try core(global) {
-        try FunnelAnalytics(ServiceContext(db: database, language: l, timeZone: .current)).funnel(
-          scope.query)
-      }
       if options.json {
         printJSON(report.bySource.map(DealJSON.group))
         return
@@ -272,5 +262,13 @@ struct ReportCommand: ParsableCommand {
       }
       print(lines.joined(separator: "\n"))
     }
+  }
+}
+
+extension ReportOptions {
+  /// The deals these options select (period, owner…) and the funnel report over them.
+  func funnel(_ session: Session) throws -> (ReportScope, FunnelReport) {
+    let scope = try ReportScope(self, session.global, session.database)
+    return (scope, try session.context.funnel.funnel(scope.query))
   }
 }
