@@ -105,14 +105,10 @@ struct SegmentCommand: ParsableCommand {
 
       func run(_ session: Session) throws {
         let l = global.language
-        let (metric, op, value) = try core(global) {
-          try SegmentRule.parseCondition(condition, language: l)
-        }
-        let id = try core(global) {
-          try session.context.segments.add(
-            SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
-            at: position)
-        }
+        let (metric, op, value) = try SegmentRule.parseCondition(condition, language: l)
+        let id = try session.context.segments.add(
+          SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
+          at: position)
         print(id)
       }
     }
@@ -125,9 +121,7 @@ struct SegmentCommand: ParsableCommand {
 
       func run(_ session: Session) throws {
         let l = global.language
-        let rules = try core(global) {
-          try session.context.segments.rules()
-        }
+        let rules = try session.context.segments.rules()
         if json {
           printJSON(
             rules.map {
@@ -158,9 +152,7 @@ struct SegmentCommand: ParsableCommand {
       @Argument var id: Int64
 
       func run(_ session: Session) throws {
-        try core(global) {
-          try session.context.segments.remove(id)
-        }
+        try session.context.segments.remove(id)
       }
     }
   }
@@ -404,10 +396,8 @@ extension ReportCommand {
           message: l.pick("--months: from 1 to 36", "--months: от 1 до 36"), code: 1)
       }
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
-      let r = try core(global) {
-        try session.context.segments.report(
-          day: day, months: months, ownerId: ownerId)
-      }
+      let r = try session.context.segments.report(
+        day: day, months: months, ownerId: ownerId)
       if json {
         printJSON([
           "from": r.from, "to": r.to, "months": r.months, "clients": r.clients,
@@ -472,20 +462,16 @@ extension ReportCommand {
     func run(_ session: Session) throws {
       let database = session.database
       let l = global.language
-      let list = try core(global) {
+      let list =
         try fields.map { try Completeness.Field.parseList($0, language: l) }
-          ?? database.settings().completenessFields
-      }
+        ?? database.settings().completenessFields
       let ctx = session.app
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let scope = Completeness.Scope(ownerId: ownerId, segment: segment)
-      let summary = try core(global) {
-        try Completeness.summary(database, fields: list, scope: scope, mine: ctx.user?.id)
-      }
-      let rows = try core(global) {
-        try Completeness.incomplete(
-          database, fields: list, scope: scope, offset: offset, limit: limit)
-      }
+      let summary = try Completeness.summary(
+        database, fields: list, scope: scope, mine: ctx.user?.id)
+      let rows = try Completeness.incomplete(
+        database, fields: list, scope: scope, offset: offset, limit: limit)
       let incomplete = summary.clients - summary.complete
       if json {
         func rates(_ r: [Completeness.Rate]) -> [[String: Any]] {

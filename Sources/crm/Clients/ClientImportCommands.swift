@@ -291,9 +291,7 @@ struct ImportUndo: CRMCommand {
     let database = session.database
     let user = try global.existingUser(database)
     let l = global.language
-    let r = try core(global) {
-      try session.context.imports.undo(id)
-    }
+    let r = try session.context.imports.undo(id)
     print(
       l.pick(
         "Import \(id) undone: \(r.deleted) clients deleted, \(r.trashed) moved to the trash (used since), \(r.restored) restored, \(r.persons) contact persons removed",
@@ -310,9 +308,7 @@ struct ImportList: CRMCommand {
 
   func run(_ session: Session) throws {
     let l = global.language
-    let batches = try core(global) {
-      try session.context.imports.batches()
-    }
+    let batches = try session.context.imports.batches()
     if json {
       printJSON(
         batches.map {

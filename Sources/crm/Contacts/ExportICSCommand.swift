@@ -38,9 +38,7 @@ struct Export: ParsableCommand {
       let start = try from.map(times.from) ?? CalendarMath.startOfDay(times.now, cal)
       let end = try to.map(times.to) ?? CalendarMath.addDays(start, 90, cal)
       let service = session.context.contacts
-      let rows = try core(global) {
-        try service.planned(from: start, to: end, scope: scope, limit: Int(Int32.max))
-      }
+      let rows = try service.planned(from: start, to: end, scope: scope, limit: Int(Int32.max))
       let token = try database.databaseToken()
       let events = rows.compactMap {
         ContactCalendar.event($0, token: token, language: global.language)

@@ -34,11 +34,9 @@ struct Handover: CRMCommand {
     if dryRun {
       result = try preview(database, ctx, source, target)
     } else {
-      let done = try core(global) {
-        try ctx.contacts.handover(
-          from: source.id, to: target.id, clientIds: client.isEmpty ? nil : client,
-          withDeals: withDeals)
-      }
+      let done = try ctx.contacts.handover(
+        from: source.id, to: target.id, clientIds: client.isEmpty ? nil : client,
+        withDeals: withDeals)
       result = Moved(clients: done.clients, contacts: done.contacts, deals: done.deals)
     }
     if json {

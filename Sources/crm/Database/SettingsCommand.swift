@@ -63,9 +63,7 @@ struct SettingsCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let database = session.database
-      let stored = try core(global) {
-        try database.setSetting(key, value, language: global.language)
-      }
+      let stored = try database.setSetting(key, value, language: global.language)
       print("\(key) = \(stored)")
     }
   }

@@ -333,11 +333,9 @@ struct DealCommand: ParsableCommand {
         if pipeline != nil { pipelineId = p.id }
         stageId = try stage.map { try input.stage($0, in: p).id }
       }
-      let rows = try core(global) {
-        try session.context.deals.list(
-          filter, status: st, pipelineId: pipelineId, stageId: stageId,
-          limit: page.limit, offset: page.offset)
-      }
+      let rows = try session.context.deals.list(
+        filter, status: st, pipelineId: pipelineId, stageId: stageId,
+        limit: page.limit, offset: page.offset)
       if json {
         let keys = Dictionary(
           uniqueKeysWithValues: try session.context.pipelines.pipelines()
@@ -399,10 +397,8 @@ struct DealCommand: ParsableCommand {
       let money = try amount.map { try input.amount($0, before.deal.money.currency) }
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") }
       let why = try reason.map { try input.lostReason($0) }
-      let result = try core(global) {
-        try session.context.deals.move(
-          id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
-      }
+      let result = try session.context.deals.move(
+        id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
       let l = global.language
       print(
         try moveLine(
@@ -446,9 +442,7 @@ struct DealCommand: ParsableCommand {
       _ = try global.deal(database, id)
       let input = DealInput(global: global, database: database)
       let key = try input.lostReason(reason)
-      let result = try core(global) {
-        try session.context.deals.lost(id, reason: key)
-      }
+      let result = try session.context.deals.lost(id, reason: key)
       let l = global.language
       let name =
         try session.context.pipelines.lostReasons()
@@ -542,10 +536,8 @@ struct DealCommand: ParsableCommand {
         return
       }
       // The deal as loaded is the base of a three-way merge; --expect-version has none.
-      try core(global) {
-        try session.context.deals.update(
-          d, base: expectVersion == nil ? before : nil)
-      }
+      try session.context.deals.update(
+        d, base: expectVersion == nil ? before : nil)
       if json {
         let saved = try global.deal(database, id).deal
         printJSON(["id": id, "version": saved.version ?? 0])

@@ -84,12 +84,10 @@ struct OfferCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let service = session.context.offers
-      let id = try core(global) {
-        try service.add(
-          Offer(
-            dealId: deal, number: number ?? "", date: date ?? "", pricesIncludeVAT: !vatOnTop,
-            validUntil: validUntil ?? "", notes: notes ?? ""))
-      }
+      let id = try service.add(
+        Offer(
+          dealId: deal, number: number ?? "", date: date ?? "", pricesIncludeVAT: !vatOnTop,
+          validUntil: validUntil ?? "", notes: notes ?? ""))
       print(id)
     }
   }
@@ -150,12 +148,10 @@ struct OfferCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let service = session.context.offers
-      let n = try core(global) {
-        try service.addLine(
-          offer,
-          OfferLineInput(item: item, unit: unit ?? "", quantity: qty, price: price, vat: vat),
-          at: at)
-      }
+      let n = try service.addLine(
+        offer,
+        OfferLineInput(item: item, unit: unit ?? "", quantity: qty, price: price, vat: vat),
+        at: at)
       print(n)
     }
   }
@@ -174,11 +170,9 @@ struct OfferCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let service = session.context.offers
-      try core(global) {
-        try service.updateLine(
-          offer, number: number,
-          OfferLineInput(item: item, unit: unit, quantity: qty, price: price, vat: vat))
-      }
+      try service.updateLine(
+        offer, number: number,
+        OfferLineInput(item: item, unit: unit, quantity: qty, price: price, vat: vat))
     }
   }
 

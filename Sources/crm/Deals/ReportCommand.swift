@@ -221,11 +221,9 @@ struct ReportCommand: ParsableCommand {
       let database = session.database
       let scope = try ReportScope(options, global, database)
       let l = global.language
-      let rows = try core(global) {
-        try session.context.deals.stuck(
-          scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
-          limit: 100_000)
-      }
+      let rows = try session.context.deals.stuck(
+        scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
+        limit: 100_000)
       if options.json {
         printJSON(rows.map { DealJSON.object($0, language: l) })
         return

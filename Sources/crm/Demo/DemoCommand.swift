@@ -41,9 +41,7 @@ struct Demo: CRMCommand {
     let n = try demo.populate(database, count: clients)
     let dealCount = min(deals ?? clients / 4, 10_000_000)
     let d = try demo.populateDeals(database, count: dealCount, seed: seed)
-    let m = try core(global) {
-      try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
-    }
+    let m = try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
     let seconds = Date().timeIntervalSince(start)
     print(
       global.language.pick(

@@ -45,9 +45,7 @@ struct DedupeCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let finder = session.context.duplicates
-      let pairs = try core(global) {
-        try finder.scan(persons ? .person : .client, minScore: minScore)
-      }
+      let pairs = try finder.scan(persons ? .person : .client, minScore: minScore)
       if json {
         printJSON(pairs.map { Self.object($0, global.language) })
       } else {
@@ -189,20 +187,13 @@ struct MergeCommand: ParsableCommand {
       let fields: [MergeField]
       let result: MergeResult
       if persons {
-        fields = try core(global) {
-          try service.previewPersons(keep: keep, other: other, choices: choices).fields
-        }
-        result = try core(global) {
-          try service.mergePersons(keep: keep, other: other, choices: choices, dryRun: dryRun)
-        }
+        fields = try service.previewPersons(keep: keep, other: other, choices: choices).fields
+        result = try service.mergePersons(
+          keep: keep, other: other, choices: choices, dryRun: dryRun)
       } else {
-        fields = try core(global) {
-          try service.preview(keep: keep, other: other, choices: choices).fields
-        }
-        result = try core(global) {
-          try service.merge(
-            keep: keep, other: other, choices: choices, force: force, dryRun: dryRun)
-        }
+        fields = try service.preview(keep: keep, other: other, choices: choices).fields
+        result = try service.merge(
+          keep: keep, other: other, choices: choices, force: force, dryRun: dryRun)
       }
       if json {
         printJSON(Self.object(result, fields))

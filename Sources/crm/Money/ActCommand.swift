@@ -99,11 +99,9 @@ struct ActCommand: ParsableCommand {
           message: global.language.pick(
             "--to: is before --from", "--to: раньше, чем --from"), code: 1)
       }
-      let rows = try core(global) {
-        try service.acts(
-          clientId: client, from: start, to: end, notExported: notExported,
-          includeCancelled: !notExported)
-      }
+      let rows = try service.acts(
+        clientId: client, from: start, to: end, notExported: notExported,
+        includeCancelled: !notExported)
       let l = global.language
       if json {
         printJSON(rows.map { MoneyJSON.act($0) })

@@ -129,9 +129,7 @@ struct ContractCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let service = session.context.money
       let r = try loadContract(service, id, global)
-      let invoices = try core(global) {
-        try service.invoices(MoneyService.InvoiceFilter(contractId: id), limit: 10_000)
-      }
+      let invoices = try service.invoices(MoneyService.InvoiceFilter(contractId: id), limit: 10_000)
       if json {
         var o = MoneyJSON.contract(r)
         o["invoices"] = invoices.map { MoneyJSON.invoice($0, today: service.today) }
@@ -156,9 +154,7 @@ struct ContractCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let service = session.context.money
-      let rows = try core(global) {
-        try service.contracts(clientId: client, limit: page.limit, offset: page.offset)
-      }
+      let rows = try service.contracts(clientId: client, limit: page.limit, offset: page.offset)
       let l = global.language
       if json {
         printJSON(rows.map(MoneyJSON.contract))

@@ -48,11 +48,9 @@ struct Import: ParsableCommand {
       let statement = try global.statement(file)
       let records = BankImport.records(statement)
       let l = global.language
-      let report = try core(global) {
-        try session.context.money.importBank(
-          records, file: (file as NSString).lastPathComponent,
-          encoding: statement.encoding.rawValue, dryRun: dryRun)
-      }
+      let report = try session.context.money.importBank(
+        records, file: (file as NSString).lastPathComponent,
+        encoding: statement.encoding.rawValue, dryRun: dryRun)
       let warnings = statement.warnings.map { $0.message(l) }
       if json {
         printJSON(
@@ -159,9 +157,8 @@ struct ExportActs: CRMCommand {
           ), code: 1)
       }
     }
-    let acts = try core(global) {
-      try money.acts(from: fromDay, to: toDay, notExported: !again, includeCancelled: false)
-    }
+    let acts = try money.acts(
+      from: fromDay, to: toDay, notExported: !again, includeCancelled: false)
     if acts.isEmpty {
       print(
         l.pick(
@@ -193,10 +190,8 @@ struct ExportActs: CRMCommand {
       formatName = "csv"
     }
     try writeAtomically(data, to: out, global)
-    try core(global) {
-      try money.recordExport(
-        acts: acts, format: formatName, file: out, from: fromDay, to: toDay)
-    }
+    try money.recordExport(
+      acts: acts, format: formatName, file: out, from: fromDay, to: toDay)
     print(
       l.pick(
         "\(acts.count) acts written to \(out) (\(formatName))",
@@ -212,9 +207,7 @@ struct ExportLog: CRMCommand {
   @Flag(help: "JSON instead of a table.") var json = false
 
   func run(_ session: Session) throws {
-    let rows = try core(global) {
-      try session.context.money.exports(limit: limit)
-    }
+    let rows = try session.context.money.exports(limit: limit)
     let f = global.formats
     if json {
       printJSON(
@@ -284,9 +277,7 @@ struct Reconcile: CRMCommand {
       }
     }
     let period = BankImport.period(statement)
-    let fromDay = try core(global) {
-      try money.day(from ?? period?.from ?? "", field: "period_from")
-    }
+    let fromDay = try money.day(from ?? period?.from ?? "", field: "period_from")
     let toDay = try money.day(to ?? period?.to ?? "", field: "period_to")
     if fromDay.isEmpty || toDay.isEmpty {
       throw Failure(
@@ -294,11 +285,9 @@ struct Reconcile: CRMCommand {
           "the statement names no period; give --from and --to",
           "в выписке нет периода; укажите --from и --to"), code: 1)
     }
-    let report = try core(global) {
-      try money.reconcile(
-        bank: BankImport.accountingPayments(statement), from: fromDay, to: toDay,
-        accounts: statement.ourAccounts, accountingActs: accountingActs)
-    }
+    let report = try money.reconcile(
+      bank: BankImport.accountingPayments(statement), from: fromDay, to: toDay,
+      accounts: statement.ourAccounts, accountingActs: accountingActs)
     if json {
       printJSON(BankJSON.reconciliation(report))
       return

@@ -55,12 +55,10 @@ struct CampaignCommand: ParsableCommand {
         target = .inline(ClientFilter(search: search ?? "", segment: segment, tag: tag))
       }
       let service = session.context.campaigns
-      let plan = try core(global) {
-        try service.create(
-          NewCampaign(
-            name: name, channel: kind, from: start, to: end, target: target, subject: subject),
-          dryRun: dryRun)
-      }
+      let plan = try service.create(
+        NewCampaign(
+          name: name, channel: kind, from: start, to: end, target: target, subject: subject),
+        dryRun: dryRun)
       if json {
         printJSON(
           [

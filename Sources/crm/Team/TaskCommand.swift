@@ -84,12 +84,10 @@ struct TaskCommand: ParsableCommand {
       let when = try Times(global, database).at(due, field: "--due")
       let assignee = try global.existingUser(database, login)
       let service = session.context.tasks
-      let id = try core(global) {
-        try service.add(
-          NewTask(
-            assigneeId: assignee.id, title: title, notes: notes, dueAt: when, clientId: client,
-            contactKind: kind))
-      }
+      let id = try service.add(
+        NewTask(
+          assigneeId: assignee.id, title: title, notes: notes, dueAt: when, clientId: client,
+          contactKind: kind))
       let t = try service.task(id)
       if json, let t {
         printJSON(taskJSON(t))

@@ -136,9 +136,7 @@ struct UserCommand: ParsableCommand {
       let l = global.language
       var target = moveTo
       if target == nil {
-        try core(global) {
-          try admin.db.require([.admin], to: "crm user deactivate", language: l)
-        }
+        try admin.db.require([.admin], to: "crm user deactivate", language: l)
         let held = try admin.holdings(login)
         if !held.isEmpty {
           guard !yes, isatty(0) == 1 else {
