@@ -82,7 +82,7 @@ struct ClientCommand: ParsableCommand {
     commandName: "client", abstract: "Add, show, list, edit, delete and restore clients.",
     subcommands: [Add.self, Show.self, List.self, Edit.self, Delete.self, Restore.self])
 
-  struct Add: ParsableCommand {
+  struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add", abstract: "Add a client; prints its id.")
     @OptionGroup var global: Global
@@ -90,18 +90,21 @@ struct ClientCommand: ParsableCommand {
     // Team work: a lead for the lead rule (docs/teamwork.md).
     @Flag(help: "No owner: the lead rule (when on) gives it to a manager.") var noOwner = false
 
-    func run() throws {
+    func check() throws {
       if noOwner && fields.owner != nil {
         throw Failure(
           message: global.language.pick(
             "--no-owner and --owner cannot be combined", "--no-owner и --owner нельзя сочетать"),
           code: 1)
       }
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      let ctx = session.app
       var c = Client(name: "")
       try fields.apply(to: &c, db: database, g: global)
-      let id = try core(global) { try ctx.clients.add(c, unowned: noOwner) }
+      let id = try ctx.clients.add(c, unowned: noOwner)
       print(id)
     }
   }

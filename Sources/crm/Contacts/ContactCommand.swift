@@ -123,7 +123,7 @@ struct ContactCommand: ParsableCommand {
       Cancel.self, Reassign.self,
     ])
 
-  struct Log: ParsableCommand {
+  struct Log: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "log",
       abstract: "Log a contact that just happened; prints its id.",
@@ -141,25 +141,28 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "Kind of the next contact (default: the same).") var nextKind: String?
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
+      _ = try parseKind(kind, global)
+      _ = try nextKind.map { try parseKind($0, global, option: "--next-kind") }
+    }
+
+    func run(_ session: Session) throws {
       let k = try parseKind(kind, global)
       let nk = try nextKind.map { try parseKind($0, global, option: "--next-kind") }
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
+      let database = session.database
+      let ctx = session.app
       let times = try Times(global, database)
       let n = try next.map {
         ContactService.Next(at: try times.at($0, field: "--next"), kind: nk)
       }
-      let logged = try core(global) {
-        try ctx.contacts.log(
-          clientId: client, kind: k, outcome: outcome, notes: note, subject: subject,
-          direction: incoming ? .incoming : .outgoing, next: n)
-      }
+      let logged = try ctx.contacts.log(
+        clientId: client, kind: k, outcome: outcome, notes: note, subject: subject,
+        direction: incoming ? .incoming : .outgoing, next: n)
       try report(logged, ctx.contacts, global, json: json)
     }
   }
 
-  struct Plan: ParsableCommand {
+  struct Plan: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "plan",
       abstract: "Plan a contact for the acting user (--user); prints its id.")
@@ -177,10 +180,14 @@ struct ContactCommand: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Repeat every 3d, 2w, 1m.") var recurrence: String?
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
+      _ = try parseKind(kind, global)
+    }
+
+    func run(_ session: Session) throws {
       let k = try parseKind(kind, global)
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
+      let database = session.database
+      let ctx = session.app
       guard let me = ctx.user else {
         throw fail(.readOnly(path: database.path), global)
       }
@@ -203,9 +210,9 @@ struct ContactCommand: ParsableCommand {
           c.remindAt = try times.at(trimmed, field: "--remind")
         }
       }
-      let id = try core(global) { try ctx.contacts.plan(c) }
+      let id = try ctx.contacts.plan(c)
       if json {
-        let row = try core(global) { try ctx.contacts.contact(id) }
+        let row = try ctx.contacts.contact(id)
         printJSON(row.map(ContactJSON.object) ?? ["id": id])
       } else {
         print(id)
@@ -307,7 +314,7 @@ struct ContactCommand: ParsableCommand {
     }
   }
 
-  struct Done: ParsableCommand {
+  struct Done: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "done", abstract: "Mark a planned contact done.")
     @OptionGroup var global: Global
@@ -318,15 +325,17 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "Kind of the next contact (default: the same).") var nextKind: String?
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
+      _ = try nextKind.map { try parseKind($0, global, option: "--next-kind") }
+    }
+
+    func run(_ session: Session) throws {
       let nk = try nextKind.map { try parseKind($0, global, option: "--next-kind") }
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
+      let database = session.database
+      let ctx = session.app
       let times = try Times(global, database)
       let n = try next.map { ContactService.Next(at: try times.at($0, field: "--next"), kind: nk) }
-      let logged = try core(global) {
-        try ctx.contacts.complete(id, outcome: outcome, notes: note, next: n)
-      }
+      let logged = try ctx.contacts.complete(id, outcome: outcome, notes: note, next: n)
       try report(logged, ctx.contacts, global, json: json)
     }
   }

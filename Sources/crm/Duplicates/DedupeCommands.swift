@@ -273,7 +273,7 @@ struct MergeCommand: ParsableCommand {
     }
   }
 
-  struct Undo: ParsableCommand {
+  struct Undo: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "undo",
       abstract: "Undo a merge (by its number, or your last with --last).")
@@ -282,7 +282,7 @@ struct MergeCommand: ParsableCommand {
     @Flag(help: "Your latest merge that is not undone.") var last = false
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
       let l = global.language
       if (id == nil) == !last {
         throw Failure(
@@ -290,8 +290,12 @@ struct MergeCommand: ParsableCommand {
             "give the number of a merge or --last", "укажите номер объединения или --last"),
           code: 1)
       }
-      let (database, me) = try global.writingAs()
-      let service = MergeService(ServiceContext(db: database, language: l))
+    }
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      _ = try session.writer()
+      let service = session.context.merges
       let result: UnmergeResult? = try core(global) {
         if let id { return try service.undo(id) }
         return try service.undoLast()

@@ -102,7 +102,7 @@ struct TaskCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Tasks given to you (or --given by you, or --all).")
     @OptionGroup var global: Global
@@ -113,9 +113,9 @@ struct TaskCommand: ParsableCommand {
     @Option(help: "Skip this many (paging).") var offset = 0
     @Flag var json = false
 
-    func run() throws {
+    func check() throws {
       let l = global.language
-      guard let filter = TaskFilter(rawValue: status.lowercased()) else {
+      guard TaskFilter(rawValue: status.lowercased()) != nil else {
         throw Failure(
           message: l.pick(
             "--status: «\(status)» is not one of open, overdue, done, all",
@@ -131,12 +131,14 @@ struct TaskCommand: ParsableCommand {
         throw Failure(
           message: l.pick("--limit: 1 to 10000", "--limit: от 1 до 10000"), code: 1)
       }
-      let (database, ctx) = try global.signedIn()
-      let service = TaskService(ServiceContext(db: database, language: l))
+    }
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      let service = session.context.tasks
+      guard let filter = TaskFilter(rawValue: status.lowercased()) else { return }  // check() said
       let scope: TaskScope = all ? .all : given ? .given : .mine
-      let rows = try core(global) {
-        try service.list(scope, filter: filter, limit: limit, offset: offset)
-      }
+      let rows = try service.list(scope, filter: filter, limit: limit, offset: offset)
       if json {
         printJSON(rows.map(taskJSON))
         return
