@@ -85,7 +85,8 @@ struct BulkCommand: ParsableCommand {
   /// Options every change takes.
   struct Run: ParsableArguments {
     @Flag(help: "Print the count and what would change; change nothing.") var dryRun = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
+
   }
 
   /// Opens the database, resolves the target, applies the change and prints the result.
@@ -100,7 +101,7 @@ struct BulkCommand: ParsableCommand {
     let c = try change(database, ctx)
     let service = BulkUpdateService(ServiceContext(db: database, language: global.language))
     let result = try core(global) { try service.apply(t, c, dryRun: run.dryRun) }
-    if run.json {
+    if run.output.json {
       var object: [String: Any] = [
         "change": c.name, "matched": result.matched, "changed": result.changed,
         "unchanged": result.unchanged, "dry_run": result.dryRun,
@@ -236,7 +237,7 @@ struct BulkCommand: ParsableCommand {
       commandName: "undo",
       abstract: "Undo your latest bulk change as a whole (clients changed since are skipped).")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let me = try session.writer()
@@ -248,7 +249,7 @@ struct BulkCommand: ParsableCommand {
           ),
           code: 1)
       }
-      if json {
+      if output.json {
         printJSON([
           "operation": r.operation, "change": r.change, "restored": r.restored,
           "skipped": r.skipped,

@@ -36,7 +36,7 @@ struct Classify: CRMCommand {
   @OptionGroup var global: Global
   @Option(help: "The snapshot day (default today): 2026-06-30 or 30.06.2026.") var at: String?
   @Flag(help: "Do not apply the segment rules.") var noSegments = false
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
 
   func run(_ session: Session) throws {
     let l = global.language
@@ -45,7 +45,7 @@ struct Classify: CRMCommand {
     let day = try service.snapshotDay(at ?? today, today: today)
     let outcome = try service.classify(day: day, applySegments: !noSegments)
     let r = outcome.run
-    if json {
+    if output.json {
       printJSON(
         ClassJSON.run(r).merging([
           "abc": ClassJSON.counts(outcome.abc), "xyz": ClassJSON.counts(outcome.xyz),
@@ -117,12 +117,12 @@ struct SegmentCommand: ParsableCommand {
       static let configuration = CommandConfiguration(
         commandName: "list", abstract: "The rules in the order tried.")
       @OptionGroup var global: Global
-      @Flag var json = false
+      @OptionGroup var output: JSONOutput
 
       func run(_ session: Session) throws {
         let l = global.language
         let rules = try session.context.segments.rules()
-        if json {
+        if output.json {
           printJSON(
             rules.map {
               [
@@ -206,7 +206,8 @@ struct ClassReportOptions: ParsableArguments {
   @Option(help: "Transitions from this snapshot (default: the one before --to).") var from: String?
   @Option(help: "Transitions to this snapshot (default: the latest).") var to: String?
   @Option(help: "Clients listed per class.") var limit = 10
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
+
 }
 
 func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws {
@@ -251,7 +252,7 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws 
     transitions = try core(g) { try service.transitions(from: a, to: b, column: column) }
   }
   let cross = column == "xyz" ? try core(g) { try service.cross(run: run.id) } : [:]
-  if o.json {
+  if o.output.json {
     var out: [String: Any] = ["snapshot": ClassJSON.run(run)]
     let total = counts.reduce(0) { $0 + $1.clients }
     out["classes"] = counts.map { c -> [String: Any] in
@@ -383,7 +384,7 @@ extension ReportCommand {
     @Option(help: "The last day of the period (default today).") var at: String?
     @Option(help: "Months of revenue (1–36).") var months = 12
     @Option(help: "Only this owner's clients (login).") var owner: String?
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -398,7 +399,7 @@ extension ReportCommand {
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let r = try session.context.segments.report(
         day: day, months: months, ownerId: ownerId)
-      if json {
+      if output.json {
         printJSON([
           "from": r.from, "to": r.to, "months": r.months, "clients": r.clients,
           "revenue": Money(minor: r.revenue).decimalText,
@@ -451,7 +452,7 @@ extension ReportCommand {
     @Option(help: "Only this segment's clients.") var segment: String?
     @Option(help: "Incomplete clients listed.") var limit = 20
     @Option var offset = 0
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       guard limit >= 0, offset >= 0 else {
@@ -473,7 +474,7 @@ extension ReportCommand {
       let rows = try Completeness.incomplete(
         database, fields: list, scope: scope, offset: offset, limit: limit)
       let incomplete = summary.clients - summary.complete
-      if json {
+      if output.json {
         func rates(_ r: [Completeness.Rate]) -> [[String: Any]] {
           r.map {
             [

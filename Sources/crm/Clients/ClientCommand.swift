@@ -114,7 +114,7 @@ struct ClientCommand: ParsableCommand {
       commandName: "show", abstract: "Show one client.")
     @OptionGroup var global: Global
     @Argument var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -124,7 +124,7 @@ struct ClientCommand: ParsableCommand {
       }
       let persons = try ctx.clients.persons(of: id)
       let owner = try database.users().first { $0.id == c.ownerId }?.login
-      if json {
+      if output.json {
         print(JSONText.text(ClientJSON.object(c, persons: persons, owner: owner)))
         return
       }
@@ -170,7 +170,7 @@ struct ClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List clients.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
     @OptionGroup var page: Paging<Fifty>
     @Option(help: "name, city, phone, segment, owner or lastContact.") var sort: String = "name"
     @Flag var desc = false
@@ -198,7 +198,7 @@ struct ClientCommand: ParsableCommand {
       let q = ClientListQuery(
         sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
       let rows = try database.page(q, offset: page.offset, limit: page.limit)
-      printRows(rows, json: json, language: global.language)
+      printRows(rows, json: output.json, language: global.language)
     }
   }
 

@@ -16,13 +16,13 @@ struct Search: CRMCommand {
     abstract: "Search clients by name, phone, e-mail, ИНН, person, tag or notes.")
   @OptionGroup var global: Global
   @Argument var text: [String]
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
   @Option var limit = 20
 
   func run(_ session: Session) throws {
     let database = session.database
     let q = ClientListQuery(search: text.joined(separator: " "))
     let rows = try database.page(q, offset: 0, limit: max(0, limit))
-    printRows(rows, json: json, language: global.language)
+    printRows(rows, json: output.json, language: global.language)
   }
 }

@@ -18,7 +18,7 @@ struct Agenda: CRMCommand {
   @OptionGroup var global: Global
   @Option(help: "How many days ahead, today included.") var days = 7
   @Flag(help: "Everyone's contacts.") var all = false
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
 
   func check() throws {
     guard (1...3660).contains(days) else {
@@ -34,7 +34,7 @@ struct Agenda: CRMCommand {
     let cal = TimeContext(now: now, timeZone: .current).calendar
     let end = CalendarMath.addDays(CalendarMath.startOfDay(now, cal), days, cal)
     let rows = try service.planned(from: now, to: end, scope: scope)
-    if json {
+    if output.json {
       printJSON(rows.map(ContactJSON.object))
       return
     }

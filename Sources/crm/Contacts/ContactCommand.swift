@@ -139,7 +139,7 @@ struct ContactCommand: ParsableCommand {
       false
     @Option(help: "Plan the next contact: 2026-11-25 10:00, +3d, tomorrow 10:00…") var next: String?
     @Option(help: "Kind of the next contact (default: the same).") var nextKind: String?
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       _ = try parseKind(kind, global)
@@ -158,7 +158,7 @@ struct ContactCommand: ParsableCommand {
       let logged = try ctx.contacts.log(
         clientId: client, kind: k, outcome: outcome, notes: note, subject: subject,
         direction: incoming ? .incoming : .outgoing, next: n)
-      try report(logged, ctx.contacts, global, json: json)
+      try report(logged, ctx.contacts, global, json: output.json)
     }
   }
 
@@ -178,7 +178,7 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "Remind this long before (15m, 1h) or at a time (default: remind_before).")
     var remind: String?
     @Option(name: .customLong("repeat"), help: "Repeat every 3d, 2w, 1m.") var recurrence: String?
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       _ = try parseKind(kind, global)
@@ -211,7 +211,7 @@ struct ContactCommand: ParsableCommand {
         }
       }
       let id = try ctx.contacts.plan(c)
-      if json {
+      if output.json {
         let row = try ctx.contacts.contact(id)
         printJSON(row.map(ContactJSON.object) ?? ["id": id])
       } else {
@@ -231,7 +231,7 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "From this day or time.") var from: String?
     @Option(help: "To this day (included) or time.") var to: String?
     @OptionGroup var page: Paging<Fifty>
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run() throws {
       try page.check()
@@ -260,7 +260,7 @@ struct ContactCommand: ParsableCommand {
           scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
           offset: page.offset)
       }
-      if json {
+      if output.json {
         printJSON(rows.map(ContactJSON.object))
       } else {
         for r in rows { print(contactLine(r, global)) }
@@ -273,14 +273,14 @@ struct ContactCommand: ParsableCommand {
       commandName: "show", abstract: "Show one contact.")
     @OptionGroup var global: Global
     @Argument var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.contacts
       guard let r = try service.contact(id) else {
         throw fail(.notFound(what: global.language.pick("contact", "контакт"), id: id), global)
       }
-      if json {
+      if output.json {
         printJSON(ContactJSON.object(r))
         return
       }
@@ -323,7 +323,7 @@ struct ContactCommand: ParsableCommand {
     @Option(help: "Notes.") var note = ""
     @Option(help: "Plan the next contact: +3d, 2026-11-25 10:00…") var next: String?
     @Option(help: "Kind of the next contact (default: the same).") var nextKind: String?
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       _ = try nextKind.map { try parseKind($0, global, option: "--next-kind") }
@@ -336,7 +336,7 @@ struct ContactCommand: ParsableCommand {
       let times = try Times(global, database)
       let n = try next.map { ContactService.Next(at: try times.at($0, field: "--next"), kind: nk) }
       let logged = try ctx.contacts.complete(id, outcome: outcome, notes: note, next: n)
-      try report(logged, ctx.contacts, global, json: json)
+      try report(logged, ctx.contacts, global, json: output.json)
     }
   }
 

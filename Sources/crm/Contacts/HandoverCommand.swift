@@ -22,7 +22,7 @@ struct Handover: CRMCommand {
   @Option(help: "Only this client; repeat for several.") var client: [Int64] = []
   @Flag(help: "Move open deals too.") var withDeals = false
   @Flag(help: "Only say what would move.") var dryRun = false
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
 
   func run(_ session: Session) throws {
     let database = session.database
@@ -39,7 +39,7 @@ struct Handover: CRMCommand {
         withDeals: withDeals)
       result = Moved(clients: done.clients, contacts: done.contacts, deals: done.deals)
     }
-    if json {
+    if output.json {
       printJSON(
         ContactJSON.handover(
           from: from, to: to, clients: result.clients, contacts: result.contacts,

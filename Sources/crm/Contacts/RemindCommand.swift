@@ -18,7 +18,7 @@ struct Remind: ParsableCommand {
   @OptionGroup var global: Global
   @Flag(help: "Everyone's contacts.") var all = false
   @Option(help: "Due within this long counts as soon: 15m, 1h, 1d.") var within = "1h"
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
   @Flag(help: "One short line for a shell prompt; nothing when nothing is due.") var short = false
 
   func run() throws {
@@ -42,7 +42,7 @@ struct Remind: ParsableCommand {
     let list = try core(global) {
       try service.reminders(scope: scope, horizon: horizon, at: now, limit: 1000)
     }
-    if json {
+    if output.json {
       printJSON(list.map(ContactJSON.object))
       return
     }

@@ -21,12 +21,12 @@ struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Every setting and its value.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let database = session.database
       let s = try database.settings()
-      if json {
+      if output.json {
         printJSON(ContactJSON.object(s))
         return
       }

@@ -203,7 +203,7 @@ struct DealCommand: ParsableCommand {
       abstract: "Show one deal with its stage history.")
     @OptionGroup var global: Global
     @Argument var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -224,7 +224,7 @@ struct DealCommand: ParsableCommand {
       func text(_ e: DealEvent) -> String {
         DealText.event(e, contact: e.contactId.flatMap { planned[$0] }, formats: f)
       }
-      if json {
+      if output.json {
         var o = DealJSON.object(r, language: l, pipeline: pipeline?.key)
         o["history"] = history.map { h in
           DealJSON.entry(
@@ -294,7 +294,7 @@ struct DealCommand: ParsableCommand {
     @Option(help: "Only this client's.") var client: Int64?
     @Option(help: "Lead source: key or name.") var source: String?
     @OptionGroup var page: Paging<Fifty>
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       try page.check()
@@ -336,7 +336,7 @@ struct DealCommand: ParsableCommand {
       let rows = try session.context.deals.list(
         filter, status: st, pipelineId: pipelineId, stageId: stageId,
         limit: page.limit, offset: page.offset)
-      if json {
+      if output.json {
         let keys = Dictionary(
           uniqueKeysWithValues: try session.context.pipelines.pipelines()
             .map { ($0.id, $0.key) })
@@ -635,14 +635,14 @@ struct PipelineCommand: ParsableCommand {
       abstract: "Stages in order with their probability, stuck limit and entry actions; lead "
         + "sources and lost reasons.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.pipelines
       let pipelines = try service.pipelines()
       let sources = try service.leadSources()
       let reasons = try service.lostReasons()
-      if json {
+      if output.json {
         printJSON(
           DealJSON.configuration(pipelines, leadSources: sources, lostReasons: reasons))
         return

@@ -208,11 +208,11 @@ struct OfferCommand: ParsableCommand {
       commandName: "show", abstract: "Show an offer with its lines.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let d = try loadOffer(session.context.offers, id, global)
-      if json {
+      if output.json {
         printJSON(OfferJSON.object(d))
         return
       }
@@ -252,12 +252,12 @@ struct OfferCommand: ParsableCommand {
       commandName: "list", abstract: "List a deal's offers, oldest first.")
     @OptionGroup var global: Global
     @Option(help: "Deal id.") var deal: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.offers
       let rows = try service.offers(ofDeal: deal)
-      if json {
+      if output.json {
         printJSON(rows.map(OfferJSON.object))
       } else {
         for r in rows { print(offerLine(r, global)) }

@@ -32,7 +32,7 @@ struct DedupeCommand: ParsableCommand {
     @Option(name: .customLong("min-score"), help: "Leave out pairs scored below this (0–100).")
     var minScore = 70
     @Flag(help: "Contact persons instead of clients.") var persons = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       guard (0...100).contains(minScore) else {
@@ -46,7 +46,7 @@ struct DedupeCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let finder = session.context.duplicates
       let pairs = try finder.scan(persons ? .person : .client, minScore: minScore)
-      if json {
+      if output.json {
         printJSON(pairs.map { Self.object($0, global.language) })
       } else {
         print(Self.text(pairs, global.language, persons: persons))
@@ -175,7 +175,7 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Show what would happen; change nothing.")
     var dryRun = false
     @Flag(help: "Contact persons instead of clients.") var persons = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -195,7 +195,7 @@ struct MergeCommand: ParsableCommand {
         result = try service.merge(
           keep: keep, other: other, choices: choices, force: force, dryRun: dryRun)
       }
-      if json {
+      if output.json {
         printJSON(Self.object(result, fields))
       } else {
         print(Self.text(result, fields, l))
@@ -280,7 +280,7 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var global: Global
     @Argument(help: "Number of the merge (crm merge log).") var id: Int64?
     @Flag(help: "Your latest merge that is not undone.") var last = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       let l = global.language
@@ -305,7 +305,7 @@ struct MergeCommand: ParsableCommand {
           message: l.pick("you have no merge to undo", "у вас нет объединений для отмены"),
           code: 1)
       }
-      if json {
+      if output.json {
         printJSON([
           "merge_id": r.mergeId, "entity": r.entity,
           "survivor": ["id": r.survivorId, "name": r.survivorName] as [String: Any],
@@ -343,14 +343,14 @@ struct MergeCommand: ParsableCommand {
       commandName: "log", abstract: "Merges, newest first.")
     @OptionGroup var global: Global
     @Option var limit = 50
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let l = global.language
       let service = session.context.merges
       let rows = try service.log(limit: max(0, limit))
       let iso = ISO8601DateFormatter()
-      if json {
+      if output.json {
         printJSON(
           rows.map {
             [

@@ -66,12 +66,12 @@ struct ActCommand: ParsableCommand {
       abstract: "Show an act: fields, lines with VAT, totals, its export to 1C.")
     @OptionGroup var global: Global
     @Argument(help: "Act id.") var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.money
       let d = try loadAct(service, id, global)
-      if json {
+      if output.json {
         printJSON(MoneyJSON.act(d, lines: true))
       } else {
         print(actText(d, service, global.language))
@@ -87,7 +87,7 @@ struct ActCommand: ParsableCommand {
     @Option(help: "Dated from this day.") var from: String?
     @Option(help: "Dated up to this day (included).") var to: String?
     @Flag(help: "Only acts never exported to 1C (cancelled ones left out).") var notExported = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.money
@@ -103,7 +103,7 @@ struct ActCommand: ParsableCommand {
         clientId: client, from: start, to: end, notExported: notExported,
         includeCancelled: !notExported)
       let l = global.language
-      if json {
+      if output.json {
         printJSON(rows.map { MoneyJSON.act($0) })
       } else if rows.isEmpty {
         print(l.pick("No acts.", "Актов нет."))

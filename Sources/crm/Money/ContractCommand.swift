@@ -124,13 +124,13 @@ struct ContractCommand: ParsableCommand {
       abstract: "Show a contract: every field, its money and its invoices.")
     @OptionGroup var global: Global
     @Argument(help: "Contract id.") var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.money
       let r = try loadContract(service, id, global)
       let invoices = try service.invoices(MoneyService.InvoiceFilter(contractId: id), limit: 10_000)
-      if json {
+      if output.json {
         var o = MoneyJSON.contract(r)
         o["invoices"] = invoices.map { MoneyJSON.invoice($0, today: service.today) }
         printJSON(o)
@@ -146,7 +146,7 @@ struct ContractCommand: ParsableCommand {
     @OptionGroup var global: Global
     @Option(help: "Only this client's.") var client: Int64?
     @OptionGroup var page: Paging<Hundred>
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       try page.check()
@@ -156,7 +156,7 @@ struct ContractCommand: ParsableCommand {
       let service = session.context.money
       let rows = try service.contracts(clientId: client, limit: page.limit, offset: page.offset)
       let l = global.language
-      if json {
+      if output.json {
         printJSON(rows.map(MoneyJSON.contract))
       } else if rows.isEmpty {
         print(l.pick("No contracts.", "Договоров нет."))

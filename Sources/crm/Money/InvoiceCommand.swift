@@ -133,12 +133,12 @@ struct InvoiceCommand: ParsableCommand {
       abstract: "Show an invoice: fields, lines with VAT, totals and the payments on it.")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.money
       let d = try loadInvoice(service, id, global)
-      if json {
+      if output.json {
         printJSON(MoneyJSON.invoice(d, today: service.today))
       } else {
         print(invoiceText(d, service, global.language))
@@ -158,7 +158,7 @@ struct InvoiceCommand: ParsableCommand {
     @Flag(help: "Only unpaid invoices past their due day.") var overdue = false
     @Flag(help: "Only invoices of your clients.") var mine = false
     @OptionGroup var page: Paging<Hundred>
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       try page.check()
@@ -173,7 +173,7 @@ struct InvoiceCommand: ParsableCommand {
       if mine { f.ownerId = try global.existingUser(database).id }
       let rows = try service.invoices(f, limit: page.limit, offset: page.offset)
       let l = global.language
-      if json {
+      if output.json {
         printJSON(rows.map { MoneyJSON.invoice($0, today: service.today) })
       } else if rows.isEmpty {
         print(l.pick("No invoices.", "Счетов нет."))

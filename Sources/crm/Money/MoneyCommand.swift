@@ -13,7 +13,7 @@ struct MoneyCommand: CRMCommand {
     abstract: "A client's money per currency: contracted, invoiced, paid, owed, overdue, acted.")
   @OptionGroup var global: Global
   @Argument(help: "Client id.") var client: Int64
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
 
   func run(_ session: Session) throws {
     let service = session.context.money
@@ -23,7 +23,7 @@ struct MoneyCommand: CRMCommand {
       throw fail(.notFound(what: l.pick("client", "клиент"), id: client), global)
     }
     let summaries = try service.summary(clientId: client)
-    if json {
+    if output.json {
       printJSON([
         "client_id": client, "client": c.displayName,
         "currencies": summaries.map(MoneyJSON.summary),

@@ -87,13 +87,13 @@ struct PaymentCommand: ParsableCommand {
       abstract: "Show a payment and the invoices it is allocated to.")
     @OptionGroup var global: Global
     @Argument(help: "Payment id.") var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.money
       let r = try loadPayment(service, id, global)
       let allocations = try service.allocations(ofPayment: id)
-      if json {
+      if output.json {
         printJSON(MoneyJSON.payment(r, allocations: allocations))
       } else {
         print(paymentText(r, allocations: allocations, service, global.language))
@@ -109,7 +109,7 @@ struct PaymentCommand: ParsableCommand {
     @Flag(help: "Only bank payments waiting in the queue.") var queued = false
     @Flag(help: "Only payments set aside (crm payment ignore).") var ignored = false
     @OptionGroup var page: Paging<Hundred>
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       try page.check()
@@ -123,7 +123,7 @@ struct PaymentCommand: ParsableCommand {
       let rows = try session.context.money.payments(
         clientId: client, state: state, limit: page.limit, offset: page.offset)
       let l = global.language
-      if json {
+      if output.json {
         printJSON(rows.map { MoneyJSON.payment($0) })
       } else if rows.isEmpty {
         print(l.pick("No payments.", "Платежей нет."))
@@ -252,7 +252,7 @@ struct PaymentCommand: ParsableCommand {
       discussion: "Give each to a client with crm payment assign, or set it aside with ignore.")
     @OptionGroup var global: Global
     @Option var limit = 200
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
@@ -262,7 +262,7 @@ struct PaymentCommand: ParsableCommand {
       let service = session.context.money
       let rows = try service.payments(state: .queued, limit: limit)
       let l = global.language
-      if json {
+      if output.json {
         printJSON(
           rows.map { r -> [String: Any] in
             var o = MoneyJSON.payment(r)

@@ -20,3 +20,8 @@ struct Paging<Size: PageSize>: ParsableArguments {
     }
   }
 }
+
+/// `--json`: the answer as JSON instead of text (tables, lines).
+struct JSONOutput: ParsableArguments {
+  @Flag var json = false
+}

@@ -20,7 +20,7 @@ struct AssignLeads: ParsableCommand {
   var rule: String?
   @Option(help: "At most this many clients (oldest first).") var limit: Int?
   @Flag(help: "Only say who would get how many.") var dryRun = false
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
 
   func run() throws {
     let l = global.language
@@ -40,7 +40,7 @@ struct AssignLeads: ParsableCommand {
     let run = try core(global) {
       try service.distribute(rule: chosen, limit: limit, dryRun: dryRun)
     }
-    if json {
+    if output.json {
       printJSON(
         [
           "rule": run.rule.rawValue, "dry_run": dryRun, "assigned": run.assigned.count,

@@ -33,7 +33,7 @@ struct CampaignCommand: ParsableCommand {
     @Option(help: "Clients this search finds.") var search: String?
     @Option(help: "The contacts' subject (default: the name).") var subject = ""
     @Flag(help: "Only count; change nothing.") var dryRun = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let l = global.language
@@ -59,7 +59,7 @@ struct CampaignCommand: ParsableCommand {
         NewCampaign(
           name: name, channel: kind, from: start, to: end, target: target, subject: subject),
         dryRun: dryRun)
-      if json {
+      if output.json {
         printJSON(
           [
             "id": plan.campaignId.map { $0 as Any } ?? NSNull(), "name": name,
@@ -118,13 +118,13 @@ struct CampaignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Campaigns with their results, newest first.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let l = global.language
       let service = session.context.campaigns
       let rows = try service.list()
-      if json {
+      if output.json {
         printJSON(rows.map(campaignJSON))
         return
       }
@@ -141,14 +141,14 @@ struct CampaignCommand: ParsableCommand {
       commandName: "report", abstract: "A campaign's results (all campaigns without ID).")
     @OptionGroup var global: Global
     @Argument(help: "The campaign's number.") var id: Int64?
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let l = global.language
       let service = session.context.campaigns
       guard let id else {
         let rows = try service.list()
-        if json {
+        if output.json {
           printJSON(rows.map(campaignJSON))
         } else if rows.isEmpty {
           print(l.pick("No campaigns.", "Кампаний нет."))
@@ -160,7 +160,7 @@ struct CampaignCommand: ParsableCommand {
       guard let r = try service.result(id) else {
         throw fail(.notFound(what: l.pick("campaign", "кампания"), id: id), global)
       }
-      if json {
+      if output.json {
         printJSON(campaignJSON(r))
         return
       }

@@ -23,7 +23,7 @@ struct FilterCommand: ParsableCommand {
     @Option(help: "Clients with this tag.") var tag: String?
     @Option(help: "Clients in this city.") var city: String?
     @Flag(help: "Replace a filter of the same name.") var replace = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let service = session.context.filters
@@ -31,7 +31,7 @@ struct FilterCommand: ParsableCommand {
         search: search ?? "", segment: segment, owner: owner, tag: tag, city: city)
       let id = try service.save(name, f, replace: replace)
       let n = try service.count(f)
-      if json {
+      if output.json {
         printJSON(["id": id, "name": name, "query": f.json, "clients": n] as [String: Any])
         return
       }
@@ -46,7 +46,7 @@ struct FilterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Saved filters with how many clients each selects.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let l = global.language
@@ -54,7 +54,7 @@ struct FilterCommand: ParsableCommand {
       let all = try service.list()
       var counts: [Int64: Int] = [:]
       for f in all { counts[f.id] = (try? service.count(f.filter)) ?? 0 }
-      if json {
+      if output.json {
         printJSON(
           all.map {
             [

@@ -75,7 +75,7 @@ struct TaskCommand: ParsableCommand {
     @Option(help: "A planned contact of this kind: call, meeting, letter, email, other.")
     var contact: String?
     @Option(help: "Notes for the manager.") var notes = ""
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -89,7 +89,7 @@ struct TaskCommand: ParsableCommand {
           assigneeId: assignee.id, title: title, notes: notes, dueAt: when, clientId: client,
           contactKind: kind))
       let t = try service.task(id)
-      if json, let t {
+      if output.json, let t {
         printJSON(taskJSON(t))
         return
       }
@@ -111,7 +111,7 @@ struct TaskCommand: ParsableCommand {
     @Option(help: "open, overdue, done or all.") var status = "open"
     @Option(help: "At most this many.") var limit = 100
     @Option(help: "Skip this many (paging).") var offset = 0
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func check() throws {
       let l = global.language
@@ -139,7 +139,7 @@ struct TaskCommand: ParsableCommand {
       guard let filter = TaskFilter(rawValue: status.lowercased()) else { return }  // check() said
       let scope: TaskScope = all ? .all : given ? .given : .mine
       let rows = try service.list(scope, filter: filter, limit: limit, offset: offset)
-      if json {
+      if output.json {
         printJSON(rows.map(taskJSON))
         return
       }

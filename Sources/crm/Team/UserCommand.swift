@@ -51,12 +51,12 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Every user: login, name, role, team, active, clients owned.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let admin = session.context.users
       let rows = try admin.list()
-      if json {
+      if output.json {
         printJSON(
           rows.map {
             [
