@@ -46,11 +46,9 @@ struct DedupeCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let finder = session.context.duplicates
       let pairs = try finder.scan(persons ? .person : .client, minScore: minScore)
-      if output.json {
-        printJSON(pairs.map { Self.object($0, global.language) })
-      } else {
-        print(Self.text(pairs, global.language, persons: persons))
-      }
+      output.show(
+        pairs.map { Self.object($0, global.language) },
+        else: Self.text(pairs, global.language, persons: persons))
     }
 
     static func object(_ p: DuplicatePair, _ l: Language) -> [String: Any] {
@@ -195,11 +193,7 @@ struct MergeCommand: ParsableCommand {
         result = try service.merge(
           keep: keep, other: other, choices: choices, force: force, dryRun: dryRun)
       }
-      if output.json {
-        printJSON(Self.object(result, fields))
-      } else {
-        print(Self.text(result, fields, l))
-      }
+      output.show(Self.object(result, fields), else: Self.text(result, fields, l))
     }
 
     static func object(_ r: MergeResult, _ fields: [MergeField]) -> [String: Any] {

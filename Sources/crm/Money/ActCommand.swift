@@ -71,11 +71,7 @@ struct ActCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let service = session.context.money
       let d = try loadAct(service, id, global)
-      if output.json {
-        printJSON(MoneyJSON.act(d, lines: true))
-      } else {
-        print(actText(d, service, global.language))
-      }
+      output.show(MoneyJSON.act(d, lines: true), else: actText(d, service, global.language))
     }
   }
 
@@ -103,13 +99,9 @@ struct ActCommand: ParsableCommand {
         clientId: client, from: start, to: end, notExported: notExported,
         includeCancelled: !notExported)
       let l = global.language
-      if output.json {
-        printJSON(rows.map { MoneyJSON.act($0) })
-      } else if rows.isEmpty {
-        print(l.pick("No acts.", "Актов нет."))
-      } else {
-        print(actTable(rows, l))
-      }
+      output.show(
+        rows.map { MoneyJSON.act($0) },
+        else: rows.isEmpty ? l.pick("No acts.", "Актов нет.") : actTable(rows, l))
     }
   }
 

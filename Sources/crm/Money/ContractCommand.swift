@@ -156,13 +156,9 @@ struct ContractCommand: ParsableCommand {
       let service = session.context.money
       let rows = try service.contracts(clientId: client, limit: page.limit, offset: page.offset)
       let l = global.language
-      if output.json {
-        printJSON(rows.map(MoneyJSON.contract))
-      } else if rows.isEmpty {
-        print(l.pick("No contracts.", "Договоров нет."))
-      } else {
-        print(contractTable(rows, l))
-      }
+      output.show(
+        rows.map(MoneyJSON.contract),
+        else: rows.isEmpty ? l.pick("No contracts.", "Договоров нет.") : contractTable(rows, l))
     }
   }
 }

@@ -138,11 +138,8 @@ struct InvoiceCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let service = session.context.money
       let d = try loadInvoice(service, id, global)
-      if output.json {
-        printJSON(MoneyJSON.invoice(d, today: service.today))
-      } else {
-        print(invoiceText(d, service, global.language))
-      }
+      output.show(
+        MoneyJSON.invoice(d, today: service.today), else: invoiceText(d, service, global.language))
     }
   }
 
@@ -173,13 +170,10 @@ struct InvoiceCommand: ParsableCommand {
       if mine { f.ownerId = try global.existingUser(database).id }
       let rows = try service.invoices(f, limit: page.limit, offset: page.offset)
       let l = global.language
-      if output.json {
-        printJSON(rows.map { MoneyJSON.invoice($0, today: service.today) })
-      } else if rows.isEmpty {
-        print(l.pick("No invoices.", "Счетов нет."))
-      } else {
-        print(invoiceTable(rows, today: service.today, l))
-      }
+      output.show(
+        rows.map { MoneyJSON.invoice($0, today: service.today) },
+        else: rows.isEmpty
+          ? l.pick("No invoices.", "Счетов нет.") : invoiceTable(rows, today: service.today, l))
     }
   }
 

@@ -93,11 +93,9 @@ struct PaymentCommand: ParsableCommand {
       let service = session.context.money
       let r = try loadPayment(service, id, global)
       let allocations = try service.allocations(ofPayment: id)
-      if output.json {
-        printJSON(MoneyJSON.payment(r, allocations: allocations))
-      } else {
-        print(paymentText(r, allocations: allocations, service, global.language))
-      }
+      output.show(
+        MoneyJSON.payment(r, allocations: allocations),
+        else: paymentText(r, allocations: allocations, service, global.language))
     }
   }
 
@@ -123,13 +121,9 @@ struct PaymentCommand: ParsableCommand {
       let rows = try session.context.money.payments(
         clientId: client, state: state, limit: page.limit, offset: page.offset)
       let l = global.language
-      if output.json {
-        printJSON(rows.map { MoneyJSON.payment($0) })
-      } else if rows.isEmpty {
-        print(l.pick("No payments.", "Платежей нет."))
-      } else {
-        print(paymentTable(rows, l))
-      }
+      output.show(
+        rows.map { MoneyJSON.payment($0) },
+        else: rows.isEmpty ? l.pick("No payments.", "Платежей нет.") : paymentTable(rows, l))
     }
   }
 

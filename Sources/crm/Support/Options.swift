@@ -25,3 +25,10 @@ struct Paging<Size: PageSize>: ParsableArguments {
 struct JSONOutput: ParsableArguments {
   @Flag var json = false
 }
+
+extension JSONOutput {
+  /// Prints `object` as JSON with `--json`, else `text`; only the one printed is computed.
+  func show(_ object: @autoclosure () -> Any, else text: @autoclosure () -> String) {
+    if json { printJSON(object()) } else { print(text()) }
+  }
+}
