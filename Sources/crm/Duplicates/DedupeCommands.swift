@@ -5,17 +5,6 @@ import CRMExchange
 import Foundation
 import TerminalUI
 
-extension Global {
-  /// The database and the acting user for a command that writes; a read-only file is an
-  /// environment error.
-  func writingAs() throws -> (CRMDatabase, Int64) {
-    let database = try core(self) { try open() }
-    let ctx = try core(self) { try context(database) }
-    guard let me = ctx.user else { throw fail(.readOnly(path: database.path), self) }
-    return (database, me.id)
-  }
-}
-
 /// `crm dedupe`: candidate duplicate clients (or persons) with score and reasons.
 struct DedupeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

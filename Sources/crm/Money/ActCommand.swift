@@ -105,7 +105,7 @@ struct ActCommand: ParsableCommand {
     }
   }
 
-  struct Print: ParsableCommand {
+  struct Print: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "print",
       abstract: "Print an act («Акт об оказании услуг») as text (80 columns) or an HTML page.",
@@ -114,20 +114,24 @@ struct ActCommand: ParsableCommand {
     )
     @OptionGroup var options: PrintOptions
 
-    func run() throws { try options.output(loadAct, InvoiceDocument.render) }
+    var global: Global { options.global }
+
+    func run(_ session: Session) throws {
+      try options.output(session, loadAct, InvoiceDocument.render)
+    }
   }
 
-  struct Cancel: ParsableCommand {
+  struct Cancel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "cancel",
       abstract: "Cancel an act (one already exported stays in 1C: cancel it there too).")
     @OptionGroup var global: Global
     @Argument(help: "Act id.") var id: Int64
 
-    func run() throws {
+    func run(_ session: Session) throws {
       let l = global.language
       try change(
-        global, { try $0.cancelAct(id) }, load: { try loadAct($0, id, global).act },
+        session, { try $0.cancelAct(id) }, load: { try loadAct($0, id, global).act },
         done: { a in
           if a.exportId != nil {
             writeError(

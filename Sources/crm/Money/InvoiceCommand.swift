@@ -71,16 +71,16 @@ struct InvoiceCommand: ParsableCommand {
     }
   }
 
-  struct Issue: ParsableCommand {
+  struct Issue: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "issue",
       abstract: "Issue a draft invoice: it is owed from now on.")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
 
-    func run() throws {
+    func run(_ session: Session) throws {
       try change(
-        global, { try $0.issueInvoice(id) }, load: { try loadInvoice($0, id, global) },
+        session, { try $0.issueInvoice(id) }, load: { try loadInvoice($0, id, global) },
         done: {
           global.language.pick(
             "Invoice No. \($0.invoice.number) issued.", "Счёт № \($0.invoice.number) выставлен.")
@@ -88,16 +88,16 @@ struct InvoiceCommand: ParsableCommand {
     }
   }
 
-  struct Cancel: ParsableCommand {
+  struct Cancel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "cancel",
       abstract: "Cancel an invoice (refused while payments are allocated to it).")
     @OptionGroup var global: Global
     @Argument(help: "Invoice id.") var id: Int64
 
-    func run() throws {
+    func run(_ session: Session) throws {
       try change(
-        global, { try $0.cancelInvoice(id) }, load: { try loadInvoice($0, id, global) },
+        session, { try $0.cancelInvoice(id) }, load: { try loadInvoice($0, id, global) },
         done: {
           global.language.pick(
             "Invoice No. \($0.invoice.number) cancelled.", "Счёт № \($0.invoice.number) отменён.")
@@ -105,7 +105,7 @@ struct InvoiceCommand: ParsableCommand {
     }
   }
 
-  struct Edit: ParsableCommand {
+  struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
       abstract: "Change an invoice's number, date, due day or notes.")
@@ -116,9 +116,9 @@ struct InvoiceCommand: ParsableCommand {
     @Option(help: "Due day (empty: never overdue).") var due: String?
     @Option var notes: String?
 
-    func run() throws {
+    func run(_ session: Session) throws {
       try change(
-        global, { try $0.updateInvoice(id, number: number, date: date, due: due, notes: notes) },
+        session, { try $0.updateInvoice(id, number: number, date: date, due: due, notes: notes) },
         load: { try loadInvoice($0, id, global) },
         done: {
           global.language.pick(
@@ -177,7 +177,7 @@ struct InvoiceCommand: ParsableCommand {
     }
   }
 
-  struct Print: ParsableCommand {
+  struct Print: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "print",
       abstract: "Print an invoice («Счёт на оплату») as text (80 columns) or an HTML page.",
@@ -186,7 +186,11 @@ struct InvoiceCommand: ParsableCommand {
     )
     @OptionGroup var options: PrintOptions
 
-    func run() throws { try options.output(loadInvoice, InvoiceDocument.render) }
+    var global: Global { options.global }
+
+    func run(_ session: Session) throws {
+      try options.output(session, loadInvoice, InvoiceDocument.render)
+    }
   }
 }
 

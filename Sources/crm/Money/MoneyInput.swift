@@ -11,21 +11,6 @@ extension Global {
   func moneyService(_ database: CRMDatabase, user: User?) -> MoneyService {
     MoneyService(ServiceContext(db: database, language: language, timeZone: .current))
   }
-
-  /// The database and the money service acting as `--user` (created on first use), for
-  /// commands that write; a read-only database is an environment error.
-  func writingMoney() throws -> (CRMDatabase, MoneyService) {
-    let database = try core(self) { try open() }
-    let ctx = try core(self) { try context(database) }
-    guard let me = ctx.user else { throw fail(.readOnly(path: database.path), self) }
-    return (database, moneyService(database, user: me))
-  }
-
-  /// The database and a money service for reading.
-  func readingMoney() throws -> (CRMDatabase, MoneyService) {
-    let database = try core(self) { try open() }
-    return (database, moneyService(database, user: nil))
-  }
 }
 
 /// Reads the money fields typed on the command line; every error names the field as the core
@@ -174,23 +159,23 @@ struct PrintOptions: ParsableArguments {
   /// Renders the document `load` reads with our company's requisites (the settings), as text
   /// or HTML, and prints it or writes it to `--out`.
   func output<D>(
-    _ load: (MoneyService, Int64, Global) throws -> D,
+    _ session: Session, _ load: (MoneyService, Int64, Global) throws -> D,
     _ render: (D, _ html: Bool, CompanyRequisites, Language) -> String
   ) throws {
-    let (database, service) = try global.readingMoney()
-    let d = try load(service, id, global)
-    let company = CompanyRequisites(try core(global) { try database.settings() })
+    let d = try load(session.context.money, id, global)
+    let company = CompanyRequisites(try session.database.settings())
     try emit(render(d, html, company, global.language), out: out, global)
   }
 }
 
 /// Changes a document through `change`, then prints what `done` says of it.
 func change<D>(
-  _ g: Global, _ change: (MoneyService) throws -> Void, load: (MoneyService) throws -> D,
+  _ session: Session, _ change: (MoneyService) throws -> Void, load: (MoneyService) throws -> D,
   done: (D) -> String
 ) throws {
-  let (_, service) = try g.writingMoney()
-  try core(g) { try change(service) }
+  _ = try session.writer()
+  let service = session.context.money
+  try change(service)
   print(done(try load(service)))
 }
 

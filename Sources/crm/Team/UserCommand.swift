@@ -9,14 +9,6 @@ import TerminalUI
 
 extension UserRole: ExpressibleByArgument {}
 
-extension Global {
-  /// The database signed in as `--user`, and the user service acting as them.
-  func userAdmin() throws -> UserAdmin {
-    let database = try core(self) { try open() }
-    return UserAdmin(ServiceContext(db: database, language: language))
-  }
-}
-
 /// `crm user`: users, roles, teams; every change is for admins.
 struct UserCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
