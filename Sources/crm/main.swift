@@ -27,7 +27,7 @@ struct CRM: ParsableCommand {
       Search.self,
       BackupCommand.self, RestoreCommand.self,
       AuditCommand.self, InitCommand.self,
-      // Team work (TeamWorkCommands.swift).
+      // Team work (Team/).
       AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,
       Check.self, Keys.self, Bench.self, Stress.self,
     ],
@@ -39,11 +39,12 @@ struct CRM: ParsableCommand {
 signal(SIGXFSZ, SIG_IGN)
 // Parse by hand so that usage errors exit with 1 (the convention here), not 64.
 do {
-  if let fast = RemindShort(Array(CommandLine.arguments.dropFirst())) {
+  let arguments = Global.placedAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
+  if let fast = RemindShort(arguments) {
     try fast.run()
     exit(0)
   }
-  var command = try CRM.parseAsRoot()
+  var command = try CRM.parseAsRoot(arguments)
   try command.run()
 } catch let failure as Failure {
   FileHandle.standardError.write(Data(("crm: " + failure.message + "\n").utf8))

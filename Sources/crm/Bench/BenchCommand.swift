@@ -19,7 +19,7 @@ struct Bench: ParsableCommand {
   @Option(help: "S (10,000 clients), M (100,000) or L (1,000,000).") var dataset: Dataset?
   @Flag(help: "Dataset S, fewer repetitions, and a check against bench/baseline.json.")
   var quick = false
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
   @Option(help: "Random seed of the dataset.") var seed: UInt64 = 1
   @Option(help: "Where datasets are kept (default: $XDG_CACHE_HOME/termcrm/bench).")
   var dir: String?
@@ -50,7 +50,7 @@ struct Bench: ParsableCommand {
       try Benchmark(options: options) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         .run()
     }
-    print(json ? report.json() : report.table())
+    print(output.json ? report.json() : report.table())
     if saveBaseline {
       try Baseline(report).save(baseline)
       FileHandle.standardError.write(Data("saved ratios to \(baseline)\n".utf8))

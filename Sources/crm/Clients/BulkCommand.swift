@@ -85,22 +85,22 @@ struct BulkCommand: ParsableCommand {
   /// Options every change takes.
   struct Run: ParsableArguments {
     @Flag(help: "Print the count and what would change; change nothing.") var dryRun = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
+
   }
 
   /// Opens the database, resolves the target, applies the change and prints the result.
   static func run(
-    _ global: Global, _ target: Target, _ run: Run,
+    _ session: Session, _ target: Target, _ run: Run,
     change: (CRMDatabase, AppContext) throws -> BulkChange
   ) throws {
-    let database = try core(global) { try global.open() }
-    let ctx = try core(global) { try global.context(database) }
-    guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
+    let global = session.global
+    let database = session.database
+    _ = try session.writer()
     let t = try target.resolve(database, global)
-    let c = try change(database, ctx)
-    let service = BulkUpdateService(ServiceContext(db: database, language: global.language))
-    let result = try core(global) { try service.apply(t, c, dryRun: run.dryRun) }
-    if run.json {
+    let c = try change(database, session.app)
+    let result = try session.context.bulk.apply(t, c, dryRun: run.dryRun)
+    if run.output.json {
       var object: [String: Any] = [
         "change": c.name, "matched": result.matched, "changed": result.changed,
         "unchanged": result.unchanged, "dry_run": result.dryRun,
@@ -137,7 +137,7 @@ struct BulkCommand: ParsableCommand {
     return u
   }
 
-  struct SetOwner: ParsableCommand {
+  struct SetOwner: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set-owner", abstract: "Give the clients to this user (login, must be active).")
     @OptionGroup var global: Global
@@ -145,14 +145,14 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run() throws {
-      try BulkCommand.run(global, target, options) { database, _ in
+    func run(_ session: Session) throws {
+      try BulkCommand.run(session, target, options) { database, _ in
         .setOwner(try BulkCommand.activeUser(login, option: "LOGIN", database, global).id)
       }
     }
   }
 
-  struct SetSegment: ParsableCommand {
+  struct SetSegment: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set-segment", abstract: "Set the segment (\"\" clears it).")
     @OptionGroup var global: Global
@@ -160,12 +160,12 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run() throws {
-      try BulkCommand.run(global, target, options) { _, _ in .setSegment(segmentValue) }
+    func run(_ session: Session) throws {
+      try BulkCommand.run(session, target, options) { _, _ in .setSegment(segmentValue) }
     }
   }
 
-  struct AddTag: ParsableCommand {
+  struct AddTag: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add-tag", abstract: "Add a tag (clients that have it are left as they are).")
     @OptionGroup var global: Global
@@ -173,12 +173,12 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run() throws {
-      try BulkCommand.run(global, target, options) { _, _ in .addTag(tagValue) }
+    func run(_ session: Session) throws {
+      try BulkCommand.run(session, target, options) { _, _ in .addTag(tagValue) }
     }
   }
 
-  struct RemoveTag: ParsableCommand {
+  struct RemoveTag: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "remove-tag", abstract: "Remove a tag (compared without case and ё/е).")
     @OptionGroup var global: Global
@@ -186,12 +186,12 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run() throws {
-      try BulkCommand.run(global, target, options) { _, _ in .removeTag(tagValue) }
+    func run(_ session: Session) throws {
+      try BulkCommand.run(session, target, options) { _, _ in .removeTag(tagValue) }
     }
   }
 
-  struct SetSource: ParsableCommand {
+  struct SetSource: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set-source", abstract: "Set the lead source (\"\" clears it).")
     @OptionGroup var global: Global
@@ -199,12 +199,12 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run() throws {
-      try BulkCommand.run(global, target, options) { _, _ in .setSource(source) }
+    func run(_ session: Session) throws {
+      try BulkCommand.run(session, target, options) { _, _ in .setSource(source) }
     }
   }
 
-  struct PlanContact: ParsableCommand {
+  struct PlanContact: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "plan-contact",
       abstract: "Plan a contact for each client, for its owner (or --assignee).")
@@ -219,9 +219,13 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run() throws {
+    func check() throws {
+      _ = try parseKind(kind, global)
+    }
+
+    func run(_ session: Session) throws {
       let k = try parseKind(kind, global)
-      try BulkCommand.run(global, target, options) { database, _ in
+      try BulkCommand.run(session, target, options) { database, _ in
         let due = try Times(global, database).at(at, field: "--at")
         let who = try assignee.map {
           try BulkCommand.activeUser($0, option: "--assignee", database, global).id
@@ -231,26 +235,24 @@ struct BulkCommand: ParsableCommand {
     }
   }
 
-  struct Undo: ParsableCommand {
+  struct Undo: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "undo",
       abstract: "Undo your latest bulk change as a whole (clients changed since are skipped).")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
-      let service = BulkUpdateService(ServiceContext(db: database, language: global.language))
-      guard let r = try core(global, { try service.undo() }) else {
+    func run(_ session: Session) throws {
+      let me = try session.writer()
+      let service = session.context.bulk
+      guard let r = try service.undo() else {
         throw Failure(
           message: global.language.pick(
             "no bulk change of \(me.login) to undo", "нет массовых изменений \(me.login) для отмены"
           ),
           code: 1)
       }
-      if json {
+      if output.json {
         printJSON([
           "operation": r.operation, "change": r.change, "restored": r.restored,
           "skipped": r.skipped,

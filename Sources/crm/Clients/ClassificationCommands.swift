@@ -23,7 +23,7 @@ func className(_ name: String, _ l: Language) -> String {
   return Classification.XYZ(rawValue: name)?.name(l) ?? name
 }
 
-struct Classify: ParsableCommand {
+struct Classify: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "classify",
     abstract: "Classify clients (ABC, XYZ, segment rules) and store a dated snapshot.",
@@ -36,18 +36,16 @@ struct Classify: ParsableCommand {
   @OptionGroup var global: Global
   @Option(help: "The snapshot day (default today): 2026-06-30 or 30.06.2026.") var at: String?
   @Flag(help: "Do not apply the segment rules.") var noSegments = false
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
-    let ctx = try core(global) { try global.context(database) }
+  func run(_ session: Session) throws {
     let l = global.language
-    let service = ClassificationService(ServiceContext(db: database, language: l))
+    let service = session.context.classification
     let today = service.today()
-    let day = try core(global) { try service.snapshotDay(at ?? today, today: today) }
-    let outcome = try core(global) { try service.classify(day: day, applySegments: !noSegments) }
+    let day = try service.snapshotDay(at ?? today, today: today)
+    let outcome = try service.classify(day: day, applySegments: !noSegments)
     let r = outcome.run
-    if json {
+    if output.json {
       printJSON(
         ClassJSON.run(r).merging([
           "abc": ClassJSON.counts(outcome.abc), "xyz": ClassJSON.counts(outcome.xyz),
@@ -89,7 +87,7 @@ struct SegmentCommand: ParsableCommand {
       abstract: "Add, list and remove segment rules (the first that holds wins).",
       subcommands: [Add.self, List.self, Remove.self])
 
-    struct Add: ParsableCommand {
+    struct Add: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a rule; prints its id.",
@@ -105,34 +103,26 @@ struct SegmentCommand: ParsableCommand {
       var months = 12
       @Option(help: "Its place in the list, 1 = tried first (default: last).") var position: Int?
 
-      func run() throws {
-        let database = try core(global) { try global.open() }
+      func run(_ session: Session) throws {
         let l = global.language
-        let (metric, op, value) = try core(global) {
-          try SegmentRule.parseCondition(condition, language: l)
-        }
-        let id = try core(global) {
-          try SegmentService(ServiceContext(db: database, language: l)).add(
-            SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
-            at: position)
-        }
+        let (metric, op, value) = try SegmentRule.parseCondition(condition, language: l)
+        let id = try session.context.segments.add(
+          SegmentRule(segment: segment, metric: metric, op: op, value: value, months: months),
+          at: position)
         print(id)
       }
     }
 
-    struct List: ParsableCommand {
+    struct List: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "list", abstract: "The rules in the order tried.")
       @OptionGroup var global: Global
-      @Flag var json = false
+      @OptionGroup var output: JSONOutput
 
-      func run() throws {
-        let database = try core(global) { try global.open() }
+      func run(_ session: Session) throws {
         let l = global.language
-        let rules = try core(global) {
-          try SegmentService(ServiceContext(db: database, language: l)).rules()
-        }
-        if json {
+        let rules = try session.context.segments.rules()
+        if output.json {
           printJSON(
             rules.map {
               [
@@ -155,17 +145,14 @@ struct SegmentCommand: ParsableCommand {
       }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "remove", abstract: "Remove a rule by its id.")
       @OptionGroup var global: Global
       @Argument var id: Int64
 
-      func run() throws {
-        let database = try core(global) { try global.open() }
-        try core(global) {
-          try SegmentService(ServiceContext(db: database, language: global.language)).remove(id)
-        }
+      func run(_ session: Session) throws {
+        try session.context.segments.remove(id)
       }
     }
   }
@@ -219,7 +206,8 @@ struct ClassReportOptions: ParsableArguments {
   @Option(help: "Transitions from this snapshot (default: the one before --to).") var from: String?
   @Option(help: "Transitions to this snapshot (default: the latest).") var to: String?
   @Option(help: "Clients listed per class.") var limit = 10
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
+
 }
 
 func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws {
@@ -264,7 +252,7 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws 
     transitions = try core(g) { try service.transitions(from: a, to: b, column: column) }
   }
   let cross = column == "xyz" ? try core(g) { try service.cross(run: run.id) } : [:]
-  if o.json {
+  if o.output.json {
     var out: [String: Any] = ["snapshot": ClassJSON.run(run)]
     let total = counts.reduce(0) { $0 + $1.clients }
     out["classes"] = counts.map { c -> [String: Any] in
@@ -388,7 +376,7 @@ extension ReportCommand {
     func run() throws { try classReport("xyz", options, global) }
   }
 
-  struct Segments: ParsableCommand {
+  struct Segments: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "segments",
       abstract: "Clients per segment: count, share, revenue over the last months.")
@@ -396,24 +384,22 @@ extension ReportCommand {
     @Option(help: "The last day of the period (default today).") var at: String?
     @Option(help: "Months of revenue (1–36).") var months = 12
     @Option(help: "Only this owner's clients (login).") var owner: String?
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let l = global.language
-      let classes = ClassificationService(ServiceContext(db: database, language: l))
+      let classes = session.context.classification
       let today = classes.today()
-      let day = try core(global) { try classes.snapshotDay(at ?? today, today: today) }
+      let day = try classes.snapshotDay(at ?? today, today: today)
       guard (1...36).contains(months) else {
         throw Failure(
           message: l.pick("--months: from 1 to 36", "--months: от 1 до 36"), code: 1)
       }
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
-      let r = try core(global) {
-        try SegmentService(ServiceContext(db: database, language: l)).report(
-          day: day, months: months, ownerId: ownerId)
-      }
-      if json {
+      let r = try session.context.segments.report(
+        day: day, months: months, ownerId: ownerId)
+      if output.json {
         printJSON([
           "from": r.from, "to": r.to, "months": r.months, "clients": r.clients,
           "revenue": Money(minor: r.revenue).decimalText,
@@ -455,7 +441,7 @@ extension ReportCommand {
     }
   }
 
-  struct CompletenessReport: ParsableCommand {
+  struct CompletenessReport: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "completeness",
       abstract: "Fill rate per field (the base and mine), the least complete clients first.")
@@ -466,30 +452,29 @@ extension ReportCommand {
     @Option(help: "Only this segment's clients.") var segment: String?
     @Option(help: "Incomplete clients listed.") var limit = 20
     @Option var offset = 0
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
+    func check() throws {
       guard limit >= 0, offset >= 0 else {
         throw ValidationError("--limit and --offset must not be negative")
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
       let l = global.language
-      let list = try core(global) {
+      let list =
         try fields.map { try Completeness.Field.parseList($0, language: l) }
-          ?? database.settings().completenessFields
-      }
-      let ctx = try core(global) { try global.context(database) }
+        ?? database.settings().completenessFields
+      let ctx = session.app
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
       let scope = Completeness.Scope(ownerId: ownerId, segment: segment)
-      let summary = try core(global) {
-        try Completeness.summary(database, fields: list, scope: scope, mine: ctx.user?.id)
-      }
-      let rows = try core(global) {
-        try Completeness.incomplete(
-          database, fields: list, scope: scope, offset: offset, limit: limit)
-      }
+      let summary = try Completeness.summary(
+        database, fields: list, scope: scope, mine: ctx.user?.id)
+      let rows = try Completeness.incomplete(
+        database, fields: list, scope: scope, offset: offset, limit: limit)
       let incomplete = summary.clients - summary.complete
-      if json {
+      if output.json {
         func rates(_ r: [Completeness.Rate]) -> [[String: Any]] {
           r.map {
             [

@@ -82,7 +82,7 @@ struct ClientCommand: ParsableCommand {
     commandName: "client", abstract: "Add, show, list, edit, delete and restore clients.",
     subcommands: [Add.self, Show.self, List.self, Edit.self, Delete.self, Restore.self])
 
-  struct Add: ParsableCommand {
+  struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add", abstract: "Add a client; prints its id.")
     @OptionGroup var global: Global
@@ -90,38 +90,41 @@ struct ClientCommand: ParsableCommand {
     // Team work: a lead for the lead rule (docs/teamwork.md).
     @Flag(help: "No owner: the lead rule (when on) gives it to a manager.") var noOwner = false
 
-    func run() throws {
+    func check() throws {
       if noOwner && fields.owner != nil {
         throw Failure(
           message: global.language.pick(
             "--no-owner and --owner cannot be combined", "--no-owner и --owner нельзя сочетать"),
           code: 1)
       }
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      let ctx = session.app
       var c = Client(name: "")
       try fields.apply(to: &c, db: database, g: global)
-      let id = try core(global) { try ctx.clients.add(c, unowned: noOwner) }
+      let id = try ctx.clients.add(c, unowned: noOwner)
       print(id)
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show one client.")
     @OptionGroup var global: Global
     @Argument var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let ctx = AppContext(db: database, language: global.language)
-      guard let c = try core(global, { try ctx.clients.client(id) }) else {
+      guard let c = try ctx.clients.client(id) else {
         throw fail(.notFound(what: global.language.pick("client", "клиент"), id: id), global)
       }
-      let persons = try core(global) { try ctx.clients.persons(of: id) }
-      let owner = try core(global) { try database.users() }.first { $0.id == c.ownerId }?.login
-      if json {
+      let persons = try ctx.clients.persons(of: id)
+      let owner = try database.users().first { $0.id == c.ownerId }?.login
+      if output.json {
         print(JSONText.text(ClientJSON.object(c, persons: persons, owner: owner)))
         return
       }
@@ -141,7 +144,7 @@ struct ClientCommand: ParsableCommand {
       if let cls = try core(
         global,
         {
-          try ClassificationService(ServiceContext(db: database, language: global.language)).latest(
+          try session.context.classification.latest(
             clientId: id)
         })
       {
@@ -163,13 +166,12 @@ struct ClientCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List clients.")
     @OptionGroup var global: Global
-    @Flag var json = false
-    @Option var limit = 50
-    @Option var offset = 0
+    @OptionGroup var output: JSONOutput
+    @OptionGroup var page: Paging<Fifty>
     @Option(help: "name, city, phone, segment, owner or lastContact.") var sort: String = "name"
     @Flag var desc = false
     @Option var segment: String?
@@ -177,28 +179,30 @@ struct ClientCommand: ParsableCommand {
     @Option var tag: String?
     @Flag(help: "List the trash instead.") var trash = false
 
-    func run() throws {
-      guard let s = ClientListQuery.Sort(rawValue: sort) else {
+    func check() throws {
+      guard ClientListQuery.Sort(rawValue: sort) != nil else {
         throw ValidationError(
           "--sort must be one of \(ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
-      let database = try core(global) { try global.open() }
+      try page.check()
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      guard let s = ClientListQuery.Sort(rawValue: sort) else { return }  // check() said why
       var ownerId: Int64?
       if let owner {
-        ownerId = try core(global) { try database.users() }.first { $0.login == owner }?.id ?? -1
+        ownerId = try database.users().first { $0.login == owner }?.id ?? -1
       }
       let q = ClientListQuery(
         sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
-      let rows = try core(global) { try database.page(q, offset: offset, limit: limit) }
-      printRows(rows, json: json, language: global.language)
+      let rows = try database.page(q, offset: page.offset, limit: page.limit)
+      printRows(rows, json: output.json, language: global.language)
     }
   }
 
-  struct Edit: ParsableCommand {
+  struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit", abstract: "Change fields of a client.",
       discussion: "A change someone saved meanwhile to other fields is kept; to the same fields "
@@ -211,47 +215,45 @@ struct ClientCommand: ParsableCommand {
     var expectVersion: Int64?
     @Flag(help: "Print the saved client's id and version as JSON.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      guard let base = try core(global, { try ctx.clients.client(id) }) else {
+    func run(_ session: Session) throws {
+      let database = session.database
+      let ctx = session.app
+      guard let base = try ctx.clients.client(id) else {
         throw fail(.notFound(what: global.language.pick("client", "клиент"), id: id), global)
       }
       var c = base
       if let expectVersion { c.version = expectVersion }
       try fields.apply(to: &c, db: database, g: global)
       // With --expect-version there is no base to merge with: any change meanwhile refuses.
-      try core(global) { try ctx.clients.update(c, base: expectVersion == nil ? base : nil) }
+      try ctx.clients.update(c, base: expectVersion == nil ? base : nil)
       if json {
-        let saved = try core(global) { try ctx.clients.client(id) }
+        let saved = try ctx.clients.client(id)
         printJSON(["id": id, "version": saved?.version ?? 0])
       }
     }
   }
 
-  struct Delete: ParsableCommand {
+  struct Delete: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "delete", abstract: "Move a client to the trash.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      try core(global) { try ctx.clients.delete(id) }
+    func run(_ session: Session) throws {
+      let ctx = session.app
+      try ctx.clients.delete(id)
     }
   }
 
-  struct Restore: ParsableCommand {
+  struct Restore: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "restore", abstract: "Bring a client back from the trash.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      try core(global) { try ctx.clients.restore(id) }
+    func run(_ session: Session) throws {
+      let ctx = session.app
+      try ctx.clients.restore(id)
     }
   }
 }

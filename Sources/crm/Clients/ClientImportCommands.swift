@@ -276,7 +276,7 @@ struct ImportJSON: ParsableCommand {
   }
 }
 
-struct ImportUndo: ParsableCommand {
+struct ImportUndo: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "undo", abstract: "Take back a client import (crm import list shows them).",
     discussion: """
@@ -287,13 +287,11 @@ struct ImportUndo: ParsableCommand {
   @OptionGroup var global: Global
   @Argument(help: "The import's number.") var id: Int64
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
+    let database = session.database
     let user = try global.existingUser(database)
     let l = global.language
-    let r = try core(global) {
-      try ClientImportService(ServiceContext(db: database, language: l)).undo(id)
-    }
+    let r = try session.context.imports.undo(id)
     print(
       l.pick(
         "Import \(id) undone: \(r.deleted) clients deleted, \(r.trashed) moved to the trash (used since), \(r.restored) restored, \(r.persons) contact persons removed",
@@ -302,18 +300,15 @@ struct ImportUndo: ParsableCommand {
   }
 }
 
-struct ImportList: ParsableCommand {
+struct ImportList: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "list", abstract: "Client imports, newest first.")
   @OptionGroup var global: Global
   @Flag(help: "JSON instead of a table.") var json = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
     let l = global.language
-    let batches = try core(global) {
-      try ClientImportService(ServiceContext(db: database, language: l)).batches()
-    }
+    let batches = try session.context.imports.batches()
     if json {
       printJSON(
         batches.map {

@@ -10,19 +10,19 @@ import TerminalUI
   import Glibc
 #endif
 
-struct Search: ParsableCommand {
+struct Search: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
     abstract: "Search clients by name, phone, e-mail, ИНН, person, tag or notes.")
   @OptionGroup var global: Global
   @Argument var text: [String]
-  @Flag var json = false
+  @OptionGroup var output: JSONOutput
   @Option var limit = 20
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
+    let database = session.database
     let q = ClientListQuery(search: text.joined(separator: " "))
-    let rows = try core(global) { try database.page(q, offset: 0, limit: max(0, limit)) }
-    printRows(rows, json: json, language: global.language)
+    let rows = try database.page(q, offset: 0, limit: max(0, limit))
+    printRows(rows, json: output.json, language: global.language)
   }
 }

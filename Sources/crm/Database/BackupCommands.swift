@@ -9,7 +9,7 @@ import Foundation
 // MARK: crm backup
 
 /// `crm backup FILE [--force]` and `crm backup --daily DIR [--keep N]`.
-struct BackupCommand: ParsableCommand {
+struct BackupCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "backup",
     abstract: "Copy the database to a file through SQLite's online backup API.",
@@ -26,7 +26,7 @@ struct BackupCommand: ParsableCommand {
   @Option(help: "Write today's backup into this folder (crm-YYYY-MM-DD.sqlite).") var daily: String?
   @Option(help: "With --daily: how many daily backups to keep (default 14).") var keep: Int?
 
-  func run() throws {
+  func check() throws {
     let l = global.language
     if (file == nil) == (daily == nil) {
       throw Failure(
@@ -38,16 +38,19 @@ struct BackupCommand: ParsableCommand {
       throw Failure(
         message: l.pick("--keep goes with --daily", "--keep — только вместе с --daily"), code: 1)
     }
-    let database = try core(global) { try global.open() }
-    let service = BackupService(ServiceContext(db: database, language: l))
+  }
+
+  func run(_ session: Session) throws {
+    let l = global.language
+    let service = session.context.backups
     if let file {
-      try core(global) { try service.backup(to: file, force: force) }
+      try service.backup(to: file, force: force)
       print(
         l.pick(
           "Backup written to \(file) (every client of the database; keep the file private).",
           "Резервная копия записана в \(file) (в ней все клиенты базы; храните файл закрыто)."))
     } else if let daily {
-      let done = try core(global) { try service.backupDaily(directory: daily, keep: keep ?? 14) }
+      let done = try service.backupDaily(directory: daily, keep: keep ?? 14)
       print(l.pick("Backup written to \(done.file).", "Резервная копия записана в \(done.file)."))
       for removed in done.removed {
         print(l.pick("Removed old backup \(removed).", "Удалена старая копия \(removed)."))
@@ -59,7 +62,7 @@ struct BackupCommand: ParsableCommand {
 // MARK: crm restore
 
 /// `crm restore FILE [--yes]`: admins only.
-struct RestoreCommand: ParsableCommand {
+struct RestoreCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "restore",
     abstract: "Replace the database's content with a backup (admins only).",
@@ -73,9 +76,9 @@ struct RestoreCommand: ParsableCommand {
   @Argument(help: "The backup file to restore.") var file: String
   @Flag(help: "Do not ask for confirmation.") var yes = false
 
-  func run() throws {
+  func run(_ session: Session) throws {
     let l = global.language
-    let database = try core(global) { try global.open() }
+    let database = session.database
     let service = BackupService(ServiceContext(db: database, language: l))
     try core(global) {
       try database.require([.admin], to: "crm restore", language: l)
@@ -101,7 +104,7 @@ struct RestoreCommand: ParsableCommand {
           message: l.pick("cancelled; nothing changed", "отменено; ничего не изменено"), code: 1)
       }
     }
-    let done = try core(global) { try service.restore(from: file) }
+    let done = try service.restore(from: file)
     print(
       l.pick(
         "Restored \(database.path) from \(file): \(done.clients) clients.",

@@ -10,7 +10,7 @@ import TerminalUI
   import Glibc
 #endif
 
-struct Check: ParsableCommand {
+struct Check: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "Check the database's integrity and print its schema version.",
@@ -22,10 +22,10 @@ struct Check: ParsableCommand {
   @OptionGroup var global: Global
   @Flag(help: "Also compare each client's search-index text with the tables.") var deep = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
-    var result = try core(global) { try database.check() }
-    if deep { result.problems += try core(global) { try database.checkSearchIndex() } }
+  func run(_ session: Session) throws {
+    let database = session.database
+    var result = try database.check()
+    if deep { result.problems += try database.checkSearchIndex() }
     let l = global.language
     print(l.pick("database: \(database.path)", "база: \(database.path)"))
     print(

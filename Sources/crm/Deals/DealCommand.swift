@@ -120,21 +120,6 @@ struct DealInput {
   }
 }
 
-/// A column of a plain-text table.
-struct Col {
-  var width: Int
-  var right = false
-}
-
-/// One line of a plain-text table: every cell cut (ending in …) or padded to its column's width
-/// (Cyrillic letters take one column), one space between, no trailing spaces.
-func tableLine(_ cells: [String], _ cols: [Col]) -> String {
-  var line = zip(cells, cols).map { TextWidth.fit($0, to: $1.width, alignRight: $1.right) }
-    .joined(separator: " ")
-  while line.last == " " { line.removeLast() }
-  return line
-}
-
 /// An amount in whole units for a column: `1 000 000 ₽`, or `12,5 млн ₽` when that is too wide.
 func amountCell(_ m: Money, width: Int, _ l: Language) -> String {
   let full = m.formatted(l, whole: true)
@@ -168,7 +153,7 @@ struct DealCommand: ParsableCommand {
       Add.self, Show.self, List.self, Move.self, Won.self, Lost.self, Reopen.self, Edit.self,
     ])
 
-  struct Add: ParsableCommand {
+  struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
       abstract: "Add a deal at the pipeline's first stage (or --stage); prints its id.",
@@ -190,8 +175,8 @@ struct DealCommand: ParsableCommand {
     @Option(help: "Stage key or name to start at (default: the first).") var stage: String?
     @Option(help: "Notes.") var notes = ""
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let input = DealInput(global: global, database: database)
       let cur = try input.currency(currency)
       let money = try amount.map { try input.amount($0, cur) } ?? Money(minor: 0, currency: cur)
@@ -199,40 +184,39 @@ struct DealCommand: ParsableCommand {
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") } ?? ""
       let src = try source.map { try input.source($0) } ?? ""
       let ownerId = try owner.map { try global.user(database, login: $0, option: "--owner").id }
-      let ctx = try core(global) { try global.context(database) }
-      guard let me = ctx.user else { throw fail(.readOnly(path: database.path), global) }
-      let deals = global.deals(database, user: me)
+      _ = try session.writer()
+      let deals = session.context.deals
       let d = Deal(
         clientId: client, personId: person, title: title, amount: money.minor,
         currency: cur.code, probability: p, expectedClose: close, source: src,
         ownerId: ownerId ?? 0, notes: notes)
-      let id = try core(global) { try deals.add(d, pipeline: pipeline, stage: stage) }
+      let id = try deals.add(d, pipeline: pipeline, stage: stage)
       print(id)
-      let events = try core(global) { try deals.history(id) }.last?.events ?? []
+      let events = try deals.history(id).last?.events ?? []
       for text in try describe(events, global, database) { writeError(text) }
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
       abstract: "Show one deal with its stage history.")
     @OptionGroup var global: Global
     @Argument var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let r = try global.deal(database, id)
-      let service = global.deals(database, user: nil)
-      let history = try core(global) { try service.history(id) }
-      let contacts = global.contacts(database, user: nil)
+      let service = session.context.deals
+      let history = try service.history(id)
+      let contacts = session.context.contacts
       var planned: [Int64: ContactRow] = [:]
       for c in history.flatMap(\.events).compactMap(\.contactId) {
-        planned[c] = try core(global) { try contacts.contact(c) }
+        planned[c] = try contacts.contact(c)
       }
-      let pipelines = global.pipelines(database)
-      let pipeline = try core(global) { try pipelines.pipelines() }.first {
+      let pipelines = session.context.pipelines
+      let pipeline = try pipelines.pipelines().first {
         $0.id == r.deal.pipelineId
       }
       let l = global.language
@@ -240,7 +224,7 @@ struct DealCommand: ParsableCommand {
       func text(_ e: DealEvent) -> String {
         DealText.event(e, contact: e.contactId.flatMap { planned[$0] }, formats: f)
       }
-      if json {
+      if output.json {
         var o = DealJSON.object(r, language: l, pipeline: pipeline?.key)
         o["history"] = history.map { h in
           DealJSON.entry(
@@ -253,8 +237,8 @@ struct DealCommand: ParsableCommand {
         return
       }
       let d = r.deal
-      let sources = try core(global) { try pipelines.leadSources() }
-      let reasons = try core(global) { try pipelines.lostReasons() }
+      let sources = try pipelines.leadSources()
+      let reasons = try pipelines.lostReasons()
       func name(_ key: String, _ list: [Choice]) -> String {
         key.isEmpty ? "" : list.first { $0.key == key }?.name(l) ?? key
       }
@@ -298,7 +282,7 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List deals, newest first.")
     @OptionGroup var global: Global
@@ -309,14 +293,11 @@ struct DealCommand: ParsableCommand {
     @Flag(help: "Only your deals.") var mine = false
     @Option(help: "Only this client's.") var client: Int64?
     @Option(help: "Lead source: key or name.") var source: String?
-    @Option var limit = 50
-    @Option var offset = 0
-    @Flag var json = false
+    @OptionGroup var page: Paging<Fifty>
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      guard limit >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
-      }
+    func check() throws {
+      try page.check()
       let l = global.language
       if mine && owner != nil {
         throw Failure(
@@ -324,17 +305,20 @@ struct DealCommand: ParsableCommand {
             "--mine and --owner exclude each other; pick one",
             "--mine и --owner нельзя указать вместе; выберите одно"), code: 1)
       }
-      var st: DealStatus?
       if let status {
-        guard let s = DealStatus(rawValue: status.lowercased()) else {
+        guard DealStatus(rawValue: status.lowercased()) != nil else {
           throw Failure(
             message: l.pick(
               "--status: use one of open, won, lost (not «\(status)»)",
               "--status: укажите open, won или lost (а не «\(status)»)"), code: 1)
         }
-        st = s
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      let st = status.flatMap { DealStatus(rawValue: $0.lowercased()) }
+      let database = session.database
       let input = DealInput(global: global, database: database)
       var filter = DealFilter(clientId: client)
       if let owner {
@@ -349,14 +333,12 @@ struct DealCommand: ParsableCommand {
         if pipeline != nil { pipelineId = p.id }
         stageId = try stage.map { try input.stage($0, in: p).id }
       }
-      let rows = try core(global) {
-        try global.deals(database, user: nil).list(
-          filter, status: st, pipelineId: pipelineId, stageId: stageId,
-          limit: limit, offset: offset)
-      }
-      if json {
+      let rows = try session.context.deals.list(
+        filter, status: st, pipelineId: pipelineId, stageId: stageId,
+        limit: page.limit, offset: page.offset)
+      if output.json {
         let keys = Dictionary(
-          uniqueKeysWithValues: try core(global) { try global.pipelines(database).pipelines() }
+          uniqueKeysWithValues: try session.context.pipelines.pipelines()
             .map { ($0.id, $0.key) })
         printJSON(rows.map { DealJSON.object($0, language: l, pipeline: keys[$0.deal.pipelineId]) })
         return
@@ -395,7 +377,7 @@ struct DealCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  struct Move: ParsableCommand {
+  struct Move: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "move",
       abstract: "Move an open deal to a stage (key or name); says what the stage's actions did.")
@@ -408,18 +390,15 @@ struct DealCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Set the expected close on the way.") var expectedClose:
       String?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let input = DealInput(global: global, database: database)
       let before = try global.deal(database, id)
       let money = try amount.map { try input.amount($0, before.deal.money.currency) }
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") }
       let why = try reason.map { try input.lostReason($0) }
-      let ctx = try core(global) { try global.context(database) }
-      let result = try core(global) {
-        try global.deals(database, user: ctx.user).move(
-          id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
-      }
+      let result = try session.context.deals.move(
+        id, to: to, extras: MoveExtras(amount: money, lostReason: why, expectedClose: close))
       let l = global.language
       print(
         try moveLine(
@@ -430,17 +409,16 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Won: ParsableCommand {
+  struct Won: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "won", abstract: "Mark an open deal won.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       _ = try global.deal(database, id)
-      let ctx = try core(global) { try global.context(database) }
-      let result = try core(global) { try global.deals(database, user: ctx.user).won(id) }
+      let result = try session.context.deals.won(id)
       let r = try global.deal(database, id)
       let l = global.language
       let amount = r.deal.amount > 0 ? ": " + r.deal.money.formatted(l) : ""
@@ -451,7 +429,7 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Lost: ParsableCommand {
+  struct Lost: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "lost",
       abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
@@ -459,18 +437,15 @@ struct DealCommand: ParsableCommand {
     @Argument var id: Int64
     @Option(help: "Lost reason: key or name.") var reason: String
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       _ = try global.deal(database, id)
       let input = DealInput(global: global, database: database)
       let key = try input.lostReason(reason)
-      let ctx = try core(global) { try global.context(database) }
-      let result = try core(global) {
-        try global.deals(database, user: ctx.user).lost(id, reason: key)
-      }
+      let result = try session.context.deals.lost(id, reason: key)
       let l = global.language
       let name =
-        try core(global) { try global.pipelines(database).lostReasons() }
+        try session.context.pipelines.lostReasons()
         .first { $0.key == key }?.name(l) ?? key
       print(
         try moveLine(
@@ -479,18 +454,17 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Reopen: ParsableCommand {
+  struct Reopen: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "reopen",
       abstract: "Open a won or lost deal again at the last open stage it was in.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       _ = try global.deal(database, id)
-      let ctx = try core(global) { try global.context(database) }
-      let result = try core(global) { try global.deals(database, user: ctx.user).reopen(id) }
+      let result = try session.context.deals.reopen(id)
       let l = global.language
       print(
         try moveLine(
@@ -501,7 +475,7 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Edit: ParsableCommand {
+  struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
       abstract: "Change a deal's fields (its stage changes with crm deal move).",
@@ -524,8 +498,8 @@ struct DealCommand: ParsableCommand {
     var expectVersion: Int64?
     @Flag(help: "Print the saved deal's id and version as JSON.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let input = DealInput(global: global, database: database)
       let before = try global.deal(database, id).deal
       var d = before
@@ -547,7 +521,7 @@ struct DealCommand: ParsableCommand {
       if let source { d.source = try input.source(source) }
       if let owner { d.ownerId = try global.user(database, login: owner, option: "--owner").id }
       if let notes { d.notes = notes }
-      let service = global.deals(database, user: nil)
+      let service = session.context.deals
       let fields: [(String, Bool)] = [
         ("title", d.title != before.title), ("amount", d.amount != before.amount),
         ("currency", d.currency != before.currency),
@@ -561,12 +535,9 @@ struct DealCommand: ParsableCommand {
         print(l.pick("Deal №\(id): nothing to change", "Сделка №\(id): менять нечего"))
         return
       }
-      let ctx = try core(global) { try global.context(database) }
       // The deal as loaded is the base of a three-way merge; --expect-version has none.
-      try core(global) {
-        try global.deals(database, user: ctx.user).update(
-          d, base: expectVersion == nil ? before : nil)
-      }
+      try session.context.deals.update(
+        d, base: expectVersion == nil ? before : nil)
       if json {
         let saved = try global.deal(database, id).deal
         printJSON(["id": id, "version": saved.version ?? 0])
@@ -587,16 +558,15 @@ struct PipelineCommand: ParsableCommand {
     abstract: "The sales process: pipelines and their stages, lead sources, lost reasons.",
     subcommands: [Show.self, ExportConfig.self, ImportConfig.self])
 
-  struct ExportConfig: ParsableCommand {
+  struct ExportConfig: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "export",
       abstract: "Write the sales-process configuration as a commented TOML file.")
     @OptionGroup var global: Global
     @Option(help: "Write to this file instead of standard output.") var out: String?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let config = try core(global) { try global.pipelines(database).current() }
+    func run(_ session: Session) throws {
+      let config = try session.context.pipelines.current()
       let text = FunnelConfigFile.write(config, language: global.language)
       if let out {
         try writeAtomically(text, to: out, global)
@@ -659,21 +629,20 @@ struct PipelineCommand: ParsableCommand {
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
       abstract: "Stages in order with their probability, stuck limit and entry actions; lead "
         + "sources and lost reasons.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let service = global.pipelines(database)
-      let pipelines = try core(global) { try service.pipelines() }
-      let sources = try core(global) { try service.leadSources() }
-      let reasons = try core(global) { try service.lostReasons() }
-      if json {
+    func run(_ session: Session) throws {
+      let service = session.context.pipelines
+      let pipelines = try service.pipelines()
+      let sources = try service.leadSources()
+      let reasons = try service.lostReasons()
+      if output.json {
         printJSON(
           DealJSON.configuration(pipelines, leadSources: sources, lostReasons: reasons))
         return

@@ -69,7 +69,7 @@ struct OfferCommand: ParsableCommand {
       Copy.self, Delete.self,
     ])
 
-  struct Add: ParsableCommand {
+  struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
       abstract: "Create an offer on a deal, in the deal's currency; prints its id.")
@@ -82,21 +82,17 @@ struct OfferCommand: ParsableCommand {
     @Flag(help: "Prices exclude VAT; VAT is added on top (default: prices include VAT).")
     var vatOnTop = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
-      let id = try core(global) {
-        try service.add(
-          Offer(
-            dealId: deal, number: number ?? "", date: date ?? "", pricesIncludeVAT: !vatOnTop,
-            validUntil: validUntil ?? "", notes: notes ?? ""))
-      }
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      let id = try service.add(
+        Offer(
+          dealId: deal, number: number ?? "", date: date ?? "", pricesIncludeVAT: !vatOnTop,
+          validUntil: validUntil ?? "", notes: notes ?? ""))
       print(id)
     }
   }
 
-  struct Edit: ParsableCommand {
+  struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
       abstract: "Change a draft's number, date, validity, notes or VAT mode.")
@@ -115,10 +111,8 @@ struct OfferCommand: ParsableCommand {
       }
     }
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
+    func run(_ session: Session) throws {
+      let service = session.context.offers
       var o = try loadOffer(service, id, global).offer
       if let number { o.number = number }
       if let date { o.date = date }
@@ -126,7 +120,7 @@ struct OfferCommand: ParsableCommand {
       if let notes { o.notes = notes }
       if vatIncluded { o.pricesIncludeVAT = true }
       if vatOnTop { o.pricesIncludeVAT = false }
-      try core(global) { try service.update(o) }
+      try service.update(o)
     }
   }
 
@@ -136,7 +130,7 @@ struct OfferCommand: ParsableCommand {
       subcommands: [LineAdd.self, LineEdit.self, LineRemove.self, LineMove.self])
   }
 
-  struct LineAdd: ParsableCommand {
+  struct LineAdd: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add", abstract: "Add a line to a draft; prints its number.")
     @OptionGroup var global: Global
@@ -152,21 +146,17 @@ struct OfferCommand: ParsableCommand {
     var vat: String?
     @Option(help: "Insert as line N (default: at the end).") var at: Int?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
-      let n = try core(global) {
-        try service.addLine(
-          offer,
-          OfferLineInput(item: item, unit: unit ?? "", quantity: qty, price: price, vat: vat),
-          at: at)
-      }
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      let n = try service.addLine(
+        offer,
+        OfferLineInput(item: item, unit: unit ?? "", quantity: qty, price: price, vat: vat),
+        at: at)
       print(n)
     }
   }
 
-  struct LineEdit: ParsableCommand {
+  struct LineEdit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit", abstract: "Change fields of a draft's line N.")
     @OptionGroup var global: Global
@@ -178,34 +168,28 @@ struct OfferCommand: ParsableCommand {
     @Option var unit: String?
     @Option(parsing: .unconditional, help: "none, 0, 5, 7, 10, 20, 22.") var vat: String?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
-      try core(global) {
-        try service.updateLine(
-          offer, number: number,
-          OfferLineInput(item: item, unit: unit, quantity: qty, price: price, vat: vat))
-      }
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      try service.updateLine(
+        offer, number: number,
+        OfferLineInput(item: item, unit: unit, quantity: qty, price: price, vat: vat))
     }
   }
 
-  struct LineRemove: ParsableCommand {
+  struct LineRemove: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "remove", abstract: "Remove a draft's line N; the next lines move up.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var offer: Int64
     @Argument(help: "Line number.") var number: Int
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
-      try core(global) { try service.removeLine(offer, number: number) }
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      try service.removeLine(offer, number: number)
     }
   }
 
-  struct LineMove: ParsableCommand {
+  struct LineMove: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "move", abstract: "Move a draft's line N to place M.")
     @OptionGroup var global: Global
@@ -213,25 +197,22 @@ struct OfferCommand: ParsableCommand {
     @Argument(help: "Line number.") var number: Int
     @Option(help: "New place.") var to: Int
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
-      try core(global) { try service.moveLine(offer, from: number, to: to) }
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      try service.moveLine(offer, from: number, to: to)
     }
   }
 
-  struct Show: ParsableCommand {
+  struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show", abstract: "Show an offer with its lines.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let d = try loadOffer(global.offers(database, user: nil), id, global)
-      if json {
+    func run(_ session: Session) throws {
+      let d = try loadOffer(session.context.offers, id, global)
+      if output.json {
         printJSON(OfferJSON.object(d))
         return
       }
@@ -266,18 +247,17 @@ struct OfferCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "List a deal's offers, oldest first.")
     @OptionGroup var global: Global
     @Option(help: "Deal id.") var deal: Int64
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let service = global.offers(database, user: nil)
-      let rows = try core(global) { try service.offers(ofDeal: deal) }
-      if json {
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      let rows = try service.offers(ofDeal: deal)
+      if output.json {
         printJSON(rows.map(OfferJSON.object))
       } else {
         for r in rows { print(offerLine(r, global)) }
@@ -285,7 +265,7 @@ struct OfferCommand: ParsableCommand {
     }
   }
 
-  struct Print: ParsableCommand {
+  struct Print: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "print",
       abstract: "Print an offer as plain text (80 columns) or as an HTML page.")
@@ -296,16 +276,16 @@ struct OfferCommand: ParsableCommand {
     var out: String?
     @Option(help: "Your company, printed as the sender.") var seller: String?
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let l = global.language
-      let d = try loadOffer(global.offers(database, user: nil), id, global)
+      let d = try loadOffer(session.context.offers, id, global)
       let deals = DealService(ServiceContext(db: database, language: l, timeZone: .current))
-      guard let deal = try core(global, { try deals.deal(d.offer.dealId) })?.deal else {
+      guard let deal = try deals.deal(d.offer.dealId)?.deal else {
         throw fail(.notFound(what: l.pick("deal", "сделка"), id: d.offer.dealId), global)
       }
-      let clients = ClientService(ServiceContext(db: database, language: l))
-      guard let client = try core(global, { try clients.client(deal.clientId) }) else {
+      let clients = session.context.clients
+      guard let client = try clients.client(deal.clientId) else {
         throw fail(.notFound(what: l.pick("client", "клиент"), id: deal.clientId), global)
       }
       let text =
@@ -318,18 +298,16 @@ struct OfferCommand: ParsableCommand {
     }
   }
 
-  struct Sent: ParsableCommand {
+  struct Sent: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "sent",
       abstract: "Mark a draft sent: logs a done e-mail contact with the client.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let service = global.offers(database, user: ctx.user)
-      let contact = try core(global) { try service.markSent(id) }
+    func run(_ session: Session) throws {
+      let service = session.context.offers
+      let contact = try service.markSent(id)
       let number = try loadOffer(service, id, global).offer.number
       print(
         global.language.pick(
@@ -338,31 +316,27 @@ struct OfferCommand: ParsableCommand {
     }
   }
 
-  struct Copy: ParsableCommand {
+  struct Copy: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "copy",
       abstract: "Copy an offer (sent or not) to a new draft; prints the new id.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      let id = try core(global) { try global.offers(database, user: ctx.user).copy(self.id) }
+    func run(_ session: Session) throws {
+      let id = try session.context.offers.copy(self.id)
       print(id)
     }
   }
 
-  struct Delete: ParsableCommand {
+  struct Delete: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "delete", abstract: "Delete a draft offer.")
     @OptionGroup var global: Global
     @Argument(help: "Offer id.") var id: Int64
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let ctx = try core(global) { try global.context(database) }
-      try core(global) { try global.offers(database, user: ctx.user).delete(id) }
+    func run(_ session: Session) throws {
+      try session.context.offers.delete(id)
     }
   }
 }

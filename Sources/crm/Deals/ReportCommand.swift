@@ -116,7 +116,7 @@ struct ReportCommand: ParsableCommand {
       Segments.self, ABC.self, XYZ.self, Activity.self,
     ])
 
-  struct Funnel: ParsableCommand {
+  struct Funnel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "funnel",
       abstract: "Conversion stage to stage, days per stage, win rate and revenue; by owner and "
@@ -130,14 +130,9 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let scope = try ReportScope(options, global, database)
+    func run(_ session: Session) throws {
+      let (scope, report) = try options.funnel(session)
       let l = global.language
-      let report = try core(global) {
-        try FunnelAnalytics(ServiceContext(db: database, language: l, timeZone: .current)).funnel(
-          scope.query)
-      }
       if options.json {
         printJSON(DealJSON.funnel(report, language: l, owner: scope.ownerLogin))
         return
@@ -189,21 +184,16 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  struct Sources: ParsableCommand {
+  struct Sources: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "sources",
       abstract: "Deals by lead source: created, won, lost, win rate, revenue.")
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let scope = try ReportScope(options, global, database)
+    func run(_ session: Session) throws {
+      let (scope, report) = try options.funnel(session)
       let l = global.language
-      let report = try core(global) {
-        try FunnelAnalytics(ServiceContext(db: database, language: l, timeZone: .current)).funnel(
-          scope.query)
-      }
       if options.json {
         printJSON(report.bySource.map(DealJSON.group))
         return
@@ -219,7 +209,7 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  struct Stuck: ParsableCommand {
+  struct Stuck: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "stuck",
       abstract: "Open deals longer in their stage than its limit, most days over first.",
@@ -227,15 +217,13 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let scope = try ReportScope(options, global, database)
       let l = global.language
-      let rows = try core(global) {
-        try global.deals(database, user: nil).stuck(
-          scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
-          limit: 100_000)
-      }
+      let rows = try session.context.deals.stuck(
+        scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
+        limit: 100_000)
       if options.json {
         printJSON(rows.map { DealJSON.object($0, language: l) })
         return
@@ -272,5 +260,13 @@ struct ReportCommand: ParsableCommand {
       }
       print(lines.joined(separator: "\n"))
     }
+  }
+}
+
+extension ReportOptions {
+  /// The deals these options select (period, owner…) and the funnel report over them.
+  func funnel(_ session: Session) throws -> (ReportScope, FunnelReport) {
+    let scope = try ReportScope(self, session.global, session.database)
+    return (scope, try session.context.funnel.funnel(scope.query))
   }
 }

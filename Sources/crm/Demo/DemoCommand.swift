@@ -10,7 +10,7 @@ import TerminalUI
   import Glibc
 #endif
 
-struct Demo: ParsableCommand {
+struct Demo: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
     abstract: "Fill a database with realistic demo clients, contacts, deals and money.")
@@ -20,12 +20,15 @@ struct Demo: ParsableCommand {
   @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 1
   @Flag(help: "Add to a database that already has clients.") var append = false
 
-  func run() throws {
+  func check() throws {
     guard clients >= 0 && clients <= 10_000_000 else {
       throw ValidationError("--clients must be between 0 and 10000000")
     }
-    let database = try core(global) { try global.open() }
-    let existing = try core(global) { try database.count(ClientListQuery()) }
+  }
+
+  func run(_ session: Session) throws {
+    let database = session.database
+    let existing = try database.count(ClientListQuery())
     if existing > 0 && !append {
       throw Failure(
         message: global.language.pick(
@@ -35,12 +38,10 @@ struct Demo: ParsableCommand {
     }
     let start = Date()
     var demo = DemoData(seed: seed, now: Date())
-    let n = try core(global) { try demo.populate(database, count: clients) }
+    let n = try demo.populate(database, count: clients)
     let dealCount = min(deals ?? clients / 4, 10_000_000)
-    let d = try core(global) { try demo.populateDeals(database, count: dealCount, seed: seed) }
-    let m = try core(global) {
-      try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
-    }
+    let d = try demo.populateDeals(database, count: dealCount, seed: seed)
+    let m = try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
     let seconds = Date().timeIntervalSince(start)
     print(
       global.language.pick(

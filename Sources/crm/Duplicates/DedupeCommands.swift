@@ -5,17 +5,6 @@ import CRMExchange
 import Foundation
 import TerminalUI
 
-extension Global {
-  /// The database and the acting user for a command that writes; a read-only file is an
-  /// environment error.
-  func writingAs() throws -> (CRMDatabase, Int64) {
-    let database = try core(self) { try open() }
-    let ctx = try core(self) { try context(database) }
-    guard let me = ctx.user else { throw fail(.readOnly(path: database.path), self) }
-    return (database, me.id)
-  }
-}
-
 /// `crm dedupe`: candidate duplicate clients (or persons) with score and reasons.
 struct DedupeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -24,7 +13,7 @@ struct DedupeCommand: ParsableCommand {
     subcommands: [Scan.self, NotDuplicate.self],
     defaultSubcommand: Scan.self)
 
-  struct Scan: ParsableCommand {
+  struct Scan: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "scan",
       abstract: "Pairs with ids, names, score (0–100) and the reasons (the default).")
@@ -32,25 +21,23 @@ struct DedupeCommand: ParsableCommand {
     @Option(name: .customLong("min-score"), help: "Leave out pairs scored below this (0–100).")
     var minScore = 70
     @Flag(help: "Contact persons instead of clients.") var persons = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
+    func check() throws {
       guard (0...100).contains(minScore) else {
         throw Failure(
           message: global.language.pick(
             "--min-score must be from 0 to 100, not \(minScore)",
             "--min-score должен быть от 0 до 100, а не \(minScore)"), code: 1)
       }
-      let database = try core(global) { try global.open() }
-      let finder = DuplicateFinder(ServiceContext(db: database, language: global.language))
-      let pairs = try core(global) {
-        try finder.scan(persons ? .person : .client, minScore: minScore)
-      }
-      if json {
-        printJSON(pairs.map { Self.object($0, global.language) })
-      } else {
-        print(Self.text(pairs, global.language, persons: persons))
-      }
+    }
+
+    func run(_ session: Session) throws {
+      let finder = session.context.duplicates
+      let pairs = try finder.scan(persons ? .person : .client, minScore: minScore)
+      output.show(
+        pairs.map { Self.object($0, global.language) },
+        else: Self.text(pairs, global.language, persons: persons))
     }
 
     static func object(_ p: DuplicatePair, _ l: Language) -> [String: Any] {
@@ -91,7 +78,7 @@ struct DedupeCommand: ParsableCommand {
     }
   }
 
-  struct NotDuplicate: ParsableCommand {
+  struct NotDuplicate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "not-duplicate",
       abstract: "Mark two clients (or persons) as not the same, so dedupe leaves them out.")
@@ -101,12 +88,12 @@ struct DedupeCommand: ParsableCommand {
     @Flag(help: "Contact persons instead of clients.") var persons = false
     @Flag(help: "Remove the mark instead.") var undo = false
 
-    func run() throws {
-      let (database, me) = try global.writingAs()
+    func run(_ session: Session) throws {
+      _ = try session.writer()
       let l = global.language
       let entity: DuplicateEntity = persons ? .person : .client
       try core(global) {
-        let clients = ClientService(ServiceContext(db: database, language: l))
+        let clients = session.context.clients
         for id in [first, second] {
           let found =
             persons ? try clients.person(id) != nil : try clients.client(id) != nil
@@ -122,7 +109,7 @@ struct DedupeCommand: ParsableCommand {
             field: "\(first)",
             problem: l.pick("give two different ids", "укажите два разных номера"))
         }
-        let finder = DuplicateFinder(ServiceContext(db: database, language: l))
+        let finder = session.context.duplicates
         if undo {
           try finder.unmarkNotDuplicate(entity, first, second)
         } else {
@@ -149,7 +136,7 @@ struct MergeCommand: ParsableCommand {
     subcommands: [Pair.self, Undo.self, Log.self],
     defaultSubcommand: Pair.self)
 
-  struct Pair: ParsableCommand {
+  struct Pair: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "pair",
       abstract:
@@ -175,38 +162,27 @@ struct MergeCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Show what would happen; change nothing.")
     var dryRun = false
     @Flag(help: "Contact persons instead of clients.") var persons = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let (database, me) = try global.writingAs()
+    func run(_ session: Session) throws {
+      _ = try session.writer()
       let l = global.language
       var choices: [String: MergeChoice] = [:]
       for f in own { choices[f] = .keep }
       for f in take { choices[f] = .other }
-      let service = MergeService(ServiceContext(db: database, language: l))
+      let service = session.context.merges
       let fields: [MergeField]
       let result: MergeResult
       if persons {
-        fields = try core(global) {
-          try service.previewPersons(keep: keep, other: other, choices: choices).fields
-        }
-        result = try core(global) {
-          try service.mergePersons(keep: keep, other: other, choices: choices, dryRun: dryRun)
-        }
+        fields = try service.previewPersons(keep: keep, other: other, choices: choices).fields
+        result = try service.mergePersons(
+          keep: keep, other: other, choices: choices, dryRun: dryRun)
       } else {
-        fields = try core(global) {
-          try service.preview(keep: keep, other: other, choices: choices).fields
-        }
-        result = try core(global) {
-          try service.merge(
-            keep: keep, other: other, choices: choices, force: force, dryRun: dryRun)
-        }
+        fields = try service.preview(keep: keep, other: other, choices: choices).fields
+        result = try service.merge(
+          keep: keep, other: other, choices: choices, force: force, dryRun: dryRun)
       }
-      if json {
-        printJSON(Self.object(result, fields))
-      } else {
-        print(Self.text(result, fields, l))
-      }
+      output.show(Self.object(result, fields), else: Self.text(result, fields, l))
     }
 
     static func object(_ r: MergeResult, _ fields: [MergeField]) -> [String: Any] {
@@ -280,16 +256,16 @@ struct MergeCommand: ParsableCommand {
     }
   }
 
-  struct Undo: ParsableCommand {
+  struct Undo: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "undo",
       abstract: "Undo a merge (by its number, or your last with --last).")
     @OptionGroup var global: Global
     @Argument(help: "Number of the merge (crm merge log).") var id: Int64?
     @Flag(help: "Your latest merge that is not undone.") var last = false
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
+    func check() throws {
       let l = global.language
       if (id == nil) == !last {
         throw Failure(
@@ -297,8 +273,12 @@ struct MergeCommand: ParsableCommand {
             "give the number of a merge or --last", "укажите номер объединения или --last"),
           code: 1)
       }
-      let (database, me) = try global.writingAs()
-      let service = MergeService(ServiceContext(db: database, language: l))
+    }
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      _ = try session.writer()
+      let service = session.context.merges
       let result: UnmergeResult? = try core(global) {
         if let id { return try service.undo(id) }
         return try service.undoLast()
@@ -308,7 +288,7 @@ struct MergeCommand: ParsableCommand {
           message: l.pick("you have no merge to undo", "у вас нет объединений для отмены"),
           code: 1)
       }
-      if json {
+      if output.json {
         printJSON([
           "merge_id": r.mergeId, "entity": r.entity,
           "survivor": ["id": r.survivorId, "name": r.survivorName] as [String: Any],
@@ -341,20 +321,19 @@ struct MergeCommand: ParsableCommand {
     }
   }
 
-  struct Log: ParsableCommand {
+  struct Log: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "log", abstract: "Merges, newest first.")
     @OptionGroup var global: Global
     @Option var limit = 50
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
       let l = global.language
-      let service = MergeService(ServiceContext(db: database, language: l))
-      let rows = try core(global) { try service.log(limit: max(0, limit)) }
+      let service = session.context.merges
+      let rows = try service.log(limit: max(0, limit))
       let iso = ISO8601DateFormatter()
-      if json {
+      if output.json {
         printJSON(
           rows.map {
             [

@@ -26,7 +26,7 @@ struct Import: ParsableCommand {
       ImportList.self,
     ])
 
-  struct Bank: ParsableCommand {
+  struct Bank: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "bank",
       abstract: "Import a bank statement (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8).",
@@ -42,17 +42,15 @@ struct Import: ParsableCommand {
     @Flag(help: "Show what would happen and change nothing.") var dryRun = false
     @Flag(help: "JSON instead of a table.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
+    func run(_ session: Session) throws {
+      let database = session.database
       let user = try global.existingUser(database)
       let statement = try global.statement(file)
       let records = BankImport.records(statement)
       let l = global.language
-      let report = try core(global) {
-        try global.moneyService(database, user: user).importBank(
-          records, file: (file as NSString).lastPathComponent,
-          encoding: statement.encoding.rawValue, dryRun: dryRun)
-      }
+      let report = try session.context.money.importBank(
+        records, file: (file as NSString).lastPathComponent,
+        encoding: statement.encoding.rawValue, dryRun: dryRun)
       let warnings = statement.warnings.map { $0.message(l) }
       if json {
         printJSON(
@@ -108,7 +106,7 @@ enum ActsFormat: String, ExpressibleByArgument, CaseIterable {
   case enterprisedata, csv
 }
 
-struct ExportActs: ParsableCommand {
+struct ExportActs: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "acts",
     abstract: "Acts for 1C:Бухгалтерия: EnterpriseData XML (3.0) or CSV (8.2).",
@@ -126,14 +124,14 @@ struct ExportActs: ParsableCommand {
   @Option(parsing: .unconditional, help: "Acts dated up to this day (included).") var to: String?
   @Flag(help: "Export acts exported before too.") var again = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
+    let database = session.database
     let user = try global.existingUser(database)
     let l = global.language
-    let money = global.moneyService(database, user: user)
-    let settings = try core(global) { try database.settings() }
-    let fromDay = try core(global) { try money.day(from ?? "", field: "period_from") }
-    let toDay = try core(global) { try money.day(to ?? "", field: "period_to") }
+    let money = session.context.money
+    let settings = try database.settings()
+    let fromDay = try money.day(from ?? "", field: "period_from")
+    let toDay = try money.day(to ?? "", field: "period_to")
     if !fromDay.isEmpty && !toDay.isEmpty && toDay < fromDay {
       throw Failure(
         message: l.pick("--to is before --from", "--to раньше, чем --from"), code: 1)
@@ -159,9 +157,8 @@ struct ExportActs: ParsableCommand {
           ), code: 1)
       }
     }
-    let acts = try core(global) {
-      try money.acts(from: fromDay, to: toDay, notExported: !again, includeCancelled: false)
-    }
+    let acts = try money.acts(
+      from: fromDay, to: toDay, notExported: !again, includeCancelled: false)
     if acts.isEmpty {
       print(
         l.pick(
@@ -178,7 +175,7 @@ struct ExportActs: ParsableCommand {
     let formatName: String
     switch format {
     case .enterprisedata:
-      let previous = try core(global) { try money.exports(limit: 1) }.first?.id ?? 0
+      let previous = try money.exports(limit: 1).first?.id ?? 0
       let stamp = ISO8601DateFormatter.string(
         from: database.clock.now(), timeZone: .current,
         formatOptions: [
@@ -193,10 +190,8 @@ struct ExportActs: ParsableCommand {
       formatName = "csv"
     }
     try writeAtomically(data, to: out, global)
-    try core(global) {
-      try money.recordExport(
-        acts: acts, format: formatName, file: out, from: fromDay, to: toDay)
-    }
+    try money.recordExport(
+      acts: acts, format: formatName, file: out, from: fromDay, to: toDay)
     print(
       l.pick(
         "\(acts.count) acts written to \(out) (\(formatName))",
@@ -204,18 +199,15 @@ struct ExportActs: ParsableCommand {
   }
 }
 
-struct ExportLog: ParsableCommand {
+struct ExportLog: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "log", abstract: "Exports to accounting: what, when, which file.")
   @OptionGroup var global: Global
   @Option(help: "How many, newest first.") var limit = 50
   @Flag(help: "JSON instead of a table.") var json = false
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
-    let rows = try core(global) {
-      try global.moneyService(database, user: nil).exports(limit: limit)
-    }
+  func run(_ session: Session) throws {
+    let rows = try session.context.money.exports(limit: limit)
     let f = global.formats
     if json {
       printJSON(
@@ -239,7 +231,7 @@ struct ExportLog: ParsableCommand {
 
 // MARK: crm report reconcile
 
-struct Reconcile: ParsableCommand {
+struct Reconcile: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
     abstract: "Reconcile the CRM with accounting: payments against a bank statement, acts.",
@@ -263,10 +255,9 @@ struct Reconcile: ParsableCommand {
     if json && csv { throw ValidationError("--json and --csv exclude each other") }
   }
 
-  func run() throws {
-    let database = try core(global) { try global.open() }
+  func run(_ session: Session) throws {
     let l = global.language
-    let money = global.moneyService(database, user: nil)
+    let money = session.context.money
     let statement = try global.statement(bank)
     var accountingActs: [AccountingAct]?
     if let acts {
@@ -286,21 +277,17 @@ struct Reconcile: ParsableCommand {
       }
     }
     let period = BankImport.period(statement)
-    let fromDay = try core(global) {
-      try money.day(from ?? period?.from ?? "", field: "period_from")
-    }
-    let toDay = try core(global) { try money.day(to ?? period?.to ?? "", field: "period_to") }
+    let fromDay = try money.day(from ?? period?.from ?? "", field: "period_from")
+    let toDay = try money.day(to ?? period?.to ?? "", field: "period_to")
     if fromDay.isEmpty || toDay.isEmpty {
       throw Failure(
         message: l.pick(
           "the statement names no period; give --from and --to",
           "в выписке нет периода; укажите --from и --to"), code: 1)
     }
-    let report = try core(global) {
-      try money.reconcile(
-        bank: BankImport.accountingPayments(statement), from: fromDay, to: toDay,
-        accounts: statement.ourAccounts, accountingActs: accountingActs)
-    }
+    let report = try money.reconcile(
+      bank: BankImport.accountingPayments(statement), from: fromDay, to: toDay,
+      accounts: statement.ourAccounts, accountingActs: accountingActs)
     if json {
       printJSON(BankJSON.reconciliation(report))
       return

@@ -35,6 +35,36 @@ struct Global: ParsableArguments {
 
   var path: String { db ?? CRMDatabase.defaultPath(env) }
 
+  /// The global options' names: they may also come before the subcommand.
+  static let names: Set<String> = ["--db", "--user", "--lang"]
+
+  /// `crm --db F --user U client list` as `crm client list --db F --user U`: the global options
+  /// given before the first subcommand word move to just after the subcommand's words, so the
+  /// parser (and the `remind --short` fast path) sees them where every subcommand takes them.
+  /// Anything else (no subcommand word, `--help` first, a missing value) is left as it is.
+  static func placedAfterSubcommand(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var i = 0
+    while i < arguments.count {
+      let arg = arguments[i]
+      if let eq = arg.firstIndex(of: "="), names.contains(String(arg[..<eq])) {
+        leading.append(arg)
+        i += 1
+      } else if names.contains(arg), i + 1 < arguments.count {
+        leading += [arg, arguments[i + 1]]
+        i += 2
+      } else {
+        break
+      }
+    }
+    guard !leading.isEmpty, i < arguments.count, !arguments[i].hasPrefix("-") else {
+      return arguments
+    }
+    var end = i
+    while end < arguments.count, !arguments[end].hasPrefix("-") { end += 1 }
+    return Array(arguments[i..<end]) + leading + Array(arguments[end...])
+  }
+
   /// Opens the database and signs in as `--user` (or `$USER`): every query after this shows
   /// only what that user may see. There is no other way for a command to open the database.
   func open(readOnly: Bool = false) throws -> CRMDatabase {

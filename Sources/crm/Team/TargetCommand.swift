@@ -86,15 +86,15 @@ struct TargetCommand: ParsableCommand {
     return "\(t.login) \(t.metric.rawValue) \(amount) / \(t.period.name(l))"
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Every goal: user, metric, amount, period.")
     @OptionGroup var global: Global
     @Flag(help: "JSON instead of lines.") var json = false
 
-    func run() throws {
-      let database = try core(global) { try global.open() }
-      let list = try core(global) { try TargetCommand.service(global, database).list() }
+    func run(_ session: Session) throws {
+      let database = session.database
+      let list = try TargetCommand.service(global, database).list()
       if json {
         printJSON(
           list.map {
@@ -116,7 +116,7 @@ struct TargetCommand: ParsableCommand {
     }
   }
 
-  struct Remove: ParsableCommand {
+  struct Remove: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "remove", abstract: "Remove a user's goal (supervisor/admin).")
     @OptionGroup var global: Global
@@ -124,15 +124,20 @@ struct TargetCommand: ParsableCommand {
     @Argument(help: "What is counted.") var metric: String
     @Option(help: "day, week or month.") var per: String = "week"
 
-    func run() throws {
+    func check() throws {
+      let l = global.language
+      _ = try TargetCommand.metric(metric, l)
+      _ = try TargetCommand.period(per, l)
+    }
+
+    func run(_ session: Session) throws {
       let l = global.language
       let m = try TargetCommand.metric(metric, l)
       let p = try TargetCommand.period(per, l)
-      let database = try core(global) { try global.open() }
+      let database = session.database
       let user = try global.user(database, login: login, option: "LOGIN")
-      let removed = try core(global) {
-        try TargetCommand.service(global, database).remove(user: user, metric: m, period: p)
-      }
+      let removed = try TargetCommand.service(global, database).remove(
+        user: user, metric: m, period: p)
       guard removed else {
         throw Failure(
           message: l.pick(

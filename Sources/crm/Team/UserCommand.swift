@@ -9,14 +9,6 @@ import TerminalUI
 
 extension UserRole: ExpressibleByArgument {}
 
-extension Global {
-  /// The database signed in as `--user`, and the user service acting as them.
-  func userAdmin() throws -> UserAdmin {
-    let database = try core(self) { try open() }
-    return UserAdmin(ServiceContext(db: database, language: language))
-  }
-}
-
 /// `crm user`: users, roles, teams; every change is for admins.
 struct UserCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -28,7 +20,7 @@ struct UserCommand: ParsableCommand {
       Activate.self,
     ])
 
-  struct Add: ParsableCommand {
+  struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add", abstract: "Add a user (admin).")
     @OptionGroup var global: Global
@@ -38,25 +30,25 @@ struct UserCommand: ParsableCommand {
     @Option(help: "Team (users of one team see each other's clients under visibility team).")
     var team = ""
 
-    func run() throws {
-      let admin = try global.userAdmin()
-      let u = try core(global) { try admin.add(login: login, role: role, name: name, team: team) }
+    func run(_ session: Session) throws {
+      let admin = session.context.users
+      let u = try admin.add(login: login, role: role, name: name, team: team)
       print(
         global.language.pick(
           "Added \(u.login) (\(u.role.rawValue)).", "Добавлен \(u.login) (\(u.role.rawValue))."))
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list", abstract: "Every user: login, name, role, team, active, clients owned.")
     @OptionGroup var global: Global
-    @Flag var json = false
+    @OptionGroup var output: JSONOutput
 
-    func run() throws {
-      let admin = try global.userAdmin()
-      let rows = try core(global) { try admin.list() }
-      if json {
+    func run(_ session: Session) throws {
+      let admin = session.context.users
+      let rows = try admin.list()
+      if output.json {
         printJSON(
           rows.map {
             [
@@ -80,46 +72,46 @@ struct UserCommand: ParsableCommand {
     }
   }
 
-  struct SetRole: ParsableCommand {
+  struct SetRole: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set-role", abstract: "Give a user another role (admin).")
     @OptionGroup var global: Global
     @Argument var login: String
     @Argument(help: "manager, supervisor or admin.") var role: UserRole
 
-    func run() throws {
-      let admin = try global.userAdmin()
-      try core(global) { try admin.setRole(login, role) }
+    func run(_ session: Session) throws {
+      let admin = session.context.users
+      try admin.setRole(login, role)
     }
   }
 
-  struct SetTeam: ParsableCommand {
+  struct SetTeam: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set-team", abstract: "Put a user in a team; \"\" takes them out (admin).")
     @OptionGroup var global: Global
     @Argument var login: String
     @Argument var team: String
 
-    func run() throws {
-      let admin = try global.userAdmin()
-      try core(global) { try admin.setTeam(login, team) }
+    func run(_ session: Session) throws {
+      let admin = session.context.users
+      try admin.setTeam(login, team)
     }
   }
 
-  struct SetName: ParsableCommand {
+  struct SetName: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set-name", abstract: "Change a user's full name (admin).")
     @OptionGroup var global: Global
     @Argument var login: String
     @Argument var name: String
 
-    func run() throws {
-      let admin = try global.userAdmin()
-      try core(global) { try admin.setName(login, name) }
+    func run(_ session: Session) throws {
+      let admin = session.context.users
+      try admin.setName(login, name)
     }
   }
 
-  struct Deactivate: ParsableCommand {
+  struct Deactivate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "deactivate",
       abstract: "Switch a user off; their clients, open deals and plans go to --move-to (admin).",
@@ -131,15 +123,13 @@ struct UserCommand: ParsableCommand {
     var moveTo: String?
     @Flag(help: "Do not ask.") var yes = false
 
-    func run() throws {
-      let admin = try global.userAdmin()
+    func run(_ session: Session) throws {
+      let admin = session.context.users
       let l = global.language
       var target = moveTo
       if target == nil {
-        try core(global) {
-          try admin.db.require([.admin], to: "crm user deactivate", language: l)
-        }
-        let held = try core(global) { try admin.holdings(login) }
+        try admin.db.require([.admin], to: "crm user deactivate", language: l)
+        let held = try admin.holdings(login)
         if !held.isEmpty {
           guard !yes, isatty(0) == 1 else {
             throw Failure(message: admin.holdingText(login, held), code: 1)
@@ -159,7 +149,7 @@ struct UserCommand: ParsableCommand {
           target = answer
         }
       }
-      let done = try core(global) { try admin.deactivate(login, moveTo: target) }
+      let done = try admin.deactivate(login, moveTo: target)
       var text = l.pick("Deactivated \(login).", "\(login) отключён.")
       if let to = done.movedTo {
         let m = done.moved
@@ -172,15 +162,15 @@ struct UserCommand: ParsableCommand {
     }
   }
 
-  struct Activate: ParsableCommand {
+  struct Activate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "activate", abstract: "Switch a deactivated user back on (admin).")
     @OptionGroup var global: Global
     @Argument var login: String
 
-    func run() throws {
-      let admin = try global.userAdmin()
-      try core(global) { try admin.activate(login) }
+    func run(_ session: Session) throws {
+      let admin = session.context.users
+      try admin.activate(login)
     }
   }
 }

@@ -1,0 +1,156 @@
+import ArgumentParser
+import CRMApp
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// MARK: crm remind
+
+struct Remind: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "remind",
+    abstract: "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).")
+  @OptionGroup var global: Global
+  @Flag(help: "Everyone's contacts.") var all = false
+  @Option(help: "Due within this long counts as soon: 15m, 1h, 1d.") var within = "1h"
+  @OptionGroup var output: JSONOutput
+  @Flag(help: "One short line for a shell prompt; nothing when nothing is due.") var short = false
+
+  func run() throws {
+    // Read-only and without creating users: this runs on every shell prompt.
+    let database = try core(global) { try global.open(readOnly: true) }
+    let scope = try global.scope(database, all: all)
+    let ahead: TimeInterval
+    do {
+      ahead = try When.duration(within, language: global.language, field: "--within")
+    } catch { throw fail(error, global) }
+    let service = global.contacts(database, user: nil)
+    let now = database.clock.now()
+    let horizon = now.addingTimeInterval(ahead)
+    let l = global.language
+    if short {
+      if let text = try core(global, { try RemindShort.line(service, scope, now, horizon, l) }) {
+        print(text)
+      }
+      return
+    }
+    let list = try core(global) {
+      try service.reminders(scope: scope, horizon: horizon, at: now, limit: 1000)
+    }
+    if output.json {
+      printJSON(list.map(ContactJSON.object))
+      return
+    }
+    // Overdue invoices of the same clients, as one line after the contacts (an older database
+    // without money tables just has none).
+    let invoices = try? OverdueInvoices.read(
+      global.moneyService(database, user: nil), scope: scope)
+    defer {
+      if let line = invoices?.line(l) { print(line) }
+    }
+    // Team work: overdue and due-today to-dos given to me (Team/TaskCommand.swift).
+    let todos = try todoLines(database, global, scope: scope, to: service.endOfDay(now))
+    for line in todos { print(line) }
+    if list.isEmpty {
+      if todos.isEmpty {
+        print(l.pick("Nothing overdue or due soon.", "Просроченных и скорых контактов нет."))
+      }
+      return
+    }
+    let view = PaneView(language: l, timeZone: .current)
+    for r in list {
+      let when =
+        r.overdue ? view.late(r.lateBy) : global.formats.dateTime(r.row.contact.dueAt ?? now)
+      let c = r.row.contact
+      var line =
+        "\(TextWidth.fit("№\(r.row.id)", to: 7))  \(TextWidth.fit(when, to: 16))  "
+        + "\(TextWidth.fit(c.kind.name(l), to: 8))  \(r.row.clientName)"
+      if !c.subject.isEmpty { line += " — " + c.subject }
+      if all { line += "  (\(r.row.userLogin))" }
+      print(line)
+    }
+  }
+}
+
+/// `crm remind --short` runs on every shell prompt, so `main.swift` tries this hand parser
+/// before ArgumentParser: building and reflecting the whole command tree costs more than the
+/// two queries. Any argument it does not know (or `--help`) returns nil, and the command then
+/// goes through ArgumentParser as usual, with the same result.
+struct RemindShort {
+  var global = Global()
+  var all = false
+  var within = "1h"
+
+  init?(_ arguments: [String]) {
+    guard arguments.first == "remind", arguments.contains("--short") else { return nil }
+    global.db = nil
+    global.user = nil
+    global.lang = nil
+    var rest = arguments.dropFirst()
+    while let arg = rest.popFirst() {
+      var name = arg
+      var value: String?
+      if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+        name = String(arg[..<eq])
+        value = String(arg[arg.index(after: eq)...])
+      }
+      switch name {
+      case "--short", "--all":
+        if value != nil { return nil }
+        if name == "--all" { all = true }
+      case "--db", "--user", "--lang", "--within":
+        guard let v = value ?? rest.popFirst() else { return nil }
+        switch name {
+        case "--db": global.db = v
+        case "--user": global.user = v
+        case "--lang": global.lang = v
+        default: within = v
+        }
+      default: return nil
+      }
+    }
+    if let lang = global.lang, Language(argument: lang) == nil { return nil }
+  }
+
+  /// The prompt line: `⏰3 просрочено · 1 скоро`, or nil when nothing is due. Two counts on the
+  /// planned-by-user index (due before now, and due before the horizon), plus the user's open
+  /// to-dos given by a supervisor, counted the same way on the open-by-assignee index.
+  static func line(
+    _ service: ContactService, _ scope: ContactScope, _ now: Date, _ horizon: Date, _ l: Language
+  ) throws(CRMError) -> String? {
+    var overdue = try service.overdueCount(scope: scope, at: now)
+    var soon = try service.overdueCount(scope: scope, at: horizon) - overdue
+    if case .user(let id) = scope {
+      let tasks = TaskService(ServiceContext(db: service.db, language: l))
+      let late = try tasks.openTodoCount(assignee: id, before: now)
+      overdue += late
+      soon += try tasks.openTodoCount(assignee: id, before: horizon) - late
+    }
+    var parts: [String] = []
+    if overdue > 0 { parts.append(l.pick("\(overdue) overdue", "\(overdue) просрочено")) }
+    if soon > 0 { parts.append(l.pick("\(soon) soon", "\(soon) скоро")) }
+    return parts.isEmpty ? nil : "⏰" + parts.joined(separator: " · ")
+  }
+
+  /// Opens the database read-only (never creating it or the user) and prints the line.
+  func run() throws {
+    let g = global
+    let database = try core(g) { try g.open(readOnly: true) }
+    let scope = try g.scope(database, all: all)
+    let ahead: TimeInterval
+    do {
+      ahead = try When.duration(within, language: g.language, field: "--within")
+    } catch { throw fail(error, g) }
+    let now = database.clock.now()
+    let service = g.contacts(database, user: nil)
+    let horizon = now.addingTimeInterval(ahead)
+    if let text = try core(g, { try Self.line(service, scope, now, horizon, g.language) }) {
+      print(text)
+    }
+  }
+}

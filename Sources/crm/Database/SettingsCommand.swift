@@ -1,0 +1,70 @@
+import ArgumentParser
+import CRMApp
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// MARK: crm settings
+
+struct SettingsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "settings",
+    abstract: "Show and change settings: \(Settings.keys.joined(separator: ", ")).",
+    subcommands: [List.self, Get.self, SetValue.self])
+
+  struct List: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "Every setting and its value.")
+    @OptionGroup var global: Global
+    @OptionGroup var output: JSONOutput
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      let s = try database.settings()
+      if output.json {
+        printJSON(ContactJSON.object(s))
+        return
+      }
+      for key in Settings.keys { print("\(key) = \(s.value(key) ?? "")") }
+    }
+  }
+
+  struct Get: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "get", abstract: "Print one setting's value.")
+    @OptionGroup var global: Global
+    @Argument var key: String
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      let s = try database.settings()
+      guard Settings.keys.contains(key), let v = s.value(key) else {
+        throw Failure(
+          message: global.language.pick(
+            "\(key): no such setting; known: \(Settings.keys.joined(separator: ", "))",
+            "\(key): такой настройки нет; есть: \(Settings.keys.joined(separator: ", "))"),
+          code: 1)
+      }
+      print(v)
+    }
+  }
+
+  struct SetValue: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "set", abstract: "Change one setting; prints the stored value.")
+    @OptionGroup var global: Global
+    @Argument var key: String
+    @Argument var value: String
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      let stored = try database.setSetting(key, value, language: global.language)
+      print("\(key) = \(stored)")
+    }
+  }
+}

@@ -1,0 +1,265 @@
+import ArgumentParser
+import CRMApp
+import CRMCore
+import CRMExchange
+import Foundation
+import TerminalUI
+
+// MARK: crm invoice
+
+struct InvoiceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "invoice",
+    abstract: "Invoices on contracts or to clients: add, issue, cancel, list, show, print.",
+    subcommands: [
+      Add.self, Issue.self, Cancel.self, Edit.self, Show.self, List.self, Print.self,
+    ])
+
+  struct Add: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "add",
+      abstract: "Add an invoice (issued, or --draft); prints its id.",
+      discussion: "Its number, date, sum and due day go to standard error.")
+    @OptionGroup var global: Global
+    @Option(help: "Contract id: client, currency and payment terms come from it.")
+    var contract: Int64?
+    @Option(help: "Client id (an invoice without a contract).") var client: Int64?
+    @Option(parsing: .unconditional, help: "Sum to pay: one line of quantity 1.") var sum: String?
+    @Option(help: "Name of that line (default: «Оплата по договору № … от …»).") var item: String?
+    @Option(
+      parsing: .unconditional,
+      help: "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the rate in force on the date).")
+    var vat: String?
+    @Option(help: "A line ITEM|QTY|PRICE[|VAT[|UNIT]] instead of --sum; repeat for several.")
+    var line: [String] = []
+    @Option(help: "Number (default: the next one of the year).") var number: String?
+    @Option(help: "Date: 10.06.2026, 2026-06-10 (default: today).") var date: String?
+    @Option(help: "Due day (default: the contract's terms, or invoice_due_days).") var due: String?
+    @Option(help: "Deal id: the deal moves to «Счёт выставлен».") var deal: Int64?
+    @Option(help: "ISO 4217 code (default: the contract's, or RUB).") var currency: String?
+    @Option(parsing: .unconditional, help: "Roubles per unit of the currency.") var rate: String?
+    @Flag(help: "Keep it a draft: not owed until crm invoice issue.") var draft = false
+    @Flag(help: "Prices exclude VAT; VAT is added on top.") var vatOnTop = false
+    @Option var notes: String?
+
+    func run(_ session: Session) throws {
+      _ = try session.writer()
+      let service = session.context.money
+      let input = MoneyInput(global: global, service: service)
+      if sum == nil && line.isEmpty {
+        throw input.failure(
+          "sum", "is missing; give --sum or --line", "не указана; укажите --sum или --line")
+      }
+      let k = try contract.map { try loadContract(service, $0, global).contract }
+      let cur = try input.currency(currency ?? k?.currency ?? "RUB")
+      if let rate { _ = try input.rate(rate, currency: cur) }
+      let lines = try input.lines(sum: sum, item: item, vat: vat, specs: line, currency: cur)
+      let d = DocumentDraft(
+        clientId: client, contractId: contract, dealId: deal, number: number ?? "",
+        date: date ?? "", due: due ?? "", currency: currency == nil ? nil : cur.code,
+        rate: rate ?? "", pricesIncludeVAT: !vatOnTop, draft: draft, lines: lines,
+        notes: notes ?? "")
+      let id = try service.addInvoice(d)
+      print(id)
+      let i = try loadInvoice(service, id, global).invoice
+      let l = global.language
+      writeError(
+        l.pick("Invoice ", "Счёт ") + documentName(i.number, i.date, l) + ": "
+          + Money(minor: i.total, currency: i.money).formatted(l)
+          + (i.dueDate.isEmpty ? "" : l.pick(", due ", ", оплатить до ") + shownDay(i.dueDate, l))
+          + (draft ? l.pick(" (draft)", " (черновик)") : ""))
+    }
+  }
+
+  struct Issue: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "issue",
+      abstract: "Issue a draft invoice: it is owed from now on.")
+    @OptionGroup var global: Global
+    @Argument(help: "Invoice id.") var id: Int64
+
+    func run(_ session: Session) throws {
+      try change(
+        session, { try $0.issueInvoice(id) }, load: { try loadInvoice($0, id, global) },
+        done: {
+          global.language.pick(
+            "Invoice No. \($0.invoice.number) issued.", "Счёт № \($0.invoice.number) выставлен.")
+        })
+    }
+  }
+
+  struct Cancel: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "cancel",
+      abstract: "Cancel an invoice (refused while payments are allocated to it).")
+    @OptionGroup var global: Global
+    @Argument(help: "Invoice id.") var id: Int64
+
+    func run(_ session: Session) throws {
+      try change(
+        session, { try $0.cancelInvoice(id) }, load: { try loadInvoice($0, id, global) },
+        done: {
+          global.language.pick(
+            "Invoice No. \($0.invoice.number) cancelled.", "Счёт № \($0.invoice.number) отменён.")
+        })
+    }
+  }
+
+  struct Edit: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "edit",
+      abstract: "Change an invoice's number, date, due day or notes.")
+    @OptionGroup var global: Global
+    @Argument(help: "Invoice id.") var id: Int64
+    @Option var number: String?
+    @Option var date: String?
+    @Option(help: "Due day (empty: never overdue).") var due: String?
+    @Option var notes: String?
+
+    func run(_ session: Session) throws {
+      try change(
+        session, { try $0.updateInvoice(id, number: number, date: date, due: due, notes: notes) },
+        load: { try loadInvoice($0, id, global) },
+        done: {
+          global.language.pick(
+            "Invoice No. \($0.invoice.number) changed.", "Счёт № \($0.invoice.number) изменён.")
+        })
+    }
+  }
+
+  struct Show: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "show",
+      abstract: "Show an invoice: fields, lines with VAT, totals and the payments on it.")
+    @OptionGroup var global: Global
+    @Argument(help: "Invoice id.") var id: Int64
+    @OptionGroup var output: JSONOutput
+
+    func run(_ session: Session) throws {
+      let service = session.context.money
+      let d = try loadInvoice(service, id, global)
+      output.show(
+        MoneyJSON.invoice(d, today: service.today), else: invoiceText(d, service, global.language))
+    }
+  }
+
+  struct List: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "list",
+      abstract: "List invoices, newest first (--overdue: the longest overdue first).")
+    @OptionGroup var global: Global
+    @Option(help: "Only this client's.") var client: Int64?
+    @Option(help: "Only on this contract.") var contract: Int64?
+    @Option(help: "Only on this deal.") var deal: Int64?
+    @Flag(help: "Only issued invoices with something still to pay.") var unpaid = false
+    @Flag(help: "Only unpaid invoices past their due day.") var overdue = false
+    @Flag(help: "Only invoices of your clients.") var mine = false
+    @OptionGroup var page: Paging<Hundred>
+    @OptionGroup var output: JSONOutput
+
+    func check() throws {
+      try page.check()
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
+      let service = session.context.money
+      var f = MoneyService.InvoiceFilter(
+        clientId: client, contractId: contract, dealId: deal, unpaidOnly: unpaid,
+        overdueOnly: overdue)
+      if mine { f.ownerId = try global.existingUser(database).id }
+      let rows = try service.invoices(f, limit: page.limit, offset: page.offset)
+      let l = global.language
+      output.show(
+        rows.map { MoneyJSON.invoice($0, today: service.today) },
+        else: rows.isEmpty
+          ? l.pick("No invoices.", "Счетов нет.") : invoiceTable(rows, today: service.today, l))
+    }
+  }
+
+  struct Print: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "print",
+      abstract: "Print an invoice («Счёт на оплату») as text (80 columns) or an HTML page.",
+      discussion:
+        "The supplier is your company: crm settings set company_name / company_inn / company_kpp."
+    )
+    @OptionGroup var options: PrintOptions
+
+    var global: Global { options.global }
+
+    func run(_ session: Session) throws {
+      try options.output(session, loadInvoice, InvoiceDocument.render)
+    }
+  }
+}
+
+/// Columns of `crm invoice list`: 78 wide in all.
+let invoiceColumns = [
+  Col(width: 5, right: true), Col(width: 6), Col(width: 10), Col(width: 11),
+  Col(width: 12, right: true), Col(width: 12, right: true), Col(width: 16),
+]
+
+func invoiceTable(_ rows: [InvoiceRow], today: String, _ l: Language) -> String {
+  tableText(
+    [
+      "№", l.pick("Number", "Номер"), l.pick("Date", "Дата"), l.pick("Client", "Клиент"),
+      l.pick("Total", "Сумма"), l.pick("Owed", "Долг"), l.pick("Status", "Статус"),
+    ],
+    rows.map { r in
+      let i = r.invoice
+      return [
+        String(r.id), i.number, shownDay(i.date, l), r.clientName,
+        moneyCell(Money(minor: i.total, currency: i.money), width: 12, l),
+        moneyCell(Money(minor: i.owed, currency: i.money), width: 12, l),
+        i.status(today: today).name(l),
+      ]
+    }, invoiceColumns)
+}
+
+func invoiceText(_ d: InvoiceDetail, _ s: MoneyService, _ l: Language) -> String {
+  let i = d.invoice
+  let money = { (minor: Int64) in Money(minor: minor, currency: i.money).formatted(l) }
+  var lines = [
+    l.pick("Invoice ", "Счёт ") + documentName(i.number, i.date, l)
+      + " (№\(d.id)), \(i.status(today: s.today).name(l))"
+  ]
+  var client = "\(d.clientName) (№\(i.clientId))"
+  if !d.clientINN.isEmpty { client += l.pick(", INN ", ", ИНН ") + d.clientINN }
+  if !d.clientKPP.isEmpty { client += l.pick(", KPP ", ", КПП ") + d.clientKPP }
+  lines += fieldLines([
+    (s.fieldName("client"), client),
+    (
+      s.fieldName("contract"),
+      d.contractNumber.map { documentName($0, d.contractDate, l) + " (№\(i.contractId ?? 0))" }
+        ?? ""
+    ),
+    (s.fieldName("deal"), i.dealId.map { "№\($0)" } ?? ""),
+    (s.fieldName("due"), shownDay(i.dueDate, l)),
+    (s.fieldName("currency"), i.currency == "RUB" ? "" : i.currency),
+    (s.fieldName("rate"), rateText(i.rate, l)),
+    (
+      l.pick("Prices", "Цены"),
+      i.pricesIncludeVAT
+        ? l.pick("include VAT", "с НДС") : l.pick("VAT on top", "без НДС, НДС сверху")
+    ),
+    (s.fieldName("notes"), i.notes),
+  ])
+  for line in d.lines { lines.append(documentLine(line, d.totals, l)) }
+  lines.append(documentTotals(d.totals, l))
+  var paid =
+    l.pick("Paid", "Оплачено") + ": \(money(i.paid)); " + l.pick("owed", "долг") + ": "
+    + money(i.owed)
+  if i.overpaid > 0 { paid += "; " + l.pick("overpaid", "переплата") + ": " + money(i.overpaid) }
+  lines.append(paid)
+  if !d.allocations.isEmpty {
+    lines.append(l.pick("Payments:", "Оплаты:"))
+    for a in d.allocations {
+      lines.append(
+        "  " + l.pick("payment", "платёж") + " №\(a.paymentId) " + l.pick("of ", "от ")
+          + shownDay(a.date, l) + ", " + sourceName(a.source, managementOnly: false, l)
+          + (a.number.isEmpty ? "" : ", № \(a.number)") + ": " + money(a.amount))
+    }
+  }
+  return lines.joined(separator: "\n")
+}

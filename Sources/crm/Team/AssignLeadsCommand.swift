@@ -1,0 +1,65 @@
+import ArgumentParser
+import CRMApp
+import CRMCore
+import CRMExchange
+import Foundation
+
+// MARK: crm assign-leads
+
+struct AssignLeads: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "assign-leads",
+    abstract: "Give every live client without an owner to a manager by the lead rule.",
+    discussion: """
+      The rule is the lead_rule setting (round_robin, least_busy, segment, region) unless --rule \
+      names one. Every assignment is logged (lead_assignment) and audited. Supervisors and \
+      admins only; --dry-run shows who would get how many and changes nothing.
+      """)
+  @OptionGroup var global: Global
+  @Option(help: "round_robin, least_busy, segment or region (default: the lead_rule setting).")
+  var rule: String?
+  @Option(help: "At most this many clients (oldest first).") var limit: Int?
+  @Flag(help: "Only say who would get how many.") var dryRun = false
+  @OptionGroup var output: JSONOutput
+
+  func run() throws {
+    let l = global.language
+    var chosen: LeadRule?
+    if let rule {
+      guard let r = LeadRule(rawValue: rule.lowercased()), r != .off else {
+        throw Failure(
+          message: l.pick(
+            "--rule: unknown rule «\(rule)»; use round_robin, least_busy, segment or region",
+            "--rule: неизвестное правило «\(rule)»; допустимые: round_robin, least_busy, segment, region"
+          ), code: 1)
+      }
+      chosen = r
+    }
+    let (database, ctx) = try global.signedIn()
+    let service = LeadService(ServiceContext(db: database, language: l))
+    let run = try core(global) {
+      try service.distribute(rule: chosen, limit: limit, dryRun: dryRun)
+    }
+    if output.json {
+      printJSON(
+        [
+          "rule": run.rule.rawValue, "dry_run": dryRun, "assigned": run.assigned.count,
+          "users": run.perUser.map { ["user": $0.login, "leads": $0.count] as [String: Any] },
+        ] as [String: Any])
+      return
+    }
+    if run.assigned.isEmpty {
+      print(l.pick("No clients without an owner.", "Клиентов без владельца нет."))
+      return
+    }
+    print(
+      l.pick(
+        "\(dryRun ? "Would assign" : "Assigned") \(run.assigned.count) clients by \(run.rule.rawValue):",
+        "\(dryRun ? "Будет роздано" : "Роздано") клиентов: \(run.assigned.count), правило \(run.rule.rawValue):"
+      ))
+    for u in run.perUser {
+      print(
+        "  " + tableLine([u.login, String(u.count)], [Col(width: 20), Col(width: 8, right: true)]))
+    }
+  }
+}
