@@ -12,7 +12,7 @@ public struct ServiceContext: Sendable {
   public let language: Language
   public let timeZone: TimeZone
   /// Tests only: who acts instead of the signed-in user (see `init(db:language:timeZone:actingAs:)`).
-  var standIn: StandIn?
+  let standIn: StandIn?
 
   struct StandIn: Sendable {
     let user: User?
@@ -25,9 +25,10 @@ public struct ServiceContext: Sendable {
     standIn = nil
   }
 
-  /// Tests only (package access, so no product can call it): `user` acts, author of every change,
-  /// while the database's sign-in still decides what is visible and which roles pass. Tests use
-  /// it to act as several people on one in-memory database.
+  /// Tests only: `user` acts, author of every change, while the database's sign-in still decides
+  /// what is visible and which roles pass. Tests use it to act as several people on one in-memory
+  /// database. Package access keeps it out of the public API; a test (`ActingUserTests`) fails
+  /// when anything in `Sources/` but this file calls it.
   package init(db: CRMDatabase, language: Language, timeZone: TimeZone, actingAs user: User?) {
     self.db = db
     self.language = language
@@ -48,13 +49,6 @@ public struct ServiceContext: Sendable {
 
   /// Gregorian, weeks from Monday, in the user's zone.
   public var calendar: Calendar { time.calendar }
-
-  /// The same database, language and clock in another zone.
-  public func with(timeZone: TimeZone) -> ServiceContext {
-    var copy = ServiceContext(db: db, language: language, timeZone: timeZone)
-    copy.standIn = standIn
-    return copy
-  }
 
   /// A bad value of `field`, explained in the user's language.
   public func fail(_ field: String, _ en: String, _ ru: String) -> CRMError {
