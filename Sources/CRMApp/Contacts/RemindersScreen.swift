@@ -7,7 +7,7 @@ import TerminalUI
 /// the client's Money), then the clients losing touch (no contact for longer than their
 /// segment's cadence).
 @MainActor
-public final class RemindersScreen: Screen {
+public final class RemindersScreen: ListScreen {
   public let tab = 3
   public let context: AppContext
   public private(set) var everyone = false
@@ -36,41 +36,36 @@ public final class RemindersScreen: Screen {
 
   public var scope: ContactScope { everyone ? .everyone : context.myScope }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      let now = context.db.clock.now()
-      reminders = try context.contacts.reminders(
-        scope: scope, horizon: context.contacts.endOfDay(now), at: now, limit: Self.limit)
-      let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
-      losing = lt.items
-      losingTotal = lt.total
-      invoices = try context.money.invoices(
-        MoneyService.InvoiceFilter(
-          overdueOnly: true, ownerId: everyone ? nil : context.user?.id),
-        limit: Self.invoiceLimit)
-      if everyone {
-        logins = Dictionary(
-          try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
-      }
-      let tasks = TaskService(context.core)
-      todos =
-        everyone || context.user == nil
-        ? []
-        : try tasks.openTodos(
-          assignee: context.user!.id, to: context.contacts.endOfDay(now), limit: Self.limit)
-      givenBy = try tasks.givenBy(contacts: reminders.map(\.row.id))
-    } catch {
-      todos = []
-      reminders = []
-      losing = []
-      invoices = []
-      app?.report(error)
+  func readRows() throws {
+    let now = context.db.clock.now()
+    reminders = try context.contacts.reminders(
+      scope: scope, horizon: context.contacts.endOfDay(now), at: now, limit: Self.limit)
+    let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
+    losing = lt.items
+    losingTotal = lt.total
+    invoices = try context.money.invoices(
+      MoneyService.InvoiceFilter(
+        overdueOnly: true, ownerId: everyone ? nil : context.user?.id),
+      limit: Self.invoiceLimit)
+    if everyone {
+      logins = Dictionary(
+        try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
     }
-    list.count = todos.count + reminders.count + invoices.count + losing.count
-    list.clamp()
+    let tasks = TaskService(context.core)
+    todos =
+      everyone || context.user == nil
+      ? []
+      : try tasks.openTodos(
+        assignee: context.user!.id, to: context.contacts.endOfDay(now), limit: Self.limit)
+    givenBy = try tasks.givenBy(contacts: reminders.map(\.row.id))
   }
+  func forgetRows() {
+    todos = []
+    reminders = []
+    losing = []
+    invoices = []
+  }
+  var rowCount: Int { todos.count + reminders.count + invoices.count + losing.count }
 
   var selectedTodo: TeamTask? {
     todos.indices.contains(list.selected) ? todos[list.selected] : nil
@@ -247,8 +242,7 @@ public final class RemindersScreen: Screen {
   }
 
   public func handle(_ key: Key, app: App) {
-    refresh(app: app)
-    if list.move(key) { return }
+    if moveSelection(key, app: app) { return }
     let action = keys.action(for: key)
     switch action {
     case .scope:
