@@ -172,6 +172,12 @@ public struct Canvas: Sendable {
     return c
   }
 
+  /// A notice on a screen `width` columns wide: what an empty list or a missing record says,
+  /// two columns in from either side.
+  public mutating func notice(_ row: Int, _ text: String, width: Int, _ style: Style = .dim) {
+    put(row, 2, text, style, maxWidth: width - 4)
+  }
+
   /// Fills a row segment with spaces in `style`.
   public mutating func fill(_ row: Int, _ col: Int, width: Int, _ style: Style) {
     guard row >= 0 && row < size.rows, col < size.cols, width > 0 else { return }

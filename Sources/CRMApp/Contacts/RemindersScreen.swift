@@ -131,12 +131,12 @@ public final class RemindersScreen: ListScreen {
         " · losing touch: \(f.integer(losingTotal))",
         " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
     if reminders.isEmpty && losing.isEmpty && invoices.isEmpty && todos.isEmpty {
-      canvas.put(
-        top + 2, 2,
+      canvas.notice(
+        top + 2,
         l.pick(
           "Nothing overdue or due today, and nobody is losing touch. Well done.",
           "Ни просроченных, ни сегодняшних контактов, и никто не теряет связь. Отлично."),
-        .dim, maxWidth: width - 4)
+        width: width)
       return
     }
     // One list: reminders, then a title row and the overdue invoices, then a title row and

@@ -28,6 +28,9 @@ final class DealCardScreen: RecordPage {
     self.onChange = onChange
   }
 
+  var hasRecord: Bool { row != nil }
+  var goneText: String { l.pick("This deal no longer exists.", "Этой сделки больше нет.") }
+
   func readRecord() throws {
     row = try context.deals.deal(dealId)
     history = try context.deals.history(dealId)
@@ -255,14 +258,7 @@ final class DealCardScreen: RecordPage {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    guard rows > 1, width > 10 else { return }
-    loadIfNeeded(app: nil)
-    guard let r = row else {
-      canvas.put(
-        top + 1, 2, l.pick("This deal no longer exists.", "Этой сделки больше нет."), .error,
-        maxWidth: width - 4)
-      return
-    }
+    guard pageShown(&canvas, top: top, rows: rows, width: width), let r = row else { return }
     var title = l.pick("Deal №\(r.id): ", "Сделка №\(r.id): ") + r.deal.title
     if r.deal.status != .open { title += " [\(r.deal.status.name(l))]" }
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)

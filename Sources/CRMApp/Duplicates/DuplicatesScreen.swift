@@ -83,7 +83,7 @@ final class DuplicatesScreen: ListScreen {
       var r = top + 2
       for line in lines {
         for part in wrap(line, width: width - 4) where r < top + height {
-          canvas.put(r, 2, part, .dim, maxWidth: width - 4)
+          canvas.notice(r, part, width: width)
           r += 1
         }
         r += 1

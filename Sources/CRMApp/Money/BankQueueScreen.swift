@@ -67,12 +67,11 @@ final class BankQueueScreen: ListScreen {
     }
     guard height > 2 else { return }
     if rows.isEmpty {
-      canvas.put(
-        top + 2, 2,
+      canvas.notice(
+        top + 2,
         l.pick(
           "Nothing waits: every bank payment belongs to a client or was set aside.",
-          "Очередь пуста: все банковские платежи привязаны к клиентам или отложены."), .dim,
-        maxWidth: width - 4)
+          "Очередь пуста: все банковские платежи привязаны к клиентам или отложены."), width: width)
       return
     }
     // The table above, the selected payment's purpose and reason below it.

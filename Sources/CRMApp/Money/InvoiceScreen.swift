@@ -22,6 +22,8 @@ final class InvoiceScreen: RecordPage {
   }
 
   func readRecord() throws { detail = try context.money.invoice(invoiceId) }
+  var hasRecord: Bool { detail != nil }
+  var goneText: String { l.pick("This invoice no longer exists.", "Этого счёта больше нет.") }
 
   func lines(width: Int) -> [ReportLine] {
     guard let d = detail else { return [] }
@@ -148,14 +150,7 @@ final class InvoiceScreen: RecordPage {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    guard rows > 1, width > 10 else { return }
-    loadIfNeeded(app: nil)
-    guard let d = detail else {
-      canvas.put(
-        top + 1, 2, l.pick("This invoice no longer exists.", "Этого счёта больше нет."), .error,
-        maxWidth: width - 4)
-      return
-    }
+    guard pageShown(&canvas, top: top, rows: rows, width: width), let d = detail else { return }
     let i = d.invoice
     canvas.put(
       top, 1,

@@ -168,11 +168,11 @@ public final class AuditScreen: Screen {
       return
     }
     if changes.isEmpty {
-      canvas.put(
-        r + 1, 2,
+      canvas.notice(
+        r + 1,
         l.pick(
           "No changes match. c clears the filters.",
-          "Изменений не найдено. c — сбросить фильтры."), .dim, maxWidth: width - 4)
+          "Изменений не найдено. c — сбросить фильтры."), width: width)
       return
     }
     let tableRows = top + rows - r

@@ -57,7 +57,7 @@ public final class TasksScreen: ListScreen {
         "Задач нет. a — мне / я дал(а), f — открытые / просроченные / выполненные / все.")
       for (i, line) in wrap(hint, width: max(10, width - 4)).enumerated()
       where i < height - 2 {
-        canvas.put(top + 2 + i, 2, line, .dim, maxWidth: width - 4)
+        canvas.notice(top + 2 + i, line, width: width)
       }
       return
     }

@@ -59,9 +59,9 @@ final class ChoiceListScreen: ConfigListEditor {
       .dim, maxWidth: max(0, width - col - 1))
     guard rows > 1 else { return }
     if items.isEmpty {
-      canvas.put(
-        top + 2, 2, l.pick("The list is empty: a adds an entry.", "Список пуст: a — добавить."),
-        .dim, maxWidth: width - 4)
+      canvas.notice(
+        top + 2, l.pick("The list is empty: a adds an entry.", "Список пуст: a — добавить."),
+        width: width)
     }
     let problemLines = problem.map { wrap($0, width: width - 2) } ?? []
     let tableRows = max(1, rows - 1 - min(problemLines.count, max(0, rows - 3)))

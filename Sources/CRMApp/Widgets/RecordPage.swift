@@ -11,6 +11,10 @@ protocol RecordPage: Screen {
   var onChange: () -> Void { get }
   /// Reads the record; a failure is reported and keeps what was read before.
   func readRecord() throws
+  /// Whether the record was read (false: it is gone).
+  var hasRecord: Bool { get }
+  /// What the page says when its record is gone.
+  var goneText: String { get }
 }
 
 extension RecordPage {
@@ -25,6 +29,18 @@ extension RecordPage {
     } catch {
       app?.report(error)
     }
+  }
+
+  /// The start of `draw`: reads the record if needed; false when there is no room or the record
+  /// is gone (then it says so), and nothing more is to be drawn.
+  func pageShown(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) -> Bool {
+    guard rows > 1, width > 10 else { return false }
+    loadIfNeeded(app: nil)
+    guard hasRecord else {
+      canvas.notice(top + 1, goneText, width: width, .error)
+      return false
+    }
+    return true
   }
 
   /// What a flow started from the page calls when it changed something: read the page again
