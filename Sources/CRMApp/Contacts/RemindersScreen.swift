@@ -166,23 +166,21 @@ public final class RemindersScreen: ListScreen {
     var index = list.top
     while r < end && index < list.count {
       if index == invoiceStart && !invoices.isEmpty {
-        canvas.put(
-          r, 1,
+        canvas.line(
+          &r,
           l.pick(
             "── Overdue invoices (\(f.integer(invoices.count))) — owed \(owedText(invoices)); Enter opens the client's Money",
             "── Просроченные счета (\(f.integer(invoices.count))) — долг \(owedText(invoices)); Enter — деньги клиента"
-          ), .bold, maxWidth: width - 2)
-        r += 1
+          ), .bold, width: width)
         if r >= end { break }
       }
       if index == losingStart && !losing.isEmpty {
-        canvas.put(
-          r, 1,
+        canvas.line(
+          &r,
           l.pick(
             "── Losing touch (\(f.integer(losingTotal))) — no contact for longer than the segment's cadence",
             "── Теряем контакт (\(f.integer(losingTotal))) — нет контакта дольше нормы сегмента"),
-          .bold, maxWidth: width - 2)
-        r += 1
+          .bold, width: width)
         if r >= end { break }
       }
       var style = Style.plain

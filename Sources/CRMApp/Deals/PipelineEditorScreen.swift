@@ -173,12 +173,10 @@ public final class PipelineEditorScreen: ConfigListEditor {
     }
     var r = top + 1 + tableRows + 1
     for line in detailLines where r < top + rows {
-      canvas.put(r, 1, line, .dim, maxWidth: width - 2)
-      r += 1
+      canvas.line(&r, line, .dim, width: width)
     }
     for line in problemLines where r < top + rows {
-      canvas.put(r, 1, line, .error, maxWidth: width - 2)
-      r += 1
+      canvas.line(&r, line, .error, width: width)
     }
   }
 
