@@ -72,7 +72,14 @@ public protocol Screen: AnyObject {
   /// Which top-level tab (1–6) this screen belongs to.
   var tab: Int { get }
   var context: AppContext { get }
-  /// The screen's key table, declared beside the screen (`<Screen>+Keys.swift`).
+  /// The title of the screen's key table (`?` help, docs/keys.md), in English and Russian.
+  nonisolated static var keyTitle: (en: String, ru: String) { get }
+  /// The shared groups the key table starts with: `[.common, .movement]` unless the screen
+  /// says else.
+  nonisolated static var keyGroups: [KeyGroup] { get }
+  /// The screen's own bindings, after its groups, declared beside it (`<Screen>+Keys.swift`).
+  nonisolated static func ownKeys(_ l: Language) -> [KeyBinding<Action>]
+  /// The screen's key table: the title, the groups and the own bindings.
   nonisolated static func keyTable(_ l: Language) -> KeyTable<Action>
   /// The table in force now: `keyTable` in the context's language unless the screen says else.
   var keys: KeyTable<Action> { get }
@@ -85,6 +92,12 @@ public protocol Screen: AnyObject {
 }
 
 extension Screen {
+  public nonisolated static var keyGroups: [KeyGroup] { [.common, .movement] }
+  public nonisolated static func keyTable(_ l: Language) -> KeyTable<Action> {
+    KeyTable(
+      title: l.pick(keyTitle.en, keyTitle.ru),
+      keyGroups.flatMap { $0.bindings(l) } + ownKeys(l))
+  }
   public func dataChanged() {}
   public var keys: KeyTable<Action> { Self.keyTable(context.language) }
   public var capturesText: Bool { false }

@@ -8,6 +8,30 @@ func bind(_ keys: [Key], _ action: Action, _ help: String, _ hint: String? = nil
   KeyBinding(keys, action, help: help, hint: hint)
 }
 
+/// The shared groups a screen's key table can start with (`Screen.keyGroups`).
+public enum KeyGroup: Sendable {
+  /// `1`–`6` and `?`.
+  case common
+  /// Rows, pages, the first and the last row.
+  case movement
+  /// `j`/`k` on a page of text.
+  case scroll
+  /// Page Down / Page Up.
+  case pages
+  /// Scroll, pages, top and end.
+  case textView
+
+  func bindings(_ l: Language) -> [KeyBinding<Action>] {
+    switch self {
+    case .common: SharedKeys.common(l)
+    case .movement: SharedKeys.movement(l)
+    case .scroll: SharedKeys.scroll(l)
+    case .pages: SharedKeys.pages(l)
+    case .textView: SharedKeys.textView(l)
+    }
+  }
+}
+
 /// The groups of bindings that several screens share, declared once. Each screen's own table
 /// sits beside the screen (`<Screen>+Keys.swift`) and is built from these and its own keys.
 enum SharedKeys {

@@ -2,11 +2,11 @@ import CRMCore
 import TerminalUI
 
 extension BulkMenuScreen {
-  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action> {
-    KeyTable(
-      title: l.pick("Bulk change", "Массовое изменение"),
-      BulkMenuScreen.choices.map { c in bind([.char(c.key)], .bulk, c.name(l)) } + [
-        SharedKeys.cancel(l)
-      ])
+  nonisolated static let keyTitle = (en: "Bulk change", ru: "Массовое изменение")
+  nonisolated static let keyGroups: [KeyGroup] = []
+  nonisolated static func ownKeys(_ l: Language) -> [KeyBinding<Action>] {
+    BulkMenuScreen.choices.map { c in bind([.char(c.key)], .bulk, c.name(l)) } + [
+      SharedKeys.cancel(l)
+    ]
   }
 }

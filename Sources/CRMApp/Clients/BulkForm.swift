@@ -221,7 +221,7 @@ final class BulkFormScreen: FormScreen {
       return false
     }
     let service = BulkUpdateService(context.core)
-    do {
+    return saving(app: app) { () throws(CRMError) -> Bool in
       guard let change = try change() else { return false }
       let count = try service.count(target)
       if count == 0 {
@@ -237,9 +237,6 @@ final class BulkFormScreen: FormScreen {
         } catch { app.report(error) }
       }
       return true
-    } catch {
-      show(error, app: app)
-      return false
     }
   }
 }

@@ -144,7 +144,7 @@ public final class ClientsScreen: Screen {
             "Клиентов пока нет. Нажмите a, чтобы добавить первого."))
         : l.pick(
           "Nothing found. Esc clears the search.", "Ничего не найдено. Esc сбрасывает поиск.")
-      canvas.put(top + 3, 2, empty, .dim, maxWidth: width - 4)
+      canvas.notice(top + 3, empty, width: width)
       return
     }
     drawTable(

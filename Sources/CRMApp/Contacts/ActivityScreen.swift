@@ -7,7 +7,7 @@ import TerminalUI
 /// selected manager's bars per bucket and a sparkline per contact kind; targets as plan against
 /// fact. Enter on any number lists the rows behind it.
 @MainActor
-public final class ActivityScreen: Screen {
+public final class ActivityScreen: ListScreen {
   public let tab = 5
   public let context: AppContext
   let service: ActivityService
@@ -53,20 +53,13 @@ public final class ActivityScreen: Screen {
     }
   }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      let p = period
-      report = try service.report(ActivityQuery(from: p.start, to: p.end, grouping: grouping))
-      targets = try targetService.list()
-    } catch {
-      report = nil
-      app?.report(error)
-    }
-    list.count = (report?.rows.count ?? 0) + ((report?.rows.isEmpty ?? true) ? 0 : 1)
-    list.clamp()
+  func readRows() throws {
+    let p = period
+    report = try service.report(ActivityQuery(from: p.start, to: p.end, grouping: grouping))
+    targets = try targetService.list()
   }
+  func forgetRows() { report = nil }
+  var rowCount: Int { (report?.rows.count ?? 0) + ((report?.rows.isEmpty ?? true) ? 0 : 1) }
 
   /// The rows of the table: every manager, then the team.
   var rows: [ActivityRow] {
@@ -361,8 +354,7 @@ public final class ActivityScreen: Screen {
   // MARK: Keys
 
   public func handle(_ key: Key, app: App) {
-    refresh(app: app)
-    if list.move(key) { return }
+    if moveSelection(key, app: app) { return }
     switch keys.action(for: key) {
     case .columnLeft: column = max(0, column - 1)
     case .columnRight: column = min(Self.columns.count - 1, column + 1)

@@ -252,12 +252,12 @@ public final class CalendarScreen: Screen {
   func drawDay(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     let indices = self.indices(on: day)
     if indices.isEmpty {
-      canvas.put(
-        top + 1, 2,
+      canvas.notice(
+        top + 1,
         l.pick(
           "Nothing planned this day. a plans a contact; ←/→ other days, t today.",
           "На этот день ничего не запланировано. a — запланировать; ←/→ — другие дни, t — сегодня."),
-        .dim, maxWidth: width - 4)
+        width: width)
       return
     }
     let everyone = scope == .everyone

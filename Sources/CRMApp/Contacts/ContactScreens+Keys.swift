@@ -2,11 +2,11 @@ import CRMCore
 import TerminalUI
 
 extension KindPickerScreen {
-  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action> {
-    KeyTable(
-      title: l.pick("Kind of contact", "Вид контакта"),
-      ContactKind.allCases.map { k in bind([.char(k.key)], .log, k.name(l)) } + [
-        SharedKeys.cancel(l)
-      ])
+  nonisolated static let keyTitle = (en: "Kind of contact", ru: "Вид контакта")
+  nonisolated static let keyGroups: [KeyGroup] = []
+  nonisolated static func ownKeys(_ l: Language) -> [KeyBinding<Action>] {
+    ContactKind.allCases.map { k in bind([.char(k.key)], .log, k.name(l)) } + [
+      SharedKeys.cancel(l)
+    ]
   }
 }

@@ -128,7 +128,7 @@ final class OutcomeFormScreen: FormScreen {
 
   override func submit(app: App) -> Bool {
     let s = context.contacts
-    do {
+    return saving(app: app) { () throws(CRMError) -> Bool in
       var next: ContactService.Next?
       if let at = try readWhen(form.value("next"), context, field: s.fieldName("next")) {
         guard let k = ContactKind(text: form.value("next_kind")) else {
@@ -162,9 +162,6 @@ final class OutcomeFormScreen: FormScreen {
       app.flash(text)
       onSaved()
       return true
-    } catch {
-      show(error, app: app)
-      return false
     }
   }
 

@@ -7,7 +7,7 @@ import TerminalUI
 /// the client's Money), then the clients losing touch (no contact for longer than their
 /// segment's cadence).
 @MainActor
-public final class RemindersScreen: Screen {
+public final class RemindersScreen: ListScreen {
   public let tab = 3
   public let context: AppContext
   public private(set) var everyone = false
@@ -36,41 +36,36 @@ public final class RemindersScreen: Screen {
 
   public var scope: ContactScope { everyone ? .everyone : context.myScope }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      let now = context.db.clock.now()
-      reminders = try context.contacts.reminders(
-        scope: scope, horizon: context.contacts.endOfDay(now), at: now, limit: Self.limit)
-      let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
-      losing = lt.items
-      losingTotal = lt.total
-      invoices = try context.money.invoices(
-        MoneyService.InvoiceFilter(
-          overdueOnly: true, ownerId: everyone ? nil : context.user?.id),
-        limit: Self.invoiceLimit)
-      if everyone {
-        logins = Dictionary(
-          try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
-      }
-      let tasks = TaskService(context.core)
-      todos =
-        everyone || context.user == nil
-        ? []
-        : try tasks.openTodos(
-          assignee: context.user!.id, to: context.contacts.endOfDay(now), limit: Self.limit)
-      givenBy = try tasks.givenBy(contacts: reminders.map(\.row.id))
-    } catch {
-      todos = []
-      reminders = []
-      losing = []
-      invoices = []
-      app?.report(error)
+  func readRows() throws {
+    let now = context.db.clock.now()
+    reminders = try context.contacts.reminders(
+      scope: scope, horizon: context.contacts.endOfDay(now), at: now, limit: Self.limit)
+    let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
+    losing = lt.items
+    losingTotal = lt.total
+    invoices = try context.money.invoices(
+      MoneyService.InvoiceFilter(
+        overdueOnly: true, ownerId: everyone ? nil : context.user?.id),
+      limit: Self.invoiceLimit)
+    if everyone {
+      logins = Dictionary(
+        try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
     }
-    list.count = todos.count + reminders.count + invoices.count + losing.count
-    list.clamp()
+    let tasks = TaskService(context.core)
+    todos =
+      everyone || context.user == nil
+      ? []
+      : try tasks.openTodos(
+        assignee: context.user!.id, to: context.contacts.endOfDay(now), limit: Self.limit)
+    givenBy = try tasks.givenBy(contacts: reminders.map(\.row.id))
   }
+  func forgetRows() {
+    todos = []
+    reminders = []
+    losing = []
+    invoices = []
+  }
+  var rowCount: Int { todos.count + reminders.count + invoices.count + losing.count }
 
   var selectedTodo: TeamTask? {
     todos.indices.contains(list.selected) ? todos[list.selected] : nil
@@ -136,12 +131,12 @@ public final class RemindersScreen: Screen {
         " · losing touch: \(f.integer(losingTotal))",
         " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
     if reminders.isEmpty && losing.isEmpty && invoices.isEmpty && todos.isEmpty {
-      canvas.put(
-        top + 2, 2,
+      canvas.notice(
+        top + 2,
         l.pick(
           "Nothing overdue or due today, and nobody is losing touch. Well done.",
           "Ни просроченных, ни сегодняшних контактов, и никто не теряет связь. Отлично."),
-        .dim, maxWidth: width - 4)
+        width: width)
       return
     }
     // One list: reminders, then a title row and the overdue invoices, then a title row and
@@ -171,23 +166,21 @@ public final class RemindersScreen: Screen {
     var index = list.top
     while r < end && index < list.count {
       if index == invoiceStart && !invoices.isEmpty {
-        canvas.put(
-          r, 1,
+        canvas.line(
+          &r,
           l.pick(
             "── Overdue invoices (\(f.integer(invoices.count))) — owed \(owedText(invoices)); Enter opens the client's Money",
             "── Просроченные счета (\(f.integer(invoices.count))) — долг \(owedText(invoices)); Enter — деньги клиента"
-          ), .bold, maxWidth: width - 2)
-        r += 1
+          ), .bold, width: width)
         if r >= end { break }
       }
       if index == losingStart && !losing.isEmpty {
-        canvas.put(
-          r, 1,
+        canvas.line(
+          &r,
           l.pick(
             "── Losing touch (\(f.integer(losingTotal))) — no contact for longer than the segment's cadence",
             "── Теряем контакт (\(f.integer(losingTotal))) — нет контакта дольше нормы сегмента"),
-          .bold, maxWidth: width - 2)
-        r += 1
+          .bold, width: width)
         if r >= end { break }
       }
       var style = Style.plain
@@ -247,8 +240,7 @@ public final class RemindersScreen: Screen {
   }
 
   public func handle(_ key: Key, app: App) {
-    refresh(app: app)
-    if list.move(key) { return }
+    if moveSelection(key, app: app) { return }
     let action = keys.action(for: key)
     switch action {
     case .scope:

@@ -2,26 +2,26 @@ import CRMCore
 import TerminalUI
 
 extension DealCardScreen {
-  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action> {
-    KeyTable(
-      title: l.pick("Deal card", "Карточка сделки"),
-      SharedKeys.common(l) + SharedKeys.textView(l) + [
-        bind(
-          [.char("e")], .edit, l.pick("edit the deal", "изменить сделку"),
-          l.pick("edit", "изменить"))
-      ] + SharedKeys.dealMoves(l) + [
-        bind(
-          [.char("R")], .reopen,
-          l.pick("reopen a won or lost deal", "открыть заново выигранную или проигранную")),
-        bind(
-          [.char("l")], .log,
-          l.pick("log a contact for this deal (then its kind)", "записать контакт по сделке"),
-          l.pick("log", "контакт")),
-        bind(
-          [.char("p")], .plan, l.pick("plan a contact for this deal", "запланировать контакт"),
-          l.pick("plan", "план")),
-        SharedKeys.clientCard("c", l),
-        SharedKeys.back(l),
-      ])
+  nonisolated static let keyTitle = (en: "Deal card", ru: "Карточка сделки")
+  nonisolated static let keyGroups: [KeyGroup] = [.common, .textView]
+  nonisolated static func ownKeys(_ l: Language) -> [KeyBinding<Action>] {
+    [
+      bind(
+        [.char("e")], .edit, l.pick("edit the deal", "изменить сделку"),
+        l.pick("edit", "изменить"))
+    ] + SharedKeys.dealMoves(l) + [
+      bind(
+        [.char("R")], .reopen,
+        l.pick("reopen a won or lost deal", "открыть заново выигранную или проигранную")),
+      bind(
+        [.char("l")], .log,
+        l.pick("log a contact for this deal (then its kind)", "записать контакт по сделке"),
+        l.pick("log", "контакт")),
+      bind(
+        [.char("p")], .plan, l.pick("plan a contact for this deal", "запланировать контакт"),
+        l.pick("plan", "план")),
+      SharedKeys.clientCard("c", l),
+      SharedKeys.back(l),
+    ]
   }
 }

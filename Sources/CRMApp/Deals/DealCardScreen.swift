@@ -5,7 +5,7 @@ import TerminalUI
 /// One deal: its fields, the stage with the days in it, the stage history with what the entry
 /// actions did, and the deal's contacts. One scrolling page; the funnel's keys move the deal.
 @MainActor
-final class DealCardScreen: Screen {
+final class DealCardScreen: RecordPage {
   let tab: Int
   let context: AppContext
   let dealId: Int64
@@ -28,23 +28,19 @@ final class DealCardScreen: Screen {
     self.onChange = onChange
   }
 
-  func dataChanged() { loaded = false }
+  var hasRecord: Bool { row != nil }
+  var goneText: String { l.pick("This deal no longer exists.", "Этой сделки больше нет.") }
 
-  func load(app: App?) {
-    loaded = true
-    do {
-      row = try context.deals.deal(dealId)
-      history = try context.deals.history(dealId)
-      contacts = try context.contacts.contacts(ofDeal: dealId, limit: Self.contactLimit)
-      money = try context.money.summaries(dealIds: [dealId])[dealId]
-      planned = [:]
-      for id in history.flatMap(\.events).compactMap(\.contactId) {
-        if let c = try contacts.first(where: { $0.id == id }) ?? context.contacts.contact(id) {
-          planned[id] = c
-        }
+  func readRecord() throws {
+    row = try context.deals.deal(dealId)
+    history = try context.deals.history(dealId)
+    contacts = try context.contacts.contacts(ofDeal: dealId, limit: Self.contactLimit)
+    money = try context.money.summaries(dealIds: [dealId])[dealId]
+    planned = [:]
+    for id in history.flatMap(\.events).compactMap(\.contactId) {
+      if let c = try contacts.first(where: { $0.id == id }) ?? context.contacts.contact(id) {
+        planned[id] = c
       }
-    } catch {
-      app?.report(error)
     }
   }
 
@@ -262,14 +258,7 @@ final class DealCardScreen: Screen {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    guard rows > 1, width > 10 else { return }
-    if !loaded { load(app: nil) }
-    guard let r = row else {
-      canvas.put(
-        top + 1, 2, l.pick("This deal no longer exists.", "Этой сделки больше нет."), .error,
-        maxWidth: width - 4)
-      return
-    }
+    guard pageShown(&canvas, top: top, rows: rows, width: width), let r = row else { return }
     var title = l.pick("Deal №\(r.id): ", "Сделка №\(r.id): ") + r.deal.title
     if r.deal.status != .open { title += " [\(r.deal.status.name(l))]" }
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
@@ -279,14 +268,11 @@ final class DealCardScreen: Screen {
         canvas.put(top + 2 + i, p.col, p.text, p.style, maxWidth: p.width)
       }
     }
-    if scroll.moreBelow {
-      canvas.put(
-        top + rows - 1, width - 12, l.pick("↓ more", "↓ ещё"), .dim, maxWidth: 10)
-    }
+    drawMoreMark(&canvas, row: top + rows - 1, width: width)
   }
 
   func handle(_ key: Key, app: App) {
-    if !loaded { load(app: app) }
+    loadIfNeeded(app: app)
     let action = keys.action(for: key)
     if scroll.move(action) { return }
     switch action {
@@ -294,10 +280,7 @@ final class DealCardScreen: Screen {
     default: break
     }
     guard let r = row else { return }
-    let changed: () -> Void = { [weak self] in
-      self?.loaded = false
-      self?.onChange()
-    }
+    let changed = self.changed
     switch action {
     case .edit:
       app.push(

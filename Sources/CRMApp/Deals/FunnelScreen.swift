@@ -191,10 +191,9 @@ public final class FunnelScreen: Screen {
     drawTitle(&canvas, top: top, width: width)
     guard let p = pipeline, rows >= 8 else { return }
     if p.openStages.isEmpty {
-      canvas.put(
-        top + 2, 2,
-        l.pick("This pipeline has no open stages.", "В этой воронке нет открытых этапов."), .dim,
-        maxWidth: width - 4)
+      canvas.notice(
+        top + 2, l.pick("This pipeline has no open stages.", "В этой воронке нет открытых этапов."),
+        width: width)
       return
     }
     let lay = Self.layout(

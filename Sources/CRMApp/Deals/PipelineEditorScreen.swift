@@ -33,8 +33,7 @@ enum EntryFormMode {
 /// A screen that edits one list of the funnel configuration (the stages, the lost reasons, the
 /// lead sources): every change goes through `ConfigEdit.run`, then the list reloads.
 @MainActor
-protocol ConfigListEditor: Screen {
-  var stale: Bool { get set }
+protocol ConfigListEditor: ListScreen {
   var selectKey: String? { get set }
   var problem: String? { get set }
   var onChange: () -> Void { get }
@@ -43,6 +42,12 @@ protocol ConfigListEditor: Screen {
 }
 
 extension ConfigListEditor {
+  /// The entry to select after a read: the one an edit asked for (`selectKey`), once.
+  func selectedAfterEdit(in keys: [String]) -> Int? {
+    defer { selectKey = nil }
+    return selectKey.flatMap { k in keys.firstIndex(of: k) }
+  }
+
   /// Applies `edit` to the configuration; on success reselects `select` (or the current entry)
   /// and reloads, on a refusal keeps the reason to show.
   func applyEdit(app: App, select: String?, _ edit: (inout FunnelConfig) throws -> Void)
@@ -102,20 +107,13 @@ public final class PipelineEditorScreen: ConfigListEditor {
     stages.indices.contains(list.selected) ? stages[list.selected] : nil
   }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      config = try PipelineService(context.core).current()
-    } catch {
-      app?.report(error)
-    }
-    if pipeline == nil { pipelineKey = config?.pipelines.first?.key }
-    list.count = stages.count
-    if let k = selectKey, let i = stages.firstIndex(where: { $0.key == k }) { list.selected = i }
-    selectKey = nil
-    list.clamp()
+  func readRows() throws {
+    // A failed read keeps the old configuration, and still picks a pipeline when none is.
+    defer { if pipeline == nil { pipelineKey = config?.pipelines.first?.key } }
+    config = try PipelineService(context.core).current()
   }
+  var rowCount: Int { stages.count }
+  func rowToSelect() -> Int? { selectedAfterEdit(in: stages.map(\.key)) }
 
   static func kindName(_ k: StageKind, _ l: Language) -> String {
     switch k {
@@ -175,19 +173,16 @@ public final class PipelineEditorScreen: ConfigListEditor {
     }
     var r = top + 1 + tableRows + 1
     for line in detailLines where r < top + rows {
-      canvas.put(r, 1, line, .dim, maxWidth: width - 2)
-      r += 1
+      canvas.line(&r, line, .dim, width: width)
     }
     for line in problemLines where r < top + rows {
-      canvas.put(r, 1, line, .error, maxWidth: width - 2)
-      r += 1
+      canvas.line(&r, line, .error, width: width)
     }
   }
 
   public func handle(_ key: Key, app: App) {
-    refresh(app: app)
     problem = nil
-    if list.move(key) { return }
+    if moveSelection(key, app: app) { return }
     let action = keys.action(for: key)
     switch action {
     case .edit:

@@ -7,7 +7,7 @@ import TerminalUI
 /// a duplicate", `p` switches between clients and persons, `u` undoes the last merge or mark.
 /// Reached from the Clients screen with `D`.
 @MainActor
-final class DuplicatesScreen: Screen {
+final class DuplicatesScreen: ListScreen {
   /// What `u` undoes first (before the acting user's latest merge).
   enum Done: Equatable {
     case marked(DuplicateEntity, Int64, Int64)
@@ -40,18 +40,9 @@ final class DuplicatesScreen: Screen {
     MergeService(context.core)
   }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      pairs = try finder.scan(entity, minScore: minScore)
-    } catch {
-      pairs = []
-      app?.report(error)
-    }
-    list.count = pairs.count
-    list.clamp()
-  }
+  func readRows() throws { pairs = try finder.scan(entity, minScore: minScore) }
+  func forgetRows() { pairs = [] }
+  var rowCount: Int { pairs.count }
 
   var selected: DuplicatePair? {
     pairs.indices.contains(list.selected) ? pairs[list.selected] : nil
@@ -92,7 +83,7 @@ final class DuplicatesScreen: Screen {
       var r = top + 2
       for line in lines {
         for part in wrap(line, width: width - 4) where r < top + height {
-          canvas.put(r, 2, part, .dim, maxWidth: width - 4)
+          canvas.notice(r, part, width: width)
           r += 1
         }
         r += 1
@@ -140,14 +131,8 @@ final class DuplicatesScreen: Screen {
   }
 
   func handle(_ key: Key, app: App) {
-    refresh(app: app)
-    if list.move(key) { return }
-    switch keys.action(for: key) {
-    case .back: app.pop()
-    case .reload:
-      stale = true
-      refresh(app: app)
-      app.flash(l.pick("Reloaded.", "Обновлено."))
+    guard let action = listAction(key, app: app) else { return }
+    switch action {
     case .previous:
       let step = key == .char("+") ? 10 : -10
       minScore = max(10, min(100, minScore + step))

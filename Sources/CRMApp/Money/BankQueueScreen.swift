@@ -7,7 +7,7 @@ import TerminalUI
 /// of them; `x` sets one aside (not a client's money); `u` undoes the last of either. Reached
 /// from the Reports screen with `b`.
 @MainActor
-final class BankQueueScreen: Screen {
+final class BankQueueScreen: ListScreen {
   /// What `u` undoes.
   enum Done: Equatable {
     case assigned(Int64)
@@ -34,20 +34,15 @@ final class BankQueueScreen: Screen {
 
   func dataChanged() { stale = true }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      rows = try context.money.payments(state: .queued, limit: Self.limit)
-      total = try context.money.queueCount()
-    } catch {
-      rows = []
-      app?.report(error)
-    }
-    list.count = rows.count
-    if let id = selectId, let i = rows.firstIndex(where: { $0.id == id }) { list.selected = i }
-    selectId = nil
-    list.clamp()
+  func readRows() throws {
+    rows = try context.money.payments(state: .queued, limit: Self.limit)
+    total = try context.money.queueCount()
+  }
+  func forgetRows() { rows = [] }
+  var rowCount: Int { rows.count }
+  func rowToSelect() -> Int? {
+    defer { selectId = nil }
+    return selectId.flatMap { id in rows.firstIndex(where: { $0.id == id }) }
   }
 
   var selected: MoneyService.PaymentRow? {
@@ -72,12 +67,11 @@ final class BankQueueScreen: Screen {
     }
     guard height > 2 else { return }
     if rows.isEmpty {
-      canvas.put(
-        top + 2, 2,
+      canvas.notice(
+        top + 2,
         l.pick(
           "Nothing waits: every bank payment belongs to a client or was set aside.",
-          "Очередь пуста: все банковские платежи привязаны к клиентам или отложены."), .dim,
-        maxWidth: width - 4)
+          "Очередь пуста: все банковские платежи привязаны к клиентам или отложены."), width: width)
       return
     }
     // The table above, the selected payment's purpose and reason below it.
@@ -132,14 +126,8 @@ final class BankQueueScreen: Screen {
   }
 
   func handle(_ key: Key, app: App) {
-    refresh(app: app)
-    if list.move(key) { return }
-    switch keys.action(for: key) {
-    case .back: app.pop()
-    case .reload:
-      stale = true
-      refresh(app: app)
-      app.flash(l.pick("Reloaded.", "Обновлено."))
+    guard let action = listAction(key, app: app) else { return }
+    switch action {
     case .open:
       guard let s = selected else { return }
       guard MoneyFlows.requireUser(context, app) else { return }

@@ -2,21 +2,21 @@ import CRMCore
 import TerminalUI
 
 extension InvoiceScreen {
-  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action> {
-    KeyTable(
-      title: l.pick("Invoice", "Счёт"),
-      SharedKeys.common(l) + SharedKeys.scroll(l) + SharedKeys.pages(l) + [
-        bind(
-          [.char("$"), .char(";")], .payment,
-          l.pick("record a payment of this invoice", "записать оплату этого счёта"),
-          l.pick("payment", "оплата")),
-        bind(
-          [.char("A")], .act, l.pick("an act from this invoice", "акт по этому счёту"),
-          l.pick("act", "акт")),
-        bind(
-          [.char("c")], .cancelDocument,
-          l.pick("cancel the invoice (asks first)", "отменить счёт (с подтверждением)")),
-        SharedKeys.back(l),
-      ])
+  nonisolated static let keyTitle = (en: "Invoice", ru: "Счёт")
+  nonisolated static let keyGroups: [KeyGroup] = [.common, .scroll, .pages]
+  nonisolated static func ownKeys(_ l: Language) -> [KeyBinding<Action>] {
+    [
+      bind(
+        [.char("$"), .char(";")], .payment,
+        l.pick("record a payment of this invoice", "записать оплату этого счёта"),
+        l.pick("payment", "оплата")),
+      bind(
+        [.char("A")], .act, l.pick("an act from this invoice", "акт по этому счёту"),
+        l.pick("act", "акт")),
+      bind(
+        [.char("c")], .cancelDocument,
+        l.pick("cancel the invoice (asks first)", "отменить счёт (с подтверждением)")),
+      SharedKeys.back(l),
+    ]
   }
 }

@@ -5,7 +5,7 @@ import TerminalUI
 /// One invoice: its header, lines, totals and the payments allocated to it. Scrolls; `$`
 /// records a payment of it, `A` makes an act from it, `c` cancels it.
 @MainActor
-final class InvoiceScreen: Screen {
+final class InvoiceScreen: RecordPage {
   let tab: Int
   let context: AppContext
   let invoiceId: Int64
@@ -21,16 +21,9 @@ final class InvoiceScreen: Screen {
     self.onChange = onChange
   }
 
-  func dataChanged() { loaded = false }
-
-  func load(app: App?) {
-    loaded = true
-    do {
-      detail = try context.money.invoice(invoiceId)
-    } catch {
-      app?.report(error)
-    }
-  }
+  func readRecord() throws { detail = try context.money.invoice(invoiceId) }
+  var hasRecord: Bool { detail != nil }
+  var goneText: String { l.pick("This invoice no longer exists.", "Этого счёта больше нет.") }
 
   func lines(width: Int) -> [ReportLine] {
     guard let d = detail else { return [] }
@@ -157,14 +150,7 @@ final class InvoiceScreen: Screen {
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
-    guard rows > 1, width > 10 else { return }
-    if !loaded { load(app: nil) }
-    guard let d = detail else {
-      canvas.put(
-        top + 1, 2, l.pick("This invoice no longer exists.", "Этого счёта больше нет."), .error,
-        maxWidth: width - 4)
-      return
-    }
+    guard pageShown(&canvas, top: top, rows: rows, width: width), let d = detail else { return }
     let i = d.invoice
     canvas.put(
       top, 1,
@@ -174,17 +160,12 @@ final class InvoiceScreen: Screen {
     for (n, line) in body[scroll.fit(count: body.count, visible: max(1, rows - 2))].enumerated() {
       line.draw(&canvas, row: top + 2 + n, width: width)
     }
-    if scroll.moreBelow {
-      canvas.put(top + rows - 1, width - 12, l.pick("↓ more", "↓ ещё"), .dim, maxWidth: 10)
-    }
+    drawMoreMark(&canvas, row: top + rows - 1, width: width)
   }
 
   func handle(_ key: Key, app: App) {
-    if !loaded { load(app: app) }
-    let changed: () -> Void = { [weak self] in
-      self?.loaded = false
-      self?.onChange()
-    }
+    loadIfNeeded(app: app)
+    let changed = self.changed
     let action = keys.action(for: key)
     if scroll.move(action) { return }
     switch action {

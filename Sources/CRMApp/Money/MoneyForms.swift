@@ -272,7 +272,7 @@ final class PaymentFormScreen: FormScreen {
       form.setError("management_only", l.pick("yes or no", "да или нет"))
       return false
     }
-    do {
+    return saving(app: app) { () throws(CRMError) -> Bool in
       let typed = form.value("invoice").trimmingSpaces()
       let invoice = try findInvoice(typed)
       if !typed.isEmpty && invoice == nil {
@@ -308,9 +308,6 @@ final class PaymentFormScreen: FormScreen {
       app.flash(text + ".")
       onSaved(id)
       return true
-    } catch {
-      show(error, app: app)
-      return false
     }
   }
 }
@@ -370,7 +367,7 @@ final class ContractFormScreen: FormScreen {
 
   override func submit(app: App) -> Bool {
     let m = context.money
-    do {
+    return saving(app: app) { () throws(CRMError) -> Bool in
       let currency = try Currency.parse(
         form.value("currency").trimmingSpaces().isEmpty ? "RUB" : form.value("currency"),
         language: l, field: m.fieldName("currency"))
@@ -404,9 +401,6 @@ final class ContractFormScreen: FormScreen {
           + l.pick(" added.", " добавлен."))
       onSaved(id)
       return true
-    } catch {
-      show(error, app: app)
-      return false
     }
   }
 }

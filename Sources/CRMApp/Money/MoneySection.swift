@@ -412,13 +412,12 @@ final class MoneyPanel {
     let end = top + rows
     // The summary: one flowing line (or more) per currency; none yet: say how to start.
     if summaries.allSatisfy(\.isEmpty) {
-      canvas.put(
-        r, 1,
+      canvas.line(
+        &r,
         l.pick(
           "No money yet: i issues an invoice, $ records a payment, K adds a contract.",
-          "Денег пока нет: i — выставить счёт, $ — записать оплату, K — добавить договор."),
-        .dim, maxWidth: width - 2)
-      r += 1
+          "Денег пока нет: i — выставить счёт, $ — записать оплату, K — добавить договор."), .dim,
+        width: width)
     } else {
       for s in summaries where !s.isEmpty {
         var parts = MoneyText.summaryParts(s, l)

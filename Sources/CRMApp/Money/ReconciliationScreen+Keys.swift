@@ -2,15 +2,15 @@ import CRMCore
 import TerminalUI
 
 extension ReconciliationScreen {
-  nonisolated static func keyTable(_ l: Language) -> KeyTable<Action> {
-    KeyTable(
-      title: l.pick("Reconciliation", "Сверка"),
-      SharedKeys.common(l) + SharedKeys.scroll(l, byLine: true)
-        + SharedKeys.pages(l, hint: l.pick("page", "страница")) + SharedKeys.ends(l) + [
-          bind(
-            [.char("s")], .reconcile, l.pick("another statement", "другая выписка"),
-            l.pick("again", "заново")),
-          SharedKeys.back(l),
-        ])
+  nonisolated static let keyTitle = (en: "Reconciliation", ru: "Сверка")
+  nonisolated static let keyGroups: [KeyGroup] = [.common]
+  nonisolated static func ownKeys(_ l: Language) -> [KeyBinding<Action>] {
+    SharedKeys.scroll(l, byLine: true)
+      + SharedKeys.pages(l, hint: l.pick("page", "страница")) + SharedKeys.ends(l) + [
+        bind(
+          [.char("s")], .reconcile, l.pick("another statement", "другая выписка"),
+          l.pick("again", "заново")),
+        SharedKeys.back(l),
+      ]
   }
 }

@@ -153,13 +153,12 @@ public final class AuditScreen: Screen {
     canvas.put(r, col + 2, filterLine(), .plain, maxWidth: max(0, width - col - 3))
     r += 1
     if log.ownOnly {
-      canvas.put(
-        r, 1,
+      canvas.line(
+        &r,
         l.pick(
           "Only your own changes: the full log is for supervisors and admins.",
-          "Только ваши изменения: весь журнал видят руководители и администраторы."),
-        .dim, maxWidth: width - 2)
-      r += 1
+          "Только ваши изменения: весь журнал видят руководители и администраторы."), .dim,
+        width: width)
     }
     if let problem {
       for (i, line) in wrap(problem, width: width - 2).prefix(3).enumerated() {
@@ -168,11 +167,11 @@ public final class AuditScreen: Screen {
       return
     }
     if changes.isEmpty {
-      canvas.put(
-        r + 1, 2,
+      canvas.notice(
+        r + 1,
         l.pick(
           "No changes match. c clears the filters.",
-          "Изменений не найдено. c — сбросить фильтры."), .dim, maxWidth: width - 4)
+          "Изменений не найдено. c — сбросить фильтры."), width: width)
       return
     }
     let tableRows = top + rows - r

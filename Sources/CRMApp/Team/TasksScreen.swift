@@ -6,7 +6,7 @@ import TerminalUI
 /// gave, with their status; `f` cycles open / overdue / done / all; overdue ones in bold red.
 /// `d` marks my to-do done, `x` cancels a task I gave.
 @MainActor
-public final class TasksScreen: Screen {
+public final class TasksScreen: ListScreen {
   public let tab = 3
   public let context: AppContext
   /// The tasks I gave instead of mine (supervisors start here).
@@ -28,18 +28,11 @@ public final class TasksScreen: Screen {
     TaskService(context.core)
   }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      rows = try service.list(given ? .given : .mine, filter: filter, limit: Self.limit)
-    } catch {
-      rows = []
-      app?.report(error)
-    }
-    list.count = rows.count
-    list.clamp()
+  func readRows() throws {
+    rows = try service.list(given ? .given : .mine, filter: filter, limit: Self.limit)
   }
+  func forgetRows() { rows = [] }
+  var rowCount: Int { rows.count }
 
   func filterName(_ l: Language) -> String {
     switch filter {
@@ -64,7 +57,7 @@ public final class TasksScreen: Screen {
         "Задач нет. a — мне / я дал(а), f — открытые / просроченные / выполненные / все.")
       for (i, line) in wrap(hint, width: max(10, width - 4)).enumerated()
       where i < height - 2 {
-        canvas.put(top + 2 + i, 2, line, .dim, maxWidth: width - 4)
+        canvas.notice(top + 2 + i, line, width: width)
       }
       return
     }
@@ -109,9 +102,8 @@ public final class TasksScreen: Screen {
   var selected: TeamTask? { rows.indices.contains(list.selected) ? rows[list.selected] : nil }
 
   public func handle(_ key: Key, app: App) {
-    refresh(app: app)
-    if list.move(key) { return }
-    switch keys.action(for: key) {
+    guard let action = listAction(key, app: app) else { return }
+    switch action {
     case .scope:
       given.toggle()
       list = ListState()
@@ -140,8 +132,6 @@ public final class TasksScreen: Screen {
           self.stale = true
         } catch { app.report(error) }
       }
-    case .back:
-      app.pop()
     default:
       break
     }

@@ -41,19 +41,11 @@ final class ChoiceListScreen: ConfigListEditor {
   var selectedKey: String? { selected?.key }
   var selected: Choice? { items.indices.contains(list.selected) ? items[list.selected] : nil }
 
-  func refresh(app: App?) {
-    guard stale else { return }
-    stale = false
-    do {
-      items = try PipelineService(context.core).current()[keyPath: which.path]
-    } catch {
-      app?.report(error)
-    }
-    list.count = items.count
-    if let k = selectKey, let i = items.firstIndex(where: { $0.key == k }) { list.selected = i }
-    selectKey = nil
-    list.clamp()
+  func readRows() throws {
+    items = try PipelineService(context.core).current()[keyPath: which.path]
   }
+  var rowCount: Int { items.count }
+  func rowToSelect() -> Int? { selectedAfterEdit(in: items.map(\.key)) }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     guard rows > 0, width > 0 else { return }
@@ -67,9 +59,9 @@ final class ChoiceListScreen: ConfigListEditor {
       .dim, maxWidth: max(0, width - col - 1))
     guard rows > 1 else { return }
     if items.isEmpty {
-      canvas.put(
-        top + 2, 2, l.pick("The list is empty: a adds an entry.", "Список пуст: a — добавить."),
-        .dim, maxWidth: width - 4)
+      canvas.notice(
+        top + 2, l.pick("The list is empty: a adds an entry.", "Список пуст: a — добавить."),
+        width: width)
     }
     let problemLines = problem.map { wrap($0, width: width - 2) } ?? []
     let tableRows = max(1, rows - 1 - min(problemLines.count, max(0, rows - 3)))
@@ -92,9 +84,8 @@ final class ChoiceListScreen: ConfigListEditor {
   }
 
   func handle(_ key: Key, app: App) {
-    refresh(app: app)
     problem = nil
-    if list.move(key) { return }
+    if moveSelection(key, app: app) { return }
     let action = keys.action(for: key)
     switch action {
     case .edit:

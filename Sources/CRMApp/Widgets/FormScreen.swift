@@ -47,6 +47,17 @@ class FormScreen: Screen {
   /// Saves; on a validation problem marks the field and stays open.
   func submit(app: App) -> Bool { true }
 
+  /// Runs a save that says whether the form may close; a refusal is shown on the form (`show`)
+  /// and keeps it open.
+  func saving(app: App, _ save: () throws(CRMError) -> Bool) -> Bool {
+    do {
+      return try save()
+    } catch {
+      show(error, app: app)
+      return false
+    }
+  }
+
   func show(_ error: CRMError, app: App) {
     if case .invalid(let field, let problem) = error,
       let f = form.fields.first(where: { $0.label == field })
