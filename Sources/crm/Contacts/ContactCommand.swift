@@ -37,10 +37,6 @@ extension Global {
     all ? .everyone : .user(try existingUser(database).id)
   }
 
-  func contacts(_ database: CRMDatabase, user: User?) -> ContactService {
-    ContactService(ServiceContext(db: database, language: language, timeZone: .current))
-  }
-
   var formats: Formats { Formats(language: language, timeZone: .current) }
 }
 
@@ -220,7 +216,7 @@ struct ContactCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list",
       abstract: "List contacts, newest first (yours unless --all).")
@@ -233,20 +229,22 @@ struct ContactCommand: ParsableCommand {
     @OptionGroup var page: Paging<Fifty>
     @OptionGroup var output: JSONOutput
 
-    func run() throws {
+    /// The status `--status` names (nil: any).
+    var st: ContactStatus? { status.flatMap { ContactStatus(rawValue: $0.lowercased()) } }
+
+    func check() throws {
       try page.check()
-      var st: ContactStatus?
-      if let status {
-        guard let s = ContactStatus(rawValue: status.lowercased()) else {
-          throw Failure(
-            message: global.language.pick(
-              "--status: use one of planned, done, missed, cancelled (not «\(status)»)",
-              "--status: укажите planned, done, missed или cancelled (а не «\(status)»)"),
-            code: 1)
-        }
-        st = s
+      if let status, st == nil {
+        throw Failure(
+          message: global.language.pick(
+            "--status: use one of planned, done, missed, cancelled (not «\(status)»)",
+            "--status: укажите planned, done, missed или cancelled (а не «\(status)»)"),
+          code: 1)
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
       let scope: ContactScope =
         client != nil && global.user == nil
         ? .everyone
@@ -255,11 +253,9 @@ struct ContactCommand: ParsableCommand {
       let times = try Times(global, database)
       let f = try from.map(times.from)
       let t = try to.map(times.to)
-      let rows = try core(global) {
-        try global.contacts(database, user: nil).list(
-          scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
-          offset: page.offset)
-      }
+      let rows = try session.context.contacts.list(
+        scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
+        offset: page.offset)
       if output.json {
         printJSON(rows.map(ContactJSON.object))
       } else {

@@ -7,12 +7,6 @@ import TerminalUI
 
 // MARK: Shared helpers
 
-extension Global {
-  func moneyService(_ database: CRMDatabase, user: User?) -> MoneyService {
-    MoneyService(ServiceContext(db: database, language: language, timeZone: .current))
-  }
-}
-
 /// Reads the money fields typed on the command line; every error names the field as the core
 /// does («Сумма: …», «Курс: …») and exits 1 before anything is written.
 struct MoneyInput {
