@@ -71,7 +71,7 @@ struct BulkCommand: ParsableCommand {
       if let segment { q.segment = segment }
       if let tag { q.tag = tag }
       if let owner {
-        guard let u = try core(g, { try database.findUser(login: owner) }) else {
+        guard let u = try database.findUser(login: owner) else {
           throw refuse(
             "--owner", "no user «\(owner)»; known: \(try g.knownLogins(database))",
             "нет пользователя «\(owner)»; есть: \(try g.knownLogins(database))")
@@ -118,7 +118,7 @@ struct BulkCommand: ParsableCommand {
     throws -> User
   {
     let l = g.language
-    guard let u = try core(g, { try database.findUser(login: login) }) else {
+    guard let u = try database.findUser(login: login) else {
       throw fail(
         .invalid(
           field: option,

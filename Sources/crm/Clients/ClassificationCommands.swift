@@ -234,7 +234,8 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ session: Session) 
   let counts = try service.counts(run: run.id, column: column)
   var members: [String: [ClassificationService.Member]] = [:]
   for c in counts where !(column == "abc" && c.name.isEmpty) {
-    members[c.name] = try service.members(run: run.id, column: column, value: c.name, limit: o.limit)
+    members[c.name] = try service.members(
+      run: run.id, column: column, value: c.name, limit: o.limit)
   }
   // Transitions: --from/--to, or the last two snapshots.
   var transitions: ClassificationService.Transitions?

@@ -18,6 +18,8 @@ extension Global {
   func existingUser(_ database: CRMDatabase, _ login: String? = nil) throws -> User {
     if login == nil, let me = database.viewer.user { return me }
     let name = login ?? self.login
+    // `core` here (not left to the base): `user(_:login:option:)` prefixes a `Failure` with
+    // the option it names, a database error included.
     guard let u = try core(self, { try database.findUser(login: name) }) else {
       throw Failure(
         message: language.pick(
@@ -49,7 +51,7 @@ struct Times {
   init(_ global: Global, _ database: CRMDatabase) throws {
     self.global = global
     now = database.clock.now()
-    dayStart = try core(global) { try database.settings() }.dayStartHour
+    dayStart = try database.settings().dayStartHour
   }
 
   var context: TimeContext { TimeContext(now: now, timeZone: .current) }
@@ -411,7 +413,7 @@ struct ContactCommand: ParsableCommand {
 func report(_ logged: ContactService.Logged, _ service: ContactService, _ g: Global, json: Bool)
   throws
 {
-  let nextRow = try logged.nextId.flatMap { id in try core(g) { try service.contact(id) } }
+  let nextRow = try logged.nextId.flatMap { id in try service.contact(id) }
   if json {
     printJSON(ContactJSON.object(logged, next: nextRow))
     return
@@ -430,7 +432,7 @@ func report(_ logged: ContactService.Logged, _ service: ContactService, _ g: Glo
         "следующий контакт №\(r.id): \(r.contact.kind.name(l)), \(g.formats.dateTime(due))"))
   }
   if let rec = logged.recurringId {
-    let due = try core(g) { try service.contact(rec) }?.contact.dueAt
+    let due = try service.contact(rec)?.contact.dueAt
     writeError(
       l.pick(
         "repeats: №\(rec) at \(due.map(g.formats.dateTime) ?? "?")",

@@ -135,13 +135,17 @@ struct RemindShort {
   /// Opens the database read-only (never creating it or the user) and prints the line.
   func run() throws {
     let g = global
-    try Session.run(g, readOnly: true, body: { session in
-      let database = session.database
-      let scope = try g.scope(database, all: all)
-      let ahead = try When.duration(within, language: g.language, field: "--within")
-      let now = database.clock.now()
-      let horizon = now.addingTimeInterval(ahead)
-      if let text = try Self.line(session.context, scope, now, horizon, g.language) { print(text) }
-    })
+    try Session.run(
+      g, readOnly: true,
+      body: { session in
+        let database = session.database
+        let scope = try g.scope(database, all: all)
+        let ahead = try When.duration(within, language: g.language, field: "--within")
+        let now = database.clock.now()
+        let horizon = now.addingTimeInterval(ahead)
+        if let text = try Self.line(session.context, scope, now, horizon, g.language) {
+          print(text)
+        }
+      })
   }
 }

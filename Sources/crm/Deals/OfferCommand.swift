@@ -7,7 +7,7 @@ import TerminalUI
 
 /// An offer with its lines, or a not-found failure naming the id.
 func loadOffer(_ service: OfferService, _ id: Int64, _ g: Global) throws -> OfferDetail {
-  guard let d = try core(g, { try service.offer(id) }) else {
+  guard let d = try service.offer(id) else {
     throw fail(.notFound(what: g.language.pick("offer", "КП"), id: id), g)
   }
   return d

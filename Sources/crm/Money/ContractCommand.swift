@@ -47,9 +47,7 @@ struct ContractCommand: ParsableCommand {
       }
       c.currency = cur.code
       if let kind {
-        c.kind = try core(input.global) {
-          try ContractKind.parse(kind, language: input.l, field: s.fieldName("kind"))
-        }
+        c.kind = try ContractKind.parse(kind, language: input.l, field: s.fieldName("kind"))
       }
       if let rate { c.rate = try input.rate(rate, currency: cur) }
       if let prepay { c.prepayPercent = try input.percent(prepay, key: "prepay") }

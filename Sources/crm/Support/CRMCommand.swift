@@ -21,7 +21,11 @@ extension CRMCommand {
   func check() throws {}
 
   func run() throws {
-    try Session.run(global, readOnly: Self.readOnly) { try check() } body: { try run($0) }
+    try Session.run(global, readOnly: Self.readOnly) {
+      try check()
+    } body: {
+      try run($0)
+    }
   }
 }
 

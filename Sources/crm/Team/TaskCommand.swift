@@ -6,15 +6,6 @@ import Foundation
 
 // Team work: lead distribution, tasks, saved filters and campaigns (docs/teamwork.md).
 
-extension Global {
-  /// The database, opened and signed in by `open()`, with the acting user's screen context
-  /// (its services act as that user).
-  func signedIn() throws -> (CRMDatabase, AppContext) {
-    let database = try core(self) { try open() }
-    return (database, try core(self) { try context(database) })
-  }
-}
-
 func isoDate(_ d: Date?) -> Any {
   guard let d else { return NSNull() }
   let f = ISO8601DateFormatter()
