@@ -139,6 +139,23 @@ func moveLine(_ head: String, _ events: [DealEvent], _ session: Session) throws 
   return done.isEmpty ? head : head + ": " + done.joined(separator: ", ")
 }
 
+/// `deal won|lost|reopen ID`: the deal must exist; `move` changes its stage, and the line
+/// printed (`head`, then what the stage's entry actions did) says so.
+protocol DealOutcome: CRMCommand {
+  var id: Int64 { get }
+  func move(_ session: Session) throws -> MoveResult
+  /// The start of the line, once moved.
+  func head(_ result: MoveResult, _ session: Session) throws -> String
+}
+
+extension DealOutcome {
+  func run(_ session: Session) throws {
+    _ = try session.deal(id)
+    let result = try move(session)
+    print(try moveLine(head(result, session), result.events, session))
+  }
+}
+
 // MARK: crm deal
 
 struct DealCommand: ParsableCommand {
@@ -202,7 +219,6 @@ struct DealCommand: ParsableCommand {
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
-      let database = session.database
       let r = try session.deal(id)
       let service = session.context.deals
       let history = try service.history(id)
@@ -387,7 +403,6 @@ struct DealCommand: ParsableCommand {
       String?
 
     func run(_ session: Session) throws {
-      let database = session.database
       let input = DealInput(session)
       let before = try session.deal(id)
       let money = try amount.map { try input.amount($0, before.deal.money.currency) }
@@ -405,27 +420,23 @@ struct DealCommand: ParsableCommand {
     }
   }
 
-  struct Won: CRMCommand {
+  struct Won: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "won", abstract: "Mark an open deal won.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run(_ session: Session) throws {
-      let database = session.database
-      _ = try session.deal(id)
-      let result = try session.context.deals.won(id)
+    func move(_ session: Session) throws -> MoveResult { try session.context.deals.won(id) }
+
+    func head(_ result: MoveResult, _ session: Session) throws -> String {
       let r = try session.deal(id)
       let l = global.language
       let amount = r.deal.amount > 0 ? ": " + r.deal.money.formatted(l) : ""
-      print(
-        try moveLine(
-          l.pick("Deal №\(id) won\(amount)", "Сделка №\(id) выиграна\(amount)"), result.events,
-          session))
+      return l.pick("Deal №\(id) won\(amount)", "Сделка №\(id) выиграна\(amount)")
     }
   }
 
-  struct Lost: CRMCommand {
+  struct Lost: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "lost",
       abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
@@ -433,41 +444,32 @@ struct DealCommand: ParsableCommand {
     @Argument var id: Int64
     @Option(help: "Lost reason: key or name.") var reason: String
 
-    func run(_ session: Session) throws {
-      let database = session.database
-      _ = try session.deal(id)
-      let input = DealInput(session)
-      let key = try input.lostReason(reason)
-      let result = try session.context.deals.lost(id, reason: key)
+    func move(_ session: Session) throws -> MoveResult {
+      try session.context.deals.lost(id, reason: DealInput(session).lostReason(reason))
+    }
+
+    func head(_ result: MoveResult, _ session: Session) throws -> String {
       let l = global.language
-      let name =
-        try session.context.pipelines.lostReasons()
-        .first { $0.key == key }?.name(l) ?? key
-      print(
-        try moveLine(
-          l.pick("Deal №\(id) lost: \(name)", "Сделка №\(id) проиграна: \(name)"), result.events,
-          session))
+      let key = try DealInput(session).lostReason(reason)
+      let name = try session.context.pipelines.lostReasons().first { $0.key == key }?.name(l) ?? key
+      return l.pick("Deal №\(id) lost: \(name)", "Сделка №\(id) проиграна: \(name)")
     }
   }
 
-  struct Reopen: CRMCommand {
+  struct Reopen: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "reopen",
       abstract: "Open a won or lost deal again at the last open stage it was in.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run(_ session: Session) throws {
-      let database = session.database
-      _ = try session.deal(id)
-      let result = try session.context.deals.reopen(id)
+    func move(_ session: Session) throws -> MoveResult { try session.context.deals.reopen(id) }
+
+    func head(_ result: MoveResult, _ session: Session) throws -> String {
       let l = global.language
-      print(
-        try moveLine(
-          l.pick(
-            "Deal №\(id) reopened at \(result.stage.name(l))",
-            "Сделка №\(id) снова открыта на этапе «\(result.stage.name(l))»"), result.events,
-          session))
+      return l.pick(
+        "Deal №\(id) reopened at \(result.stage.name(l))",
+        "Сделка №\(id) снова открыта на этапе «\(result.stage.name(l))»")
     }
   }
 

@@ -220,7 +220,6 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run(_ session: Session) throws {
-      let database = session.database
       let scope = try ReportScope(options, session)
       let l = global.language
       let rows = try session.context.deals.stuck(
