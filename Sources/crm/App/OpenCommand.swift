@@ -10,20 +10,22 @@ import TerminalUI
   import Glibc
 #endif
 
-struct Open: ParsableCommand {
+struct Open: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "open", abstract: "Open the full-screen interface (the default).")
   @OptionGroup var global: Global
 
-  func run() throws {
-    // Before the database is opened or created and before ncurses touches the terminal.
+  /// Before the database is opened or created and before ncurses touches the terminal.
+  func check() throws {
     if let reason = NCursesTerminal.unsupportedReason(
       environment: global.env, stdinIsTTY: isatty(0) != 0, stdoutIsTTY: isatty(1) != 0)
     {
       throw Failure(message: reason.message(russian: global.language == .ru), code: 2)
     }
-    let database = try core(global) { try global.open() }
-    var context = try core(global) { try global.context(database) }
+  }
+
+  func run(_ session: Session) throws {
+    var context = session.app
     // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
     context.loadStatement = Self.readStatement(language: global.language)
     context.loadActs = Self.readActs(language: global.language)

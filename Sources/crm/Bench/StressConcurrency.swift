@@ -66,7 +66,10 @@ struct StressConcurrency: ParsableCommand {
     let admin = try stressCore { try database.signIn(login: "stress") }
     var demo = DemoData(seed: seed, now: Date())
     _ = try stressCore { try demo.populate(database, count: max(40, shared + processes + 10)) }
-    let users = UserAdmin(ServiceContext(db: database, language: .en))
+    // The harness's own scratch database (not --db), in English, signed in as `stress`: it
+    // makes its own context, the one place in crm besides `Session` that does.
+    let core = ServiceContext(db: database, language: .en)
+    let users = core.users
     for i in 0..<(processes + readers) {
       _ = try stressCore { try users.add(login: "stress-\(i)", role: .admin) }
     }
@@ -80,7 +83,7 @@ struct StressConcurrency: ParsableCommand {
     guard ids.count == shared + processes else {
       throw Failure(message: "the demo base has too few clients", code: 1)
     }
-    let clients = ClientService(ServiceContext(db: database, language: .en))
+    let clients = core.clients
     for id in ids {
       guard var c = try stressCore({ try clients.client(id) }) else { continue }
       c.notes = "0 start"
@@ -206,6 +209,8 @@ struct StressConcurrency: ParsableCommand {
 
 /// One worker of `crm stress concurrency` (run by it, not by people): edits or reads until the
 /// time is up, then prints its counts as one JSON object.
+/// Not a `CRMCommand`: a failure to open the database (a lock) is counted and reported as JSON
+/// with the other counts, not as the user-facing failure the base makes of it.
 struct StressConcurrencyWorker: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "concurrency-worker", abstract: "One process of crm stress concurrency.",
@@ -258,7 +263,8 @@ struct StressConcurrencyWorker: ParsableCommand {
       return
     }
     let hot = shared.split(separator: ",").compactMap { Int64($0) }
-    let clients = ClientService(ServiceContext(db: database, language: .en))
+    // The worker's context: in English whatever --lang says, as the harness reads its counts.
+    let clients = ServiceContext(db: database, language: .en).clients
     var sequence = 0
     while Date() < deadline {
       let id: Int64 =

@@ -6,6 +6,34 @@ import Foundation
 
 // MARK: crm bulk
 
+/// A `bulk` change: the clients (`target`), how it runs (`options`) and the change itself, read
+/// against the database; the run (resolve, apply, print the result) is written once.
+protocol BulkEdit: CRMCommand {
+  var target: BulkCommand.Target { get }
+  var options: BulkCommand.Run { get }
+  func change(_ session: Session) throws -> BulkChange
+}
+
+extension BulkEdit {
+  func run(_ session: Session) throws {
+    _ = try session.writer()
+    let t = try target.resolve(session.database, global)
+    let c = try change(session)
+    let result = try session.context.bulk.apply(t, c, dryRun: options.dryRun)
+    if options.output.json {
+      var object: [String: Any] = [
+        "change": c.name, "matched": result.matched, "changed": result.changed,
+        "unchanged": result.unchanged, "dry_run": result.dryRun,
+        "assigned_to_acting_user": result.assignedToActingUser,
+      ]
+      object["operation"] = result.operation.map { $0 as Any } ?? NSNull()
+      printJSON(object)
+    } else {
+      print(result.summary(global.language))
+    }
+  }
+}
+
 struct BulkCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bulk",
@@ -71,7 +99,7 @@ struct BulkCommand: ParsableCommand {
       if let segment { q.segment = segment }
       if let tag { q.tag = tag }
       if let owner {
-        guard let u = try core(g, { try database.findUser(login: owner) }) else {
+        guard let u = try database.findUser(login: owner) else {
           throw refuse(
             "--owner", "no user «\(owner)»; known: \(try g.knownLogins(database))",
             "нет пользователя «\(owner)»; есть: \(try g.knownLogins(database))")
@@ -89,36 +117,12 @@ struct BulkCommand: ParsableCommand {
 
   }
 
-  /// Opens the database, resolves the target, applies the change and prints the result.
-  static func run(
-    _ session: Session, _ target: Target, _ run: Run,
-    change: (CRMDatabase, AppContext) throws -> BulkChange
-  ) throws {
-    let global = session.global
-    let database = session.database
-    _ = try session.writer()
-    let t = try target.resolve(database, global)
-    let c = try change(database, session.app)
-    let result = try session.context.bulk.apply(t, c, dryRun: run.dryRun)
-    if run.output.json {
-      var object: [String: Any] = [
-        "change": c.name, "matched": result.matched, "changed": result.changed,
-        "unchanged": result.unchanged, "dry_run": result.dryRun,
-        "assigned_to_acting_user": result.assignedToActingUser,
-      ]
-      object["operation"] = result.operation.map { $0 as Any } ?? NSNull()
-      printJSON(object)
-    } else {
-      print(result.summary(global.language))
-    }
-  }
-
   /// An active user by login, or exit 1 naming the option.
   static func activeUser(_ login: String, option: String, _ database: CRMDatabase, _ g: Global)
     throws -> User
   {
     let l = g.language
-    guard let u = try core(g, { try database.findUser(login: login) }) else {
+    guard let u = try database.findUser(login: login) else {
       throw fail(
         .invalid(
           field: option,
@@ -137,7 +141,7 @@ struct BulkCommand: ParsableCommand {
     return u
   }
 
-  struct SetOwner: CRMCommand {
+  struct SetOwner: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "set-owner", abstract: "Give the clients to this user (login, must be active).")
     @OptionGroup var global: Global
@@ -145,14 +149,12 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run(_ session: Session) throws {
-      try BulkCommand.run(session, target, options) { database, _ in
-        .setOwner(try BulkCommand.activeUser(login, option: "LOGIN", database, global).id)
-      }
+    func change(_ session: Session) throws -> BulkChange {
+      .setOwner(try BulkCommand.activeUser(login, option: "LOGIN", session.database, global).id)
     }
   }
 
-  struct SetSegment: CRMCommand {
+  struct SetSegment: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "set-segment", abstract: "Set the segment (\"\" clears it).")
     @OptionGroup var global: Global
@@ -160,12 +162,10 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run(_ session: Session) throws {
-      try BulkCommand.run(session, target, options) { _, _ in .setSegment(segmentValue) }
-    }
+    func change(_ session: Session) throws -> BulkChange { .setSegment(segmentValue) }
   }
 
-  struct AddTag: CRMCommand {
+  struct AddTag: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "add-tag", abstract: "Add a tag (clients that have it are left as they are).")
     @OptionGroup var global: Global
@@ -173,12 +173,10 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run(_ session: Session) throws {
-      try BulkCommand.run(session, target, options) { _, _ in .addTag(tagValue) }
-    }
+    func change(_ session: Session) throws -> BulkChange { .addTag(tagValue) }
   }
 
-  struct RemoveTag: CRMCommand {
+  struct RemoveTag: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "remove-tag", abstract: "Remove a tag (compared without case and ё/е).")
     @OptionGroup var global: Global
@@ -186,12 +184,10 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run(_ session: Session) throws {
-      try BulkCommand.run(session, target, options) { _, _ in .removeTag(tagValue) }
-    }
+    func change(_ session: Session) throws -> BulkChange { .removeTag(tagValue) }
   }
 
-  struct SetSource: CRMCommand {
+  struct SetSource: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "set-source", abstract: "Set the lead source (\"\" clears it).")
     @OptionGroup var global: Global
@@ -199,12 +195,10 @@ struct BulkCommand: ParsableCommand {
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
-    func run(_ session: Session) throws {
-      try BulkCommand.run(session, target, options) { _, _ in .setSource(source) }
-    }
+    func change(_ session: Session) throws -> BulkChange { .setSource(source) }
   }
 
-  struct PlanContact: CRMCommand {
+  struct PlanContact: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "plan-contact",
       abstract: "Plan a contact for each client, for its owner (or --assignee).")
@@ -223,15 +217,13 @@ struct BulkCommand: ParsableCommand {
       _ = try parseKind(kind, global)
     }
 
-    func run(_ session: Session) throws {
+    func change(_ session: Session) throws -> BulkChange {
       let k = try parseKind(kind, global)
-      try BulkCommand.run(session, target, options) { database, _ in
-        let due = try Times(global, database).at(at, field: "--at")
-        let who = try assignee.map {
-          try BulkCommand.activeUser($0, option: "--assignee", database, global).id
-        }
-        return .planContact(BulkContactPlan(kind: k, dueAt: due, subject: subject, assignee: who))
+      let due = try Times(global, session.database).at(at, field: "--at")
+      let who = try assignee.map {
+        try BulkCommand.activeUser($0, option: "--assignee", session.database, global).id
       }
+      return .planContact(BulkContactPlan(kind: k, dueAt: due, subject: subject, assignee: who))
     }
   }
 
@@ -252,14 +244,11 @@ struct BulkCommand: ParsableCommand {
           ),
           code: 1)
       }
-      if output.json {
-        printJSON([
+      output.show(
+        [
           "operation": r.operation, "change": r.change, "restored": r.restored,
           "skipped": r.skipped,
-        ])
-      } else {
-        print(r.summary(global.language))
-      }
+        ] as [String: Any], else: r.summary(global.language))
     }
   }
 }

@@ -210,35 +210,43 @@ struct ClassReportOptions: ParsableArguments {
 
 }
 
-func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws {
-  let database = try core(g) { try g.open() }
-  let l = g.language
-  let service = ClassificationService(ServiceContext(db: database, language: l))
+/// `report abc` and `report xyz`: the same report over another column.
+protocol ClassReport: CRMCommand {
+  static var column: String { get }
+  var options: ClassReportOptions { get }
+}
+
+extension ClassReport {
+  func run(_ session: Session) throws { try classReport(Self.column, options, session) }
+}
+
+func classReport(_ column: String, _ o: ClassReportOptions, _ session: Session) throws {
+  let l = session.language
+  let service = session.context.classification
   guard o.limit >= 0 else { throw ValidationError("--limit must not be negative") }
-  guard let run = try core(g, { try service.run(o.at) }) else {
+  guard let run = try service.run(o.at) else {
     throw Failure(
       message: l.pick(
         "no snapshot yet; run crm classify first",
         "снимков пока нет; сначала запустите crm classify"),
       code: 1)
   }
-  let counts = try core(g) { try service.counts(run: run.id, column: column) }
+  let counts = try service.counts(run: run.id, column: column)
   var members: [String: [ClassificationService.Member]] = [:]
   for c in counts where !(column == "abc" && c.name.isEmpty) {
-    members[c.name] = try core(g) {
-      try service.members(run: run.id, column: column, value: c.name, limit: o.limit)
-    }
+    members[c.name] = try service.members(
+      run: run.id, column: column, value: c.name, limit: o.limit)
   }
   // Transitions: --from/--to, or the last two snapshots.
   var transitions: ClassificationService.Transitions?
   if o.from != nil || o.to != nil {
-    guard let to = try core(g, { try service.run(o.to, option: "--to") }) else { return }
+    guard let to = try service.run(o.to, option: "--to") else { return }
     let from: ClassRun
     if let f = o.from {
-      from = try core(g) { try service.run(f, option: "--from") }!
+      from = try service.run(f, option: "--from")!
     } else {
       guard
-        let before = try core(g, { try service.runs() }).first(where: { $0.at < to.at })
+        let before = try service.runs().first(where: { $0.at < to.at })
       else {
         throw Failure(
           message: l.pick(
@@ -247,11 +255,11 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ g: Global) throws 
       }
       from = before
     }
-    transitions = try core(g) { try service.transitions(from: from, to: to, column: column) }
-  } else if let (a, b) = try core(g, { try service.lastTwo() }) {
-    transitions = try core(g) { try service.transitions(from: a, to: b, column: column) }
+    transitions = try service.transitions(from: from, to: to, column: column)
+  } else if let (a, b) = try service.lastTwo() {
+    transitions = try service.transitions(from: a, to: b, column: column)
   }
-  let cross = column == "xyz" ? try core(g) { try service.cross(run: run.id) } : [:]
+  let cross = column == "xyz" ? try service.cross(run: run.id) : [:]
   if o.output.json {
     var out: [String: Any] = ["snapshot": ClassJSON.run(run)]
     let total = counts.reduce(0) { $0 + $1.clients }
@@ -358,22 +366,22 @@ func transitionLines(_ t: ClassificationService.Transitions, _ l: Language) -> [
 }
 
 extension ReportCommand {
-  struct ABC: ParsableCommand {
+  struct ABC: ClassReport {
     static let configuration = CommandConfiguration(
       commandName: "abc",
       abstract: "ABC classes of a snapshot, their clients and the movement between snapshots.")
     @OptionGroup var global: Global
     @OptionGroup var options: ClassReportOptions
-    func run() throws { try classReport("abc", options, global) }
+    static let column = "abc"
   }
 
-  struct XYZ: ParsableCommand {
+  struct XYZ: ClassReport {
     static let configuration = CommandConfiguration(
       commandName: "xyz",
       abstract: "XYZ classes of a snapshot, ABC × XYZ, and the movement between snapshots.")
     @OptionGroup var global: Global
     @OptionGroup var options: ClassReportOptions
-    func run() throws { try classReport("xyz", options, global) }
+    static let column = "xyz"
   }
 
   struct Segments: CRMCommand {

@@ -64,7 +64,7 @@ struct ClientFields: ParsableArguments {
     if let segment { client.segment = segment }
     if let leadSource { client.leadSource = leadSource }
     if let owner {
-      guard let u = try core(g, { try db.users() }).first(where: { $0.login == owner }) else {
+      guard let u = try db.users().first(where: { $0.login == owner }) else {
         throw Failure(
           message: g.language.pick("no user «\(owner)»", "нет пользователя «\(owner)»"), code: 1)
       }
@@ -141,13 +141,7 @@ struct ClientCommand: ParsableCommand {
         ("tags", c.tags.joined(separator: ", ")), ("notes", c.notes),
       ]
       for (k, value) in pairs where !value.isEmpty { lines.append("\(v.fieldName(k)): \(value)") }
-      if let cls = try core(
-        global,
-        {
-          try session.context.classification.latest(
-            clientId: id)
-        })
-      {
+      if let cls = try session.context.classification.latest(clientId: id) {
         lines.append(
           "ABC/XYZ: \(cls.abc.isEmpty ? "—" : cls.abc) / \(className(cls.xyz, global.language)) (\(cls.at))"
         )

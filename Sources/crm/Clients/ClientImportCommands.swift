@@ -39,7 +39,22 @@ struct ClientImportFlags: ParsableArguments {
   var onDuplicate: DuplicatePolicy = .skip
 }
 
-extension Global {
+/// `import csv|vcard|json`: one import, told apart by its format and how its file is read.
+protocol ClientImportCommand: CRMCommand {
+  static var format: String { get }
+  var file: String { get }
+  var flags: ClientImportFlags { get }
+  /// The file opened for reading (its `ImportFileError` names the file).
+  func source() throws -> ClientSource
+}
+
+extension ClientImportCommand {
+  func run(_ session: Session) throws {
+    try session.importClients(format: Self.format, file: file, flags: flags, open: source)
+  }
+}
+
+extension Session {
   /// Runs one import with a progress bar (stderr is a terminal and the file is over 4 MiB) and
   /// Ctrl-C cancelling it; prints the report.
   func importClients(
@@ -47,15 +62,13 @@ extension Global {
     header: String = "", open: () throws -> ClientSource
   ) throws {
     let l = language
-    let database = try core(self) { try self.open() }
-    let user = database.viewer.user
     let source: ClientSource
     do {
       source = try open()
     } catch let e as ImportFileError {
       throw Failure(message: "\(file): \(e.message(l))", code: 1)
     }
-    let service = ClientImportService(ServiceContext(db: database, language: l))
+    let service = context.imports
     let options = ImportOptions(
       format: format, fileName: (file as NSString).lastPathComponent, dryRun: flags.dryRun,
       onDuplicate: flags.onDuplicate)
@@ -95,7 +108,7 @@ extension Global {
           "прервано после \(e.rowsRead) строк: ничего не импортировано"), code: 130)
     } catch let e as CRMError {
       clearBar()
-      throw fail(e, self)
+      throw fail(e, global)
     }
     clearBar()
     let warnings = source.sourceWarnings + report.warnings
@@ -176,6 +189,9 @@ extension Global {
     }
   }
 
+}
+
+extension Global {
   /// `--encoding`, `--delimiter` and `--map` into reader options.
   func csvOptions(encoding: String?, delimiter: String?, map: String?) throws -> ClientCSVOptions {
     let l = language
@@ -215,7 +231,7 @@ extension Global {
 
 // MARK: crm import csv | vcard | json | undo | list
 
-struct ImportCSV: ParsableCommand {
+struct ImportCSV: ClientImportCommand {
   static let configuration = CommandConfiguration(
     commandName: "csv", abstract: "Import clients from CSV (UTF-8 or CP1251; ; , tab or |).",
     discussion: """
@@ -233,15 +249,20 @@ struct ImportCSV: ParsableCommand {
   @Option(help: "utf8 or cp1251 (default: detected).") var encoding: String?
   @Option(help: "; , | or tab (default: detected from the header).") var delimiter: String?
 
-  func run() throws {
-    let options = try global.csvOptions(encoding: encoding, delimiter: delimiter, map: map)
-    try global.importClients(
-      format: "csv", file: file, flags: flags,
-      open: { try ClientCSVReader(url: URL(fileURLWithPath: file), options: options) })
+  static let format = "csv"
+
+  func check() throws { _ = try csvOptions() }
+
+  func csvOptions() throws -> ClientCSVOptions {
+    try global.csvOptions(encoding: encoding, delimiter: delimiter, map: map)
+  }
+
+  func source() throws -> ClientSource {
+    try ClientCSVReader(url: URL(fileURLWithPath: file), options: csvOptions())
   }
 }
 
-struct ImportVCard: ParsableCommand {
+struct ImportVCard: ClientImportCommand {
   static let configuration = CommandConfiguration(
     commandName: "vcard", abstract: "Import clients from vCard 3.0/4.0 (.vcf).",
     discussion: """
@@ -253,26 +274,24 @@ struct ImportVCard: ParsableCommand {
   @Argument(help: "The .vcf file.") var file: String
   @OptionGroup var flags: ClientImportFlags
 
-  func run() throws {
-    let l = global.language
-    try global.importClients(
-      format: "vcard", file: file, flags: flags,
-      open: { try VCardReader(url: URL(fileURLWithPath: file), language: l) })
+  static let format = "vcard"
+
+  func source() throws -> ClientSource {
+    try VCardReader(url: URL(fileURLWithPath: file), language: global.language)
   }
 }
 
-struct ImportJSON: ParsableCommand {
+struct ImportJSON: ClientImportCommand {
   static let configuration = CommandConfiguration(
     commandName: "json", abstract: "Import clients from TermCRM's own JSON (crm export json).")
   @OptionGroup var global: Global
   @Argument(help: "The .json file.") var file: String
   @OptionGroup var flags: ClientImportFlags
 
-  func run() throws {
-    let l = global.language
-    try global.importClients(
-      format: "json", file: file, flags: flags,
-      open: { try ClientJSONReader(url: URL(fileURLWithPath: file), language: l) })
+  static let format = "json"
+
+  func source() throws -> ClientSource {
+    try ClientJSONReader(url: URL(fileURLWithPath: file), language: global.language)
   }
 }
 
@@ -358,39 +377,47 @@ struct ClientExportOptions: ParsableArguments {
   @Option(help: "Only clients this search finds (as in the list).") var search: String?
 }
 
-extension Global {
-  /// Writes the selected clients: `begin`, each client, `end`, atomically.
-  func exportClients(
-    _ o: ClientExportOptions, begin: Data, end: Data, separator: Data = Data(),
-    client: (ExportedClient) -> Data
-  ) throws {
-    let database = try core(self) { try self.open() }
-    let l = language
+/// `export csv|vcard|json`: the selected clients written as `begin`, each client (with
+/// `separator` between), `end`, atomically; the formats differ only in those pieces.
+protocol ClientExportCommand: CRMCommand {
+  var options: ClientExportOptions { get }
+  static var begin: Data { get }
+  static var end: Data { get }
+  static var separator: Data { get }
+  static func client(_ e: ExportedClient) -> Data
+}
+
+extension ClientExportCommand {
+  static var separator: Data { Data() }
+
+  func run(_ session: Session) throws {
+    let o = options
+    let l = global.language
     var query = ClientListQuery(search: o.search ?? "", segment: o.segment, tag: o.tag)
-    if let owner = o.owner { query.ownerId = try existingUser(database, owner).id }
-    let service = ClientImportService(ServiceContext(db: database, language: l))
-    let ids = try core(self) { try service.exportIDs(query) }
-    var data = begin
+    if let owner = o.owner { query.ownerId = try global.existingUser(session.database, owner).id }
+    let service = session.context.imports
+    let ids = try service.exportIDs(query)
+    var data = Self.begin
     var first = true
     var start = 0
     while start < ids.count {
       let slice = ids[start..<min(ids.count, start + 1000)]
-      for e in try core(self, { try service.exported(slice) }) {
-        if !first { data += separator }
+      for e in try service.exported(slice) {
+        if !first { data += Self.separator }
         first = false
-        data += client(e)
+        data += Self.client(e)
       }
       start += 1000
     }
-    data += end
-    try writeAtomically(data, to: o.out, self)
+    data += Self.end
+    try writeAtomically(data, to: o.out, global)
     print(
       l.pick(
         "\(ids.count) clients written to \(o.out)", "Клиентов записано в \(o.out): \(ids.count)"))
   }
 }
 
-struct ExportClientsCSV: ParsableCommand {
+struct ExportClientsCSV: ClientExportCommand {
   static let configuration = CommandConfiguration(
     commandName: "csv",
     abstract: "Clients as CSV (UTF-8 with BOM, ; between fields, Russian headers).",
@@ -398,35 +425,34 @@ struct ExportClientsCSV: ParsableCommand {
   @OptionGroup var global: Global
   @OptionGroup var options: ClientExportOptions
 
-  func run() throws {
-    try global.exportClients(options, begin: ClientCSVWriter.begin(), end: Data()) {
-      ClientCSVWriter.row($0.client, persons: $0.persons, ownerLogin: $0.ownerLogin)
-    }
+  static var begin: Data { ClientCSVWriter.begin() }
+  static var end: Data { Data() }
+
+  static func client(_ e: ExportedClient) -> Data {
+    ClientCSVWriter.row(e.client, persons: e.persons, ownerLogin: e.ownerLogin)
   }
 }
 
-struct ExportClientsVCard: ParsableCommand {
+struct ExportClientsVCard: ClientExportCommand {
   static let configuration = CommandConfiguration(
     commandName: "vcard", abstract: "Clients as vCard 4.0: one card per client.")
   @OptionGroup var global: Global
   @OptionGroup var options: ClientExportOptions
 
-  func run() throws {
-    try global.exportClients(options, begin: Data(), end: Data()) { VCardWriter.card($0) }
-  }
+  static var begin: Data { Data() }
+  static var end: Data { Data() }
+  static func client(_ e: ExportedClient) -> Data { VCardWriter.card(e) }
 }
 
-struct ExportClientsJSON: ParsableCommand {
+struct ExportClientsJSON: ClientExportCommand {
   static let configuration = CommandConfiguration(
     commandName: "json",
     abstract: "Clients in TermCRM's own JSON: every field, persons, owners (crm import json).")
   @OptionGroup var global: Global
   @OptionGroup var options: ClientExportOptions
 
-  func run() throws {
-    try global.exportClients(
-      options, begin: ClientJSON.fileBegin(), end: Data("\n".utf8) + ClientJSON.fileEnd(),
-      separator: Data(",\n".utf8)
-    ) { ClientJSON.fileObject($0) }
-  }
+  static var begin: Data { ClientJSON.fileBegin() }
+  static var end: Data { Data("\n".utf8) + ClientJSON.fileEnd() }
+  static var separator: Data { Data(",\n".utf8) }
+  static func client(_ e: ExportedClient) -> Data { ClientJSON.fileObject(e) }
 }

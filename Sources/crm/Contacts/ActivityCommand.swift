@@ -8,7 +8,7 @@ import TerminalUI
 // MARK: crm report activity
 
 extension ReportCommand {
-  struct Activity: ParsableCommand {
+  struct Activity: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "activity",
       abstract: "Per manager: contacts done by kind, missed, planned, overdue, new clients, deals "
@@ -37,21 +37,24 @@ extension ReportCommand {
       if json && csv { throw ValidationError("--json and --csv exclude each other") }
     }
 
-    func run() throws {
+    /// The rows' period `--by` names (nil: one row per user).
+    var grouping: ActivityGrouping? { by.flatMap(ActivityGrouping.init(argument:)) }
+
+    func check() throws {
       let l = global.language
-      var grouping: ActivityGrouping?
-      if let by {
-        guard let g = ActivityGrouping(argument: by) else {
-          throw Failure(
-            message: l.pick(
-              "--by: «\(by)» is not day, week or month", "--by: «\(by)» — не day, week или month"),
-            code: 1)
-        }
-        grouping = g
+      if let by, grouping == nil {
+        throw Failure(
+          message: l.pick(
+            "--by: «\(by)» is not day, week or month", "--by: «\(by)» — не day, week или month"),
+          code: 1)
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      let database = session.database
       let times = try Times(global, database)
-      let service = ActivityService(ServiceContext(db: database, language: l, timeZone: .current))
+      let service = session.context.activity
       let week = service.currentPeriod(.week)
       // Missing --to: the end of the current week (a week after --from when that is later);
       // missing --from: the start of the current week (a week before --to when that is earlier).
@@ -71,17 +74,16 @@ extension ReportCommand {
       let userId = try only.flatMap {
         $0.lowercased() == "all" ? nil : try global.user(database, login: $0, option: option).id
       }
-      let report = try core(global) {
-        try service.report(ActivityQuery(from: start, to: end, grouping: grouping, userId: userId))
-      }
+      let report = try service.report(
+        ActivityQuery(from: start, to: end, grouping: grouping, userId: userId))
       if let userId, !report.rows.contains(where: { $0.user?.id == userId }) {
         throw Failure(
           message: l.pick(
             "\(option): «\(only ?? "")» is not visible to you",
             "\(option): «\(only ?? "")» вам не виден"), code: 1)
       }
-      let targets = TargetService(ServiceContext(db: database, language: l, timeZone: .current))
-      let list = try core(global) { try targets.list() }
+      let targets = session.context.targets
+      let list = try targets.list()
       let out = ActivityOutput(report: report, targets: list, service: targets, language: l)
       if json {
         printJSON(out.jsonRows())

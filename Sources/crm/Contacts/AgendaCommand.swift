@@ -40,7 +40,7 @@ struct Agenda: CRMCommand {
     }
     let l = global.language
     // Team work: open to-dos given to me, overdue ones too (Team/TaskCommand.swift).
-    let todos = try todoLines(database, global, scope: scope, to: end)
+    let todos = try todoLines(session, scope: scope, to: end)
     defer { for line in todos { print(line) } }
     if rows.isEmpty {
       print(l.pick("Nothing planned.", "Ничего не запланировано."))

@@ -18,6 +18,8 @@ extension Global {
   func existingUser(_ database: CRMDatabase, _ login: String? = nil) throws -> User {
     if login == nil, let me = database.viewer.user { return me }
     let name = login ?? self.login
+    // `core` here (not left to the base): `user(_:login:option:)` prefixes a `Failure` with
+    // the option it names, a database error included.
     guard let u = try core(self, { try database.findUser(login: name) }) else {
       throw Failure(
         message: language.pick(
@@ -37,10 +39,6 @@ extension Global {
     all ? .everyone : .user(try existingUser(database).id)
   }
 
-  func contacts(_ database: CRMDatabase, user: User?) -> ContactService {
-    ContactService(ServiceContext(db: database, language: language, timeZone: .current))
-  }
-
   var formats: Formats { Formats(language: language, timeZone: .current) }
 }
 
@@ -53,7 +51,7 @@ struct Times {
   init(_ global: Global, _ database: CRMDatabase) throws {
     self.global = global
     now = database.clock.now()
-    dayStart = try core(global) { try database.settings() }.dayStartHour
+    dayStart = try database.settings().dayStartHour
   }
 
   var context: TimeContext { TimeContext(now: now, timeZone: .current) }
@@ -220,7 +218,7 @@ struct ContactCommand: ParsableCommand {
     }
   }
 
-  struct List: ParsableCommand {
+  struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list",
       abstract: "List contacts, newest first (yours unless --all).")
@@ -233,20 +231,22 @@ struct ContactCommand: ParsableCommand {
     @OptionGroup var page: Paging<Fifty>
     @OptionGroup var output: JSONOutput
 
-    func run() throws {
+    /// The status `--status` names (nil: any).
+    var st: ContactStatus? { status.flatMap { ContactStatus(rawValue: $0.lowercased()) } }
+
+    func check() throws {
       try page.check()
-      var st: ContactStatus?
-      if let status {
-        guard let s = ContactStatus(rawValue: status.lowercased()) else {
-          throw Failure(
-            message: global.language.pick(
-              "--status: use one of planned, done, missed, cancelled (not «\(status)»)",
-              "--status: укажите planned, done, missed или cancelled (а не «\(status)»)"),
-            code: 1)
-        }
-        st = s
+      if let status, st == nil {
+        throw Failure(
+          message: global.language.pick(
+            "--status: use one of planned, done, missed, cancelled (not «\(status)»)",
+            "--status: укажите planned, done, missed или cancelled (а не «\(status)»)"),
+          code: 1)
       }
-      let database = try core(global) { try global.open() }
+    }
+
+    func run(_ session: Session) throws {
+      let database = session.database
       let scope: ContactScope =
         client != nil && global.user == nil
         ? .everyone
@@ -255,11 +255,9 @@ struct ContactCommand: ParsableCommand {
       let times = try Times(global, database)
       let f = try from.map(times.from)
       let t = try to.map(times.to)
-      let rows = try core(global) {
-        try global.contacts(database, user: nil).list(
-          scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
-          offset: page.offset)
-      }
+      let rows = try session.context.contacts.list(
+        scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
+        offset: page.offset)
       if output.json {
         printJSON(rows.map(ContactJSON.object))
       } else {
@@ -415,7 +413,7 @@ struct ContactCommand: ParsableCommand {
 func report(_ logged: ContactService.Logged, _ service: ContactService, _ g: Global, json: Bool)
   throws
 {
-  let nextRow = try logged.nextId.flatMap { id in try core(g) { try service.contact(id) } }
+  let nextRow = try logged.nextId.flatMap { id in try service.contact(id) }
   if json {
     printJSON(ContactJSON.object(logged, next: nextRow))
     return
@@ -434,7 +432,7 @@ func report(_ logged: ContactService.Logged, _ service: ContactService, _ g: Glo
         "следующий контакт №\(r.id): \(r.contact.kind.name(l)), \(g.formats.dateTime(due))"))
   }
   if let rec = logged.recurringId {
-    let due = try core(g) { try service.contact(rec) }?.contact.dueAt
+    let due = try service.contact(rec)?.contact.dueAt
     writeError(
       l.pick(
         "repeats: №\(rec) at \(due.map(g.formats.dateTime) ?? "?")",

@@ -26,15 +26,14 @@ struct Handover: CRMCommand {
 
   func run(_ session: Session) throws {
     let database = session.database
-    let ctx = session.app
     let source = try global.existingUser(database, from)
     let target = try global.existingUser(database, to)
     let l = global.language
     let result: Moved
     if dryRun {
-      result = try preview(database, ctx, source, target)
+      result = try preview(session, source, target)
     } else {
-      let done = try ctx.contacts.handover(
+      let done = try session.context.contacts.handover(
         from: source.id, to: target.id, clientIds: client.isEmpty ? nil : client,
         withDeals: withDeals)
       result = Moved(clients: done.clients, contacts: done.contacts, deals: done.deals)
@@ -65,9 +64,8 @@ struct Handover: CRMCommand {
     var deals: Int
   }
 
-  func preview(_ database: CRMDatabase, _ ctx: AppContext, _ source: User, _ target: User)
-    throws -> Moved
-  {
+  func preview(_ session: Session, _ source: User, _ target: User) throws -> Moved {
+    let ctx = session.context
     let l = global.language
     if !target.active {
       throw fail(
@@ -87,7 +85,7 @@ struct Handover: CRMCommand {
     }
     var ids = client
     for id in ids {
-      guard let c = try core(global, { try ctx.clients.client(id) }) else {
+      guard let c = try ctx.clients.client(id) else {
         throw fail(.notFound(what: l.pick("client", "клиент"), id: id), global)
       }
       if c.ownerId != source.id {
@@ -98,21 +96,20 @@ struct Handover: CRMCommand {
       }
     }
     if ids.isEmpty {
-      ids = try core(global) { try database.ids(ClientListQuery(ownerId: source.id)) }
+      ids = try session.database.ids(ClientListQuery(ownerId: source.id))
     }
     var contacts = 0
     var deals = 0
-    let dealService = global.deals(database, user: nil)
     for id in ids {
-      contacts += try core(global) {
+      contacts +=
         try ctx.contacts.list(
-          scope: .user(source.id), clientId: id, status: .planned, limit: Int(Int32.max))
-      }.count
+          scope: .user(source.id), clientId: id, status: .planned, limit: Int(Int32.max)
+        ).count
       if withDeals {
-        deals += try core(global) {
-          try dealService.list(
-            DealFilter(ownerId: source.id, clientId: id), status: .open, limit: Int(Int32.max))
-        }.count
+        deals +=
+          try ctx.deals.list(
+            DealFilter(ownerId: source.id, clientId: id), status: .open, limit: Int(Int32.max)
+          ).count
       }
     }
     return Moved(clients: ids.count, contacts: contacts, deals: deals)

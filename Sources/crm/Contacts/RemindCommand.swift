@@ -11,7 +11,7 @@ import TerminalUI
 
 // MARK: crm remind
 
-struct Remind: ParsableCommand {
+struct Remind: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "remind",
     abstract: "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).")
@@ -21,40 +21,34 @@ struct Remind: ParsableCommand {
   @OptionGroup var output: JSONOutput
   @Flag(help: "One short line for a shell prompt; nothing when nothing is due.") var short = false
 
-  func run() throws {
-    // Read-only and without creating users: this runs on every shell prompt.
-    let database = try core(global) { try global.open(readOnly: true) }
+  /// Read-only and without creating users: this runs on every shell prompt.
+  static let readOnly = true
+
+  func run(_ session: Session) throws {
+    let database = session.database
     let scope = try global.scope(database, all: all)
-    let ahead: TimeInterval
-    do {
-      ahead = try When.duration(within, language: global.language, field: "--within")
-    } catch { throw fail(error, global) }
-    let service = global.contacts(database, user: nil)
+    let ahead = try When.duration(within, language: global.language, field: "--within")
+    let service = session.context.contacts
     let now = database.clock.now()
     let horizon = now.addingTimeInterval(ahead)
     let l = global.language
     if short {
-      if let text = try core(global, { try RemindShort.line(service, scope, now, horizon, l) }) {
-        print(text)
-      }
+      if let text = try RemindShort.line(session.context, scope, now, horizon, l) { print(text) }
       return
     }
-    let list = try core(global) {
-      try service.reminders(scope: scope, horizon: horizon, at: now, limit: 1000)
-    }
+    let list = try service.reminders(scope: scope, horizon: horizon, at: now, limit: 1000)
     if output.json {
       printJSON(list.map(ContactJSON.object))
       return
     }
     // Overdue invoices of the same clients, as one line after the contacts (an older database
     // without money tables just has none).
-    let invoices = try? OverdueInvoices.read(
-      global.moneyService(database, user: nil), scope: scope)
+    let invoices = try? OverdueInvoices.read(session.context.money, scope: scope)
     defer {
       if let line = invoices?.line(l) { print(line) }
     }
     // Team work: overdue and due-today to-dos given to me (Team/TaskCommand.swift).
-    let todos = try todoLines(database, global, scope: scope, to: service.endOfDay(now))
+    let todos = try todoLines(session, scope: scope, to: service.endOfDay(now))
     for line in todos { print(line) }
     if list.isEmpty {
       if todos.isEmpty {
@@ -121,12 +115,13 @@ struct RemindShort {
   /// planned-by-user index (due before now, and due before the horizon), plus the user's open
   /// to-dos given by a supervisor, counted the same way on the open-by-assignee index.
   static func line(
-    _ service: ContactService, _ scope: ContactScope, _ now: Date, _ horizon: Date, _ l: Language
+    _ context: ServiceContext, _ scope: ContactScope, _ now: Date, _ horizon: Date, _ l: Language
   ) throws(CRMError) -> String? {
+    let service = context.contacts
     var overdue = try service.overdueCount(scope: scope, at: now)
     var soon = try service.overdueCount(scope: scope, at: horizon) - overdue
     if case .user(let id) = scope {
-      let tasks = TaskService(ServiceContext(db: service.db, language: l))
+      let tasks = context.tasks
       let late = try tasks.openTodoCount(assignee: id, before: now)
       overdue += late
       soon += try tasks.openTodoCount(assignee: id, before: horizon) - late
@@ -140,17 +135,17 @@ struct RemindShort {
   /// Opens the database read-only (never creating it or the user) and prints the line.
   func run() throws {
     let g = global
-    let database = try core(g) { try g.open(readOnly: true) }
-    let scope = try g.scope(database, all: all)
-    let ahead: TimeInterval
-    do {
-      ahead = try When.duration(within, language: g.language, field: "--within")
-    } catch { throw fail(error, g) }
-    let now = database.clock.now()
-    let service = g.contacts(database, user: nil)
-    let horizon = now.addingTimeInterval(ahead)
-    if let text = try core(g, { try Self.line(service, scope, now, horizon, g.language) }) {
-      print(text)
-    }
+    try Session.run(
+      g, readOnly: true,
+      body: { session in
+        let database = session.database
+        let scope = try g.scope(database, all: all)
+        let ahead = try When.duration(within, language: g.language, field: "--within")
+        let now = database.clock.now()
+        let horizon = now.addingTimeInterval(ahead)
+        if let text = try Self.line(session.context, scope, now, horizon, g.language) {
+          print(text)
+        }
+      })
   }
 }

@@ -79,11 +79,9 @@ struct RestoreCommand: CRMCommand {
   func run(_ session: Session) throws {
     let l = global.language
     let database = session.database
-    let service = BackupService(ServiceContext(db: database, language: l))
-    try core(global) {
-      try database.require([.admin], to: "crm restore", language: l)
-      _ = try service.validate(file)
-    }
+    let service = session.context.backups
+    try database.require([.admin], to: "crm restore", language: l)
+    _ = try service.validate(file)
     if !yes {
       guard isatty(0) == 1 else {
         throw Failure(

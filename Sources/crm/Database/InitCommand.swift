@@ -11,7 +11,9 @@ import TerminalUI
 // MARK: crm init
 
 /// `crm init [--shared-group GROUP]`: creates or migrates the database at --db; with a group,
-/// prepares the file and its folder for a team sharing one host.
+/// prepares the file and its folder for a team sharing one host. Not a `CRMCommand`: the folder
+/// and the file are prepared (and whether the file existed noted) before the database opens, so
+/// the body opens it itself through `Session.run`, at the point it needs it.
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init",
@@ -42,8 +44,7 @@ struct InitCommand: ParsableCommand {
     }
     guard let group = sharedGroup else {
       let existed = fm.fileExists(atPath: path)
-      let database = try core(global) { try global.open() }
-      printAdmin(database)
+      try Session.run(global, readOnly: false, body: { printAdmin($0.database) })
       print(
         existed
           ? l.pick("Database \(path): up to date.", "База \(path): схема обновлена.")
@@ -94,8 +95,7 @@ struct InitCommand: ParsableCommand {
     do {
       try CRMDatabase.createFile(at: path, folderMode: 0o2770, fileMode: 0o660)
     } catch { throw fail(error, global) }
-    let database = try core(global) { try global.open() }
-    printAdmin(database)
+    try Session.run(global, readOnly: false, body: { printAdmin($0.database) })
     try share(path, gid: gid, mode: 0o660)
     done.append(
       (existed

@@ -7,22 +7,6 @@ import TerminalUI
 // MARK: Shared helpers
 
 extension Global {
-  func deals(_ database: CRMDatabase, user: User?) -> DealService {
-    DealService(ServiceContext(db: database, language: language, timeZone: .current))
-  }
-
-  func pipelines(_ database: CRMDatabase) -> PipelineService {
-    PipelineService(ServiceContext(db: database, language: language))
-  }
-
-  /// The deal with this id, or exit 1 naming it.
-  func deal(_ database: CRMDatabase, _ id: Int64) throws -> DealRow {
-    guard let r = try core(self, { try deals(database, user: nil).deal(id) }) else {
-      throw fail(.notFound(what: language.pick("deal", "сделка"), id: id), self)
-    }
-    return r
-  }
-
   /// An existing user named by an option (`--owner`), never created; exit 1 naming the option.
   func user(_ database: CRMDatabase, login: String, option: String) throws -> User {
     do {
@@ -33,10 +17,24 @@ extension Global {
   }
 }
 
+extension Session {
+  /// The deal with this id, or exit 1 naming it.
+  func deal(_ id: Int64) throws -> DealRow {
+    guard let r = try context.deals.deal(id) else {
+      throw fail(.notFound(what: language.pick("deal", "сделка"), id: id), global)
+    }
+    return r
+  }
+}
+
 /// Reads the deal fields typed on the command line; every error names the option.
 struct DealInput {
-  let global: Global
-  let database: CRMDatabase
+  let session: Session
+
+  init(_ session: Session) { self.session = session }
+
+  var global: Global { session.global }
+  var database: CRMDatabase { session.database }
 
   var l: Language { global.language }
 
@@ -84,13 +82,13 @@ struct DealInput {
   /// A lead source by key or name; its key. Empty stays empty.
   func source(_ text: String, option: String = "--source") throws -> String {
     try choice(
-      text, list: try core(global) { try global.pipelines(database).leadSources() }, option)
+      text, list: try session.context.pipelines.leadSources(), option)
   }
 
   /// A lost reason by key or name (never empty); its key.
   func lostReason(_ text: String, option: String = "--reason") throws -> String {
     try choice(
-      text, list: try core(global) { try global.pipelines(database).lostReasons() }, option,
+      text, list: try session.context.pipelines.lostReasons(), option,
       required: true)
   }
 
@@ -107,7 +105,7 @@ struct DealInput {
 
   /// A pipeline by key (the default one when nil).
   func pipeline(_ key: String?) throws -> Pipeline {
-    try core(global) { try global.pipelines(database).pipeline(key) }
+    try session.context.pipelines.pipeline(key)
   }
 
   /// A stage of `pipeline` by key or name.
@@ -127,20 +125,35 @@ func amountCell(_ m: Money, width: Int, _ l: Language) -> String {
 }
 
 /// What entry actions did, in words, joined for one line.
-func describe(_ events: [DealEvent], _ g: Global, _ database: CRMDatabase) throws -> [String] {
-  let contacts = g.contacts(database, user: nil)
+func describe(_ events: [DealEvent], _ session: Session) throws -> [String] {
+  let contacts = session.context.contacts
   return try events.map { e in
-    let row = try e.contactId.flatMap { id in try core(g) { try contacts.contact(id) } }
-    return DealText.event(e, contact: row, formats: g.formats)
+    let row = try e.contactId.flatMap { id in try contacts.contact(id) }
+    return DealText.event(e, contact: row, formats: session.global.formats)
   }
 }
 
 /// `Deal №5 moved to Offer sent: planned call №12 for 26.11.2026 10:00, draft offer №3`.
-func moveLine(_ head: String, _ events: [DealEvent], _ g: Global, _ database: CRMDatabase)
-  throws -> String
-{
-  let done = try describe(events, g, database)
+func moveLine(_ head: String, _ events: [DealEvent], _ session: Session) throws -> String {
+  let done = try describe(events, session)
   return done.isEmpty ? head : head + ": " + done.joined(separator: ", ")
+}
+
+/// `deal won|lost|reopen ID`: the deal must exist; `move` changes its stage, and the line
+/// printed (`head`, then what the stage's entry actions did) says so.
+protocol DealOutcome: CRMCommand {
+  var id: Int64 { get }
+  func move(_ session: Session) throws -> MoveResult
+  /// The start of the line, once moved.
+  func head(_ result: MoveResult, _ session: Session) throws -> String
+}
+
+extension DealOutcome {
+  func run(_ session: Session) throws {
+    _ = try session.deal(id)
+    let result = try move(session)
+    print(try moveLine(head(result, session), result.events, session))
+  }
 }
 
 // MARK: crm deal
@@ -177,7 +190,7 @@ struct DealCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let database = session.database
-      let input = DealInput(global: global, database: database)
+      let input = DealInput(session)
       let cur = try input.currency(currency)
       let money = try amount.map { try input.amount($0, cur) } ?? Money(minor: 0, currency: cur)
       let p = try probability.flatMap(input.probability)
@@ -193,7 +206,7 @@ struct DealCommand: ParsableCommand {
       let id = try deals.add(d, pipeline: pipeline, stage: stage)
       print(id)
       let events = try deals.history(id).last?.events ?? []
-      for text in try describe(events, global, database) { writeError(text) }
+      for text in try describe(events, session) { writeError(text) }
     }
   }
 
@@ -206,8 +219,7 @@ struct DealCommand: ParsableCommand {
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let r = try global.deal(database, id)
+      let r = try session.deal(id)
       let service = session.context.deals
       let history = try service.history(id)
       let contacts = session.context.contacts
@@ -319,7 +331,7 @@ struct DealCommand: ParsableCommand {
       let l = global.language
       let st = status.flatMap { DealStatus(rawValue: $0.lowercased()) }
       let database = session.database
-      let input = DealInput(global: global, database: database)
+      let input = DealInput(session)
       var filter = DealFilter(clientId: client)
       if let owner {
         filter.ownerId = try global.user(database, login: owner, option: "--owner").id
@@ -391,9 +403,8 @@ struct DealCommand: ParsableCommand {
       String?
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let input = DealInput(global: global, database: database)
-      let before = try global.deal(database, id)
+      let input = DealInput(session)
+      let before = try session.deal(id)
       let money = try amount.map { try input.amount($0, before.deal.money.currency) }
       let close = try expectedClose.map { try input.day($0, option: "--expected-close") }
       let why = try reason.map { try input.lostReason($0) }
@@ -404,32 +415,28 @@ struct DealCommand: ParsableCommand {
         try moveLine(
           l.pick(
             "Deal №\(id) moved to \(result.stage.name(l))",
-            "Сделка №\(id) перенесена на этап «\(result.stage.name(l))»"), result.events, global,
-          database))
+            "Сделка №\(id) перенесена на этап «\(result.stage.name(l))»"), result.events,
+          session))
     }
   }
 
-  struct Won: CRMCommand {
+  struct Won: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "won", abstract: "Mark an open deal won.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run(_ session: Session) throws {
-      let database = session.database
-      _ = try global.deal(database, id)
-      let result = try session.context.deals.won(id)
-      let r = try global.deal(database, id)
+    func move(_ session: Session) throws -> MoveResult { try session.context.deals.won(id) }
+
+    func head(_ result: MoveResult, _ session: Session) throws -> String {
+      let r = try session.deal(id)
       let l = global.language
       let amount = r.deal.amount > 0 ? ": " + r.deal.money.formatted(l) : ""
-      print(
-        try moveLine(
-          l.pick("Deal №\(id) won\(amount)", "Сделка №\(id) выиграна\(amount)"), result.events,
-          global, database))
+      return l.pick("Deal №\(id) won\(amount)", "Сделка №\(id) выиграна\(amount)")
     }
   }
 
-  struct Lost: CRMCommand {
+  struct Lost: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "lost",
       abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
@@ -437,41 +444,32 @@ struct DealCommand: ParsableCommand {
     @Argument var id: Int64
     @Option(help: "Lost reason: key or name.") var reason: String
 
-    func run(_ session: Session) throws {
-      let database = session.database
-      _ = try global.deal(database, id)
-      let input = DealInput(global: global, database: database)
-      let key = try input.lostReason(reason)
-      let result = try session.context.deals.lost(id, reason: key)
+    func move(_ session: Session) throws -> MoveResult {
+      try session.context.deals.lost(id, reason: DealInput(session).lostReason(reason))
+    }
+
+    func head(_ result: MoveResult, _ session: Session) throws -> String {
       let l = global.language
-      let name =
-        try session.context.pipelines.lostReasons()
-        .first { $0.key == key }?.name(l) ?? key
-      print(
-        try moveLine(
-          l.pick("Deal №\(id) lost: \(name)", "Сделка №\(id) проиграна: \(name)"), result.events,
-          global, database))
+      let key = try DealInput(session).lostReason(reason)
+      let name = try session.context.pipelines.lostReasons().first { $0.key == key }?.name(l) ?? key
+      return l.pick("Deal №\(id) lost: \(name)", "Сделка №\(id) проиграна: \(name)")
     }
   }
 
-  struct Reopen: CRMCommand {
+  struct Reopen: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "reopen",
       abstract: "Open a won or lost deal again at the last open stage it was in.")
     @OptionGroup var global: Global
     @Argument var id: Int64
 
-    func run(_ session: Session) throws {
-      let database = session.database
-      _ = try global.deal(database, id)
-      let result = try session.context.deals.reopen(id)
+    func move(_ session: Session) throws -> MoveResult { try session.context.deals.reopen(id) }
+
+    func head(_ result: MoveResult, _ session: Session) throws -> String {
       let l = global.language
-      print(
-        try moveLine(
-          l.pick(
-            "Deal №\(id) reopened at \(result.stage.name(l))",
-            "Сделка №\(id) снова открыта на этапе «\(result.stage.name(l))»"), result.events,
-          global, database))
+      return l.pick(
+        "Deal №\(id) reopened at \(result.stage.name(l))",
+        "Сделка №\(id) снова открыта на этапе «\(result.stage.name(l))»")
     }
   }
 
@@ -500,8 +498,8 @@ struct DealCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let database = session.database
-      let input = DealInput(global: global, database: database)
-      let before = try global.deal(database, id).deal
+      let input = DealInput(session)
+      let before = try session.deal(id).deal
       var d = before
       if let expectVersion { d.version = expectVersion }
       let l = global.language
@@ -539,7 +537,7 @@ struct DealCommand: ParsableCommand {
       try session.context.deals.update(
         d, base: expectVersion == nil ? before : nil)
       if json {
-        let saved = try global.deal(database, id).deal
+        let saved = try session.deal(id).deal
         printJSON(["id": id, "version": saved.version ?? 0])
         return
       }
@@ -576,6 +574,8 @@ struct PipelineCommand: ParsableCommand {
     }
   }
 
+  /// Not a `CRMCommand`: the file is read once (it may be a pipe) before the database opens,
+  /// and its parsed form is what the body applies; `Session.run` does the base's part.
   struct ImportConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "import",
@@ -608,10 +608,14 @@ struct PipelineCommand: ParsableCommand {
       } catch {
         throw Failure(message: error.description, code: 1)
       }
-      let database = try core(global) { try global.open() }
-      let changes = try core(global) {
-        try global.pipelines(database).apply(config, dryRun: dryRun)
-      }
+      try Session.run(
+        global, readOnly: false,
+        body: { report(try $0.context.pipelines.apply(config, dryRun: dryRun)) })
+    }
+
+    /// What applying the file changed (or would change), one line per kind.
+    func report(_ changes: PipelineChanges) {
+      let l = global.language
       var lines: [String] = []
       func add(_ en: String, _ ru: String, _ items: [String]) {
         if !items.isEmpty { lines.append(l.pick(en, ru) + ": " + items.joined(separator: ", ")) }

@@ -5,15 +5,9 @@ import CRMExchange
 import Foundation
 import TerminalUI
 
-extension Global {
-  func offers(_ database: CRMDatabase, user: User?) -> OfferService {
-    OfferService(ServiceContext(db: database, language: language, timeZone: .current))
-  }
-}
-
 /// An offer with its lines, or a not-found failure naming the id.
 func loadOffer(_ service: OfferService, _ id: Int64, _ g: Global) throws -> OfferDetail {
-  guard let d = try core(g, { try service.offer(id) }) else {
+  guard let d = try service.offer(id) else {
     throw fail(.notFound(what: g.language.pick("offer", "КП"), id: id), g)
   }
   return d
@@ -277,11 +271,9 @@ struct OfferCommand: ParsableCommand {
     @Option(help: "Your company, printed as the sender.") var seller: String?
 
     func run(_ session: Session) throws {
-      let database = session.database
       let l = global.language
       let d = try loadOffer(session.context.offers, id, global)
-      let deals = DealService(ServiceContext(db: database, language: l, timeZone: .current))
-      guard let deal = try deals.deal(d.offer.dealId)?.deal else {
+      guard let deal = try session.context.deals.deal(d.offer.dealId)?.deal else {
         throw fail(.notFound(what: l.pick("deal", "сделка"), id: d.offer.dealId), global)
       }
       let clients = session.context.clients

@@ -27,8 +27,10 @@ struct ReportScope {
   var ownerLogin: String?
   var sourceName: String?
 
-  init(_ o: ReportOptions, _ g: Global, _ database: CRMDatabase) throws {
-    let input = DealInput(global: g, database: database)
+  init(_ o: ReportOptions, _ session: Session) throws {
+    let g = session.global
+    let database = session.database
+    let input = DealInput(session)
     let times = try Times(g, database)
     let from = try o.from.map(times.from)
     let to = try o.to.map(times.to)
@@ -43,7 +45,7 @@ struct ReportScope {
     ownerLogin = o.owner
     let source = try o.source.map { try input.source($0) }
     if let source {
-      sourceName = try core(g) { try g.pipelines(database).leadSources() }
+      sourceName = try session.context.pipelines.leadSources()
         .first { $0.key == source }?.name(g.language)
     }
     query = FunnelReportQuery(
@@ -218,8 +220,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var options: ReportOptions
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let scope = try ReportScope(options, global, database)
+      let scope = try ReportScope(options, session)
       let l = global.language
       let rows = try session.context.deals.stuck(
         scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
@@ -266,7 +267,7 @@ struct ReportCommand: ParsableCommand {
 extension ReportOptions {
   /// The deals these options select (period, owner…) and the funnel report over them.
   func funnel(_ session: Session) throws -> (ReportScope, FunnelReport) {
-    let scope = try ReportScope(self, session.global, session.database)
+    let scope = try ReportScope(self, session)
     return (scope, try session.context.funnel.funnel(scope.query))
   }
 }

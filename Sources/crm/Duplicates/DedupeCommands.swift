@@ -92,29 +92,27 @@ struct DedupeCommand: ParsableCommand {
       _ = try session.writer()
       let l = global.language
       let entity: DuplicateEntity = persons ? .person : .client
-      try core(global) {
-        let clients = session.context.clients
-        for id in [first, second] {
-          let found =
-            persons ? try clients.person(id) != nil : try clients.client(id) != nil
-          if !found {
-            throw CRMError.notFound(
-              what: persons
-                ? l.pick("contact person", "контактное лицо") : l.pick("client", "клиент"),
-              id: id)
-          }
+      let clients = session.context.clients
+      for id in [first, second] {
+        let found =
+          persons ? try clients.person(id) != nil : try clients.client(id) != nil
+        if !found {
+          throw CRMError.notFound(
+            what: persons
+              ? l.pick("contact person", "контактное лицо") : l.pick("client", "клиент"),
+            id: id)
         }
-        if first == second {
-          throw CRMError.invalid(
-            field: "\(first)",
-            problem: l.pick("give two different ids", "укажите два разных номера"))
-        }
-        let finder = session.context.duplicates
-        if undo {
-          try finder.unmarkNotDuplicate(entity, first, second)
-        } else {
-          try finder.markNotDuplicate(entity, first, second)
-        }
+      }
+      if first == second {
+        throw CRMError.invalid(
+          field: "\(first)",
+          problem: l.pick("give two different ids", "укажите два разных номера"))
+      }
+      let finder = session.context.duplicates
+      if undo {
+        try finder.unmarkNotDuplicate(entity, first, second)
+      } else {
+        try finder.markNotDuplicate(entity, first, second)
       }
       print(
         undo
@@ -279,10 +277,8 @@ struct MergeCommand: ParsableCommand {
       let l = global.language
       _ = try session.writer()
       let service = session.context.merges
-      let result: UnmergeResult? = try core(global) {
-        if let id { return try service.undo(id) }
-        return try service.undoLast()
-      }
+      let result: UnmergeResult?
+      if let id { result = try service.undo(id) } else { result = try service.undoLast() }
       guard let r = result else {
         throw Failure(
           message: l.pick("you have no merge to undo", "у вас нет объединений для отмены"),

@@ -47,9 +47,7 @@ struct ContractCommand: ParsableCommand {
       }
       c.currency = cur.code
       if let kind {
-        c.kind = try core(input.global) {
-          try ContractKind.parse(kind, language: input.l, field: s.fieldName("kind"))
-        }
+        c.kind = try ContractKind.parse(kind, language: input.l, field: s.fieldName("kind"))
       }
       if let rate { c.rate = try input.rate(rate, currency: cur) }
       if let prepay { c.prepayPercent = try input.percent(prepay, key: "prepay") }
@@ -130,13 +128,9 @@ struct ContractCommand: ParsableCommand {
       let service = session.context.money
       let r = try loadContract(service, id, global)
       let invoices = try service.invoices(MoneyService.InvoiceFilter(contractId: id), limit: 10_000)
-      if output.json {
-        var o = MoneyJSON.contract(r)
-        o["invoices"] = invoices.map { MoneyJSON.invoice($0, today: service.today) }
-        printJSON(o)
-        return
-      }
-      print(contractText(r, invoices: invoices, service, global.language))
+      var o = MoneyJSON.contract(r)
+      o["invoices"] = invoices.map { MoneyJSON.invoice($0, today: service.today) }
+      output.show(o, else: contractText(r, invoices: invoices, service, global.language))
     }
   }
 

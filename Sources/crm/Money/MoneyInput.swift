@@ -7,12 +7,6 @@ import TerminalUI
 
 // MARK: Shared helpers
 
-extension Global {
-  func moneyService(_ database: CRMDatabase, user: User?) -> MoneyService {
-    MoneyService(ServiceContext(db: database, language: language, timeZone: .current))
-  }
-}
-
 /// Reads the money fields typed on the command line; every error names the field as the core
 /// does («Сумма: …», «Курс: …») and exits 1 before anything is written.
 struct MoneyInput {
@@ -27,9 +21,7 @@ struct MoneyInput {
 
   /// An ISO 4217 code this build knows.
   func currency(_ text: String) throws -> Currency {
-    try core(global) {
-      try Currency.parse(text, language: l, field: service.fieldName("currency"))
-    }
+    try Currency.parse(text, language: l, field: service.fieldName("currency"))
   }
 
   /// An amount as people type it (`120000`, `120 000,00`, `1 000,50 ₽`), never negative;
@@ -37,9 +29,7 @@ struct MoneyInput {
   func sum(_ text: String, _ c: Currency, key: String = "sum", positive: Bool = true) throws
     -> Money
   {
-    let m = try core(global) {
-      try Money.parse(text, currency: c, language: l, field: service.fieldName(key))
-    }
+    let m = try Money.parse(text, currency: c, language: l, field: service.fieldName(key))
     if positive && m.minor == 0 {
       throw failure(key, "must be more than zero", "должна быть больше нуля")
     }
@@ -48,9 +38,7 @@ struct MoneyInput {
 
   /// Roubles per unit of a foreign currency; refused for roubles.
   func rate(_ text: String, currency: Currency) throws -> Decimal? {
-    let r = try core(global) {
-      try MoneyService.parseRate(text, language: l, field: service.fieldName("rate"))
-    }
+    let r = try MoneyService.parseRate(text, language: l, field: service.fieldName("rate"))
     if r != nil && currency.code == "RUB" {
       throw failure(
         "rate", "a rate is for a foreign currency, not roubles; set --currency",
@@ -83,7 +71,7 @@ struct MoneyInput {
   /// A day typed as `31.12.2026`, `2026-12-31`, `+14d`, `завтра` → `YYYY-MM-DD`; empty stays
   /// empty.
   func day(_ text: String, key: String) throws -> String {
-    try core(global) { try service.day(text, field: key) }
+    try service.day(text, field: key)
   }
 
   /// The lines of an invoice or an act: one line of quantity 1 at `sum` (named `item`, at
@@ -121,28 +109,28 @@ struct MoneyInput {
 
 /// The invoice with this id, or exit 1 naming it.
 func loadInvoice(_ s: MoneyService, _ id: Int64, _ g: Global) throws -> InvoiceDetail {
-  guard let d = try core(g, { try s.invoice(id) }) else {
+  guard let d = try s.invoice(id) else {
     throw fail(.notFound(what: g.language.pick("invoice", "счёт"), id: id), g)
   }
   return d
 }
 
 func loadContract(_ s: MoneyService, _ id: Int64, _ g: Global) throws -> ContractRow {
-  guard let r = try core(g, { try s.contract(id) }) else {
+  guard let r = try s.contract(id) else {
     throw fail(.notFound(what: g.language.pick("contract", "договор"), id: id), g)
   }
   return r
 }
 
 func loadAct(_ s: MoneyService, _ id: Int64, _ g: Global) throws -> ActDetail {
-  guard let d = try core(g, { try s.act(id) }) else {
+  guard let d = try s.act(id) else {
     throw fail(.notFound(what: g.language.pick("act", "акт"), id: id), g)
   }
   return d
 }
 
 func loadPayment(_ s: MoneyService, _ id: Int64, _ g: Global) throws -> MoneyService.PaymentRow {
-  guard let r = try core(g, { try s.payment(id) }) else {
+  guard let r = try s.payment(id) else {
     throw fail(.notFound(what: g.language.pick("payment", "платёж"), id: id), g)
   }
   return r

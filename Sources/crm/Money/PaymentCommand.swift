@@ -202,9 +202,7 @@ struct PaymentCommand: ParsableCommand {
       try service.assign(payment, to: client, invoiceId: invoice)
       let l = global.language
       let name =
-        try core(global) {
-          try session.context.clients.client(client)
-        }?.displayName ?? "№\(client)"
+        try session.context.clients.client(client)?.displayName ?? "№\(client)"
       var text = l.pick(
         "Payment №\(payment) assigned to \(name)", "Платёж №\(payment) привязан к клиенту \(name)")
       if let invoice {

@@ -21,11 +21,10 @@ extension CRMCommand {
   func check() throws {}
 
   func run() throws {
-    try check()
-    do {
-      try run(Session(global, readOnly: Self.readOnly))
-    } catch let e as CRMError {
-      throw fail(e, global)
+    try Session.run(global, readOnly: Self.readOnly) {
+      try check()
+    } body: {
+      try run($0)
     }
   }
 }
@@ -36,6 +35,21 @@ struct Session {
   let database: CRMDatabase
   /// The core's context: every core service comes from it (`session.context.clients`…).
   let context: ServiceContext
+
+  /// Runs `checks`, opens the session and runs `body` with it; a core error thrown by either
+  /// becomes the user-facing failure. The base's `run()`, and `crm remind --short`'s fast path
+  /// outside the parser.
+  static func run(
+    _ global: Global, readOnly: Bool, _ checks: () throws -> Void = {},
+    body: (Session) throws -> Void
+  ) throws {
+    do {
+      try checks()
+      try body(Session(global, readOnly: readOnly))
+    } catch let e as CRMError {
+      throw fail(e, global)
+    }
+  }
 
   init(_ global: Global, readOnly: Bool = false) throws {
     self.global = global

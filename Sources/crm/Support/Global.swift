@@ -72,12 +72,6 @@ struct Global: ParsableArguments {
     try database.signIn(login: login, language: language)
     return database
   }
-
-  /// The screens' context for a database `open()` signed in: its user is the signed-in one.
-  func context(_ database: CRMDatabase) throws -> AppContext {
-    if !database.isSignedIn { try database.signIn(login: login, language: language) }
-    return AppContext(db: database, language: language)
-  }
 }
 
 /// An error already phrased for the user, with its exit code.

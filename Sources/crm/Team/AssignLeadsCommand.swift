@@ -6,7 +6,7 @@ import Foundation
 
 // MARK: crm assign-leads
 
-struct AssignLeads: ParsableCommand {
+struct AssignLeads: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "assign-leads",
     abstract: "Give every live client without an owner to a manager by the lead rule.",
@@ -22,24 +22,23 @@ struct AssignLeads: ParsableCommand {
   @Flag(help: "Only say who would get how many.") var dryRun = false
   @OptionGroup var output: JSONOutput
 
-  func run() throws {
+  /// The rule `--rule` names (nil: the lead_rule setting).
+  var chosen: LeadRule? { rule.flatMap { LeadRule(rawValue: $0.lowercased()) } }
+
+  func check() throws {
     let l = global.language
-    var chosen: LeadRule?
-    if let rule {
-      guard let r = LeadRule(rawValue: rule.lowercased()), r != .off else {
-        throw Failure(
-          message: l.pick(
-            "--rule: unknown rule «\(rule)»; use round_robin, least_busy, segment or region",
-            "--rule: неизвестное правило «\(rule)»; допустимые: round_robin, least_busy, segment, region"
-          ), code: 1)
-      }
-      chosen = r
+    if let rule, chosen == nil || chosen == .off {
+      throw Failure(
+        message: l.pick(
+          "--rule: unknown rule «\(rule)»; use round_robin, least_busy, segment or region",
+          "--rule: неизвестное правило «\(rule)»; допустимые: round_robin, least_busy, segment, region"
+        ), code: 1)
     }
-    let (database, ctx) = try global.signedIn()
-    let service = LeadService(ServiceContext(db: database, language: l))
-    let run = try core(global) {
-      try service.distribute(rule: chosen, limit: limit, dryRun: dryRun)
-    }
+  }
+
+  func run(_ session: Session) throws {
+    let l = global.language
+    let run = try session.context.leads.distribute(rule: chosen, limit: limit, dryRun: dryRun)
     if output.json {
       printJSON(
         [

@@ -12,7 +12,7 @@ import TerminalUI
 
 /// `crm audit`: the audit log, newest first. `--by` filters by author because `--user` is the
 /// global option naming who runs the command.
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit",
     abstract: "The audit log: who changed what and when, newest first.",
@@ -39,7 +39,7 @@ struct AuditCommand: ParsableCommand {
   @Option(help: "Entries older than this audit id (the next page).") var before: Int64?
   @Flag(help: "JSON: one object per changed field.") var json = false
 
-  func run() throws {
+  func check() throws {
     let l = global.language
     guard (1...1000).contains(limit) else {
       throw Failure(
@@ -47,16 +47,14 @@ struct AuditCommand: ParsableCommand {
           "--limit: from 1 to 1000, not \(limit)", "--limit: от 1 до 1000, а не \(limit)"),
         code: 1)
     }
-    var entityKey: String?
     if let entity {
-      guard let e = AuditLog.entity(entity) else {
+      guard AuditLog.entity(entity) != nil else {
         let all = AuditQuery.entities.joined(separator: ", ")
         throw Failure(
           message: l.pick(
             "--entity: unknown «\(entity)»; use one of: \(all)",
             "--entity: неизвестный вид «\(entity)»; допустимые: \(all)"), code: 1)
       }
-      entityKey = e
     }
     if let action, !AuditQuery.actions.contains(action) {
       let all = AuditQuery.actions.joined(separator: ", ")
@@ -65,8 +63,12 @@ struct AuditCommand: ParsableCommand {
           "--action: unknown «\(action)»; use one of: \(all)",
           "--action: неизвестное действие «\(action)»; допустимые: \(all)"), code: 1)
     }
-    let database = try core(global) { try global.open() }
-    let times = try Times(global, database)
+  }
+
+  func run(_ session: Session) throws {
+    let l = global.language
+    let entityKey = entity.flatMap(AuditLog.entity)
+    let times = try Times(global, session.database)
     let fromDate = try from.map(times.from)
     let toDate = try to.map(times.to)
     if let fromDate, let toDate, toDate <= fromDate {
@@ -75,15 +77,15 @@ struct AuditCommand: ParsableCommand {
           "--to: the period ends before it starts (--from)",
           "--to: период заканчивается раньше, чем начинается (--from)"), code: 1)
     }
-    let log = AuditLog(ServiceContext(db: database, language: l))
+    let log = session.context.audit
     var query = AuditQuery(
       entity: entityKey, action: action, clientId: client, from: fromDate, to: toDate)
     if let by {
-      query.userId = try core(global) { try log.user(login: by, option: "--by") }.id
+      query.userId = try log.user(login: by, option: "--by").id
     }
     var cursor: AuditCursor?
     if let before {
-      guard let c = try core(global, { try log.cursor(before: before) }) else {
+      guard let c = try log.cursor(before: before) else {
         throw Failure(
           message: l.pick(
             "--before: there is no audit entry \(before)", "--before: нет записи журнала \(before)"),
@@ -92,11 +94,10 @@ struct AuditCommand: ParsableCommand {
       cursor = c
     }
     if json {
-      let rows = try core(global) { try log.rows(query, before: cursor, limit: limit) }
-      printJSON(rows.map(Self.object))
+      printJSON(try log.rows(query, before: cursor, limit: limit).map(Self.object))
       return
     }
-    let page = try core(global) { try log.changes(query, before: cursor, limit: limit) }
+    let page = try log.changes(query, before: cursor, limit: limit)
     if log.ownOnly {
       print(l.pick("Only your own changes (manager).", "Только ваши изменения (менеджер)."))
     }

@@ -31,12 +31,9 @@ struct FilterCommand: ParsableCommand {
         search: search ?? "", segment: segment, owner: owner, tag: tag, city: city)
       let id = try service.save(name, f, replace: replace)
       let n = try service.count(f)
-      if output.json {
-        printJSON(["id": id, "name": name, "query": f.json, "clients": n] as [String: Any])
-        return
-      }
-      print(
-        global.language.pick(
+      output.show(
+        ["id": id, "name": name, "query": f.json, "clients": n] as [String: Any],
+        else: global.language.pick(
           "Filter «\(name)» saved: \(f.summary) (\(n) clients now).",
           "Фильтр «\(name)» сохранён: \(f.summary) (сейчас клиентов: \(n))."))
     }

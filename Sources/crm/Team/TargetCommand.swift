@@ -33,12 +33,7 @@ struct TargetCommand: ParsableCommand {
     return p
   }
 
-  static func service(_ g: Global, _ db: CRMDatabase) throws -> TargetService {
-    let acting = try core(g) { try db.findUser(login: g.login) }
-    return TargetService(ServiceContext(db: db, language: g.language, timeZone: .current))
-  }
-
-  struct Set: ParsableCommand {
+  struct Set: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set",
       abstract: "Set a user's goal: AMOUNT of METRIC per day, week or month (supervisor/admin).",
@@ -53,15 +48,16 @@ struct TargetCommand: ParsableCommand {
     @Argument(help: "How many (revenue: roubles).") var amount: String
     @Option(help: "day, week or month.") var per: String = "week"
 
-    func run() throws {
+    func check() throws { _ = try typed() }
+
+    /// The metric, the period and the amount typed.
+    func typed() throws -> (TargetMetric, ActivityGrouping, Int64) {
       let l = global.language
       let m = try TargetCommand.metric(metric, l)
       let p = try TargetCommand.period(per, l)
       let value: Int64
       if m == .revenue {
-        value = try core(global) {
-          try Money.parse(amount, language: l, field: "AMOUNT").minor
-        }
+        value = try Money.parse(amount, language: l, field: "AMOUNT").minor
       } else {
         guard let n = Int64(amount.trimmingCharacters(in: .whitespaces)), n >= 0 else {
           throw Failure(
@@ -71,13 +67,14 @@ struct TargetCommand: ParsableCommand {
         }
         value = n
       }
-      let database = try core(global) { try global.open() }
-      let user = try global.user(database, login: login, option: "LOGIN")
-      let t = try core(global) {
-        try TargetCommand.service(global, database).set(
-          user: user, metric: m, period: p, amount: value)
-      }
-      print(TargetCommand.line(t, l))
+      return (m, p, value)
+    }
+
+    func run(_ session: Session) throws {
+      let (m, p, value) = try typed()
+      let user = try global.user(session.database, login: login, option: "LOGIN")
+      let t = try session.context.targets.set(user: user, metric: m, period: p, amount: value)
+      print(TargetCommand.line(t, global.language))
     }
   }
 
@@ -93,8 +90,7 @@ struct TargetCommand: ParsableCommand {
     @Flag(help: "JSON instead of lines.") var json = false
 
     func run(_ session: Session) throws {
-      let database = session.database
-      let list = try TargetCommand.service(global, database).list()
+      let list = try session.context.targets.list()
       if json {
         printJSON(
           list.map {
@@ -136,8 +132,7 @@ struct TargetCommand: ParsableCommand {
       let p = try TargetCommand.period(per, l)
       let database = session.database
       let user = try global.user(database, login: login, option: "LOGIN")
-      let removed = try TargetCommand.service(global, database).remove(
-        user: user, metric: m, period: p)
+      let removed = try session.context.targets.remove(user: user, metric: m, period: p)
       guard removed else {
         throw Failure(
           message: l.pick(

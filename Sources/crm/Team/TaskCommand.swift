@@ -6,15 +6,6 @@ import Foundation
 
 // Team work: lead distribution, tasks, saved filters and campaigns (docs/teamwork.md).
 
-extension Global {
-  /// The database, opened and signed in by `open()`, with the acting user's screen context
-  /// (its services act as that user).
-  func signedIn() throws -> (CRMDatabase, AppContext) {
-    let database = try core(self) { try open() }
-    return (database, try core(self) { try context(database) })
-  }
-}
-
 func isoDate(_ d: Date?) -> Any {
   guard let d else { return NSNull() }
   let f = ISO8601DateFormatter()
@@ -31,13 +22,11 @@ func moneyText(_ minor: Int64, _ code: String, _ l: Language) -> String {
 /// Open to-dos of the user `scope` names, due before `to` (overdue ones included), one line
 /// each for `crm agenda` and `crm remind`: `☐ Задача №3: … — срок …, от vera`. Nothing for
 /// everyone's scope.
-func todoLines(_ database: CRMDatabase, _ g: Global, scope: ContactScope, to: Date) throws
-  -> [String]
-{
+func todoLines(_ session: Session, scope: ContactScope, to: Date) throws -> [String] {
   guard case .user(let id) = scope else { return [] }
+  let g = session.global
   let l = g.language
-  let service = TaskService(ServiceContext(db: database, language: l))
-  let todos = try core(g) { try service.openTodos(assignee: id, to: to) }
+  let todos = try session.context.tasks.openTodos(assignee: id, to: to)
   guard !todos.isEmpty else { return [] }
   return [l.pick("Tasks:", "Задачи:")]
     + todos.map { t in
