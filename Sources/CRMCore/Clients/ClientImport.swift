@@ -468,7 +468,7 @@ public struct ClientImportService: CoreService {
           format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],
           rows: r["rows"], created: r["created"], updated: r["updated"],
           duplicates: r["duplicates"], rejected: r["rejected"],
-          undoneAt: (r["undone_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+          undoneAt: r.timestamp("undone_at"))
       }
     }
   }

@@ -66,8 +66,8 @@ public struct ClientService: CoreService {
       notes: row["notes"])
     c.createdAt = Date(timeIntervalSince1970: row["created_at"])
     c.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
-    c.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
-    c.lastContactAt = (row["last_contact_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    c.deletedAt = row.timestamp("deleted_at")
+    c.lastContactAt = row.timestamp("last_contact_at")
     c.version = row["version"]
     c.phones = try Row.fetchAll(
       db,
@@ -112,11 +112,16 @@ public struct ClientService: CoreService {
 
   public func person(_ id: Int64) throws(CRMError) -> ContactPerson? {
     let access = db.access
-    return try db.read { db in
-      guard let p = try Self.loadPerson(db, id), try !access.hides(db, clientId: p.clientId)
-      else { return nil }
-      return p
-    }
+    return try db.read { db in try Self.visiblePerson(db, id, access) }
+  }
+
+  /// The person, unless missing or on a client `access` hides.
+  static func visiblePerson(_ db: Database, _ id: Int64, _ access: ClientAccess) throws
+    -> ContactPerson?
+  {
+    guard let p = try loadPerson(db, id), try !access.hides(db, clientId: p.clientId)
+    else { return nil }
+    return p
   }
 
   static func loadPerson(_ db: Database, _ id: Int64) throws -> ContactPerson? {
@@ -127,7 +132,7 @@ public struct ClientService: CoreService {
     var p = ContactPerson(
       id: row["id"], clientId: row["client_id"], name: row["name"], position: row["position"],
       birthday: row["birthday"], notes: row["notes"])
-    p.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    p.deletedAt = row.timestamp("deleted_at")
     p.version = row["version"]
     p.phones = try Row.fetchAll(
       db, sql: "SELECT raw, e164 FROM phone WHERE person_id = ? ORDER BY position", arguments: [id]
@@ -319,9 +324,7 @@ public struct ClientService: CoreService {
     let lang = validator.language
     let access = db.access
     try db.write { db in
-      guard let before = try Self.loadPerson(db, id),
-        try !access.hides(db, clientId: before.clientId)
-      else {
+      guard let before = try Self.visiblePerson(db, id, access) else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
       let p = try RowVersions.resolve(
@@ -349,9 +352,7 @@ public struct ClientService: CoreService {
     let lang = validator.language
     let access = db.access
     try db.write { db in
-      guard let before = try Self.loadPerson(db, id),
-        try !access.hides(db, clientId: before.clientId)
-      else {
+      guard let before = try Self.visiblePerson(db, id, access) else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
       let action = deleted ? "delete" : "restore"

@@ -330,3 +330,10 @@ final class BusyStart: @unchecked Sendable {
     return date
   }
 }
+
+extension Row {
+  /// A time column (seconds since 1970, as every table stores them) as a date; nil for NULL.
+  func timestamp(_ column: String) -> Date? {
+    (self[column] as Double?).map(Date.init(timeIntervalSince1970:))
+  }
+}

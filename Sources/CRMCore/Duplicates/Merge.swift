@@ -759,7 +759,7 @@ public struct MergeService: CoreService {
           id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
           mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),
           user: $0["login"],
-          undoneAt: ($0["undone_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+          undoneAt: $0.timestamp("undone_at"))
       }
     }
   }
