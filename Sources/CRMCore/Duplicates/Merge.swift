@@ -278,13 +278,7 @@ public struct MergeService: CoreService {
     guard let b = try ClientService.load(db, other, access) else {
       throw CRMError.notFound(what: what, id: other)
     }
-    if keep == other {
-      throw CRMError.invalid(
-        field: a.displayName,
-        problem: l.pick(
-          "cannot be merged with itself (both ids are \(keep))",
-          "нельзя объединить с самим собой (оба номера \(keep))"))
-    }
+    try refuseSelfMerge(keep, other, name: a.displayName)
     for c in [a, b] where c.deletedAt != nil {
       throw CRMError.invalid(
         field: "\(c.displayName) (id \(c.id ?? 0))",
@@ -294,6 +288,17 @@ public struct MergeService: CoreService {
         ))
     }
     return (a, b)
+  }
+
+  /// A client or person cannot be merged with itself.
+  func refuseSelfMerge(_ keep: Int64, _ other: Int64, name: String) throws {
+    if keep == other {
+      throw CRMError.invalid(
+        field: name,
+        problem: l.pick(
+          "cannot be merged with itself (both ids are \(keep))",
+          "нельзя объединить с самим собой (оба номера \(keep))"))
+    }
   }
 
   /// Tables with a `client_id` column that are re-pointed as a whole (rowid tables only).
@@ -568,23 +573,13 @@ public struct MergeService: CoreService {
   ) throws -> PersonMergePreview {
     let what = l.pick("contact person", "контактное лицо")
     let access = self.db.access
-    guard let a = try ClientService.loadPerson(db, keep),
-      try !access.hides(db, clientId: a.clientId)
-    else {
+    guard let a = try ClientService.visiblePerson(db, keep, access) else {
       throw CRMError.notFound(what: what, id: keep)
     }
-    guard let b = try ClientService.loadPerson(db, other),
-      try !access.hides(db, clientId: b.clientId)
-    else {
+    guard let b = try ClientService.visiblePerson(db, other, access) else {
       throw CRMError.notFound(what: what, id: other)
     }
-    if keep == other {
-      throw CRMError.invalid(
-        field: a.name,
-        problem: l.pick(
-          "cannot be merged with itself (both ids are \(keep))",
-          "нельзя объединить с самим собой (оба номера \(keep))"))
-    }
+    try refuseSelfMerge(keep, other, name: a.name)
     for p in [a, b] where p.deletedAt != nil {
       throw CRMError.invalid(
         field: "\(p.name) (id \(p.id ?? 0))",
