@@ -335,12 +335,7 @@ public struct ClientImportService: CoreService {
         }
       } catch {
         report.rejected += 1
-        var field = ""
-        var reason = error.message(l)
-        if case .invalid(let f, let p) = error {
-          field = f
-          reason = p
-        }
+        let (field, reason) = error.fieldAndReason(l)
         report.outcomes.append(
           ImportOutcome(
             line: row.line, action: .rejected, name: row.client.name, field: field,
@@ -392,12 +387,7 @@ public struct ClientImportService: CoreService {
               validator: validator)
           } catch let e as CRMError {
             report.rejected += 1
-            var field = ""
-            var reason = e.message(l)
-            if case .invalid(let f, let p) = e {
-              field = f
-              reason = p
-            }
+            let (field, reason) = e.fieldAndReason(l)
             report.outcomes.append(
               ImportOutcome(
                 line: row.line, action: .rejected, name: name, matchId: match.id,

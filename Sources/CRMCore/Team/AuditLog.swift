@@ -209,30 +209,18 @@ public struct AuditLog: CoreService {
   func condition(_ q: AuditQuery, before cursor: AuditCursor?) -> (String, StatementArguments) {
     var parts: [String] = []
     var args: StatementArguments = []
-    if let u = q.userId {
-      parts.append("a.user_id = ?")
-      _ = args.append(contentsOf: [u])
+    /// `clause` with its one argument, when the query sets it.
+    func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+      guard let value else { return }
+      parts.append(clause)
+      _ = args.append(contentsOf: [value])
     }
-    if let c = q.clientId {
-      parts.append("a.client_id = ?")
-      _ = args.append(contentsOf: [c])
-    }
-    if let e = q.entity {
-      parts.append("a.entity = ?")
-      _ = args.append(contentsOf: [e])
-    }
-    if let a = q.action {
-      parts.append("a.action = ?")
-      _ = args.append(contentsOf: [a])
-    }
-    if let f = q.from {
-      parts.append("a.at >= ?")
-      _ = args.append(contentsOf: [f.timeIntervalSince1970])
-    }
-    if let t = q.to {
-      parts.append("a.at < ?")
-      _ = args.append(contentsOf: [t.timeIntervalSince1970])
-    }
+    add("a.user_id = ?", q.userId)
+    add("a.client_id = ?", q.clientId)
+    add("a.entity = ?", q.entity)
+    add("a.action = ?", q.action)
+    add("a.at >= ?", q.from?.timeIntervalSince1970)
+    add("a.at < ?", q.to?.timeIntervalSince1970)
     if let cursor {
       // The first term is the index range; the second breaks ties of equal times by id.
       parts.append("a.at <= ? AND (a.at < ? OR a.id < ?)")
