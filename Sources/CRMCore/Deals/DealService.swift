@@ -106,30 +106,14 @@ public struct DealService: CoreService {
   func filterSQL(_ f: DealFilter, alias: String = "d") -> (
     sql: String, args: [any DatabaseValueConvertible]
   ) {
-    var parts: [String] = []
-    var args: [any DatabaseValueConvertible] = []
-    if let o = f.ownerId {
-      parts.append("\(alias).owner_id = ?")
-      args.append(o)
-    }
-    if let s = f.source {
-      parts.append("\(alias).source = ?")
-      args.append(s)
-    }
-    if let from = f.from {
-      parts.append("\(alias).created_at >= ?")
-      args.append(from.timeIntervalSince1970)
-    }
-    if let to = f.to {
-      parts.append("\(alias).created_at < ?")
-      args.append(to.timeIntervalSince1970)
-    }
-    if let c = f.clientId {
-      parts.append("\(alias).client_id = ?")
-      args.append(c)
-    }
-    if !db.access.isAll { parts.append(visible(alias)) }
-    return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), args)
+    var c = SQLConditions()
+    c.add("\(alias).owner_id = ?", f.ownerId)
+    c.add("\(alias).source = ?", f.source)
+    c.add("\(alias).created_at >= ?", f.from?.timeIntervalSince1970)
+    c.add("\(alias).created_at < ?", f.to?.timeIntervalSince1970)
+    c.add("\(alias).client_id = ?", f.clientId)
+    if !db.access.isAll { c.add(visible(alias), values: []) }
+    return (c.sql, c.values)
   }
 
   /// Deals by filter and status, newest first (`crm deal list`, the client card).

@@ -269,16 +269,10 @@ public struct MergeService: CoreService {
   }
 
   func loadPair(_ db: Database, _ keep: Int64, _ other: Int64) throws -> (Client, Client) {
-    let what = l.pick("client", "клиент")
-    // Both must be visible to the signed-in user; a hidden one does not exist for them.
     let access = self.db.access
-    guard let a = try ClientService.load(db, keep, access) else {
-      throw CRMError.notFound(what: what, id: keep)
+    let (a, b) = try mergePair(keep, other, what: l.pick("client", "клиент"), name: \.displayName) {
+      try ClientService.load(db, $0, access)
     }
-    guard let b = try ClientService.load(db, other, access) else {
-      throw CRMError.notFound(what: what, id: other)
-    }
-    try refuseSelfMerge(keep, other, name: a.displayName)
     for c in [a, b] where c.deletedAt != nil {
       throw CRMError.invalid(
         field: "\(c.displayName) (id \(c.id ?? 0))",
@@ -290,15 +284,22 @@ public struct MergeService: CoreService {
     return (a, b)
   }
 
-  /// A client or person cannot be merged with itself.
-  func refuseSelfMerge(_ keep: Int64, _ other: Int64, name: String) throws {
+  /// The two clients or persons of a merge by `load`: both must be visible to the signed-in
+  /// user (a hidden one does not exist for them), and not the same one.
+  func mergePair<T>(
+    _ keep: Int64, _ other: Int64, what: String, name: (T) -> String,
+    load: (Int64) throws -> T?
+  ) throws -> (T, T) {
+    guard let a = try load(keep) else { throw CRMError.notFound(what: what, id: keep) }
+    guard let b = try load(other) else { throw CRMError.notFound(what: what, id: other) }
     if keep == other {
       throw CRMError.invalid(
-        field: name,
+        field: name(a),
         problem: l.pick(
           "cannot be merged with itself (both ids are \(keep))",
           "нельзя объединить с самим собой (оба номера \(keep))"))
     }
+    return (a, b)
   }
 
   /// Tables with a `client_id` column that are re-pointed as a whole (rowid tables only).
@@ -571,15 +572,10 @@ public struct MergeService: CoreService {
   func previewPersons(
     _ db: Database, keep: Int64, other: Int64, choices: [String: MergeChoice]
   ) throws -> PersonMergePreview {
-    let what = l.pick("contact person", "контактное лицо")
     let access = self.db.access
-    guard let a = try ClientService.visiblePerson(db, keep, access) else {
-      throw CRMError.notFound(what: what, id: keep)
-    }
-    guard let b = try ClientService.visiblePerson(db, other, access) else {
-      throw CRMError.notFound(what: what, id: other)
-    }
-    try refuseSelfMerge(keep, other, name: a.name)
+    let (a, b) = try mergePair(
+      keep, other, what: l.pick("contact person", "контактное лицо"), name: \.name
+    ) { try ClientService.visiblePerson(db, $0, access) }
     for p in [a, b] where p.deletedAt != nil {
       throw CRMError.invalid(
         field: "\(p.name) (id \(p.id ?? 0))",

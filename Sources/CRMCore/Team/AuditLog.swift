@@ -207,32 +207,25 @@ public struct AuditLog: CoreService {
 
   /// The WHERE clause and its arguments for a scoped query before `cursor`.
   func condition(_ q: AuditQuery, before cursor: AuditCursor?) -> (String, StatementArguments) {
-    var parts: [String] = []
-    var args: StatementArguments = []
-    /// `clause` with its one argument, when the query sets it.
-    func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
-      guard let value else { return }
-      parts.append(clause)
-      _ = args.append(contentsOf: [value])
-    }
-    add("a.user_id = ?", q.userId)
-    add("a.client_id = ?", q.clientId)
-    add("a.entity = ?", q.entity)
-    add("a.action = ?", q.action)
-    add("a.at >= ?", q.from?.timeIntervalSince1970)
-    add("a.at < ?", q.to?.timeIntervalSince1970)
+    var c = SQLConditions()
+    c.add("a.user_id = ?", q.userId)
+    c.add("a.client_id = ?", q.clientId)
+    c.add("a.entity = ?", q.entity)
+    c.add("a.action = ?", q.action)
+    c.add("a.at >= ?", q.from?.timeIntervalSince1970)
+    c.add("a.at < ?", q.to?.timeIntervalSince1970)
     if let cursor {
       // The first term is the index range; the second breaks ties of equal times by id.
-      parts.append("a.at <= ? AND (a.at < ? OR a.id < ?)")
-      _ = args.append(contentsOf: [cursor.at, cursor.at, cursor.id])
+      c.add("a.at <= ? AND (a.at < ? OR a.id < ?)", values: [cursor.at, cursor.at, cursor.id])
     }
     let access = db.access
     if !access.isAll {
       // `+` keeps the planner on the time/user index (a filter per row against the list of
       // visible clients, built once) instead of an OR over every visible client's rows.
-      parts.append("(+a.client_id = 0 OR \(access.condition(clientIdColumn: "+a.client_id")))")
+      c.add(
+        "(+a.client_id = 0 OR \(access.condition(clientIdColumn: "+a.client_id")))", values: [])
     }
-    return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), args)
+    return (c.sql, c.arguments)
   }
 
   static let columns = """
