@@ -182,20 +182,17 @@ public struct AuditLog: CoreService {
   /// Checks the filter's values: a known entity and action, a period that does not end before
   /// it starts.
   public func validate(_ q: AuditQuery) throws(CRMError) {
-    if let e = q.entity, !AuditQuery.entities.contains(e) {
+    /// A set filter value must be one of `known`.
+    func check(_ field: String, _ value: String?, _ known: [String]) throws(CRMError) {
+      guard let value, !known.contains(value) else { return }
       throw .invalid(
-        field: "entity",
+        field: field,
         problem: language.pick(
-          "unknown «\(e)»; use one of: \(AuditQuery.entities.joined(separator: ", "))",
-          "неизвестно «\(e)»; допустимые: \(AuditQuery.entities.joined(separator: ", "))"))
+          "unknown «\(value)»; use one of: \(known.joined(separator: ", "))",
+          "неизвестно «\(value)»; допустимые: \(known.joined(separator: ", "))"))
     }
-    if let a = q.action, !AuditQuery.actions.contains(a) {
-      throw .invalid(
-        field: "action",
-        problem: language.pick(
-          "unknown «\(a)»; use one of: \(AuditQuery.actions.joined(separator: ", "))",
-          "неизвестно «\(a)»; допустимые: \(AuditQuery.actions.joined(separator: ", "))"))
-    }
+    try check("entity", q.entity, AuditQuery.entities)
+    try check("action", q.action, AuditQuery.actions)
     if let f = q.from, let t = q.to, t <= f {
       throw .invalid(
         field: "period",
