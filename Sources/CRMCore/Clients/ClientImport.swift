@@ -445,21 +445,13 @@ public struct ClientImportService: CoreService {
 
   /// Recorded imports, newest first.
   public func batches(limit: Int = 100) throws(CRMError) -> [ImportBatch] {
-    try db.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT b.*, coalesce(u.login, '') AS login FROM import_batch b
-          LEFT JOIN app_user u ON u.id = b.user_id ORDER BY b.id DESC LIMIT ?
-          """, arguments: [limit]
-      ).map { r in
-        ImportBatch(
-          id: r["id"], at: Date(timeIntervalSince1970: r["at"]), user: r["login"],
-          format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],
-          rows: r["rows"], created: r["created"], updated: r["updated"],
-          duplicates: r["duplicates"], rejected: r["rejected"],
-          undoneAt: r.timestamp("undone_at"))
-      }
+    try db.newestLogRows("import_batch", noLogin: "", limit: limit) { r in
+      ImportBatch(
+        id: r["id"], at: Date(timeIntervalSince1970: r["at"]), user: r["login"],
+        format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],
+        rows: r["rows"], created: r["created"], updated: r["updated"],
+        duplicates: r["duplicates"], rejected: r["rejected"],
+        undoneAt: r.timestamp("undone_at"))
     }
   }
 

@@ -738,20 +738,12 @@ public struct MergeService: CoreService {
 
   /// The merges, newest first.
   public func log(limit: Int = 50) throws(CRMError) -> [MergeLogEntry] {
-    try db.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT m.*, coalesce(u.login, '?') AS login FROM merge_log m
-          LEFT JOIN app_user u ON u.id = m.user_id ORDER BY m.id DESC LIMIT ?
-          """, arguments: [limit]
-      ).map {
-        MergeLogEntry(
-          id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
-          mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),
-          user: $0["login"],
-          undoneAt: $0.timestamp("undone_at"))
-      }
+    try db.newestLogRows("merge_log", noLogin: "?", limit: limit) {
+      MergeLogEntry(
+        id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
+        mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),
+        user: $0["login"],
+        undoneAt: $0.timestamp("undone_at"))
     }
   }
 

@@ -903,19 +903,11 @@ extension MoneyService {
 
   /// Exports, newest first.
   public func exports(limit: Int = 100) throws(CRMError) -> [ExportRecord] {
-    try db.read { db in
-      try Row.fetchAll(
-        db.cachedStatement(
-          sql: """
-            SELECT e.*, coalesce(u.login, '?') AS login FROM export_log e
-            LEFT JOIN app_user u ON u.id = e.user_id ORDER BY e.id DESC LIMIT ?
-            """), arguments: [limit]
-      ).map { r in
-        ExportRecord(
-          id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],
-          what: r["what"], format: r["format"], file: r["file"], periodFrom: r["period_from"],
-          periodTo: r["period_to"], items: r["items"])
-      }
+    try db.newestLogRows("export_log", noLogin: "?", limit: limit) { r in
+      ExportRecord(
+        id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],
+        what: r["what"], format: r["format"], file: r["file"], periodFrom: r["period_from"],
+        periodTo: r["period_to"], items: r["items"])
     }
   }
 }
