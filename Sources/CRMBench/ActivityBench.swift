@@ -13,25 +13,13 @@ extension Benchmark {
   static let activityNow = Date(timeIntervalSince1970: 1_795_000_000)
 
   func activityDataset() throws -> String {
-    let d = options.dataset
-    let file =
-      "\(options.directory)/activity-\(d.rawValue)-seed\(options.seed)-schema\(Schema.version)-\(Schema.fingerprint).sqlite"
+    let file = datasetFile("activity-")
     if FileManager.default.fileExists(atPath: file) { return file }
-    let partial = file + ".building"
-    for suffix in ["", "-wal", "-shm"] {
-      try? FileManager.default.removeItem(atPath: partial + suffix)
-    }
-    try FileManager.default.copyItem(atPath: path, toPath: partial)
-    log("building the activity dataset: \(activityContacts) contacts…")
-    let seconds = try time {
-      let db = try CRMDatabase(path: partial)
+    try build(
+      file, copying: path, note: "building the activity dataset: \(activityContacts) contacts…"
+    ) { db in
       try Self.addContacts(db, total: activityContacts, now: Self.activityNow, seed: options.seed)
-      try db.queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-      try db.queue.close()
     }
-    try FileManager.default.moveItem(atPath: partial, toPath: file)
-    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
-    log(String(format: "built in %.1f s", seconds / 1000))
     return file
   }
 
@@ -105,23 +93,17 @@ extension Benchmark {
     let query = ActivityQuery(from: from, to: to, grouping: .week)
     let statements = try service.statements(query).map { SQLStatement(sql: $0, arguments: []) }
     let raw = try RawSQLite(path: file)
-    var ours: [Double] = []
-    var bound: [Double] = []
     var users = 0
     var weeks = 0
     var done = 0
-    let reps = options.quick ? 5 : 15
-    for i in 0..<(2 + reps) {
+    let (ours, bound) = try sampled(warmup: 2, runs: options.quick ? 5 : 15) { _ in
       var report: ActivityReport?
       let t = try time { report = try service.report(query) }
       let b = try time { for s in statements { _ = try raw.run(s) } }
       users = report?.rows.count ?? 0
       weeks = report?.buckets.count ?? 0
       done = report.map { $0.team.total.contacts + $0.team.total.missed } ?? 0
-      if i >= 2 {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       wholeRange ? "activity report, whole range" : "activity report", ours: ours, bound: bound,

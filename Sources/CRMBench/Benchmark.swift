@@ -114,19 +114,15 @@ public final class Benchmark {
   /// The dataset file for this size, seed and schema; built once, atomically, then reused.
   public func prepareDataset() throws -> String {
     let d = options.dataset
-    let file =
-      "\(options.directory)/\(d.rawValue)-seed\(options.seed)-schema\(Schema.version)-\(Schema.fingerprint).sqlite"
+    let file = datasetFile("")
     path = file
     if FileManager.default.fileExists(atPath: file) { return file }
     try FileManager.default.createDirectory(
       atPath: options.directory, withIntermediateDirectories: true)
-    let partial = file + ".building"
-    for suffix in ["", "-wal", "-shm"] {
-      try? FileManager.default.removeItem(atPath: partial + suffix)
-    }
-    log("building dataset \(d.rawValue): \(d.clients) clients, seed \(options.seed)…")
-    let seconds = try time {
-      let db = try CRMDatabase(path: partial)
+    try build(
+      file, copying: nil,
+      note: "building dataset \(d.rawValue): \(d.clients) clients, seed \(options.seed)…"
+    ) { db in
       var demo = DemoData(seed: options.seed, now: Date(timeIntervalSince1970: 1_795_000_000))
       demo.ownerCount = d.owners
       demo.personsPerCompany = d.personsPerCompany
@@ -134,13 +130,35 @@ public final class Benchmark {
       try demo.populateDeals(db, count: d.deals, seed: options.seed)
       try demo.populateMoney(db, payments: d.payments, seed: options.seed)
       _ = try db.user(login: "bench")
+    }
+    return file
+  }
+
+  /// The cached file of a dataset for this size, seed and schema; `kind` prefixes a derived one.
+  func datasetFile(_ kind: String) -> String {
+    "\(options.directory)/\(kind)\(options.dataset.rawValue)-seed\(options.seed)-schema\(Schema.version)-\(Schema.fingerprint).sqlite"
+  }
+
+  /// Builds `file` atomically: under `<file>.building` (a copy of `copying`, when given) filled
+  /// by `fill`, checkpointed, closed and then renamed; logs `note` and the time it took.
+  func build(
+    _ file: String, copying source: String?, note: String, fill: (CRMDatabase) throws -> Void
+  ) throws {
+    let partial = file + ".building"
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: partial + suffix)
+    }
+    if let source { try FileManager.default.copyItem(atPath: source, toPath: partial) }
+    log(note)
+    let seconds = try time {
+      let db = try CRMDatabase(path: partial)
+      try fill(db)
       try db.queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
       try db.queue.close()
     }
     try FileManager.default.moveItem(atPath: partial, toPath: file)
     for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
     log(String(format: "built in %.1f s", seconds / 1000))
-    return file
   }
 
   func targets(_ name: String) -> Double? {
@@ -183,11 +201,9 @@ public final class Benchmark {
 
   /// Open the database, build the app, render the client list at 80×24.
   func firstScreen() throws -> BenchCase {
-    var ours: [Double] = []
-    var bound: [Double] = []
     let query = ClientListQuery()
     let visible = 19
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = try sampled(warmup: options.warmup, runs: options.repetitions) { _ in
       let t = try time {
         let db = try CRMDatabase(path: path)
         _ = try Self.openApp(db)
@@ -198,10 +214,7 @@ public final class Benchmark {
         try raw.run(query.countStatement())
         try raw.run(query.pageStatement(offset: 0, limit: visible))
       }
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       "first screen", ours: ours, bound: bound,
@@ -283,18 +296,13 @@ public final class Benchmark {
     try db.setSetting("visibility", previous, language: .en)
     let raw = try RawSQLite(path: path)
     let query = mine.visible(ClientListQuery())
-    var ours: [Double] = []
-    var bound: [Double] = []
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = try sampled(warmup: options.warmup, runs: options.repetitions) { _ in
       let t = try time { _ = try Self.openApp(mine, login: Self.manager) }
       let b = try time {
         try raw.run(query.countStatement())
         try raw.run(try mine.pageStatement(query, offset: 0, limit: 19))
       }
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     let total = try mine.count(query)
     return result(
@@ -384,10 +392,8 @@ public final class Benchmark {
     app.render()
     let screen = app.current as! CalendarScreen
     let raw = try RawSQLite(path: path)
-    var ours: [Double] = []
-    var bound: [Double] = []
     var rows = 0
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = try sampled(warmup: options.warmup, runs: options.repetitions) { i in
       let key: Key = i % 2 == 0 ? .pageDown : .pageUp
       let t = time {
         app.handle(key)
@@ -398,10 +404,7 @@ public final class Benchmark {
       let statement = app.context.contacts.plannedStatement(
         from: r.start, to: r.end, scope: screen.scope, limit: CalendarScreen.limit + 1)
       let b = try time { _ = try raw.run(statement) }
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       "calendar month", ours: ours, bound: bound,
@@ -416,9 +419,7 @@ public final class Benchmark {
     app.render()
     let screen = app.current as! RemindersScreen
     let raw = try RawSQLite(path: path)
-    var ours: [Double] = []
-    var bound: [Double] = []
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = try sampled(warmup: options.warmup, runs: options.repetitions) { _ in
       let t = time {
         screen.dataChanged()
         app.render()
@@ -428,10 +429,7 @@ public final class Benchmark {
         scope: screen.scope, at: now, horizon: app.context.contacts.endOfDay(now),
         limit: RemindersScreen.limit)
       let b = try time { _ = try raw.run(statement) }
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       "reminders screen", ours: ours, bound: bound,
@@ -484,18 +482,13 @@ public final class Benchmark {
             ORDER BY d.stage_at, d.id LIMIT ?
             """, arguments: [.integer(s.id), .integer(Int64(screen.cardsPerColumn))]))
     }
-    var ours: [Double] = []
-    var bound: [Double] = []
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = try sampled(warmup: options.warmup, runs: options.repetitions) { _ in
       let t = time {
         screen.dataChanged()
         app.render()
       }
       let b = try time { for st in statements { _ = try raw.run(st) } }
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     let openDeals = screen.columns.reduce(0) { $0 + $1.count }
     return result(
@@ -518,21 +511,15 @@ public final class Benchmark {
       FROM deal WHERE pipeline_id = 1
       """
     ].map { SQLStatement(sql: $0, arguments: []) }
-    var ours: [Double] = []
-    var bound: [Double] = []
     var stays = 0
-    let reps = options.quick ? 5 : 15
-    for i in 0..<(2 + reps) {
+    let (ours, bound) = try sampled(warmup: 2, runs: options.quick ? 5 : 15) { _ in
       var report: FunnelReport?
       let t = try time { report = try analytics.funnel(FunnelReportQuery()) }
       stays = report?.stages.reduce(0) { $0 + $1.stays } ?? 0
       let b = try time {
         for st in statements { _ = try raw.run(st) }
       }
-      if i >= 2 {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       "funnel report", ours: ours, bound: bound,
@@ -542,17 +529,12 @@ public final class Benchmark {
   /// `crm remind --short` for the manager, as a shell prompt runs it: exec to exit. The floor is
   /// `crm --version` (start-up alone).
   func remindCommand() -> BenchCase {
-    var ours: [Double] = []
-    var bound: [Double] = []
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = sampled(warmup: options.warmup, runs: options.repetitions) { _ in
       let t = spawnAndWait(
         options.executable, ["remind", "--short", "--db", path, "--user", Self.manager]
       ).ms
       let b = spawnAndWait(options.executable, ["--version"]).ms
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       "crm remind (exec to exit)", ours: ours, bound: bound,
@@ -561,15 +543,10 @@ public final class Benchmark {
 
   /// `crm --version`, exec to exit; the floor is `/bin/true`.
   func processStart() -> BenchCase {
-    var ours: [Double] = []
-    var bound: [Double] = []
-    for i in 0..<(options.warmup + options.repetitions) {
+    let (ours, bound) = sampled(warmup: options.warmup, runs: options.repetitions) { _ in
       let t = spawnAndWait(options.executable, ["--version"]).ms
       let b = spawnAndWait("/bin/true", []).ms
-      if i >= options.warmup {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result("crm --version", ours: ours, bound: bound, note: "exec to exit; bound: /bin/true")
   }

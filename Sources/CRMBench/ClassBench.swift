@@ -12,25 +12,14 @@ extension Benchmark {
   /// a fixed seed: a fifth of the clients never pay, a sixth pay once, the rest pay in a share of
   /// the months with amounts that vary by client. Built once on a copy, then reused.
   func classesDataset() throws -> String {
-    let d = options.dataset
-    let file =
-      "\(options.directory)/classes-\(d.rawValue)-seed\(options.seed)-schema\(Schema.version)-\(Schema.fingerprint).sqlite"
+    let file = datasetFile("classes-")
     if FileManager.default.fileExists(atPath: file) { return file }
-    let partial = file + ".building"
-    for suffix in ["", "-wal", "-shm"] {
-      try? FileManager.default.removeItem(atPath: partial + suffix)
-    }
-    try FileManager.default.copyItem(atPath: path, toPath: partial)
-    log("building the ABC/XYZ dataset: \(d.clients * 10) payments…")
-    let seconds = try time {
-      let db = try CRMDatabase(path: partial)
+    try build(
+      file, copying: path,
+      note: "building the ABC/XYZ dataset: \(options.dataset.clients * 10) payments…"
+    ) { db in
       try Self.addPayments(db, perClient: 10, seed: options.seed)
-      try db.queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-      try db.queue.close()
     }
-    try FileManager.default.moveItem(atPath: partial, toPath: file)
-    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
-    log(String(format: "built in %.1f s", seconds / 1000))
     return file
   }
 
@@ -87,11 +76,7 @@ extension Benchmark {
   /// through the C API, reading every row.
   func classification() throws -> BenchCase {
     let source = try classesDataset()
-    try FileManager.default.createDirectory(
-      atPath: scratchDirectory, withIntermediateDirectories: true)
-    let copy = scratchDirectory + "/classes.sqlite"
-    try? FileManager.default.removeItem(atPath: copy)
-    try FileManager.default.copyItem(atPath: source, toPath: copy)
+    let copy = try scratchCopy(of: source, as: "classes.sqlite")
     defer { removeScratch() }
     let db = try CRMDatabase(path: copy)
     let (payments, clients) = try db.read { db in
@@ -108,11 +93,8 @@ extension Benchmark {
         WHERE state = 'assigned' AND currency = 'RUB' AND client_id IS NOT NULL
           AND date > ? AND date <= ? ORDER BY client_id
         """, arguments: [.text("2025-11-18"), .text(Self.classDay)])
-    var ours: [Double] = []
-    var bound: [Double] = []
     var counts = ""
-    let reps = options.quick ? 3 : 7
-    for i in 0..<(1 + reps) {
+    let (ours, bound) = try sampled(warmup: 1, runs: options.quick ? 3 : 7) { _ in
       try db.write { try $0.execute(sql: "DELETE FROM class_run") }
       var outcome: ClassificationService.Outcome?
       let t = try time { outcome = try service.classify(day: Self.classDay) }
@@ -122,10 +104,7 @@ extension Benchmark {
           "A \(o.abc[0].clients) B \(o.abc[1].clients) C \(o.abc[2].clients); "
           + o.xyz.map { "\($0.name) \($0.clients)" }.joined(separator: " ")
       }
-      if i >= 1 {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     return result(
       "ABC/XYZ", ours: ours, bound: bound,

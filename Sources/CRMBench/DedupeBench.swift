@@ -7,11 +7,8 @@ extension Benchmark {
   func duplicateScan(_ db: CRMDatabase) throws -> BenchCase {
     let finder = DuplicateFinder(ServiceContext(db: db, language: .ru))
     let raw = try RawSQLite(path: path)
-    var ours: [Double] = []
-    var bound: [Double] = []
     var pairs: [DuplicatePair] = []
-    let reps = options.quick ? 2 : 4
-    for i in 0..<(1 + reps) {
+    let (ours, bound) = try sampled(warmup: 1, runs: options.quick ? 2 : 4) { _ in
       let t = try time { pairs = try finder.scan(.client, minScore: 70) }
       let b = try time {
         for sql in [
@@ -22,10 +19,7 @@ extension Benchmark {
           _ = try raw.run(SQLStatement(sql: sql, arguments: []))
         }
       }
-      if i > 0 {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     let strong = pairs.filter { $0.score >= 90 }.count
     let conflicting = pairs.filter(\.conflictingINN).count

@@ -34,6 +34,23 @@ func time(_ body: () throws -> Void) rethrows -> Double {
   return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
 }
 
+/// The timings of `warmup + runs` rounds, the warm-up rounds dropped: `round` gets the round's
+/// index and times our side and its bound (in that order, as each case did inline).
+func sampled(
+  warmup: Int, runs: Int, _ round: (Int) throws -> (ours: Double, bound: Double)
+) rethrows -> (ours: [Double], bound: [Double]) {
+  var ours: [Double] = []
+  var bound: [Double] = []
+  for i in 0..<(warmup + runs) {
+    let (t, b) = try round(i)
+    if i >= warmup {
+      ours.append(t)
+      bound.append(b)
+    }
+  }
+  return (ours, bound)
+}
+
 /// The floor: the same SQL through the bare SQLite C API, none of our layers (no GRDB, no
 /// models, no rendering). Every column of every row is read, as a screen would.
 final class RawSQLite {

@@ -15,13 +15,14 @@ func bankDate(_ iso: String) -> BankDate? {
 extension Benchmark {
   var scratchDirectory: String { NSTemporaryDirectory() + "crm-bench-money-\(getpid())" }
 
-  /// A copy of the dataset for cases that write.
-  func scratchCopy() throws -> String {
+  /// A copy of the dataset (or of `source`) named `name` in the scratch directory, for cases
+  /// that write.
+  func scratchCopy(of source: String? = nil, as name: String = "dataset.sqlite") throws -> String {
     try FileManager.default.createDirectory(
       atPath: scratchDirectory, withIntermediateDirectories: true)
-    let copy = scratchDirectory + "/dataset.sqlite"
+    let copy = scratchDirectory + "/" + name
     try? FileManager.default.removeItem(atPath: copy)
-    try FileManager.default.copyItem(atPath: path, toPath: copy)
+    try FileManager.default.copyItem(atPath: source ?? path, toPath: copy)
     return copy
   }
 
@@ -121,11 +122,8 @@ extension Benchmark {
     let statement = try BankStatementReader.read(contentsOf: URL(fileURLWithPath: file))
     let records = BankImport.records(statement)
     let raw = try RawSQLite(path: copy)
-    var ours: [Double] = []
-    var bound: [Double] = []
     var last: BankImportReport?
-    let reps = options.quick ? 3 : 5
-    for i in 0..<(1 + reps) {
+    let (ours, bound) = try sampled(warmup: 1, runs: options.quick ? 3 : 5) { _ in
       let marks = try db.read { db in
         (
           try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_set") ?? 0,
@@ -168,10 +166,7 @@ extension Benchmark {
         }
         try db.execute(sql: "PRAGMA foreign_keys = ON")
       }
-      if i >= 1 {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     let r = last
     return result(
@@ -236,11 +231,8 @@ extension Benchmark {
     let money = MoneyService(
       ServiceContext(db: db, language: .ru, timeZone: TimeZone(identifier: "UTC")!))
     let raw = try RawSQLite(path: path)
-    var ours: [Double] = []
-    var bound: [Double] = []
     var report: ReconciliationReport?
-    let reps = options.quick ? 3 : 7
-    for i in 0..<(1 + reps) {
+    let (ours, bound) = try sampled(warmup: 1, runs: options.quick ? 3 : 7) { _ in
       let t = try time {
         let s = try BankStatementReader.read(contentsOf: URL(fileURLWithPath: file))
         report = try money.reconcile(
@@ -257,10 +249,7 @@ extension Benchmark {
               WHERE p.source = 'bank' AND p.state <> 'ignored' AND p.date BETWEEN ? AND ?
               """, arguments: [.text(first.iso), .text(last.iso)]))
       }
-      if i >= 1 {
-        ours.append(t)
-        bound.append(b)
-      }
+      return (t, b)
     }
     let r = report
     return result(

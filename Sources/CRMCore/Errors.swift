@@ -28,6 +28,12 @@ public enum CRMError: Error, Equatable, Sendable {
     }
   }
 
+  /// A rejected row's field and reason: those of `.invalid`; no field and the message otherwise.
+  func fieldAndReason(_ lang: Language) -> (field: String, reason: String) {
+    if case .invalid(let field, let problem) = self { return (field, problem) }
+    return ("", message(lang))
+  }
+
   /// Human text; validation problems already arrive localized from the validator.
   public func message(_ lang: Language) -> String {
     switch self {

@@ -260,14 +260,7 @@ public struct ClassificationService: CoreService {
       var i = 0
       // Rouble payments of the ABC period, to tell how many in other currencies were left out.
       var roubleRows = 0
-      while true {
-        let rc = sqlite3_step(stmt)
-        if rc == SQLITE_DONE { break }
-        guard rc == SQLITE_ROW else {
-          throw DatabaseError(
-            resultCode: ResultCode(rawValue: rc),
-            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+      while try db.stepRow(stmt) {
         let client = sqlite3_column_int64(stmt, 0)
         guard let text = sqlite3_column_text(stmt, 1), sqlite3_column_bytes(stmt, 1) >= 10 else {
           continue
@@ -372,11 +365,7 @@ public struct ClassificationService: CoreService {
         if let cv = r.cv { sqlite3_bind_double(ins, 8, cv) } else { sqlite3_bind_null(ins, 8) }
         let rc = sqlite3_step(ins)
         sqlite3_reset(ins)
-        guard rc == SQLITE_DONE else {
-          throw DatabaseError(
-            resultCode: ResultCode(rawValue: rc),
-            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+        guard rc == SQLITE_DONE else { throw db.sqliteError(rc) }
       }
       sqlite3_clear_bindings(ins)
       guard

@@ -335,12 +335,7 @@ public struct ClientImportService: CoreService {
         }
       } catch {
         report.rejected += 1
-        var field = ""
-        var reason = error.message(l)
-        if case .invalid(let f, let p) = error {
-          field = f
-          reason = p
-        }
+        let (field, reason) = error.fieldAndReason(l)
         report.outcomes.append(
           ImportOutcome(
             line: row.line, action: .rejected, name: row.client.name, field: field,
@@ -392,12 +387,7 @@ public struct ClientImportService: CoreService {
               validator: validator)
           } catch let e as CRMError {
             report.rejected += 1
-            var field = ""
-            var reason = e.message(l)
-            if case .invalid(let f, let p) = e {
-              field = f
-              reason = p
-            }
+            let (field, reason) = e.fieldAndReason(l)
             report.outcomes.append(
               ImportOutcome(
                 line: row.line, action: .rejected, name: name, matchId: match.id,
@@ -455,21 +445,13 @@ public struct ClientImportService: CoreService {
 
   /// Recorded imports, newest first.
   public func batches(limit: Int = 100) throws(CRMError) -> [ImportBatch] {
-    try db.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT b.*, coalesce(u.login, '') AS login FROM import_batch b
-          LEFT JOIN app_user u ON u.id = b.user_id ORDER BY b.id DESC LIMIT ?
-          """, arguments: [limit]
-      ).map { r in
-        ImportBatch(
-          id: r["id"], at: Date(timeIntervalSince1970: r["at"]), user: r["login"],
-          format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],
-          rows: r["rows"], created: r["created"], updated: r["updated"],
-          duplicates: r["duplicates"], rejected: r["rejected"],
-          undoneAt: (r["undone_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-      }
+    try db.newestLogRows("import_batch", noLogin: "", limit: limit) { r in
+      ImportBatch(
+        id: r["id"], at: Date(timeIntervalSince1970: r["at"]), user: r["login"],
+        format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],
+        rows: r["rows"], created: r["created"], updated: r["updated"],
+        duplicates: r["duplicates"], rejected: r["rejected"],
+        undoneAt: r.timestamp("undone_at"))
     }
   }
 

@@ -273,8 +273,8 @@ extension CRMDatabase {
         ClientRow(
           id: $0["id"], name: ClientService.display($0), city: $0["city"], phone: $0["phone"] ?? "",
           segment: $0["segment"], owner: $0["owner"],
-          lastContact: ($0["last_contact_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-          deletedAt: ($0["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+          lastContact: $0.timestamp("last_contact_at"),
+          deletedAt: $0.timestamp("deleted_at"))
       }
     }
   }

@@ -66,8 +66,8 @@ public struct ClientService: CoreService {
       notes: row["notes"])
     c.createdAt = Date(timeIntervalSince1970: row["created_at"])
     c.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
-    c.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
-    c.lastContactAt = (row["last_contact_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    c.deletedAt = row.timestamp("deleted_at")
+    c.lastContactAt = row.timestamp("last_contact_at")
     c.version = row["version"]
     c.phones = try Row.fetchAll(
       db,
@@ -112,11 +112,16 @@ public struct ClientService: CoreService {
 
   public func person(_ id: Int64) throws(CRMError) -> ContactPerson? {
     let access = db.access
-    return try db.read { db in
-      guard let p = try Self.loadPerson(db, id), try !access.hides(db, clientId: p.clientId)
-      else { return nil }
-      return p
-    }
+    return try db.read { db in try Self.visiblePerson(db, id, access) }
+  }
+
+  /// The person, unless missing or on a client `access` hides.
+  static func visiblePerson(_ db: Database, _ id: Int64, _ access: ClientAccess) throws
+    -> ContactPerson?
+  {
+    guard let p = try loadPerson(db, id), try !access.hides(db, clientId: p.clientId)
+    else { return nil }
+    return p
   }
 
   static func loadPerson(_ db: Database, _ id: Int64) throws -> ContactPerson? {
@@ -127,7 +132,7 @@ public struct ClientService: CoreService {
     var p = ContactPerson(
       id: row["id"], clientId: row["client_id"], name: row["name"], position: row["position"],
       birthday: row["birthday"], notes: row["notes"])
-    p.deletedAt = (row["deleted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    p.deletedAt = row.timestamp("deleted_at")
     p.version = row["version"]
     p.phones = try Row.fetchAll(
       db, sql: "SELECT raw, e164 FROM phone WHERE person_id = ? ORDER BY position", arguments: [id]
@@ -223,16 +228,10 @@ public struct ClientService: CoreService {
         base: base?.version == input.version ? base : nil, theirs: before,
         yourVersion: input.version, currentVersion: before.version ?? 0,
         keys: Client.editableKeys, display: Self.fields)
-      let old = Self.fields(before)
-      let new = Self.fields(c)
-      if old == new { return }
-      let change = try recordChange(
-        db, clientId: id, entity: "client", entityId: id, action: "update", before: before, at: at)
-      try Self.writeClient(db, c, id: id, at: at)
-      try auditFields(
-        db, change: change, clientId: id, entity: "client", entityId: id, action: "update",
-        old: old, new: new, at: at)
-      try SearchIndex.update(db, clientId: id)
+      try recordEdit(
+        db, clientId: id, entity: "client", entityId: id, before: before,
+        old: Self.fields(before), new: Self.fields(c), at: at
+      ) { try Self.writeClient(db, c, id: id, at: at) }
     }
   }
 
@@ -261,16 +260,9 @@ public struct ClientService: CoreService {
             ? lang.pick("already in the trash", "уже в корзине")
             : lang.pick("is not in the trash", "не в корзине"))
       }
-      let action = deleted ? "delete" : "restore"
-      let change = try recordChange(
-        db, clientId: id, entity: "client", entityId: id, action: action, before: before, at: at)
-      try db.execute(
-        sql: "UPDATE client SET deleted_at = ?, updated_at = ? WHERE id = ?",
-        arguments: [deleted ? at.timeIntervalSince1970 : nil, at.timeIntervalSince1970, id])
-      try auditFields(
-        db, change: change, clientId: id, entity: "client", entityId: id, action: action,
-        old: ["deleted": deleted ? "" : "yes"], new: ["deleted": deleted ? "yes" : ""], at: at)
-      try SearchIndex.update(db, clientId: id)
+      try recordTrash(
+        db, clientId: id, entity: "client", table: "client", entityId: id, before: before,
+        deleted: deleted, at: at)
     }
   }
 
@@ -319,9 +311,7 @@ public struct ClientService: CoreService {
     let lang = validator.language
     let access = db.access
     try db.write { db in
-      guard let before = try Self.loadPerson(db, id),
-        try !access.hides(db, clientId: before.clientId)
-      else {
+      guard let before = try Self.visiblePerson(db, id, access) else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
       let p = try RowVersions.resolve(
@@ -329,17 +319,10 @@ public struct ClientService: CoreService {
         base: base?.version == input.version ? base : nil, theirs: before,
         yourVersion: input.version, currentVersion: before.version ?? 0,
         keys: ContactPerson.editableKeys, display: Self.fields)
-      let old = Self.fields(before)
-      let new = Self.fields(p)
-      if old == new { return }
-      let change = try recordChange(
-        db, clientId: before.clientId, entity: "person", entityId: id, action: "update",
-        before: before, at: at)
-      try Self.writePerson(db, p, id: id, clientId: before.clientId, at: at)
-      try auditFields(
-        db, change: change, clientId: before.clientId, entity: "person", entityId: id,
-        action: "update", old: old, new: new, at: at)
-      try SearchIndex.update(db, clientId: before.clientId)
+      try recordEdit(
+        db, clientId: before.clientId, entity: "person", entityId: id, before: before,
+        old: Self.fields(before), new: Self.fields(p), at: at
+      ) { try Self.writePerson(db, p, id: id, clientId: before.clientId, at: at) }
     }
   }
 
@@ -349,23 +332,12 @@ public struct ClientService: CoreService {
     let lang = validator.language
     let access = db.access
     try db.write { db in
-      guard let before = try Self.loadPerson(db, id),
-        try !access.hides(db, clientId: before.clientId)
-      else {
+      guard let before = try Self.visiblePerson(db, id, access) else {
         throw CRMError.notFound(what: lang.pick("contact person", "контактное лицо"), id: id)
       }
-      let action = deleted ? "delete" : "restore"
-      let change = try recordChange(
-        db, clientId: before.clientId, entity: "person", entityId: id, action: action,
-        before: before, at: at)
-      try db.execute(
-        sql: "UPDATE contact_person SET deleted_at = ?, updated_at = ? WHERE id = ?",
-        arguments: [deleted ? at.timeIntervalSince1970 : nil, at.timeIntervalSince1970, id])
-      try auditFields(
-        db, change: change, clientId: before.clientId, entity: "person", entityId: id,
-        action: action, old: ["deleted": deleted ? "" : "yes"],
-        new: ["deleted": deleted ? "yes" : ""], at: at)
-      try SearchIndex.update(db, clientId: before.clientId)
+      try recordTrash(
+        db, clientId: before.clientId, entity: "person", table: "contact_person", entityId: id,
+        before: before, deleted: deleted, at: at)
     }
   }
 
@@ -613,6 +585,42 @@ public struct ClientService: CoreService {
       at.timeIntervalSince1970, userId, clientId, entity, entityId, action, json, undoOf,
     ])
     return db.lastInsertedRowID
+  }
+
+  /// An edit of a client or person: nothing when no field changed; else the change (with the row
+  /// as it was), `write`, the audit of the changed fields and the client's search entry.
+  func recordEdit<T: Encodable>(
+    _ db: Database, clientId: Int64, entity: String, entityId: Int64, before: T,
+    old: [String: String], new: [String: String], at: Date, write: () throws -> Void
+  ) throws {
+    if old == new { return }
+    let change = try recordChange(
+      db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
+      before: before, at: at)
+    try write()
+    try auditFields(
+      db, change: change, clientId: clientId, entity: entity, entityId: entityId,
+      action: "update", old: old, new: new, at: at)
+    try SearchIndex.update(db, clientId: clientId)
+  }
+
+  /// A client or person moved to the trash (`deleted`) or back: the change, `deleted_at` of its
+  /// row in `table`, the audit and the client's search entry.
+  func recordTrash<T: Encodable>(
+    _ db: Database, clientId: Int64, entity: String, table: String, entityId: Int64, before: T,
+    deleted: Bool, at: Date
+  ) throws {
+    let action = deleted ? "delete" : "restore"
+    let change = try recordChange(
+      db, clientId: clientId, entity: entity, entityId: entityId, action: action, before: before,
+      at: at)
+    try db.execute(
+      sql: "UPDATE \(table) SET deleted_at = ?, updated_at = ? WHERE id = ?",
+      arguments: [deleted ? at.timeIntervalSince1970 : nil, at.timeIntervalSince1970, entityId])
+    try auditFields(
+      db, change: change, clientId: clientId, entity: entity, entityId: entityId, action: action,
+      old: ["deleted": deleted ? "" : "yes"], new: ["deleted": deleted ? "yes" : ""], at: at)
+    try SearchIndex.update(db, clientId: clientId)
   }
 
   func auditFields(

@@ -158,18 +158,11 @@ public enum Completeness {
     }
 
     var whereSQL: (String, [DatabaseValueConvertible?]) {
-      var sql = "c.deleted_at IS NULL"
-      var args: [DatabaseValueConvertible?] = []
-      if let ownerId {
-        sql += " AND c.owner_id = ?"
-        args.append(ownerId)
-      }
-      if let segment {
-        sql += " AND c.segment = ?"
-        args.append(segment)
-      }
-      if !access.isAll { sql += " AND " + access.condition(client: "c") }
-      return (sql, args)
+      var c = SQLConditions(["c.deleted_at IS NULL"])
+      c.add("c.owner_id = ?", ownerId)
+      c.add("c.segment = ?", segment)
+      if !access.isAll { c.add(access.condition(client: "c"), values: []) }
+      return (c.sql, c.values)
     }
   }
 

@@ -102,13 +102,19 @@ public struct Validator: Sendable {
     return v
   }
 
+  /// A client's or person's name: one line, required.
+  func name(_ value: String) throws(CRMError) -> String {
+    let n = try line(value, "name", max: Self.maxName)
+    if n.isEmpty {
+      throw fail(fieldName("name"), "must not be empty", "не может быть пустым")
+    }
+    return n
+  }
+
   /// Validates and cleans a client; throws the first problem found.
   public func client(_ input: Client) throws(CRMError) -> Client {
     var c = input
-    c.name = try line(c.name, "name", max: Self.maxName)
-    if c.name.isEmpty {
-      throw fail(fieldName("name"), "must not be empty", "не может быть пустым")
-    }
+    c.name = try name(c.name)
     c.legalForm = try line(c.legalForm, "legal_form", max: 100)
     c.inn = try digitsOnly(c.inn, "inn")
     if !c.inn.isEmpty {
@@ -209,10 +215,7 @@ public struct Validator: Sendable {
   /// Validates and cleans a contact person.
   public func person(_ input: ContactPerson) throws(CRMError) -> ContactPerson {
     var p = input
-    p.name = try line(p.name, "name", max: Self.maxName)
-    if p.name.isEmpty {
-      throw fail(fieldName("name"), "must not be empty", "не может быть пустым")
-    }
+    p.name = try name(p.name)
     p.position = try line(p.position, "position", max: 200)
     p.phones = try phones(p.phones)
     p.emails = try emails(p.emails)

@@ -448,14 +448,7 @@ public struct ActivityService: CoreService {
     let statement = try d.makeStatement(sql: sql)
     let stmt = statement.sqliteStatement
     defer { sqlite3_reset(stmt) }
-    while true {
-      let rc = sqlite3_step(stmt)
-      if rc == SQLITE_DONE { break }
-      guard rc == SQLITE_ROW else {
-        throw DatabaseError(
-          resultCode: ResultCode(rawValue: rc),
-          message: String(cString: sqlite3_errmsg(d.sqliteConnection)))
-      }
+    while try d.stepRow(stmt) {
       let rowUser = sqlite3_column_int64(stmt, 0)
       if rowUser != user {
         flush()

@@ -46,24 +46,21 @@ public struct ContactService: CoreService {
     LEFT JOIN contact_person p ON p.id = c.person_id
     """
 
-  static func date(_ row: Row, _ column: String) -> Date? {
-    (row[column] as Double?).map(Date.init(timeIntervalSince1970:))
-  }
-
   static func contact(_ r: Row) -> Contact {
     var c = Contact(
       id: r["id"], clientId: r["client_id"], kind: ContactKind(rawValue: r["kind"]) ?? .other,
       status: ContactStatus(rawValue: r["status"]) ?? .planned,
       direction: ContactDirection(rawValue: r["direction"]) ?? .outgoing,
-      dueAt: date(r, "due_at"), durationMinutes: r["duration_min"], doneAt: date(r, "done_at"),
+      dueAt: r.timestamp("due_at"), durationMinutes: r["duration_min"],
+      doneAt: r.timestamp("done_at"),
       subject: r["subject"], outcome: r["outcome"], notes: r["notes"], userId: r["user_id"],
-      authorId: r["author_id"], remindAt: date(r, "remind_at"), recurrence: r["recurrence"],
+      authorId: r["author_id"], remindAt: r.timestamp("remind_at"), recurrence: r["recurrence"],
       personId: r["person_id"], dealId: r["deal_id"])
     c.seriesId = r["series_id"]
     c.attempt = r["attempt"]
     c.sequence = r["sequence"]
-    c.createdAt = date(r, "created_at")
-    c.updatedAt = date(r, "updated_at")
+    c.createdAt = r.timestamp("created_at")
+    c.updatedAt = r.timestamp("updated_at")
     c.version = r["version"]
     return c
   }
@@ -308,7 +305,7 @@ public struct ContactService: CoreService {
         LosingTouch(
           clientId: r["id"],
           clientName: Client.displayName(name: r["name"], legalForm: r["legal_form"] ?? ""),
-          segment: r["segment"], lastContact: Self.date(r, "last_contact_at"),
+          segment: r["segment"], lastContact: r.timestamp("last_contact_at"),
           cadenceDays: r["days"], daysOver: Int((r["over"] as Double).rounded(.down)))
       }
       return (items, total)

@@ -37,10 +37,6 @@ public struct DealService: CoreService {
     LEFT JOIN contact_person p ON p.id = d.person_id
     """
 
-  static func date(_ r: Row, _ column: String) -> Date? {
-    (r[column] as Double?).map(Date.init(timeIntervalSince1970:))
-  }
-
   static func deal(_ r: Row) -> Deal {
     var d = Deal(
       id: r["id"], pipelineId: r["pipeline_id"], stageId: r["stage_id"],
@@ -48,10 +44,10 @@ public struct DealService: CoreService {
       personId: r["person_id"], title: r["title"], amount: r["amount"], currency: r["currency"],
       probability: r["probability"], expectedClose: r["expected_close"], source: r["source"],
       ownerId: r["owner_id"], lostReason: r["lost_reason"], notes: r["notes"])
-    d.createdAt = date(r, "created_at")
-    d.updatedAt = date(r, "updated_at")
-    d.stageAt = date(r, "stage_at")
-    d.closedAt = date(r, "closed_at")
+    d.createdAt = r.timestamp("created_at")
+    d.updatedAt = r.timestamp("updated_at")
+    d.stageAt = r.timestamp("stage_at")
+    d.closedAt = r.timestamp("closed_at")
     d.version = r["version"]
     return d
   }
@@ -110,30 +106,14 @@ public struct DealService: CoreService {
   func filterSQL(_ f: DealFilter, alias: String = "d") -> (
     sql: String, args: [any DatabaseValueConvertible]
   ) {
-    var parts: [String] = []
-    var args: [any DatabaseValueConvertible] = []
-    if let o = f.ownerId {
-      parts.append("\(alias).owner_id = ?")
-      args.append(o)
-    }
-    if let s = f.source {
-      parts.append("\(alias).source = ?")
-      args.append(s)
-    }
-    if let from = f.from {
-      parts.append("\(alias).created_at >= ?")
-      args.append(from.timeIntervalSince1970)
-    }
-    if let to = f.to {
-      parts.append("\(alias).created_at < ?")
-      args.append(to.timeIntervalSince1970)
-    }
-    if let c = f.clientId {
-      parts.append("\(alias).client_id = ?")
-      args.append(c)
-    }
-    if !db.access.isAll { parts.append(visible(alias)) }
-    return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), args)
+    var c = SQLConditions()
+    c.add("\(alias).owner_id = ?", f.ownerId)
+    c.add("\(alias).source = ?", f.source)
+    c.add("\(alias).created_at >= ?", f.from?.timeIntervalSince1970)
+    c.add("\(alias).created_at < ?", f.to?.timeIntervalSince1970)
+    c.add("\(alias).client_id = ?", f.clientId)
+    if !db.access.isAll { c.add(visible(alias), values: []) }
+    return (c.sql, c.values)
   }
 
   /// Deals by filter and status, newest first (`crm deal list`, the client card).
@@ -194,7 +174,7 @@ public struct DealService: CoreService {
         let entry: Int64 = r["id"]
         return StageEntry(
           id: entry, from: (r["from_stage_id"] as Int64?).flatMap { stages[$0] }, to: to,
-          at: Date(timeIntervalSince1970: r["at"]), leftAt: Self.date(r, "left_at"),
+          at: Date(timeIntervalSince1970: r["at"]), leftAt: r.timestamp("left_at"),
           userLogin: r["login"], events: events.filter { $0.entryId == entry })
       }
     }

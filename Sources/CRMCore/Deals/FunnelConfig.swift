@@ -160,7 +160,7 @@ public enum EntryAction: Equatable, Hashable, Sendable {
 
 /// A stage as configured: key, names, order (its place in `PipelineDefinition.stages`), kind,
 /// default probability, the "stuck after N days" limit and entry actions.
-public struct StageDefinition: Equatable, Sendable {
+public struct StageDefinition: Equatable, Sendable, BilingualName {
   public var key: String
   public var name: String
   public var nameEn: String
@@ -181,14 +181,10 @@ public struct StageDefinition: Equatable, Sendable {
     self.stuckDays = stuckDays
     self.actions = actions
   }
-
-  public func name(_ l: Language) -> String {
-    l == .en && !nameEn.isEmpty ? nameEn : name
-  }
 }
 
 /// A sales pipeline as configured; the first pipeline is the default one.
-public struct PipelineDefinition: Equatable, Sendable {
+public struct PipelineDefinition: Equatable, Sendable, BilingualName {
   public var key: String
   public var name: String
   public var nameEn: String
@@ -200,14 +196,10 @@ public struct PipelineDefinition: Equatable, Sendable {
     self.nameEn = nameEn
     self.stages = stages
   }
-
-  public func name(_ l: Language) -> String {
-    l == .en && !nameEn.isEmpty ? nameEn : name
-  }
 }
 
 /// An entry of a configurable list (lead sources, lost reasons).
-public struct Choice: Equatable, Sendable {
+public struct Choice: Equatable, Sendable, BilingualName {
   public var key: String
   public var name: String
   public var nameEn: String
@@ -216,10 +208,6 @@ public struct Choice: Equatable, Sendable {
     self.key = key
     self.name = name
     self.nameEn = nameEn
-  }
-
-  public func name(_ l: Language) -> String {
-    l == .en && !nameEn.isEmpty ? nameEn : name
   }
 
   /// Whether `text` names this entry: its key or either name, case- and ё-insensitive.

@@ -378,10 +378,10 @@ public struct OfferService: CoreService {
       id: r["id"], dealId: r["deal_id"], number: r["number"], date: r["date"],
       currency: r["currency"], pricesIncludeVAT: r["prices_include_vat"],
       status: OfferStatus(rawValue: r["status"]) ?? .draft, validUntil: r["valid_until"],
-      notes: r["notes"], sentAt: DealService.date(r, "sent_at"), contactId: r["contact_id"])
+      notes: r["notes"], sentAt: r.timestamp("sent_at"), contactId: r["contact_id"])
     o.authorId = r["author_id"]
-    o.createdAt = DealService.date(r, "created_at")
-    o.updatedAt = DealService.date(r, "updated_at")
+    o.createdAt = r.timestamp("created_at")
+    o.updatedAt = r.timestamp("updated_at")
     return o
   }
 

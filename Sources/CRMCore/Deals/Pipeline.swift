@@ -1,7 +1,7 @@
 import Foundation
 
 /// A stage as stored: the definition plus its id, pipeline and place.
-public struct Stage: Equatable, Hashable, Sendable {
+public struct Stage: Equatable, Hashable, Sendable, BilingualName {
   public var id: Int64
   public var pipelineId: Int64
   public var key: String
@@ -32,8 +32,6 @@ public struct Stage: Equatable, Hashable, Sendable {
     self.archived = archived
   }
 
-  public func name(_ l: Language) -> String { l == .en && !nameEn.isEmpty ? nameEn : name }
-
   public var definition: StageDefinition {
     StageDefinition(
       key: key, name: name, nameEn: nameEn, kind: kind, probability: probability,
@@ -42,7 +40,7 @@ public struct Stage: Equatable, Hashable, Sendable {
 }
 
 /// A pipeline with its live stages in order.
-public struct Pipeline: Equatable, Sendable {
+public struct Pipeline: Equatable, Sendable, BilingualName {
   public var id: Int64
   public var key: String
   public var name: String
@@ -57,8 +55,6 @@ public struct Pipeline: Equatable, Sendable {
     self.stages = stages
   }
 
-  public func name(_ l: Language) -> String { l == .en && !nameEn.isEmpty ? nameEn : name }
-
   /// The stage with this key (or localized name), any case.
   public func stage(_ text: String) -> Stage? {
     let k = TextFold.key(text.trimmingCharacters(in: .whitespaces))
@@ -69,4 +65,16 @@ public struct Pipeline: Equatable, Sendable {
   public var openStages: [Stage] { stages.filter { $0.kind == .open } }
   public var wonStage: Stage? { stages.first { $0.kind == .won } }
   public var lostStage: Stage? { stages.first { $0.kind == .lost } }
+}
+
+/// Something configured with a Russian `name` and an optional English one (stages, pipelines,
+/// choice-list entries).
+public protocol BilingualName {
+  var name: String { get }
+  var nameEn: String { get }
+}
+
+extension BilingualName {
+  /// The English name in English when there is one; else the Russian.
+  public func name(_ l: Language) -> String { l == .en && !nameEn.isEmpty ? nameEn : name }
 }

@@ -506,27 +506,26 @@ public struct DuplicateFinder: CoreService {
     }
     // A phone or e-mail shared by a crowd (a switchboard, info@) is no evidence.
     let crowd = largestBlock + 1
-    me.phones = try me.phones.filter { phone in
-      let found = try Int64.fetchAll(
-        db.cachedStatement(
-          sql: """
-            SELECT DISTINCT c.id FROM phone p JOIN client c ON c.id = p.client_id
-            WHERE p.e164 = ? AND c.deleted_at IS NULL LIMIT ?
-            """), arguments: [phone, crowd])
+    /// Adds the clients sharing one value and keeps the value, unless a crowd shares it.
+    func addUnlessCrowd(_ sql: String, _ value: String) throws -> Bool {
+      let found = try Int64.fetchAll(db.cachedStatement(sql: sql), arguments: [value, crowd])
       guard found.count < crowd else { return false }
       for id in found where id != client.id && !ids.contains(id) { ids.append(id) }
       return true
     }
+    me.phones = try me.phones.filter { phone in
+      try addUnlessCrowd(
+        """
+        SELECT DISTINCT c.id FROM phone p JOIN client c ON c.id = p.client_id
+        WHERE p.e164 = ? AND c.deleted_at IS NULL LIMIT ?
+        """, phone)
+    }
     me.emails = try me.emails.filter { email in
-      let found = try Int64.fetchAll(
-        db.cachedStatement(
-          sql: """
-            SELECT DISTINCT c.id FROM email e JOIN client c ON c.id = e.client_id
-            WHERE e.address_key = ? AND c.deleted_at IS NULL LIMIT ?
-            """), arguments: [TextFold.key(email), crowd])
-      guard found.count < crowd else { return false }
-      for id in found where id != client.id && !ids.contains(id) { ids.append(id) }
-      return true
+      try addUnlessCrowd(
+        """
+        SELECT DISTINCT c.id FROM email e JOIN client c ON c.id = e.client_id
+        WHERE e.address_key = ? AND c.deleted_at IS NULL LIMIT ?
+        """, TextFold.key(email))
     }
     let key = String(String.UnicodeScalarView(me.key))
     if !key.isEmpty {

@@ -269,21 +269,9 @@ public struct MergeService: CoreService {
   }
 
   func loadPair(_ db: Database, _ keep: Int64, _ other: Int64) throws -> (Client, Client) {
-    let what = l.pick("client", "клиент")
-    // Both must be visible to the signed-in user; a hidden one does not exist for them.
     let access = self.db.access
-    guard let a = try ClientService.load(db, keep, access) else {
-      throw CRMError.notFound(what: what, id: keep)
-    }
-    guard let b = try ClientService.load(db, other, access) else {
-      throw CRMError.notFound(what: what, id: other)
-    }
-    if keep == other {
-      throw CRMError.invalid(
-        field: a.displayName,
-        problem: l.pick(
-          "cannot be merged with itself (both ids are \(keep))",
-          "нельзя объединить с самим собой (оба номера \(keep))"))
+    let (a, b) = try mergePair(keep, other, what: l.pick("client", "клиент"), name: \.displayName) {
+      try ClientService.load(db, $0, access)
     }
     for c in [a, b] where c.deletedAt != nil {
       throw CRMError.invalid(
@@ -292,6 +280,24 @@ public struct MergeService: CoreService {
           "is in the trash; restore it first to merge",
           "в корзине; восстановите его, чтобы объединить"
         ))
+    }
+    return (a, b)
+  }
+
+  /// The two clients or persons of a merge by `load`: both must be visible to the signed-in
+  /// user (a hidden one does not exist for them), and not the same one.
+  func mergePair<T>(
+    _ keep: Int64, _ other: Int64, what: String, name: (T) -> String,
+    load: (Int64) throws -> T?
+  ) throws -> (T, T) {
+    guard let a = try load(keep) else { throw CRMError.notFound(what: what, id: keep) }
+    guard let b = try load(other) else { throw CRMError.notFound(what: what, id: other) }
+    if keep == other {
+      throw CRMError.invalid(
+        field: name(a),
+        problem: l.pick(
+          "cannot be merged with itself (both ids are \(keep))",
+          "нельзя объединить с самим собой (оба номера \(keep))"))
     }
     return (a, b)
   }
@@ -566,25 +572,10 @@ public struct MergeService: CoreService {
   func previewPersons(
     _ db: Database, keep: Int64, other: Int64, choices: [String: MergeChoice]
   ) throws -> PersonMergePreview {
-    let what = l.pick("contact person", "контактное лицо")
     let access = self.db.access
-    guard let a = try ClientService.loadPerson(db, keep),
-      try !access.hides(db, clientId: a.clientId)
-    else {
-      throw CRMError.notFound(what: what, id: keep)
-    }
-    guard let b = try ClientService.loadPerson(db, other),
-      try !access.hides(db, clientId: b.clientId)
-    else {
-      throw CRMError.notFound(what: what, id: other)
-    }
-    if keep == other {
-      throw CRMError.invalid(
-        field: a.name,
-        problem: l.pick(
-          "cannot be merged with itself (both ids are \(keep))",
-          "нельзя объединить с самим собой (оба номера \(keep))"))
-    }
+    let (a, b) = try mergePair(
+      keep, other, what: l.pick("contact person", "контактное лицо"), name: \.name
+    ) { try ClientService.visiblePerson(db, $0, access) }
     for p in [a, b] where p.deletedAt != nil {
       throw CRMError.invalid(
         field: "\(p.name) (id \(p.id ?? 0))",
@@ -747,20 +738,12 @@ public struct MergeService: CoreService {
 
   /// The merges, newest first.
   public func log(limit: Int = 50) throws(CRMError) -> [MergeLogEntry] {
-    try db.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT m.*, coalesce(u.login, '?') AS login FROM merge_log m
-          LEFT JOIN app_user u ON u.id = m.user_id ORDER BY m.id DESC LIMIT ?
-          """, arguments: [limit]
-      ).map {
-        MergeLogEntry(
-          id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
-          mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),
-          user: $0["login"],
-          undoneAt: ($0["undone_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-      }
+    try db.newestLogRows("merge_log", noLogin: "?", limit: limit) {
+      MergeLogEntry(
+        id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
+        mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),
+        user: $0["login"],
+        undoneAt: $0.timestamp("undone_at"))
     }
   }
 

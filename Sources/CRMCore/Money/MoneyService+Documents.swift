@@ -362,33 +362,20 @@ extension MoneyService {
   public func invoices(_ f: InvoiceFilter = InvoiceFilter(), limit: Int = 200, offset: Int = 0)
     throws(CRMError) -> [InvoiceRow]
   {
-    var conditions: [String] = db.access.isAll ? [] : [seen]
-    var args: StatementArguments = []
-    if let c = f.clientId {
-      conditions.append("i.client_id = ?")
-      args += [c]
-    }
-    if let c = f.contractId {
-      conditions.append("i.contract_id = ?")
-      args += [c]
-    }
-    if let d = f.dealId {
-      conditions.append("i.deal_id = ?")
-      args += [d]
-    }
-    if let o = f.ownerId {
-      conditions.append("cl.owner_id = ?")
-      args += [o]
-    }
+    var c = SQLConditions(db.access.isAll ? [] : [seen])
+    c.add("i.client_id = ?", f.clientId)
+    c.add("i.contract_id = ?", f.contractId)
+    c.add("i.deal_id = ?", f.dealId)
+    c.add("cl.owner_id = ?", f.ownerId)
     if f.unpaidOnly || f.overdueOnly {
-      conditions.append("i.status = 'issued' AND i.paid < i.total")
+      c.add("i.status = 'issued' AND i.paid < i.total", values: [])
     }
     if f.overdueOnly {
-      conditions.append("i.due_date <> '' AND i.due_date < ?")
-      args += [today]
+      c.add("i.due_date <> '' AND i.due_date < ?", today)
     }
-    let whereSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    let whereSQL = c.terms.isEmpty ? "" : " WHERE " + c.sql
     let order = f.overdueOnly ? "i.due_date, i.id" : "i.date DESC, i.id DESC"
+    var args = c.arguments
     args += [limit]
     args += [offset]
     let sql = Self.invoiceSelect + whereSQL + " ORDER BY \(order) LIMIT ? OFFSET ?"
@@ -916,19 +903,11 @@ extension MoneyService {
 
   /// Exports, newest first.
   public func exports(limit: Int = 100) throws(CRMError) -> [ExportRecord] {
-    try db.read { db in
-      try Row.fetchAll(
-        db.cachedStatement(
-          sql: """
-            SELECT e.*, coalesce(u.login, '?') AS login FROM export_log e
-            LEFT JOIN app_user u ON u.id = e.user_id ORDER BY e.id DESC LIMIT ?
-            """), arguments: [limit]
-      ).map { r in
-        ExportRecord(
-          id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],
-          what: r["what"], format: r["format"], file: r["file"], periodFrom: r["period_from"],
-          periodTo: r["period_to"], items: r["items"])
-      }
+    try db.newestLogRows("export_log", noLogin: "?", limit: limit) { r in
+      ExportRecord(
+        id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],
+        what: r["what"], format: r["format"], file: r["file"], periodFrom: r["period_from"],
+        periodTo: r["period_to"], items: r["items"])
     }
   }
 }

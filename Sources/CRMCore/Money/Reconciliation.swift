@@ -342,64 +342,57 @@ extension MoneyService {
     return try db.read { db in
       if try access.hides(db, clientId: clientId) { return [] }
       var out: [String: MoneySummary] = [:]
-      func get(_ code: String) -> MoneySummary {
-        out[code]
-          ?? MoneySummary(
-            currency: Currency.named(code) ?? Currency(code: code, minorDigits: 2, symbol: code))
+      /// Adds the per-currency sums of one query (a `currency` column and `take`'s columns).
+      func add(
+        _ sql: String, _ arguments: StatementArguments, take: (inout MoneySummary, Row) -> Void
+      ) throws {
+        for r in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+          let code: String = r["currency"]
+          var s =
+            out[code]
+            ?? MoneySummary(
+              currency: Currency.named(code) ?? Currency(code: code, minorDigits: 2, symbol: code))
+          take(&s, r)
+          out[s.currency.code] = s
+        }
       }
-      for r in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT currency, sum(amount) AS s FROM contract
-          WHERE client_id = ? AND status IN ('active', 'draft') GROUP BY currency
-          """, arguments: [clientId])
-      {
-        var s = get(r["currency"])
-        s.contracted = r["s"]
-        out[s.currency.code] = s
-      }
-      for r in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT currency, sum(total) AS invoiced, sum(max(total - paid, 0)) AS owed,
-            sum(CASE WHEN due_date <> '' AND due_date < ? THEN max(total - paid, 0) ELSE 0 END)
-              AS overdue
-          FROM invoice WHERE client_id = ? AND status = 'issued' GROUP BY currency
-          """, arguments: [day, clientId])
-      {
-        var s = get(r["currency"])
+      try add(
+        """
+        SELECT currency, sum(amount) AS s FROM contract
+        WHERE client_id = ? AND status IN ('active', 'draft') GROUP BY currency
+        """, [clientId]
+      ) { s, r in s.contracted = r["s"] }
+      try add(
+        """
+        SELECT currency, sum(total) AS invoiced, sum(max(total - paid, 0)) AS owed,
+          sum(CASE WHEN due_date <> '' AND due_date < ? THEN max(total - paid, 0) ELSE 0 END)
+            AS overdue
+        FROM invoice WHERE client_id = ? AND status = 'issued' GROUP BY currency
+        """, [day, clientId]
+      ) { s, r in
         s.invoiced = r["invoiced"]
         s.owed = r["owed"]
         s.overdue = r["overdue"]
-        out[s.currency.code] = s
       }
-      for r in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT currency, sum(amount) AS paid,
-            sum(CASE WHEN management_only THEN amount ELSE 0 END) AS mgmt,
-            sum(amount - coalesce((SELECT sum(a.amount) FROM allocation a
-              WHERE a.payment_id = payment.id), 0)) AS free
-          FROM payment WHERE client_id = ? AND state = 'assigned' GROUP BY currency
-          """, arguments: [clientId])
-      {
-        var s = get(r["currency"])
+      try add(
+        """
+        SELECT currency, sum(amount) AS paid,
+          sum(CASE WHEN management_only THEN amount ELSE 0 END) AS mgmt,
+          sum(amount - coalesce((SELECT sum(a.amount) FROM allocation a
+            WHERE a.payment_id = payment.id), 0)) AS free
+        FROM payment WHERE client_id = ? AND state = 'assigned' GROUP BY currency
+        """, [clientId]
+      ) { s, r in
         s.paid = r["paid"]
         s.managementOnly = r["mgmt"]
         s.unallocated = r["free"]
-        out[s.currency.code] = s
       }
-      for r in try Row.fetchAll(
-        db,
-        sql: """
-          SELECT currency, sum(total) AS s FROM act WHERE client_id = ? AND status = 'issued'
-          GROUP BY currency
-          """, arguments: [clientId])
-      {
-        var s = get(r["currency"])
-        s.acted = r["s"]
-        out[s.currency.code] = s
-      }
+      try add(
+        """
+        SELECT currency, sum(total) AS s FROM act WHERE client_id = ? AND status = 'issued'
+        GROUP BY currency
+        """, [clientId]
+      ) { s, r in s.acted = r["s"] }
       return out.values.sorted {
         ($0.currency.code == "RUB" ? 0 : 1, $0.currency.code)
           < ($1.currency.code == "RUB" ? 0 : 1, $1.currency.code)

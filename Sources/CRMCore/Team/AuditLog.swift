@@ -182,20 +182,17 @@ public struct AuditLog: CoreService {
   /// Checks the filter's values: a known entity and action, a period that does not end before
   /// it starts.
   public func validate(_ q: AuditQuery) throws(CRMError) {
-    if let e = q.entity, !AuditQuery.entities.contains(e) {
+    /// A set filter value must be one of `known`.
+    func check(_ field: String, _ value: String?, _ known: [String]) throws(CRMError) {
+      guard let value, !known.contains(value) else { return }
       throw .invalid(
-        field: "entity",
+        field: field,
         problem: language.pick(
-          "unknown «\(e)»; use one of: \(AuditQuery.entities.joined(separator: ", "))",
-          "неизвестно «\(e)»; допустимые: \(AuditQuery.entities.joined(separator: ", "))"))
+          "unknown «\(value)»; use one of: \(known.joined(separator: ", "))",
+          "неизвестно «\(value)»; допустимые: \(known.joined(separator: ", "))"))
     }
-    if let a = q.action, !AuditQuery.actions.contains(a) {
-      throw .invalid(
-        field: "action",
-        problem: language.pick(
-          "unknown «\(a)»; use one of: \(AuditQuery.actions.joined(separator: ", "))",
-          "неизвестно «\(a)»; допустимые: \(AuditQuery.actions.joined(separator: ", "))"))
-    }
+    try check("entity", q.entity, AuditQuery.entities)
+    try check("action", q.action, AuditQuery.actions)
     if let f = q.from, let t = q.to, t <= f {
       throw .invalid(
         field: "period",
@@ -207,44 +204,25 @@ public struct AuditLog: CoreService {
 
   /// The WHERE clause and its arguments for a scoped query before `cursor`.
   func condition(_ q: AuditQuery, before cursor: AuditCursor?) -> (String, StatementArguments) {
-    var parts: [String] = []
-    var args: StatementArguments = []
-    if let u = q.userId {
-      parts.append("a.user_id = ?")
-      _ = args.append(contentsOf: [u])
-    }
-    if let c = q.clientId {
-      parts.append("a.client_id = ?")
-      _ = args.append(contentsOf: [c])
-    }
-    if let e = q.entity {
-      parts.append("a.entity = ?")
-      _ = args.append(contentsOf: [e])
-    }
-    if let a = q.action {
-      parts.append("a.action = ?")
-      _ = args.append(contentsOf: [a])
-    }
-    if let f = q.from {
-      parts.append("a.at >= ?")
-      _ = args.append(contentsOf: [f.timeIntervalSince1970])
-    }
-    if let t = q.to {
-      parts.append("a.at < ?")
-      _ = args.append(contentsOf: [t.timeIntervalSince1970])
-    }
+    var c = SQLConditions()
+    c.add("a.user_id = ?", q.userId)
+    c.add("a.client_id = ?", q.clientId)
+    c.add("a.entity = ?", q.entity)
+    c.add("a.action = ?", q.action)
+    c.add("a.at >= ?", q.from?.timeIntervalSince1970)
+    c.add("a.at < ?", q.to?.timeIntervalSince1970)
     if let cursor {
       // The first term is the index range; the second breaks ties of equal times by id.
-      parts.append("a.at <= ? AND (a.at < ? OR a.id < ?)")
-      _ = args.append(contentsOf: [cursor.at, cursor.at, cursor.id])
+      c.add("a.at <= ? AND (a.at < ? OR a.id < ?)", values: [cursor.at, cursor.at, cursor.id])
     }
     let access = db.access
     if !access.isAll {
       // `+` keeps the planner on the time/user index (a filter per row against the list of
       // visible clients, built once) instead of an OR over every visible client's rows.
-      parts.append("(+a.client_id = 0 OR \(access.condition(clientIdColumn: "+a.client_id")))")
+      c.add(
+        "(+a.client_id = 0 OR \(access.condition(clientIdColumn: "+a.client_id")))", values: [])
     }
-    return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), args)
+    return (c.sql, c.arguments)
   }
 
   static let columns = """

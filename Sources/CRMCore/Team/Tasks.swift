@@ -288,7 +288,7 @@ public struct TaskService: CoreService {
       contactKind: (r["contact_kind"] as String?).flatMap(
         ContactKind.init(rawValue:)),
       dueAt: due, status: status, createdAt: Date(timeIntervalSince1970: r["created_at"]),
-      doneAt: (r["finished"] as Double?).map(Date.init(timeIntervalSince1970:)),
+      doneAt: r.timestamp("finished"),
       overdue: status == .open && due < at)
   }
 

@@ -170,36 +170,16 @@ public final class ClientCSVReader {
 
   /// Reads a file, streaming; the header is read and checked here.
   public convenience init(url: URL, options: ClientCSVOptions) throws {
-    let handle: FileHandle
-    do {
-      handle = try FileHandle(forReadingFrom: url)
-    } catch {
-      throw ImportFileError(
-        line: 0, en: "cannot read \(url.path): \(error.localizedDescription)",
-        ru: "не удаётся прочитать \(url.path): \(error.localizedDescription)")
-    }
-    let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
-    try self.init(
-      total: Int64(size),
-      read: {
-        let d = try handle.read(upToCount: ClientCSVReader.chunkSize) ?? Data()
-        if d.isEmpty { try? handle.close() }
-        return d
-      }, options: options)
+    let file = try ImportChunks.file(url)
+    try self.init(total: file.total, read: file.read, options: options)
   }
 
   /// Reads bytes held in memory (tests), in chunks like a file.
   public convenience init(data: Data, options: ClientCSVOptions, chunkSize: Int = chunkSize)
     throws
   {
-    var offset = 0
-    try self.init(
-      total: Int64(data.count),
-      read: {
-        let end = min(data.count, offset + chunkSize)
-        defer { offset = end }
-        return data.subdata(in: offset..<end)
-      }, options: options)
+    let memory = ImportChunks.memory(data, chunkSize: chunkSize)
+    try self.init(total: memory.total, read: memory.read, options: options)
   }
 
   init(total: Int64, read: @escaping () throws -> Data, options: ClientCSVOptions) throws {

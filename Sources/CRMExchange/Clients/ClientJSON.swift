@@ -116,14 +116,12 @@ public final class ClientJSONReader {
   /// Reads a file: our one-client-per-line layout streams; other layouts are read whole.
   public convenience init(url: URL, language: Language) throws {
     let data: Data
+    let handle = try openForImport(url)
     do {
-      let handle = try FileHandle(forReadingFrom: url)
       defer { try? handle.close() }
       data = try handle.read(upToCount: 256) ?? Data()
     } catch {
-      throw ImportFileError(
-        line: 0, en: "cannot read \(url.path): \(error.localizedDescription)",
-        ru: "не удаётся прочитать \(url.path): \(error.localizedDescription)")
+      throw ImportFileError.unreadable(url, error)
     }
     let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
     if data.starts(with: Data(ClientJSON.firstLine.utf8)) {
@@ -131,9 +129,7 @@ public final class ClientJSONReader {
     } else {
       let whole: Data
       do { whole = try Data(contentsOf: url) } catch {
-        throw ImportFileError(
-          line: 0, en: "cannot read \(url.path): \(error.localizedDescription)",
-          ru: "не удаётся прочитать \(url.path): \(error.localizedDescription)")
+        throw ImportFileError.unreadable(url, error)
       }
       try self.init(data: whole, language: language)
     }
@@ -315,13 +311,7 @@ final class LineSource {
   private(set) var lineNumber = 0
 
   init(url: URL) throws {
-    do {
-      handle = try FileHandle(forReadingFrom: url)
-    } catch {
-      throw ImportFileError(
-        line: 0, en: "cannot read \(url.path): \(error.localizedDescription)",
-        ru: "не удаётся прочитать \(url.path): \(error.localizedDescription)")
-    }
+    handle = try openForImport(url)
   }
 
   init(lines: [String]) {

@@ -28,33 +28,13 @@ public final class VCardReader {
   private var card: VCardBuilder?
 
   public convenience init(url: URL, language: Language) throws {
-    let handle: FileHandle
-    do {
-      handle = try FileHandle(forReadingFrom: url)
-    } catch {
-      throw ImportFileError(
-        line: 0, en: "cannot read \(url.path): \(error.localizedDescription)",
-        ru: "не удаётся прочитать \(url.path): \(error.localizedDescription)")
-    }
-    let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
-    self.init(
-      total: Int64(size),
-      read: {
-        let d = try handle.read(upToCount: ClientCSVReader.chunkSize) ?? Data()
-        if d.isEmpty { try? handle.close() }
-        return d
-      }, language: language)
+    let file = try ImportChunks.file(url)
+    self.init(total: file.total, read: file.read, language: language)
   }
 
   public convenience init(data: Data, language: Language) {
-    var offset = 0
-    self.init(
-      total: Int64(data.count),
-      read: {
-        let end = min(data.count, offset + ClientCSVReader.chunkSize)
-        defer { offset = end }
-        return data.subdata(in: offset..<end)
-      }, language: language)
+    let memory = ImportChunks.memory(data, chunkSize: ClientCSVReader.chunkSize)
+    self.init(total: memory.total, read: memory.read, language: language)
   }
 
   init(total: Int64, read: @escaping () throws -> Data, language: Language) {

@@ -196,21 +196,7 @@ enum PrintedDocument {
   // MARK: HTML
 
   /// Text with `& < > " '` replaced by entities, safe in element content and quoted attributes.
-  static func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.count)
-    for ch in s {
-      switch ch {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(ch)
-      }
-    }
-    return out
-  }
+  static func escape(_ s: String) -> String { escapeMarkup(s, apostrophe: "&#39;") }
 
   /// The page up to and including `<body>`: UTF-8, the title, the shared print styles (A4) and
   /// `css` of the document's own.

@@ -299,25 +299,7 @@ public struct BankStatementHeader: Equatable, Sendable {
 
 /// Something odd that did not stop the reading: an unknown line, a repeated key, text after
 /// КонецФайла, a header naming the wrong encoding.
-public struct BankStatementWarning: Equatable, Sendable, CustomStringConvertible {
-  /// 1-based.
-  public let line: Int
-  public let en: String
-  public let ru: String
-
-  public init(line: Int, en: String, ru: String) {
-    self.line = line
-    self.en = en
-    self.ru = ru
-  }
-
-  /// `line 12: …` / `строка 12: …`
-  public func message(_ l: Language) -> String {
-    l.pick("line \(line): ", "строка \(line): ") + l.pick(en, ru)
-  }
-
-  public var description: String { message(.en) }
-}
+public typealias BankStatementWarning = LineMessage
 
 /// Why a statement file was refused. A file with any error yields no statement at all.
 public struct BankStatementError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -477,21 +477,7 @@ enum EnterpriseDataText {
   }
 
   /// Element content with `& < > " '` as entities.
-  static func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s {
-      switch ch {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      default: out.append(ch)
-      }
-    }
-    return out
-  }
+  static func escape(_ s: String) -> String { escapeMarkup(s, apostrophe: "&apos;") }
 }
 
 /// Numbers and dates as EnterpriseData and the CSV carry them.

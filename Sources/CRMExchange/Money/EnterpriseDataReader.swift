@@ -7,24 +7,7 @@ import Foundation
 
 /// A problem reading an EnterpriseData message: the line (1-based) XMLParser reports, and what is
 /// wrong in both languages.
-public struct EnterpriseDataError: Error, Equatable, Sendable, CustomStringConvertible {
-  public let line: Int
-  public let en: String
-  public let ru: String
-
-  public init(line: Int, en: String, ru: String) {
-    self.line = line
-    self.en = en
-    self.ru = ru
-  }
-
-  /// `line 12: …` / `строка 12: …`.
-  public func message(_ l: Language) -> String {
-    l.pick("line \(line): \(en)", "строка \(line): \(ru)")
-  }
-
-  public var description: String { message(.en) }
-}
+public typealias EnterpriseDataError = LineMessage
 
 /// Reads acts back from an EnterpriseData message — ours or one exported from 1C — for
 /// reconciliation and tests.
