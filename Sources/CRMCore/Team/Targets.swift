@@ -195,8 +195,6 @@ public struct TargetService: CoreService {
 
   // MARK: Plan against fact
 
-  public var calendar: Calendar { TimeContext(now: db.clock.now(), timeZone: timeZone).calendar }
-
   /// Working days (Monday to Friday) whose start lies in [start of from's day, to).
   func workingDays(_ from: Date, _ to: Date) -> Int {
     let cal = calendar
