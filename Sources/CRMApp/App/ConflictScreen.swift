@@ -30,7 +30,7 @@ final class ConflictScreen: Screen {
 
   /// Differing fields first (the conflicting ones at the very top), then the rest, by label.
   var rows: [(key: String, label: String, differs: Bool, conflicting: Bool)] {
-    let log = AuditLog(context.core)
+    let log = context.core.audit
     let differing = Set(conflict.differing)
     let conflicting = Set(conflict.fields)
     let all = Set(conflict.mine.keys).union(conflict.theirs.keys)

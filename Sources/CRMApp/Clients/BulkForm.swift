@@ -220,7 +220,7 @@ final class BulkFormScreen: FormScreen {
       app.flash(l.pick("No acting user.", "Нет пользователя."), error: true)
       return false
     }
-    let service = BulkUpdateService(context.core)
+    let service = context.core.bulk
     return saving(app: app) { () throws(CRMError) -> Bool in
       guard let change = try change() else { return false }
       let count = try service.count(target)

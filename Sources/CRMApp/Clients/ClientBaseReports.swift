@@ -46,11 +46,11 @@ final class ClientBaseReports {
       incompleteCount = (completeness?.clients ?? 0) - (completeness?.complete ?? 0)
       selected = Swift.min(selected, Swift.max(0, incomplete.count - 1))
     case .segments:
-      let classes = ClassificationService(context.core)
-      segments = try SegmentService(context.core).report(
+      let classes = context.core.classification
+      segments = try context.core.segments.report(
         day: classes.today(timeZone: context.timeZone), months: 12, ownerId: ownerId)
     case .classes:
-      let classes = ClassificationService(context.core)
+      let classes = context.core.classification
       run = try classes.run(nil)
       if let run {
         abc = try classes.counts(run: run.id, column: "abc")

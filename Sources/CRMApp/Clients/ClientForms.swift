@@ -304,7 +304,7 @@ final class FilterScreen: FormScreen {
         search: list?.query.search ?? "", segment: segment.isEmpty ? nil : segment,
         owner: login.isEmpty ? nil : login, tag: tag.isEmpty ? nil : tag)
       do {
-        try SavedFilterService(context.core)
+        try context.core.filters
           .save(name, filter, replace: true)
         app.flash(l.pick("Filter saved: ", "Фильтр сохранён: ") + name)
       } catch {

@@ -293,7 +293,7 @@ public final class ClientsScreen: Screen {
 
   func undo(app: App) {
     do {
-      let bulk = BulkUpdateService(context.core)
+      let bulk = context.core.bulk
       if let op = try bulk.latestChangeIsBulk() {
         app.ask(
           l.pick("Undo", "Отмена"),
@@ -365,7 +365,7 @@ public final class ClientsScreen: Screen {
       var f = query
       f.sort = .name
       f.descending = false
-      let n = try BulkUpdateService(context.core)
+      let n = try context.core.bulk
         .count(.query(f))
       clearMarks()
       markedFilter = f
@@ -399,7 +399,7 @@ public final class ClientsScreen: Screen {
       return
     }
     do {
-      let n = try BulkUpdateService(context.core)
+      let n = try context.core.bulk
         .count(target)
       app.push(
         BulkMenuScreen(context: context, target: target, count: n, what: what) {

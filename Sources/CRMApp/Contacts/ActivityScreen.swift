@@ -31,8 +31,8 @@ public final class ActivityScreen: ListScreen {
 
   public init(context: AppContext) {
     self.context = context
-    service = ActivityService(context.core)
-    targetService = TargetService(context.core)
+    service = context.core.activity
+    targetService = context.core.targets
     anchor = context.db.clock.now()
   }
 

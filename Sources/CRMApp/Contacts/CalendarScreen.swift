@@ -93,7 +93,7 @@ public final class CalendarScreen: Screen {
   /// The open to-dos of the user whose calendar this is, as rows at their due time (negative
   /// ids: `-task id`; the client column reads «☐ Задача: …»), and who gave each contact task.
   func mergeTasks(_ r: DateInterval) throws {
-    let tasks = TaskService(context.core)
+    let tasks = context.core.tasks
     givenBy = try tasks.givenBy(contacts: items.map(\.id))
     guard case .user(let who) = scope else { return }
     let todos = try tasks.openTodos(assignee: who, from: r.start, to: r.end)
@@ -117,7 +117,7 @@ public final class CalendarScreen: Screen {
     guard row.id < 0 else { return false }
     if action == .done {
       do {
-        try TaskService(context.core).done(-row.id)
+        try context.core.tasks.done(-row.id)
         app.flash(l.pick("Task done.", "Задача выполнена."))
         stale = true
       } catch { app.report(error) }

@@ -320,7 +320,7 @@ public final class Pane {
   {
     guard case .user(let id) = scope else { return [] }
     let l = context.language
-    let tasks = TaskService(context.core)
+    let tasks = context.core.tasks
     let todos = (try? tasks.openTodos(assignee: id, to: end, limit: 50)) ?? []
     return todos.map { t in
       let title = "☐ " + l.pick("Task: ", "Задача: ") + t.title

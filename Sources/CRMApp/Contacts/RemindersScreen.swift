@@ -51,7 +51,7 @@ public final class RemindersScreen: ListScreen {
       logins = Dictionary(
         try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
     }
-    let tasks = TaskService(context.core)
+    let tasks = context.core.tasks
     todos =
       everyone || context.user == nil
       ? []
@@ -290,7 +290,7 @@ public final class RemindersScreen: ListScreen {
     if let t = selectedTodo, action != nil {
       if action == .done {
         do {
-          try TaskService(context.core)
+          try context.core.tasks
             .done(t.id)
           app.flash(context.language.pick("Task done: ", "Задача выполнена: ") + t.title)
           stale = true

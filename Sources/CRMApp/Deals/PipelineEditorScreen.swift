@@ -10,7 +10,7 @@ enum ConfigEdit {
   static func run(
     _ context: AppContext, app: App, _ edit: (inout FunnelConfig) throws -> Void
   ) -> Result<PipelineChanges, CRMError> {
-    let service = PipelineService(context.core)
+    let service = context.core.pipelines
     do {
       var config = try service.current()
       try edit(&config)
@@ -110,7 +110,7 @@ public final class PipelineEditorScreen: ConfigListEditor {
   func readRows() throws {
     // A failed read keeps the old configuration, and still picks a pipeline when none is.
     defer { if pipeline == nil { pipelineKey = config?.pipelines.first?.key } }
-    config = try PipelineService(context.core).current()
+    config = try context.core.pipelines.current()
   }
   var rowCount: Int { stages.count }
   func rowToSelect() -> Int? { selectedAfterEdit(in: stages.map(\.key)) }

@@ -34,10 +34,10 @@ final class DuplicatesScreen: ListScreen {
   func dataChanged() { stale = true }
 
   var finder: DuplicateFinder {
-    DuplicateFinder(context.core)
+    context.core.duplicates
   }
   var merges: MergeService {
-    MergeService(context.core)
+    context.core.merges
   }
 
   func readRows() throws { pairs = try finder.scan(entity, minScore: minScore) }
@@ -287,7 +287,7 @@ final class MergeCompareScreen: Screen {
       context: AppContext, entity: DuplicateEntity, keep: Int64, other: Int64,
       choices: [String: MergeChoice]
     ) throws(CRMError) -> Comparison {
-      let m = MergeService(context.core)
+      let m = context.core.merges
       if entity == .client {
         let p = try m.preview(keep: keep, other: other, choices: choices)
         return Comparison(

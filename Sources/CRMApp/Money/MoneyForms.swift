@@ -150,7 +150,7 @@ final class InvoiceFormScreen: FormScreen {
       onSaved(id)
       return true
     } catch {
-      let o = OfferService(context.core)
+      let o = context.core.offers
       show(
         error, app: app,
         aliases: [
@@ -465,7 +465,7 @@ final class ActFormScreen: FormScreen {
       onSaved(id)
       return true
     } catch {
-      let o = OfferService(context.core)
+      let o = context.core.offers
       show(
         error, app: app,
         aliases: [

@@ -176,7 +176,7 @@ public final class ReportsScreen: Screen {
     }
     do {
       if pipelines.isEmpty {
-        pipelines = try PipelineService(context.core).pipelines()
+        pipelines = try context.core.pipelines.pipelines()
         if let k = pipelineKey, !pipelines.contains(where: { $0.key == k }) { pipelineKey = nil }
         anyDeals = !(try context.deals.list(limit: 1).isEmpty)
         queued = try context.money.queueCount()
@@ -185,14 +185,14 @@ public final class ReportsScreen: Screen {
       case .funnel, .sources:
         let q = query
         if reportQuery != q {
-          report = try FunnelAnalytics(context.core)
+          report = try context.core.funnel
             .funnel(q)
           reportQuery = q
         }
       case .completeness, .segments, .classes:
         try base.refresh(section, ownerId: ownerId)
       case .campaigns:
-        campaigns = try CampaignService(context.core).list(limit: 200)
+        campaigns = try context.core.campaigns.list(limit: 200)
       case .stuck:
         let key = "\(ownerId ?? 0)/\(pipeline?.id ?? 0)"
         if stuckKey != key {

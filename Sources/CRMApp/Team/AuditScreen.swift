@@ -33,7 +33,7 @@ public final class AuditScreen: Screen {
   }
 
   public func dataChanged() { stale = true }
-  var log: AuditLog { AuditLog(context.core) }
+  var log: AuditLog { context.core.audit }
   var calendar: Calendar { TimeContext(now: anchor, timeZone: context.timeZone).calendar }
 
   var selected: AuditChange? {
@@ -272,7 +272,7 @@ final class AuditDetailScreen: Screen {
   }
 
   func build(width: Int) {
-    let log = AuditLog(context.core)
+    let log = context.core.audit
     let f = context.formats
     let info = try? log.info(change.changeId)
     var out: [(String, Style)] = []

@@ -25,7 +25,7 @@ public final class TasksScreen: ListScreen {
   public func dataChanged() { stale = true }
 
   var service: TaskService {
-    TaskService(context.core)
+    context.core.tasks
   }
 
   func readRows() throws {

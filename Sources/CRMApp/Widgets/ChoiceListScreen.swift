@@ -42,7 +42,7 @@ final class ChoiceListScreen: ConfigListEditor {
   var selected: Choice? { items.indices.contains(list.selected) ? items[list.selected] : nil }
 
   func readRows() throws {
-    items = try PipelineService(context.core).current()[keyPath: which.path]
+    items = try context.core.pipelines.current()[keyPath: which.path]
   }
   var rowCount: Int { items.count }
   func rowToSelect() -> Int? { selectedAfterEdit(in: items.map(\.key)) }

@@ -85,7 +85,7 @@ public struct BulkUpdateService: CoreService {
     self.context = context
   }
 
-  var log: ClientService { ClientService(context) }
+  var log: ClientService { context.clients }
 
   /// What `before_json` of a bulk change row holds: the operation it belongs to and the
   /// changed value before and after (owner ids as text, a tag by itself).
@@ -299,7 +299,7 @@ public struct BulkUpdateService: CoreService {
     _ db: Database, _ ids: [Int64], _ plan: BulkContactPlan, me: Int64, op: Int64, at: Date,
     result: inout BulkResult
   ) throws {
-    let contacts = ContactService(context)
+    let contacts = context.contacts
     if let a = plan.assignee { try ContactService.requireActiveUser(db, a, language: l) }
     let settings = try CRMDatabase.loadSettings(db)
     let remind = contacts.defaultRemind(plan.dueAt, settings)
@@ -433,7 +433,7 @@ public struct BulkUpdateService: CoreService {
         sql: "SELECT tag, tag_key, position FROM client_tag WHERE client_id = ? ORDER BY position")
       let contact = try db.cachedStatement(sql: "SELECT * FROM contact WHERE id = ?")
       let deleteContact = try db.cachedStatement(sql: "DELETE FROM contact WHERE id = ?")
-      let contacts = ContactService(context)
+      let contacts = context.contacts
       for row in rows {
         let changeId: Int64 = row["id"]
         let clientId: Int64 = row["client_id"]

@@ -209,7 +209,7 @@ public struct ClassificationService: CoreService {
     // A snapshot of the whole base that may rewrite many clients' segments: not a manager's call.
     try db.require([.supervisor, .admin], to: "crm classify", language: language)
     let now = db.clock.now()
-    let service = ClientService(context)
+    let service = context.clients
     return try db.write { db in
       let settings = try CRMDatabase.loadSettings(db)
       let rules = applySegments ? try SegmentService.rules(db) : []

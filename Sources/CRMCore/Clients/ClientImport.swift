@@ -230,7 +230,7 @@ public struct ClientImportService: CoreService {
     self.validator = Validator(language: context.language)
   }
 
-  var clients: ClientService { ClientService(context) }
+  var clients: ClientService { context.clients }
 
   /// Imports the rows `next` yields until it returns nil. `progress` gets the number of rows
   /// read so far every `progressEvery` rows; returning false cancels: everything is rolled back

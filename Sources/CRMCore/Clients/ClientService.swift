@@ -366,7 +366,7 @@ public struct ClientService: CoreService {
       if action == "merge" {
         // A merge moved rows between two clients: only the merge's own undo puts it all back.
         guard let mergeId = try MergeService.mergeId(db, change: changeId) else { return nil }
-        let merge = MergeService(context)
+        let merge = context.merges
         let r = try merge.undo(db, mergeId, at: at)
         return UndoResult(
           clientId: r.survivorId, entity: entity, action: action,

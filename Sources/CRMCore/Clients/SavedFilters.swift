@@ -123,7 +123,7 @@ public struct SavedFilterService: CoreService {
     var f = filter
     f.search = try v.line(f.search, "search", max: 200)
     let at = db.clock.now()
-    let log = ClientService(context)
+    let log = context.clients
     return try db.write { db in
       _ = try f.resolve(db, language: l)  // an unknown owner is refused here
       let key = TextFold.key(clean)
@@ -217,7 +217,7 @@ public struct SavedFilterService: CoreService {
         ))
     }
     let at = db.clock.now()
-    let log = ClientService(context)
+    let log = context.clients
     try db.write { db in
       try db.execute(sql: "DELETE FROM saved_filter WHERE id = ?", arguments: [f.id])
       let change = try log.recordChange(

@@ -408,7 +408,7 @@ public struct ContactService: CoreService {
   func audit(
     _ db: Database, _ action: String, before: Contact?, after: Contact, at: Date
   ) throws {
-    let log = ClientService(context)
+    let log = context.clients
     let change = try log.recordChange(
       db, clientId: after.clientId, entity: "contact", entityId: after.id ?? 0, action: action,
       before: before, at: at)
@@ -791,7 +791,7 @@ public struct ContactService: CoreService {
     _ db: Database, from: Int64, to: Int64, clientIds: [Int64]?, withDeals: Bool
   ) throws -> HandoverResult {
     let at = now
-    let clients = ClientService(context)
+    let clients = context.clients
     do {
       guard
         let fromLogin = try String.fetchOne(
@@ -857,7 +857,7 @@ public struct ContactService: CoreService {
           result.contacts += 1
         }
         if withDeals {
-          let deals = DealService(context)
+          let deals = context.deals
           let open = try Row.fetchAll(
             db,
             sql: "SELECT * FROM deal WHERE client_id = ? AND owner_id = ? AND closed_at IS NULL",

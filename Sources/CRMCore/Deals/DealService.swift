@@ -434,7 +434,7 @@ public struct DealService: CoreService {
     _ db: Database, _ action: String, before: Deal?, after: Deal, at: Date
   ) throws {
     let stages = try Self.stageMap(db)
-    let log = ClientService(context)
+    let log = context.clients
     let change = try log.recordChange(
       db, clientId: after.clientId, entity: "deal", entityId: after.id ?? 0, action: action,
       before: before, at: at)
@@ -487,7 +487,7 @@ public struct DealService: CoreService {
     let at = now
     var d = input
     d.expectedClose = try normalizeDate(d.expectedClose)
-    let pipelines = PipelineService(context)
+    let pipelines = context.pipelines
     let p: Pipeline
     if input.pipelineId != 0,
       let found = try pipelines.pipelines().first(where: { $0.id == input.pipelineId })
@@ -653,7 +653,7 @@ public struct DealService: CoreService {
           dueAt: try due(of: action, after: at, dayStartHour: settings.dayStartHour),
           subject: subject.isEmpty ? d.title : "\(subject): \(d.title)", userId: owner,
           authorId: me, personId: d.personId, dealId: d.id)
-        let contacts = ContactService(context)
+        let contacts = context.contacts
         contactId = try contacts.planInside(db, c, me: me, at: at, remindDefault: true)
       case .draft(.offer):
         offerId = try OfferService.insertDraft(db, deal: d, at: at, author: me, timeZone: timeZone)

@@ -199,7 +199,7 @@ public struct FunnelAnalytics: CoreService {
 
   /// The funnel report for `q` as of `at` (now by default).
   public func funnel(_ q: FunnelReportQuery, at: Date? = nil) throws(CRMError) -> FunnelReport {
-    let pipeline = try PipelineService(context).pipeline(q.pipeline)
+    let pipeline = try context.pipelines.pipeline(q.pipeline)
     let now = at ?? db.clock.now()
     let base = dealFilter(q, pipeline: pipeline)
     let access = db.access

@@ -498,7 +498,7 @@ public struct OfferService: CoreService {
   func audit(_ db: Database, _ action: String, before: Snapshot?, after: Snapshot, at: Date)
     throws
   {
-    let log = ClientService(context)
+    let log = context.clients
     let id = after.offer.id ?? 0
     let change = try log.recordChange(
       db, clientId: after.clientId, entity: "offer", entityId: id, action: action, before: before,
@@ -842,7 +842,7 @@ public struct OfferService: CoreService {
         notes: l.pick("Total to pay: ", "Всего к оплате: ")
           + totals.money(totals.gross).formatted(l),
         userId: me, authorId: me, personId: person, dealId: deal.id)
-      let contacts = ContactService(context)
+      let contacts = context.contacts
       let contactId = try contacts.logInside(db, contact, at: at)
       var after = before
       after.offer.status = .sent

@@ -108,7 +108,7 @@ public struct MergeService: CoreService {
 
   public init(_ context: ServiceContext) {
     self.context = context
-    self.clients = ClientService(context)
+    self.clients = context.clients
   }
 
   /// Client fields in the order the comparison shows them; lists and notes unite by default.

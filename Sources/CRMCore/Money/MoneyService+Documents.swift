@@ -158,7 +158,7 @@ extension MoneyService {
         fieldName("line"), "at most \(OfferService.maxLines) lines",
         "не больше \(OfferService.maxLines) строк")
     }
-    let offers = OfferService(context)
+    let offers = context.offers
     let frame = Offer(dealId: 0, date: day, currency: currency)
     var out: [OfferLine] = []
     for (i, input) in inputs.enumerated() {
@@ -611,7 +611,7 @@ extension MoneyService {
   /// Moves an open deal forward to the stage with `key` of its pipeline when it is before that
   /// stage; a stage demanding fields the deal lacks is skipped, never an error.
   func advanceDeal(_ db: Database, _ dealId: Int64, toKey key: String, at: Date, me: Int64) throws {
-    let deals = DealService(context)
+    let deals = context.deals
     guard let deal = try? DealService.load(db, dealId, language: l), deal.status == .open else {
       return
     }

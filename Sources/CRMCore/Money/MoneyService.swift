@@ -134,7 +134,7 @@ public struct MoneyService: CoreService {
     _ db: Database, entity: String, id: Int64, clientId: Int64, action: String,
     old: [String: String], new: [String: String], before: (some Encodable)?, at: Date
   ) throws {
-    let log = ClientService(context)
+    let log = context.clients
     let change = try log.recordChange(
       db, clientId: clientId, entity: entity, entityId: id, action: action, before: before, at: at)
     try log.auditFields(

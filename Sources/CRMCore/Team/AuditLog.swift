@@ -420,11 +420,11 @@ public struct AuditLog: CoreService {
     switch entity {
     case "client", "person": return Validator(language: language).fieldName(field)
     case "contact":
-      return ContactService(context).fieldName(field)
-    case "deal": return DealService(context).fieldName(field)
-    case "offer": return OfferService(context).fieldName(field)
+      return context.contacts.fieldName(field)
+    case "deal": return context.deals.fieldName(field)
+    case "offer": return context.offers.fieldName(field)
     case "contract", "invoice", "payment", "act":
-      return MoneyService(context).fieldName(field)
+      return context.money.fieldName(field)
     default: return field
     }
   }

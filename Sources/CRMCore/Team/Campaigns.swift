@@ -121,7 +121,7 @@ public struct CampaignService: CoreService {
     }
     var subject = try v.line(input.subject, "subject", max: 300)
     if subject.isEmpty { subject = name }
-    let filters = SavedFilterService(context)
+    let filters = context.filters
     let filter: ClientFilter
     var filterId: Int64?
     switch input.target {
@@ -148,7 +148,7 @@ public struct CampaignService: CoreService {
         field: "--to", problem: l.pick("the period is already over", "период уже закончился"))
     }
     let access = db.access
-    let log = ClientService(context)
+    let log = context.clients
     let auditTime = Formats(language: .en, timeZone: timeZone)
     return try db.write { db in
       var plan = CampaignPlan(

@@ -290,7 +290,7 @@ public struct LeadService: CoreService {
       throw .invalid(field: "--limit", problem: l.pick("must be 1 or more", "должно быть от 1"))
     }
     let at = db.clock.now()
-    let log = ClientService(context)
+    let log = context.clients
     return try db.write { db in
       var run = LeadRun(rule: .off, assigned: [], dryRun: dryRun)
       try db.inSavepoint {

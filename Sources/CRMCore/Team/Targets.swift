@@ -184,7 +184,7 @@ public struct TargetService: CoreService {
     _ d: Database, id: Int64, action: String, old: [String: String], new: [String: String],
     at: Date
   ) throws {
-    let log = ClientService(context)
+    let log = context.clients
     let before: [String: String]? = old.isEmpty ? nil : old
     let change = try log.recordChange(
       d, clientId: 0, entity: "target", entityId: id, action: action, before: before, at: at)

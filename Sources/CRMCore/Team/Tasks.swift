@@ -90,9 +90,9 @@ public struct TaskService: CoreService {
     self.context = context
   }
 
-  var log: ClientService { ClientService(context) }
+  var log: ClientService { context.clients }
   var contacts: ContactService {
-    ContactService(context)
+    context.contacts
   }
 
   // MARK: Writing

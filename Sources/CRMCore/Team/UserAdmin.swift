@@ -233,7 +233,7 @@ public struct UserAdmin: CoreService {
   /// Clients with their planned contacts and open deals through the handover; then whatever
   /// the user still holds on other people's clients (planned contacts, open deals).
   func move(_ db: Database, from: User, to: User, at: Date) throws -> UserHoldings {
-    let contacts = ContactService(context)
+    let contacts = context.contacts
     let done = try contacts.handover(db, from: from.id, to: to.id, clientIds: nil, withDeals: true)
     var moved = UserHoldings(clients: done.clients, deals: done.deals, contacts: done.contacts)
     let planned = try Row.fetchAll(
@@ -247,7 +247,7 @@ public struct UserAdmin: CoreService {
       try contacts.audit(db, "handover", before: p, after: m, at: at)
       moved.contacts += 1
     }
-    let deals = DealService(context)
+    let deals = context.deals
     let open = try Row.fetchAll(
       db, sql: "SELECT * FROM deal WHERE owner_id = ? AND closed_at IS NULL ORDER BY id",
       arguments: [from.id]
@@ -299,7 +299,7 @@ public struct UserAdmin: CoreService {
     _ db: Database, _ id: Int64, _ action: String, old: [String: String], new: [String: String],
     at: Date
   ) throws {
-    let clients = ClientService(context)
+    let clients = context.clients
     let change = try clients.recordChange(
       db, clientId: 0, entity: "user", entityId: id, action: action, before: old, at: at)
     try clients.auditFields(
