@@ -132,22 +132,14 @@ public struct BackupService: CoreService {
             "рядом лежит файл \(suffix) (база используется?); файл не тронут."))
       }
     }
-    let dir = (path as NSString).deletingLastPathComponent
-    let base = (path as NSString).lastPathComponent
-    let temp =
-      (dir.isEmpty ? "" : dir + "/")
-      + ".\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try SafeFile.checkDestination(path, language: l)
+    // Beside the destination, under a random name nobody could have planted a link for.
+    let (temp, fd) = try SafeFile.createTemporary(beside: path, language: l)
+    close(fd)
     func removeTemp() {
       for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temp + suffix) }
     }
     do {
-      let fd = open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-      if fd < 0 {
-        let reason = String(cString: strerror(errno))
-        if errno == ENOSPC { throw CRMError.diskFull(path: path) }
-        throw CRMError.unreadable(path: path, reason: reason)
-      }
-      close(fd)
       var config = Configuration()
       config.label = "termcrm-backup"
       let copy = try DatabaseQueue(path: temp, configuration: config)
@@ -208,10 +200,7 @@ public struct BackupService: CoreService {
         throw CRMError.invalid(field: path, problem: l.pick("already exists", "уже существует"))
       }
     }
-    if rename(temp, path) != 0 {
-      if errno == ENOSPC { throw CRMError.diskFull(path: path) }
-      throw CRMError.unreadable(path: path, reason: String(cString: strerror(errno)))
-    }
+    try SafeFile.publish(temp, to: path, language: l)
   }
 
   static func sameFile(_ a: String, _ b: String) -> Bool {

@@ -24,12 +24,14 @@ public final class CRMDatabase: Sendable {
   /// when the file is writable; a file that is not writable always opens read-only.
   public init(
     path: String, readOnly: Bool = false, busyTimeout: TimeInterval = defaultBusyTimeout,
-    clock: any Clock = SystemClock()
+    clock: any Clock = SystemClock(), language: Language = .en
   ) throws(CRMError) {
     self.path = path
     self.clock = clock
     self.busyTimeout = busyTimeout
     let fm = FileManager.default
+    // Never through a link: not the file, not the -wal/-shm/-journal SQLite opens beside it.
+    try SafeFile.checkDatabasePath(path, language: language)
     if !fm.fileExists(atPath: path) {
       if readOnly { throw .unreadable(path: path, reason: "no such file") }
       try Self.createFile(at: path)
@@ -42,7 +44,15 @@ public final class CRMDatabase: Sendable {
     let writable =
       !readOnly && fm.isWritableFile(atPath: path)
       && fm.isWritableFile(atPath: dir.isEmpty ? "." : dir)
-    try Self.checkOwnership(path, busyTimeout: busyTimeout)
+    if writable { Self.makePrivateIfEmpty(path) }
+    // Read-only, in a folder where SQLite cannot create the -shm it needs for a WAL database
+    // (a folder of someone else's, a read-only mount): nothing can be writing it without a
+    // -wal, so it is read as an immutable file.
+    let location =
+      !writable && !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir)
+        && !fm.fileExists(atPath: path + "-wal") && !fm.fileExists(atPath: path + "-shm")
+      ? Self.immutableURI(path) : path
+    try Self.checkOwnership(location, busyTimeout: busyTimeout, path: path)
 
     var config = Configuration()
     config.foreignKeysEnabled = true
@@ -61,7 +71,7 @@ public final class CRMDatabase: Sendable {
       config.readonly = true
     }
     do {
-      queue = try DatabaseQueue(path: path, configuration: config)
+      queue = try DatabaseQueue(path: location, configuration: config)
       if writable {
         try Schema.migrator.migrate(queue)
       }
@@ -112,11 +122,33 @@ public final class CRMDatabase: Sendable {
         throw .unreadable(path: path, reason: "cannot create folder \(dir)")
       }
     }
-    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, fileMode)
+    let fd = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, fileMode)
     if fd < 0 && errno != EEXIST {
       throw .unreadable(path: path, reason: String(cString: strerror(errno)))
     }
     if fd >= 0 { close(fd) }
+  }
+
+  /// A database about to be made in an empty file someone created beforehand (with their
+  /// umask's 0644, say) gets 0600 like a file crm creates; `crm init --shared-group` widens it
+  /// to the group afterwards.
+  static func makePrivateIfEmpty(_ path: String) {
+    let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_size == 0, st.st_uid == geteuid(),
+      st.st_mode & 0o077 != 0, st.st_mode & S_IFMT == S_IFREG
+    else { return }
+    _ = fchmod(fd, 0o600)
+  }
+
+  /// `file:PATH?immutable=1`, the path percent-encoded as SQLite's URI filenames need.
+  static func immutableURI(_ path: String) -> String {
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    let escaped = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    return "file:\(escaped)?immutable=1"
   }
 
   /// A non-empty file must start with the SQLite magic string.
@@ -131,12 +163,14 @@ public final class CRMDatabase: Sendable {
   }
 
   /// Through a read-only connection: is this an empty database or one of ours that we understand?
-  static func checkOwnership(_ path: String, busyTimeout: TimeInterval) throws(CRMError) {
+  static func checkOwnership(_ location: String, busyTimeout: TimeInterval, path: String)
+    throws(CRMError)
+  {
     var config = Configuration()
     config.readonly = true
     config.busyMode = .timeout(busyTimeout)
     do {
-      let probe = try DatabaseQueue(path: path, configuration: config)
+      let probe = try DatabaseQueue(path: location, configuration: config)
       defer { try? probe.close() }
       try probe.read { db in
         let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0

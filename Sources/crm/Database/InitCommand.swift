@@ -33,7 +33,15 @@ struct InitCommand: ParsableCommand {
     let dir = (path as NSString).deletingLastPathComponent
     let fm = FileManager.default
     var st = stat()
-    let dirExists = stat(dir, &st) == 0
+    let dirExists = lstat(dir, &st) == 0
+    // Never through a link: not the database (or its -wal/-shm), not its folder.
+    do { try SafeFile.checkDatabasePath(path, language: l) } catch { throw fail(error, global) }
+    if dirExists && st.st_mode & S_IFMT == S_IFLNK {
+      throw Failure(
+        message: l.pick(
+          "--db: the folder \(dir) is a symbolic link; give the real path",
+          "--db: папка \(dir) — символическая ссылка; укажите настоящий путь"), code: 1)
+    }
     if dirExists && st.st_mode & S_IWOTH != 0 {
       throw Failure(
         message: l.pick(
@@ -135,10 +143,31 @@ struct InitCommand: ParsableCommand {
         "администратор: \(u.login) (команду добавьте через crm user add ЛОГИН --role manager)"))
   }
 
-  /// chown to the group (owner unchanged) and chmod; exit 2 when not permitted.
+  /// chown to the group (owner unchanged) and chmod, through a descriptor opened without
+  /// following a link (a symlink planted under the name makes it fail, never changes what it
+  /// points to); exit 2 when not permitted.
   func share(_ path: String, gid: gid_t, mode: mode_t) throws {
     let l = global.language
-    if chown(path, uid_t.max, gid) != 0 {
+    let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+    guard fd >= 0 else {
+      let reason =
+        errno == ELOOP
+        ? l.pick("it is a symbolic link", "это символическая ссылка")
+        : String(cString: strerror(errno))
+      throw Failure(
+        message: l.pick(
+          "cannot give \(path) to the group: \(reason)",
+          "не удаётся передать \(path) группе: \(reason)"), code: 2)
+    }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, [S_IFREG, S_IFDIR].contains(st.st_mode & S_IFMT) else {
+      throw Failure(
+        message: l.pick(
+          "\(path) is not a regular file or folder", "\(path) — не обычный файл и не папка"),
+        code: 2)
+    }
+    if fchown(fd, uid_t.max, gid) != 0 {
       let reason = String(cString: strerror(errno))
       throw Failure(
         message: l.pick(
@@ -146,7 +175,7 @@ struct InitCommand: ParsableCommand {
           "не удаётся передать \(path) группе: \(reason) (вы владелец и состоите в группе?)"),
         code: 2)
     }
-    if chmod(path, mode) != 0 {
+    if fchmod(fd, mode) != 0 {
       let reason = String(cString: strerror(errno))
       throw Failure(
         message: l.pick(

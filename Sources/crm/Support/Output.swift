@@ -34,29 +34,20 @@ func tableText(_ header: [String], _ rows: [[String]], _ cols: [Col]) -> String 
 
 /// Writes a line to standard error.
 func writeError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  StandardOutput.error(text)
 }
 
-/// Writes next to the target, then renames over it: readers see the old or the new file. A
-/// failure is an environment error (exit 2). Used by `export ics` and `offer print --out`.
+/// Writes a file the one safe way (`SafeFile`: a random private temporary name beside it, never
+/// through a link, then renamed over it; devices and FIFOs refused), or prints it when `path`
+/// is `-`. A failure is the core's error, phrased for the user. Every `--out` goes through here.
 func writeAtomically(_ text: String, to path: String, _ g: Global) throws {
   try writeAtomically(Data(text.utf8), to: path, g)
 }
 
 func writeAtomically(_ data: Data, to path: String, _ g: Global) throws {
-  let dir = (path as NSString).deletingLastPathComponent
-  let temp =
-    (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-  do {
-    try data.write(to: URL(fileURLWithPath: temp))
-    guard rename(temp, path) == 0 else {
-      throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-    }
-  } catch {
-    unlink(temp)
-    throw Failure(
-      message: g.language.pick(
-        "cannot write \(path): \(error.localizedDescription)",
-        "не удаётся записать \(path): \(error.localizedDescription)"), code: 2)
+  if path == "-" {
+    StandardOutput.write(data)
+    return
   }
+  try core(g) { try SafeFile.write(data, to: path, language: g.language) }
 }

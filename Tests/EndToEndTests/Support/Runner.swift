@@ -19,7 +19,9 @@ let crmBinary: String = {
 /// Uses posix_spawn and waitpid with output in files: Foundation's Process never reaps a
 /// `tmux new-session` client here, because the tmux server it forks keeps inherited descriptors.
 @discardableResult
-func run(_ program: String, _ args: [String], env: [String: String] = [:]) throws -> (
+func run(
+  _ program: String, _ args: [String], env: [String: String] = [:], stdout: String? = nil
+) throws -> (
   status: Int32, out: String, err: String
 ) {
   let base = NSTemporaryDirectory() + "crm-e2e-out-" + UUID().uuidString
@@ -31,7 +33,12 @@ func run(_ program: String, _ args: [String], env: [String: String] = [:]) throw
   posix_spawn_file_actions_init(&actions)
   defer { posix_spawn_file_actions_destroy(&actions) }
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-  posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  if let stdout {
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY, 0)
+  } else {
+    posix_spawn_file_actions_addopen(
+      &actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  }
   posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
   var environment = ProcessInfo.processInfo.environment
   for (k, v) in env { environment[k] = v }
