@@ -82,12 +82,7 @@ public enum TextWidth {
   /// Replaces control characters so nothing typed or stored can reach the terminal as an
   /// escape sequence.
   public static func safe(_ ch: Character) -> Character {
-    for s in ch.unicodeScalars {
-      let v = s.value
-      if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
-        return "\u{FFFD}"
-      }
-    }
+    for s in ch.unicodeScalars where TextSanitizer.isUnsafe(s) { return "\u{FFFD}" }
     return ch
   }
 

@@ -178,8 +178,43 @@ public struct Form: Sendable {
   }
 }
 
-/// Keeps control characters and escape sequences out of typed and pasted text.
+/// Keeps control characters and escape sequences out of typed and pasted text, and out of
+/// everything shown: the screens (`TextWidth.safe`) and the CLI's output (`display`) use the
+/// same test.
 public enum TextSanitizer {
+  /// What must never reach a terminal from someone's text: C0 and C1 controls, DEL, the line and
+  /// paragraph separators, and the bidirectional controls (U+061C, U+200E/F, U+202A–E,
+  /// U+2066–9) that reorder what follows them, so «ООО Альфа‮ат» can be shown as another
+  /// name. Stored text keeps them as typed; only the display neutralises them.
+  @inlinable
+  public static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+    let v = s.value
+    if v < 0x20 || (0x7F...0x9F).contains(v) { return true }
+    if v < 0x61C { return false }
+    return v == 0x61C || v == 0x200E || v == 0x200F || v == 0x2028 || v == 0x2029
+      || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+  }
+
+  /// Text for a terminal line by line: every unsafe character becomes U+FFFD (visible, one
+  /// column), except the line breaks (LF, CRLF) and tabs that lay the output out.
+  public static func display(_ text: String) -> String {
+    // Most output has none: one pass over the bytes decides (C0 and DEL are single bytes, C1
+    // starts with 0xC2, U+061C with 0xD8, the others with 0xE2).
+    let suspect = text.utf8.contains { b in
+      (b < 0x20 && b != 0x0A && b != 0x09) || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2
+    }
+    guard suspect else { return text }
+    var out = String.UnicodeScalarView()
+    let scalars = Array(text.unicodeScalars)
+    for (i, s) in scalars.enumerated() {
+      // A carriage return only as part of CRLF (CSV lines); alone it would overwrite the line.
+      let layout =
+        s == "\n" || s == "\t" || (s == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n")
+      out.append(isUnsafe(s) && !layout ? "\u{FFFD}" : s)
+    }
+    return String(out)
+  }
+
   /// True for C0 and C1 control characters, DEL, and a character built on one (`\r\n`).
   public static func isControl(_ c: Character) -> Bool {
     c.unicodeScalars.contains { s in s.value < 0x20 || (0x7F...0x9F).contains(s.value) }

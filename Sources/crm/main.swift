@@ -42,20 +42,21 @@ do {
   let arguments = Global.placedAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
   if let fast = RemindShort(arguments) {
     try fast.run()
-    exit(0)
+    exit(StandardOutput.finish(0))
   }
   var command = try CRM.parseAsRoot(arguments)
   try command.run()
+  exit(StandardOutput.finish(0))
 } catch let failure as Failure {
-  FileHandle.standardError.write(Data(("crm: " + failure.message + "\n").utf8))
-  exit(failure.code)
+  StandardOutput.error("crm: " + failure.message)
+  exit(StandardOutput.finish(failure.code))
 } catch {
   let code = CRM.exitCode(for: error)
   let text = CRM.fullMessage(for: error)
   if code == .success {
     print(text)
-    exit(0)
+    exit(StandardOutput.finish(0))
   }
-  FileHandle.standardError.write(Data((text + "\n").utf8))
-  exit(1)
+  StandardOutput.error(text)
+  exit(StandardOutput.finish(1))
 }

@@ -36,6 +36,17 @@ import Testing
     #expect(canvas.line(0).hasPrefix("aX Yb"))
   }
 
+  @Test func bidirectionalControlsAreShownNeutralised() {
+    // «Ромашка» followed by a right-to-left override and a reversed name: on screen the
+    // override is a visible replacement character, so the name cannot pass for another.
+    var canvas = Canvas(size: Size(rows: 1, cols: 20))
+    canvas.put(0, 0, "Ромашка\u{202E}ток\u{2066}x\u{200F}")
+    #expect(canvas.line(0).hasPrefix("Ромашка\u{FFFD}ток\u{FFFD}x\u{FFFD}"))
+    #expect(TextSanitizer.display("a\u{202E}b\n\tc\u{1B}[2J") == "a\u{FFFD}b\n\tc\u{FFFD}[2J")
+    #expect(
+      TextSanitizer.display("Обычный текст, «кавычки» — тире") == "Обычный текст, «кавычки» — тире")
+  }
+
   @Test func controlBytesThatAreNoKeysAreDropped() {
     #expect(NCursesTerminal.characterKey(0) == nil)
     for code: UInt32 in [28, 29, 30, 31, 0x80, 0x9B, 0x9F] {

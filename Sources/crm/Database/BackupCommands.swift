@@ -90,12 +90,11 @@ struct RestoreCommand: CRMCommand {
             "crm restore заменяет всю базу; без терминала добавьте --yes. Ничего не изменено."),
           code: 1)
       }
-      FileHandle.standardError.write(
-        Data(
-          l.pick(
-            "Replace the content of \(database.path) with \(file)? The current content is kept as a dated copy. [y/N] ",
-            "Заменить содержимое \(database.path) копией \(file)? Текущее содержимое сохранится в датированной копии. [y/N] "
-          ).utf8))
+      StandardOutput.error(
+        l.pick(
+          "Replace the content of \(database.path) with \(file)? The current content is kept as a dated copy. [y/N] ",
+          "Заменить содержимое \(database.path) копией \(file)? Текущее содержимое сохранится в датированной копии. [y/N] "
+        ), newline: false)
       let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
       guard ["y", "yes", "д", "да"].contains(answer) else {
         throw Failure(

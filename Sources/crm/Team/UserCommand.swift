@@ -134,12 +134,11 @@ struct UserCommand: ParsableCommand {
           guard !yes, isatty(0) == 1 else {
             throw Failure(message: admin.holdingText(login, held), code: 1)
           }
-          FileHandle.standardError.write(
-            Data(
-              l.pick(
-                "«\(login)» has \(held.clients) clients, \(held.deals) open deals and \(held.contacts) planned contacts. Give them to (login, empty to cancel): ",
-                "у «\(login)» клиентов: \(held.clients), открытых сделок: \(held.deals), запланированных контактов: \(held.contacts). Кому передать (логин, пусто — отмена): "
-              ).utf8))
+          StandardOutput.error(
+            l.pick(
+              "«\(login)» has \(held.clients) clients, \(held.deals) open deals and \(held.contacts) planned contacts. Give them to (login, empty to cancel): ",
+              "у «\(login)» клиентов: \(held.clients), открытых сделок: \(held.deals), запланированных контактов: \(held.contacts). Кому передать (логин, пусто — отмена): "
+            ), newline: false)
           let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces)
           guard !answer.isEmpty else {
             throw Failure(
