@@ -66,6 +66,7 @@ enum TOMLChecks {
 
   static func check(_ data: Data) throws(FuzzViolation) {
     let source = text(data)
+    try checkUserConfig(source)
     for l in [Language.en, .ru] {
       let config: FunnelConfig
       do {
@@ -86,6 +87,26 @@ enum TOMLChecks {
         throw FuzzViolation(
           t, "the written file parses", "\(error)\nfile \(show(written, 1500))")
       }
+    }
+  }
+}
+
+extension TOMLChecks {
+  /// The user's own config.toml: any text either parses (a command is one sanitised line) or
+  /// fails with a message and a line ≥ 1.
+  static func checkUserConfig(_ source: String) throws(FuzzViolation) {
+    let config: UserConfig
+    do {
+      config = try UserConfig.parse(source, fileName: "config.toml", language: .en)
+    } catch {
+      try expect(!error.message.trimmingSpaces().isEmpty, t, "an error has a message", "\(error)")
+      try expect((error.line ?? 1) >= 1, t, "an error's line ≥ 1", "\(error)")
+      return
+    }
+    if let command = config.notifyCommand {
+      try expect(
+        command == TextFold.sanitizeLine(command) && !command.isEmpty, t,
+        "notify_command is one clean line", command)
     }
   }
 }

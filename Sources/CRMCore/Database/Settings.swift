@@ -14,9 +14,6 @@ public struct Settings: Equatable, Sendable {
   public var cadence: [String: Int] = ["vip": 14, "постоянный": 30, "regular": 30]
   /// The hour a day-only WHEN (`tomorrow`, `25.11.2026`) means (`day_start`, default 10).
   public var dayStartHour = 10
-  /// A shell command `crm pane` runs when a reminder comes due (`notify_command`, default none);
-  /// it gets the text in `$CRM_MESSAGE`.
-  public var notifyCommand = ""
   /// Our organisation as 1C knows it: exported acts carry it (`company_name`, `company_inn`,
   /// `company_kpp`; empty until set).
   public var companyName = ""
@@ -65,7 +62,7 @@ public struct Settings: Equatable, Sendable {
   public static func == (a: Settings, b: Settings) -> Bool {
     a.remindBeforeMinutes == b.remindBeforeMinutes && a.noAnswerSteps == b.noAnswerSteps
       && a.cadence == b.cadence && a.dayStartHour == b.dayStartHour
-      && a.notifyCommand == b.notifyCommand && a.companyName == b.companyName
+      && a.companyName == b.companyName
       && a.companyINN == b.companyINN && a.companyKPP == b.companyKPP
       && a.invoiceDueDays == b.invoiceDueDays && a.enterpriseDataVersion == b.enterpriseDataVersion
       && a.completenessFields == b.completenessFields
@@ -78,7 +75,7 @@ public struct Settings: Equatable, Sendable {
   }
 
   public static let keys = [
-    "remind_before", "no_answer_rule", "cadence", "day_start", "notify_command", "company_name",
+    "remind_before", "no_answer_rule", "cadence", "day_start", "company_name",
     "company_inn", "company_kpp", "invoice_due_days", "enterprisedata_version",
     "completeness_fields", "abc_shares", "abc_months", "xyz_cv", "visibility",
     "supervisor_visibility", "user_signup", "lead_rule", "lead_pool", "lead_segment_map",
@@ -99,7 +96,6 @@ public struct Settings: Equatable, Sendable {
       return cadence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
         separator: ";")
     case "day_start": return "\(dayStartHour)"
-    case "notify_command": return notifyCommand
     case "company_name": return companyName
     case "company_inn": return companyINN
     case "company_kpp": return companyKPP
@@ -192,8 +188,16 @@ public struct Settings: Equatable, Sendable {
         throw bad("an hour from 0 to 23", "час от 0 до 23")
       }
       dayStartHour = h
-    case "notify_command":
-      notifyCommand = TextFold.sanitizeLine(t)
+    case "notify_command", "mail_command", "sms_command", "opener":
+      throw .invalid(
+        field: key,
+        problem: l.pick(
+          "a command is never taken from the shared database (anyone who can write the file "
+            + "could make you run anything); set it in your own "
+            + "$XDG_CONFIG_HOME/termcrm/config.toml, or give it on the command line",
+          "команда никогда не берётся из общей базы (кто может писать в файл, заставил бы вас "
+            + "выполнить что угодно); задайте её в своём $XDG_CONFIG_HOME/termcrm/config.toml "
+            + "или в командной строке"))
     case "company_name":
       companyName = TextFold.sanitizeLine(t)
     case "company_inn":
@@ -317,6 +321,13 @@ public struct Settings: Equatable, Sendable {
 }
 
 extension CRMDatabase {
+  /// A setting's text exactly as stored (nil when absent), even for a key crm no longer reads.
+  public func storedSetting(_ key: String) throws(CRMError) -> String? {
+    try read { db in
+      try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+    }
+  }
+
   /// The settings as stored, defaults for what is not.
   public func settings() throws(CRMError) -> Settings {
     try read { db in try Self.loadSettings(db) }
@@ -339,14 +350,24 @@ extension CRMDatabase {
   {
     try require([.admin], to: "crm settings set", language: language)
     var s = try settings()
+    let before = s.value(key) ?? ""
     try s.set(key, value, language: language)
     let text = s.value(key) ?? value
+    let at = clock.now()
+    let by = viewer.user?.id
     try write { db in
       try db.execute(
         sql: """
           INSERT INTO setting (key, value) VALUES (?, ?)
           ON CONFLICT(key) DO UPDATE SET value = excluded.value
           """, arguments: [key, text])
+      if before != text {
+        let id = try Int64.fetchOne(
+          db, sql: "SELECT id FROM setting WHERE key = ?", arguments: [key])
+        try Self.auditSetUp(
+          db, by: by, entity: "setting", entityId: id ?? 0, action: "set",
+          old: [key: before], new: [key: text], at: at)
+      }
     }
     return text
   }

@@ -15,9 +15,15 @@ extension CRMDatabase {
     return try write { db in
       if let u = try Self.fetchUser(db, login: clean) { return u }
       let first = (try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user") ?? 0) == 0
+      let role = first ? "admin" : "manager"
       try db.execute(
         sql: "INSERT INTO app_user (login, name, role, created_at) VALUES (?, ?, ?, ?)",
-        arguments: [clean, clean, first ? "admin" : "manager", at.timeIntervalSince1970])
+        arguments: [clean, clean, role, at.timeIntervalSince1970])
+      let id = db.lastInsertedRowID
+      // A sign-up on first use is a change to the team: audited, as the new user.
+      try Self.auditSetUp(
+        db, by: id, entity: "user", entityId: id, action: "insert", old: [:],
+        new: ["login": clean, "name": clean, "role": role], at: at)
       return try Self.fetchUser(db, login: clean)
     }
   }
@@ -74,5 +80,33 @@ extension CRMDatabase {
       }
     }
     return try signIn(try user(login: clean), language: l)
+  }
+}
+
+extension CRMDatabase {
+  /// Records a change to the team's set-up (a setting, a user who signed themselves up) in the
+  /// audit log, as the signed-in user (`by`, when given, for a sign-up: the new user), with
+  /// client 0 since it belongs to no client.
+  static func auditSetUp(
+    _ db: Database, by: Int64?, entity: String, entityId: Int64, action: String,
+    old: [String: String], new: [String: String], at: Date
+  ) throws {
+    try db.execute(
+      sql: """
+        INSERT INTO change_set (at, user_id, client_id, entity, entity_id, action)
+        VALUES (?, ?, 0, ?, ?, ?)
+        """, arguments: [at.timeIntervalSince1970, by, entity, entityId, action])
+    let change = db.lastInsertedRowID
+    for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
+      try db.execute(
+        sql: """
+          INSERT INTO audit (change_id, at, user_id, client_id, entity, entity_id, action, field, old, new)
+          VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          change, at.timeIntervalSince1970, by, entity, entityId, action, key,
+          (old[key] ?? "").isEmpty ? nil : old[key], (new[key] ?? "").isEmpty ? nil : new[key],
+        ])
+    }
   }
 }

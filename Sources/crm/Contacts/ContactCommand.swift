@@ -12,9 +12,7 @@ import TerminalUI
 // MARK: Shared helpers
 
 extension Global {
-  var login: String { user ?? env["USER"] ?? env["LOGNAME"] ?? "user" }
-
-  /// The user `--user` (or `$USER`) names, never created: for reading commands.
+  /// The user `--user` (or the OS account) names, never created: for reading commands.
   func existingUser(_ database: CRMDatabase, _ login: String? = nil) throws -> User {
     if login == nil, let me = database.viewer.user { return me }
     let name = login ?? self.login

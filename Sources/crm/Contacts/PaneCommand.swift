@@ -16,7 +16,10 @@ struct PaneCommand: CRMCommand {
     commandName: "pane",
     abstract: "A small live view of overdue and today's contacts, for a tmux split.")
   @OptionGroup var global: Global
-  @Option(help: "Shell command to run when a reminder comes due (gets $CRM_MESSAGE).")
+  @Option(
+    help:
+      "Shell command to run when a reminder comes due (gets $CRM_MESSAGE; default: notify_command in your config.toml)."
+  )
   var notify: String?
   @Option(help: "Seconds between checks.") var interval: Double = 1
 
@@ -29,8 +32,16 @@ struct PaneCommand: CRMCommand {
   func run(_ session: Session) throws {
     let database = session.database
     let user = try global.existingUser(database)
-    let settings = try database.settings()
-    let command = notify ?? settings.notifyCommand
+    let command = try notify ?? global.userConfig().notifyCommand ?? ""
+    // A value left in the database by an older TermCRM (or planted there) is never run.
+    if let planted = try database.storedSetting("notify_command"), !planted.isEmpty {
+      writeError(
+        global.language.pick(
+          "crm: notify_command in the database is ignored: commands come only from your "
+            + "\(UserConfig.path(global.env)) or --notify",
+          "crm: notify_command из базы не используется: команды берутся только из вашего "
+            + "\(UserConfig.path(global.env)) или --notify"))
+    }
     let context = AppContext(db: database, language: global.language)
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
@@ -67,4 +78,16 @@ func runNotify(_ command: String, _ message: String) {
   p.standardOutput = FileHandle.nullDevice
   p.standardError = FileHandle.nullDevice
   try? p.run()
+}
+
+extension Global {
+  /// The person's own config file (commands live there, never in the database); a file that
+  /// cannot be trusted or read is a user error naming it.
+  func userConfig() throws -> UserConfig {
+    do {
+      return try UserConfig.load(UserConfig.path(env), language: language)
+    } catch {
+      throw Failure(message: error.description, code: 1)
+    }
+  }
 }

@@ -43,6 +43,14 @@ struct SettingsCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let database = session.database
       let s = try database.settings()
+      if UserConfig.keys.contains(key) {
+        throw Failure(
+          message: global.language.pick(
+            "\(key) is not kept in the database: commands come only from your own "
+              + "\(UserConfig.path(global.env)) or the command line",
+            "\(key) не хранится в базе: команды берутся только из вашего "
+              + "\(UserConfig.path(global.env)) или из командной строки"), code: 1)
+      }
       guard Settings.keys.contains(key), let v = s.value(key) else {
         throw Failure(
           message: global.language.pick(

@@ -15,7 +15,9 @@ struct Global: ParsableArguments {
   @Option(name: .long, help: "Database file (default: $XDG_DATA_HOME/termcrm/crm.sqlite).")
   var db: String?
 
-  @Option(name: .long, help: "Act as this user (default: $USER; created on first use).")
+  @Option(
+    name: .long,
+    help: "Act as this user (admins only; default: your OS account, created on first use).")
   var user: String?
 
   @Option(name: .long, help: "Language of messages: ru or en (default: from LANG).")
@@ -68,9 +70,46 @@ struct Global: ParsableArguments {
   /// Opens the database and signs in as `--user` (or `$USER`): every query after this shows
   /// only what that user may see. There is no other way for a command to open the database.
   func open(readOnly: Bool = false) throws -> CRMDatabase {
-    let database = try CRMDatabase(path: path, readOnly: readOnly)
+    let database = try CRMDatabase(path: path, readOnly: readOnly, language: language)
+    try checkActingAs(database)
     try database.signIn(login: login, language: language)
     return database
+  }
+
+  /// The OS account running crm (`getpwuid(getuid())`; `$USER` and `$LOGNAME` are not asked,
+  /// anyone can set them): the login crm acts as.
+  static let osLogin: String = {
+    guard let pw = getpwuid(getuid()), let name = pw.pointee.pw_name else {
+      return "uid\(getuid())"
+    }
+    return String(cString: name)
+  }()
+
+  /// Who this command acts as: `--user` when that is allowed (see `checkActingAs`), else the OS
+  /// account. Only root, who can become any account anyway (`su`), may also name it in
+  /// `$USER` (as `sudo -E` or a test harness does); for everyone else `$USER` is ignored.
+  var login: String {
+    if let user { return user }
+    if getuid() == 0, let name = env["USER"], !name.isEmpty { return name }
+    return Self.osLogin
+  }
+
+  /// `--user` naming someone other than the OS account is for admins: root (who can become
+  /// any account anyway), or an OS account that is itself an active admin of this database.
+  /// Anyone else is refused before anything is read or changed.
+  func checkActingAs(_ database: CRMDatabase) throws {
+    guard let wanted = user.map(TextFold.sanitizeLine), wanted != Self.osLogin, getuid() != 0
+    else { return }
+    let me = try core(self) { try database.findUser(login: Self.osLogin) }
+    if let me, me.role == .admin, me.active { return }
+    throw Failure(
+      message: language.pick(
+        "--user \(wanted): only an admin may act as someone else; you are «\(Self.osLogin)»"
+          + (me.map { " (\($0.role.rawValue))" } ?? " (not a user of this database)")
+          + ". Run crm without --user. Nothing was changed.",
+        "--user \(wanted): действовать от имени другого может только администратор; вы — «\(Self.osLogin)»"
+          + (me.map { " (\($0.role.rawValue))" } ?? " (не пользователь этой базы)")
+          + ". Запустите crm без --user. Ничего не изменено."), code: 1)
   }
 }
 

@@ -21,6 +21,8 @@ struct AuditScreenFixture {
     db = try CRMDatabase(memory: clock)
     anna = try #require(try db.user(login: "anna"))
     boris = try #require(try db.user(login: "boris"))
+    // The sign-ups are audited too; this history starts after them.
+    try db.write { db in try db.execute(sql: "DELETE FROM audit; DELETE FROM change_set") }
     let a = ClientService(db: db, userId: anna.id, language: .ru)
     let b = ClientService(db: db, userId: boris.id, language: .ru)
     clock.current = paneNow.addingTimeInterval(-86_400)  // Sunday 22.11 12:00

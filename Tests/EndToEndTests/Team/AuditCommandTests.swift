@@ -6,8 +6,12 @@ import Testing
 #endif
 
 /// anna (admin, the first user) adds Альфа, boris (manager) adds Бета and edits Альфа; the
-/// audit rows get fixed times (2026-11-23 12:00 UTC + id minutes).
+/// audit rows get fixed times (2026-11-23 12:00 UTC + id minutes). Both sign up first and their
+/// sign-ups (audited, see IdentityAttackTests) are cleared, so the ids below start at 1.
 func auditHistory(_ s: Scratch) throws {
+  #expect(try crm(s, ["client", "list"]).status == 0)
+  #expect(try crm(s, ["client", "list", "--user", "boris"]).status == 0)
+  _ = try sqlite(s, "DELETE FROM audit; DELETE FROM change_set;")
   #expect(try crm(s, ["client", "add", "--name", "Альфа"]).status == 0)
   #expect(try crm(s, ["client", "add", "--name", "Бета", "--user", "boris"]).status == 0)
   let r = try crm(s, ["client", "edit", "1", "--city", "Тверь", "--user", "boris"])
