@@ -443,9 +443,12 @@ public struct ClientImportService: CoreService {
 
   // MARK: Batches and undo
 
-  /// Recorded imports, newest first.
+  /// Recorded imports the acting user may see, newest first: their own, and others' whose
+  /// clients they all may see (an admin sees every import).
   public func batches(limit: Int = 100) throws(CRMError) -> [ImportBatch] {
-    try db.newestLogRows("import_batch", noLogin: "", limit: limit) { r in
+    try db.visibleLogRows(
+      "import_batch", clients: LogClients.importBatch, userId: userId, noLogin: "", limit: limit
+    ) { r in
       ImportBatch(
         id: r["id"], at: Date(timeIntervalSince1970: r["at"]), user: r["login"],
         format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],

@@ -736,9 +736,12 @@ public struct MergeService: CoreService {
 
   // MARK: Undo
 
-  /// The merges, newest first.
+  /// The merges the acting user may see, newest first: their own, and others' of two clients
+  /// (or persons of clients) they may both see (an admin sees every merge).
   public func log(limit: Int = 50) throws(CRMError) -> [MergeLogEntry] {
-    try db.newestLogRows("merge_log", noLogin: "?", limit: limit) {
+    try db.visibleLogRows(
+      "merge_log", clients: LogClients.merge, userId: userId, noLogin: "?", limit: limit
+    ) {
       MergeLogEntry(
         id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
         mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),

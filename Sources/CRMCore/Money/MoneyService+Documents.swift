@@ -901,9 +901,12 @@ extension MoneyService {
     public var items: Int
   }
 
-  /// Exports, newest first.
+  /// Exports the acting user may see, newest first: their own, and others' whose acts are all of
+  /// clients they may see (an admin sees every export).
   public func exports(limit: Int = 100) throws(CRMError) -> [ExportRecord] {
-    try db.newestLogRows("export_log", noLogin: "?", limit: limit) { r in
+    try db.visibleLogRows(
+      "export_log", clients: LogClients.export, userId: userId, noLogin: "?", limit: limit
+    ) { r in
       ExportRecord(
         id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],
         what: r["what"], format: r["format"], file: r["file"], periodFrom: r["period_from"],
