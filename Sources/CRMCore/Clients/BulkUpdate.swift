@@ -410,19 +410,45 @@ public struct BulkUpdateService: CoreService {
   /// puts back exactly the value it changed on each client, unless that value was changed
   /// since — such clients are skipped and listed. A planned contact it created is removed
   /// unless it was changed or worked on since. Nil when there is nothing to undo.
+  ///
+  /// Visibility: another user's operation that changed a client the acting user may not see
+  /// does not exist for them (nil); their own that did (the client was handed over since, or
+  /// the operation gave it away) is refused whole — nothing of another manager's is changed.
   public func undo(_ operation: Int64? = nil) throws(CRMError) -> BulkUndoResult? {
     let at = now
+    let access = db.access
+    let me = userId
+    let l = language
     return try db.write { db -> BulkUndoResult? in
       guard let op = try operation ?? lastOperation(db) else { return nil }
       let rows = try Row.fetchAll(
         db,
         sql: """
-          SELECT id, at, client_id, entity, entity_id, before_json FROM change_set
+          SELECT id, at, user_id, client_id, entity, entity_id, before_json FROM change_set
           WHERE id >= ? AND action = 'bulk' AND undo_of IS NULL AND undone_by IS NULL
             AND json_extract(before_json, '$.bulk') = ?
           ORDER BY id
           """, arguments: [op, op])
       guard !rows.isEmpty else { return nil }
+      if !access.isAll {
+        let hidden =
+          try Int.fetchOne(
+            db,
+            sql: """
+              SELECT count(DISTINCT value) FROM json_each(?) WHERE \(access.hidesClient("value"))
+              """,
+            arguments: [
+              "["
+                + Set(rows.map { $0["client_id"] as Int64 }).map(String.init).joined(
+                  separator: ",") + "]"
+            ]) ?? 0
+        if hidden > 0 {
+          guard rows.contains(where: { $0["user_id"] as Int64? == me }) else { return nil }
+          throw self.db.refuseUndo(
+            l.pick("bulk change \(op)", "массовое изменение \(op)"), hidden: hidden,
+            language: l)
+        }
+      }
       let decoder = JSONDecoder()
       var result = BulkUndoResult(operation: op, change: "", restored: 0, skipped: [])
       let mark = try db.cachedStatement(sql: "UPDATE change_set SET undone_by = ? WHERE id = ?")

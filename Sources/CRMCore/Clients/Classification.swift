@@ -413,18 +413,51 @@ public struct ClassificationService: CoreService {
 
   /// Every snapshot, the latest first.
   public func runs() throws(CRMError) -> [ClassRun] {
-    try db.read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM class_run ORDER BY at DESC").map(ClassRun.init)
+    let access = db.access
+    return try db.read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM class_run ORDER BY at DESC").map {
+        try Self.scoped(db, ClassRun($0), access)
+      }
     }
+  }
+
+  /// A snapshot as the viewer may see it: its totals (clients, revenue, payments left out) are
+  /// those of the clients they may see, so the shares of the report add up to their part of the
+  /// base and nothing of the whole base shows; the number of segments the run changed (a
+  /// whole-base figure) is 0 unless everything is visible.
+  static func scoped(_ db: Database, _ run: ClassRun, _ access: ClientAccess) throws -> ClassRun {
+    if access.isAll { return run }
+    var r = run
+    let seen = access.condition(clientIdColumn: "client_id")
+    if let row = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT COUNT(*) AS n, coalesce(SUM(revenue), 0) AS revenue FROM client_class
+        WHERE run_id = ? AND \(seen)
+        """, arguments: [run.id])
+    {
+      r.clients = row["n"]
+      r.revenue = row["revenue"]
+    }
+    r.foreignPayments =
+      try Int.fetchOne(
+        db,
+        sql: """
+          SELECT COUNT(*) FROM payment
+          WHERE state = 'assigned' AND currency <> 'RUB' AND date > ? AND date <= ? AND \(seen)
+          """, arguments: [run.periodFrom, run.at]) ?? 0
+    r.segmentsChanged = 0
+    return r
   }
 
   /// A snapshot by its id (`7`) or day (`2026-06-30`, `30.06.2026`); nil for the latest.
   public func run(_ ref: String?, option: String = "--at") throws(CRMError) -> ClassRun? {
     let l = language
+    let access = db.access
     return try db.read { db -> ClassRun? in
       guard let ref else {
         return try Row.fetchOne(db, sql: "SELECT * FROM class_run ORDER BY at DESC LIMIT 1")
-          .map(ClassRun.init)
+          .map { try Self.scoped(db, ClassRun($0), access) }
       }
       let row: Row?
       if let id = Int64(ref.trimmingSpaces()) {
@@ -448,7 +481,7 @@ public struct ClassificationService: CoreService {
             "снимка «\(ref)» нет; есть: \(known.isEmpty ? "никаких — запустите crm classify" : known.joined(separator: ", "))"
           ))
       }
-      return ClassRun(row)
+      return try Self.scoped(db, ClassRun(row), access)
     }
   }
 
@@ -573,9 +606,11 @@ public struct ClassificationService: CoreService {
 
   /// The two latest snapshots (older, newer); nil with fewer than two.
   public func lastTwo() throws(CRMError) -> (ClassRun, ClassRun)? {
+    let access = db.access
     let all = try db.read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM class_run ORDER BY at DESC LIMIT 2").map(
-        ClassRun.init)
+      try Row.fetchAll(db, sql: "SELECT * FROM class_run ORDER BY at DESC LIMIT 2").map {
+        try Self.scoped(db, ClassRun($0), access)
+      }
     }
     return all.count == 2 ? (all[1], all[0]) : nil
   }

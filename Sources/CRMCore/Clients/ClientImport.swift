@@ -443,9 +443,12 @@ public struct ClientImportService: CoreService {
 
   // MARK: Batches and undo
 
-  /// Recorded imports, newest first.
+  /// Recorded imports the acting user may see, newest first: their own, and others' whose
+  /// clients they all may see (an admin sees every import).
   public func batches(limit: Int = 100) throws(CRMError) -> [ImportBatch] {
-    try db.newestLogRows("import_batch", noLogin: "", limit: limit) { r in
+    try db.visibleLogRows(
+      "import_batch", clients: LogClients.importBatch, userId: userId, noLogin: "", limit: limit
+    ) { r in
       ImportBatch(
         id: r["id"], at: Date(timeIntervalSince1970: r["at"]), user: r["login"],
         format: r["format"], fileName: r["file_name"], onDuplicate: r["on_duplicate"],
@@ -459,17 +462,29 @@ public struct ClientImportService: CoreService {
   /// trash when something was attached to them or changed since (a contact, a deal, an edit);
   /// updated clients get back the fields the import changed (fields edited since in other ways
   /// keep their new values); persons the import added to existing clients are removed. A batch
-  /// is undone once.
+  /// is undone once. An import the acting user does not see in `batches` does not exist for
+  /// them; one that touched a client they may not see (another manager's, or one handed over
+  /// since) is refused whole: nothing of another manager's is changed or deleted.
   public func undo(_ batchId: Int64) throws(CRMError) -> ImportUndoResult {
     let at = db.clock.now()
     let t = at.timeIntervalSince1970
     let l = language
     let service = clients
+    let access = db.access
+    let me = userId
     return try db.write { db in
       guard
         let batch = try Row.fetchOne(
-          db, sql: "SELECT * FROM import_batch WHERE id = ?", arguments: [batchId])
+          db, sql: "SELECT * FROM import_batch WHERE id = ?", arguments: [batchId]),
+        try self.db.seesLogEntry(
+          db, "import_batch", id: batchId, clients: LogClients.importBatch, userId: me)
       else { throw CRMError.notFound(what: l.pick("import", "импорт"), id: batchId) }
+      let hidden = try access.hiddenCount(
+        db, "import_batch", id: batchId, clients: LogClients.importBatch)
+      if hidden > 0 {
+        throw self.db.refuseUndo(
+          l.pick("import \(batchId)", "импорт \(batchId)"), hidden: hidden, language: l)
+      }
       if let undone = batch["undone_at"] as Double? {
         let day = ISO8601DateFormatter.string(
           from: Date(timeIntervalSince1970: undone), timeZone: .current,

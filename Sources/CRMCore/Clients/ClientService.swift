@@ -363,6 +363,16 @@ public struct ClientService: CoreService {
       let clientId: Int64 = row["client_id"]
       let action: String = row["action"]
       let json: String? = row["before_json"]
+      // The user's own change, but the client may be another manager's now (handed over
+      // since): undoing it would change their client.
+      if action != "merge", try self.db.access.hides(db, clientId: clientId),
+        try Row.fetchOne(db, sql: "SELECT 1 FROM client WHERE id = ?", arguments: [clientId])
+          != nil
+      {
+        throw self.db.refuseUndo(
+          validator.language.pick("your last change", "ваше последнее изменение"), hidden: 1,
+          language: validator.language)
+      }
       if action == "merge" {
         // A merge moved rows between two clients: only the merge's own undo puts it all back.
         guard let mergeId = try MergeService.mergeId(db, change: changeId) else { return nil }

@@ -272,6 +272,49 @@ public struct ActivityService: CoreService {
     grouping.interval(containing: db.clock.now(), calendar)
   }
 
+  /// The most periods (columns) one report splits into: a report's memory and output grow with
+  /// them (a century by day is 36,500 columns per user), so more are refused.
+  public static let maxBuckets = 1_000
+
+  /// The buckets of [from, to) as `buckets` makes them, refused (`invalid`, naming the limit)
+  /// when there would be more than `maxBuckets`; counted before any is built.
+  public func checkedBuckets(from: Date, to: Date, grouping: ActivityGrouping?)
+    throws(CRMError) -> [ActivityBucket]
+  {
+    if let grouping {
+      let cal = calendar
+      var start = grouping.interval(containing: from, cal).start
+      var n = 0
+      while start < to {
+        n += 1
+        if n > Self.maxBuckets {
+          let limit = Self.maxBuckets
+          let (en, ru, longerEn, longerRu) =
+            grouping == .day
+            ? (
+              "days", "дней", " or a longer grouping (week, month)",
+              " или группировку крупнее (неделя, месяц)"
+            )
+            : grouping == .week
+              ? (
+                "weeks", "недель", " or a longer grouping (month)",
+                " или группировку крупнее (месяц)"
+              )
+              : ("months", "месяцев", "", "")
+          throw .invalid(
+            field: "--by",
+            problem: l.pick(
+              "the period has more than \(limit) \(en), and a report has at most \(limit) "
+                + "columns (the limit); choose a shorter period\(longerEn)",
+              "в периоде больше \(limit) \(ru), а в отчёте не больше \(limit) столбцов (предел); "
+                + "выберите период короче\(longerRu)"))
+        }
+        start = grouping.next(start, cal)
+      }
+    }
+    return buckets(from: from, to: to, grouping: grouping)
+  }
+
   /// The buckets of [from, to): whole days, Monday weeks or months in the zone, the first and the
   /// last cut to the period.
   public func buckets(from: Date, to: Date, grouping: ActivityGrouping?) -> [ActivityBucket] {
@@ -472,7 +515,7 @@ public struct ActivityService: CoreService {
 
   /// The report's SQL for the benchmark's bound: the same text `report` runs.
   public func statements(_ q: ActivityQuery) throws(CRMError) -> [String] {
-    let buckets = buckets(from: q.from, to: q.to, grouping: q.grouping)
+    let buckets = try checkedBuckets(from: q.from, to: q.to, grouping: q.grouping)
     let access = db.access
     return try db.read { d in
       let ids = try candidates(d, userId: q.userId).users.map(\.id)
@@ -489,7 +532,7 @@ public struct ActivityService: CoreService {
         problem: l.pick(
           "the period ends before it starts", "период заканчивается раньше, чем начинается"))
     }
-    let buckets = buckets(from: q.from, to: q.to, grouping: q.grouping)
+    let buckets = try checkedBuckets(from: q.from, to: q.to, grouping: q.grouping)
     let now = db.clock.now()
     let access = db.access
     return try db.read { d in

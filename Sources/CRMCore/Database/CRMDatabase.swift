@@ -371,21 +371,3 @@ extension Row {
     (self[column] as Double?).map(Date.init(timeIntervalSince1970:))
   }
 }
-
-extension CRMDatabase {
-  /// The newest `limit` rows of a log table (`import_batch`, `merge_log`, `export_log`), each
-  /// with the `login` of its `user_id` (`noLogin` for a user who is gone), newest first.
-  func newestLogRows<T>(
-    _ table: String, noLogin: String, limit: Int, _ map: (Row) throws -> T
-  ) throws(CRMError) -> [T] {
-    try read { db in
-      try Row.fetchAll(
-        db.cachedStatement(
-          sql: """
-            SELECT t.*, coalesce(u.login, '\(noLogin)') AS login FROM \(table) t
-            LEFT JOIN app_user u ON u.id = t.user_id ORDER BY t.id DESC LIMIT ?
-            """), arguments: [limit]
-      ).map(map)
-    }
-  }
-}

@@ -524,11 +524,23 @@ public struct OfferService: CoreService {
         "\(Self.displayDay(o.validUntil, l)) раньше даты КП \(Self.displayDay(o.date, l))")
     }
     if let other = try Row.fetchOne(
-      db, sql: "SELECT id, deal_id FROM offer WHERE number = ? AND id IS NOT ?",
+      db,
+      sql: """
+        SELECT o.id, o.deal_id, d.client_id FROM offer o LEFT JOIN deal d ON d.id = o.deal_id
+        WHERE o.number = ? AND o.id IS NOT ?
+        """,
       arguments: [o.number, o.id])
     {
       let id: Int64 = other["id"]
       let deal: Int64 = other["deal_id"]
+      // Offer numbers are one sequence for the whole firm: another manager's offer is not named.
+      if let client = other["client_id"] as Int64?, try self.db.access.hides(db, clientId: client) {
+        throw fail(
+          fieldName("number"),
+          "«\(o.number)» is already taken by another manager's offer; choose another number or leave it out for the next free one",
+          "«\(o.number)» уже занят КП другого менеджера; укажите другой номер или не указывайте его — будет следующий свободный"
+        )
+      }
       throw fail(
         fieldName("number"),
         "«\(o.number)» is already taken by offer №\(id) (deal №\(deal)); choose another number or leave it out for the next free one",

@@ -736,9 +736,12 @@ public struct MergeService: CoreService {
 
   // MARK: Undo
 
-  /// The merges, newest first.
+  /// The merges the acting user may see, newest first: their own, and others' of two clients
+  /// (or persons of clients) they may both see (an admin sees every merge).
   public func log(limit: Int = 50) throws(CRMError) -> [MergeLogEntry] {
-    try db.newestLogRows("merge_log", noLogin: "?", limit: limit) {
+    try db.visibleLogRows(
+      "merge_log", clients: LogClients.merge, userId: userId, noLogin: "?", limit: limit
+    ) {
       MergeLogEntry(
         id: $0["id"], entity: $0["entity"], survivorId: $0["survivor_id"],
         mergedId: $0["merged_id"], at: Date(timeIntervalSince1970: $0["at"]),
@@ -785,10 +788,19 @@ public struct MergeService: CoreService {
         """, arguments: [changeId])
   }
 
+  /// A merge the acting user does not see in `log` does not exist for them; one of a client
+  /// they may not see (now: one of the two may have been handed over since) is refused.
   func undo(_ db: Database, _ id: Int64, at: Date) throws -> UnmergeResult {
     guard
-      let row = try Row.fetchOne(db, sql: "SELECT * FROM merge_log WHERE id = ?", arguments: [id])
+      let row = try Row.fetchOne(db, sql: "SELECT * FROM merge_log WHERE id = ?", arguments: [id]),
+      try self.db.seesLogEntry(db, "merge_log", id: id, clients: LogClients.merge, userId: userId)
     else { throw CRMError.notFound(what: l.pick("merge", "объединение"), id: id) }
+    let hidden = try self.db.access.hiddenCount(
+      db, "merge_log", id: id, clients: LogClients.merge)
+    if hidden > 0 {
+      throw self.db.refuseUndo(
+        l.pick("merge \(id)", "объединение \(id)"), hidden: hidden, language: l)
+    }
     let entity: String = row["entity"]
     let keep: Int64 = row["survivor_id"]
     let other: Int64 = row["merged_id"]

@@ -136,15 +136,29 @@ extension MoneyService {
     var n = try v.line(text, fieldName("number"), max: 40)
     let year = String(day.prefix(4))
     if n.isEmpty { n = try Self.nextNumber(db, table, year: year) }
-    if let other = try Int64.fetchOne(
+    if let other = try Row.fetchOne(
       db.cachedStatement(
-        sql: "SELECT id FROM \(table.rawValue) WHERE year = ? AND number_key = ? AND id IS NOT ?"),
+        sql: """
+          SELECT id, client_id FROM \(table.rawValue)
+          WHERE year = ? AND number_key = ? AND id IS NOT ?
+          """),
       arguments: [Int(year) ?? 0, DocumentNumber.key(n), id])
     {
       let what = table == .invoice ? l.pick("invoice", "счёт") : l.pick("act", "акт")
+      // Numbers are one sequence for the whole firm; a document of a client the user may not
+      // see is named without its id.
+      if try self.db.access.hides(db, clientId: other["client_id"]) {
+        throw fail(
+          fieldName("number"),
+          "\(what) № \(n) of \(year) already exists (of another manager's client); "
+            + "choose another number or leave it out for the next free one",
+          "\(what) № \(n) за \(year) год уже есть (у клиента другого менеджера); "
+            + "укажите другой номер или не указывайте его — будет следующий свободный")
+      }
+      let otherId: Int64 = other["id"]
       throw fail(
-        fieldName("number"), "\(what) № \(n) of \(year) already exists (id \(other))",
-        "\(what) № \(n) за \(year) год уже есть (id \(other))")
+        fieldName("number"), "\(what) № \(n) of \(year) already exists (id \(otherId))",
+        "\(what) № \(n) за \(year) год уже есть (id \(otherId))")
     }
     return n
   }
@@ -901,9 +915,12 @@ extension MoneyService {
     public var items: Int
   }
 
-  /// Exports, newest first.
+  /// Exports the acting user may see, newest first: their own, and others' whose acts are all of
+  /// clients they may see (an admin sees every export).
   public func exports(limit: Int = 100) throws(CRMError) -> [ExportRecord] {
-    try db.newestLogRows("export_log", noLogin: "?", limit: limit) { r in
+    try db.visibleLogRows(
+      "export_log", clients: LogClients.export, userId: userId, noLogin: "?", limit: limit
+    ) { r in
       ExportRecord(
         id: r["id"], at: Date(timeIntervalSince1970: r["at"]), userLogin: r["login"],
         what: r["what"], format: r["format"], file: r["file"], periodFrom: r["period_from"],
