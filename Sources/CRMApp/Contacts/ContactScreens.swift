@@ -558,8 +558,9 @@ enum ContactFlows {
 final class HandoverScreen: FormScreen {
   weak var list: ClientsScreen?
   let selected: ClientRow?
-  /// Clients per transaction: the progress line moves after each batch.
-  static let batch = 500
+  /// Clients per transaction: the progress line moves after each batch (a second or two in a
+  /// debug build on a busy machine).
+  static let batch = 200
 
   init(context: AppContext, list: ClientsScreen, selected: ClientRow?) {
     self.list = list
