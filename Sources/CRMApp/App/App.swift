@@ -215,10 +215,13 @@ public final class App {
     confirm = (title, text, onYes, no)
   }
 
+  /// What the open screens would lose, top first.
+  var unsavedWork: [String] { stack.reversed().compactMap(\.unsavedWork) }
+
   /// Quits; when a screen holds unsaved work (a form with typed text, marked clients), asks
   /// first, naming it.
   public func quit() {
-    let unsaved = stack.reversed().compactMap(\.unsavedWork)
+    let unsaved = unsavedWork
     guard !unsaved.isEmpty else {
       running = false
       return
@@ -261,7 +264,8 @@ public final class App {
     if case .paste = key, confirm != nil || showHelp || !current.capturesText { return }
     let size = term.size
     if size.rows < Self.minSize.rows || size.cols < Self.minSize.cols {
-      if key == .char("q") || key == .ctrl("c") { running = false }
+      // No room for a question: with unsaved work q and ^C wait for a larger window.
+      if (key == .char("q") || key == .ctrl("c")) && unsavedWork.isEmpty { running = false }
       return
     }
     if let c = confirm {
@@ -312,7 +316,13 @@ public final class App {
             "\(size.cols)×\(size.rows) now, at least \(Self.minSize.cols)×\(Self.minSize.rows) needed",
             "сейчас \(size.cols)×\(size.rows), нужно не меньше \(Self.minSize.cols)×\(Self.minSize.rows)"
           ),
-          t.t("Enlarge the window, or press q to quit", "Увеличьте окно или нажмите q для выхода"),
+          unsavedWork.isEmpty
+            ? t.t(
+              "Enlarge the window, or press q to quit", "Увеличьте окно или нажмите q для выхода")
+            : t.t(
+              "Not saved: \(unsavedWork.joined(separator: "; ")). Enlarge the window to carry on",
+              "Не сохранено: \(unsavedWork.joined(separator: "; ")). Увеличьте окно, чтобы продолжить"
+            ),
         ])
       term.present(canvas)
       return

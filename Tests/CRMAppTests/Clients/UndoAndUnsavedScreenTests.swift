@@ -131,6 +131,22 @@ import Testing
     #expect(!app2.running)
   }
 
+  @Test func aTooSmallWindowDoesNotQuitOverUnsavedInput() throws {
+    let (app, term, db) = try makeApp()
+    press(app, term, .char("a"))
+    type(app, "Лютик")
+    term.resize(rows: 20, cols: 60)
+    press(app, term, .resize)
+    #expect(term.text.contains("Не сохранено: форма «Новый клиент»"))
+    press(app, term, .char("q"))
+    press(app, term, .ctrl("c"))
+    #expect(app.running)
+    term.resize(rows: 24, cols: 80)
+    press(app, term, .resize)
+    press(app, term, .ctrl("s"))
+    #expect(try db.count(ClientListQuery(search: "Лютик")) == 1)
+  }
+
   @Test func handoverAsksWithTheCountsShowsProgressAndDropsKeysTypedMeanwhile() throws {
     let (app, term, db) = try makeApp()
     let boris = try #require(try db.user(login: "boris")).id
