@@ -114,11 +114,23 @@ public func drawConfirm(_ canvas: inout Canvas, title: String, message: String, 
   let size = canvas.size
   let width = min(
     size.cols - 4, max(TextWidth.of(message), TextWidth.of(keys), TextWidth.of(title)) + 6)
-  let top = max(0, size.rows / 2 - 3)
+  // A long question wraps at spaces inside the box (never cut mid-sentence); only what does
+  // not fit in the window's rows is cut, with «…».
+  var lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+    .flatMap { wrap(String($0), width: max(1, width - 4)) }
+  let room = max(1, size.rows - 6)
+  if lines.count > room {
+    lines = Array(lines.prefix(room))
+    lines[room - 1] = TextWidth.truncate(lines[room - 1] + " …", to: max(1, width - 4))
+  }
+  let top = max(0, size.rows / 2 - 3 - (lines.count - 1) / 2)
   let left = max(0, (size.cols - width) / 2)
-  let inner = drawBox(&canvas, top: top, left: left, rows: 5, cols: width, title: title)
-  canvas.put(inner.top, inner.left, message, maxWidth: inner.cols)
-  canvas.put(inner.top + 2, inner.left, keys, .bold, maxWidth: inner.cols)
+  let inner = drawBox(
+    &canvas, top: top, left: left, rows: lines.count + 4, cols: width, title: title)
+  for (i, line) in lines.enumerated() {
+    canvas.put(inner.top + i, inner.left, line, maxWidth: inner.cols)
+  }
+  canvas.put(inner.top + lines.count + 1, inner.left, keys, .bold, maxWidth: inner.cols)
 }
 
 /// The notice shown instead of a layout that cannot fit. Lines wider than the window are

@@ -162,6 +162,11 @@ public final class NCursesTerminal: Terminal {
     colorsEnabled ? Int16(s.color.rawValue) : 0
   }
 
+  public func flushInput() {
+    pending = nil
+    flushinp()
+  }
+
   public func readKey() -> Key? {
     if let k = pending {
       pending = nil

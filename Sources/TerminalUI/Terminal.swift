@@ -54,6 +54,9 @@ public protocol Terminal: AnyObject {
   func readKey() -> Key?
   /// Waits at most `milliseconds` for a key: `.timeout` lets the caller refresh live data.
   func readKey(milliseconds: Int) -> KeyRead
+  /// Drops every key typed but not read yet (after a long piece of work, so keys pressed while
+  /// the screen stood still do not run afterwards).
+  func flushInput()
 }
 
 /// The outcome of waiting for a key with a time limit.
@@ -99,6 +102,11 @@ public final class MemoryTerminal: Terminal {
 
   /// How many `.timeout`s a timed read returns once the queued keys are used up.
   public var timeouts = 0
+
+  public func flushInput() { keys.removeAll() }
+
+  /// Keys still queued (not read yet).
+  public var queuedKeys: Int { keys.count }
 
   /// Queues keys; `type("abc")` queues one `.char` per character.
   public func send(_ k: Key...) { keys.append(contentsOf: k) }

@@ -89,6 +89,9 @@ public protocol Screen: AnyObject {
   func handle(_ key: Key, app: App)
   /// Another process (or this one) changed the database, or the minute turned: forget caches.
   func dataChanged()
+  /// What would be lost if the screen closed now (text typed in a form, clients marked), said
+  /// in a few words; nil when nothing. Quitting asks first when a screen has some.
+  var unsavedWork: String? { get }
 }
 
 extension Screen {
@@ -99,6 +102,7 @@ extension Screen {
       keyGroups.flatMap { $0.bindings(l) } + ownKeys(l))
   }
   public func dataChanged() {}
+  public var unsavedWork: String? { nil }
   public var keys: KeyTable<Action> { Self.keyTable(context.language) }
   public var capturesText: Bool { false }
   /// The context's language, which most screens read often.
@@ -115,7 +119,7 @@ public final class App {
   var roots: [Int: any Screen] = [:]
   var message: (text: String, error: Bool)?
   var showHelp = false
-  var confirm: (title: String, text: String, onYes: () -> Void)?
+  var confirm: (title: String, text: String, onYes: () -> Void, no: String?)?
   public private(set) var running = true
   public static let minSize = Size(rows: 24, cols: 80)
 
@@ -203,12 +207,33 @@ public final class App {
     if stack.count > 1 { stack.removeLast() } else { running = false }
   }
 
-  /// Asks a yes/no question; `onYes` runs on `y` (or `н`/`Enter`-less keys are refused).
-  public func ask(_ title: String, _ text: String, onYes: @escaping () -> Void) {
-    confirm = (title, text, onYes)
+  /// Asks a yes/no question; `onYes` runs on `y` (or `н`/`Enter`-less keys are refused). `no`
+  /// is the line shown on `n` (else «Отменено.»).
+  public func ask(
+    _ title: String, _ text: String, no: String? = nil, onYes: @escaping () -> Void
+  ) {
+    confirm = (title, text, onYes, no)
   }
 
-  public func quit() { running = false }
+  /// What the open screens would lose, top first.
+  var unsavedWork: [String] { stack.reversed().compactMap(\.unsavedWork) }
+
+  /// Quits; when a screen holds unsaved work (a form with typed text, marked clients), asks
+  /// first, naming it.
+  public func quit() {
+    let unsaved = unsavedWork
+    guard !unsaved.isEmpty else {
+      running = false
+      return
+    }
+    ask(
+      t.t("Quit", "Выход"),
+      t.t(
+        "Not saved: \(unsaved.joined(separator: "; ")). Quit anyway?",
+        "Не сохранено: \(unsaved.joined(separator: "; ")). Всё равно выйти?"),
+      no: t.t("Not quitting: carry on.", "Выход отменён: продолжайте.")
+    ) { [weak self] in self?.running = false }
+  }
 
   /// The warning shown at start when the locale is not UTF-8 (the program stays usable).
   public func warnLocaleNotUTF8() {
@@ -239,7 +264,8 @@ public final class App {
     if case .paste = key, confirm != nil || showHelp || !current.capturesText { return }
     let size = term.size
     if size.rows < Self.minSize.rows || size.cols < Self.minSize.cols {
-      if key == .char("q") || key == .ctrl("c") { running = false }
+      // No room for a question: with unsaved work q and ^C wait for a larger window.
+      if (key == .char("q") || key == .ctrl("c")) && unsavedWork.isEmpty { running = false }
       return
     }
     if let c = confirm {
@@ -249,7 +275,7 @@ public final class App {
         c.onYes()
       } else if k == .char("n") || k == .char("N") || k == .escape || k == .char("q") {
         confirm = nil
-        flash(t.t("Cancelled.", "Отменено."))
+        flash(c.no ?? t.t("Cancelled.", "Отменено."))
       }
       return
     }
@@ -259,7 +285,7 @@ public final class App {
     }
     message = nil
     if key == .ctrl("c") {
-      running = false
+      quit()
       return
     }
     let screen = current
@@ -290,7 +316,13 @@ public final class App {
             "\(size.cols)×\(size.rows) now, at least \(Self.minSize.cols)×\(Self.minSize.rows) needed",
             "сейчас \(size.cols)×\(size.rows), нужно не меньше \(Self.minSize.cols)×\(Self.minSize.rows)"
           ),
-          t.t("Enlarge the window, or press q to quit", "Увеличьте окно или нажмите q для выхода"),
+          unsavedWork.isEmpty
+            ? t.t(
+              "Enlarge the window, or press q to quit", "Увеличьте окно или нажмите q для выхода")
+            : t.t(
+              "Not saved: \(unsavedWork.joined(separator: "; ")). Enlarge the window to carry on",
+              "Не сохранено: \(unsavedWork.joined(separator: "; ")). Увеличьте окно, чтобы продолжить"
+            ),
         ])
       term.present(canvas)
       return

@@ -116,7 +116,10 @@ enum SharedKeys {
 
   static func undo(_ l: Language) -> KeyBinding<Action> {
     bind(
-      [.char("u")], .undo, l.pick("undo your last change", "отменить последнее изменение"),
+      [.char("u")], .undo,
+      l.pick(
+        "undo your last change made here (named and asked first)",
+        "отменить своё последнее изменение, сделанное здесь (с вопросом)"),
       l.pick("undo", "отмена"))
   }
 

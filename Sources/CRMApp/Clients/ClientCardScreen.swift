@@ -25,6 +25,9 @@ public final class ClientCardScreen: Screen {
   /// How many of the client's deals the card reads (newest first).
   static let dealLimit = 200
   var loaded = false
+  /// The newest change in the log when the card opened: `u` reaches only the signed-in user's
+  /// changes to this client made after it (here and in the forms opened from here).
+  let undoSince: Int64
 
   public init(
     context: AppContext, clientId: Int64, list: ClientsScreen?, section: Section = .requisites
@@ -34,6 +37,7 @@ public final class ClientCardScreen: Screen {
     self.list = list
     self.section = section
     money = MoneyPanel(context: context, clientId: clientId)
+    undoSince = (try? context.clients.changeMark()) ?? Int64.max
   }
 
   func load() {
@@ -393,11 +397,25 @@ public final class ClientCardScreen: Screen {
         } catch { app.report(error) }
       }
     case .undo:
-      list?.undo(app: app)
-      reload()
+      undo(app: app)
     default:
       break
     }
+  }
+
+  /// `u`: the signed-in user's latest change to this client (its requisites, persons and
+  /// contacts) since the card opened, named and asked about first.
+  func undo(app: App) {
+    do {
+      let step = try context.clients.undoable(client: clientId, since: undoSince)
+      UndoFlow.offer(
+        step,
+        nothing: l.pick(
+          "Nothing to undo: you have changed nothing of this client since the card opened.",
+          "Нечего отменять: с открытия карточки вы ничего не меняли у этого клиента."),
+        context: context, app: app
+      ) { [weak self] in self?.reload() }
+    } catch { app.report(error) }
   }
 
   /// `i`, `$`, `K`, `A` and `c`: documents of the Money section (the section opens first).

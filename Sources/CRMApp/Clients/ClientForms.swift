@@ -12,6 +12,8 @@ final class ClientFormScreen: FormScreen, RecordForm {
     set { client = newValue }
   }
   var duplicatesShown = false
+  /// Told the client's id after a save (the list notes the change as its own for `u`).
+  var onSaved: ((Int64) -> Void)?
 
   init(context: AppContext, client: Client, form: Form, list: ClientsScreen?) {
     self.client = client
@@ -157,12 +159,14 @@ final class ClientFormScreen: FormScreen, RecordForm {
       }
       if c.id == nil {
         let id = try context.clients.add(c)
+        onSaved?(id)
         app.flash(
           l.pick("Client «\(c.name)» added, №\(id).", "Клиент «\(c.name)» добавлен, №\(id)."))
       } else {
         // The client as the form loaded it is the base: a change meanwhile to other fields is
         // merged; to the same ones it is a conflict, shown side by side.
         try context.clients.update(c, base: client)
+        if let id = c.id { onSaved?(id) }
         app.flash(l.pick("Saved.", "Сохранено."))
       }
       list?.reload()

@@ -30,8 +30,33 @@ public final class ClientsScreen: Screen {
   /// How many clients are marked.
   public var markCount: Int { markedFilter != nil ? markedFilterCount : marked.count }
 
+  /// What this list did itself (trash, restore, quick add and edit, contacts logged or planned
+  /// from it): the changes its `u` may undo, oldest first. Changes made in a card or on another
+  /// screen are not here, so `u` on the list never reaches them.
+  public private(set) var ownChanges: [Int64] = []
+  /// The bulk changes made from this list (their first change ids).
+  var ownBulk: [Int64] = []
+
   public init(context: AppContext) {
     self.context = context
+  }
+
+  /// Marked clients are work in progress: quitting asks before dropping the marks.
+  public var unsavedWork: String? {
+    markCount == 0
+      ? nil
+      : l.pick(
+        "\(context.formats.integer(markCount)) clients marked",
+        "отмечено клиентов: \(context.formats.integer(markCount))")
+  }
+
+  /// The log's newest change now; what the signed-in user does to a client after it is noted
+  /// by `noteOwn`.
+  func undoMark() -> Int64 { (try? context.clients.changeMark()) ?? Int64.max }
+
+  /// Notes the signed-in user's changes to client `id` after `mark` as made from this list.
+  func noteOwn(client id: Int64, since mark: Int64) {
+    ownChanges += (try? context.clients.myChanges(client: id, since: mark)) ?? []
   }
 
   public var keys: KeyTable<Action> {
@@ -173,7 +198,10 @@ public final class ClientsScreen: Screen {
         app.push(ClientCardScreen(context: context, clientId: r.id, list: self))
       }
     case .add:
-      app.push(ClientFormScreen.add(context: context, list: self))
+      let form = ClientFormScreen.add(context: context, list: self)
+      let mark = undoMark()
+      form.onSaved = { [weak self] id in self?.noteOwn(client: id, since: mark) }
+      app.push(form)
     case .edit:
       if let r = selectedRow { openEditor(r.id, app: app) }
     case .delete:
@@ -184,7 +212,9 @@ public final class ClientsScreen: Screen {
       ) {
         [self] in
         do {
+          let mark = undoMark()
           try context.clients.delete(r.id)
+          noteOwn(client: r.id, since: mark)
           app.flash(
             l.pick(
               "«\(r.name)» moved to the trash; u undoes, t shows the trash.",
@@ -195,7 +225,9 @@ public final class ClientsScreen: Screen {
     case .restore:
       guard let r = selectedRow, query.trash else { return }
       do {
+        let mark = undoMark()
         try context.clients.restore(r.id)
+        noteOwn(client: r.id, since: mark)
         app.flash(context.language.pick("«\(r.name)» restored.", "«\(r.name)» восстановлен."))
         reload()
       } catch { app.report(error) }
@@ -213,14 +245,20 @@ public final class ClientsScreen: Screen {
       app.push(FilterScreen(context: context, list: self))
     case .log:
       if let r = selectedRow {
+        let mark = undoMark()
         ContactFlows.log(clientId: r.id, name: r.name, tab: tab, context: context, app: app) {
-          [weak self] in self?.reload()
+          [weak self] in
+          self?.noteOwn(client: r.id, since: mark)
+          self?.reload()
         }
       }
     case .plan:
       if let r = selectedRow {
+        let mark = undoMark()
         ContactFlows.plan(clientId: r.id, name: r.name, tab: tab, context: context, app: app) {
-          [weak self] in self?.reload()
+          [weak self] in
+          self?.noteOwn(client: r.id, since: mark)
+          self?.reload()
         }
       }
     case .handover:
@@ -287,35 +325,47 @@ public final class ClientsScreen: Screen {
   func openEditor(_ id: Int64, app: App) {
     do {
       guard let c = try context.clients.client(id) else { return }
-      app.push(ClientFormScreen.edit(context: context, client: c, list: self))
+      let form = ClientFormScreen.edit(context: context, client: c, list: self)
+      let mark = undoMark()
+      form.onSaved = { [weak self] id in self?.noteOwn(client: id, since: mark) }
+      app.push(form)
     } catch { app.report(error) }
   }
 
+  /// `u`: the latest change made from this list (a bulk change as a whole), named and asked
+  /// about first. Nothing made elsewhere, or by somebody else, is reached from here.
   func undo(app: App) {
     do {
-      let bulk = context.core.bulk
-      if let op = try bulk.latestChangeIsBulk() {
+      let step = try context.clients.undoable(changes: ownChanges)
+      if let op = ownBulk.last, op > (step?.changeId ?? 0) {
+        let bulk = context.core.bulk
         app.ask(
-          l.pick("Undo", "Отмена"),
+          l.pick("Undo", "Отмена изменения"),
           l.pick(
             "Undo the last bulk change as a whole?",
             "Отменить последнее массовое изменение целиком?")
         ) { [self] in
           do {
-            if let r = try bulk.undo(op) { app.flash(r.summary(l)) }
+            ownBulk.removeLast()
+            if let r = try bulk.undo(op) {
+              app.flash(r.summary(l))
+            } else {
+              app.flash(
+                l.pick(
+                  "That bulk change is already undone.", "Это массовое изменение уже отменено."))
+            }
             reload()
           } catch { app.report(error) }
         }
         return
       }
-      if let r = try context.clients.undoLast() {
-        app.flash(
-          l.pick(
-            "Undone: \(r.action) of «\(r.name)».",
-            "Отменено: \(Self.actionName(r.action, l)) «\(r.name)»."))
-      } else {
-        app.flash(l.pick("Nothing to undo.", "Нечего отменять."))
-      }
+      UndoFlow.offer(
+        step,
+        nothing: l.pick(
+          "Nothing to undo: no change of yours was made from this list.",
+          "Нечего отменять: из этого списка вы ничего не меняли."),
+        context: context, app: app
+      ) { [weak self] in self?.reload() }
     } catch { app.report(error) }
   }
 
@@ -406,23 +456,15 @@ public final class ClientsScreen: Screen {
           [weak self, weak app] result in
           guard let self else { return }
           var text = result.summary(l)
-          if result.operation != nil { text += l.pick("; u undoes", "; u — отменить") }
+          if let op = result.operation {
+            ownBulk.append(op)
+            text += l.pick("; u undoes", "; u — отменить")
+          }
           app?.flash(text)
           clearMarks()
           reload()
         })
     } catch { app.report(error) }
-  }
-
-  static func actionName(_ action: String, _ l: Language) -> String {
-    switch action {
-    case "insert": return l.pick("addition", "добавление")
-    case "update": return l.pick("change", "изменение")
-    case "delete": return l.pick("deletion", "удаление")
-    case "restore": return l.pick("restore", "восстановление")
-    case "merge": return l.pick("merge", "объединение")
-    default: return action
-    }
   }
 }
 

@@ -552,10 +552,15 @@ enum ContactFlows {
 
 /// Hands clients over to another user: the selected client, the filtered list, or every client
 /// of the selected client's owner. Their planned contacts move along; open deals optionally.
+/// Asks first with the counts, then moves the clients in batches with a progress line; keys
+/// typed meanwhile are dropped.
 @MainActor
 final class HandoverScreen: FormScreen {
   weak var list: ClientsScreen?
   let selected: ClientRow?
+  /// Clients per transaction: the progress line moves after each batch (a second or two in a
+  /// debug build on a busy machine).
+  static let batch = 200
 
   init(context: AppContext, list: ClientsScreen, selected: ClientRow?) {
     self.list = list
@@ -572,62 +577,99 @@ final class HandoverScreen: FormScreen {
             key: "to", label: l.pick("To user", "Кому"),
             note: logins.prefix(6).joined(separator: ", ")),
           FormField(
-            key: "what", label: l.pick("What", "Что"), value: filtered ? "list" : "client",
+            key: "what", label: l.pick("What", "Что"),
+            value: filtered ? l.pick("list", "список") : l.pick("client", "клиент"),
             note: l.pick(
               "client = the selected one, list = the filtered list, all = all of its owner's",
-              "client — выбранного, list — отфильтрованный список, all — всех его владельца")),
+              "клиент — выбранного, список — отобранных, все — всех клиентов его владельца")),
           FormField(
-            key: "deals", label: l.pick("With open deals", "С открытыми сделками"), value: "yes",
-            note: l.pick("yes / no", "yes / no")),
+            key: "deals", label: l.pick("With open deals", "С открытыми сделками"),
+            value: l.pick("yes", "да"), note: l.pick("yes / no", "да / нет")),
         ]))
   }
 
+  /// The clients to move, by their present owner (never the receiver), or a problem shown on
+  /// the form.
+  func plan(to: Int64) throws(CRMError) -> [Int64: [Int64]]? {
+    guard let list else { return nil }
+    let what = TextFold.key(form.value("what").trimmingSpaces())
+    var byOwner: [Int64: [Int64]]
+    switch what {
+    case "client", "клиент", "":
+      guard let r = selected, let o = try context.clients.client(r.id)?.ownerId else {
+        form.setError("what", l.pick("the client has no owner", "у клиента нет владельца"))
+        return nil
+      }
+      byOwner = [o: [r.id]]
+    case "list", "список":
+      byOwner = try context.db.clientsByOwner(try context.db.ids(list.query))
+    case "all", "все", "всех":
+      guard let r = selected, let o = try context.clients.client(r.id)?.ownerId else {
+        form.setError("what", l.pick("the client has no owner", "у клиента нет владельца"))
+        return nil
+      }
+      var q = ClientListQuery()
+      q.ownerId = o
+      byOwner = [o: try context.db.ids(q)]
+    default:
+      form.setError("what", l.pick("client, list or all", "клиент, список или все"))
+      return nil
+    }
+    byOwner[to] = nil
+    return byOwner
+  }
+
   override func submit(app: App) -> Bool {
-    guard let list else { return true }
     let login = form.value("to").trimmingSpaces()
+    let f = context.formats
     do {
       guard let to = try context.db.findUser(login: login) else {
         form.setError("to", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
         return false
       }
-      let what = TextFold.key(form.value("what").trimmingSpaces())
-      let withDeals = !["no", "n", "нет", "н"].contains(TextFold.key(form.value("deals")))
-      var byOwner: [Int64: [Int64]] = [:]
-      switch what {
-      case "client", "клиент", "":
-        guard let r = selected, let c = try context.clients.client(r.id), let o = c.ownerId else {
-          form.setError("what", l.pick("the client has no owner", "у клиента нет владельца"))
-          return false
-        }
-        byOwner[o] = [r.id]
-      case "list", "список":
-        for id in try context.db.ids(list.query) {
-          if let o = try context.clients.client(id)?.ownerId { byOwner[o, default: []].append(id) }
-        }
-      case "all", "все":
-        guard let r = selected, let o = try context.clients.client(r.id)?.ownerId else {
-          form.setError("what", l.pick("the client has no owner", "у клиента нет владельца"))
-          return false
-        }
-        byOwner[o] = nil
-        let moved = try context.contacts.handover(from: o, to: to.id, withDeals: withDeals)
-        report(moved, to: to.login, app: app)
-        return true
+      let deals = TextFold.key(form.value("deals").trimmingSpaces())
+      let withDeals: Bool
+      switch deals {
+      case "yes", "y", "да", "д", "": withDeals = true
+      case "no", "n", "нет", "н": withDeals = false
       default:
-        form.setError("what", l.pick("client, list or all", "client, list или all"))
+        form.setError("deals", l.pick("yes or no", "да или нет"))
         return false
       }
-      byOwner[to.id] = nil
-      var total = HandoverResult(clients: 0, contacts: 0, deals: 0)
-      for (owner, ids) in byOwner.sorted(by: { $0.key < $1.key }) {
-        let r = try context.contacts.handover(
-          from: owner, to: to.id, clientIds: ids, withDeals: withDeals)
-        total.clients += r.clients
-        total.contacts += r.contacts
-        total.deals += r.deals
+      guard let byOwner = try plan(to: to.id) else { return false }
+      var counts = HandoverResult(clients: 0, contacts: 0, deals: 0)
+      for (owner, ids) in byOwner {
+        let c = try context.contacts.handoverCounts(
+          from: owner, clientIds: ids, withDeals: withDeals)
+        counts.clients += c.clients
+        counts.contacts += c.contacts
+        counts.deals += c.deals
       }
-      report(total, to: to.login, app: app)
-      return true
+      if counts.clients == 0 {
+        form.setError(
+          "what",
+          l.pick(
+            "nothing to hand over: no client of another owner",
+            "передавать нечего: нет клиентов другого владельца"))
+        return false
+      }
+      let users = (try? context.db.users()) ?? []
+      let from = byOwner.keys.sorted().map { id in users.first { $0.id == id }?.login ?? "№\(id)" }
+      var text = l.pick(
+        "Hand over to \(to.login) \(f.integer(counts.clients)) clients of \(from.joined(separator: ", ")), \(f.integer(counts.contacts)) planned contacts",
+        "Передать \(to.login) клиентов: \(f.integer(counts.clients)) (от \(from.joined(separator: ", "))), запланированных контактов: \(f.integer(counts.contacts))"
+      )
+      if withDeals {
+        text += l.pick(
+          ", \(f.integer(counts.deals)) open deals", ", открытых сделок: \(f.integer(counts.deals))"
+        )
+      }
+      app.ask(l.pick("Hand over clients", "Передача клиентов"), text + "?") {
+        [weak self, weak app] in
+        guard let self, let app else { return }
+        run(byOwner, to: to, total: counts.clients, withDeals: withDeals, app: app)
+      }
+      return false
     } catch {
       if case .invalid(_, let problem) = error { form.setError("to", problem) }
       app.flash(error.message(l), error: true)
@@ -635,11 +677,60 @@ final class HandoverScreen: FormScreen {
     }
   }
 
+  /// Moves the clients batch by batch, redrawing the progress line after each; then drops the
+  /// keys typed meanwhile and reports what moved.
+  func run(_ byOwner: [Int64: [Int64]], to: User, total: Int, withDeals: Bool, app: App) {
+    let f = context.formats
+    var moved = HandoverResult(clients: 0, contacts: 0, deals: 0)
+    var done = 0
+    func show() {
+      warnings = [
+        l.pick(
+          "Handing over… \(f.integer(done)) of \(f.integer(total)) clients; keys pressed now are ignored",
+          "Передача… \(f.integer(done)) из \(f.integer(total)) клиентов; нажатые сейчас клавиши не выполняются"
+        )
+      ]
+      app.render()
+    }
+    show()
+    do {
+      for (owner, ids) in byOwner.sorted(by: { $0.key < $1.key }) {
+        var start = 0
+        while start < ids.count {
+          let chunk = Array(ids[start..<min(ids.count, start + Self.batch)])
+          let r = try context.contacts.handover(
+            from: owner, to: to.id, clientIds: chunk, withDeals: withDeals)
+          moved.clients += r.clients
+          moved.contacts += r.contacts
+          moved.deals += r.deals
+          done += chunk.count
+          start += chunk.count
+          show()
+        }
+      }
+      app.term.flushInput()
+      warnings = []
+      app.pop()
+      report(moved, to: to.login, app: app)
+    } catch {
+      app.term.flushInput()
+      warnings = []
+      list?.reload()
+      app.flash(
+        error.message(l)
+          + l.pick(
+            " Handed over before the error: \(f.integer(moved.clients)) of \(f.integer(total)).",
+            " До ошибки передано: \(f.integer(moved.clients)) из \(f.integer(total))."),
+        error: true)
+    }
+  }
+
   func report(_ r: HandoverResult, to login: String, app: App) {
+    let f = context.formats
     app.flash(
       l.pick(
-        "Handed over to \(login): \(r.clients) clients, \(r.contacts) planned contacts, \(r.deals) deals.",
-        "Передано \(login): клиентов \(r.clients), запланированных контактов \(r.contacts), сделок \(r.deals)."
+        "Handed over to \(login): \(f.integer(r.clients)) clients, \(f.integer(r.contacts)) planned contacts, \(f.integer(r.deals)) deals.",
+        "Передано \(login): клиентов \(f.integer(r.clients)), запланированных контактов \(f.integer(r.contacts)), сделок \(f.integer(r.deals))."
       ))
     list?.reload()
   }

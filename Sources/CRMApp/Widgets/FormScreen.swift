@@ -12,11 +12,21 @@ class FormScreen: Screen {
   var form: Form
   var warnings: [String] = []
   var capturesText: Bool { true }
+  /// The fields' values as the form opened: Esc asks before dropping anything typed since.
+  var initialValues: [String]
 
   init(context: AppContext, form: Form, tab: Int = 1) {
     self.tab = tab
     self.context = context
     self.form = form
+    initialValues = form.fields.map(\.input.text)
+  }
+
+  /// True when a field holds something other than what the form opened with.
+  var edited: Bool { form.fields.map(\.input.text) != initialValues }
+
+  var unsavedWork: String? {
+    edited ? context.language.pick("the form «\(form.title)»", "форма «\(form.title)»") : nil
   }
 
   func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
@@ -32,8 +42,24 @@ class FormScreen: Screen {
   func handle(_ key: Key, app: App) {
     switch form.handle(key) {
     case .cancel:
-      app.pop()
-      app.flash(cancelMessage)
+      guard edited else {
+        app.pop()
+        app.flash(cancelMessage)
+        return
+      }
+      let l = context.language
+      app.ask(
+        l.pick("Close the form", "Закрыть форму"),
+        l.pick(
+          "What you typed in «\(form.title)» is not saved. Close without saving?",
+          "Введённое в форме «\(form.title)» не сохранено. Закрыть без сохранения?"),
+        no: l.pick("Carry on: ^S saves.", "Продолжайте: ^S — сохранить.")
+      ) { [weak self, weak app] in
+        guard let self, let app else { return }
+        // The form may have closed meanwhile (it is on top while the question is shown).
+        if app.current === self { app.pop() }
+        app.flash(cancelMessage)
+      }
     case .submit:
       if submit(app: app) { app.pop() }
     case .none:

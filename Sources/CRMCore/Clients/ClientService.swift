@@ -12,14 +12,6 @@ public struct AuditEntry: Equatable, Sendable {
   public var new: String?
 }
 
-/// What `undo` did, for the status line.
-public struct UndoResult: Equatable, Sendable {
-  public var clientId: Int64
-  public var entity: String
-  public var action: String
-  public var name: String
-}
-
 /// A client that may be the same as one being added, and why.
 public struct DuplicateCandidate: Equatable, Sendable {
   public enum Reason: String, Sendable { case inn, phone, email, name }
@@ -338,102 +330,6 @@ public struct ClientService: CoreService {
       try recordTrash(
         db, clientId: before.clientId, entity: "person", table: "contact_person", entityId: id,
         before: before, deleted: deleted, at: at)
-    }
-  }
-
-  // MARK: Undo
-
-  /// Undoes this user's latest change that is not undone yet; nil when there is nothing to undo.
-  public func undoLast() throws(CRMError) -> UndoResult? {
-    let at = now
-    return try db.write { db -> UndoResult? in
-      guard
-        let row = try Row.fetchOne(
-          db,
-          sql: """
-            SELECT * FROM change_set
-            WHERE user_id IS ? AND undone_by IS NULL AND undo_of IS NULL
-              AND entity IN ('client', 'person') AND action NOT IN ('bulk', 'import')
-            ORDER BY id DESC LIMIT 1
-            """, arguments: [userId])
-      else { return nil }
-      let changeId: Int64 = row["id"]
-      let entity: String = row["entity"]
-      let entityId: Int64 = row["entity_id"]
-      let clientId: Int64 = row["client_id"]
-      let action: String = row["action"]
-      let json: String? = row["before_json"]
-      // The user's own change, but the client may be another manager's now (handed over
-      // since): undoing it would change their client.
-      if action != "merge", try self.db.access.hides(db, clientId: clientId),
-        try Row.fetchOne(db, sql: "SELECT 1 FROM client WHERE id = ?", arguments: [clientId])
-          != nil
-      {
-        throw self.db.refuseUndo(
-          validator.language.pick("your last change", "ваше последнее изменение"), hidden: 1,
-          language: validator.language)
-      }
-      if action == "merge" {
-        // A merge moved rows between two clients: only the merge's own undo puts it all back.
-        guard let mergeId = try MergeService.mergeId(db, change: changeId) else { return nil }
-        let merge = context.merges
-        let r = try merge.undo(db, mergeId, at: at)
-        return UndoResult(
-          clientId: r.survivorId, entity: entity, action: action,
-          name: "\(r.survivorName) / \(r.mergedName)")
-      }
-      var name = ""
-      let touched = try String.fetchAll(
-        db, sql: "SELECT DISTINCT field FROM audit WHERE change_id = ?", arguments: [changeId])
-      /// Puts back the undone change's fields on one entity of type T and audits it.
-      func revertEntity<T: Codable>(
-        _ current: T?, table: String, deletedAt: (T) -> Date?, setDeleted: (inout T, Date) -> Void,
-        fields: (T) -> [String: String], write: (T) throws -> Void
-      ) throws -> Int64? {
-        guard let current else { return nil }
-        var target = current
-        if let json {
-          target = try Self.revert(
-            current, to: try JSONDecoder().decode(T.self, from: Data(json.utf8)), fields: touched)
-        } else {
-          setDeleted(&target, at)  // undoing an insert moves it to the trash
-        }
-        let id = try recordChange(
-          db, clientId: clientId, entity: entity, entityId: entityId, action: "update",
-          before: current, at: at, undoOf: changeId)
-        try write(target)
-        try db.execute(
-          sql: "UPDATE \(table) SET deleted_at = ? WHERE id = ?",
-          arguments: [deletedAt(target)?.timeIntervalSince1970, entityId])
-        var old = fields(current)
-        var new = fields(target)
-        old["deleted"] = deletedAt(current) == nil ? "" : "yes"
-        new["deleted"] = deletedAt(target) == nil ? "" : "yes"
-        try auditFields(
-          db, change: id, clientId: clientId, entity: entity, entityId: entityId, action: "undo",
-          old: old, new: new, at: at)
-        return id
-      }
-      let undone: Int64?
-      if entity == "client" {
-        let current = try Self.load(db, entityId)
-        name = current?.displayName ?? ""
-        undone = try revertEntity(
-          current, table: "client", deletedAt: \.deletedAt, setDeleted: { $0.deletedAt = $1 },
-          fields: Self.fields, write: { try Self.writeClient(db, $0, id: entityId, at: at) })
-      } else {
-        let current = try Self.loadPerson(db, entityId)
-        name = current?.name ?? ""
-        undone = try revertEntity(
-          current, table: "contact_person", deletedAt: \.deletedAt,
-          setDeleted: { $0.deletedAt = $1 }, fields: Self.fields,
-          write: { try Self.writePerson(db, $0, id: entityId, clientId: clientId, at: at) })
-      }
-      guard let undo = undone else { return nil }
-      try db.execute(
-        sql: "UPDATE change_set SET undone_by = ? WHERE id = ?", arguments: [undo, changeId])
-      try SearchIndex.update(db, clientId: clientId)
-      return UndoResult(clientId: clientId, entity: entity, action: action, name: name)
     }
   }
 

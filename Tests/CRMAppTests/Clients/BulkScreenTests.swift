@@ -111,6 +111,9 @@ import Testing
     press(app, term, .enter)
     #expect(term.text.contains("no user «nobody»"))
     press(app, term, .escape)
+    // What was typed is not dropped without a question.
+    #expect(term.text.contains("Close the form"))
+    press(app, term, .char("y"))
     let boris = try #require(try db.user(login: "boris"))
     press(app, term, .char("B"), .char("o"))
     type(app, "boris")

@@ -164,6 +164,9 @@ import Testing
     #expect(term.text.contains("Вектор"))
     press(app, term, .char("t"))
     press(app, term, .char("u"))
+    #expect(term.text.contains("Отменить: перемещение «АО «Вектор»» в корзину?"))
+    #expect(try db.count(ClientListQuery()) == 0)  // nothing before the answer
+    press(app, term, .char("y"))
     #expect(try db.count(ClientListQuery()) == 1)
     #expect(term.text.contains("Отменено"))
   }

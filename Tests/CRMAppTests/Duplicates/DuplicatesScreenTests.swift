@@ -121,12 +121,16 @@ import Testing
     #expect(try clients.client(b)?.inn == "5001999994")
   }
 
-  @Test func uOnTheClientsListUndoesAMergeWhole() throws {
+  @Test func aMergeIsUndoneOnTheDuplicatesScreenNeverFromTheList() throws {
     let (a, b) = try twoCards()
     press(.char("D"), .char("m"), .char("y"), .char("q"))
     #expect(try clients.persons(of: a).count == 1)
+    // The list did not make the merge: its `u` does not reach it.
     press(.char("u"))
-    #expect(text.contains("Отменено: объединение «ООО «Ромашка» / Romashka LLC»."))
+    #expect(text.contains("Нечего отменять"))
+    #expect(try clients.client(b)?.deletedAt != nil)
+    press(.char("D"), .char("u"))
+    #expect(text.contains("Объединение отменено"))
     #expect(try clients.persons(of: b).count == 1)
     #expect(try clients.client(b)?.deletedAt == nil)
     #expect(try count("SELECT count(*) FROM merge_log WHERE undone_at IS NOT NULL") == 1)

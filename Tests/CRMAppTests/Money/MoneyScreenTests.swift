@@ -184,7 +184,7 @@ struct MoneyScreenFixture {
     f.press(.ctrl("s"))
     #expect(f.app.current is PaymentFormScreen)
     #expect(f.text.contains("не удаётся прочитать «много» как сумму"))
-    f.press(.escape)
+    f.press(.escape, .char("y"))
     // K adds a contract; i then asks for the contract and suggests its prepayment.
     f.press(.char("K"))
     #expect(f.text.contains("Новый договор: ООО «Вектор»"))
@@ -436,7 +436,7 @@ struct MoneyScreenFixture {
     f.type("x.txt")
     f.press(.ctrl("s"))
     #expect(f.app.current is ReconcileFormScreen)
-    f.press(.escape)
+    f.press(.escape, .char("y"))
     #expect(f.text.contains("Сверка не выполнена."))
   }
 

@@ -530,7 +530,7 @@ let rub = "\u{00A0}₽"
     type(app, "price")
     press(app, term, .ctrl("s"))
     #expect(term.text.contains("«price» указан дважды"))
-    press(app, term, .escape)
+    press(app, term, .escape, .char("y"))
     #expect(term.text.contains("Список не изменён."))
     press(app, term, .char("d"), .char("y"))
     #expect(

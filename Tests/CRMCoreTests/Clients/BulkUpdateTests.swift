@@ -238,7 +238,7 @@ struct BulkUpdateTests {
     #expect(try f.clients.client(b)?.ownerId == f.anna)
     #expect(try bulk.undo() == nil)
     // Ordinary undo never picks up bulk rows.
-    #expect(try f.clients.undoLast()?.clientId == b)  // the manual segment change
+    #expect(try f.clients.undoLatest(on: b)?.action == "update")  // the manual segment change
     #expect(try f.clients.client(b)?.segment == "A")  // as the bulk update left it
   }
 

@@ -128,19 +128,21 @@ import Testing
     c.name = "Ромашка-2"
     try s.update(c)
     try s.delete(id)
-    #expect(try s.undoLast()?.action == "delete")
+    #expect(try s.undoLatest(on: id)?.action == "delete")
     #expect(try s.client(id)?.deletedAt == nil)
-    #expect(try s.undoLast()?.action == "update")
+    #expect(try s.undoLatest(on: id)?.action == "update")
     #expect(try s.client(id)?.name == "Ромашка")
     #expect(try search(db, "ромашка") == [id])
-    // Next: the person added to Вектор, then Вектор itself (to the trash).
-    #expect(try s.undoLast()?.entity == "person")
-    #expect(try s.persons(of: ids["vector"]!).isEmpty)
-    #expect(try s.undoLast()?.action == "insert")
-    #expect(try s.client(ids["vector"]!)?.deletedAt != nil)
+    // On Вектор's card: the person added to it, then Вектор itself (to the trash).
+    let vector = ids["vector"]!
+    #expect(try s.undoLatest(on: vector)?.entity == "person")
+    #expect(try s.persons(of: vector).isEmpty)
+    #expect(try s.undoLatest(on: vector)?.action == "insert")
+    #expect(try s.client(vector)?.deletedAt != nil)
     // Another user's undo does not touch anna's changes.
     let other = try service(db, login: "petr")
-    #expect(try other.undoLast() == nil)
+    #expect(try other.undoable(client: id, since: 0) == nil)
+    #expect(try other.undoable(client: vector, since: 0) == nil)
     #expect(try db.check().problems.isEmpty)
   }
 
@@ -155,7 +157,7 @@ import Testing
     p.city = "Казань"
     p.tags = ["опт", "vip"]
     try petr.update(p)
-    #expect(try anna.undoLast()?.action == "update")
+    #expect(try anna.undoLatest(on: id)?.action == "update")
     let after = try #require(try anna.client(id))
     #expect(after.name == "Ромашка")
     #expect(after.city == "Казань")
@@ -292,7 +294,7 @@ import Testing
     try s.delete(ids["acme"]!)
     #expect(try counter() == 3)
     #expect(try db.count(ClientListQuery()) == 3)
-    _ = try s.undoLast()
+    try s.undoLatest(on: ids["acme"]!)
     #expect(try counter() == 4)
     var demo = DemoData(seed: 2, now: testStart)
     try demo.populate(db, count: 50)

@@ -258,15 +258,20 @@ struct ContactFixture {
     #expect(moved.clients == 1)
   }
 
-  @Test func undoSkipsContactChangesAndStillUndoesClientEdits() throws {
+  @Test func undoTakesBackTheLoggedContactFirstThenTheClientEdit() throws {
     let f = try ContactFixture()
     let c = try f.client("Ромашка")
     var client = try #require(try f.clients.client(c))
     client.city = "Казань"
     try f.clients.update(client)
     try f.contacts.log(clientId: c, kind: .call)
-    let undone = try #require(try f.clients.undoLast())
-    #expect(undone.action == "update")
+    #expect(try f.clients.client(c)?.lastContactAt != nil)
+    let logged = try #require(try f.clients.undoLatest(on: c))
+    #expect((logged.entity, logged.action) == ("contact", "insert"))
+    #expect(try f.contacts.contacts(ofClient: c).isEmpty)
+    #expect(try f.clients.client(c)?.lastContactAt == nil)
+    let edit = try #require(try f.clients.undoLatest(on: c))
+    #expect(edit.action == "update")
     #expect(try f.clients.client(c)?.city == "")
   }
 
@@ -311,7 +316,7 @@ struct ContactFixture {
     #expect(try db.check().schemaVersion == Schema.version)
     let s = ClientService(db: db, userId: 1, language: .en)
     #expect(try s.history(of: 1).count == 1)
-    let undone = try #require(try s.undoLast())
+    let undone = try #require(try s.undoLatest(on: 1))
     #expect(undone.action == "insert")
   }
 }

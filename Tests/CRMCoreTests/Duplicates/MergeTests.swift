@@ -293,17 +293,14 @@ struct MergeFixture {
     #expect(try f.int("SELECT count(*) FROM merge_log") == 0)
   }
 
-  @Test func undoLastOfTheClientsScreenUndoesAWholeMerge() throws {
+  @Test func theCardsUndoNeverTakesAMergeApart() throws {
     let f = try MergeFixture()
-    let before = try f.state()
+    let since = try f.clients.changeMark()
     try f.merges.merge(keep: f.vector, other: f.dup)
-    let u = try #require(try f.clients.undoLast())
-    #expect(u.action == "merge")
-    #expect(u.name.contains("Vektor LLC"))
-    #expect(try f.state() == before)
-    #expect(try f.int("SELECT count(*) FROM merge_log WHERE undone_at IS NOT NULL") == 1)
-    // The merge is undone for MergeService too: nothing is left for its own undo.
-    #expect(try f.merges.undoLast() == nil)
+    // A merge is undone whole on the duplicates screen, never piecemeal from a card.
+    #expect(try f.clients.undoable(client: f.vector, since: since) == nil)
+    #expect(try f.clients.undoable(client: f.dup, since: since) == nil)
+    #expect(try f.merges.undoLast() != nil)
   }
 
   @Test func aMergeOfTheSurvivorSinceBlocksTheUndoOfTheEarlierOne() throws {

@@ -25,3 +25,13 @@ func service(_ db: CRMDatabase, login: String = "anna", lang: Language = .en) th
   let user = try db.user(login: login)
   return ClientService(db: db, userId: user?.id, language: lang)
 }
+
+extension ClientService {
+  /// `u` on the card of `client` opened before everything: the signed-in user's latest change
+  /// to it undone; nil when there is none.
+  @discardableResult
+  func undoLatest(on client: Int64) throws -> UndoStep? {
+    guard let step = try undoable(client: client, since: 0) else { return nil }
+    return try undo(step.changeId)
+  }
+}

@@ -232,9 +232,9 @@ struct WorkFixture {
     let n = try f.clients("boris").add(Client(name: "Lead B"), unowned: true)
     #expect(try f.owners([s, n]) == ["anna", "boris"])
     #expect(try f.int("SELECT count(*) FROM lead_assignment") == 2)
-    // Undo of the supervisor's latest change puts the lead back without an owner.
-    _ = try f.clients("vera").undoLast()
-    #expect(try f.owners([s]) == [""])
+    // Undo of the supervisor's add (the distribution was part of it) takes the lead back.
+    #expect(try f.clients("vera").undoLatest(on: s)?.action == "insert")
+    #expect(try f.clients("vera").client(s)?.deletedAt != nil)
     // An explicit owner is kept.
     let o = try f.clients("vera").add(Client(name: "Given", ownerId: f.id("carl")))
     #expect(try f.owners([o]) == ["carl"])

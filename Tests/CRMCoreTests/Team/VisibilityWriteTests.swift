@@ -121,17 +121,20 @@ private func message(_ e: CRMError) -> String {
     #expect(try stored(f, f.b2)?.segment == "опт")
   }
 
-  @Test func aManagersUndoLastNeverChangesAClientHandedOverSince() throws {
+  @Test func aManagersUndoNeverChangesAClientHandedOverSince() throws {
     let f = try TeamFixture()
     let boris = ClientService(db: f.db, userId: f.boris, language: .en)
+    let mark = try boris.changeMark()
     var c = try #require(try stored(f, f.b2))
     c.city = "Казань"
     try boris.update(c)
+    let change = try #require(try boris.myChanges(client: f.b2, since: mark).first)
     try ContactService(db: f.db, userId: f.anna, language: .en).handover(
       from: f.boris, to: f.vera, clientIds: [f.b2])
     try f.signIn("boris")
-    let error = try #require(throws: CRMError.self) { try boris.undoLast() }
-    #expect(message(error).contains("other managers"), "\(error)")
+    #expect(try boris.undoable(client: f.b2, since: mark) == nil)
+    let error = try #require(throws: CRMError.self) { try boris.undo(change) }
+    #expect(message(error).contains("no change"), "\(error)")
     #expect(try stored(f, f.b2)?.city == "Казань")
     #expect(try stored(f, f.b2)?.ownerId == f.vera)
   }
