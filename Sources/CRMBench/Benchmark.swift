@@ -439,7 +439,7 @@ public final class Benchmark {
     return result(
       "reminders screen", ours: ours, bound: bound,
       note:
-        "\(Self.manager): \(screen.reminders.count) reminders, \(screen.losingTotal) losing touch; bound: the reminders SQL alone"
+        "\(Self.manager): \(screen.reminderTotal) reminders, \(screen.losingTotal) losing touch; bound: one page of the reminders SQL"
     )
   }
 

@@ -201,7 +201,10 @@ final class BulkFormScreen: FormScreen {
             + ContactKind.allCases.map { $0.name(l) }.joined(separator: ", "))
         return nil
       }
-      guard let due = try readWhen(form.value("due"), context, field: s.fieldName("due")) else {
+      guard
+        let due = try readWhen(
+          form.value("due"), context, field: s.fieldName("due"), followUp: true)
+      else {
         form.setError("due", l.pick("when is it?", "когда?"))
         return nil
       }

@@ -65,14 +65,23 @@ final class KindPickerScreen: Screen {
   }
 }
 
-/// Reads a WHEN field: empty means none.
+/// Reads a WHEN field: empty means none. A `followUp` (a contact being planned) lands a relative
+/// day (`+3d`, `через 3 дня`) in working hours on a working day (`WorkingHours`); a `postpone`
+/// keeps hours (`+2h`) within working hours too.
 @MainActor
-func readWhen(_ text: String, _ context: AppContext, field: String) throws(CRMError) -> Date? {
+func readWhen(
+  _ text: String, _ context: AppContext, field: String, followUp: Bool = false,
+  postpone: Bool = false
+) throws(CRMError) -> Date? {
   let t = text.trimmingSpaces()
   if t.isEmpty { return nil }
-  let hour = (try? context.db.settings().dayStartHour) ?? 10
+  let settings = (try? context.db.settings()) ?? Settings()
   return try When.parse(
-    t, in: context.timeContext, language: context.language, field: field, defaultHour: hour)
+    t, in: context.timeContext, language: context.language, field: field,
+    defaultHour: settings.dayStartHour,
+    hours: followUp || postpone
+      ? WorkingHours(settings, timeZone: context.timeContext.timeZone) : nil,
+    elapsedToo: postpone)
 }
 
 /// "Log contact" (a contact that just happened) and "done" (a planned one happened): the outcome,
@@ -130,7 +139,9 @@ final class OutcomeFormScreen: FormScreen {
     let s = context.contacts
     return saving(app: app) { () throws(CRMError) -> Bool in
       var next: ContactService.Next?
-      if let at = try readWhen(form.value("next"), context, field: s.fieldName("next")) {
+      if let at = try readWhen(
+        form.value("next"), context, field: s.fieldName("next"), followUp: true)
+      {
         guard let k = ContactKind(text: form.value("next_kind")) else {
           form.setError(
             "next_kind",
@@ -245,7 +256,10 @@ final class ContactFormScreen: FormScreen, RecordForm {
         return false
       }
       c.kind = kind
-      guard let due = try readWhen(form.value("due"), context, field: s.fieldName("due")) else {
+      guard
+        let due = try readWhen(
+          form.value("due"), context, field: s.fieldName("due"), followUp: true)
+      else {
         form.setError("due", l.pick("when is it?", "когда?"))
         return false
       }
@@ -355,13 +369,15 @@ final class PostponeScreen: ContactRowForm {
       return
     }
     if !typing, case .char(let c) = key, let n = c.wholeNumberValue, (1...3).contains(n) {
-      let from = max(context.db.clock.now(), row.contact.dueAt ?? .distantPast)
-      let cal = context.timeContext.calendar
+      let now = context.db.clock.now()
+      let from = max(now, row.contact.dueAt ?? .distantPast)
+      let settings = (try? context.db.settings()) ?? Settings()
+      let hours = WorkingHours(settings, timeZone: context.timeContext.timeZone)
       let target: Date
       switch n {
-      case 1: target = context.db.clock.now().addingTimeInterval(3600)
-      case 2: target = CalendarMath.addDays(from, 1, cal)
-      default: target = CalendarMath.addDays(from, 3, cal)
+      case 1: target = hours.after(seconds: 3600, from: now)
+      case 2: target = hours.after(days: 1, from: from)
+      default: target = hours.after(days: 3, from: from)
       }
       save(target, app: app)
       return
@@ -386,7 +402,10 @@ final class PostponeScreen: ContactRowForm {
 
   override func submit(app: App) -> Bool {
     do {
-      guard let to = try readWhen(form.value("to"), context, field: "to") else { return false }
+      guard
+        let to = try readWhen(
+          form.value("to"), context, field: "to", postpone: true)
+      else { return false }
       try context.contacts.postpone(row.id, to: to)
       app.flash(
         context.language.pick("Moved to ", "Перенесено на ") + context.formats.dateTime(to) + ".")
@@ -529,7 +548,7 @@ enum ContactFlows {
       })
   }
 
-  /// `p`: the contact form, a call tomorrow at the start of the working day by default.
+  /// `p`: the contact form, a call at the start of the next working day by default.
   static func plan(
     clientId: Int64, name: String, tab: Int, context: AppContext, app: App,
     dealId: Int64? = nil, changed: @escaping () -> Void
@@ -538,10 +557,9 @@ enum ContactFlows {
       app.flash(context.language.pick("No acting user.", "Нет пользователя."), error: true)
       return
     }
-    let cal = context.timeContext.calendar
-    let hour = (try? context.db.settings().dayStartHour) ?? 10
-    let due = CalendarMath.addDays(CalendarMath.startOfDay(context.db.clock.now(), cal), 1, cal)
-      .addingTimeInterval(Double(hour) * 3600)
+    let settings = (try? context.db.settings()) ?? Settings()
+    let due = WorkingHours(settings, timeZone: context.timeContext.timeZone)
+      .nextWorkingDayStart(after: context.db.clock.now())
     app.push(
       ContactFormScreen(
         tab: tab, context: context,

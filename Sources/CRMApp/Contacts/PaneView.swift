@@ -13,34 +13,22 @@ public struct OverdueInvoices: Equatable, Sendable {
     self.owed = owed
   }
 
-  /// At most this many invoices are read; more say «1000+».
-  public static let limit = 1000
-
-  /// The acting user's clients' (`.user`) or everyone's overdue invoices.
+  /// The acting user's clients' (`.user`) or everyone's overdue invoices, counted and summed in
+  /// SQL (exact however many there are).
   public static func read(_ money: MoneyService, scope: ContactScope) throws(CRMError)
     -> OverdueInvoices
   {
     var owner: Int64?
     if case .user(let id) = scope { owner = id }
-    let rows = try money.invoices(
-      MoneyService.InvoiceFilter(overdueOnly: true, ownerId: owner), limit: limit)
-    var sums: [String: Money] = [:]
-    var order: [String] = []
-    for r in rows {
-      let i = r.invoice
-      if sums[i.currency] == nil {
-        order.append(i.currency)
-        sums[i.currency] = Money(minor: 0, currency: i.money)
-      }
-      sums[i.currency]!.minor += i.owed
-    }
-    return OverdueInvoices(count: rows.count, owed: order.compactMap { sums[$0] })
+    let s = try money.invoiceSummary(
+      MoneyService.InvoiceFilter(overdueOnly: true, ownerId: owner))
+    return OverdueInvoices(count: s.count, owed: s.owed.filter { $0.minor > 0 })
   }
 
   /// `Просроченные счета: 2 · долг 190 000 ₽`; nil when there are none.
   public func line(_ l: Language) -> String? {
     guard count > 0 else { return nil }
-    let n = count >= Self.limit ? "\(Self.limit)+" : "\(count)"
+    let n = "\(count)"
     let debt = owed.map { MoneyText.amount($0, l) }.joined(separator: " + ")
     return l.pick("Overdue invoices: \(n)", "Просроченные счета: \(n)")
       + (debt.isEmpty ? "" : l.pick(" · owed ", " · долг ") + debt)

@@ -11,22 +11,29 @@ public final class RemindersScreen: ListScreen {
   public let tab = 3
   public let context: AppContext
   public private(set) var everyone = false
-  public private(set) var reminders: [Reminder] = []
-  public private(set) var losing: [LosingTouch] = []
-  public private(set) var losingTotal = 0
+  /// Overdue and due-today contacts, most urgent first: a page of SQL around the screen, and
+  /// how many there are in all.
+  var reminderRows = PagedRows<Reminder>(page: RemindersScreen.limit)
+  /// Of `reminderRows.total`, how many are overdue (the rest are due later today).
+  public private(set) var overdueTotal = 0
+  var losingRows = PagedRows<LosingTouch>(page: RemindersScreen.limit)
   /// Unpaid invoices past their due day, of the acting user's clients (everyone's: all).
-  public private(set) var invoices: [InvoiceRow] = []
+  var invoiceRows = PagedRows<InvoiceRow>(page: RemindersScreen.limit)
+  /// What the overdue invoices owe, per currency (all of them, not just the page).
+  var invoicesOwed: [Money] = []
   var logins: [Int64: String] = [:]
   /// Team: the acting user's open to-dos due today or overdue (first in the list; `d` marks one
   /// done), and who gave each contact that is a supervisor's task.
-  public private(set) var todos: [TeamTask] = []
+  var todoRows = PagedRows<TeamTask>(page: RemindersScreen.limit)
   var givenBy: [Int64: String] = [:]
+  /// The reminder page (offset, count) `givenBy` was read for.
+  var givenByPage: [Int] = []
   var list = ListState()
   var stale = true
-  /// How many reminders and "losing touch" rows the screen reads (pages of SQL, not the table).
+  /// The moment the rows were read: every page of one reading ranks by the same "now".
+  var readAt = Date(timeIntervalSince1970: 0)
+  /// How many rows one page of SQL reads (each part of the list is read a page at a time).
   public static let limit = 500
-  static let losingLimit = 200
-  static let invoiceLimit = 200
 
   public init(context: AppContext) {
     self.context = context
@@ -36,101 +43,190 @@ public final class RemindersScreen: ListScreen {
 
   public var scope: ContactScope { everyone ? .everyone : context.myScope }
 
+  /// The page of reminders read last (the first page after a refresh).
+  public var reminders: [Reminder] { reminderRows.rows }
+  /// How many contacts are overdue or due today, in all.
+  public var reminderTotal: Int { reminderRows.total }
+  public var losing: [LosingTouch] { losingRows.rows }
+  public var losingTotal: Int { losingRows.total }
+  public var invoices: [InvoiceRow] { invoiceRows.rows }
+  public var invoiceTotal: Int { invoiceRows.total }
+  public var todos: [TeamTask] { todoRows.rows }
+
+  var invoiceFilter: MoneyService.InvoiceFilter {
+    MoneyService.InvoiceFilter(overdueOnly: true, ownerId: everyone ? nil : context.user?.id)
+  }
+
+  /// Counts every part with COUNT queries (on the planned-contact, open-invoice and open-task
+  /// indexes), then reads the pages on screen.
   func readRows() throws {
     let now = context.db.clock.now()
-    reminders = try context.contacts.reminders(
-      scope: scope, horizon: context.contacts.endOfDay(now), at: now, limit: Self.limit)
-    let lt = try context.contacts.losingTouch(scope: scope, at: now, limit: Self.losingLimit)
-    losing = lt.items
-    losingTotal = lt.total
-    invoices = try context.money.invoices(
-      MoneyService.InvoiceFilter(
-        overdueOnly: true, ownerId: everyone ? nil : context.user?.id),
-      limit: Self.invoiceLimit)
+    readAt = now
+    let contacts = context.contacts
+    let endOfDay = contacts.endOfDay(now)
+    overdueTotal = try contacts.overdueCount(scope: scope, at: now)
+    reminderRows = PagedRows(page: Self.limit)
+    reminderRows.total = try contacts.overdueCount(scope: scope, at: endOfDay)
+    losingRows = PagedRows(page: Self.limit)
+    let lt = try contacts.losingTouch(scope: scope, at: now, limit: Self.limit)
+    losingRows.rows = lt.items
+    losingRows.total = lt.total
+    invoiceRows = PagedRows(page: Self.limit)
+    let summary = try context.money.invoiceSummary(invoiceFilter)
+    invoiceRows.total = summary.count
+    invoicesOwed = summary.owed.filter { $0.minor > 0 }
     if everyone {
       logins = Dictionary(
         try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
     }
-    let tasks = context.core.tasks
-    todos =
-      everyone || context.user == nil
-      ? []
-      : try tasks.openTodos(
-        assignee: context.user!.id, to: context.contacts.endOfDay(now), limit: Self.limit)
-    givenBy = try tasks.givenBy(contacts: reminders.map(\.row.id))
+    todoRows = PagedRows(page: Self.limit)
+    if !everyone, let me = context.user?.id {
+      todoRows.total = try context.core.tasks.openTodoCount(assignee: me, before: endOfDay)
+    }
+    givenBy = [:]
+    givenByPage = []
+    try cover(list.top..<(list.top + max(list.visible, 1)))
+    try cover(list.selected..<(list.selected + 1))
   }
+
+  /// Reads the pages that hold list rows `range` (indices over the whole list).
+  func cover(_ range: Range<Int>) throws {
+    let now = readAt
+    let contacts = context.contacts
+    let endOfDay = contacts.endOfDay(now)
+    let scope = self.scope
+    let starts = sectionStarts
+    func local(_ start: Int, _ count: Int) -> Range<Int> {
+      let lo = max(range.lowerBound, start)
+      let hi = min(range.upperBound, start + count)
+      return lo < hi ? (lo - start)..<(hi - start) : 0..<0
+    }
+    if let me = context.user?.id, !everyone {
+      let tasks = context.core.tasks
+      try todoRows.cover(local(0, todoRows.total)) { offset, limit in
+        try tasks.openTodos(assignee: me, to: endOfDay, limit: limit, offset: offset)
+      }
+    }
+    try reminderRows.cover(local(starts.reminders, reminderRows.total)) { offset, limit in
+      try contacts.reminders(
+        scope: scope, horizon: endOfDay, at: now, limit: limit, offset: offset)
+    }
+    // Who gave each contact of the page read, once per page.
+    let page = [reminderRows.offset, reminderRows.rows.count]
+    if givenByPage != page {
+      givenBy = try context.core.tasks.givenBy(contacts: reminderRows.rows.map(\.row.id))
+      givenByPage = page
+    }
+    let money = context.money
+    let filter = invoiceFilter
+    try invoiceRows.cover(local(starts.invoices, invoiceRows.total)) { offset, limit in
+      try money.invoices(filter, limit: limit, offset: offset)
+    }
+    try losingRows.cover(local(starts.losing, losingRows.total)) { offset, limit in
+      try contacts.losingTouch(scope: scope, at: now, limit: limit, offset: offset).items
+    }
+  }
+
+  /// Where each part begins in the list.
+  var sectionStarts: (reminders: Int, invoices: Int, losing: Int) {
+    let r = todoRows.total
+    let i = r + reminderRows.total
+    return (r, i, i + invoiceRows.total)
+  }
+
+  /// Reads the page holding list row `index` when it is not read yet.
+  func coverRow(_ index: Int) {
+    do { try cover(index..<(index + 1)) } catch {}
+  }
+
   func forgetRows() {
-    todos = []
-    reminders = []
-    losing = []
-    invoices = []
+    todoRows = PagedRows(page: Self.limit)
+    reminderRows = PagedRows(page: Self.limit)
+    losingRows = PagedRows(page: Self.limit)
+    invoiceRows = PagedRows(page: Self.limit)
+    invoicesOwed = []
+    overdueTotal = 0
   }
-  var rowCount: Int { todos.count + reminders.count + invoices.count + losing.count }
+  var rowCount: Int {
+    todoRows.total + reminderRows.total + invoiceRows.total + losingRows.total
+  }
 
   var selectedTodo: TeamTask? {
-    todos.indices.contains(list.selected) ? todos[list.selected] : nil
+    guard list.selected < todoRows.total else { return nil }
+    coverRow(list.selected)
+    return todoRows.row(list.selected)
   }
 
   var selectedReminder: Reminder? {
-    let i = list.selected - todos.count
-    return reminders.indices.contains(i) ? reminders[i] : nil
+    let i = list.selected - sectionStarts.reminders
+    guard i >= 0, i < reminderRows.total else { return nil }
+    coverRow(list.selected)
+    return reminderRows.row(i)
   }
 
   var selectedInvoice: InvoiceRow? {
-    let i = list.selected - todos.count - reminders.count
-    return invoices.indices.contains(i) ? invoices[i] : nil
+    let i = list.selected - sectionStarts.invoices
+    guard i >= 0, i < invoiceRows.total else { return nil }
+    coverRow(list.selected)
+    return invoiceRows.row(i)
   }
 
   var selectedLosing: LosingTouch? {
-    let i = list.selected - todos.count - reminders.count - invoices.count
-    return losing.indices.contains(i) ? losing[i] : nil
+    let i = list.selected - sectionStarts.losing
+    guard i >= 0, i < losingRows.total else { return nil }
+    coverRow(list.selected)
+    return losingRows.row(i)
   }
 
-  /// `120 000 ₽` when every invoice is in one currency, else the count of currencies.
-  func owedText(_ rows: [InvoiceRow]) -> String {
-    guard let first = rows.first?.invoice.money else { return "" }
-    if rows.contains(where: { $0.invoice.currency != first.code }) {
-      return l.pick("several currencies", "в разных валютах")
-    }
-    return MoneyText.amount(rows.reduce(0) { $0 + $1.invoice.owed }, first, l)
+  /// `120 000 ₽` when every overdue invoice is in one currency, else the sums joined by «+».
+  func owedText() -> String {
+    invoicesOwed.map { MoneyText.amount($0, l) }.joined(separator: " + ")
   }
 
   public func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     refresh(app: nil)
     let f = context.formats
-    let now = context.db.clock.now()
-    let overdue = reminders.filter(\.overdue).count
+    let now = readAt
+    let overdue = overdueTotal
+    let today = reminderRows.total - overdue
     let whose = everyone ? l.pick("everyone", "все") : l.pick("mine", "мои")
     var col = canvas.put(top, 1, l.pick("Reminders", "Напоминания"), .bold)
     col = canvas.put(top, col, " · \(whose) · ", .dim)
     col = canvas.put(
       top, col, l.pick("overdue: \(f.integer(overdue))", "просрочено: \(f.integer(overdue))"),
       overdue > 0 ? Style(bold: true, color: .red) : .dim)
-    col = canvas.put(
-      top, col,
-      l.pick(
-        " · today: \(f.integer(reminders.count - overdue))",
-        " · сегодня: \(f.integer(reminders.count - overdue))"), .dim,
-      maxWidth: max(0, width - col - 1))
-    if !invoices.isEmpty {
-      col = canvas.put(
-        top, col,
+    // The other counts, each whole or not at all (the list's titles repeat them when they do
+    // not fit the width).
+    var parts: [(String, Style)] = [
+      (l.pick(" · today: \(f.integer(today))", " · сегодня: \(f.integer(today))"), .dim)
+    ]
+    if invoiceRows.total > 0 {
+      parts.append(
+        (
+          l.pick(
+            " · invoices: \(f.integer(invoiceRows.total))",
+            " · счета: \(f.integer(invoiceRows.total))"), Style(bold: true, color: .red)
+        ))
+    }
+    if todoRows.total > 0 {
+      parts.append(
+        (
+          l.pick(
+            " · tasks: \(f.integer(todoRows.total))", " · задачи: \(f.integer(todoRows.total))"),
+          .bold
+        ))
+    }
+    parts.append(
+      (
         l.pick(
-          " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
-        Style(bold: true, color: .red), maxWidth: max(0, width - col - 1))
+          " · losing touch: \(f.integer(losingTotal))",
+          " · теряем контакт: \(f.integer(losingTotal))"), .dim
+      ))
+    for (text, style) in parts {
+      guard col + TextWidth.of(text) <= width - 1 else { break }
+      col = canvas.put(top, col, text, style)
     }
-    if !todos.isEmpty {
-      col = canvas.put(
-        top, col,
-        l.pick(" · tasks: \(f.integer(todos.count))", " · задачи: \(f.integer(todos.count))"),
-        .bold, maxWidth: max(0, width - col - 1))
-    }
-    canvas.put(
-      top, col,
-      l.pick(
-        " · losing touch: \(f.integer(losingTotal))",
-        " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
-    if reminders.isEmpty && losing.isEmpty && invoices.isEmpty && todos.isEmpty {
+    if rowCount == 0 {
       canvas.notice(
         top + 2,
         l.pick(
@@ -140,14 +236,21 @@ public final class RemindersScreen: ListScreen {
       return
     }
     // One list: reminders, then a title row and the overdue invoices, then a title row and
-    // the clients losing touch.
+    // the clients losing touch; each part read from SQL a page at a time.
     let body = rows - 1
-    let reminderStart = todos.count
-    let invoiceStart = todos.count + reminders.count
-    let losingStart = todos.count + reminders.count + invoices.count
-    let titleRows = (losing.isEmpty ? 0 : 1) + (invoices.isEmpty ? 0 : 1)
+    let starts = sectionStarts
+    let reminderStart = starts.reminders
+    let invoiceStart = starts.invoices
+    let losingStart = starts.losing
+    let titleRows = (losingRows.total == 0 ? 0 : 1) + (invoiceRows.total == 0 ? 0 : 1)
     list.visible = max(1, body - 1 - titleRows)
     list.clamp()
+    do {
+      try cover(list.top..<(list.top + list.visible))
+    } catch {
+      canvas.notice(top + 2, (error as? CRMError)?.message(l) ?? "\(error)", width: width)
+      return
+    }
     let columns = [
       Column(l.pick("When", "Когда"), width: 16), Column(l.pick("Client", "Клиент"), width: 0),
       Column(l.pick("Kind", "Вид"), width: 9), Column(l.pick("Subject", "Тема"), width: 20),
@@ -165,16 +268,16 @@ public final class RemindersScreen: ListScreen {
     let end = top + rows
     var index = list.top
     while r < end && index < list.count {
-      if index == invoiceStart && !invoices.isEmpty {
+      if index == invoiceStart && invoiceRows.total > 0 {
         canvas.line(
           &r,
           l.pick(
-            "── Overdue invoices (\(f.integer(invoices.count))) — owed \(owedText(invoices)); Enter opens the client's Money",
-            "── Просроченные счета (\(f.integer(invoices.count))) — долг \(owedText(invoices)); Enter — деньги клиента"
+            "── Overdue invoices (\(f.integer(invoiceRows.total))) — owed \(owedText()); Enter opens the client's Money",
+            "── Просроченные счета (\(f.integer(invoiceRows.total))) — долг \(owedText()); Enter — деньги клиента"
           ), .bold, width: width)
         if r >= end { break }
       }
-      if index == losingStart && !losing.isEmpty {
+      if index == losingStart && losingRows.total > 0 {
         canvas.line(
           &r,
           l.pick(
@@ -184,41 +287,44 @@ public final class RemindersScreen: ListScreen {
         if r >= end { break }
       }
       var style = Style.plain
-      var cells: [String]
+      var cells: [String] = []
       if index >= invoiceStart && index < losingStart {
-        let i = invoices[index - invoiceStart]
-        let days = MoneyText.days(from: i.invoice.dueDate, to: context.money.today)
-        cells = [
-          l.pick("+\(days) d", "+\(days) дн."), i.clientName, "№ " + i.invoice.number,
-          l.pick("owed ", "долг ") + MoneyText.amount(i.invoice.owed, i.invoice.money, l),
-        ]
-        if everyone { cells.append(i.ownerId.flatMap { logins[$0] } ?? "") }
+        if let i = invoiceRows.row(index - invoiceStart) {
+          let days = MoneyText.days(from: i.invoice.dueDate, to: context.money.today)
+          cells = [
+            l.pick("+\(days) d", "+\(days) дн."), i.clientName, "№ " + i.invoice.number,
+            l.pick("owed ", "долг ") + MoneyText.amount(i.invoice.owed, i.invoice.money, l),
+          ]
+          if everyone { cells.append(i.ownerId.flatMap { logins[$0] } ?? "") }
+        }
         style = Style(bold: true, color: .red)
       } else if index < reminderStart {
-        let t = todos[index]
-        cells = [
-          t.overdue ? "! " + Relative.text(t.dueAt.timeIntervalSince(now), l) : f.dateTime(t.dueAt),
-          "☐ " + l.pick("Task: ", "Задача: ") + t.title, l.pick("task", "задача"),
-          t.authorName.isEmpty ? t.clientName : l.pick("from ", "от ") + t.authorName,
-        ]
-        if everyone { cells.append(t.assigneeLogin) }
-        style = t.overdue ? Style(bold: true, color: .red) : Style(bold: true)
+        if let t = todoRows.row(index) {
+          cells = [
+            t.overdue
+              ? "! " + Relative.text(t.dueAt.timeIntervalSince(now), l) : f.dateTime(t.dueAt),
+            "☐ " + l.pick("Task: ", "Задача: ") + t.title, l.pick("task", "задача"),
+            t.authorName.isEmpty ? t.clientName : l.pick("from ", "от ") + t.authorName,
+          ]
+          if everyone { cells.append(t.assigneeLogin) }
+          style = t.overdue ? Style(bold: true, color: .red) : Style(bold: true)
+        }
       } else if index < invoiceStart {
-        let m = reminders[index - reminderStart]
-        let due = m.row.contact.dueAt ?? now
-        let when =
-          m.overdue ? "! " + Relative.text(due.timeIntervalSince(now), l) : f.dateTime(due)
-        cells = [
-          when,
-          m.row.clientName + (m.vip ? " ★" : "")
-            + (givenBy[m.row.id].map { l.pick(" · from \($0)", " · от \($0)") } ?? ""),
-          m.row.contact.kind.name(l),
-          m.row.contact.subject,
-        ]
-        if everyone { cells.append(m.row.userLogin) }
-        if m.overdue { style = Style(color: .red) }
-      } else {
-        let t = losing[index - losingStart]
+        if let m = reminderRows.row(index - reminderStart) {
+          let due = m.row.contact.dueAt ?? now
+          let when =
+            m.overdue ? "! " + Relative.text(due.timeIntervalSince(now), l) : f.dateTime(due)
+          cells = [
+            when,
+            m.row.clientName + (m.vip ? " ★" : "")
+              + (givenBy[m.row.id].map { l.pick(" · from \($0)", " · от \($0)") } ?? ""),
+            m.row.contact.kind.name(l),
+            m.row.contact.subject,
+          ]
+          if everyone { cells.append(m.row.userLogin) }
+          if m.overdue { style = Style(color: .red) }
+        }
+      } else if let t = losingRows.row(index - losingStart) {
         let last = t.lastContact.map(f.date) ?? l.pick("never", "никогда")
         cells = [
           l.pick("+\(t.daysOver) d", "+\(t.daysOver) дн."), t.clientName,
@@ -326,10 +432,9 @@ public final class RemindersScreen: ListScreen {
 
   func planFor(_ clientId: Int64, name: String, app: App) {
     guard let me = context.user?.id else { return }
-    let due = CalendarMath.addDays(
-      CalendarMath.startOfDay(context.db.clock.now(), context.timeContext.calendar), 1,
-      context.timeContext.calendar
-    ).addingTimeInterval(Double((try? context.db.settings().dayStartHour) ?? 10) * 3600)
+    let settings = (try? context.db.settings()) ?? Settings()
+    let due = WorkingHours(settings, timeZone: context.timeContext.timeZone)
+      .nextWorkingDayStart(after: context.db.clock.now())
     app.push(
       ContactFormScreen(
         tab: tab, context: context,

@@ -28,8 +28,14 @@ public final class TasksScreen: ListScreen {
     context.core.tasks
   }
 
+  /// Whether there are more tasks than the `limit` read (the count then says «500+»).
+  var capped = false
+
   func readRows() throws {
-    rows = try service.list(given ? .given : .mine, filter: filter, limit: Self.limit)
+    // One more than shown tells whether the list goes on.
+    rows = try service.list(given ? .given : .mine, filter: filter, limit: Self.limit + 1)
+    capped = rows.count > Self.limit
+    if capped { rows.removeLast() }
   }
   func forgetRows() { rows = [] }
   var rowCount: Int { rows.count }
@@ -50,7 +56,8 @@ public final class TasksScreen: ListScreen {
     col = canvas.put(
       top, col,
       " · " + (given ? l.pick("given by me", "я дал(а)") : l.pick("mine", "мне")) + " · "
-        + filterName(l) + " · " + f.integer(rows.count), .dim, maxWidth: max(0, width - col - 1))
+        + filterName(l) + " · " + f.integer(rows.count) + (capped ? "+" : ""), .dim,
+      maxWidth: max(0, width - col - 1))
     if rows.isEmpty {
       let hint = l.pick(
         "No tasks here. a: mine / given by me, f: open / overdue / done / all.",

@@ -195,9 +195,9 @@ public struct ContactService: CoreService {
   /// The reminders' statement: planned contacts due before `horizon` (overdue and due soon), of
   /// live clients, ranked by urgency: overdue first; among them VIP clients first, then whole
   /// days late (most first); then by due time. Deal value joins the ranking when deals exist.
-  public func remindersStatement(scope: ContactScope, at now: Date, horizon: Date, limit: Int)
-    -> SQLStatement
-  {
+  public func remindersStatement(
+    scope: ContactScope, at now: Date, horizon: Date, limit: Int, offset: Int = 0
+  ) -> SQLStatement {
     let s = condition(scope)
     let n = SQLValue.real(now.timeIntervalSince1970)
     return SQLStatement(
@@ -205,19 +205,22 @@ public struct ContactService: CoreService {
          WHERE c.status = 'planned' AND \(s.sql) AND c.due_at < ? AND cl.deleted_at IS NULL
         ORDER BY c.due_at < ? DESC, lower(cl.segment) = 'vip' DESC,
           CAST((? - c.due_at) / 86400 AS INTEGER) DESC, c.due_at, c.id
-        LIMIT ?
+        LIMIT ? OFFSET ?
         """,
       arguments: s.arguments + [
         .real(horizon.timeIntervalSince1970), n, n, .integer(Int64(limit)),
+        .integer(Int64(offset)),
       ])
   }
 
-  /// Overdue and due-before-`horizon` contacts, most urgent first.
-  public func reminders(scope: ContactScope, horizon: Date, at: Date? = nil, limit: Int = 200)
-    throws(CRMError) -> [Reminder]
-  {
+  /// Overdue and due-before-`horizon` contacts, most urgent first; `limit` rows from `offset`
+  /// (`Int.max`: all). `overdueCount(at: horizon)` counts them all.
+  public func reminders(
+    scope: ContactScope, horizon: Date, at: Date? = nil, limit: Int = 200, offset: Int = 0
+  ) throws(CRMError) -> [Reminder] {
     let t = at ?? now
-    let st = remindersStatement(scope: scope, at: t, horizon: horizon, limit: limit)
+    let st = remindersStatement(
+      scope: scope, at: t, horizon: horizon, limit: limit, offset: offset)
     return try db.read { db in
       try Row.fetchAll(db, sql: st.sql, arguments: st.grdbArguments).map { r in
         let row = Self.contactRow(r)
@@ -252,7 +255,7 @@ public struct ContactService: CoreService {
 
   /// Clients of `scope` whose segment has a cadence and who have had no done contact for longer
   /// than it, nor any planned contact; longest silence first. `total` counts them all.
-  public func losingTouch(scope: ContactScope, at: Date? = nil, limit: Int = 100)
+  public func losingTouch(scope: ContactScope, at: Date? = nil, limit: Int = 100, offset: Int = 0)
     throws(CRMError) -> (items: [LosingTouch], total: Int)
   {
     let settings = try db.settings()
@@ -298,8 +301,11 @@ public struct ContactService: CoreService {
     return try db.read { db in
       let rows = try Row.fetchAll(
         db,
-        sql: "SELECT *, count(*) OVER () AS total FROM (\(sql)) ORDER BY over DESC, id LIMIT ?",
-        arguments: StatementArguments(all + [limit]))
+        sql: """
+          SELECT *, count(*) OVER () AS total FROM (\(sql)) ORDER BY over DESC, id
+          LIMIT ? OFFSET ?
+          """,
+        arguments: StatementArguments(all + [limit, offset]))
       let total: Int = rows.first?["total"] ?? 0
       let items = rows.map { r in
         LosingTouch(
@@ -673,7 +679,8 @@ public struct ContactService: CoreService {
   }
 
   /// Nobody answered: records the attempt as missed and plans a retry by the `no_answer_rule`
-  /// setting (the n-th retry after the n-th step; the last step repeats). Returns the retry's id.
+  /// setting (the n-th retry after the n-th step; the last step repeats), within working hours
+  /// (`WorkingHours`). Returns the retry's id.
   @discardableResult
   public func noAnswer(_ id: Int64) throws(CRMError) -> Int64 {
     let me = try requireUser()
@@ -687,18 +694,26 @@ public struct ContactService: CoreService {
       if c.outcome.isEmpty { c.outcome = l.pick("no answer", "не дозвонился") }
       try Self.save(db, c, at: at)
       try audit(db, "missed", before: planned, after: c, at: at)
-      let steps = try CRMDatabase.loadSettings(db).noAnswerSteps
+      let settings = try CRMDatabase.loadSettings(db)
+      let steps = settings.noAnswerSteps
       var retry = planned
       retry.id = nil
       retry.seriesId = planned.seriesId ?? planned.id
       retry.attempt = planned.attempt + 1
       retry.sequence = 0
-      retry.dueAt = at.addingTimeInterval(steps[min(planned.attempt, steps.count - 1)])
+      // Within working hours: a retry "in 2 hours" at 22:40 waits for the next morning.
+      retry.dueAt = WorkingHours(settings, timeZone: timeZone).after(
+        step: steps[min(planned.attempt, steps.count - 1)], from: at)
       retry.remindAt = retry.dueAt
       // The retry carries the repeat on, so the series continues once somebody answers.
       retry.recurrence = planned.recurrence
       return try planInside(db, retry, me: me, at: at, remindDefault: false)
     }
+  }
+
+  /// The working hours of the settings in the user's time zone (`WorkingHours`).
+  public func workingHours() throws(CRMError) -> WorkingHours {
+    WorkingHours(try db.settings(), timeZone: timeZone)
   }
 
   /// Moves a planned contact to another time; its reminder moves with it.

@@ -14,6 +14,9 @@ public struct Settings: Equatable, Sendable {
   public var cadence: [String: Int] = ["vip": 14, "постоянный": 30, "regular": 30]
   /// The hour a day-only WHEN (`tomorrow`, `25.11.2026`) means (`day_start`, default 10).
   public var dayStartHour = 10
+  /// The hour the working day ends (`day_end`, default 18): follow-ups planned from a relative
+  /// time land between `day_start` and it, on a working day (see `WorkingHours`).
+  public var dayEndHour = 18
   /// Our organisation as 1C knows it: exported acts carry it (`company_name`, `company_inn`,
   /// `company_kpp`; empty until set).
   public var companyName = ""
@@ -62,7 +65,7 @@ public struct Settings: Equatable, Sendable {
   public static func == (a: Settings, b: Settings) -> Bool {
     a.remindBeforeMinutes == b.remindBeforeMinutes && a.noAnswerSteps == b.noAnswerSteps
       && a.cadence == b.cadence && a.dayStartHour == b.dayStartHour
-      && a.companyName == b.companyName
+      && a.dayEndHour == b.dayEndHour && a.companyName == b.companyName
       && a.companyINN == b.companyINN && a.companyKPP == b.companyKPP
       && a.invoiceDueDays == b.invoiceDueDays && a.enterpriseDataVersion == b.enterpriseDataVersion
       && a.completenessFields == b.completenessFields
@@ -75,7 +78,7 @@ public struct Settings: Equatable, Sendable {
   }
 
   public static let keys = [
-    "remind_before", "no_answer_rule", "cadence", "day_start", "company_name",
+    "remind_before", "no_answer_rule", "cadence", "day_start", "day_end", "company_name",
     "company_inn", "company_kpp", "invoice_due_days", "enterprisedata_version",
     "completeness_fields", "abc_shares", "abc_months", "xyz_cv", "visibility",
     "supervisor_visibility", "user_signup", "lead_rule", "lead_pool", "lead_segment_map",
@@ -96,6 +99,7 @@ public struct Settings: Equatable, Sendable {
       return cadence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
         separator: ";")
     case "day_start": return "\(dayStartHour)"
+    case "day_end": return "\(dayEndHour)"
     case "company_name": return companyName
     case "company_inn": return companyINN
     case "company_kpp": return companyKPP
@@ -188,6 +192,11 @@ public struct Settings: Equatable, Sendable {
         throw bad("an hour from 0 to 23", "час от 0 до 23")
       }
       dayStartHour = h
+    case "day_end":
+      guard let h = Int(t), (1...24).contains(h) else {
+        throw bad("an hour from 1 to 24", "час от 1 до 24")
+      }
+      dayEndHour = h
     case "notify_command", "mail_command", "sms_command", "opener":
       throw .invalid(
         field: key,
@@ -352,6 +361,15 @@ extension CRMDatabase {
     var s = try settings()
     let before = s.value(key) ?? ""
     try s.set(key, value, language: language)
+    if (key == "day_start" || key == "day_end") && s.dayEndHour <= s.dayStartHour {
+      throw .invalid(
+        field: key,
+        problem: language.pick(
+          "the working day must end after it starts (day_start \(s.dayStartHour), day_end "
+            + "\(s.dayEndHour))",
+          "рабочий день должен кончаться позже, чем начинается (day_start \(s.dayStartHour), "
+            + "day_end \(s.dayEndHour))"))
+    }
     let text = s.value(key) ?? value
     let at = clock.now()
     let by = viewer.user?.id

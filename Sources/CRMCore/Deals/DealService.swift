@@ -613,22 +613,16 @@ public struct DealService: CoreService {
     return db.lastInsertedRowID
   }
 
-  /// When a contact planned `action` after `at` is due: days and weeks land on the working day
-  /// at `day_start` (Saturday and Sunday move to Monday); minutes and hours count from `at`.
-  public func due(of action: EntryAction, after at: Date, dayStartHour: Int) throws(CRMError)
+  /// When a contact planned `action` after `at` is due, by the `WorkingHours` rule: days and
+  /// weeks land on a working day at the same time of day when that is within working hours,
+  /// otherwise at `day_start`; minutes and hours count from `at` and move to the next start of
+  /// working hours when they fall outside them.
+  public func due(of action: EntryAction, after at: Date, hours: WorkingHours) throws(CRMError)
     -> Date
   {
     let offset = try action.planOffset(language: l)
-    guard offset.days else { return at.addingTimeInterval(offset.seconds) }
-    let cal = calendar
-    var day = CalendarMath.addDays(
-      CalendarMath.startOfDay(at, cal), Int(offset.seconds / 86400), cal)
-    switch cal.component(.weekday, from: day) {
-    case 7: day = CalendarMath.addDays(day, 2, cal)
-    case 1: day = CalendarMath.addDays(day, 1, cal)
-    default: break
-    }
-    return cal.date(bySettingHour: dayStartHour, minute: 0, second: 0, of: day) ?? day
+    guard offset.days else { return hours.after(seconds: offset.seconds, from: at) }
+    return hours.after(days: Int(offset.seconds / 86400), from: at)
   }
 
   /// Runs a stage's entry actions for a new entry; each is logged once (UNIQUE per entry).
@@ -650,7 +644,8 @@ public struct DealService: CoreService {
           == true ? d.ownerId : me
         let c = Contact(
           clientId: d.clientId, kind: kind,
-          dueAt: try due(of: action, after: at, dayStartHour: settings.dayStartHour),
+          dueAt: try due(
+            of: action, after: at, hours: WorkingHours(settings, timeZone: timeZone)),
           subject: subject.isEmpty ? d.title : "\(subject): \(d.title)", userId: owner,
           authorId: me, personId: d.personId, dealId: d.id)
         let contacts = context.contacts

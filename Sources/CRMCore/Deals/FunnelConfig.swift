@@ -62,7 +62,7 @@ public enum EntryAction: Equatable, Hashable, Sendable {
   }
 
   /// How long after the move a planned contact is due, in seconds, and whether the offset is in
-  /// whole days (then it lands at the start of a working day).
+  /// whole days (then it lands on a working day, see `WorkingHours`).
   public func planOffset(language: Language) throws(CRMError) -> (seconds: TimeInterval, days: Bool)
   {
     guard case .plan(_, let after, _) = self else { return (0, false) }

@@ -37,11 +37,17 @@ public struct DemoData: Sendable {
   /// Contact persons per company (persons and sole traders have none).
   public var personsPerCompany: ClosedRange<Int> = 1...3
 
-  public init(seed: UInt64, now: Date) {
+  /// When the demo's planned contacts fall: working days, `day_start`..`day_end`.
+  public var hours: WorkingHours
+
+  /// `hours` defaults to 10:00–18:00 in Moscow.
+  public init(seed: UInt64, now: Date, hours: WorkingHours? = nil) {
     rng = SeededRandom(seed: seed)
     contactRng = SeededRandom(seed: seed ^ 0x5EED_C0DE)
     twinRng = SeededRandom(seed: seed ^ 0x7755_D0B1)
     self.now = now
+    self.hours =
+      hours ?? WorkingHours(timeZone: TimeZone(identifier: "Europe/Moscow") ?? .current)
   }
 
   /// Logins and names of the owners: the six fixed ones, then `manager07`, `manager08`…
@@ -339,11 +345,13 @@ public struct DemoData: Sendable {
     return .call
   }
 
-  /// A time during working hours in Moscow (UTC+3), `days` from now.
+  /// A time within working hours (`hours`) about `days` from now: on that day, or the next
+  /// working day when it is a weekend, on a quarter hour from `day_start` to before `day_end`.
   mutating func workTime(days: Int) -> Date {
-    let day = (now.timeIntervalSince1970 / 86400).rounded(.down) + Double(days)
-    let quarter = Int.random(in: (6 * 4)..<(15 * 4), using: &contactRng)  // 09:00–18:00 MSK
-    return Date(timeIntervalSince1970: day * 86400 + Double(quarter) * 900)
+    let quarters = (hours.dayEnd - hours.dayStart) * 4
+    let quarter = Int.random(in: 0..<quarters, using: &contactRng)
+    let day = hours.start(ofWorkingDayFrom: CalendarMath.addDays(now, days, hours.calendar))
+    return day.addingTimeInterval(Double(quarter) * 900)
   }
 
   mutating func demoContacts(for c: Client) -> [Contact] {

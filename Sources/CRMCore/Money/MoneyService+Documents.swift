@@ -372,10 +372,8 @@ extension MoneyService {
     }
   }
 
-  /// Invoices, newest first (overdue ones: the longest overdue first).
-  public func invoices(_ f: InvoiceFilter = InvoiceFilter(), limit: Int = 200, offset: Int = 0)
-    throws(CRMError) -> [InvoiceRow]
-  {
+  /// The WHERE clause and arguments of an invoice filter.
+  func invoiceConditions(_ f: InvoiceFilter) -> (sql: String, arguments: StatementArguments) {
     var c = SQLConditions(db.access.isAll ? [] : [seen])
     c.add("i.client_id = ?", f.clientId)
     c.add("i.contract_id = ?", f.contractId)
@@ -387,15 +385,48 @@ extension MoneyService {
     if f.overdueOnly {
       c.add("i.due_date <> '' AND i.due_date < ?", today)
     }
-    let whereSQL = c.terms.isEmpty ? "" : " WHERE " + c.sql
+    return (c.terms.isEmpty ? "" : " WHERE " + c.sql, c.arguments)
+  }
+
+  /// Invoices, newest first (overdue ones: the longest overdue first).
+  public func invoices(_ f: InvoiceFilter = InvoiceFilter(), limit: Int = 200, offset: Int = 0)
+    throws(CRMError) -> [InvoiceRow]
+  {
+    let (whereSQL, conditionArgs) = invoiceConditions(f)
     let order = f.overdueOnly ? "i.due_date, i.id" : "i.date DESC, i.id DESC"
-    var args = c.arguments
+    var args = conditionArgs
     args += [limit]
     args += [offset]
     let sql = Self.invoiceSelect + whereSQL + " ORDER BY \(order) LIMIT ? OFFSET ?"
     let arguments = args
     return try db.read { db in
       try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.invoiceRow)
+    }
+  }
+
+  /// How many invoices `f` selects and what they still owe per currency (in the order each
+  /// currency first appears by code), counted in SQL: the exact figures of a list shown a page
+  /// at a time.
+  public func invoiceSummary(_ f: InvoiceFilter = InvoiceFilter()) throws(CRMError)
+    -> (count: Int, owed: [Money])
+  {
+    let (whereSQL, arguments) = invoiceConditions(f)
+    let sql = """
+      SELECT i.currency, count(*) AS n,
+        sum(CASE WHEN i.status = 'issued' AND i.paid < i.total THEN i.total - i.paid ELSE 0 END)
+          AS owed
+      FROM invoice i JOIN client cl ON cl.id = i.client_id
+      """ + whereSQL + " GROUP BY i.currency ORDER BY i.currency"
+    return try db.read { db in
+      var count = 0
+      var owed: [Money] = []
+      for r in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
+        count += r["n"] as Int
+        let code: String = r["currency"]
+        let money = Currency.named(code) ?? Currency(code: code, minorDigits: 2, symbol: code)
+        owed.append(Money(minor: r["owed"] ?? 0, currency: money))
+      }
+      return (count, owed)
     }
   }
 

@@ -89,8 +89,6 @@ public struct CampaignService: CoreService {
     self.context = context
   }
 
-  /// The end of the working day the campaign's contacts are spread up to.
-  public static let workdayEndHour = 18
   /// How many targets are read per page.
   static let page = 2000
 
@@ -229,8 +227,9 @@ public struct CampaignService: CoreService {
           sql: "UPDATE campaign_client SET contact_id = ? WHERE campaign_id = ? AND client_id = ?")
         var seen: [Int64: Int] = [:]
         var cursor: (Int64, Int64) = (Int64.min, 0)
-        let window = max(
-          60, (max(Self.workdayEndHour, settings.dayStartHour + 1) - settings.dayStartHour) * 60)
+        // From day_start to day_end (the working hours every follow-up keeps to).
+        let hours = WorkingHours(settings, timeZone: timeZone)
+        let window = max(60, (hours.dayEnd - hours.dayStart) * 60)
         while true {
           let rows = try Row.fetchAll(
             db,
@@ -249,7 +248,7 @@ public struct CampaignService: CoreService {
             let k = seen[owner, default: 0]
             seen[owner] = k + 1
             let due = Self.slot(
-              k, of: n, days: days, dayStart: settings.dayStartHour, windowMinutes: window, cal)
+              k, of: n, days: days, dayStart: hours.dayStart, windowMinutes: window, cal)
             let remind = due.addingTimeInterval(-Double(settings.remindBeforeMinutes) * 60)
             try insert.execute(arguments: [
               client, input.channel.rawValue, due.timeIntervalSince1970, subject, owner, me,

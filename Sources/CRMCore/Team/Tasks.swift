@@ -350,9 +350,9 @@ public struct TaskService: CoreService {
 
   /// Open to-dos of one user due before `to` (and from `from` when given), by due time: the
   /// calendar and the reminders read these on the open-by-assignee index.
-  public func openTodos(assignee: Int64, from: Date? = nil, to: Date, limit: Int = 500)
-    throws(CRMError) -> [TeamTask]
-  {
+  public func openTodos(
+    assignee: Int64, from: Date? = nil, to: Date, limit: Int = 500, offset: Int = 0
+  ) throws(CRMError) -> [TeamTask] {
     let at = now
     return try db.read { db in
       try Row.fetchAll(
@@ -360,11 +360,11 @@ public struct TaskService: CoreService {
         sql: Self.select + """
            WHERE t.assignee_id = ? AND t.status = 'open' AND t.contact_id IS NULL
             AND t.due_at >= ? AND t.due_at < ?
-          ORDER BY t.due_at, t.id LIMIT ?
+          ORDER BY t.due_at, t.id LIMIT ? OFFSET ?
           """,
         arguments: [
           assignee, from?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude,
-          to.timeIntervalSince1970, limit,
+          to.timeIntervalSince1970, limit, offset,
         ]
       ).map { row($0, at: at) }
     }

@@ -476,16 +476,25 @@ public enum When {
   /// time. A time that falls into a spring-forward gap gives the first valid instant after it
   /// (the moment the clocks jump); a time that happens twice when clocks fall back gives the
   /// earlier instant.
+  ///
+  /// With `hours` (when the text plans a follow-up) a forward offset of days, weeks or months
+  /// without a time of day lands by the `WorkingHours` rule: `+3d`/`через 3 дня` at the same time
+  /// of day when that is within working hours, else at `day_start`, on a working day. With
+  /// `elapsedToo` (a postpone) `+2h`/`через 30 минут` also move to the next start of working
+  /// hours when they fall outside them. Typed times and dates, day words and past offsets are
+  /// never moved.
   public static func parse(
     _ text: String, in ctx: TimeContext, language: Language, field: String,
-    defaultHour: Int = 10, defaultMinute: Int = 0
+    defaultHour: Int = 10, defaultMinute: Int = 0, hours: WorkingHours? = nil,
+    elapsedToo: Bool = false
   ) throws(CRMError) -> Date {
     precondition(
       (0...23).contains(defaultHour) && (0...59).contains(defaultMinute),
       "default time out of range")
     let reader = PointReader(
       text: text.trimmingSpaces(), ctx: ctx, language: language, field: field,
-      defaultTime: Double(defaultHour * 3600 + defaultMinute * 60))
+      defaultTime: Double(defaultHour * 3600 + defaultMinute * 60), hours: hours,
+      elapsedToo: elapsedToo)
     return try reader.read()
   }
 
@@ -578,6 +587,8 @@ private struct PointReader {
   let language: Language
   let field: String
   let defaultTime: Double
+  let hours: WorkingHours?
+  let elapsedToo: Bool
 
   var tz: TimeZone { ctx.timeZone }
   var today: Int { Civil.wall(ctx.now, tz).day }
@@ -774,7 +785,13 @@ private struct PointReader {
     }
     var date = Civil.addMonths(ctx.now, sign * months, tz)
     date = Civil.addDays(date, sign * days, tz)
-    return date.addingTimeInterval(Double(sign) * seconds)
+    date = date.addingTimeInterval(Double(sign) * seconds)
+    if sign > 0, var hours {
+      hours.timeZone = tz
+      if seconds == 0 { return hours.onWorkingDay(date) }
+      if elapsedToo { return hours.fit(date) }
+    }
+    return date
   }
 
   /// `2026-11-25`, `25.11.2026`, `25.11.26`, `25.11`, `25 ноября [2026]`, `nov 25 [2026]`;

@@ -219,7 +219,7 @@ struct BulkCommand: ParsableCommand {
 
     func change(_ session: Session) throws -> BulkChange {
       let k = try parseKind(kind, global)
-      let due = try Times(global, session.database).at(at, field: "--at")
+      let due = try Times(global, session.database).followUp(at, field: "--at")
       let who = try assignee.map {
         try BulkCommand.activeUser($0, option: "--assignee", session.database, global).id
       }

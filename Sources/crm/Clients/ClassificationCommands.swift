@@ -458,12 +458,13 @@ extension ReportCommand {
     var fields: String?
     @Option(help: "Only this owner's clients (login).") var owner: String?
     @Option(help: "Only this segment's clients.") var segment: String?
-    @Option(help: "Incomplete clients listed.") var limit = 20
+    @Option(help: "Incomplete clients listed (default: 20 as text, all with --json).")
+    var limit: Int?
     @Option var offset = 0
     @OptionGroup var output: JSONOutput
 
     func check() throws {
-      guard limit >= 0, offset >= 0 else {
+      guard (limit ?? 0) >= 0, offset >= 0 else {
         throw ValidationError("--limit and --offset must not be negative")
       }
     }
@@ -480,7 +481,8 @@ extension ReportCommand {
       let summary = try Completeness.summary(
         database, fields: list, scope: scope, mine: ctx.user?.id)
       let rows = try Completeness.incomplete(
-        database, fields: list, scope: scope, offset: offset, limit: limit)
+        database, fields: list, scope: scope, offset: offset,
+        limit: limit ?? (output.json ? everyRow : 20))
       let incomplete = summary.clients - summary.complete
       if output.json {
         func rates(_ r: [Completeness.Rate]) -> [[String: Any]] {
@@ -540,6 +542,13 @@ extension ReportCommand {
             "  №\(r.id)  \(TextWidth.fit(r.name, to: 32))  \(TextWidth.fit(percentText(r.score), to: 4, alignRight: true))  "
               + l.pick("lacks: ", "нет: ") + r.missing.map { $0.name(l) }.joined(separator: ", "),
             to: 80))
+      }
+      let after = offset + rows.count
+      if after < incomplete {
+        lines.append(
+          l.pick(
+            "  … \(incomplete - after) more: --offset \(after), --limit N or --json for all",
+            "  … ещё \(incomplete - after): --offset \(after), --limit N или --json — все"))
       }
       print(lines.joined(separator: "\n"))
     }

@@ -191,7 +191,9 @@ struct ClientCommand: ParsableCommand {
       }
       let q = ClientListQuery(
         sort: s, descending: desc, segment: segment, ownerId: ownerId, tag: tag, trash: trash)
-      let rows = try database.page(q, offset: page.offset, limit: page.limit)
+      let rows = page.shown(
+        try database.page(q, offset: page.offset, limit: page.sqlLimit(machine: output.json)),
+        machine: output.json, language: global.language)
       printRows(rows, json: output.json, language: global.language)
     }
   }

@@ -324,10 +324,14 @@ struct ImportList: CRMCommand {
     commandName: "list", abstract: "Client imports, newest first.")
   @OptionGroup var global: Global
   @Flag(help: "JSON instead of a table.") var json = false
+  @Option(help: "At most this many (default: 100 as text, every import with --json).")
+  var limit: Int?
 
   func run(_ session: Session) throws {
     let l = global.language
-    let batches = try session.context.imports.batches()
+    let batches = listShown(
+      try session.context.imports.batches(limit: listLimit(limit, text: 100, machine: json)),
+      limit: limit, text: 100, machine: json, language: l, paged: false)
     if json {
       printJSON(
         batches.map {

@@ -17,12 +17,15 @@ struct Search: CRMCommand {
   @OptionGroup var global: Global
   @Argument var text: [String]
   @OptionGroup var output: JSONOutput
-  @Option var limit = 20
+  @Option(help: "At most this many (default: the best 20 as text, every match with --json).")
+  var limit: Int?
 
   func run(_ session: Session) throws {
     let database = session.database
     let q = ClientListQuery(search: text.joined(separator: " "))
-    let rows = try database.page(q, offset: 0, limit: max(0, limit))
+    let rows = listShown(
+      try database.page(q, offset: 0, limit: listLimit(limit, text: 20, machine: output.json)),
+      limit: limit, text: 20, machine: output.json, language: global.language, paged: false)
     printRows(rows, json: output.json, language: global.language)
   }
 }

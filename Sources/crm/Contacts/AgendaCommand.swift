@@ -33,7 +33,7 @@ struct Agenda: CRMCommand {
     let now = database.clock.now()
     let cal = TimeContext(now: now, timeZone: .current).calendar
     let end = CalendarMath.addDays(CalendarMath.startOfDay(now, cal), days, cal)
-    let rows = try service.planned(from: now, to: end, scope: scope)
+    let rows = try service.planned(from: now, to: end, scope: scope, limit: everyRow)
     if output.json {
       printJSON(rows.map(ContactJSON.object))
       return

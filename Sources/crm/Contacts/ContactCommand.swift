@@ -45,11 +45,15 @@ struct Times {
   let global: Global
   let now: Date
   let dayStart: Int
+  /// Where relative follow-ups (`+3d`, `через 2 часа`) land (`day_start`..`day_end`, Mon–Fri).
+  let hours: WorkingHours
 
   init(_ global: Global, _ database: CRMDatabase) throws {
     self.global = global
     now = database.clock.now()
-    dayStart = try database.settings().dayStartHour
+    let settings = try database.settings()
+    dayStart = settings.dayStartHour
+    hours = WorkingHours(settings, timeZone: .current)
   }
 
   var context: TimeContext { TimeContext(now: now, timeZone: .current) }
@@ -60,6 +64,17 @@ struct Times {
       return try When.parse(
         text, in: context, language: global.language, field: field,
         defaultHour: defaultHour ?? dayStart)
+    } catch { throw fail(error, global) }
+  }
+
+  /// When a follow-up is planned: like `at`, but a relative day (`+3d`, `через 3 дня`) lands in
+  /// working hours on a working day (`WorkingHours`); a `postpone` keeps hours (`+2h`) within
+  /// working hours too. Typed times stay as typed.
+  func followUp(_ text: String, field: String, postpone: Bool = false) throws -> Date {
+    do {
+      return try When.parse(
+        text, in: context, language: global.language, field: field, defaultHour: dayStart,
+        hours: hours, elapsedToo: postpone)
     } catch { throw fail(error, global) }
   }
 
@@ -149,7 +164,7 @@ struct ContactCommand: ParsableCommand {
       let ctx = session.app
       let times = try Times(global, database)
       let n = try next.map {
-        ContactService.Next(at: try times.at($0, field: "--next"), kind: nk)
+        ContactService.Next(at: try times.followUp($0, field: "--next"), kind: nk)
       }
       let logged = try ctx.contacts.log(
         clientId: client, kind: k, outcome: outcome, notes: note, subject: subject,
@@ -188,7 +203,7 @@ struct ContactCommand: ParsableCommand {
         throw fail(.readOnly(path: database.path), global)
       }
       let times = try Times(global, database)
-      let due = try times.at(at, field: "--at")
+      let due = try times.followUp(at, field: "--at")
       var c = Contact(
         clientId: client, kind: k, dueAt: due, subject: subject, notes: note, userId: me.id,
         recurrence: recurrence.map { Recurrence($0)?.text ?? $0 } ?? "")
@@ -253,9 +268,11 @@ struct ContactCommand: ParsableCommand {
       let times = try Times(global, database)
       let f = try from.map(times.from)
       let t = try to.map(times.to)
-      let rows = try session.context.contacts.list(
-        scope: scope, clientId: client, status: st, from: f, to: t, limit: page.limit,
-        offset: page.offset)
+      let rows = page.shown(
+        try session.context.contacts.list(
+          scope: scope, clientId: client, status: st, from: f, to: t,
+          limit: page.sqlLimit(machine: output.json), offset: page.offset),
+        machine: output.json, language: global.language)
       if output.json {
         printJSON(rows.map(ContactJSON.object))
       } else {
@@ -330,7 +347,9 @@ struct ContactCommand: ParsableCommand {
       let database = session.database
       let ctx = session.app
       let times = try Times(global, database)
-      let n = try next.map { ContactService.Next(at: try times.at($0, field: "--next"), kind: nk) }
+      let n = try next.map {
+        ContactService.Next(at: try times.followUp($0, field: "--next"), kind: nk)
+      }
       let logged = try ctx.contacts.complete(id, outcome: outcome, notes: note, next: n)
       try report(logged, ctx.contacts, global, json: output.json)
     }
@@ -348,7 +367,7 @@ struct ContactCommand: ParsableCommand {
       let database = session.database
       let ctx = session.app
       let times = try Times(global, database)
-      let when = try times.at(to, field: "--to")
+      let when = try times.followUp(to, field: "--to", postpone: true)
       try ctx.contacts.postpone(id, to: when)
       print(
         global.language.pick(

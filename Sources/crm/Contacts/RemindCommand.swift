@@ -20,6 +20,12 @@ struct Remind: CRMCommand {
   @Option(help: "Due within this long counts as soon: 15m, 1h, 1d.") var within = "1h"
   @OptionGroup var output: JSONOutput
   @Flag(help: "One short line for a shell prompt; nothing when nothing is due.") var short = false
+  @Option(help: "At most this many contacts, most urgent first (default: all of them).")
+  var limit: Int?
+
+  func check() throws {
+    guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must not be negative") }
+  }
 
   /// Read-only and without creating users: this runs on every shell prompt.
   static let readOnly = true
@@ -36,7 +42,9 @@ struct Remind: CRMCommand {
       if let text = try RemindShort.line(session.context, scope, now, horizon, l) { print(text) }
       return
     }
-    let list = try service.reminders(scope: scope, horizon: horizon, at: now, limit: 1000)
+    // Every one of them unless --limit: a list for cron or a script never stops short.
+    let list = try service.reminders(
+      scope: scope, horizon: horizon, at: now, limit: limit ?? everyRow)
     if output.json {
       printJSON(list.map(ContactJSON.object))
       return

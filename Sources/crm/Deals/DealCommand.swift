@@ -345,9 +345,11 @@ struct DealCommand: ParsableCommand {
         if pipeline != nil { pipelineId = p.id }
         stageId = try stage.map { try input.stage($0, in: p).id }
       }
-      let rows = try session.context.deals.list(
-        filter, status: st, pipelineId: pipelineId, stageId: stageId,
-        limit: page.limit, offset: page.offset)
+      let rows = page.shown(
+        try session.context.deals.list(
+          filter, status: st, pipelineId: pipelineId, stageId: stageId,
+          limit: page.sqlLimit(machine: output.json), offset: page.offset),
+        machine: output.json, language: l)
       if output.json {
         let keys = Dictionary(
           uniqueKeysWithValues: try session.context.pipelines.pipelines()

@@ -224,7 +224,7 @@ struct ReportCommand: ParsableCommand {
       let l = global.language
       let rows = try session.context.deals.stuck(
         scope.filter, pipelineId: options.pipeline == nil ? nil : scope.pipeline.id,
-        limit: 100_000)
+        limit: everyRow)
       if options.json {
         printJSON(rows.map { DealJSON.object($0, language: l) })
         return

@@ -37,7 +37,10 @@ struct Demo: CRMCommand {
         code: 1)
     }
     let start = Date()
-    var demo = DemoData(seed: seed, now: Date())
+    // Planned calls fall in the working hours of this database, in the local zone.
+    var demo = DemoData(
+      seed: seed, now: Date(),
+      hours: WorkingHours(try database.settings(), timeZone: .current))
     let n = try demo.populate(database, count: clients)
     let dealCount = min(deals ?? clients / 4, 10_000_000)
     let d = try demo.populateDeals(database, count: dealCount, seed: seed)

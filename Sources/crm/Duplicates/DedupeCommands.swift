@@ -321,13 +321,16 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "log", abstract: "Merges, newest first.")
     @OptionGroup var global: Global
-    @Option var limit = 50
+    @Option(help: "How many, newest first (default: 50 as text, every merge with --json).")
+    var limit: Int?
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
       let l = global.language
       let service = session.context.merges
-      let rows = try service.log(limit: max(0, limit))
+      let rows = listShown(
+        try service.log(limit: listLimit(limit, text: 50, machine: output.json)),
+        limit: limit, text: 50, machine: output.json, language: l, paged: false)
       let iso = ISO8601DateFormatter()
       if output.json {
         printJSON(

@@ -97,7 +97,7 @@ struct ActCommand: ParsableCommand {
       }
       let rows = try service.acts(
         clientId: client, from: start, to: end, notExported: notExported,
-        includeCancelled: !notExported)
+        includeCancelled: !notExported, limit: everyRow)
       let l = global.language
       output.show(
         rows.map { MoneyJSON.act($0) },

@@ -127,7 +127,8 @@ struct ContractCommand: ParsableCommand {
     func run(_ session: Session) throws {
       let service = session.context.money
       let r = try loadContract(service, id, global)
-      let invoices = try service.invoices(MoneyService.InvoiceFilter(contractId: id), limit: 10_000)
+      let invoices = try service.invoices(
+        MoneyService.InvoiceFilter(contractId: id), limit: everyRow)
       var o = MoneyJSON.contract(r)
       o["invoices"] = invoices.map { MoneyJSON.invoice($0, today: service.today) }
       output.show(o, else: contractText(r, invoices: invoices, service, global.language))
@@ -148,7 +149,10 @@ struct ContractCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let service = session.context.money
-      let rows = try service.contracts(clientId: client, limit: page.limit, offset: page.offset)
+      let rows = page.shown(
+        try service.contracts(
+          clientId: client, limit: page.sqlLimit(machine: output.json), offset: page.offset),
+        machine: output.json, language: global.language)
       let l = global.language
       output.show(
         rows.map(MoneyJSON.contract),

@@ -158,7 +158,7 @@ struct ExportActs: CRMCommand {
       }
     }
     let acts = try money.acts(
-      from: fromDay, to: toDay, notExported: !again, includeCancelled: false)
+      from: fromDay, to: toDay, notExported: !again, includeCancelled: false, limit: everyRow)
     if acts.isEmpty {
       print(
         l.pick(
@@ -203,11 +203,14 @@ struct ExportLog: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "log", abstract: "Exports to accounting: what, when, which file.")
   @OptionGroup var global: Global
-  @Option(help: "How many, newest first.") var limit = 50
+  @Option(help: "How many, newest first (default: 50 as text, every export with --json).")
+  var limit: Int?
   @Flag(help: "JSON instead of a table.") var json = false
 
   func run(_ session: Session) throws {
-    let rows = try session.context.money.exports(limit: limit)
+    let rows = listShown(
+      try session.context.money.exports(limit: listLimit(limit, text: 50, machine: json)),
+      limit: limit, text: 50, machine: json, language: global.language, paged: false)
     let f = global.formats
     if json {
       printJSON(

@@ -168,7 +168,9 @@ struct InvoiceCommand: ParsableCommand {
         clientId: client, contractId: contract, dealId: deal, unpaidOnly: unpaid,
         overdueOnly: overdue)
       if mine { f.ownerId = try global.existingUser(database).id }
-      let rows = try service.invoices(f, limit: page.limit, offset: page.offset)
+      let rows = page.shown(
+        try service.invoices(f, limit: page.sqlLimit(machine: output.json), offset: page.offset),
+        machine: output.json, language: global.language)
       let l = global.language
       output.show(
         rows.map { MoneyJSON.invoice($0, today: service.today) },

@@ -118,9 +118,12 @@ struct PaymentCommand: ParsableCommand {
 
     func run(_ session: Session) throws {
       let state: PaymentState? = queued ? .queued : ignored ? .ignored : nil
-      let rows = try session.context.money.payments(
-        clientId: client, state: state, limit: page.limit, offset: page.offset)
       let l = global.language
+      let rows = page.shown(
+        try session.context.money.payments(
+          clientId: client, state: state, limit: page.sqlLimit(machine: output.json),
+          offset: page.offset),
+        machine: output.json, language: l)
       output.show(
         rows.map { MoneyJSON.payment($0) },
         else: rows.isEmpty ? l.pick("No payments.", "Платежей нет.") : paymentTable(rows, l))
@@ -243,17 +246,21 @@ struct PaymentCommand: ParsableCommand {
       abstract: "Bank payments waiting for a manager, oldest first, with why each was not matched.",
       discussion: "Give each to a client with crm payment assign, or set it aside with ignore.")
     @OptionGroup var global: Global
-    @Option var limit = 200
+    @Option(help: "At most this many (default: 200 as text, every payment with --json).")
+    var limit: Int?
     @OptionGroup var output: JSONOutput
 
     func check() throws {
-      guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
+      guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must not be negative") }
     }
 
     func run(_ session: Session) throws {
       let service = session.context.money
-      let rows = try service.payments(state: .queued, limit: limit)
       let l = global.language
+      let rows = listShown(
+        try service.payments(
+          state: .queued, limit: listLimit(limit, text: 200, machine: output.json)),
+        limit: limit, text: 200, machine: output.json, language: l, paged: false)
       if output.json {
         printJSON(
           rows.map { r -> [String: Any] in

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CRMCore
+import Foundation
 
-/// How many rows a list shows when `--limit` is not given.
+/// How many rows a list shows as text when `--limit` is not given.
 protocol PageSize {
   static var limit: Int { get }
 }
@@ -8,17 +10,67 @@ protocol PageSize {
 enum Fifty: PageSize { static let limit = 50 }
 enum Hundred: PageSize { static let limit = 100 }
 
-/// `--limit N --offset M`: one page of a list.
+/// As many rows as SQL has: what "no limit" asks for (far beyond any table, and safe to add to).
+let everyRow = 1 << 40
+
+/// `--limit N --offset M`: one page of a list. Without `--limit`, text shows the first page
+/// (50 or 100 rows) and says on standard error when there are more; `--json`/`--csv` return
+/// every row.
 struct Paging<Size: PageSize>: ParsableArguments {
-  @Option var limit = Size.limit
+  @Option(
+    help: ArgumentHelp(
+      "At most this many rows (default: every row with --json/--csv; the first 50 or 100 as text)."
+    ))
+  var limit: Int?
   @Option var offset = 0
 
   /// Negative values are a usage error (exit 1), before the database is opened.
   func check() throws {
-    guard limit >= 0, offset >= 0 else {
+    guard (limit ?? 0) >= 0, offset >= 0 else {
       throw ValidationError("--limit and --offset must not be negative")
     }
   }
+
+  /// The LIMIT to ask SQL for: `--limit` when given; every row for machine output; else one
+  /// more than a text page, to tell whether the list goes on.
+  func sqlLimit(machine: Bool) -> Int {
+    listLimit(limit, text: Size.limit, machine: machine)
+  }
+
+  /// The rows to print: a text page without `--limit` is cut to its size, and a line on
+  /// standard error says how to see the rest, so a list never stops without a word.
+  func shown<T>(_ rows: [T], machine: Bool, language l: Language) -> [T] {
+    listShown(rows, limit: limit, text: Size.limit, offset: offset, machine: machine, language: l)
+  }
+}
+
+/// The LIMIT a list asks SQL for: `limit` (`--limit`) when given; every row for machine output
+/// (`--json`, `--csv`); else one more than the `text` page, to tell whether the list goes on.
+func listLimit(_ limit: Int?, text: Int, machine: Bool) -> Int {
+  if let limit { return max(0, limit) }
+  return machine ? everyRow : text + 1
+}
+
+/// The rows a list prints: without `--limit`, text is cut to its `text` page and a line on
+/// standard error says there are more and how to see them; machine output is never cut.
+func listShown<T>(
+  _ rows: [T], limit: Int?, text: Int, offset: Int = 0, machine: Bool, language l: Language,
+  paged: Bool = true
+) -> [T] {
+  guard limit == nil, !machine, rows.count > text else { return rows }
+  let next = offset + text
+  let note =
+    paged
+    ? l.pick(
+      "… rows \(offset + 1)–\(next) shown, there are more: --offset \(next) for the next page, "
+        + "--limit N for more at once, --json for all",
+      "… показаны строки \(offset + 1)–\(next), есть ещё: --offset \(next) — следующая "
+        + "страница, --limit N — больше сразу, --json — все")
+    : l.pick(
+      "… the first \(text) shown, there are more: --limit N for more, --json for all",
+      "… показаны первые \(text), есть ещё: --limit N — больше, --json — все")
+  FileHandle.standardError.write(Data((note + "\n").utf8))
+  return Array(rows.prefix(text))
 }
 
 /// `--json`: the answer as JSON instead of text (tables, lines).

@@ -35,13 +35,15 @@ struct AuditCommand: CRMCommand {
   @Option(parsing: .unconditional, help: "From this day (included): 01.11.2026, 2026-11-01, -30d.")
   var from: String?
   @Option(parsing: .unconditional, help: "To this day (included).") var to: String?
-  @Option(help: "How many changes (text) or rows (JSON), 1–1000.") var limit = 50
+  @Option(
+    help: "How many changes (text, 1–1000, default 50) or rows (JSON, default: every row).")
+  var limit: Int?
   @Option(help: "Entries older than this audit id (the next page).") var before: Int64?
   @Flag(help: "JSON: one object per changed field.") var json = false
 
   func check() throws {
     let l = global.language
-    guard (1...1000).contains(limit) else {
+    if let limit, !(1...1000).contains(limit) && !(json && limit > 0) {
       throw Failure(
         message: l.pick(
           "--limit: from 1 to 1000, not \(limit)", "--limit: от 1 до 1000, а не \(limit)"),
@@ -94,10 +96,10 @@ struct AuditCommand: CRMCommand {
       cursor = c
     }
     if json {
-      printJSON(try log.rows(query, before: cursor, limit: limit).map(Self.object))
+      printJSON(try log.rows(query, before: cursor, limit: limit ?? everyRow).map(Self.object))
       return
     }
-    let page = try log.changes(query, before: cursor, limit: limit)
+    let page = try log.changes(query, before: cursor, limit: limit ?? 50)
     if log.ownOnly {
       print(l.pick("Only your own changes (manager).", "Только ваши изменения (менеджер)."))
     }

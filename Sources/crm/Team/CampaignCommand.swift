@@ -18,7 +18,7 @@ struct CampaignCommand: ParsableCommand {
       abstract: "Create a campaign and plan its contacts (supervisors and admins).",
       discussion: """
         Every live client the target selects gets one planned contact of the channel with its \
-        owner, spread over the working days (Mon–Fri) of the period from day_start to 18:00. \
+        owner, spread over the working days (Mon–Fri) of the period from day_start to day_end. \
         Clients without an owner are given one by the lead rule first, or skipped when \
         lead_rule is off.
         """)
@@ -119,11 +119,15 @@ struct CampaignCommand: ParsableCommand {
       commandName: "list", abstract: "Campaigns with their results, newest first.")
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
+    @Option(help: "At most this many (default: 100 as text, every campaign with --json).")
+    var limit: Int?
 
     func run(_ session: Session) throws {
       let l = global.language
       let service = session.context.campaigns
-      let rows = try service.list()
+      let rows = listShown(
+        try service.list(limit: listLimit(limit, text: 100, machine: output.json)),
+        limit: limit, text: 100, machine: output.json, language: l, paged: false)
       if output.json {
         printJSON(rows.map(campaignJSON))
         return
@@ -147,7 +151,9 @@ struct CampaignCommand: ParsableCommand {
       let l = global.language
       let service = session.context.campaigns
       guard let id else {
-        let rows = try service.list()
+        let rows = listShown(
+          try service.list(limit: listLimit(nil, text: 100, machine: output.json)), limit: nil,
+          text: 100, machine: output.json, language: l, paged: false)
         if output.json {
           printJSON(rows.map(campaignJSON))
         } else if rows.isEmpty {

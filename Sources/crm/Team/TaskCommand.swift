@@ -26,7 +26,7 @@ func todoLines(_ session: Session, scope: ContactScope, to: Date) throws -> [Str
   guard case .user(let id) = scope else { return [] }
   let g = session.global
   let l = g.language
-  let todos = try session.context.tasks.openTodos(assignee: id, to: to)
+  let todos = try session.context.tasks.openTodos(assignee: id, to: to, limit: everyRow)
   guard !todos.isEmpty else { return [] }
   return [l.pick("Tasks:", "Задачи:")]
     + todos.map { t in
@@ -70,7 +70,7 @@ struct TaskCommand: ParsableCommand {
       let database = session.database
       let l = global.language
       let kind = try contact.map { try parseKind($0, global, option: "--contact") }
-      let when = try Times(global, database).at(due, field: "--due")
+      let when = try Times(global, database).followUp(due, field: "--due")
       let assignee = try global.existingUser(database, login)
       let service = session.context.tasks
       let id = try service.add(
@@ -98,7 +98,8 @@ struct TaskCommand: ParsableCommand {
     @Flag(help: "Tasks you gave.") var given = false
     @Flag(help: "Everyone's tasks (supervisors and admins).") var all = false
     @Option(help: "open, overdue, done or all.") var status = "open"
-    @Option(help: "At most this many.") var limit = 100
+    @Option(help: "At most this many (default: 100 as text, every task with --json).")
+    var limit: Int?
     @Option(help: "Skip this many (paging).") var offset = 0
     @OptionGroup var output: JSONOutput
 
@@ -116,9 +117,11 @@ struct TaskCommand: ParsableCommand {
             "--given and --all cannot be combined", "--given и --all нельзя сочетать"),
           code: 1)
       }
-      guard (1...10000).contains(limit), offset >= 0 else {
+      guard (limit ?? 1) >= 1, offset >= 0 else {
         throw Failure(
-          message: l.pick("--limit: 1 to 10000", "--limit: от 1 до 10000"), code: 1)
+          message: l.pick(
+            "--limit: at least 1; --offset: not negative",
+            "--limit: не меньше 1; --offset: не отрицательный"), code: 1)
       }
     }
 
@@ -127,7 +130,11 @@ struct TaskCommand: ParsableCommand {
       let service = session.context.tasks
       guard let filter = TaskFilter(rawValue: status.lowercased()) else { return }  // check() said
       let scope: TaskScope = all ? .all : given ? .given : .mine
-      let rows = try service.list(scope, filter: filter, limit: limit, offset: offset)
+      let rows = listShown(
+        try service.list(
+          scope, filter: filter, limit: listLimit(limit, text: 100, machine: output.json),
+          offset: offset),
+        limit: limit, text: 100, offset: offset, machine: output.json, language: l)
       if output.json {
         printJSON(rows.map(taskJSON))
         return

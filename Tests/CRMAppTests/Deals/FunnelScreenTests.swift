@@ -162,7 +162,7 @@ func tenStages() -> FunnelConfig {
     f.press(.char(">"))
     #expect(
       f.term.text.contains(
-        "«Поставка» → КП отправлено; звонок на 26.11.2026 10:00; черновик КП №1."))
+        "«Поставка» → КП отправлено; звонок на 26.11.2026 12:00; черновик КП №1."))
     #expect(try f.deals.deal(id)?.stage.key == "offer")
     let x = try #require(f.column(of: "КП отправлено", row: 2)) - 1
     let card = try #require(f.term.row(containing: "Ромашка"))
@@ -298,7 +298,7 @@ func tenStages() -> FunnelConfig {
     #expect(text.contains("Сделка №\(id): Поставка"))
     #expect(text.contains("КП отправлено · 0 дн. на этапе"))
     #expect(text.contains("Интерес → КП отправлено"))
-    #expect(text.contains("↳ звонок 26.11.2026 10:00 · anna · запланирован"))
+    #expect(text.contains("↳ звонок 26.11.2026 12:00 · anna · запланирован"))
     #expect(text.contains("↳ черновик КП №"))
     #expect(text.contains("Контакты по сделке (1)"))
     // p plans a contact tied to the deal.

@@ -71,8 +71,8 @@ struct DealFixture {
     #expect(call.kind == .call)
     #expect(call.dealId == id)
     #expect(call.status == .planned)
-    // Monday noon + 3 days = Thursday, at the working day's start (10:00 Moscow).
-    #expect(call.dueAt == monday.addingTimeInterval(3 * 86400 - 2 * 3600))
+    // Monday noon + 3 days = Thursday noon: within working hours, so the time of day stays.
+    #expect(call.dueAt == monday.addingTimeInterval(3 * 86400))
     #expect(result.events.contains { $0.offerId != nil })
     // Moving on and back is a new entry: the actions fire again, once.
     try f.deals.move(id, to: "decision")
@@ -103,7 +103,18 @@ struct DealFixture {
     let result = try f.deals.move(id, to: "offer")
     let callId = try #require(result.events.compactMap(\.contactId).first)
     let call = try #require(try f.base.contacts.contact(callId)).contact
-    // Thursday + 3 = Sunday → Monday 30.11 10:00 Moscow.
+    // Thursday noon + 3 = Sunday → Monday 30.11, still at noon (within working hours).
+    #expect(call.dueAt == monday.addingTimeInterval(7 * 86400))
+  }
+
+  @Test func aCallPlannedFromALateMoveLandsAtTheStartOfAWorkingDay() throws {
+    let f = try DealFixture()
+    // Friday 27.11 22:40 Moscow: +3d is Monday 30.11 22:40, after hours → Monday 10:00.
+    f.clock.current = monday.addingTimeInterval(4 * 86400 + 10 * 3600 + 40 * 60)
+    let id = try f.deal()
+    let result = try f.deals.move(id, to: "offer")
+    let callId = try #require(result.events.compactMap(\.contactId).first)
+    let call = try #require(try f.base.contacts.contact(callId)).contact
     #expect(call.dueAt == monday.addingTimeInterval(7 * 86400 - 2 * 3600))
   }
 

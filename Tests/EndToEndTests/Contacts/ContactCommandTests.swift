@@ -7,6 +7,7 @@ import Testing
     let s = Scratch()
     defer { s.remove() }
     let client = try addClient(s)
+    try workAllDay(s)
     let before = Date()
     let log = try crm(
       s,
@@ -24,7 +25,8 @@ import Testing
     let done = try #require(list.first { $0["status"] as? String == "done" })
     #expect(done["outcome"] as? String == "КП отправлено")
     let due = try #require(isoDate(planned["due"] as? String ?? ""))
-    #expect(abs(due.timeIntervalSince(before) - 3 * 86400) < 60)
+    // Three days on at the same time (the whole day is working), a weekend moved to Monday.
+    #expect(abs(due.timeIntervalSince(before) - Double(workingDays(3, from: before)) * 86400) < 60)
     #expect(planned["kind"] as? String == "call")
     let agenda = try #require(
       try json(try crm(s, ["agenda", "--json"]).out) as? [[String: Any]])

@@ -62,19 +62,28 @@ import Testing
     guard fields.count == 5 else { return }
     #expect(fields[0] == "call" && fields[1] == "planned")
     #expect(fields[2] == "\(client)" && fields[3] == "\(deal)")
-    // The rule, in the zone crm ran in: +3 days, at 10:00, Saturday/Sunday → Monday.
-    func expected(_ moment: Date) -> Int {
-      var cal = Calendar(identifier: .gregorian)
-      cal.timeZone = tz
+    // The rule, in the zone crm ran in (WorkingHours): +3 days, at the same time of day when
+    // that is within working hours (10–18), else at 10:00; Saturday/Sunday → Monday.
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = tz
+    func day(_ moment: Date) -> Date {
       var day = cal.date(byAdding: .day, value: 3, to: cal.startOfDay(for: moment))!
       switch cal.component(.weekday, from: day) {
       case 7: day = cal.date(byAdding: .day, value: 2, to: day)!
       case 1: day = cal.date(byAdding: .day, value: 1, to: day)!
       default: break
       }
-      return Int(cal.date(bySettingHour: 10, minute: 0, second: 0, of: day)!.timeIntervalSince1970)
+      return day
     }
-    #expect([expected(before), expected(after)].contains(Int(fields[4]) ?? 0), "\(fields)")
+    func timeOfDay(_ d: Date) -> Int { Int(d.timeIntervalSince(cal.startOfDay(for: d))) }
+    let due = Date(timeIntervalSince1970: Double(Int(fields[4]) ?? 0))
+    #expect([day(before), day(after)].contains(cal.startOfDay(for: due)), "\(fields)")
+    let inHours = (10 * 3600..<18 * 3600)
+    let kept = (timeOfDay(before) - 1)...(timeOfDay(after) + 1)
+    #expect(
+      timeOfDay(due) == 10 * 3600
+        || (inHours.contains(timeOfDay(due)) && kept.contains(timeOfDay(due))),
+      "\(fields)")
     let stage = try run(
       sqlite, [s.db, "SELECT s.key FROM deal d JOIN stage s ON s.id = d.stage_id"])
     #expect(stage.out == "offer\n")

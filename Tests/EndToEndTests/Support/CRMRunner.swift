@@ -27,3 +27,25 @@ func addClient(_ s: Scratch, _ name: String = "Ромашка") throws -> String
   #expect(r.status == 0, "\(r.err)")
   return r.out.trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+/// Days from `from` (UTC) to the working day `days` later: a Saturday or Sunday moves on to
+/// Monday, as follow-ups do (`WorkingHours`).
+func workingDays(_ days: Int, from: Date = Date()) -> Int {
+  var utc = Calendar(identifier: .gregorian)
+  utc.timeZone = TimeZone(identifier: "UTC")!
+  let target = utc.date(byAdding: .day, value: days, to: from)!
+  switch utc.component(.weekday, from: target) {
+  case 7: return days + 2
+  case 1: return days + 1
+  default: return days
+  }
+}
+
+/// Makes the whole day working hours (00–24), so a relative day keeps its time of day and only
+/// the weekend rule moves it.
+func workAllDay(_ s: Scratch) throws {
+  for (key, value) in [("day_start", "0"), ("day_end", "24")] {
+    let r = try crm(s, ["settings", "set", key, value, "--user", "anna"])
+    #expect(r.status == 0, "\(r.err)")
+  }
+}
