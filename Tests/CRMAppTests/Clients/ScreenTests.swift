@@ -296,7 +296,7 @@ import Testing
     press(app, term, .tab)
     #expect(term.text.contains("История"))
     #expect(term.text.contains("anna"))
-    #expect(term.text.contains("лицо Название: — → Семёнов Пётр"))
+    #expect(term.text.contains("лицо Имя: — → Семёнов Пётр"))
     press(app, term, .char("q"))
     #expect(app.current is ClientsScreen)
   }
