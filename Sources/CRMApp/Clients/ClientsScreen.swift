@@ -180,15 +180,17 @@ public final class ClientsScreen: Screen {
       guard let r = selectedRow, !query.trash else { return }
       app.ask(
         l.pick("Delete", "Удаление"),
-        l.pick("Move «\(r.name)» to the trash?", "Переместить «\(r.name)» в корзину?")
+        l.pick(
+          "Move \(Client.quoted(r.name)) to the trash?",
+          "Переместить \(Client.quoted(r.name)) в корзину?")
       ) {
         [self] in
         do {
           try context.clients.delete(r.id)
           app.flash(
             l.pick(
-              "«\(r.name)» moved to the trash; u undoes, t shows the trash.",
-              "«\(r.name)» в корзине; u — отменить, t — открыть корзину."))
+              "\(Client.quoted(r.name)) moved to the trash; u undoes, t shows the trash.",
+              "\(Client.quoted(r.name)) в корзине; u — отменить, t — открыть корзину."))
           reload()
         } catch { app.report(error) }
       }
@@ -196,7 +198,9 @@ public final class ClientsScreen: Screen {
       guard let r = selectedRow, query.trash else { return }
       do {
         try context.clients.restore(r.id)
-        app.flash(context.language.pick("«\(r.name)» restored.", "«\(r.name)» восстановлен."))
+        app.flash(
+          context.language.pick(
+            "\(Client.quoted(r.name)) restored.", "\(Client.quoted(r.name)) восстановлен."))
         reload()
       } catch { app.report(error) }
     case .undo:
@@ -311,8 +315,8 @@ public final class ClientsScreen: Screen {
       if let r = try context.clients.undoLast() {
         app.flash(
           l.pick(
-            "Undone: \(r.action) of «\(r.name)».",
-            "Отменено: \(Self.actionName(r.action, l)) «\(r.name)»."))
+            "Undone: \(r.action) of \(Client.quoted(r.name)).",
+            "Отменено: \(Self.actionName(r.action, l)) \(Client.quoted(r.name))."))
       } else {
         app.flash(l.pick("Nothing to undo.", "Нечего отменять."))
       }
@@ -394,7 +398,7 @@ public final class ClientsScreen: Screen {
       what = l.pick("the filtered list", "отобранный список")
     } else if let r = selectedRow {
       target = .ids([r.id])
-      what = "«\(r.name)»"
+      what = Client.quoted(r.name)
     } else {
       return
     }

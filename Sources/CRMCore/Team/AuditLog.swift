@@ -443,7 +443,8 @@ public struct AuditLog: CoreService {
   public func object(_ c: AuditChange) -> String {
     let name = entityName(c.entity)
     if c.client.isEmpty { return name }
-    return c.entity == "client" ? "\(name) «\(c.client)»" : "\(name) · «\(c.client)»"
+    let client = Client.quoted(c.client)
+    return c.entity == "client" ? "\(name) \(client)" : "\(name) · \(client)"
   }
 
   /// The changed fields' names, lower case (abbreviations as they are: ИНН, ОПФ), comma

@@ -152,7 +152,7 @@ import Testing
     try s.add(Client(name: "Вектор", legalForm: "АО"))
     (app.current as! ClientsScreen).reload()
     press(app, term, .char("d"))
-    #expect(term.text.contains("Переместить «АО «Вектор»» в корзину?"))
+    #expect(term.text.contains("Переместить АО «Вектор» в корзину?"))
     press(app, term, .char("n"))
     #expect(try db.count(ClientListQuery()) == 1)
     press(app, term, .char("d"))

@@ -126,7 +126,7 @@ import Testing
     press(.char("D"), .char("m"), .char("y"), .char("q"))
     #expect(try clients.persons(of: a).count == 1)
     press(.char("u"))
-    #expect(text.contains("Отменено: объединение «ООО «Ромашка» / Romashka LLC»."))
+    #expect(text.contains("Отменено: объединение ООО «Ромашка» / Romashka LLC."))
     #expect(try clients.persons(of: b).count == 1)
     #expect(try clients.client(b)?.deletedAt == nil)
     #expect(try count("SELECT count(*) FROM merge_log WHERE undone_at IS NOT NULL") == 1)
