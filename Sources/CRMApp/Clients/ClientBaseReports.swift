@@ -270,8 +270,9 @@ final class ClientBaseReports {
     out.append(
       .text(
         l.pick(
-          "ABC movement \(m.from.at) → \(m.to.at): \(f.integer(m.moved)) changed",
-          "Движение ABC \(m.from.at) → \(m.to.at): сменили класс \(f.integer(m.moved))"), .bold))
+          "ABC movement \(f.day(m.from.at)) → \(f.day(m.to.at)): \(f.integer(m.moved)) changed",
+          "Движение ABC \(f.day(m.from.at)) → \(f.day(m.to.at)): сменили класс \(f.integer(m.moved))"
+        ), .bold))
     let mcols =
       [ReportColumn(width: 11)] + m.classes.map { _ in ReportColumn(width: 8, right: true) }
       + [ReportColumn(width: 8, right: true)]
@@ -306,8 +307,8 @@ final class ClientBaseReports {
     case .classes:
       guard let run else { return l.pick("no snapshot", "снимков нет") }
       return l.pick(
-        "snapshot №\(run.id) of \(run.at) · \(run.months) months",
-        "снимок №\(run.id) на \(run.at) · \(run.months) мес.")
+        "snapshot №\(run.id) of \(f.day(run.at)) · \(run.months) months",
+        "снимок №\(run.id) на \(f.day(run.at)) · \(run.months) мес.")
     default: return ""
     }
   }

@@ -41,6 +41,7 @@ public final class ClientCardScreen: Screen {
   }
 
   func load() {
+    historyUsers = nil
     client = try? context.clients.client(clientId)
     persons = (try? context.clients.persons(of: clientId)) ?? []
     history = (try? context.clients.history(of: clientId)) ?? []
@@ -96,34 +97,26 @@ public final class ClientCardScreen: Screen {
     return out.filter { !$0.1.isEmpty }
   }
 
+  /// The users, read once per card load, for names in the history.
+  var historyUsers: [User]?
+
   func historyLine(_ e: AuditEntry) -> String {
-    let v = context.clients.validator
+    let log = context.core.audit
     let entities: [String: (String, String)] = [
       "person": ("person ", "лицо "), "contact": ("contact ", "контакт "),
       "contract": ("contract ", "договор "), "invoice": ("invoice ", "счёт "),
-      "payment": ("payment ", "платёж "), "act": ("act ", "акт "),
+      "payment": ("payment ", "платёж "), "act": ("act ", "акт "), "deal": ("deal ", "сделка "),
+      "offer": ("offer ", "КП "),
     ]
     let what = entities[e.entity].map { l.pick($0.0, $0.1) } ?? ""
-    let moneyEntity = ["contract", "invoice", "payment", "act"].contains(e.entity)
-    let field =
-      e.field == "deleted"
-      ? l.pick("in trash", "в корзине")
-      : e.entity == "contact"
-        ? context.contacts.fieldName(e.field)
-        : moneyEntity ? context.money.fieldName(e.field) : v.fieldName(e.field)
-    var oldText = e.old
-    var newText = e.new
-    if e.entity == "client" && e.field == "owner" {
-      // Owners are stored as user ids; show names.
-      let users = (try? context.db.users()) ?? []
-      func name(_ id: String?) -> String? {
-        id.map { i in users.first { String($0.id) == i }.map(\.name) ?? i }
-      }
-      oldText = name(oldText)
-      newText = name(newText)
-    }
-    let old = oldText.map { TextWidth.truncate($0, to: 30) } ?? "—"
-    let new = newText.map { TextWidth.truncate($0, to: 30) } ?? "—"
+    let field = log.fieldName(entity: e.entity, e.field)
+    if historyUsers == nil { historyUsers = (try? context.db.users()) ?? [] }
+    let users = historyUsers ?? []
+    // Stored codes (user ids, statuses, kinds, ISO days) as words and the language's dates.
+    let old = TextWidth.truncate(
+      log.valueText(entity: e.entity, field: e.field, e.old, users: users), to: 30)
+    let new = TextWidth.truncate(
+      log.valueText(entity: e.entity, field: e.field, e.new, users: users), to: 30)
     let how = e.action == "bulk" ? l.pick("bulk: ", "массово: ") : ""
     return
       "\(context.formats.dateTime(e.at))  \(e.user)  \(how)\(what)\(field): \(old) → \(new)"

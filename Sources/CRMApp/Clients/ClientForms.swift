@@ -11,7 +11,10 @@ final class ClientFormScreen: FormScreen, RecordForm {
     get { client }
     set { client = newValue }
   }
-  var duplicatesShown = false
+  /// The client as checked when likely duplicates were last shown (name, form, ИНН, phones,
+  /// e-mails) and which they were: ^S again saves anyway; a change to any of those fields is
+  /// checked again and warns again while duplicates are found.
+  var duplicatesShown: (identity: [String], ids: Set<Int64>)?
   /// Told the client's id after a save (the list notes the change as its own for `u`).
   var onSaved: ((Int64) -> Void)?
 
@@ -136,11 +139,23 @@ final class ClientFormScreen: FormScreen, RecordForm {
   override func submit(app: App) -> Bool {
     do {
       let c = try edited()
-      _ = try context.clients.validator.client(c)
-      if c.id == nil && !duplicatesShown {
-        let dups = try context.clients.likelyDuplicates(of: c)
-        if !dups.isEmpty {
-          duplicatesShown = true
+      let checked = try context.clients.validator.client(c)
+      // Checked on every save of a new client, and of a client whose name, ИНН, phones or
+      // e-mails changed, by the engine and bar of `crm dedupe`.
+      let identity = { (x: Client) in [x.name, x.legalForm, x.inn] + x.phones.map(\.raw) + x.emails
+      }
+      if c.id == nil || identity(checked) != identity(client) {
+        let dups = try context.clients.likelyDuplicates(of: checked)
+        let ids = Set(dups.map(\.id))
+        if dups.isEmpty {
+          duplicatesShown = nil
+          warnings = []
+        } else if let shown = duplicatesShown, shown.identity == identity(checked),
+          ids.isSubset(of: shown.ids)
+        {
+          // Seen and confirmed with ^S: saved anyway.
+        } else {
+          duplicatesShown = (identity(checked), ids)
           warnings =
             [l.pick("This client may already exist:", "Возможно, такой клиент уже есть:")]
             + dups.map { d in
@@ -161,7 +176,9 @@ final class ClientFormScreen: FormScreen, RecordForm {
         let id = try context.clients.add(c)
         onSaved?(id)
         app.flash(
-          l.pick("Client «\(c.name)» added, №\(id).", "Клиент «\(c.name)» добавлен, №\(id)."))
+          l.pick(
+            "Client «\(checked.name)» added, №\(id).",
+            "Клиент «\(checked.name)» добавлен, №\(id)."))
       } else {
         // The client as the form loaded it is the base: a change meanwhile to other fields is
         // merged; to the same ones it is a conflict, shown side by side.
@@ -215,7 +232,8 @@ final class PersonFormScreen: FormScreen, RecordForm {
           f("name", p.name, l.pick("required", "обязательно")), f("position", p.position),
           f("phones", p.phones.map(\.raw).joined(separator: ", "), listNote),
           f("emails", p.emails.joined(separator: ", "), listNote),
-          f("birthday", p.birthday, l.pick("YYYY-MM-DD", "ГГГГ-ММ-ДД")), f("notes", p.notes),
+          f("birthday", context.formats.day(p.birthday), context.formats.dayPattern),
+          f("notes", p.notes),
         ]))
   }
 
@@ -225,7 +243,8 @@ final class PersonFormScreen: FormScreen, RecordForm {
     p.position = form.value("position")
     p.phones = Self.list(form.value("phones")).map(Phone.init)
     p.emails = Self.list(form.value("emails"))
-    p.birthday = form.value("birthday")
+    let birthday = form.value("birthday")
+    p.birthday = Formats.parseDay(birthday) ?? birthday
     p.notes = form.value("notes")
     do {
       if p.id == nil {

@@ -208,7 +208,9 @@ public final class ClientsScreen: Screen {
       guard let r = selectedRow, !query.trash else { return }
       app.ask(
         l.pick("Delete", "Удаление"),
-        l.pick("Move «\(r.name)» to the trash?", "Переместить «\(r.name)» в корзину?")
+        l.pick(
+          "Move \(Client.quoted(r.name)) to the trash?",
+          "Переместить \(Client.quoted(r.name)) в корзину?")
       ) {
         [self] in
         do {
@@ -217,8 +219,8 @@ public final class ClientsScreen: Screen {
           noteOwn(client: r.id, since: mark)
           app.flash(
             l.pick(
-              "«\(r.name)» moved to the trash; u undoes, t shows the trash.",
-              "«\(r.name)» в корзине; u — отменить, t — открыть корзину."))
+              "\(Client.quoted(r.name)) moved to the trash; u undoes, t shows the trash.",
+              "\(Client.quoted(r.name)) в корзине; u — отменить, t — открыть корзину."))
           reload()
         } catch { app.report(error) }
       }
@@ -228,7 +230,9 @@ public final class ClientsScreen: Screen {
         let mark = undoMark()
         try context.clients.restore(r.id)
         noteOwn(client: r.id, since: mark)
-        app.flash(context.language.pick("«\(r.name)» restored.", "«\(r.name)» восстановлен."))
+        app.flash(
+          context.language.pick(
+            "\(Client.quoted(r.name)) restored.", "\(Client.quoted(r.name)) восстановлен."))
         reload()
       } catch { app.report(error) }
     case .undo:
@@ -444,7 +448,7 @@ public final class ClientsScreen: Screen {
       what = l.pick("the filtered list", "отобранный список")
     } else if let r = selectedRow {
       target = .ids([r.id])
-      what = "«\(r.name)»"
+      what = Client.quoted(r.name)
     } else {
       return
     }

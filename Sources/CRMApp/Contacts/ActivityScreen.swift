@@ -131,7 +131,7 @@ public final class ActivityScreen: ListScreen {
         l == .ru
         ? ["пн", "вт", "ср", "чт", "пт", "сб", "вс"] : ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
       return "\(names[w]) \(d.d)"
-    case .week: return String(format: "%02d.%02d", d.d, d.m)
+    case .week: return context.formats.dayMonth(b.from)
     case .month:
       return String((l == .ru ? Self.monthsNominative : Self.monthsEnglish)[d.m - 1].prefix(3))
     }

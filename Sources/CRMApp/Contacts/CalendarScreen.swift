@@ -20,6 +20,8 @@ public final class CalendarScreen: Screen {
   public private(set) var items: [ContactRow] = []
   /// Ids of contacts that overlap another contact of the same user.
   public private(set) var overlapping: Set<Int64> = []
+  /// How many pairs of contacts overlap (the header's count).
+  public private(set) var overlapPairs = 0
   public private(set) var truncated = false
   var selected = 0
   var loadedRange: DateInterval?
@@ -77,7 +79,7 @@ public final class CalendarScreen: Screen {
       items = []
       app?.report(error)
     }
-    overlapping = Self.overlaps(items)
+    (overlapping, overlapPairs) = Self.overlaps(items)
     if let keep, let i = items.firstIndex(where: { $0.id == keep }) {
       selected = i
     } else {
@@ -130,30 +132,31 @@ public final class CalendarScreen: Screen {
     return true
   }
 
-  /// Contacts whose time (`dueAt ..< endsAt`) meets another's of the same user.
-  static func overlaps(_ rows: [ContactRow]) -> Set<Int64> {
+  /// Contacts whose time (`dueAt ..< endsAt`) meets another's of the same user, and how many
+  /// such pairs there are. Back to back (one ends as the next begins) is no overlap.
+  static func overlaps(_ rows: [ContactRow]) -> (ids: Set<Int64>, pairs: Int) {
     var out: Set<Int64> = []
+    var pairs = 0
     var byUser: [Int64: [ContactRow]] = [:]
-    for r in rows { byUser[r.contact.userId, default: []].append(r) }
+    for r in rows where r.contact.dueAt != nil { byUser[r.contact.userId, default: []].append(r) }
     for (_, list) in byUser {
       let sorted = list.sorted {
-        ($0.contact.dueAt ?? .distantPast) < ($1.contact.dueAt ?? .distantPast)
+        ($0.contact.dueAt ?? .distantPast, $0.id) < ($1.contact.dueAt ?? .distantPast, $1.id)
       }
-      var latestEnd: Date?
-      var latestId: Int64?
+      // Contacts still going on at the current start: (end, id).
+      var active: [(Date, Int64)] = []
       for r in sorted {
         guard let start = r.contact.dueAt, let end = r.contact.endsAt else { continue }
-        if let e = latestEnd, start < e {
+        active.removeAll { $0.0 <= start }
+        if !active.isEmpty {
+          pairs += active.count
           out.insert(r.id)
-          if let id = latestId { out.insert(id) }
+          for a in active { out.insert(a.1) }
         }
-        if latestEnd == nil || end > latestEnd! {
-          latestEnd = end
-          latestId = r.id
-        }
+        active.append((end, r.id))
       }
     }
-    return out
+    return (out, pairs)
   }
 
   var selectedRow: ContactRow? { items.indices.contains(selected) ? items[selected] : nil }
@@ -191,8 +194,7 @@ public final class CalendarScreen: Screen {
   }
 
   func short(_ d: Date) -> String {
-    let p = cal.dateComponents([.day, .month], from: d)
-    return String(format: "%02d.%02d", p.day ?? 0, p.month ?? 0)
+    context.formats.dayMonth(d)
   }
 
   func whose() -> String {
@@ -225,14 +227,27 @@ public final class CalendarScreen: Screen {
       .month: l.pick("month", "месяц"),
     ][view]!
     col = canvas.put(top, col, " · \(viewName) · \(whose()) · ", .dim)
-    var info = l.pick(
-      "\(f.integer(items.count)) planned", "запланировано: \(f.integer(items.count))")
-    if truncated { info += "+" }
-    if !overlapping.isEmpty {
-      info += l.pick(
-        " · ! overlaps: \(overlapping.count)", " · ! пересечений: \(overlapping.count)")
+    // Numbers are never cut: the words shorten until the line fits.
+    let planned = f.integer(items.count) + (truncated ? "+" : "")
+    let clashes = f.integer(overlapPairs)
+    var variants = [
+      l.pick("\(planned) planned", "запланировано: \(planned)"),
+      l.pick("\(planned) planned", "план: \(planned)"), planned,
+    ]
+    if overlapPairs > 0 {
+      variants = [
+        l.pick(
+          "\(planned) planned · ! overlaps: \(clashes)",
+          "запланировано: \(planned) · ! пересечений: \(clashes)"),
+        l.pick(
+          "\(planned) planned · ! \(clashes) overlap", "план: \(planned) · ! пересеч.: \(clashes)"),
+        l.pick("\(planned) · ! \(clashes)", "\(planned) · ! \(clashes)"),
+        "! \(clashes)",
+      ]
     }
-    canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
+    let room = width - col - 1
+    let info = variants.first { TextWidth.of($0) <= room } ?? variants.last!
+    canvas.put(top, col, info, .dim, maxWidth: room)
     switch view {
     case .day: drawDay(&canvas, top: top + 1, rows: rows - 1, width: width)
     case .week: drawWeek(&canvas, top: top + 1, rows: rows - 1, width: width)

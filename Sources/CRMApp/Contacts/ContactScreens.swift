@@ -504,8 +504,8 @@ enum ContactActions {
       app.ask(
         l.pick("Cancel contact", "Отмена контакта"),
         l.pick(
-          "Cancel the \(row.contact.kind.name(l)) with «\(row.clientName)»?",
-          "Отменить «\(row.contact.kind.name(l))» с «\(row.clientName)»?")
+          "Cancel the \(row.contact.kind.name(l)) with \(Client.quoted(row.clientName))?",
+          "Отменить «\(row.contact.kind.name(l))» с \(Client.quoted(row.clientName))?")
       ) {
         do {
           try context.contacts.cancel(row.id)

@@ -87,7 +87,10 @@ final class DealCardScreen: RecordPage {
         s.fieldName("source"),
         d.source.isEmpty ? "—" : sources.first { $0.key == d.source }?.name(l) ?? d.source, .plain
       ),
-      (s.fieldName("expected_close"), d.expectedClose.isEmpty ? "—" : d.expectedClose, .plain),
+      (
+        s.fieldName("expected_close"), d.expectedClose.isEmpty ? "—" : f.day(d.expectedClose),
+        .plain
+      ),
       (s.fieldName("person"), r.personName ?? "—", .plain),
       (l.pick("Created", "Создана"), d.createdAt.map(f.dateTime) ?? "", .plain),
     ]

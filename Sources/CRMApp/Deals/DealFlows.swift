@@ -357,7 +357,7 @@ final class RequirementFormScreen: FormScreen {
       fields = [
         FormField(
           key: "expected_close", label: d.fieldName("expected_close"),
-          note: l.pick("31.12.2026, +30d", "31.12.2026, +30d"))
+          note: l.pick("2026-12-31, +30d", "31.12.2026, +30d"))
       ]
     }
     super.init(

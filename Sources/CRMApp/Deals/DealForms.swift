@@ -68,7 +68,9 @@ final class DealFormScreen: FormScreen, RecordForm {
             "probability", d.probability.map(String.init) ?? "",
             l.pick("0–100; empty = the stage's", "0–100; пусто — по этапу")),
           f("source", source, l.pick("from the list below", "из списка внизу")),
-          f("expected_close", d.expectedClose, l.pick("31.12.2026, +30d", "31.12.2026, +30d")),
+          f(
+            "expected_close", context.formats.day(d.expectedClose),
+            l.pick("2026-12-31, +30d", "31.12.2026, +30d")),
           f(
             "person", person,
             persons.isEmpty

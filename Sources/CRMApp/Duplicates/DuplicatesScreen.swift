@@ -24,7 +24,7 @@ final class DuplicatesScreen: ListScreen {
   private(set) var last: Done?
   /// Pairs scored below this are left out; `-` and `+` change it by 10 (pairs with different
   /// valid ИНН score at most 50, so they show from 50 down).
-  var minScore = 70
+  var minScore = DuplicateFinder.threshold
 
   init(context: AppContext, onChange: @escaping () -> Void = {}) {
     self.context = context

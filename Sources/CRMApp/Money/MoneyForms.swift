@@ -110,7 +110,9 @@ final class InvoiceFormScreen: FormScreen {
         FormField(
           key: "vat", label: m.fieldName("vat"),
           note: l.pick("22, 10, 0 or «none»", "22, 10, 0 или «без НДС»")),
-        FormField(key: "due", label: m.fieldName("due"), note: "31.12.2026, +10d"),
+        FormField(
+          key: "due", label: m.fieldName("due"),
+          note: l.pick("2026-12-31, +10d", "31.12.2026, +10d")),
         FormField(key: "item", label: m.fieldName("item")),
       ])
     return InvoiceFormScreen(
@@ -339,7 +341,7 @@ final class ContractFormScreen: FormScreen {
       title: l.pick("New contract: ", "Новый договор: ") + clientName,
       fields: [
         f("number", "", l.pick("required, e.g. 7/25", "обязательно, например 7/25")),
-        f("date", MoneyText.day(m.today, l), l.pick("31.12.2026", "31.12.2026")),
+        f("date", MoneyText.day(m.today, l), l.pick("2026-12-31", "31.12.2026")),
         f(
           "kind", ContractKind.formal.name(l),
           l.pick("formal or actual", "письменный или фактический")),

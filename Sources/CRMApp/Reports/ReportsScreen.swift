@@ -367,8 +367,9 @@ public final class ReportsScreen: Screen {
     }
     out += ReportLine.wrapped(
       l.pick(
-        "Created and conversion: deals created in the period; won, lost, revenue: deals closed in it.",
-        "Создано и конверсия — по сделкам, созданным в периоде; итоги — по закрытым в нём."),
+        "Stages and conversion: deals created or closed in the period; won, lost, revenue: closed in it.",
+        "Этапы и конверсия — по сделкам, созданным или закрытым в периоде; итоги — по закрытым в нём."
+      ),
       width: width, .dim)
     out.append(.blank)
     out.append(.text(l.pick("By owner", "По ответственным"), .bold))

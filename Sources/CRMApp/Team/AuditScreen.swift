@@ -293,11 +293,7 @@ final class AuditDetailScreen: Screen {
     out.append(("", .plain))
     let users = (try? context.db.users()) ?? []
     func value(_ field: String, _ v: String?) -> String {
-      guard let v else { return "—" }
-      if field == "owner" || field == "user", let u = users.first(where: { String($0.id) == v }) {
-        return u.login
-      }
-      return v
+      log.valueText(entity: change.entity, field: field, v, users: users)
     }
     for r in change.rows {
       let name = log.fieldName(entity: change.entity, r.field)

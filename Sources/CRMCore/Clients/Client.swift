@@ -107,7 +107,17 @@ public struct Client: Codable, Equatable, Sendable {
   public var displayName: String { Client.displayName(name: name, legalForm: legalForm) }
 
   /// Russian forms go first with the name in «»: `ООО «Ромашка»`; Latin ones after: `Acme Ltd`.
-  public static func displayName(name: String, legalForm: String) -> String {
+  /// A client's name inside a sentence: `«Иванов Иван»`, but `ООО «Ромашка»` as it is (its
+  /// guillemets are already there, never doubled).
+  public static func quoted(_ display: String) -> String {
+    display.contains("«") ? display : "«\(display)»"
+  }
+
+  /// Quotes stored around the name (data from before names were normalized) are not doubled.
+  public static func displayName(name stored: String, legalForm: String) -> String {
+    let name =
+      stored.first.map { ClientName.pairs[$0] != nil } ?? false
+      ? ClientName.unquoted(stored) : stored
     if legalForm.isEmpty { return name }
     if legalForm.unicodeScalars.allSatisfy(\.isASCII) { return "\(name) \(legalForm)" }
     if legalForm == "ИП" { return "ИП \(name)" }

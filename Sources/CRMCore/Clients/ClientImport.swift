@@ -206,7 +206,7 @@ enum ImportDuplicates {
     probe.emails += persons.flatMap(\.emails)
     guard
       let best = try DuplicateFinder.matches(
-        db, for: probe, minScore: 70, limit: 1, fuzzy: false, key: key
+        db, for: probe, minScore: DuplicateFinder.threshold, limit: 1, fuzzy: false, key: key
       ).first
     else { return nil }
     return Match(id: best.first, reason: DuplicateCandidate.Reason(best))
@@ -674,8 +674,8 @@ struct ImportWriter {
   static let insertClientSQL = """
     INSERT INTO client (kind, name, name_key, legal_form, inn, kpp, ogrn, website, city, city_key,
       legal_address, actual_address, postal_address, lead_source, segment, owner_id, notes,
-      phone_sort, created_at, updated_at, match_key)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      phone_sort, created_at, updated_at, match_key, match_rkey, created_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
 
   mutating func create(_ c: Client, persons: [ContactPerson], key: String) throws -> Int64 {
@@ -685,7 +685,8 @@ struct ImportWriter {
       c.kind.rawValue, c.name, TextFold.sortKey(c.name), c.legalForm, c.inn, c.kpp, c.ogrn,
       c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress,
       c.postalAddress, c.leadSource, c.segment, c.ownerId, c.notes,
-      c.phones.first.map { $0.e164 ?? $0.raw } ?? "", created, t, key,
+      c.phones.first.map { $0.e164 ?? $0.raw } ?? "", created, t, key, DuplicateKeys.reversed(key),
+      userId,
     ])
     let id = db.lastInsertedRowID
     try contacts(clientId: id, personId: nil, phones: c.phones, emails: c.emails)

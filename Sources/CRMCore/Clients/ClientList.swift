@@ -130,7 +130,7 @@ public struct ClientListQuery: Equatable, Sendable {
     } else {
       let w = whereClause()
       // A limited viewer's live clients are counted from the owner index alone (the planner
-      // would otherwise pick client_created_by_owner and read every row for deleted_at).
+      // would otherwise pick an index on creation time and read every row for deleted_at).
       var hint = ""
       if case .owners(let ids, false) = access, !ids.isEmpty, !trash,
         SearchQuery.match(search) == nil

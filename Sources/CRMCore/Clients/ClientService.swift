@@ -177,7 +177,7 @@ public struct ClientService: CoreService {
         try c.ownerId == nil && Self.leavesUnowned(db, userId, unowned: unowned)
         ? try? LeadDistributor(db, log: self, at: at) : nil
       if c.ownerId == nil && leads == nil && !unowned { c.ownerId = userId }
-      let id = try Self.insertClient(db, c, at: at)
+      let id = try Self.insertClient(db, c, at: at, by: userId)
       c.id = id
       let change = try recordChange(
         db, clientId: id, entity: "client", entityId: id, action: "insert", before: Client?.none,
@@ -361,14 +361,17 @@ public struct ClientService: CoreService {
   // MARK: Duplicates
 
   /// Clients that look like the one about to be saved, found and scored by the duplicate
-  /// engine (`DuplicateFinder`): same ИНН, phone or e-mail, or a similar folded name. A hint, so
-  /// the bar is lower than the scan's (60). At most `limit`, best first.
+  /// engine (`DuplicateFinder`): same ИНН, phone or e-mail, or a similar folded name, from the
+  /// same blocks and with the same bar as the scan (`crm dedupe`), so a pair the scan lists is
+  /// one the card warns about. At most `limit`, best first.
   public func likelyDuplicates(of c: Client, limit: Int = 5) throws(CRMError)
     -> [DuplicateCandidate]
   {
     let access = db.access
     return try db.read { db in
-      try DuplicateFinder.matches(db, for: c, minScore: 60, limit: limit).compactMap { pair in
+      try DuplicateFinder.matches(
+        db, for: c, minScore: DuplicateFinder.threshold, limit: limit
+      ).compactMap { pair in
         // The pair holds `c` and the existing client; while `c` is unsaved it is the second, id 0.
         let mineFirst = pair.first == (c.id ?? 0)
         // A client the signed-in user may not see is not named to them.
@@ -388,16 +391,17 @@ public struct ClientService: CoreService {
   // MARK: Storage helpers
 
   /// Inserts a client at version 0: `writeClient`'s UPDATE right after makes it version 1.
-  static func insertClient(_ db: Database, _ c: Client, at: Date) throws -> Int64 {
+  /// `by`: the user who registers it (`created_by`: new clients are theirs whoever owns them).
+  static func insertClient(_ db: Database, _ c: Client, at: Date, by user: Int64?) throws -> Int64 {
     try db.execute(
       sql:
         """
-        INSERT INTO client (kind, name, name_key, created_at, updated_at, version)
-        VALUES (?, ?, ?, ?, ?, 0)
+        INSERT INTO client (kind, name, name_key, created_at, updated_at, version, created_by)
+        VALUES (?, ?, ?, ?, ?, 0, ?)
         """,
       arguments: [
         c.kind.rawValue, c.name, TextFold.sortKey(c.name), at.timeIntervalSince1970,
-        at.timeIntervalSince1970,
+        at.timeIntervalSince1970, user,
       ])
     let id = db.lastInsertedRowID
     try writeClient(db, c, id: id, at: at)
@@ -405,12 +409,13 @@ public struct ClientService: CoreService {
   }
 
   static func writeClient(_ db: Database, _ c: Client, id: Int64, at: Date) throws {
+    let key = DuplicateKeys.name(c.name)
     try db.execute(
       sql: """
         UPDATE client SET kind = ?, name = ?, name_key = ?, legal_form = ?, inn = ?, kpp = ?,
           ogrn = ?, website = ?, city = ?, city_key = ?, legal_address = ?, actual_address = ?,
           postal_address = ?, lead_source = ?, segment = ?, owner_id = ?, notes = ?,
-          phone_sort = ?, updated_at = ?, match_key = ?
+          phone_sort = ?, updated_at = ?, match_key = ?, match_rkey = ?
         WHERE id = ?
         """,
       arguments: [
@@ -418,7 +423,7 @@ public struct ClientService: CoreService {
         c.website, c.city, TextFold.sortKey(c.city), c.legalAddress, c.actualAddress,
         c.postalAddress, c.leadSource, c.segment, c.ownerId, c.notes,
         c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at.timeIntervalSince1970,
-        DuplicateKeys.name(c.name), id,
+        key, DuplicateKeys.reversed(key), id,
       ])
     try db.execute(
       sql: "DELETE FROM phone WHERE client_id = ? AND person_id IS NULL", arguments: [id])

@@ -114,6 +114,8 @@ public struct Validator: Sendable {
   /// Validates and cleans a client; throws the first problem found.
   public func client(_ input: Client) throws(CRMError) -> Client {
     var c = input
+    // `ООО "Ромашка"` typed in the name is the form ООО and the name Ромашка.
+    (c.name, c.legalForm) = ClientName.normalize(name: c.name, legalForm: c.legalForm)
     c.name = try name(c.name)
     c.legalForm = try line(c.legalForm, "legal_form", max: 100)
     c.inn = try digitsOnly(c.inn, "inn")
@@ -220,10 +222,14 @@ public struct Validator: Sendable {
     p.phones = try phones(p.phones)
     p.emails = try emails(p.emails)
     p.birthday = try line(p.birthday, "birthday", max: 10)
-    if !p.birthday.isEmpty && !Self.isISODate(p.birthday) {
-      throw fail(
-        fieldName("birthday"), "use YYYY-MM-DD, e.g. 1980-03-08",
-        "в виде ГГГГ-ММ-ДД, например 1980-03-08")
+    if !p.birthday.isEmpty {
+      // Typed in either language's format; stored as YYYY-MM-DD.
+      guard let day = Formats.parseDay(p.birthday), Self.isISODate(day) else {
+        throw fail(
+          fieldName("birthday"), "use YYYY-MM-DD, e.g. 1980-03-08",
+          "в виде ДД.ММ.ГГГГ, например 08.03.1980")
+      }
+      p.birthday = day
     }
     p.notes = try notes(p.notes)
     return p

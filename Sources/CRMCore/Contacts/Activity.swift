@@ -411,9 +411,9 @@ public struct ActivityService: CoreService {
       """,
       // Rows in index order (owner, time), bucketed by `countByTime` (no sorter).
       """
-      SELECT owner_id, created_at
-      FROM client INDEXED BY client_created_by_owner
-      WHERE \(Self.inList("owner_id", ids)) AND created_at >= \(from) AND created_at < \(to)
+      SELECT created_by, created_at
+      FROM client INDEXED BY client_created_by_user
+      WHERE \(Self.inList("created_by", ids)) AND created_at >= \(from) AND created_at < \(to)
         AND deleted_at IS NULL
       """,
       """
@@ -569,8 +569,9 @@ public struct ActivityService: CoreService {
       {
         overdue[r["user_id"]] = r["n"]
       }
-      // New clients by owner: client_created_by_owner (owner_id, created_at) WHERE deleted_at
-      // IS NULL, read from the index alone.
+      // New clients by the user who registered them (not the owner now: a handover moves
+      // clients, not the work of finding them): client_created_by_user (created_by,
+      // created_at) WHERE deleted_at IS NULL, read from the index alone.
       try Self.countByTime(d, sql: sql[3], buckets: buckets) { user, bucket, n in
         add(user, bucket, .newClients, n)
       }
@@ -692,10 +693,10 @@ public struct ActivityService: CoreService {
       )
     case .newClients:
       return (
-        Self.columns("'client'", "x.id", "x.id", "x.created_at", "''", "x.name", "x.owner_id"),
+        Self.columns("'client'", "x.id", "x.id", "x.created_at", "''", "x.name", "x.created_by"),
         """
-        client x INDEXED BY client_created_by_owner
-        WHERE \(Self.inList("x.owner_id", ids)) AND x.created_at >= ? AND x.created_at < ?
+        client x INDEXED BY client_created_by_user
+        WHERE \(Self.inList("x.created_by", ids)) AND x.created_at >= ? AND x.created_at < ?
           AND x.deleted_at IS NULL
         """, args
       )

@@ -25,7 +25,7 @@ public struct FunnelReportQuery: Equatable, Sendable {
 /// One stage of the funnel report.
 public struct StageStat: Equatable, Sendable {
   public var stage: Stage
-  /// Deals created in the period that reached this stage or a later one.
+  /// Deals created or closed in the period that reached this stage or a later one.
   public var reached: Int
   /// `reached` over the previous stage's `reached`; nil for the first stage or when nothing
   /// reached the previous one.
@@ -82,7 +82,7 @@ public struct FunnelReport: Equatable, Sendable {
   public var query: FunnelReportQuery
   public var stages: [StageStat]
   public var total: GroupStat
-  /// Won over created, for deals created in the period.
+  /// Won over the funnel's deals (created or closed in the period).
   public var overallConversion: Double?
   public var byOwner: [GroupStat]
   public var bySource: [GroupStat]
@@ -95,10 +95,13 @@ public struct FunnelReport: Equatable, Sendable {
 ///
 /// Definitions (also in docs/user-guide.md):
 /// - *created* — deals of the pipeline created in the period (owner and source filters apply);
-/// - *reached(stage)* — created deals whose furthest stage is this one or later (lost is not on
-///   the way: a deal lost at "decision" reached "decision");
-/// - *conversion* — reached(stage) / reached(previous stage); *overall* — won / created, for
-///   the created deals' current state;
+/// - *the funnel's deals* — deals of the pipeline created in the period or closed in it, so
+///   the won stage of the funnel counts every deal won in the period (the same number as *won*
+///   below) and a deal created before the period and won in it is not missing from the funnel;
+/// - *reached(stage)* — the funnel's deals whose furthest stage is this one or later (lost is
+///   not on the way: a deal lost at "decision" reached "decision");
+/// - *conversion* — reached(stage) / reached(previous stage); *overall* — won / the funnel's
+///   deals (the first stage's reached);
 /// - *days per stage* — stays that began in the period and have ended: mean and median;
 /// - *won, lost, win rate, revenue* — deals closed in the period; win rate = won / (won + lost).
 public struct FunnelAnalytics: CoreService {
@@ -231,8 +234,9 @@ public struct FunnelAnalytics: CoreService {
         GroupStat(key: k, name: k, created: 0, won: 0, lost: 0, revenue: [])
       }
       var reachedAt: [Int64: Int] = [:]
-      var createdCount = 0
-      var wonOfCreated = 0
+      var cohort = 0
+      var wonOfCohort = 0
+      let chain = pipeline.stages.filter { $0.kind != .lost }
       var total = empty("all")
       var owners: [Int64: GroupStat] = [:]
       var sources: [String: GroupStat] = [:]
@@ -268,18 +272,28 @@ public struct FunnelAnalytics: CoreService {
         let source = sourceIndex >= 0 ? sourceList[sourceIndex].key : (r[2] as String? ?? "")
         let createdAt: Double = r[3]
         let status: Int = r[5]
-        if createdAt >= from && createdAt < to {
-          createdCount += 1
-          reachedAt[r[4], default: 0] += 1
-          if status == 1 { wonOfCreated += 1 }
+        let closedAt = r[6] as Double?
+        let closedIn = status != 0 && closedAt.map { $0 >= from && $0 < to } ?? false
+        let createdIn = createdAt >= from && createdAt < to
+        // The funnel's deals: created in the period or closed in it. A deal won after the
+        // period's end counts as far as the last open stage (it had not won yet).
+        if createdIn || closedIn {
+          cohort += 1
+          let wonBy = status == 1 && (closedAt ?? .infinity) < to
+          if status == 1 && !wonBy, let last = chain.last {
+            reachedAt[last.id, default: 0] += 1
+          } else {
+            reachedAt[r[4], default: 0] += 1
+          }
+          if wonBy { wonOfCohort += 1 }
+        }
+        if createdIn {
           total.created += 1
           owners[owner, default: empty("")].created += 1
           sources[source, default: empty(source)].created += 1
           if let m = month(createdAt) { monthly[m, default: empty("")].created += 1 }
         }
-        guard status != 0, let closedAt = r[6] as Double?, closedAt >= from, closedAt < to else {
-          continue
-        }
+        guard closedIn, let closedAt else { continue }
         let m = month(closedAt)
         if status == 1 {
           total.won += 1
@@ -301,7 +315,6 @@ public struct FunnelAnalytics: CoreService {
           if let m { monthly[m, default: empty("")].lost += 1 }
         }
       }
-      let chain = pipeline.stages.filter { $0.kind != .lost }
       let archived = try Self.archivedPositions(db, pipeline.id)
       func reached(_ s: Stage) -> Int {
         reachedAt.reduce(0) { sum, e in
@@ -374,7 +387,7 @@ public struct FunnelAnalytics: CoreService {
       }
       return FunnelReport(
         pipeline: pipeline, query: q, stages: stats, total: total,
-        overallConversion: createdCount == 0 ? nil : Double(wonOfCreated) / Double(createdCount),
+        overallConversion: cohort == 0 ? nil : Double(wonOfCohort) / Double(cohort),
         byOwner: byOwner, bySource: bySource, byMonth: byMonth)
     }
   }

@@ -233,7 +233,11 @@ public struct DemoData: Sendable {
         letters[i] = Array("аеиоуклмнрст")[Int.random(in: 0..<12, using: &twinRng)]
       }
       c.name = String(letters)
-    case 2: c.name = "«\(c.name)»"
+    case 2:
+      // Typed with the form and straight quotes in the name field, as people do; the write
+      // splits it back (`ClientName`).
+      c.name = c.legalForm.isEmpty ? "\"\(c.name)\"" : "\(c.legalForm) \"\(c.name)\""
+      c.legalForm = ""
     default: c.name = c.name.uppercased()
     }
     if roll() < 0.5 { c.inn = "" }
@@ -354,6 +358,29 @@ public struct DemoData: Sendable {
     return day.addingTimeInterval(Double(quarter) * 900)
   }
 
+  /// Quarter hours (since 1970) already planned per owner: a manager's planned contacts do not
+  /// overlap, as a real calendar's mostly do not.
+  var busy: [Int64: Set<Int>] = [:]
+
+  /// `wanted`, or the next free time of `owner`'s working day(s) long enough for `minutes`.
+  mutating func freeTime(_ wanted: Date, owner: Int64, minutes: Int) -> Date {
+    let length = max(1, (minutes + 14) / 15)
+    var q = Int(wanted.timeIntervalSince1970 / 900)
+    for _ in 0..<(96 * 60) {
+      let inDay = q % 96
+      if inDay < 6 * 4 || inDay + length > 15 * 4 {
+        q = (q / 96 + (inDay < 6 * 4 ? 0 : 1)) * 96 + 6 * 4  // the next working morning
+        continue
+      }
+      if (q..<(q + length)).allSatisfy({ !(busy[owner]?.contains($0) ?? false) }) {
+        busy[owner, default: []].formUnion(q..<(q + length))
+        return Date(timeIntervalSince1970: Double(q) * 900)
+      }
+      q += 1
+    }
+    return wanted
+  }
+
   mutating func demoContacts(for c: Client) -> [Contact] {
     guard contacts, let owner = c.ownerId else { return [] }
     var out: [Contact] = []
@@ -376,8 +403,9 @@ public struct DemoData: Sendable {
       }
     }
     if Int.random(in: 0..<4, using: &contactRng) == 0 {
-      let due = workTime(days: Int.random(in: -10...30, using: &contactRng))
+      let wanted = workTime(days: Int.random(in: -10...30, using: &contactRng))
       let kind = contactKind()
+      let due = freeTime(wanted, owner: owner, minutes: kind == .meeting ? 60 : 15)
       out.append(
         Contact(
           clientId: 0, kind: kind, dueAt: due, durationMinutes: kind == .meeting ? 60 : 0,
@@ -399,7 +427,8 @@ public struct DemoData: Sendable {
   }
 
   mutating func prepared(ownerIds: [Int64]) -> Prepared {
-    let (c, persons) = client(ownerIds: ownerIds)
+    var (c, persons) = client(ownerIds: ownerIds)
+    (c.name, c.legalForm) = ClientName.normalize(name: c.name, legalForm: c.legalForm)
     let phones = (c.phones + persons.flatMap(\.phones)).map { ($0.raw, $0.e164) }
     let doc = SearchIndex.document(
       name: c.name, legalForm: c.legalForm, persons: persons.map(\.name), phones: phones,
@@ -453,8 +482,9 @@ public struct DemoData: Sendable {
         sql: """
           INSERT INTO client (kind, name, name_key, legal_form, inn, kpp, ogrn, website, city,
             city_key, legal_address, actual_address, lead_source, segment, owner_id, notes,
-            phone_sort, created_at, updated_at, last_contact_at, match_key)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            phone_sort, created_at, updated_at, last_contact_at, match_key, match_rkey,
+            created_by)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       let insertPhone = try db.makeStatement(
         sql: "INSERT INTO phone (client_id, person_id, position, raw, e164) VALUES (?, ?, ?, ?, ?)")
@@ -491,7 +521,8 @@ public struct DemoData: Sendable {
             c.kind.rawValue, c.name, p.nameKey, c.legalForm, c.inn, c.kpp, c.ogrn, c.website,
             c.city, p.cityKey, c.legalAddress, c.actualAddress, c.leadSource, c.segment,
             c.ownerId, c.notes, c.phones.first.map { $0.e164 ?? $0.raw } ?? "", at, at,
-            c.lastContactAt?.timeIntervalSince1970, p.matchKey,
+            c.lastContactAt?.timeIntervalSince1970, p.matchKey, DuplicateKeys.reversed(p.matchKey),
+            c.ownerId,
           ])
           let id = db.lastInsertedRowID
           for (i, ph) in c.phones.enumerated() {

@@ -205,6 +205,10 @@ struct LevenshteinScratch {
 public struct DuplicateFinder: CoreService {
   public let context: ServiceContext
 
+  /// The score from which a pair is a likely duplicate: the scan (`crm dedupe`, the review
+  /// screen) lists pairs from here and the card warns from here, so the two agree.
+  public static let threshold = 70
+
   /// A key shared by more clients than this (an office switchboard, `info@`) is no evidence of
   /// sameness and would make the scan quadratic: such blocks are skipped.
   public static let largestBlock = 30
@@ -219,7 +223,8 @@ public struct DuplicateFinder: CoreService {
 
   /// Every candidate pair among live clients (or persons), best first; pairs marked "not a
   /// duplicate" are left out.
-  public func scan(_ entity: DuplicateEntity = .client, minScore: Int = 70) throws(CRMError)
+  public func scan(_ entity: DuplicateEntity = .client, minScore: Int = threshold)
+    throws(CRMError)
     -> [DuplicatePair]
   {
     let access = db.access
@@ -468,7 +473,8 @@ public struct DuplicateFinder: CoreService {
 
   /// Live clients that may be `client` (not yet stored, or stored: its own id is skipped),
   /// best first.
-  public func matches(for client: Client, minScore: Int = 70, limit: Int = 5) throws(CRMError)
+  public func matches(for client: Client, minScore: Int = threshold, limit: Int = 5)
+    throws(CRMError)
     -> [DuplicatePair]
   {
     let access = db.access
@@ -484,7 +490,8 @@ public struct DuplicateFinder: CoreService {
   /// `fuzzy` adds names that are only similar (one more index range per call); `key` is the
   /// client's folded name when the caller has it already.
   public static func matches(
-    _ db: Database, for client: Client, minScore: Int = 70, limit: Int = 5, fuzzy: Bool = true,
+    _ db: Database, for client: Client, minScore: Int = threshold, limit: Int = 5,
+    fuzzy: Bool = true,
     key known: String? = nil
   ) throws -> [DuplicatePair] {
     var me = DuplicateProfile(
@@ -492,6 +499,26 @@ public struct DuplicateFinder: CoreService {
       key: known ?? DuplicateKeys.name(client.name))
     me.phones = client.phones.compactMap { $0.e164 ?? PhoneNumber.e164($0.raw) }
     me.emails = client.emails.map(DuplicateKeys.email).filter { !$0.isEmpty }
+    if let id = client.id {
+      // A stored client's persons' phones and e-mails count as the scan counts them.
+      for phone in try String.fetchAll(
+        db.cachedStatement(
+          sql: """
+            SELECT e164 FROM phone WHERE client_id = ? AND person_id IS NOT NULL
+              AND e164 IS NOT NULL ORDER BY position
+            """), arguments: [id]) where !me.phones.contains(phone)
+      {
+        me.phones.append(phone)
+      }
+      for address in try String.fetchAll(
+        db.cachedStatement(
+          sql: "SELECT address_key FROM email WHERE client_id = ? AND person_id IS NOT NULL"),
+        arguments: [id])
+      {
+        let e = DuplicateKeys.email(address)
+        if !e.isEmpty && !me.emails.contains(e) { me.emails.append(e) }
+      }
+    }
     var ids: [Int64] = []
     func add(_ sql: String, _ arguments: StatementArguments) throws {
       for id in try Int64.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
@@ -530,26 +557,32 @@ public struct DuplicateFinder: CoreService {
     let key = String(String.UnicodeScalarView(me.key))
     if !key.isEmpty {
       if fuzzy {
-        // Names whose folded key starts like this one's, or like any of its longer words (keys
-        // are sorted word by word, so a word added in front moves the key elsewhere).
-        var prefixes = [String(String.UnicodeScalarView(me.key.prefix(3)))]
-        for word in key.split(separator: " ") where word.count >= 4 {
-          let p = String(word.prefix(4))
-          if !prefixes.contains(p) && prefixes.count < 4 { prefixes.append(p) }
-        }
-        for prefix in prefixes {
-          let rows = try Row.fetchCursor(
-            db.cachedStatement(
-              sql: """
-                SELECT id, match_key FROM client WHERE match_key >= ? AND match_key < ?
-                  AND match_key <> '' AND deleted_at IS NULL LIMIT 200
-                """), arguments: [prefix, prefix + "\u{10FFFF}"])
-          while let r = try rows.next() {
-            let id: Int64 = r[0]
-            if id == client.id || ids.contains(id) { continue }
-            let other: String = r[1]
-            if DuplicateScore.similarity(me.key, Array(other.unicodeScalars)) >= 0.6 {
-              ids.append(id)
+        // The blocks the scan builds, for this one name: the clients of the same folded name,
+        // then the `window` nearest names on each side in key order and in reversed-key order
+        // (`match_rkey`), kept when 80 % alike, as the scan keeps its neighbours.
+        try add(
+          """
+          SELECT id FROM client WHERE match_key = ? AND match_key <> '' AND deleted_at IS NULL
+          LIMIT \(largestBlock)
+          """, [key])
+        let rkey = DuplicateKeys.reversed(key)
+        var scratch = LevenshteinScratch()
+        for (column, value) in [("match_key", key), ("match_rkey", rkey)] {
+          for (op, order) in [(">", "ASC"), ("<", "DESC")] {
+            let rows = try Row.fetchCursor(
+              db.cachedStatement(
+                sql: """
+                  SELECT id, match_key FROM client INDEXED BY client_by_\(column)
+                  WHERE \(column) \(op) ? AND \(column) <> '' AND deleted_at IS NULL
+                  ORDER BY \(column) \(order), id \(order) LIMIT \(window)
+                  """), arguments: [value])
+            while let r = try rows.next() {
+              let id: Int64 = r[0]
+              if id == client.id || ids.contains(id) { continue }
+              let other = Array((r[1] as String).unicodeScalars)
+              if DuplicateScore.similarity(me.key, other, at: 0.8, &scratch) >= 0.8 {
+                ids.append(id)
+              }
             }
           }
         }

@@ -46,6 +46,12 @@ public enum DuplicateKeys {
     return latin.sorted().joined(separator: " ")
   }
 
+  /// A folded name read backwards (`match_rkey`): its order puts names that differ near the start
+  /// side by side, as the scan's second sort does.
+  public static func reversed(_ key: String) -> String {
+    String(String.UnicodeScalarView(key.unicodeScalars.reversed()))
+  }
+
   /// The words of a name, lower case, й/ё folded (и, е), split on anything not a letter or digit.
   /// Works on scalars with fast paths for Latin and Cyrillic (every client write computes it).
   static func rawWords(_ s: String) -> [String] {

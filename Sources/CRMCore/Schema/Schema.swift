@@ -20,7 +20,7 @@ public enum Schema {
   }
   static let identifiers = [
     "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base", "v6-team",
-    "v7-versions",
+    "v7-versions", "v8-client-creator",
   ]
 
   static var migrator: DatabaseMigrator {
@@ -50,6 +50,10 @@ public enum Schema {
     }
     migrator.registerMigration("v7-versions") { db in
       try db.execute(sql: v7)
+    }
+    migrator.registerMigration("v8-client-creator") { db in
+      try db.execute(sql: v8)
+      try v8Repair(db)
     }
     return migrator
   }

@@ -416,6 +416,10 @@ public struct AuditLog: CoreService {
   /// A field's name as the forms show it, by entity.
   public func fieldName(entity: String, _ field: String) -> String {
     if field == "deleted" { return language.pick("in trash", "в корзине") }
+    // Lines of an invoice or an offer are stored as `line 1`, `line 2`…
+    if field.hasPrefix("line "), let n = Int(field.dropFirst(5)) {
+      return language.pick("Line \(n)", "Строка \(n)")
+    }
     if entity == "person" && field == "name" { return language.pick("Name", "Имя") }
     switch entity {
     case "client", "person": return Validator(language: language).fieldName(field)
@@ -439,11 +443,74 @@ public struct AuditLog: CoreService {
   public func object(_ c: AuditChange) -> String {
     let name = entityName(c.entity)
     if c.client.isEmpty { return name }
-    return c.entity == "client" ? "\(name) «\(c.client)»" : "\(name) · «\(c.client)»"
+    let client = Client.quoted(c.client)
+    return c.entity == "client" ? "\(name) \(client)" : "\(name) · \(client)"
   }
 
-  /// The changed fields' names, lower case, comma separated.
+  /// The changed fields' names, lower case (abbreviations as they are: ИНН, ОПФ), comma
+  /// separated.
   public func fieldList(_ c: AuditChange) -> String {
-    c.rows.map { fieldName(entity: c.entity, $0.field).lowercased() }.joined(separator: ", ")
+    c.rows.map { Self.lowercasedName(fieldName(entity: c.entity, $0.field)) }
+      .joined(separator: ", ")
+  }
+
+  /// `Телефоны` → `телефоны`; `ИНН`, `E-mail`, `Р/с` keep their capitals.
+  static func lowercasedName(_ name: String) -> String {
+    let chars = Array(name)
+    if chars.count > 1 && chars[1].isUppercase || chars.count > 1 && !chars[1].isLetter {
+      return name
+    }
+    return name.lowercased()
+  }
+
+  /// A stored value as a person reads it in the interface's language: a user's id as their
+  /// name, statuses, kinds and directions in words, days and times in the language's format,
+  /// `yes` as «да»; nil (no value) as «—». `users`: the known users (read once per screen).
+  public func valueText(entity: String, field: String, _ value: String?, users: [User]) -> String {
+    guard let value, !value.isEmpty else { return "—" }
+    let l = language
+    switch field {
+    case "owner", "user", "assignee", "author":
+      if let id = Int64(value) {
+        return users.first { $0.id == id }.map(\.name)
+          ?? l.pick("user №\(id)", "пользователь №\(id)")
+      }
+    case "kind":
+      if entity == "contact", let k = ContactKind(rawValue: value) { return k.name(l) }
+      if entity == "client", let k = ClientKind(rawValue: value) { return k.name(l) }
+      if entity == "contract", let k = ContractKind(rawValue: value) { return k.name(l) }
+    case "status":
+      switch entity {
+      case "contact": if let s = ContactStatus(rawValue: value) { return s.name(l) }
+      case "deal": if let s = DealStatus(rawValue: value) { return s.name(l) }
+      case "contract": if let s = ContractStatus(rawValue: value) { return s.name(l) }
+      case "invoice", "act": if let s = InvoiceStatus(rawValue: value) { return s.name(l) }
+      default: break
+      }
+    case "direction":
+      if let d = ContactDirection(rawValue: value) {
+        return d == .incoming ? l.pick("incoming", "входящий") : l.pick("outgoing", "исходящий")
+      }
+    default: break
+    }
+    if value == "yes" { return l.pick("yes", "да") }
+    return Self.localDates(value, Formats(language: l, timeZone: timeZone))
+  }
+
+  /// `2026-11-22` or `2026-11-22 14:05` (how dates are stored in the log) in the language's
+  /// format; any other text as it is.
+  static func localDates(_ value: String, _ f: Formats) -> String {
+    let t = value.trimmingSpaces()
+    guard t.count == 10 || t.count == 16 else { return value }
+    let day = String(t.prefix(10))
+    guard let iso = CalendarMath.isoDay(day, years: 1...9999), iso == day else { return value }
+    let rest = t.dropFirst(10)
+    if rest.isEmpty { return f.day(iso) }
+    guard rest.first == " ", rest.dropFirst().count == 5,
+      rest.dropFirst().enumerated().allSatisfy({
+        $0.offset == 2 ? $0.element == ":" : $0.element.isNumber
+      })
+    else { return value }
+    return f.day(iso) + rest
   }
 }

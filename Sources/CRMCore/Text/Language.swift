@@ -60,6 +60,34 @@ public struct Formats: Sendable {
     }
   }
 
+  /// A stored day (`2026-11-22`) as the language writes dates: `22.11.2026` / `2026-11-22`;
+  /// text that is not such a day stays as it is.
+  public func day(_ iso: String) -> String {
+    let p = iso.split(separator: "-", omittingEmptySubsequences: false)
+    guard language == .ru, iso.count == 10, p.count == 3, p[0].count == 4, p[1].count == 2,
+      p[2].count == 2, p.allSatisfy({ $0.allSatisfy(\.isNumber) })
+    else { return iso }
+    return "\(p[2]).\(p[1]).\(p[0])"
+  }
+
+  /// The date format as a hint in a form: `ДД.ММ.ГГГГ` / `YYYY-MM-DD`.
+  public var dayPattern: String { language.pick("YYYY-MM-DD", "ДД.ММ.ГГГГ") }
+
+  /// A day typed by a person, `08.03.1985` or `1985-03-08` in either language → `1985-03-08`;
+  /// nil when it is not a real day. The one parser of plain dates in forms.
+  public static func parseDay(_ text: String) -> String? {
+    CalendarMath.isoDay(text, years: 1...9999)
+  }
+
+  /// Day and month for narrow places: `07.12` / `12-07` (the date's format without the year).
+  public func dayMonth(_ date: Date) -> String {
+    let p = parts(date)
+    switch language {
+    case .ru: return "\(Self.two(p.day)).\(Self.two(p.month))"
+    case .en: return "\(Self.two(p.month))-\(Self.two(p.day))"
+    }
+  }
+
   /// Date and time, minutes precision.
   public func dateTime(_ date: Date) -> String {
     let p = parts(date)

@@ -250,7 +250,8 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ session: Session) 
       else {
         throw Failure(
           message: l.pick(
-            "--to: there is no snapshot before \(to.at)", "--to: до \(to.at) снимков нет"),
+            "--to: there is no snapshot before \(Formats(language: l).day(to.at))",
+            "--to: до \(Formats(language: l).day(to.at)) снимков нет"),
           code: 1)
       }
       from = before
@@ -291,8 +292,8 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ session: Session) 
   }
   var lines = [
     l.pick(
-      "\(column.uppercased()) · snapshot №\(run.id) of \(run.at) · \(run.clients) clients · revenue \(roubles(run.revenue, l)) over \(run.months) mo.",
-      "\(column.uppercased()) · снимок №\(run.id) на \(run.at) · клиентов \(run.clients) · выручка \(roubles(run.revenue, l)) за \(run.months) мес."
+      "\(column.uppercased()) · snapshot №\(run.id) of \(Formats(language: l).day(run.at)) · \(run.clients) clients · revenue \(roubles(run.revenue, l)) over \(run.months) mo.",
+      "\(column.uppercased()) · снимок №\(run.id) на \(Formats(language: l).day(run.at)) · клиентов \(run.clients) · выручка \(roubles(run.revenue, l)) за \(run.months) мес."
     ), "",
   ]
   let cols = [
@@ -344,8 +345,9 @@ func classReport(_ column: String, _ o: ClassReportOptions, _ session: Session) 
 func transitionLines(_ t: ClassificationService.Transitions, _ l: Language) -> [String] {
   var lines = [
     l.pick(
-      "Movement \(t.from.at) → \(t.to.at): \(t.moved) changed class",
-      "Движение \(t.from.at) → \(t.to.at): сменили класс \(t.moved)"),
+      "Movement \(Formats(language: l).day(t.from.at)) → \(Formats(language: l).day(t.to.at)): \(t.moved) changed class",
+      "Движение \(Formats(language: l).day(t.from.at)) → \(Formats(language: l).day(t.to.at)): сменили класс \(t.moved)"
+    ),
     l.pick("(rows: before, columns: after)", "(строки — было, столбцы — стало)"),
   ]
   let names = t.classes.map { className($0, l) }

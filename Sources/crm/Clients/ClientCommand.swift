@@ -143,7 +143,7 @@ struct ClientCommand: ParsableCommand {
       for (k, value) in pairs where !value.isEmpty { lines.append("\(v.fieldName(k)): \(value)") }
       if let cls = try session.context.classification.latest(clientId: id) {
         lines.append(
-          "ABC/XYZ: \(cls.abc.isEmpty ? "—" : cls.abc) / \(className(cls.xyz, global.language)) (\(cls.at))"
+          "ABC/XYZ: \(cls.abc.isEmpty ? "—" : cls.abc) / \(className(cls.xyz, global.language)) (\(Formats(language: global.language).day(cls.at)))"
         )
       }
       for a in c.bankAccounts {

@@ -19,7 +19,7 @@ struct DedupeCommand: ParsableCommand {
       abstract: "Pairs with ids, names, score (0–100) and the reasons (the default).")
     @OptionGroup var global: Global
     @Option(name: .customLong("min-score"), help: "Leave out pairs scored below this (0–100).")
-    var minScore = 70
+    var minScore = DuplicateFinder.threshold
     @Flag(help: "Contact persons instead of clients.") var persons = false
     @OptionGroup var output: JSONOutput
 

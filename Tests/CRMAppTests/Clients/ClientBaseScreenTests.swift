@@ -108,7 +108,7 @@ struct ClientBaseData {
     app.handle(.tab)
     app.render()
     text = screenText(term)
-    #expect(text.contains("снимок №2 на 2026-10-31"))
+    #expect(text.contains("снимок №2 на 31.10.2026"))
     let a = try #require((0..<24).map { term.line($0) }.first { $0.hasPrefix(" A ") })
     #expect(a.contains("1"))
     #expect(text.contains("ABC × XYZ"))
@@ -116,7 +116,7 @@ struct ClientBaseData {
     for _ in 0..<12 { app.handle(.char("j")) }
     app.render()
     text = screenText(term)
-    #expect(text.contains("Движение ABC 2026-09-30 → 2026-10-31"))
+    #expect(text.contains("Движение ABC 30.09.2026 → 31.10.2026"))
     for r in 0..<24 { #expect(TextWidth.of(term.line(r)) <= 80) }
     // English too.
     let (en, enTerm) = data.app(lang: .en)

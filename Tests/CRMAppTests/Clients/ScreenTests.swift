@@ -152,7 +152,7 @@ import Testing
     try s.add(Client(name: "Вектор", legalForm: "АО"))
     (app.current as! ClientsScreen).reload()
     press(app, term, .char("d"))
-    #expect(term.text.contains("Переместить «АО «Вектор»» в корзину?"))
+    #expect(term.text.contains("Переместить АО «Вектор» в корзину?"))
     press(app, term, .char("n"))
     #expect(try db.count(ClientListQuery()) == 1)
     press(app, term, .char("d"))
@@ -299,7 +299,7 @@ import Testing
     press(app, term, .tab)
     #expect(term.text.contains("История"))
     #expect(term.text.contains("anna"))
-    #expect(term.text.contains("лицо Название: — → Семёнов Пётр"))
+    #expect(term.text.contains("лицо Имя: — → Семёнов Пётр"))
     press(app, term, .char("q"))
     #expect(app.current is ClientsScreen)
   }

@@ -47,9 +47,9 @@ struct ActivityScreenFixture {
     let t = at.timeIntervalSince1970
     try sql(
       """
-      INSERT INTO client (kind, name, name_key, owner_id, created_at, updated_at)
-      VALUES ('company', ?, ?, ?, ?, ?)
-      """, [name, name.lowercased(), owner.id, t, t])
+      INSERT INTO client (kind, name, name_key, owner_id, created_by, created_at, updated_at)
+      VALUES ('company', ?, ?, ?, ?, ?, ?)
+      """, [name, name.lowercased(), owner.id, owner.id, t, t])
     return try db.read { d in try Int64.fetchOne(d, sql: "SELECT max(id) FROM client")! }
   }
 

@@ -145,7 +145,7 @@ func contactApp(
     #expect(cal.view == .week)
     #expect(term.text.contains("23.11.2026 – 29.11.2026"))
     #expect(term.text.contains("запланировано: 3"))
-    #expect(term.text.contains("пересечений: 2"))
+    #expect(term.text.contains("пересечений: 1"))
     #expect(term.line(2).hasPrefix("Пн 23.11"))
     #expect(term.text.contains("10:00!Аль"))
     #expect(term.text.contains("10:30!Бета"))

@@ -66,9 +66,10 @@ struct ActivityFixture {
     let t = at.timeIntervalSince1970
     try sql(
       """
-      INSERT INTO client (kind, name, name_key, owner_id, created_at, updated_at, deleted_at)
-      VALUES ('company', ?, ?, ?, ?, ?, ?)
-      """, [name, name.lowercased(), owner, t, t, trashed ? t : nil])
+      INSERT INTO client (kind, name, name_key, owner_id, created_by, created_at, updated_at,
+        deleted_at)
+      VALUES ('company', ?, ?, ?, ?, ?, ?, ?)
+      """, [name, name.lowercased(), owner, owner, t, t, trashed ? t : nil])
     return try lastId()
   }
 

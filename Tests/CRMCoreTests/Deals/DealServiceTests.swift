@@ -406,7 +406,11 @@ struct DealFixture {
     let later = try analytics.funnel(FunnelReportQuery(from: start.addingTimeInterval(4 * 86400)))
     #expect(later.total.created == 0)
     #expect(later.total.won == 2 && later.total.lost == 1)
-    #expect(later.stages[0].reached == 0 && later.stages[1].conversion == nil)
+    // The funnel holds the deals closed in it too (C and A won, D lost): its won stage is the
+    // period's won, never "won 0" beside "won 2".
+    #expect(later.stages[0].reached == 3)
+    #expect(later.stages.first { $0.stage.key == "won" }?.reached == later.total.won)
+    #expect(later.overallConversion == 2.0 / 3.0)
     // By owner filter.
     let boris = try analytics.funnel(FunnelReportQuery(ownerId: f.base.boris))
     #expect(boris.total.created == 1 && boris.overallConversion == 1)

@@ -16,10 +16,11 @@ func activityBase(_ s: Scratch) throws {
     INSERT INTO app_user (login, name, role, created_at) VALUES
       ('boris', 'Борис', 'manager', 0), ('vera', 'Вера', 'manager', 0),
       ('sam', 'Сэм', 'supervisor', 0);
-    UPDATE client SET owner_id = (SELECT id FROM app_user WHERE login = 'boris');
-    INSERT INTO client (kind, name, name_key, owner_id, created_at, updated_at)
+    UPDATE client SET owner_id = (SELECT id FROM app_user WHERE login = 'boris'),
+      created_by = (SELECT id FROM app_user WHERE login = 'boris');
+    INSERT INTO client (kind, name, name_key, owner_id, created_by, created_at, updated_at)
       VALUES ('company', 'Лютик', 'лютик', (SELECT id FROM app_user WHERE login = 'boris'),
-        \(t(6, 10)), \(t(6, 10)));
+        (SELECT id FROM app_user WHERE login = 'boris'), \(t(6, 10)), \(t(6, 10)));
     INSERT INTO contact (client_id, kind, status, due_at, done_at, subject, user_id, created_at,
       updated_at)
     SELECT 1, k, st, at, CASE WHEN st = 'planned' THEN NULL ELSE at END, subj,
