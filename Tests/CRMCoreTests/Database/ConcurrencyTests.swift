@@ -289,7 +289,7 @@ struct ConcurrencyTests {
     }
     #expect(
       Set(names) == ["client_versioned", "person_versioned", "deal_versioned", "contact_versioned"])
-    #expect(Schema.identifiers.last == "v7-versions")
+    #expect(Schema.identifiers.contains("v7-versions"))
     #expect(RowVersions.fieldName("legalForm") == "legal_form")
     #expect(RowVersions.fieldName("ownerId") == "owner")
     #expect(RowVersions.fieldName("dueAt") == "due")
