@@ -316,6 +316,10 @@ final class DealCardScreen: RecordPage {
         dealId: r.id, changed: changed)
     case .clientCard:
       app.push(ClientCardScreen(context: context, clientId: r.deal.clientId, list: nil))
+    case .offers:
+      app.push(
+        OffersScreen(
+          context: context, dealId: r.id, dealTitle: r.deal.title, tab: tab, onChange: changed))
     default:
       break
     }

@@ -7,15 +7,22 @@ import TerminalUI
 @MainActor
 final class ChoiceListScreen: ConfigListEditor {
   enum Which {
-    case leadSources, lostReasons
+    case leadSources, lostReasons, outcomes
 
     var path: WritableKeyPath<FunnelConfig, [Choice]> {
-      self == .leadSources ? \.leadSources : \.lostReasons
+      switch self {
+      case .leadSources: \.leadSources
+      case .lostReasons: \.lostReasons
+      case .outcomes: \.outcomes
+      }
     }
 
     func title(_ l: Language) -> String {
-      self == .leadSources
-        ? l.pick("Lead sources", "Источники лидов") : l.pick("Lost reasons", "Причины проигрыша")
+      switch self {
+      case .leadSources: l.pick("Lead sources", "Источники лидов")
+      case .lostReasons: l.pick("Lost reasons", "Причины проигрыша")
+      case .outcomes: l.pick("Contact outcomes", "Результаты контактов")
+      }
     }
   }
 
