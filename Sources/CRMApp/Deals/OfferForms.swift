@@ -128,6 +128,14 @@ final class OfferDiscountFormScreen: FormScreen {
             note: l.pick(
               "empty = the rate of the lines above", "пусто — ставка строк выше")),
         ]), tab: tab)
+    warnings = [
+      l.pick(
+        "10 % is a share of the goods lines above at the discount's VAT rate, kept up to date;",
+        "10 % — доля строк товаров выше с той же ставкой НДС, пересчитывается сама;"),
+      l.pick(
+        "5 000 subtracts a fixed amount. Empty VAT: the rate of the lines above.",
+        "5 000 — вычесть фиксированную сумму. НДС пусто — ставка строк выше."),
+    ]
   }
 
   override var cancelMessage: String {

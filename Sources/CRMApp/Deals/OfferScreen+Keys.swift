@@ -40,9 +40,7 @@ extension OfferScreen {
         l.pick("copy", "копия")),
       bind(
         [.char("s")], .markSent,
-        l.pick(
-          "mark sent (asks; the offer freezes, an e-mail is logged)",
-          "отметить отправленным (с подтверждением; КП замрёт, запишется письмо)")),
+        l.pick("mark sent (asks; the offer freezes)", "отметить отправленным (спросит; КП замрёт)")),
       bind(
         [.char("X")], .cancelDocument,
         l.pick("delete this draft (asks first)", "удалить этот черновик (с подтверждением)")),

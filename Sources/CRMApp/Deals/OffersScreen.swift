@@ -71,9 +71,9 @@ final class OffersScreen: ListScreen {
     }
     let columns = [
       Column("№", width: 5, alignRight: true), Column(l.pick("Number", "Номер"), width: 11),
-      Column(l.pick("Date", "Дата"), width: 10), Column(l.pick("Status", "Статус"), width: 22),
+      Column(l.pick("Date", "Дата"), width: 10), Column(l.pick("Status", "Статус"), width: 0),
       Column(l.pick("Lines", "Строк"), width: 5, alignRight: true),
-      Column(l.pick("Total", "Сумма"), width: 0, alignRight: true),
+      Column(l.pick("Total", "Сумма"), width: 16, alignRight: true),
     ]
     list.visible = max(1, rows - 2)
     list.clamp()
