@@ -83,6 +83,13 @@ import Testing
     #expect(f.term.text.contains("Берёзка") && !f.term.text.contains("Ромашка"))
     let list = try #require(f.app.current as? ClientsScreen)
     #expect(list.query.ownerId == f.boris)
+    // Whose calendar: a name too.
+    f.press(.char("2"), .char("u"))
+    f.type("ёлкин")
+    f.press(.ctrl("s"))
+    let calendar = try #require(f.app.current as? CalendarScreen)
+    #expect(calendar.scope == .user(f.boris))
+    #expect(f.term.line(1).contains("boris"))
   }
 
   @Test func xInTheClientCardCancelsThePlannedContact() throws {

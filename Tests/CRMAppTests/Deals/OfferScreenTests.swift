@@ -92,6 +92,15 @@ func rubles(_ s: String) -> String {
     #expect(lines.map { $0["sum"] as Int64 } == [100_000_00, -10_000_00])
     #expect(lines[1]["percent"] as Int? == 1000)
     for r in 0..<24 { #expect(TextWidth.of(f.term.line(r)) == 80) }
+    // h: the header. VAT on top: the same lines now cost 22 % more.
+    f.press(.char("h"))
+    #expect(f.term.text.contains("Цены с НДС"))
+    f.press(.tab, .tab, .tab, .ctrl("u"))
+    f.type("нет")
+    f.press(.ctrl("s"))
+    #expect(f.term.text.contains("НДС сверху"))
+    #expect(f.term.text.contains("Всего " + rubles("109 800")))
+    #expect(try f.app.context.core.offers.offer(offer)?.offer.pricesIncludeVAT == false)
   }
 
   @Test func aSentOfferIsReadOnlyAndOffersACopy() throws {
