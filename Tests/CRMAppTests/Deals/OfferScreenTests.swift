@@ -144,6 +144,14 @@ func rubles(_ s: String) -> String {
     f.press(.char("C"))
     #expect(f.term.text.contains("КП № 2026-0003"))
     #expect(try offers.offers(ofDeal: dealId).count == 3)
+    // The deal card lists them.
+    f.press(.char("q"), .char("q"))
+    #expect(f.app.current is DealCardScreen)
+    f.press(.char("G"))
+    #expect(f.term.text.contains("КП (o) (3)"))
+    let first = try #require(f.term.row(containing: "№ 2026-0001  23.11.2026"))
+    #expect(f.term.line(first).contains("отправлено 23.11.2026"))
+    #expect(f.term.line(first).contains(rubles("20 000")))
   }
 
   @Test func theKeysAreInTheHelpAndTheDealCardsHints() throws {
