@@ -19,4 +19,6 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case columnLeft, columnRight
   // The conflict screen (a save that met someone else's change).
   case keepMine, takeTheirs, backToForm
+  // Moves a manager expects: cancel a planned contact from the card, offers of a deal, copy.
+  case cancelContact, offers, copy, choose, discount, offerHeader, copyOffer, markSent
 }

@@ -10,7 +10,8 @@ public enum KeyTables {
     [
       ClientsScreen.keyTable(l), ClientsScreen.searchKeyTable(l), ClientCardScreen.keyTable(l),
       RemindersScreen.keyTable(l), CalendarScreen.keyTable(l), FunnelScreen.keyTable(l),
-      DealCardScreen.keyTable(l), KindPickerScreen.keyTable(l), BulkMenuScreen.keyTable(l),
+      DealCardScreen.keyTable(l), OffersScreen.keyTable(l), OfferScreen.keyTable(l),
+      KindPickerScreen.keyTable(l), BulkMenuScreen.keyTable(l),
       PickerScreen.keyTable(l), FormScreen.keyTable(l), PlaceholderScreen.keyTable(l),
       ActivityScreen.keyTable(l), ActivityDrillScreen.keyTable(l), ReportsScreen.keyTable(l),
       BankQueueScreen.keyTable(l), DuplicatesScreen.keyTable(l), MergeCompareScreen.keyTable(l),

@@ -63,6 +63,11 @@ extension ClientCardScreen {
         l.pick(
           "persons: delete (asks first); contacts: mark the planned one done",
           "лица: удалить (с подтверждением); контакты: отметить выполненным")),
+      bind(
+        [.char("x")], .cancelContact,
+        l.pick(
+          "contacts: cancel the selected planned contact (asks first)",
+          "контакты: отменить выбранный запланированный контакт (с подтверждением)")),
       SharedKeys.undo(l),
       bind(
         [.char("h")], .audit,

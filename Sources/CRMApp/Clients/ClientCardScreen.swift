@@ -369,6 +369,18 @@ public final class ClientCardScreen: Screen {
       _ = ContactActions.handle(
         .done, row: contacts[state.selected], tab: tab, context: context, app: app
       ) { [weak self] in self?.reload() }
+    case .cancelContact:
+      guard section == .contacts, contacts.indices.contains(state.selected) else {
+        app.flash(
+          l.pick(
+            "x cancels a planned contact: choose it in Contacts (Tab), then x.",
+            "x отменяет запланированный контакт: выберите его в разделе «Контакты» (Tab), затем x.")
+        )
+        return
+      }
+      _ = ContactActions.handle(
+        .delete, row: contacts[state.selected], tab: tab, context: context, app: app
+      ) { [weak self] in self?.reload() }
     case .delete:
       guard section == .persons, persons.indices.contains(state.selected) else {
         app.flash(

@@ -293,7 +293,7 @@ final class FilterScreen: FormScreen {
             note: segments.joined(separator: ", ")),
           FormField(
             key: "owner", label: v.fieldName("owner"), value: owner ?? "",
-            note: l.pick("login", "логин")),
+            note: l.pick("name/login", "имя/логин")),
           FormField(
             key: "tags", label: v.fieldName("tags"), value: q.tag ?? "",
             note: tags.joined(separator: ", ")),
@@ -314,18 +314,17 @@ final class FilterScreen: FormScreen {
     let login = form.value("owner").trimmingSpaces()
     let tag = form.value("tags").trimmingSpaces()
     var ownerId: Int64?
+    var ownerLogin: String?
     if !login.isEmpty {
-      guard let u = (try? context.db.users())?.first(where: { $0.login == login }) else {
-        form.setError("owner", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
-        return false
-      }
+      guard let u = namedUser(login, field: "owner") else { return false }
       ownerId = u.id
+      ownerLogin = u.login
     }
     let name = form.value("save").trimmingSpaces()
     if !name.isEmpty {
       let filter = ClientFilter(
         search: list?.query.search ?? "", segment: segment.isEmpty ? nil : segment,
-        owner: login.isEmpty ? nil : login, tag: tag.isEmpty ? nil : tag)
+        owner: ownerLogin, tag: tag.isEmpty ? nil : tag)
       do {
         try context.core.filters
           .save(name, filter, replace: true)

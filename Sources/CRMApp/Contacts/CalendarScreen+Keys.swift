@@ -35,8 +35,8 @@ extension CalendarScreen {
       bind(
         [.char("a")], .add,
         l.pick(
-          "plan a contact on the selected day (asks the client №)",
-          "запланировать на выбранный день (спросит № клиента)"),
+          "plan a contact on the selected day (pick the client: name, phone, INN)",
+          "запланировать на выбранный день (выбор клиента: название, телефон, ИНН)"),
         l.pick("add", "добавить")),
       bind(
         [.char("u")], .pickUser,

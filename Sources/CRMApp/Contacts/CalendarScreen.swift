@@ -467,7 +467,7 @@ public final class CalendarScreen: Screen {
   }
 
   func addContact(app: App) {
-    app.push(PlanOnDayScreen(context: context, day: day) { [weak self] in self?.stale = true })
+    PlanOnDay.start(day: day, context: context, app: app) { [weak self] in self?.stale = true }
   }
 }
 
@@ -479,7 +479,6 @@ final class CalendarUserScreen: FormScreen {
   init(context: AppContext, calendar: CalendarScreen) {
     self.calendar = calendar
     let l = context.language
-    let logins = ((try? context.db.users()) ?? []).filter(\.active).map(\.login)
     super.init(
       context: context,
       form: Form(
@@ -487,8 +486,7 @@ final class CalendarUserScreen: FormScreen {
         fields: [
           FormField(
             key: "user", label: l.pick("User", "Пользователь"),
-            note: l.pick("empty = mine, * = everyone; ", "пусто — мой, * — все; ")
-              + logins.prefix(6).joined(separator: ", "))
+            note: l.pick("empty = mine, * = all, name", "пусто — мой, * — все, имя"))
         ]), tab: 2)
   }
 
@@ -499,74 +497,39 @@ final class CalendarUserScreen: FormScreen {
     } else if login == "*" {
       calendar?.setScope(.everyone, name: "")
     } else {
-      guard let u = try? context.db.findUser(login: login) else {
-        form.setError("user", l.pick("no user «\(login)»", "нет пользователя «\(login)»"))
-        return false
-      }
+      guard let u = namedUser(login, field: "user") else { return false }
       calendar?.setScope(.user(u.id), name: u.login)
     }
     return true
   }
 }
 
-/// Plans a contact on a day of the calendar: the client by № or by name, then the contact form.
+/// `a` on the calendar: pick the client (search as you type over the client base, as the
+/// funnel's new deal does), then the contact form for the selected day at the start of the
+/// working day.
 @MainActor
-final class PlanOnDayScreen: FormScreen {
-  let day: Date
-  let onSaved: () -> Void
-
-  init(context: AppContext, day: Date, onSaved: @escaping () -> Void) {
-    self.day = day
-    self.onSaved = onSaved
+enum PlanOnDay {
+  static func start(day: Date, context: AppContext, app: App, onSaved: @escaping () -> Void) {
     let l = context.language
-    super.init(
-      context: context,
-      form: Form(
-        title: l.pick("Plan on ", "Запланировать на ") + context.formats.date(day),
-        fields: [
-          FormField(
-            key: "client", label: l.pick("Client", "Клиент"),
-            note: l.pick("№ or part of the name", "№ или часть названия"))
-        ]), tab: 2)
-  }
-
-  override func submit(app: App) -> Bool {
-    let text = form.value("client").trimmingSpaces()
-    do {
-      var found: ClientRow?
-      if let id = Int64(text) {
-        if let c = try context.clients.client(id), c.deletedAt == nil {
-          found = ClientRow(
-            id: id, name: c.displayName, city: c.city, phone: "", segment: c.segment, owner: "",
-            lastContact: nil, deletedAt: nil)
-        }
-      } else if !text.isEmpty {
-        let rows = try context.db.page(ClientListQuery(search: text), offset: 0, limit: 4)
-        if rows.count > 1 {
-          form.setError(
-            "client",
-            l.pick("several match: ", "подходят несколько: ")
-              + rows.prefix(3).map { "№\($0.id) \($0.name)" }.joined(separator: ", "))
-          return false
-        }
-        found = rows.first
-      }
-      guard let client = found, let me = context.user?.id else {
-        form.setError("client", l.pick("no such client", "нет такого клиента"))
-        return false
-      }
-      let hour = (try? context.db.settings().dayStartHour) ?? 10
-      let due = day.addingTimeInterval(Double(hour) * 3600)
-      app.pop()
-      app.push(
-        ContactFormScreen(
-          tab: 2, context: context,
-          contact: Contact(clientId: client.id, kind: .call, dueAt: due, userId: me),
-          clientName: client.name, onSaved: onSaved))
-      return false
-    } catch {
-      app.report(error)
-      return false
+    guard let me = context.user?.id else {
+      app.flash(l.pick("No acting user.", "Нет пользователя."), error: true)
+      return
     }
+    let date = context.formats.date(day)
+    app.push(
+      PickerScreen.clients(
+        tab: 2, context: context,
+        title: l.pick("Plan on \(date): the client", "Запланировать на \(date): клиент"),
+        cancelMessage: l.pick("Nothing planned.", "Ничего не запланировано.")
+      ) { item, app in
+        guard let id = Int64(item.key) else { return }
+        let hour = (try? context.db.settings().dayStartHour) ?? 10
+        let due = day.addingTimeInterval(Double(hour) * 3600)
+        app.push(
+          ContactFormScreen(
+            tab: 2, context: context,
+            contact: Contact(clientId: id, kind: .call, dueAt: due, userId: me),
+            clientName: item.label, onSaved: onSaved))
+      })
   }
 }

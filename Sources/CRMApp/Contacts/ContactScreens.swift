@@ -94,11 +94,15 @@ final class OutcomeFormScreen: FormScreen {
   }
   let mode: Mode
   let onSaved: () -> Void
+  /// The outcomes offered for the outcome field: the user's recent ones, then the sales
+  /// process's list (read once when the form opens).
+  let suggestions: [PickItem]
 
   init(tab: Int, context: AppContext, mode: Mode, clientName: String, onSaved: @escaping () -> Void)
   {
     self.mode = mode
     self.onSaved = onSaved
+    suggestions = Self.outcomeSuggestions(context)
     let l = context.language
     let s = context.contacts
     let kind: ContactKind
@@ -121,7 +125,7 @@ final class OutcomeFormScreen: FormScreen {
         fields: [
           FormField(
             key: "outcome", label: s.fieldName("outcome"),
-            note: l.pick("what came of it", "чем закончилось")),
+            note: l.pick("what came of it; F4 — from the list", "чем закончилось; F4 — из списка")),
           FormField(key: "notes", label: s.fieldName("notes")),
           FormField(key: "next", label: s.fieldName("next"), note: whenNote),
           FormField(
@@ -133,6 +137,91 @@ final class OutcomeFormScreen: FormScreen {
 
   override var cancelMessage: String {
     context.language.pick("Nothing logged.", "Ничего не записано.")
+  }
+
+  /// The user's recent distinct outcomes (what they write most, newest first), then the sales
+  /// process's list in the user's language.
+  static func outcomeSuggestions(_ context: AppContext) -> [PickItem] {
+    let l = context.language
+    let configured = ((try? context.pipelines.outcomes()) ?? []).map {
+      PickItem(key: "c:" + $0.key, label: $0.name(l))
+    }
+    let known = Set(configured.map { TextFold.key($0.label) })
+    let recent = ((try? context.contacts.recentOutcomes()) ?? []).filter {
+      !known.contains(TextFold.key($0))
+    }.enumerated().map {
+      PickItem(key: "r:\($0.offset)", label: $0.element, detail: l.pick("recent", "недавний"))
+    }
+    return recent + configured
+  }
+
+  /// Suggestions whose text contains what is typed (all of them for an empty field).
+  func matching(_ typed: String) -> [PickItem] {
+    let k = TextFold.key(typed.trimmingSpaces())
+    return k.isEmpty ? suggestions : suggestions.filter { TextFold.key($0.label).contains(k) }
+  }
+
+  var outcomeFocused: Bool {
+    form.fields.indices.contains(form.focus) && form.fields[form.focus].key == "outcome"
+  }
+
+  override func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
+    warnings = []
+    if outcomeFocused && !suggestions.isEmpty {
+      let shown = matching(form.value("outcome"))
+      if !shown.isEmpty {
+        // The form keeps its title and five fields (seven rows); the list gets the rest.
+        let room = max(0, min(8, rows - 10))
+        warnings =
+          [l.pick("F4 or ^O: choose from the list", "F4 или ^O — выбрать из списка")]
+          + shown.prefix(room).map {
+            "  " + $0.label + ($0.detail.isEmpty ? "" : " · " + $0.detail)
+          }
+        if shown.count > room && room > 0 { warnings.append(l.pick("  …and more", "  …и ещё")) }
+      }
+    }
+    super.draw(&canvas, top: top, rows: rows, width: width)
+  }
+
+  override func handle(_ key: Key, app: App) {
+    if outcomeFocused, keys.action(for: key) == .choose {
+      chooseOutcome(app: app)
+      return
+    }
+    super.handle(key, app: app)
+  }
+
+  /// The pick list of outcomes, filtered by what was typed; text that matches no entry exactly
+  /// is offered as it is, so anything may still be written.
+  func chooseOutcome(app: App) {
+    let l = context.language
+    let items = suggestions
+    let picker = PickerScreen(
+      tab: tab, context: context, title: form.title,
+      prompt: l.pick(
+        "Outcome: pick one, or type your own and Enter.",
+        "Результат: выберите из списка или введите свой и нажмите Enter."),
+      cancelMessage: l.pick("Outcome not chosen.", "Результат не выбран."),
+      source: { [weak self] text, _ in
+        let typed = text.trimmingSpaces()
+        var found = self?.matching(typed) ?? []
+        if !typed.isEmpty
+          && !items.contains(where: { TextFold.key($0.label) == TextFold.key(typed) })
+        {
+          found.append(
+            PickItem(key: "typed", label: typed, detail: l.pick("as typed", "свой текст")))
+        }
+        return found
+      },
+      onPick: { [weak self] item, _ in
+        guard let self, let i = self.form.fields.firstIndex(where: { $0.key == "outcome" }) else {
+          return
+        }
+        self.form.fields[i].input = TextInput(item.label)
+        self.form.focus = min(i + 1, self.form.fields.count - 1)
+      })
+    picker.filter = TextInput(form.value("outcome"))
+    app.push(picker)
   }
 
   override func submit(app: App) -> Bool {

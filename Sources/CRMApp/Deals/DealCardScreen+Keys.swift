@@ -20,6 +20,12 @@ extension DealCardScreen {
       bind(
         [.char("p")], .plan, l.pick("plan a contact for this deal", "запланировать контакт"),
         l.pick("plan", "план")),
+      bind(
+        [.char("o")], .offers,
+        l.pick(
+          "commercial offers of the deal: lines, discounts, copy",
+          "коммерческие предложения по сделке: строки, скидки, копии"),
+        l.pick("offers", "КП")),
       SharedKeys.clientCard("c", l),
       SharedKeys.back(l),
     ]

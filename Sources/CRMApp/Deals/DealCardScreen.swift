@@ -17,6 +17,8 @@ final class DealCardScreen: RecordPage {
   var planned: [Int64: ContactRow] = [:]
   /// The deal's contracts, invoices and payments; nil when it has none.
   var money: MoneySummary?
+  /// The deal's commercial offers, oldest first (`o` opens them).
+  var offers: [OfferDetail] = []
   var loaded = false
   var scroll = LineScroll()
   static let contactLimit = 100
@@ -36,6 +38,7 @@ final class DealCardScreen: RecordPage {
     history = try context.deals.history(dealId)
     contacts = try context.contacts.contacts(ofDeal: dealId, limit: Self.contactLimit)
     money = try context.money.summaries(dealIds: [dealId])[dealId]
+    offers = try context.core.offers.offers(ofDeal: dealId)
     planned = [:]
     for id in history.flatMap(\.events).compactMap(\.contactId) {
       if let c = try contacts.first(where: { $0.id == id }) ?? context.contacts.contact(id) {
@@ -257,6 +260,19 @@ final class DealCardScreen: RecordPage {
           )
         ]))
     }
+    if !offers.isEmpty {
+      section(l.pick("Offers (o)", "КП (o)") + " (\(offers.count))")
+      for o in offers {
+        var status = o.offer.status.name(l)
+        if let sent = o.offer.sentAt { status += " " + f.date(sent) }
+        let text =
+          "№ \(TextWidth.fit(o.offer.number, to: 10)) \(MoneyText.day(o.offer.date, l))  "
+          + "\(TextWidth.fit(status, to: 21)) "
+          + TextWidth.fit(
+            MoneyText.amount(o.totals.gross, o.totals.currency, l), to: 16, alignRight: true)
+        out.append(Line([(1, text, o.offer.status == .sent ? .plain : .bold, width - 2)]))
+      }
+    }
     return out
   }
 
@@ -319,6 +335,10 @@ final class DealCardScreen: RecordPage {
         dealId: r.id, changed: changed)
     case .clientCard:
       app.push(ClientCardScreen(context: context, clientId: r.deal.clientId, list: nil))
+    case .offers:
+      app.push(
+        OffersScreen(
+          context: context, dealId: r.id, dealTitle: r.deal.title, tab: tab, onChange: changed))
     default:
       break
     }

@@ -204,7 +204,7 @@ final class DealFilterScreen: FormScreen {
         fields: [
           FormField(
             key: "owner", label: s.fieldName("owner"), value: owner,
-            note: l.pick("mine, everyone or a login", "мои, все или логин")),
+            note: l.pick("mine/all/name", "мои/все/имя")),
           FormField(
             key: "from", label: l.pick("Created from", "Создана с"),
             value: filter.from.map(f.date) ?? "", note: l.pick("a date", "дата")),
@@ -241,10 +241,7 @@ final class DealFilterScreen: FormScreen {
       case "", "все", "all", "everyone", "*": filter.ownerId = nil
       case "мои", "мой", "mine", "me", "my": filter.ownerId = context.user?.id
       default:
-        guard let u = try context.db.findUser(login: form.value("owner").trimmingSpaces()) else {
-          form.setError("owner", l.pick("no user «\(owner)»", "нет пользователя «\(owner)»"))
-          return false
-        }
+        guard let u = namedUser(form.value("owner"), field: "owner") else { return false }
         filter.ownerId = u.id
       }
       let cal = context.timeContext.calendar

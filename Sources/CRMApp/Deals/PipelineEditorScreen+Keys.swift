@@ -27,10 +27,11 @@ extension PipelineEditorScreen {
         l.pick("move the stage down / up", "переместить этап ниже / выше"),
         l.pick("move", "порядок")),
       bind(
-        [.char("L"), .char("S")], .lostReasons,
+        [.char("L"), .char("S"), .char("O")], .lostReasons,
         l.pick(
-          "edit the lists: L lost reasons, S lead sources",
-          "списки: L — причины проигрыша, S — источники лидов"), l.pick("lists", "списки")),
+          "edit the lists: L lost reasons, S lead sources, O contact outcomes",
+          "списки: L — причины проигрыша, S — источники лидов, O — результаты контактов"),
+        l.pick("lists", "списки")),
       SharedKeys.nextPipeline(l),
       SharedKeys.back(l),
     ]

@@ -209,11 +209,13 @@ public final class PipelineEditorScreen: ConfigListEditor {
       guard let s = selected else { return }
       move(s, by: KeyboardLayout.latin(key) == .char("K") ? -1 : 1, app: app)
     case .lostReasons:
-      let sources = KeyboardLayout.latin(key) == .char("S")
-      app.push(
-        ChoiceListScreen(
-          context: context, which: sources ? .leadSources : .lostReasons, tab: tab,
-          onChange: onChange))
+      let which: ChoiceListScreen.Which
+      switch KeyboardLayout.latin(key) {
+      case .char("S"): which = .leadSources
+      case .char("O"): which = .outcomes
+      default: which = .lostReasons
+      }
+      app.push(ChoiceListScreen(context: context, which: which, tab: tab, onChange: onChange))
     case .nextPipeline:
       let all = config?.pipelines ?? []
       guard all.count > 1, let i = all.firstIndex(where: { $0.key == pipelineKey }) else {

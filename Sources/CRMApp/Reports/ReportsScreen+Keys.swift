@@ -48,8 +48,8 @@ extension ReportsScreen {
       bind(
         [.enter], .open,
         l.pick(
-          "completeness: open the selected client's card",
-          "полнота: открыть карточку выбранного клиента")),
+          "completeness: open the selected client's card; stuck deals: the selected deal",
+          "полнота: открыть карточку выбранного клиента; зависшие: карточку сделки")),
     ] + SharedKeys.textView(l, byLine: true) + [SharedKeys.quit(l)]
   }
 }

@@ -95,6 +95,9 @@ public final class ReportsScreen: Screen {
   var anyDeals = true
   var reportQuery: FunnelReportQuery?
   var stuckKey: String?
+  /// The selected stuck deal, and the body line of the first one (for scrolling).
+  var stuckSelected = 0
+  var stuckFirstLine = 0
   var stale = true
   /// Bank payments waiting in the queue (the header says so when there are any).
   public private(set) var queued = 0
@@ -202,6 +205,7 @@ public final class ReportsScreen: Screen {
           if stuckMore { rows.removeLast() }
           stuck = rows
           stuckKey = key
+          stuckSelected = Swift.min(stuckSelected, Swift.max(0, rows.count - 1))
         }
       }
     } catch {
@@ -470,8 +474,9 @@ public final class ReportsScreen: Screen {
     if let empty = emptyLines(width) { return empty }
     var out = ReportLine.wrapped(
       l.pick(
-        "Open deals over their stage's time limit, now (the period does not apply).",
-        "Открытые сделки дольше срока своего этапа — на сегодня (период не учитывается)."),
+        "Open deals over their stage's time limit, now (the period does not apply); Enter opens the deal.",
+        "Открытые сделки дольше срока своего этапа — на сегодня (период не учитывается); Enter — карточка сделки."
+      ),
       width: width, .dim)
     if stuck.isEmpty {
       out.append(.blank)
@@ -494,14 +499,17 @@ public final class ReportsScreen: Screen {
           (l.pick("Stage", "Этап"), .bold), (l.pick("Over", "Сверх"), .bold),
           (l.pick("Owner", "Ответств."), .bold),
         ], cols))
-    for d in stuck {
+    stuckFirstLine = out.count
+    for (i, d) in stuck.enumerated() {
       let over = d.daysOver ?? 0
+      let style: Style = i == stuckSelected ? Style(reverse: true) : .plain
+      var late = Style(bold: true, color: .red)
+      late.reverse = i == stuckSelected
       out.append(
         row(
           [
-            (d.clientName, .plain), (d.deal.title, .plain), (d.stage.name(l), .plain),
-            (l.pick("+\(over) d", "+\(over) дн."), Style(bold: true, color: .red)),
-            (d.ownerLogin, .plain),
+            (d.clientName, style), (d.deal.title, style), (d.stage.name(l), style),
+            (l.pick("+\(over) d", "+\(over) дн."), late), (d.ownerLogin, style),
           ], cols))
     }
     if stuckMore {
@@ -593,6 +601,7 @@ public final class ReportsScreen: Screen {
     refresh(app: app)
     let action = keys.action(for: key)
     if section == .completeness && handleCompleteness(action, app: app) { return }
+    if section == .stuck && handleStuck(action, app: app) { return }
     if scroll.move(action) { return }
     switch action {
     case .nextSection, .previousSection:
@@ -666,6 +675,35 @@ public final class ReportsScreen: Screen {
     let line = base.firstClientLine + base.selected
     if base.selected == 0 { scroll.top = 0 }
     scroll.reveal(line)
+    return true
+  }
+
+  /// j/k, PgDn/PgUp, g/G move through the stuck deals; Enter opens the deal card (its keys
+  /// move the deal; back here the list is read again).
+  func handleStuck(_ action: Action?, app: App) -> Bool {
+    let count = stuck.count
+    var s = stuckSelected
+    switch action {
+    case .down: s += 1
+    case .up: s -= 1
+    case .pageDown: s += Swift.max(1, scroll.visible - 1)
+    case .pageUp: s -= Swift.max(1, scroll.visible - 1)
+    case .top: s = 0
+    case .bottom: s = count - 1
+    case .open:
+      guard stuck.indices.contains(stuckSelected) else { return true }
+      app.push(
+        DealCardScreen(context: context, dealId: stuck[stuckSelected].id, tab: tab) {
+          [weak self] in
+          self?.stale = true
+        })
+      return true
+    default: return false
+    }
+    guard count > 0 else { return false }
+    stuckSelected = Swift.max(0, Swift.min(count - 1, s))
+    if stuckSelected == 0 { scroll.top = 0 }
+    scroll.reveal(stuckFirstLine + stuckSelected)
     return true
   }
 

@@ -7,15 +7,22 @@ import TerminalUI
 @MainActor
 final class ChoiceListScreen: ConfigListEditor {
   enum Which {
-    case leadSources, lostReasons
+    case leadSources, lostReasons, outcomes
 
     var path: WritableKeyPath<FunnelConfig, [Choice]> {
-      self == .leadSources ? \.leadSources : \.lostReasons
+      switch self {
+      case .leadSources: \.leadSources
+      case .lostReasons: \.lostReasons
+      case .outcomes: \.outcomes
+      }
     }
 
     func title(_ l: Language) -> String {
-      self == .leadSources
-        ? l.pick("Lead sources", "Источники лидов") : l.pick("Lost reasons", "Причины проигрыша")
+      switch self {
+      case .leadSources: l.pick("Lead sources", "Источники лидов")
+      case .lostReasons: l.pick("Lost reasons", "Причины проигрыша")
+      case .outcomes: l.pick("Contact outcomes", "Результаты контактов")
+      }
     }
   }
 
@@ -53,9 +60,13 @@ final class ChoiceListScreen: ConfigListEditor {
     let col = canvas.put(top, 1, which.title(l), .bold, maxWidth: max(0, width - 2))
     canvas.put(
       top, col,
-      l.pick(
-        " · saved as you change; deals keep the key",
-        " · изменения сохраняются сразу; у сделок остаётся ключ"),
+      which == .outcomes
+        ? l.pick(
+          " · saved as you change; offered when a contact is logged",
+          " · изменения сохраняются сразу; их предлагают при записи контакта")
+        : l.pick(
+          " · saved as you change; deals keep the key",
+          " · изменения сохраняются сразу; у сделок остаётся ключ"),
       .dim, maxWidth: max(0, width - col - 1))
     guard rows > 1 else { return }
     if items.isEmpty {

@@ -19,6 +19,11 @@ extension FormScreen {
       bind(
         [.ctrl("u")], .cancel,
         l.pick("delete to the start of the field", "стереть до начала поля")),
+      bind(
+        [.function(4), .ctrl("o")], .choose,
+        l.pick(
+          "choose from the field's list (a contact's outcome); your own text stays possible",
+          "выбрать из списка поля (результат контакта); свой текст тоже можно")),
     ]
   }
 }

@@ -218,17 +218,37 @@ public struct Choice: Equatable, Sendable, BilingualName {
   }
 }
 
-/// Everything the sales-process configuration holds: pipelines, lead sources, lost reasons.
+/// Everything the sales-process configuration holds: pipelines, lead sources, lost reasons
+/// and the outcomes offered when a contact is logged.
 public struct FunnelConfig: Equatable, Sendable {
   public var pipelines: [PipelineDefinition]
   public var leadSources: [Choice]
   public var lostReasons: [Choice]
+  /// What usually comes of a call or a meeting («Договорились о встрече», «Думают»): offered
+  /// as a pick list when a contact is logged; the person may still type anything.
+  public var outcomes: [Choice]
 
-  public init(pipelines: [PipelineDefinition], leadSources: [Choice], lostReasons: [Choice]) {
+  public init(
+    pipelines: [PipelineDefinition], leadSources: [Choice], lostReasons: [Choice],
+    outcomes: [Choice] = []
+  ) {
     self.pipelines = pipelines
     self.leadSources = leadSources
     self.lostReasons = lostReasons
+    self.outcomes = outcomes
   }
+
+  /// The outcomes of the standard process (the migration that introduced the list seeds them).
+  public static let standardOutcomes = [
+    Choice(key: "meeting", name: "Договорились о встрече", nameEn: "Meeting agreed"),
+    Choice(key: "offer", name: "Ждут КП", nameEn: "Waiting for an offer"),
+    Choice(key: "thinking", name: "Думают, перезвонить", nameEn: "Thinking it over, call back"),
+    Choice(key: "order", name: "Готовы заказать", nameEn: "Ready to order"),
+    Choice(
+      key: "decision_maker", name: "Передали ЛПР", nameEn: "Passed to the decision maker"),
+    Choice(key: "gatekeeper", name: "Секретарь не соединил", nameEn: "Gatekeeper blocked"),
+    Choice(key: "not_interested", name: "Не интересно", nameEn: "Not interested"),
+  ]
 
   /// The requirements' sales process: Interest → Offer sent → Waiting for decision → Invoice
   /// issued → Paid → Shipped / act signed → Won; Lost from any stage.
@@ -283,7 +303,7 @@ public struct FunnelConfig: Equatable, Sendable {
       Choice(key: "no_answer", name: "Пропал, не отвечает", nameEn: "Went silent"),
       Choice(key: "no_need", name: "Нет потребности", nameEn: "No need"),
       Choice(key: "other", name: "Другое", nameEn: "Other"),
-    ])
+    ], outcomes: standardOutcomes)
 
   /// Checks the whole configuration; errors name the pipeline and stage (the file reader adds
   /// the line). Rules: at least one pipeline; keys are ASCII letters, digits, `_` and `-`,
@@ -365,7 +385,9 @@ public struct FunnelConfig: Equatable, Sendable {
           "нужен ровно один этап вида \(kind.rawValue)")
       }
     }
-    for (list, items) in [("lead_sources", leadSources), ("lost_reasons", lostReasons)] {
+    for (list, items) in [
+      ("lead_sources", leadSources), ("lost_reasons", lostReasons), ("outcomes", outcomes),
+    ] {
       var keys = Set<String>()
       for c in items {
         // List keys may be any letters (a Russian name is its own key), but no control characters.

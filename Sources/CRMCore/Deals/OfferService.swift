@@ -70,10 +70,14 @@ public struct OfferLine: Codable, Equatable, Sendable {
   /// VAT in percent (one of `OfferService.vatRates`); nil means «без НДС».
   public var vatRate: Int?
   public var sum: Int64
+  /// A discount line's share of the goods lines above it at its VAT rate, in hundredths of a
+  /// percent (`1000` = 10 %); the core recomputes its sum whenever the lines change. Nil for a
+  /// goods line and for a discount of a fixed amount.
+  public var percent: Int?
 
   public init(
     id: Int64? = nil, position: Int, item: String, unit: String = "", quantityMilli: Int64,
-    price: Int64, vatRate: Int?, sum: Int64
+    price: Int64, vatRate: Int?, sum: Int64, percent: Int? = nil
   ) {
     self.id = id
     self.position = position
@@ -83,6 +87,26 @@ public struct OfferLine: Codable, Equatable, Sendable {
     self.price = price
     self.vatRate = vatRate
     self.sum = sum
+    self.percent = percent
+  }
+
+  /// A discount: quantity one and a negative price (a fixed amount), or a percent.
+  public var isDiscount: Bool { price < 0 || percent != nil }
+}
+
+/// A discount line as typed: `amount` is a percent (`10 %`, `7,5%`) of the goods lines above
+/// it at its VAT rate, or a fixed amount (`5 000`) subtracted. An empty `item` names it
+/// «Скидка 10 %» / «Скидка»; a nil `vat` takes the rate of the goods lines above (when they
+/// share one). For `updateDiscount` a nil field stays as it is.
+public struct OfferDiscountInput: Equatable, Sendable {
+  public var item: String?
+  public var amount: String?
+  public var vat: String?
+
+  public init(item: String? = nil, amount: String? = nil, vat: String? = nil) {
+    self.item = item
+    self.amount = amount
+    self.vat = vat
   }
 }
 
@@ -323,6 +347,8 @@ public struct OfferService: CoreService {
   /// VAT (sum × rate / (100 + rate)), otherwise on top (sum × rate / 100).
   public static func lineVAT(sum: Int64, rate: Int?, pricesIncludeVAT: Bool) -> Int64 {
     guard let rate, rate > 0 else { return 0 }
+    // A discount's VAT mirrors the VAT of the same amount of goods.
+    if sum < 0 { return -lineVAT(sum: -sum, rate: rate, pricesIncludeVAT: pricesIncludeVAT) }
     let divisor = Int64(pricesIncludeVAT ? 100 + rate : 100)
     return (sum * Int64(rate) * 2 + divisor) / (2 * divisor)
   }
@@ -388,7 +414,8 @@ public struct OfferService: CoreService {
   static func line(_ r: Row) -> OfferLine {
     OfferLine(
       id: r["id"], position: r["position"], item: r["item"], unit: r["unit"],
-      quantityMilli: r["quantity_milli"], price: r["price"], vatRate: r["vat_rate"], sum: r["sum"])
+      quantityMilli: r["quantity_milli"], price: r["price"], vatRate: r["vat_rate"], sum: r["sum"],
+      percent: r["percent"])
   }
 
   static func lines(_ db: Database, of offerId: Int64) throws -> [OfferLine] {
@@ -487,9 +514,16 @@ public struct OfferService: CoreService {
       "total": s.lines.isEmpty ? "" : totals.money(totals.gross).plain + " " + o.currency,
     ]
     for line in s.lines {
+      let vat = "VAT \(line.vatRate.map(String.init) ?? "none")"
+      if line.isDiscount {
+        let share = line.percent.map { "\(Self.formatPercent($0, .en)) | " } ?? ""
+        f["line \(line.position)"] =
+          "\(line.item) | discount \(share)\(vat) | \(totals.money(line.sum).plain)"
+        continue
+      }
       f["line \(line.position)"] =
         "\(line.item) | \(Self.formatQuantity(line.quantityMilli, .en)) \(line.unit) × "
-        + "\(totals.money(line.price).plain) | VAT \(line.vatRate.map(String.init) ?? "none")"
+        + "\(totals.money(line.price).plain) | \(vat)"
         + " | \(totals.money(line.sum).plain)"
     }
     return f
@@ -570,12 +604,12 @@ public struct OfferService: CoreService {
       try db.execute(
         sql: """
           INSERT INTO offer_line (offer_id, position, item, unit, quantity_milli, price,
-            vat_rate, sum)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            vat_rate, sum, percent)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           offerId, i + 1, line.item, line.unit, line.quantityMilli, line.price, line.vatRate,
-          line.sum,
+          line.sum, line.percent,
         ])
     }
   }
@@ -731,6 +765,7 @@ public struct OfferService: CoreService {
       try requireDraft(before.offer)
       var lines = before.lines
       try change(before, &lines)
+      try discounted(&lines, offer: before.offer)
       var after = before
       after.lines = renumbered(lines)
       if after == before { return }
@@ -764,7 +799,200 @@ public struct OfferService: CoreService {
   public func updateLine(_ offerId: Int64, number: Int, _ input: OfferLineInput) throws(CRMError) {
     try changeLines(offerId) { s, lines in
       let i = try lineIndex(s, number)
+      if lines[i].isDiscount {
+        throw fail(
+          "\(fieldName("line")) \(number)",
+          "is a discount; change it as a discount (its amount or percent)",
+          "— это скидка; меняйте её как скидку (сумму или процент)")
+      }
       lines[i] = try readLine(input, over: lines[i], offer: s.offer)
+    }
+  }
+
+  /// Copies a draft's line `number` to just below it; returns the copy's number.
+  @discardableResult
+  public func copyLine(_ offerId: Int64, number: Int) throws(CRMError) -> Int {
+    var copied = 0
+    try changeLines(offerId) { s, lines in
+      let i = try lineIndex(s, number)
+      if lines.count >= Self.maxLines {
+        throw fail(
+          label(s.offer), "has \(Self.maxLines) lines already",
+          "уже содержит \(Self.maxLines) строк")
+      }
+      var copy = lines[i]
+      copy.id = nil
+      lines.insert(copy, at: i + 1)
+      copied = i + 2
+    }
+    return copied
+  }
+
+  // MARK: Discounts
+
+  /// `1000` → `10 %`, `750` → `7,5 %` (ru) / `7.5 %` (en).
+  public static func formatPercent(_ hundredths: Int, _ l: Language) -> String {
+    let whole = hundredths / 100
+    let part = hundredths % 100
+    if part == 0 { return "\(whole) %" }
+    let digits = part % 10 == 0 ? String(part / 10) : String(format: "%02d", part)
+    return "\(whole)\(l == .ru ? "," : ".")\(digits) %"
+  }
+
+  /// Reads `10 %`, `7,5%`, `0.25 %` → hundredths of a percent (1…10 000); nil when the text
+  /// has no percent sign (then it is an amount).
+  public static func parsePercent(_ text: String, language l: Language, field: String)
+    throws(CRMError) -> Int?
+  {
+    var t = text.trimmingSpaces()
+    guard t.hasSuffix("%") else { return nil }
+    t = String(t.dropLast()).trimmingSpaces().replacingOccurrences(of: ",", with: ".")
+    let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+    let wrong = CRMError.invalid(
+      field: field,
+      problem: l.pick(
+        "«\(text)»: a percent from 0,01 to 100, e.g. 10 % or 7,5 %",
+        "«\(text)»: процент от 0,01 до 100, например 10 % или 7,5 %"))
+    guard parts.count <= 2, let whole = Int(parts[0]),
+      parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber)
+    else { throw wrong }
+    var hundredths = whole * 100
+    if parts.count == 2 {
+      let frac = parts[1]
+      guard (1...2).contains(frac.count), frac.allSatisfy({ $0.isASCII && $0.isNumber }),
+        let f = Int(frac)
+      else { throw wrong }
+      hundredths += frac.count == 1 ? f * 10 : f
+    }
+    guard (1...10_000).contains(hundredths) else { throw wrong }
+    return hundredths
+  }
+
+  /// Reads a discount over `base` (the discount being edited, or nil for a new one) at line
+  /// index `index` of `lines`.
+  func readDiscount(
+    _ input: OfferDiscountInput, over base: OfferLine?, at index: Int, in lines: [OfferLine],
+    offer: Offer
+  ) throws(CRMError) -> OfferLine {
+    var line =
+      base
+      ?? OfferLine(position: 0, item: "", quantityMilli: 1000, price: 0, vatRate: nil, sum: 0)
+    let amountField = l.pick("Discount", "Скидка")
+    if let a = input.amount {
+      if let p = try Self.parsePercent(a, language: l, field: amountField) {
+        line.percent = p
+        line.price = 0
+      } else {
+        let m = try Money.parse(a, currency: offer.money, language: l, field: amountField)
+        guard m.minor > 0 else {
+          throw fail(amountField, "more than zero, please", "нужна сумма больше нуля")
+        }
+        line.percent = nil
+        line.price = -m.minor
+      }
+      line.sum = line.price
+    } else if base == nil {
+      throw fail(
+        amountField, "is missing: a percent (10 %) or an amount (5 000)",
+        "не указана: процент (10 %) или сумма (5 000)")
+    }
+    if let vat = input.vat {
+      line.vatRate = try Self.parseVAT(vat, language: l, field: fieldName("vat"))
+    } else if base == nil {
+      let rates = Set(lines.prefix(index).filter { !$0.isDiscount }.map(\.vatRate))
+      if rates.count > 1 {
+        throw fail(
+          fieldName("vat"),
+          "the lines above have different rates; say which of them the discount is for",
+          "у строк выше разные ставки; укажите, к какой относится скидка")
+      }
+      line.vatRate = rates.first ?? Self.standardVATRate(onDay: offer.date)
+    }
+    // A name given automatically follows the percent; one the person typed stays.
+    let auto = base.map(isAutoName) ?? true
+    if let item = input.item, !(auto && item.trimmingSpaces() == (base?.item ?? "")) {
+      line.item = try Validator(language: l).line(item, "item", max: 1000)
+      if line.item.isEmpty { line.item = discountName(line) }
+    } else if auto {
+      line.item = discountName(line)
+    }
+    line.quantityMilli = 1000
+    line.unit = ""
+    return line
+  }
+
+  /// «Скидка 10 %» / «Скидка»: the name a discount gets when none is typed.
+  func discountName(_ line: OfferLine) -> String {
+    let word = l.pick("Discount", "Скидка")
+    return line.percent.map { "\(word) \(Self.formatPercent($0, l))" } ?? word
+  }
+
+  /// Whether a discount still carries the name it was given automatically.
+  func isAutoName(_ line: OfferLine) -> Bool {
+    line.item == discountName(line) || line.item == l.pick("Discount", "Скидка")
+  }
+
+  /// Recomputes the percent discounts from the goods lines above each at its VAT rate (half up
+  /// to the minor unit) and refuses discounts larger than the goods they apply to.
+  func discounted(_ lines: inout [OfferLine], offer: Offer) throws {
+    var goods: [Int?: Int64] = [:]
+    var total: [Int?: Int64] = [:]
+    for i in lines.indices {
+      if lines[i].isDiscount, let p = lines[i].percent {
+        let base = goods[lines[i].vatRate] ?? 0
+        let amount = (base * Int64(p) + 5000) / 10_000
+        lines[i].price = -amount
+        lines[i].sum = -amount
+      } else if !lines[i].isDiscount {
+        goods[lines[i].vatRate, default: 0] += lines[i].sum
+      }
+      total[lines[i].vatRate, default: 0] += lines[i].sum
+      if total[lines[i].vatRate]! < 0 {
+        let vat = Self.vatName(lines[i].vatRate, l)
+        throw fail(
+          "\(fieldName("line")) \(i + 1)",
+          "the discount is more than the lines above it at VAT \(vat)",
+          "скидка больше суммы строк выше со ставкой НДС \(vat)")
+      }
+    }
+  }
+
+  /// Adds a discount line to a draft, at the end or at line `at` (1-based); returns its number.
+  @discardableResult
+  public func addDiscount(_ offerId: Int64, _ input: OfferDiscountInput, at position: Int? = nil)
+    throws(CRMError) -> Int
+  {
+    var number = 0
+    try changeLines(offerId) { s, lines in
+      if lines.count >= Self.maxLines {
+        throw fail(
+          label(s.offer), "has \(Self.maxLines) lines already",
+          "уже содержит \(Self.maxLines) строк")
+      }
+      let i = min(max((position ?? lines.count + 1) - 1, 0), lines.count)
+      if !lines.prefix(i).contains(where: { !$0.isDiscount }) {
+        throw fail(
+          l.pick("Discount", "Скидка"), "needs goods lines above it to apply to",
+          "нужны строки товаров выше неё — скидка применяется к ним")
+      }
+      let line = try readDiscount(input, over: nil, at: i, in: lines, offer: s.offer)
+      lines.insert(line, at: i)
+      number = i + 1
+    }
+    return number
+  }
+
+  /// Changes a draft's discount line `number` (1-based); nil fields stay.
+  public func updateDiscount(_ offerId: Int64, number: Int, _ input: OfferDiscountInput)
+    throws(CRMError)
+  {
+    try changeLines(offerId) { s, lines in
+      let i = try lineIndex(s, number)
+      guard lines[i].isDiscount else {
+        throw fail(
+          "\(fieldName("line")) \(number)", "is not a discount", "— не скидка")
+      }
+      lines[i] = try readDiscount(input, over: lines[i], at: i, in: lines, offer: s.offer)
     }
   }
 

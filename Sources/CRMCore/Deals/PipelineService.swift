@@ -98,6 +98,11 @@ public struct PipelineService: CoreService {
     try db.read { db in try Self.loadChoices(db, "lost_reason") }
   }
 
+  /// The outcomes offered when a contact is logged (the sales process's list).
+  public func outcomes() throws(CRMError) -> [Choice] {
+    try db.read { db in try Self.loadChoices(db, "outcome") }
+  }
+
   /// The configuration as stored, ready to be written to a file and applied again.
   public func current() throws(CRMError) -> FunnelConfig {
     try db.read { db in try Self.loadConfig(db) }
@@ -110,7 +115,7 @@ public struct PipelineService: CoreService {
           key: p.key, name: p.name, nameEn: p.nameEn, stages: p.stages.map(\.definition))
       },
       leadSources: try loadChoices(db, "lead_source"),
-      lostReasons: try loadChoices(db, "lost_reason"))
+      lostReasons: try loadChoices(db, "lost_reason"), outcomes: try loadChoices(db, "outcome"))
   }
 
   // MARK: Writing
@@ -267,8 +272,10 @@ public struct PipelineService: CoreService {
         }
       }
     }
-    for (list, items) in [("lead_source", config.leadSources), ("lost_reason", config.lostReasons)]
-    {
+    for (list, items) in [
+      ("lead_source", config.leadSources), ("lost_reason", config.lostReasons),
+      ("outcome", config.outcomes),
+    ] {
       if try loadChoices(db, list) != items {
         if !existing.isEmpty { changes.listsChanged.append(list) }
         try db.execute(sql: "DELETE FROM choice WHERE list = ?", arguments: [list])

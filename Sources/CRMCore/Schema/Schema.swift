@@ -12,7 +12,7 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6 + v7).utf8 {
+    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6 + v7 + v8).utf8 {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
@@ -20,7 +20,7 @@ public enum Schema {
   }
   static let identifiers = [
     "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base", "v6-team",
-    "v7-versions", "v8-client-creator",
+    "v7-versions", "v8-client-creator", "v9-outcomes-discounts",
   ]
 
   static var migrator: DatabaseMigrator {
@@ -34,7 +34,10 @@ public enum Schema {
     }
     migrator.registerMigration("v3-deals") { db in
       try db.execute(sql: v3)
-      try PipelineService.seed(db, FunnelConfig.standard)
+      // The outcome list came with v8 (whose table check allows it), which seeds it.
+      var standard = FunnelConfig.standard
+      standard.outcomes = []
+      try PipelineService.seed(db, standard)
     }
     migrator.registerMigration("v4-money") { db in
       try db.execute(sql: v4)
@@ -54,6 +57,15 @@ public enum Schema {
     migrator.registerMigration("v8-client-creator") { db in
       try db.execute(sql: v8)
       try v8Repair(db)
+    }
+    migrator.registerMigration("v9-outcomes-discounts") { db in
+      try db.execute(sql: v9)
+      for (i, c) in FunnelConfig.standardOutcomes.enumerated() {
+        try db.execute(
+          sql:
+            "INSERT INTO choice (list, key, name, name_en, position) VALUES ('outcome', ?, ?, ?, ?)",
+          arguments: [c.key, c.name, c.nameEn, i])
+      }
     }
     return migrator
   }

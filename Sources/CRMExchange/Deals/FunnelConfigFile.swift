@@ -48,7 +48,7 @@ public struct FunnelConfigError: Error, Equatable, Sendable, CustomStringConvert
 /// of tables and keys are found in the text: the n-th `[[pipeline]]` header is the n-th
 /// pipeline, and so on.
 public enum FunnelConfigFile {
-  static let rootKeys = ["lead_sources", "lost_reasons", "pipeline"]
+  static let rootKeys = ["lead_sources", "lost_reasons", "outcomes", "pipeline"]
   static let pipelineKeys = ["key", "name", "name_en", "stage"]
   static let stageKeys = [
     "key", "name", "name_en", "kind", "probability", "stuck_after_days", "on_enter",
@@ -119,6 +119,20 @@ public enum FunnelConfigFile {
     return config
   }
 
+  /// Whether a file sets the root key `key` (`outcomes = [...]`). Files written before the
+  /// outcome list existed do not; importing one keeps the stored outcomes.
+  public static func declares(_ key: String, in text: String) -> Bool {
+    for line in text.split(whereSeparator: \.isNewline) {
+      let t = line.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
+      if t.hasPrefix("[") { return false }
+      guard t.hasPrefix(key) else { continue }
+      if t.dropFirst(key.count).drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("=") {
+        return true
+      }
+    }
+    return false
+  }
+
   /// Writes a file that parse() reads back to an equal FunnelConfig (round trip), with a header
   /// comment explaining the keys (in the given language) and the entry-action forms.
   public static func write(_ config: FunnelConfig, language: Language) -> String {
@@ -126,6 +140,7 @@ public enum FunnelConfigFile {
     out += "\n\n"
     for (name, items) in [
       ("lead_sources", config.leadSources), ("lost_reasons", config.lostReasons),
+      ("outcomes", config.outcomes),
     ] {
       if items.isEmpty {
         out += "\(name) = []\n"
@@ -168,6 +183,8 @@ public enum FunnelConfigFile {
         "",
         "lead_sources, lost_reasons: lists of { key = \"...\", name = \"...\", name_en = \"...\" }",
         "  (name_en optional); a plain string such as \"Выставка\" is both the key and the name.",
+        "outcomes: the same kind of list: what usually comes of a contact, offered when one is",
+        "  logged (anything else may still be typed).",
         "[[pipeline]]: a sales pipeline; the first one is the default.",
         "  key   ASCII letters, digits, _ and - (up to 40), unique",
         "  name, name_en   the names in Russian and English (name_en optional)",
@@ -191,6 +208,8 @@ public enum FunnelConfigFile {
       "",
       "lead_sources, lost_reasons: списки { key = \"...\", name = \"...\", name_en = \"...\" }",
       "  (name_en — по желанию); просто строка, например \"Выставка\", — и ключ, и название.",
+      "outcomes: такой же список — частые результаты контакта, их предлагают при записи",
+      "  контакта (можно ввести и свой текст).",
       "[[pipeline]]: воронка продаж; первая — основная.",
       "  key   латинские буквы, цифры, _ и - (до 40), без повторов",
       "  name, name_en   названия по-русски и по-английски (name_en — по желанию)",
@@ -382,6 +401,7 @@ private struct Reader {
     checkKeys(root, FunnelConfigFile.rootKeys, .root, "")
     let leadSources = choices(root, "lead_sources")
     let lostReasons = choices(root, "lost_reasons")
+    let outcomes = choices(root, "outcomes")
     guard let value = root.value("pipeline") else {
       issue(
         nil, "",
@@ -406,8 +426,9 @@ private struct Reader {
         complete = false
       }
     }
-    guard complete, let leadSources, let lostReasons else { return nil }
-    return FunnelConfig(pipelines: pipelines, leadSources: leadSources, lostReasons: lostReasons)
+    guard complete, let leadSources, let lostReasons, let outcomes else { return nil }
+    return FunnelConfig(
+      pipelines: pipelines, leadSources: leadSources, lostReasons: lostReasons, outcomes: outcomes)
   }
 
   mutating func choices(_ root: TOMLTable, _ name: String) -> [Choice]? {

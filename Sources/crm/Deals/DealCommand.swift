@@ -603,16 +603,21 @@ struct PipelineCommand: ParsableCommand {
             "\(file) is not UTF-8 text; save it as UTF-8",
             "\(file) — не текст в UTF-8; сохраните его в UTF-8"), code: 1)
       }
-      let config: FunnelConfig
+      var config: FunnelConfig
       do {
         config = try FunnelConfigFile.parse(
           text, language: l, fileName: (file as NSString).lastPathComponent)
       } catch {
         throw Failure(message: error.description, code: 1)
       }
+      // A file from before the outcome list keeps the stored outcomes.
+      let keepOutcomes = !FunnelConfigFile.declares("outcomes", in: text)
       try Session.run(
         global, readOnly: false,
-        body: { report(try $0.context.pipelines.apply(config, dryRun: dryRun)) })
+        body: { session in
+          if keepOutcomes { config.outcomes = try session.context.pipelines.outcomes() }
+          report(try session.context.pipelines.apply(config, dryRun: dryRun))
+        })
     }
 
     /// What applying the file changed (or would change), one line per kind.

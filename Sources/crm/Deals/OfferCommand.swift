@@ -28,7 +28,14 @@ func offerLine(_ d: OfferDetail, _ g: Global) -> String {
 /// One line of an offer, invoice or act for `show`: `  1. Монтаж — 2 шт × 1 500,00 ₽, НДС 22 % =
 /// 3 000,00 ₽`.
 func documentLine(_ line: OfferLine, _ t: OfferTotals, _ l: Language) -> String {
-  "  \(line.position). \(line.item) — \(OfferService.formatQuantity(line.quantityMilli, l))"
+  if line.isDiscount {
+    return "  \(line.position). \(line.item) — "
+      + (line.percent.map { OfferService.formatPercent($0, l) + ", " } ?? "")
+      + (line.vatRate.map { l.pick("VAT", "НДС") + " \($0)\u{00A0}%" }
+        ?? l.pick("no VAT", "без НДС"))
+      + " = \(t.money(line.sum).formatted(l))"
+  }
+  return "  \(line.position). \(line.item) — \(OfferService.formatQuantity(line.quantityMilli, l))"
     + (line.unit.isEmpty ? "" : " \(line.unit)")
     + " × \(t.money(line.price).formatted(l)), "
     + (line.vatRate.map { l.pick("VAT", "НДС") + " \($0)\u{00A0}%" } ?? l.pick("no VAT", "без НДС"))
@@ -120,8 +127,66 @@ struct OfferCommand: ParsableCommand {
 
   struct LineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "line", abstract: "Add, change, remove and reorder an offer's lines.",
-      subcommands: [LineAdd.self, LineEdit.self, LineRemove.self, LineMove.self])
+      commandName: "line",
+      abstract: "Add, change, remove, copy and reorder an offer's lines; add discounts.",
+      subcommands: [
+        LineAdd.self, LineEdit.self, LineRemove.self, LineMove.self, LineCopy.self,
+        DiscountAdd.self, DiscountEdit.self,
+      ])
+  }
+
+  struct LineCopy: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "copy", abstract: "Copy a draft's line N to just below it; prints its number.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Argument(help: "Line number.") var number: Int
+
+    func run(_ session: Session) throws {
+      print(try session.context.offers.copyLine(offer, number: number))
+    }
+  }
+
+  struct DiscountAdd: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "discount",
+      abstract: "Add a discount line to a draft: a percent of the lines above it or an amount.",
+      discussion: """
+        --amount "10 %" is a share of the goods lines above the discount at its VAT rate, \
+        recomputed whenever the lines change; --amount 5000 subtracts a fixed sum. Prints the \
+        line's number.
+        """)
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Option(parsing: .unconditional, help: "10 %, 7,5 % or an amount: 5000.") var amount: String
+    @Option(help: "The line's text (default: «Скидка 10 %»).") var item: String?
+    @Option(
+      parsing: .unconditional,
+      help: "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the rate of the lines above).")
+    var vat: String?
+    @Option(help: "Insert as line N (default: at the end).") var at: Int?
+
+    func run(_ session: Session) throws {
+      print(
+        try session.context.offers.addDiscount(
+          offer, OfferDiscountInput(item: item, amount: amount, vat: vat), at: at))
+    }
+  }
+
+  struct DiscountEdit: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "discount-edit", abstract: "Change a draft's discount line N.")
+    @OptionGroup var global: Global
+    @Argument(help: "Offer id.") var offer: Int64
+    @Argument(help: "Line number.") var number: Int
+    @Option(parsing: .unconditional, help: "10 %, 7,5 % or an amount: 5000.") var amount: String?
+    @Option var item: String?
+    @Option(parsing: .unconditional, help: "none, 0, 5, 7, 10, 20, 22.") var vat: String?
+
+    func run(_ session: Session) throws {
+      try session.context.offers.updateDiscount(
+        offer, number: number, OfferDiscountInput(item: item, amount: amount, vat: vat))
+    }
   }
 
   struct LineAdd: CRMCommand {
