@@ -101,35 +101,59 @@ public final class RemindersScreen: ListScreen {
     let now = context.db.clock.now()
     let overdue = reminders.filter(\.overdue).count
     let whose = everyone ? l.pick("everyone", "все") : l.pick("mine", "мои")
-    var col = canvas.put(top, 1, l.pick("Reminders", "Напоминания"), .bold)
-    col = canvas.put(top, col, " · \(whose) · ", .dim)
-    col = canvas.put(
-      top, col, l.pick("overdue: \(f.integer(overdue))", "просрочено: \(f.integer(overdue))"),
-      overdue > 0 ? Style(bold: true, color: .red) : .dim)
-    col = canvas.put(
-      top, col,
-      l.pick(
-        " · today: \(f.integer(reminders.count - overdue))",
-        " · сегодня: \(f.integer(reminders.count - overdue))"), .dim,
-      maxWidth: max(0, width - col - 1))
-    if !invoices.isEmpty {
-      col = canvas.put(
-        top, col,
+    // The summary line: each part whole (a count is never cut); when the parts do not fit in
+    // 80 columns they take their short words, then the last ones are left out whole.
+    typealias Part = (full: String, short: String, style: Style)
+    var parts: [Part] = [
+      (l.pick("Reminders", "Напоминания"), l.pick("Reminders", "Напоминания"), .bold),
+      (" · \(whose)", " · \(whose)", .dim),
+      (
+        l.pick(" · overdue: \(f.integer(overdue))", " · просрочено: \(f.integer(overdue))"),
+        l.pick(" · overdue \(f.integer(overdue))", " · просроч. \(f.integer(overdue))"),
+        overdue > 0 ? Style(bold: true, color: .red) : .dim
+      ),
+      (
         l.pick(
-          " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
-        Style(bold: true, color: .red), maxWidth: max(0, width - col - 1))
+          " · today: \(f.integer(reminders.count - overdue))",
+          " · сегодня: \(f.integer(reminders.count - overdue))"),
+        l.pick(
+          " · today \(f.integer(reminders.count - overdue))",
+          " · сегодня \(f.integer(reminders.count - overdue))"), .dim
+      ),
+    ]
+    if !invoices.isEmpty {
+      parts.append(
+        (
+          l.pick(
+            " · invoices: \(f.integer(invoices.count))", " · счета: \(f.integer(invoices.count))"),
+          l.pick(
+            " · invoices \(f.integer(invoices.count))", " · счета \(f.integer(invoices.count))"),
+          Style(bold: true, color: .red)
+        ))
     }
     if !todos.isEmpty {
-      col = canvas.put(
-        top, col,
-        l.pick(" · tasks: \(f.integer(todos.count))", " · задачи: \(f.integer(todos.count))"),
-        .bold, maxWidth: max(0, width - col - 1))
+      parts.append(
+        (
+          l.pick(" · tasks: \(f.integer(todos.count))", " · задачи: \(f.integer(todos.count))"),
+          l.pick(" · tasks \(f.integer(todos.count))", " · задачи \(f.integer(todos.count))"), .bold
+        ))
     }
-    canvas.put(
-      top, col,
-      l.pick(
-        " · losing touch: \(f.integer(losingTotal))",
-        " · теряем контакт: \(f.integer(losingTotal))"), .dim, maxWidth: max(0, width - col - 1))
+    parts.append(
+      (
+        l.pick(
+          " · losing touch: \(f.integer(losingTotal))",
+          " · теряем контакт: \(f.integer(losingTotal))"),
+        l.pick(" · losing \(f.integer(losingTotal))", " · теряем связь \(f.integer(losingTotal))"),
+        .dim
+      ))
+    let room = width - 2
+    var texts = parts.map(\.full)
+    if TextWidth.of(texts.joined()) > room { texts = parts.map(\.short) }
+    while texts.count > 1 && TextWidth.of(texts.joined()) > room { texts.removeLast() }
+    var col = 1
+    for (i, text) in texts.enumerated() {
+      col = canvas.put(top, col, text, parts[i].style, maxWidth: max(0, width - col - 1))
+    }
     if reminders.isEmpty && losing.isEmpty && invoices.isEmpty && todos.isEmpty {
       canvas.notice(
         top + 2,
