@@ -13,11 +13,13 @@ import TerminalUI
 struct Search: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
-    abstract: "Search clients by name, phone, e-mail, ИНН, person, tag or notes.")
+    abstract: tr(
+      "Search clients by name, phone, e-mail, ИНН, person, tag or notes.",
+      "Поиск клиентов по названию, телефону, e-mail, ИНН, контактному лицу, тегу или заметкам."))
   @OptionGroup var global: Global
-  @Argument var text: [String]
+  @Argument(help: tr("What to search for.", "Что искать.")) var text: [String]
   @OptionGroup var output: JSONOutput
-  @Option var limit = 20
+  @Option(help: tr("At most this many.", "Не больше стольких.")) var limit = 20
 
   func run(_ session: Session) throws {
     let database = session.database

@@ -14,12 +14,24 @@ import TerminalUI
 struct Remind: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "remind",
-    abstract: "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).")
+    abstract: tr(
+      "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).",
+      "Просроченные и скорые контакты, сначала самые срочные (для cron и приглашения оболочки)."))
   @OptionGroup var global: Global
-  @Flag(help: "Everyone's contacts.") var all = false
-  @Option(help: "Due within this long counts as soon: 15m, 1h, 1d.") var within = "1h"
+  @Flag(
+    help: tr(
+      "Everyone's contacts.",
+      "Контакты всех.")) var all = false
+  @Option(
+    help: tr(
+      "Due within this long counts as soon: 15m, 1h, 1d.",
+      "Срок, в пределах которого контакт считается скорым: 15m, 1h, 1d.")) var within = "1h"
   @OptionGroup var output: JSONOutput
-  @Flag(help: "One short line for a shell prompt; nothing when nothing is due.") var short = false
+  @Flag(
+    help: tr(
+      "One short line for a shell prompt; nothing when nothing is due.",
+      "Одна короткая строка для приглашения оболочки; ничего, когда ничего не подошло."))
+  var short = false
 
   /// Read-only and without creating users: this runs on every shell prompt.
   static let readOnly = true
