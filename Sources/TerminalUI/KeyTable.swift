@@ -91,22 +91,106 @@ public func drawBox(
   return (top + 1, left + 2, rows - 2, cols - 4)
 }
 
-/// The `?` overlay: every binding of a table, keys left, help right.
-public func drawHelp<A>(_ canvas: inout Canvas, table: KeyTable<A>, footer: String) {
-  let size = canvas.size
-  let lines = table.bindings.map { ($0.keyLabel, $0.help) }
-  let keyWidth = min(20, (lines.map { TextWidth.of($0.0) }.max() ?? 0))
-  let rows = min(size.rows - 2, lines.count + 4)
-  let cols = min(size.cols - 4, 70)
-  let top = max(0, (size.rows - rows) / 2)
-  let left = max(0, (size.cols - cols) / 2)
-  let inner = drawBox(&canvas, top: top, left: left, rows: rows, cols: cols, title: table.title)
-  for (i, line) in lines.prefix(inner.rows - 1).enumerated() {
-    canvas.put(inner.top + i, inner.left, TextWidth.fit(line.0, to: keyWidth), .bold)
-    canvas.put(
-      inner.top + i, inner.left + keyWidth + 2, line.1, maxWidth: inner.cols - keyWidth - 2)
+/// The `?` overlay: every binding of a table, keys left, help right. Nothing is cut: a help
+/// text wider than its column wraps onto more lines, keys too many for their column go on as
+/// many lines as they need, and a table taller than the window scrolls (`offset` is the first
+/// line shown; `HelpLayout.clamp` keeps it in range).
+public struct HelpLayout: Sendable {
+  /// The lines of the help text, in order: keys (bold) and help, either may be empty.
+  public var lines: [(keys: String, help: String)]
+  /// The box on the screen.
+  public var top: Int, left: Int, rows: Int, cols: Int
+  /// Lines of help that fit in the box at once (one row is kept for the footer).
+  public var visible: Int
+  public var keyWidth: Int
+
+  public init<A>(table: KeyTable<A>, size: Size) {
+    cols = min(max(0, size.cols - 2), 76)
+    let innerCols = max(1, cols - 4)
+    let widest = table.bindings.map { TextWidth.of($0.keyLabel) }.max() ?? 0
+    keyWidth = max(1, min(widest, 14, innerCols / 3))
+    let helpWidth = max(1, innerCols - keyWidth - 2)
+    var lines: [(keys: String, help: String)] = []
+    for binding in table.bindings {
+      let keys = HelpLayout.keyLines(binding.keys.map(\.label), width: keyWidth)
+      let help = wrap(binding.help, width: helpWidth)
+      for i in 0..<max(keys.count, help.count, 1) {
+        lines.append((i < keys.count ? keys[i] : "", i < help.count ? help[i] : ""))
+      }
+    }
+    self.lines = lines
+    rows = max(0, min(size.rows - 2, lines.count + 3))
+    visible = max(1, rows - 3)
+    top = max(0, (size.rows - rows) / 2)
+    left = max(0, (size.cols - cols) / 2)
   }
-  canvas.put(inner.top + inner.rows - 1, inner.left, footer, .dim, maxWidth: inner.cols)
+
+  /// The key labels joined with `/`, broken at a `/` where the column is too narrow.
+  static func keyLines(_ labels: [String], width: Int) -> [String] {
+    var out: [String] = []
+    var current = ""
+    for label in labels {
+      let next = current.isEmpty ? label : current + "/" + label
+      if TextWidth.of(next) <= width || current.isEmpty {
+        current = next
+      } else {
+        out.append(current + "/")
+        current = label
+      }
+    }
+    if !current.isEmpty { out.append(current) }
+    return out.flatMap { TextWidth.of($0) <= width ? [$0] : wrap($0, width: width) }
+  }
+
+  /// The last first line that still fills the box.
+  public var maxOffset: Int { max(0, lines.count - visible) }
+  /// True when the lines do not all fit: the footer then says how to scroll.
+  public var scrolls: Bool { lines.count > visible }
+  public func clamp(_ offset: Int) -> Int { min(max(0, offset), maxOffset) }
+
+  /// The new first line after a key, or nil when the key closes the help: `j`/`k`/arrows scroll
+  /// a line, PgDn/PgUp/Space/^F/^B a page, `g`/`G`/Home/End to the ends; any other key closes.
+  public func scrolled(_ offset: Int, by key: Key) -> Int? {
+    switch KeyboardLayout.latin(key) {
+    case .char("j"), .down: return clamp(offset + 1)
+    case .char("k"), .up: return clamp(offset - 1)
+    case .pageDown, .ctrl("f"), .char(" "): return clamp(offset + max(1, visible - 1))
+    case .pageUp, .ctrl("b"): return clamp(offset - max(1, visible - 1))
+    case .char("g"), .home: return 0
+    case .char("G"), .end: return maxOffset
+    case .resize: return clamp(offset)
+    default: return nil
+    }
+  }
+}
+
+/// Draws the `?` overlay from `offset`; `footer(first, last, total)` is the dim last line
+/// (`first`…`last` are 1-based line numbers of what is shown).
+public func drawHelp<A>(
+  _ canvas: inout Canvas, table: KeyTable<A>, offset: Int = 0,
+  footer: (_ first: Int, _ last: Int, _ total: Int) -> String
+) {
+  let layout = HelpLayout(table: table, size: canvas.size)
+  guard layout.rows >= 3, layout.cols >= 6 else { return }
+  let inner = drawBox(
+    &canvas, top: layout.top, left: layout.left, rows: layout.rows, cols: layout.cols,
+    title: table.title)
+  let first = layout.clamp(offset)
+  let shown = layout.lines[first..<min(layout.lines.count, first + layout.visible)]
+  for (i, line) in shown.enumerated() {
+    canvas.put(inner.top + i, inner.left, line.keys, .bold, maxWidth: layout.keyWidth)
+    canvas.put(
+      inner.top + i, inner.left + layout.keyWidth + 2, line.help,
+      maxWidth: inner.cols - layout.keyWidth - 2)
+  }
+  if layout.scrolls {
+    if first > 0 { canvas.put(inner.top, layout.left + layout.cols - 1, "▲", .dim) }
+    if first < layout.maxOffset {
+      canvas.put(inner.top + layout.visible - 1, layout.left + layout.cols - 1, "▼", .dim)
+    }
+  }
+  let text = footer(first + 1, first + shown.count, layout.lines.count)
+  canvas.put(inner.top + inner.rows - 1, inner.left, text, .dim, maxWidth: inner.cols)
 }
 
 /// A centered yes/no question.

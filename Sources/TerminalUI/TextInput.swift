@@ -145,34 +145,65 @@ public struct Form: Sendable {
   }
 
   /// Draws the form in rows `top ..< top + rows`; fields scroll to keep the focused one visible.
+  /// A field's note (shown while it is focused) or error goes beside its input; the inputs
+  /// narrow (down to 24 columns) to make room for the longest, and a message that still does
+  /// not fit is written whole on the last rows of the form instead, never cut.
   public mutating func draw(_ canvas: inout Canvas, top: Int, rows: Int, width: Int) {
     canvas.put(top, 1, title, .bold, maxWidth: width - 2)
     let labelWidth = min(22, (fields.map { TextWidth.of($0.label) }.max() ?? 0) + 1)
-    let perField = 1
-    let capacity = max(1, (rows - 2) / perField)
+    let inputCol = 2 + labelWidth
+    let widest = max(10, min(50, width - inputCol - 2))
+    let longest = fields.map { TextWidth.of($0.error ?? $0.note ?? "") }.max() ?? 0
+    let inputWidth = max(min(widest, 24), min(widest, width - inputCol - 2 - longest))
+    let msgCol = inputCol + inputWidth + 1
+    let room = max(0, width - msgCol)
+    // The message of the focused field (or the first error) that does not fit beside it.
+    let shownField =
+      fields.indices.contains(focus) && (fields[focus].error ?? fields[focus].note) != nil
+      ? focus : fields.firstIndex { $0.error != nil }
+    var below: [String] = []
+    if let i = shownField, let message = fields[i].error ?? fields[i].note,
+      TextWidth.of(message) > room
+    {
+      below = wrap(message, width: max(1, width - 2))
+      if below.count > max(0, rows - 3) { below = Array(below.prefix(max(0, rows - 3))) }
+    }
+    let capacity = max(1, rows - 2 - (below.isEmpty ? 0 : below.count + 1))
     if focus < scroll { scroll = focus }
     if focus >= scroll + capacity { scroll = focus - capacity + 1 }
     var r = top + 2
     for i in scroll..<fields.count {
-      if r >= top + rows { break }
+      if r >= top + 2 + capacity { break }
       let f = fields[i]
       let focused = i == focus
       canvas.put(r, 1, TextWidth.fit(f.label, to: labelWidth), focused ? .bold : .plain)
-      let inputCol = 2 + labelWidth
-      let inputWidth = max(10, min(50, width - inputCol - 2))
       fields[i].input.draw(
         &canvas, row: r, col: inputCol, width: inputWidth,
         style: Style(reverse: focused, underline: true), focused: focused)
-      let msgCol = inputCol + inputWidth + 1
       if let e = f.error {
-        canvas.put(r, msgCol, e, .error, maxWidth: width - msgCol)
+        if TextWidth.of(e) <= room {
+          canvas.put(r, msgCol, e, .error, maxWidth: room)
+        } else {
+          canvas.put(r, msgCol, "↓", .error)
+        }
       } else if let n = f.note, focused {
-        canvas.put(r, msgCol, n, .dim, maxWidth: width - msgCol)
+        if TextWidth.of(n) <= room {
+          canvas.put(r, msgCol, n, .dim, maxWidth: room)
+        } else {
+          canvas.put(r, msgCol, "↓", .dim)
+        }
       }
-      r += perField
+      r += 1
+    }
+    if let i = shownField {
+      let style: Style = fields[i].error != nil ? .error : .dim
+      let first = top + rows - below.count
+      for (n, line) in below.enumerated() {
+        canvas.put(first + n, 1, line, style, maxWidth: width - 2)
+      }
     }
     // A long error may not fit beside its field; repeat it in full under the form.
-    if let e = fields.first(where: { $0.error != nil })?.error, top + rows - 1 > r {
+    if below.isEmpty, let e = fields.first(where: { $0.error != nil })?.error, top + rows - 1 > r {
       canvas.put(top + rows - 1, 1, e, .error, maxWidth: width - 2)
     }
   }

@@ -13,7 +13,9 @@ import TerminalUI
 struct CRM: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "crm",
-    abstract: "TermCRM: a customer-relationship manager for the terminal.",
+    abstract: tr(
+      "TermCRM: a customer-relationship manager for the terminal.",
+      "TermCRM: система работы с клиентами в терминале."),
     version: "0.1.0",
     subcommands: [
       Open.self, Demo.self, ClientCommand.self, ContactCommand.self, Agenda.self, Remind.self,
@@ -40,6 +42,8 @@ signal(SIGXFSZ, SIG_IGN)
 // Parse by hand so that usage errors exit with 1 (the convention here), not 64.
 do {
   let arguments = Global.placedAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
+  HelpLanguage.current = HelpLanguage.choose(
+    arguments, environment: ProcessInfo.processInfo.environment)
   if let fast = RemindShort(arguments) {
     try fast.run()
     exit(StandardOutput.finish(0))
@@ -52,7 +56,7 @@ do {
   exit(StandardOutput.finish(failure.code))
 } catch {
   let code = CRM.exitCode(for: error)
-  let text = CRM.fullMessage(for: error)
+  let text = HelpLanguage.translated(CRM.fullMessage(for: error))
   if code == .success {
     print(text)
     exit(StandardOutput.finish(0))

@@ -119,9 +119,11 @@ public final class App {
   var roots: [Int: any Screen] = [:]
   var message: (text: String, error: Bool)?
   var showHelp = false
+  /// The first line of the `?` help shown (it scrolls when taller than the window).
+  var helpOffset = 0
   var confirm: (title: String, text: String, onYes: () -> Void, no: String?)?
   public private(set) var running = true
-  public static let minSize = Size(rows: 24, cols: 80)
+  public static let minSize = Size(rows: 20, cols: 80)
 
   public init(term: any Terminal, context: AppContext) {
     self.term = term
@@ -280,7 +282,12 @@ public final class App {
       return
     }
     if showHelp {
-      showHelp = false
+      let layout = HelpLayout(table: current.keys, size: size)
+      if let offset = layout.scrolled(helpOffset, by: key) {
+        helpOffset = offset
+      } else {
+        showHelp = false
+      }
       return
     }
     message = nil
@@ -296,6 +303,7 @@ public final class App {
       }
       if KeyboardLayout.latin(key) == .char("?") {
         showHelp = true
+        helpOffset = 0
         return
       }
     }
@@ -373,8 +381,14 @@ public final class App {
     drawHints(&canvas, row: size.rows - 1, hints: screen.keys.hints, width: size.cols)
     if showHelp {
       canvas.cursor = nil
-      drawHelp(
-        &canvas, table: screen.keys, footer: t.t("Any key closes", "Любая клавиша закрывает"))
+      drawHelp(&canvas, table: screen.keys, offset: helpOffset) { first, last, total in
+        guard first > 1 || last < total else {
+          return self.t.t("Any key closes", "Любая клавиша закрывает")
+        }
+        return self.t.t(
+          "\(first)–\(last) of \(total)  j/k ↓↑ PgDn PgUp g G scroll, other keys close",
+          "\(first)–\(last) из \(total)  j/k ↓↑ PgDn PgUp g G — листать, другие — закрыть")
+      }
     }
     if let c = confirm {
       canvas.cursor = nil

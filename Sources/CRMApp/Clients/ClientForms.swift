@@ -179,6 +179,8 @@ final class ClientFormScreen: FormScreen, RecordForm {
           l.pick(
             "Client «\(checked.name)» added, №\(id).",
             "Клиент «\(checked.name)» добавлен, №\(id)."))
+        list?.select(clientId: id)
+        return true
       } else {
         // The client as the form loaded it is the base: a change meanwhile to other fields is
         // merged; to the same ones it is a conflict, shown side by side.
@@ -217,7 +219,7 @@ final class PersonFormScreen: FormScreen, RecordForm {
     let v = context.clients.validator
     let l = context.language
     func f(_ key: String, _ value: String, _ note: String? = nil) -> FormField {
-      FormField(key: key, label: v.fieldName(key), value: value, note: note)
+      FormField(key: key, label: v.personFieldName(key), value: value, note: note)
     }
     let listNote = l.pick("comma-separated", "через запятую")
     person = p

@@ -78,6 +78,24 @@ public final class ClientsScreen: Screen {
     countCap = Self.initialCap
   }
 
+  /// Selects a client (the one just added): in the list as it is when it shows there, else in
+  /// the whole list (the search and filters cleared, the order kept).
+  func select(clientId id: Int64) {
+    var position = try? context.db.position(of: id, in: query)
+    if position == nil {
+      searchInput.text = ""
+      query = ClientListQuery(sort: query.sort, descending: query.descending)
+      position = try? context.db.position(of: id, in: query)
+    }
+    reload()
+    refresh(app: nil)
+    guard let position else { return }
+    list.selected = position
+    // The new row in the middle of the page, with its neighbours around it.
+    list.top = max(0, position - list.visible / 2)
+    list.clamp()
+  }
+
   func refresh(app: App?) {
     do {
       if stale {

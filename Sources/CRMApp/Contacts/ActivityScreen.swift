@@ -298,7 +298,9 @@ public final class ActivityScreen: ListScreen {
           .joined(separator: ", ")
       }
     }
-    info += l.pick(" · Enter: the rows", " · Enter — строки")
+    // The figures first: the hint goes when both do not fit.
+    let enterHint = l.pick(" · Enter: the rows", " · Enter — строки")
+    if TextWidth.of(info + enterHint) <= width - 2 { info += enterHint }
     canvas.put(row, 1, info, infoStyle, maxWidth: width - 2)
     row += 1
     if report.rows.allSatisfy({ $0.total.isEmpty && $0.overdue == 0 }) {
@@ -323,21 +325,27 @@ public final class ActivityScreen: ListScreen {
       .dim, maxWidth: width - 2)
     row += 1
     let labelWidth = 6
-    let numberWidth = barMetric == .revenue ? 16 : 10
+    // Each bucket's figure (and its plan) whole: the bars narrow to leave room for the widest.
+    let figures = report.buckets.indices.map { i -> String in
+      var number =
+        barMetric == .revenue
+        ? Money(minor: Int64(values[i])).compact(l) : context.formats.integer(Int(values[i]))
+      if let pf = plans[i] {
+        number +=
+          "/"
+          + (barMetric == .revenue
+            ? Money(minor: pf.planWhole).compact(l) : context.formats.integer(Int(pf.planWhole)))
+      }
+      return number
+    }
+    let numberWidth = max(barMetric == .revenue ? 16 : 10, figures.map(TextWidth.of).max() ?? 0)
     let barWidth = max(4, width - 2 - labelWidth - numberWidth - 2)
     for (i, b) in report.buckets.enumerated() where row < bottom - 1 {
       canvas.put(row, 1, TextWidth.fit(bucketLabel(b), to: labelWidth))
       let bar = Charts.bar(values[i], maximum: most, width: barWidth)
       let style = Self.targetStyle(plans[i])
       canvas.put(row, 2 + labelWidth, bar, style.dim ? .dim : Style(color: style.color))
-      var number =
-        barMetric == .revenue
-        ? Money(minor: Int64(values[i])).compact(l) : context.formats.integer(Int(values[i]))
-      if let pf = plans[i] {
-        number +=
-          "/\(barMetric == .revenue ? Money(minor: pf.planWhole).compact(l) : String(pf.planWhole))"
-      }
-      canvas.put(row, 3 + labelWidth + barWidth, number, style, maxWidth: numberWidth)
+      canvas.put(row, 3 + labelWidth + barWidth, figures[i], style, maxWidth: numberWidth)
       row += 1
     }
     // A sparkline per contact kind.

@@ -22,6 +22,40 @@ enum Relative {
   }
 }
 
+/// A length of time as a form shows it and reads it back: "15 мин", "1 ч 30 мин", "2 дн"
+/// ("15 min", "1 h 30 min", "2 d"); `When.duration` reads every one of them.
+enum Length {
+  static func text(minutes: Int, _ l: Language) -> String {
+    if minutes == 0 { return l.pick("0 min", "0 мин") }
+    var parts: [String] = []
+    var rest = minutes
+    if rest % 1440 == 0 { return l.pick("\(rest / 1440) d", "\(rest / 1440) дн") }
+    if rest >= 60 {
+      parts.append(l.pick("\(rest / 60) h", "\(rest / 60) ч"))
+      rest %= 60
+    }
+    if rest > 0 { parts.append(l.pick("\(rest) min", "\(rest) мин")) }
+    return parts.joined(separator: " ")
+  }
+
+  /// The reminder's lead as the form shows it: "за 15 мин" ("15 min before").
+  static func before(minutes: Int, _ l: Language) -> String {
+    l.pick("\(text(minutes: minutes, l)) before", "за \(text(minutes: minutes, l))")
+  }
+
+  /// The lead typed back: "за 15 мин", "15 min before" or plain "15 мин" / "15m".
+  static func strippingBefore(_ typed: String) -> String {
+    var t = typed.trimmingSpaces()
+    for prefix in ["за ", "За ", "ЗА "] where t.hasPrefix(prefix) {
+      t = String(t.dropFirst(prefix.count)).trimmingSpaces()
+    }
+    for suffix in [" before", " Before", " BEFORE"] where t.hasSuffix(suffix) {
+      t = String(t.dropLast(suffix.count)).trimmingSpaces()
+    }
+    return t
+  }
+}
+
 /// Picks the kind of a contact with one key (c call, m meeting, l letter…), then hands over.
 @MainActor
 final class KindPickerScreen: Screen {
@@ -293,7 +327,7 @@ final class ContactFormScreen: FormScreen, RecordForm {
     let remind: String = {
       guard let r = c.remindAt, let due = c.dueAt else { return "" }
       let before = Int(due.timeIntervalSince(r) / 60)
-      return before >= 0 ? "\(before)m" : f.dateTime(r)
+      return before >= 0 ? Length.before(minutes: before, l) : f.dateTime(r)
     }()
     let kinds = ContactKind.allCases.map { $0.name(l) }.joined(separator: ", ")
     super.init(
@@ -311,8 +345,8 @@ final class ContactFormScreen: FormScreen, RecordForm {
               "+3d, завтра 10:00, пт 15:00, 25.11.2026 10:00")),
           FormField(
             key: "duration", label: s.fieldName("duration"),
-            value: c.durationMinutes == 0 ? "" : "\(c.durationMinutes)m",
-            note: l.pick("30m, 1h", "30m, 1h")),
+            value: c.durationMinutes == 0 ? "" : Length.text(minutes: c.durationMinutes, l),
+            note: l.pick("30 min, 1 h", "30 мин, 1 ч")),
           FormField(key: "subject", label: s.fieldName("subject"), value: c.subject),
           FormField(key: "notes", label: s.fieldName("notes"), value: c.notes),
           FormField(
@@ -321,8 +355,8 @@ final class ContactFormScreen: FormScreen, RecordForm {
           FormField(
             key: "remind", label: s.fieldName("remind"), value: remind,
             note: l.pick(
-              "minutes before (15m), a time, or empty = default",
-              "за сколько (15m), время или пусто — по умолчанию")),
+              "15 min before, 1 h before, a time, or empty = default",
+              "за 15 мин, за 1 ч, время или пусто — по умолчанию")),
           FormField(
             key: "repeat", label: s.fieldName("recurrence"), value: c.recurrence,
             note: l.pick("3d, 2w, 1m or empty", "3d, 2w, 1m или пусто")),
@@ -369,7 +403,7 @@ final class ContactFormScreen: FormScreen, RecordForm {
         }
         c.userId = u.id
       }
-      let r = form.value("remind").trimmingSpaces()
+      let r = Length.strippingBefore(form.value("remind"))
       var remindDefault = false
       if r.isEmpty {
         if c.id == nil {

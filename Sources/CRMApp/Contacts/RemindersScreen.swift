@@ -190,22 +190,36 @@ public final class RemindersScreen: ListScreen {
     let overdue = overdueTotal
     let today = reminderRows.total - overdue
     let whose = everyone ? l.pick("everyone", "все") : l.pick("mine", "мои")
-    var col = canvas.put(top, 1, l.pick("Reminders", "Напоминания"), .bold)
-    col = canvas.put(top, col, " · \(whose) · ", .dim)
-    col = canvas.put(
-      top, col, l.pick("overdue: \(f.integer(overdue))", "просрочено: \(f.integer(overdue))"),
-      overdue > 0 ? Style(bold: true, color: .red) : .dim)
-    // The other counts, each whole or not at all (the list's titles repeat them when they do
-    // not fit the width).
-    var parts: [(String, Style)] = [
-      (l.pick(" · today: \(f.integer(today))", " · сегодня: \(f.integer(today))"), .dim)
+    // The summary line: each part whole (a count is never cut); when the parts do not fit in
+    // 80 columns they take their short words, then the last ones are left out whole.
+    typealias Part = (full: String, short: String, style: Style)
+    var parts: [Part] = [
+      (l.pick("Reminders", "Напоминания"), l.pick("Reminders", "Напоминания"), .bold),
+      (" · \(whose)", " · \(whose)", .dim),
+      (
+        l.pick(" · overdue: \(f.integer(overdue))", " · просрочено: \(f.integer(overdue))"),
+        l.pick(" · overdue \(f.integer(overdue))", " · просроч. \(f.integer(overdue))"),
+        overdue > 0 ? Style(bold: true, color: .red) : .dim
+      ),
+      (
+        l.pick(
+          " · today: \(f.integer(today))",
+          " · сегодня: \(f.integer(today))"),
+        l.pick(
+          " · today \(f.integer(today))",
+          " · сегодня \(f.integer(today))"), .dim
+      ),
     ]
     if invoiceRows.total > 0 {
       parts.append(
         (
           l.pick(
             " · invoices: \(f.integer(invoiceRows.total))",
-            " · счета: \(f.integer(invoiceRows.total))"), Style(bold: true, color: .red)
+            " · счета: \(f.integer(invoiceRows.total))"),
+          l.pick(
+            " · invoices \(f.integer(invoiceRows.total))",
+            " · счета \(f.integer(invoiceRows.total))"),
+          Style(bold: true, color: .red)
         ))
     }
     if todoRows.total > 0 {
@@ -213,6 +227,7 @@ public final class RemindersScreen: ListScreen {
         (
           l.pick(
             " · tasks: \(f.integer(todoRows.total))", " · задачи: \(f.integer(todoRows.total))"),
+          l.pick(" · tasks \(f.integer(todoRows.total))", " · задачи \(f.integer(todoRows.total))"),
           .bold
         ))
     }
@@ -220,11 +235,17 @@ public final class RemindersScreen: ListScreen {
       (
         l.pick(
           " · losing touch: \(f.integer(losingTotal))",
-          " · теряем контакт: \(f.integer(losingTotal))"), .dim
+          " · теряем контакт: \(f.integer(losingTotal))"),
+        l.pick(" · losing \(f.integer(losingTotal))", " · теряем связь \(f.integer(losingTotal))"),
+        .dim
       ))
-    for (text, style) in parts {
-      guard col + TextWidth.of(text) <= width - 1 else { break }
-      col = canvas.put(top, col, text, style)
+    let room = width - 2
+    var texts = parts.map(\.full)
+    if TextWidth.of(texts.joined()) > room { texts = parts.map(\.short) }
+    while texts.count > 1 && TextWidth.of(texts.joined()) > room { texts.removeLast() }
+    var col = 1
+    for (i, text) in texts.enumerated() {
+      col = canvas.put(top, col, text, parts[i].style, maxWidth: max(0, width - col - 1))
     }
     if rowCount == 0 {
       canvas.notice(

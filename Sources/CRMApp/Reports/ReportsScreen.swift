@@ -60,6 +60,15 @@ public final class ReportsScreen: Screen {
       }
     }
 
+    /// The title in one word, for a row of sections too wide for the window (80 columns).
+    func shortTitle(_ l: Language) -> String {
+      switch self {
+      case .sources: return l.pick("Sources", "Источники")
+      case .stuck: return l.pick("Stuck", "Зависшие")
+      default: return title(l)
+      }
+    }
+
     /// The client-base sections (ClientBaseReports.swift): no period, no pipeline.
     var isClientBase: Bool { self == .completeness || self == .segments || self == .classes }
   }
@@ -539,10 +548,13 @@ public final class ReportsScreen: Screen {
     refresh(app: nil)
     // Row 1: the sections, the current one highlighted.
     var col = 1
+    // Every section whole: in short words when the full titles do not fit.
+    let full = Section.allCases.reduce(1) { $0 + TextWidth.of($1.title(l)) + 3 }
     for s in Section.allCases {
       let active = s == section
+      let title = full <= width ? s.title(l) : s.shortTitle(l)
       col = canvas.put(
-        areaTop, col, " \(s.title(l)) ", active ? Style(bold: true, reverse: true) : .dim,
+        areaTop, col, " \(title) ", active ? Style(bold: true, reverse: true) : .dim,
         maxWidth: Swift.max(0, width - col))
       col += 1
     }

@@ -279,6 +279,43 @@ extension CRMDatabase {
     }
   }
 
+  /// Where a client stands in the query's order (0-based), or nil when the query does not
+  /// select it: the list jumps there after a quick add. In name order (the usual one) this is
+  /// one count over `client_by_name` up to the client; other orders number the selected rows.
+  public func position(of id: Int64, in query: ClientListQuery) throws(CRMError) -> Int? {
+    let query = visible(query)
+    let w = query.whereClause()
+    return try read { db in
+      let selects =
+        try Bool.fetchOne(
+          db, sql: "SELECT EXISTS (SELECT 1 FROM client c WHERE \(w.sql) AND c.id = ?)",
+          arguments: SQLStatement(sql: "", arguments: w.arguments + [.integer(id)]).grdbArguments)
+        ?? false
+      guard selects else { return nil }
+      if query.sort == .name && !query.trash {
+        guard
+          let key = try String.fetchOne(
+            db, sql: "SELECT name_key FROM client WHERE id = ?", arguments: [id])
+        else { return nil }
+        let before = query.descending ? ">" : "<"
+        let statement = SQLStatement(
+          sql: """
+            SELECT count(*) FROM client c
+            WHERE \(w.sql) AND (c.name_key \(before) ? OR (c.name_key = ? AND c.id \(before) ?))
+            """,
+          arguments: w.arguments + [.text(key), .text(key), .integer(id)])
+        return try Int.fetchOne(db, sql: statement.sql, arguments: statement.grdbArguments)
+      }
+      let statement = SQLStatement(
+        sql: """
+          SELECT n FROM (SELECT c.id, row_number() OVER (ORDER BY \(query.orderClause())) - 1 AS n
+          FROM client c WHERE \(w.sql)) WHERE id = ?
+          """,
+        arguments: w.arguments + [.integer(id)])
+      return try Int.fetchOne(db, sql: statement.sql, arguments: statement.grdbArguments)
+    }
+  }
+
   /// The query limited to what the signed-in user may see.
   public func visible(_ query: ClientListQuery) -> ClientListQuery {
     var q = query

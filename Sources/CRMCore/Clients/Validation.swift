@@ -35,11 +35,18 @@ public struct Validator: Sendable {
     return language.pick(pair.0, pair.1)
   }
 
-  func line(_ value: String, _ key: String, max: Int) throws(CRMError) -> String {
+  /// A contact person's field name: a person has a name, not a title ("Имя", not "Название").
+  public func personFieldName(_ key: String) -> String {
+    key == "name" ? language.pick("Name", "Имя") : fieldName(key)
+  }
+
+  func line(_ value: String, _ key: String, max: Int, field: String? = nil) throws(CRMError)
+    -> String
+  {
     let clean = TextFold.sanitizeLine(value)
     if clean.count > max {
       throw fail(
-        fieldName(key), "too long (\(clean.count) characters, at most \(max))",
+        field ?? fieldName(key), "too long (\(clean.count) characters, at most \(max))",
         "слишком длинно (\(clean.count) символов, не больше \(max))")
     }
     return clean
@@ -103,10 +110,11 @@ public struct Validator: Sendable {
   }
 
   /// A client's or person's name: one line, required.
-  func name(_ value: String) throws(CRMError) -> String {
-    let n = try line(value, "name", max: Self.maxName)
+  func name(_ value: String, person: Bool = false) throws(CRMError) -> String {
+    let field = person ? personFieldName("name") : fieldName("name")
+    let n = try line(value, "name", max: Self.maxName, field: field)
     if n.isEmpty {
-      throw fail(fieldName("name"), "must not be empty", "не может быть пустым")
+      throw fail(field, "must not be empty", "не может быть пустым")
     }
     return n
   }
@@ -217,7 +225,7 @@ public struct Validator: Sendable {
   /// Validates and cleans a contact person.
   public func person(_ input: ContactPerson) throws(CRMError) -> ContactPerson {
     var p = input
-    p.name = try name(p.name)
+    p.name = try name(p.name, person: true)
     p.position = try line(p.position, "position", max: 200)
     p.phones = try phones(p.phones)
     p.emails = try emails(p.emails)

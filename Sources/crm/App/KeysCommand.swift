@@ -13,6 +13,8 @@ import TerminalUI
 struct Keys: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "keys",
-    abstract: "Print the key reference (docs/keys.md is this output).")
+    abstract: tr(
+      "Print the key reference (docs/keys.md is this output).",
+      "Вывести справочник клавиш (docs/keys.md — это его вывод)."))
   func run() { print(KeyTables.markdown(), terminator: "") }
 }

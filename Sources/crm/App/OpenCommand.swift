@@ -12,7 +12,10 @@ import TerminalUI
 
 struct Open: CRMCommand {
   static let configuration = CommandConfiguration(
-    commandName: "open", abstract: "Open the full-screen interface (the default).")
+    commandName: "open",
+    abstract: tr(
+      "Open the full-screen interface (the default).",
+      "Открыть полноэкранный интерфейс (по умолчанию)."))
   @OptionGroup var global: Global
 
   /// Before the database is opened or created and before ncurses touches the terminal.

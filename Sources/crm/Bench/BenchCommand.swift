@@ -15,18 +15,41 @@ extension Dataset: ExpressibleByArgument {}
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Measure speed and memory beside the SQLite floor (see docs/benchmarks.md).")
-  @Option(help: "S (10,000 clients), M (100,000) or L (1,000,000).") var dataset: Dataset?
-  @Flag(help: "Dataset S, fewer repetitions, and a check against bench/baseline.json.")
+    abstract: tr(
+      "Measure speed and memory beside the SQLite floor (see docs/benchmarks.md).",
+      "Измерить скорость и память рядом с пределом SQLite (см. docs/benchmarks.md)."))
+  @Option(
+    help: tr(
+      "S (10,000 clients), M (100,000) or L (1,000,000).",
+      "S (10 000 клиентов), M (100 000) или L (1 000 000).")) var dataset: Dataset?
+  @Flag(
+    help: tr(
+      "Dataset S, fewer repetitions, and a check against bench/baseline.json.",
+      "Набор S, меньше повторов и сверка с bench/baseline.json."))
   var quick = false
   @OptionGroup var output: JSONOutput
-  @Option(help: "Random seed of the dataset.") var seed: UInt64 = 1
-  @Option(help: "Where datasets are kept (default: $XDG_CACHE_HOME/termcrm/bench).")
+  @Option(
+    help: tr(
+      "Random seed of the dataset.",
+      "Случайное зерно набора данных.")) var seed: UInt64 = 1
+  @Option(
+    help: tr(
+      "Where datasets are kept (default: $XDG_CACHE_HOME/termcrm/bench).",
+      "Где хранить наборы данных (по умолчанию: $XDG_CACHE_HOME/termcrm/bench)."))
   var dir: String?
-  @Option(help: "Baseline ratios to compare with (quick mode).") var baseline =
+  @Option(
+    help: tr(
+      "Baseline ratios to compare with (quick mode).",
+      "Базовые отношения для сравнения (быстрый режим).")) var baseline =
     "bench/baseline.json"
-  @Flag(help: "Write this run's ratios as the new baseline.") var saveBaseline = false
-  @Option(help: "Run only the cases whose names contain this text (e.g. \"funnel\").")
+  @Flag(
+    help: tr(
+      "Write this run's ratios as the new baseline.",
+      "Записать отношения этого прогона как новую базу.")) var saveBaseline = false
+  @Option(
+    help: tr(
+      "Run only the cases whose names contain this text (e.g. \"funnel\").",
+      "Запустить только случаи, чьё имя содержит этот текст (например \"funnel\")."))
   var only: String?
   @Option(help: .hidden) var probeMemory: String?
 

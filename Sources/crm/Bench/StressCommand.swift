@@ -9,7 +9,10 @@ struct Stress: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stress",
     abstract:
-      "Reliability harnesses: kill writers mid-write, many editors at once (docs/reliability.md).",
+      tr(
+        "Reliability harnesses: kill writers mid-write, many editors at once (docs/reliability.md).",
+        "Проверки надёжности: убивать пишущих на полуслове, много редакторов сразу (docs/reliability.md)."
+      ),
     shouldDisplay: false,
     subcommands: [StressCrash.self, StressConcurrency.self, StressConcurrencyWorker.self])
 }
@@ -17,23 +20,55 @@ struct Stress: ParsableCommand {
 struct StressCrash: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "crash",
-    abstract: "Kill writers (imports, edits, merges, handovers, bulk changes) with SIGKILL at "
-      + "random moments and check the database after every kill.",
-    discussion: """
+    abstract: tr(
+      "Kill writers (imports, edits, merges, handovers, bulk changes) with SIGKILL at "
+        + "random moments and check the database after every kill.",
+      "Убивать пишущих (импорт, правки, слияния, передачи, массовые изменения) сигналом SIGKILL "
+        + "в случайные моменты и проверять базу после каждого убийства."),
+    discussion: tr(
+      """
       Runs in a scratch folder (never your database): seeds demo clients, then starts this crm \\
       binary on real commands and kills each after a random delay. After every run the \\
       database is opened as the next user would open it and checked: integrity_check, \\
       foreign_key_check, the search index against the tables, the client counter, and that the \\
       operation is all or nothing. Exit 0 when every check passed, 1 otherwise.
-      """)
-  @Option(help: "How many SIGKILLs to deliver.") var kills = 200
-  @Option(help: "Random seed: the same seed plans the same operations.") var seed: UInt64 = 1
-  @Option(help: "Demo clients to start with.") var clients = 2_000
-  @Option(help: "The largest CSV an import run brings.") var importRows = 3_000
-  @Option(help: "Scratch folder (default: a new one under the temporary folder).")
+      """,
+      """
+      Работает во временной папке (никогда не в вашей базе): создаёт демо-клиентов, затем запускает \
+      этот crm на настоящих командах и убивает каждый после случайной задержки. После каждого запуска \
+      база открывается так, как открыл бы её следующий пользователь, и проверяется: integrity_check, \
+      foreign_key_check, поисковый индекс против таблиц, счётчик клиентов и что операция прошла \
+      целиком или не прошла совсем. Код 0, если все проверки прошли, иначе 1.
+      """))
+  @Option(
+    help: tr(
+      "How many SIGKILLs to deliver.",
+      "Сколько раз послать SIGKILL.")) var kills = 200
+  @Option(
+    help: tr(
+      "Random seed: the same seed plans the same operations.",
+      "Случайное зерно: одно зерно планирует одни и те же операции.")) var seed: UInt64 = 1
+  @Option(
+    help: tr(
+      "Demo clients to start with.",
+      "Сколько демо-клиентов в начале.")) var clients = 2_000
+  @Option(
+    help: tr(
+      "The largest CSV an import run brings.",
+      "Самый большой CSV, который приносит запуск импорта.")) var importRows = 3_000
+  @Option(
+    help: tr(
+      "Scratch folder (default: a new one under the temporary folder).",
+      "Временная папка (по умолчанию: новая во временной папке системы)."))
   var folder: String?
-  @Flag(help: "Keep the scratch folder afterwards.") var keep = false
-  @Flag(help: "The report as JSON.") var json = false
+  @Flag(
+    help: tr(
+      "Keep the scratch folder afterwards.",
+      "Оставить временную папку после работы.")) var keep = false
+  @Flag(
+    help: tr(
+      "The report as JSON.",
+      "Отчёт в JSON.")) var json = false
 
   func run() throws {
     let binary =

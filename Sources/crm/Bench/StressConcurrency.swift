@@ -19,19 +19,44 @@ import Foundation
 struct StressConcurrency: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "concurrency",
-    abstract: "Concurrent editors: no lock error, no lost update, readers never wait.",
-    discussion: "Long form: crm stress concurrency --processes 16 --seconds 30")
-  @Option(help: "Writer processes.") var processes = 16
-  @Option(help: "Reader processes paging the client list.") var readers = 4
-  @Option(help: "How long the workers run, in seconds.") var seconds: Double = 30
-  @Option(help: "Random seed.") var seed: UInt64 = 1
-  @Option(help: "Clients every writer edits (the rest are one per writer).") var shared = 4
+    abstract: tr(
+      "Concurrent editors: no lock error, no lost update, readers never wait.",
+      "Одновременные редакторы: без ошибок блокировки, без потерянных изменений, читатели не ждут."),
+    discussion: tr(
+      "Long form: crm stress concurrency --processes 16 --seconds 30",
+      "Полностью: crm stress concurrency --processes 16 --seconds 30"))
+  @Option(
+    help: tr(
+      "Writer processes.",
+      "Пишущих процессов.")) var processes = 16
+  @Option(
+    help: tr(
+      "Reader processes paging the client list.",
+      "Читающих процессов, листающих список клиентов.")) var readers = 4
+  @Option(
+    help: tr(
+      "How long the workers run, in seconds.",
+      "Сколько секунд работают процессы.")) var seconds: Double = 30
+  @Option(
+    help: tr(
+      "Random seed.",
+      "Случайное зерно.")) var seed: UInt64 = 1
+  @Option(
+    help: tr(
+      "Clients every writer edits (the rest are one per writer).",
+      "Клиенты, которых правит каждый пишущий (остальные — по одному на пишущего).")) var shared = 4
   /// `--db`: the scratch database file (must not exist; default: a temporary file, removed).
   @OptionGroup var global: Global
-  @Flag(help: "Print the totals as JSON.") var json = false
+  @Flag(
+    help: tr(
+      "Print the totals as JSON.",
+      "Вывести итоги в JSON.")) var json = false
   @Flag(
     help: ArgumentHelp(
-      "Save without row versions, as before v7: shows that the check finds lost updates.",
+      tr(
+        "Save without row versions, as before v7: shows that the check finds lost updates.",
+        "Сохранять без версий строк, как до v7: показывает, что проверка находит потерянные изменения."
+      ),
       visibility: .hidden))
   var withoutVersions = false
 
@@ -213,14 +238,23 @@ struct StressConcurrency: ParsableCommand {
 /// with the other counts, not as the user-facing failure the base makes of it.
 struct StressConcurrencyWorker: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "concurrency-worker", abstract: "One process of crm stress concurrency.",
+    commandName: "concurrency-worker",
+    abstract: tr(
+      "One process of crm stress concurrency.",
+      "Один процесс crm stress concurrency."),
     shouldDisplay: false)
   @OptionGroup var global: Global
   @Option var worker = 0
   @Option var seconds: Double = 3
   @Option var seed: UInt64 = 1
-  @Option(help: "Client ids every writer edits.") var shared: String = ""
-  @Option(help: "This writer's own client.") var own: Int64?
+  @Option(
+    help: tr(
+      "Client ids every writer edits.",
+      "Номера клиентов, которых правит каждый пишущий.")) var shared: String = ""
+  @Option(
+    help: tr(
+      "This writer's own client.",
+      "Собственный клиент этого пишущего.")) var own: Int64?
   @Flag var reader = false
   @Flag var withoutVersions = false
 

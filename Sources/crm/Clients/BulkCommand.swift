@@ -37,13 +37,22 @@ extension BulkEdit {
 struct BulkCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bulk",
-    abstract: "Change many clients at once: owner, segment, a tag, lead source, or plan a contact.",
-    discussion: """
+    abstract: tr(
+      "Change many clients at once: owner, segment, a tag, lead source, or plan a contact.",
+      "Изменить сразу многих клиентов: ответственный, сегмент, тег, источник или план контакта."),
+    discussion: tr(
+      """
       Choose the clients with --ids 1,2,3, with filters (--segment, --owner, --tag, --search, \
       --trash) or with --all. Nothing is asked: the count is printed; --dry-run prints it and \
       changes nothing. Each client's change is audited; `crm bulk undo` undoes your latest bulk \
       change as a whole.
       """,
+      """
+      Выберите клиентов через --ids 1,2,3, фильтрами (--segment, --owner, --tag, --search, \
+      --trash) или --all. Ничего не спрашивается: выводится число клиентов; --dry-run выводит его \
+      и ничего не меняет. Изменение каждого клиента попадает в журнал; `crm bulk undo` отменяет \
+      ваше последнее массовое изменение целиком.
+      """),
     subcommands: [
       SetOwner.self, SetSegment.self, AddTag.self, RemoveTag.self, SetSource.self,
       PlanContact.self, Undo.self,
@@ -51,13 +60,34 @@ struct BulkCommand: ParsableCommand {
 
   /// Which clients: explicit ids, the list's filters, or all of them.
   struct Target: ParsableArguments {
-    @Option(help: "Client ids, separated by commas: 1,2,3.") var ids: String?
-    @Option(help: "Clients of this segment.") var segment: String?
-    @Option(help: "Clients of this owner (login).") var owner: String?
-    @Option(help: "Clients with this tag.") var tag: String?
-    @Option(help: "Clients this search finds (like / in the list).") var search: String?
-    @Flag(help: "Clients in the trash instead of live ones (with the filters).") var trash = false
-    @Flag(help: "Every live client.") var all = false
+    @Option(
+      help: tr(
+        "Client ids, separated by commas: 1,2,3.",
+        "Номера клиентов через запятую: 1,2,3.")) var ids: String?
+    @Option(
+      help: tr(
+        "Clients of this segment.",
+        "Клиенты этого сегмента.")) var segment: String?
+    @Option(
+      help: tr(
+        "Clients of this owner (login).",
+        "Клиенты этого ответственного (логин).")) var owner: String?
+    @Option(
+      help: tr(
+        "Clients with this tag.",
+        "Клиенты с этим тегом.")) var tag: String?
+    @Option(
+      help: tr(
+        "Clients this search finds (like / in the list).",
+        "Клиенты, которых находит этот поиск (как / в списке).")) var search: String?
+    @Flag(
+      help: tr(
+        "Clients in the trash instead of live ones (with the filters).",
+        "Клиенты из корзины вместо действующих (с фильтрами).")) var trash = false
+    @Flag(
+      help: tr(
+        "Every live client.",
+        "Все действующие клиенты.")) var all = false
 
     func resolve(_ database: CRMDatabase, _ g: Global) throws -> BulkTarget {
       let l = g.language
@@ -112,7 +142,10 @@ struct BulkCommand: ParsableCommand {
 
   /// Options every change takes.
   struct Run: ParsableArguments {
-    @Flag(help: "Print the count and what would change; change nothing.") var dryRun = false
+    @Flag(
+      help: tr(
+        "Print the count and what would change; change nothing.",
+        "Вывести число клиентов и что изменится; ничего не менять.")) var dryRun = false
     @OptionGroup var output: JSONOutput
 
   }
@@ -143,9 +176,15 @@ struct BulkCommand: ParsableCommand {
 
   struct SetOwner: BulkEdit {
     static let configuration = CommandConfiguration(
-      commandName: "set-owner", abstract: "Give the clients to this user (login, must be active).")
+      commandName: "set-owner",
+      abstract: tr(
+        "Give the clients to this user (login, must be active).",
+        "Передать клиентов этому пользователю (логин, должен быть активен)."))
     @OptionGroup var global: Global
-    @Argument(help: "The new owner's login.") var login: String
+    @Argument(
+      help: tr(
+        "The new owner's login.",
+        "Логин нового ответственного.")) var login: String
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
@@ -156,9 +195,15 @@ struct BulkCommand: ParsableCommand {
 
   struct SetSegment: BulkEdit {
     static let configuration = CommandConfiguration(
-      commandName: "set-segment", abstract: "Set the segment (\"\" clears it).")
+      commandName: "set-segment",
+      abstract: tr(
+        "Set the segment (\"\" clears it).",
+        "Задать сегмент (\"\" очищает)."))
     @OptionGroup var global: Global
-    @Argument(help: "The segment; an empty one clears it.") var segmentValue: String
+    @Argument(
+      help: tr(
+        "The segment; an empty one clears it.",
+        "Сегмент; пустой очищает.")) var segmentValue: String
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
@@ -167,9 +212,15 @@ struct BulkCommand: ParsableCommand {
 
   struct AddTag: BulkEdit {
     static let configuration = CommandConfiguration(
-      commandName: "add-tag", abstract: "Add a tag (clients that have it are left as they are).")
+      commandName: "add-tag",
+      abstract: tr(
+        "Add a tag (clients that have it are left as they are).",
+        "Добавить тег (у кого он уже есть, те не меняются)."))
     @OptionGroup var global: Global
-    @Argument(help: "The tag.") var tagValue: String
+    @Argument(
+      help: tr(
+        "The tag.",
+        "Тег.")) var tagValue: String
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
@@ -178,9 +229,15 @@ struct BulkCommand: ParsableCommand {
 
   struct RemoveTag: BulkEdit {
     static let configuration = CommandConfiguration(
-      commandName: "remove-tag", abstract: "Remove a tag (compared without case and ё/е).")
+      commandName: "remove-tag",
+      abstract: tr(
+        "Remove a tag (compared without case and ё/е).",
+        "Убрать тег (сравнивается без учёта регистра и ё/е)."))
     @OptionGroup var global: Global
-    @Argument(help: "The tag.") var tagValue: String
+    @Argument(
+      help: tr(
+        "The tag.",
+        "Тег.")) var tagValue: String
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
@@ -189,9 +246,15 @@ struct BulkCommand: ParsableCommand {
 
   struct SetSource: BulkEdit {
     static let configuration = CommandConfiguration(
-      commandName: "set-source", abstract: "Set the lead source (\"\" clears it).")
+      commandName: "set-source",
+      abstract: tr(
+        "Set the lead source (\"\" clears it).",
+        "Задать источник лида (\"\" очищает)."))
     @OptionGroup var global: Global
-    @Argument(help: "The lead source.") var source: String
+    @Argument(
+      help: tr(
+        "The lead source.",
+        "Источник лида.")) var source: String
     @OptionGroup var target: Target
     @OptionGroup var options: Run
 
@@ -201,14 +264,28 @@ struct BulkCommand: ParsableCommand {
   struct PlanContact: BulkEdit {
     static let configuration = CommandConfiguration(
       commandName: "plan-contact",
-      abstract: "Plan a contact for each client, for its owner (or --assignee).")
+      abstract: tr(
+        "Plan a contact for each client, for its owner (or --assignee).",
+        "Запланировать контакт каждому клиенту, для его ответственного (или --assignee)."))
     @OptionGroup var global: Global
-    @Option(help: "call, meeting, letter, email, request, complaint, visit, other (or Russian).")
+    @Option(
+      help: tr(
+        "call, meeting, letter, email, request, complaint, visit, other (or Russian).",
+        "call, meeting, letter, email, request, complaint, visit, other (или по-русски)."))
     var kind: String
-    @Option(help: "When: 2026-11-25 10:00, 25.11.2026 10:00, +3d, tomorrow 10:00, пятница…")
+    @Option(
+      help: tr(
+        "When: 2026-11-25 10:00, 25.11.2026 10:00, +3d, tomorrow 10:00, пятница…",
+        "Когда: 2026-11-25 10:00, 25.11.2026 10:00, +3d, завтра 10:00, пятница…"))
     var at: String
-    @Option(help: "Subject.") var subject = ""
-    @Option(help: "Responsible user for every contact (default: each client's owner).")
+    @Option(
+      help: tr(
+        "Subject.",
+        "Тема.")) var subject = ""
+    @Option(
+      help: tr(
+        "Responsible user for every contact (default: each client's owner).",
+        "Ответственный за каждый контакт (по умолчанию: ответственный клиента)."))
     var assignee: String?
     @OptionGroup var target: Target
     @OptionGroup var options: Run
@@ -230,7 +307,10 @@ struct BulkCommand: ParsableCommand {
   struct Undo: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "undo",
-      abstract: "Undo your latest bulk change as a whole (clients changed since are skipped).")
+      abstract: tr(
+        "Undo your latest bulk change as a whole (clients changed since are skipped).",
+        "Отменить ваше последнее массовое изменение целиком (клиенты, изменённые после, пропускаются)."
+      ))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
 

@@ -26,16 +26,31 @@ func className(_ name: String, _ l: Language) -> String {
 struct Classify: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "classify",
-    abstract: "Classify clients (ABC, XYZ, segment rules) and store a dated snapshot.",
-    discussion: """
+    abstract: tr(
+      "Classify clients (ABC, XYZ, segment rules) and store a dated snapshot.",
+      "Классифицировать клиентов (ABC, XYZ, правила сегментов) и сохранить датированный снимок."),
+    discussion: tr(
+      """
       ABC by the revenue of the last abc_months months (setting, 12) ending on --at, XYZ by the \
       stability of monthly revenue; clients whose segment was not set by hand get the segment \
       of the first segment rule that holds (each change audited). A snapshot of the same day \
       is replaced. Rules: docs/classification.md.
-      """)
+      """,
+      """
+      ABC — по выручке за последние abc_months месяцев (настройка, 12), оканчивающихся --at, XYZ — \
+      по стабильности помесячной выручки; клиенты, чей сегмент не задан вручную, получают сегмент \
+      первого выполненного правила (каждое изменение — в журнал). Снимок того же дня заменяется. \
+      Правила: docs/classification.md.
+      """))
   @OptionGroup var global: Global
-  @Option(help: "The snapshot day (default today): 2026-06-30 or 30.06.2026.") var at: String?
-  @Flag(help: "Do not apply the segment rules.") var noSegments = false
+  @Option(
+    help: tr(
+      "The snapshot day (default today): 2026-06-30 or 30.06.2026.",
+      "День снимка (по умолчанию сегодня): 2026-06-30 или 30.06.2026.")) var at: String?
+  @Flag(
+    help: tr(
+      "Do not apply the segment rules.",
+      "Не применять правила сегментов.")) var noSegments = false
   @OptionGroup var output: JSONOutput
 
   func run(_ session: Session) throws {
@@ -78,30 +93,55 @@ struct Classify: CRMCommand {
 
 struct SegmentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "segment", abstract: "Segment rules applied by crm classify.",
+    commandName: "segment",
+    abstract: tr(
+      "Segment rules applied by crm classify.",
+      "Правила сегментов, которые применяет crm classify."),
     subcommands: [Rule.self])
 
   struct Rule: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "rule",
-      abstract: "Add, list and remove segment rules (the first that holds wins).",
+      abstract: tr(
+        "Add, list and remove segment rules (the first that holds wins).",
+        "Добавить, показать и удалить правила сегментов (побеждает первое выполненное)."),
       subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: CRMCommand {
       static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add a rule; prints its id.",
-        discussion: """
+        abstract: tr(
+          "Add a rule; prints its id.",
+          "Добавить правило; выводит его номер."),
+        discussion: tr(
+          """
           Examples: crm segment rule add VIP "revenue >= 1000000"; \
           crm segment rule add Постоянный "payments >= 3"; crm segment rule add Разовый \
           "payments = 1". METRIC is revenue (roubles), payments or months (paying months).
-          """)
+          """,
+          """
+          Примеры: crm segment rule add VIP "revenue >= 1000000"; \
+          crm segment rule add Постоянный "payments >= 3"; crm segment rule add Разовый \
+          "payments = 1". METRIC — revenue (рубли), payments (платежи) или months (месяцы с оплатой).
+          """))
       @OptionGroup var global: Global
-      @Argument(help: "The segment the rule gives.") var segment: String
-      @Argument(help: "METRIC OP VALUE, e.g. \"revenue >= 1000000\".") var condition: String
-      @Option(help: "Over how many months ending on the classification day (1–36).")
+      @Argument(
+        help: tr(
+          "The segment the rule gives.",
+          "Сегмент, который даёт правило.")) var segment: String
+      @Argument(
+        help: tr(
+          "METRIC OP VALUE, e.g. \"revenue >= 1000000\".",
+          "METRIC OP VALUE, например \"revenue >= 1000000\".")) var condition: String
+      @Option(
+        help: tr(
+          "Over how many months ending on the classification day (1–36).",
+          "За сколько месяцев до дня классификации (1–36)."))
       var months = 12
-      @Option(help: "Its place in the list, 1 = tried first (default: last).") var position: Int?
+      @Option(
+        help: tr(
+          "Its place in the list, 1 = tried first (default: last).",
+          "Место в списке, 1 = проверяется первым (по умолчанию: последним).")) var position: Int?
 
       func run(_ session: Session) throws {
         let l = global.language
@@ -115,7 +155,10 @@ struct SegmentCommand: ParsableCommand {
 
     struct List: CRMCommand {
       static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "The rules in the order tried.")
+        commandName: "list",
+        abstract: tr(
+          "The rules in the order tried.",
+          "Правила в порядке проверки."))
       @OptionGroup var global: Global
       @OptionGroup var output: JSONOutput
 
@@ -147,9 +190,12 @@ struct SegmentCommand: ParsableCommand {
 
     struct Remove: CRMCommand {
       static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Remove a rule by its id.")
+        commandName: "remove",
+        abstract: tr(
+          "Remove a rule by its id.",
+          "Удалить правило по номеру."))
       @OptionGroup var global: Global
-      @Argument var id: Int64
+      @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
       func run(_ session: Session) throws {
         try session.context.segments.remove(id)
@@ -202,10 +248,22 @@ extension Money {
 
 /// `report abc|xyz`: the snapshot (--at), the clients per class and the transition matrix.
 struct ClassReportOptions: ParsableArguments {
-  @Option(help: "The snapshot: its number or day (default: the latest).") var at: String?
-  @Option(help: "Transitions from this snapshot (default: the one before --to).") var from: String?
-  @Option(help: "Transitions to this snapshot (default: the latest).") var to: String?
-  @Option(help: "Clients listed per class.") var limit = 10
+  @Option(
+    help: tr(
+      "The snapshot: its number or day (default: the latest).",
+      "Снимок: его номер или день (по умолчанию: последний).")) var at: String?
+  @Option(
+    help: tr(
+      "Transitions from this snapshot (default: the one before --to).",
+      "Переходы из этого снимка (по умолчанию: предыдущего перед --to).")) var from: String?
+  @Option(
+    help: tr(
+      "Transitions to this snapshot (default: the latest).",
+      "Переходы в этот снимок (по умолчанию: последний).")) var to: String?
+  @Option(
+    help: tr(
+      "Clients listed per class.",
+      "Сколько клиентов показать в каждом классе.")) var limit = 10
   @OptionGroup var output: JSONOutput
 
 }
@@ -223,7 +281,9 @@ extension ClassReport {
 func classReport(_ column: String, _ o: ClassReportOptions, _ session: Session) throws {
   let l = session.language
   let service = session.context.classification
-  guard o.limit >= 0 else { throw ValidationError("--limit must not be negative") }
+  guard o.limit >= 0 else {
+    throw ValidationError(tr("--limit must not be negative", "--limit не может быть отрицательным"))
+  }
   guard let run = try service.run(o.at) else {
     throw Failure(
       message: l.pick(
@@ -371,7 +431,9 @@ extension ReportCommand {
   struct ABC: ClassReport {
     static let configuration = CommandConfiguration(
       commandName: "abc",
-      abstract: "ABC classes of a snapshot, their clients and the movement between snapshots.")
+      abstract: tr(
+        "ABC classes of a snapshot, their clients and the movement between snapshots.",
+        "Классы ABC снимка, их клиенты и движение между снимками."))
     @OptionGroup var global: Global
     @OptionGroup var options: ClassReportOptions
     static let column = "abc"
@@ -380,7 +442,9 @@ extension ReportCommand {
   struct XYZ: ClassReport {
     static let configuration = CommandConfiguration(
       commandName: "xyz",
-      abstract: "XYZ classes of a snapshot, ABC × XYZ, and the movement between snapshots.")
+      abstract: tr(
+        "XYZ classes of a snapshot, ABC × XYZ, and the movement between snapshots.",
+        "Классы XYZ снимка, ABC × XYZ и движение между снимками."))
     @OptionGroup var global: Global
     @OptionGroup var options: ClassReportOptions
     static let column = "xyz"
@@ -389,11 +453,22 @@ extension ReportCommand {
   struct Segments: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "segments",
-      abstract: "Clients per segment: count, share, revenue over the last months.")
+      abstract: tr(
+        "Clients per segment: count, share, revenue over the last months.",
+        "Клиенты по сегментам: число, доля, выручка за последние месяцы."))
     @OptionGroup var global: Global
-    @Option(help: "The last day of the period (default today).") var at: String?
-    @Option(help: "Months of revenue (1–36).") var months = 12
-    @Option(help: "Only this owner's clients (login).") var owner: String?
+    @Option(
+      help: tr(
+        "The last day of the period (default today).",
+        "Последний день периода (по умолчанию сегодня).")) var at: String?
+    @Option(
+      help: tr(
+        "Months of revenue (1–36).",
+        "Месяцев выручки (1–36).")) var months = 12
+    @Option(
+      help: tr(
+        "Only this owner's clients (login).",
+        "Только клиенты этого ответственного (логин).")) var owner: String?
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -454,20 +529,38 @@ extension ReportCommand {
   struct CompletenessReport: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "completeness",
-      abstract: "Fill rate per field (the base and mine), the least complete clients first.")
+      abstract: tr(
+        "Fill rate per field (the base and mine), the least complete clients first.",
+        "Заполненность по полям (вся база и мои), сначала наименее заполненные клиенты."))
     @OptionGroup var global: Global
-    @Option(help: "Fields to count, comma-separated (default: the completeness_fields setting).")
+    @Option(
+      help: tr(
+        "Fields to count, comma-separated (default: the completeness_fields setting).",
+        "Поля для подсчёта через запятую (по умолчанию: настройка completeness_fields)."))
     var fields: String?
-    @Option(help: "Only this owner's clients (login).") var owner: String?
-    @Option(help: "Only this segment's clients.") var segment: String?
-    @Option(help: "Incomplete clients listed (default: 20 as text, all with --json).")
+    @Option(
+      help: tr(
+        "Only this owner's clients (login).",
+        "Только клиенты этого ответственного (логин).")) var owner: String?
+    @Option(
+      help: tr(
+        "Only this segment's clients.",
+        "Только клиенты этого сегмента.")) var segment: String?
+    @Option(
+      help: tr(
+        "Incomplete clients listed (default: 20 as text, all with --json).",
+        "Сколько неполных клиентов показать (по умолчанию 20 текстом, все с --json)."))
     var limit: Int?
-    @Option var offset = 0
+    @Option(help: tr("Skip this many (paging).", "Пропустить столько (постранично).")) var offset =
+      0
     @OptionGroup var output: JSONOutput
 
     func check() throws {
       guard (limit ?? 0) >= 0, offset >= 0 else {
-        throw ValidationError("--limit and --offset must not be negative")
+        throw ValidationError(
+          tr(
+            "--limit and --offset must not be negative",
+            "--limit и --offset не могут быть отрицательными"))
       }
     }
 

@@ -12,28 +12,67 @@ import TerminalUI
 
 /// Options that set client fields; shared by `client add` and `client edit`.
 struct ClientFields: ParsableArguments {
-  @Option(help: "Name (without the legal form).") var name: String?
-  @Option(help: "company or person.") var kind: ClientKind?
-  @Option(help: "Legal form: ООО, АО, ИП…") var legalForm: String?
-  @Option(help: "ИНН (10 digits for a company, 12 for a person).") var inn: String?
-  @Option(help: "КПП.") var kpp: String?
-  @Option(help: "ОГРН or ОГРНИП.") var ogrn: String?
-  @Option(help: "Phone; repeat for several (replaces the list).") var phone: [String] = []
-  @Option(help: "E-mail; repeat for several (replaces the list).") var email: [String] = []
-  @Option var website: String?
-  @Option var city: String?
-  @Option var legalAddress: String?
-  @Option var actualAddress: String?
-  @Option var postalAddress: String?
-  @Option(help: "БИК of the main bank account.") var bik: String?
-  @Option(help: "Settlement account (р/с).") var account: String?
-  @Option(help: "Correspondent account (к/с).") var corrAccount: String?
-  @Option var bankName: String?
-  @Option var segment: String?
-  @Option var leadSource: String?
-  @Option(help: "Owner's login.") var owner: String?
-  @Option(help: "Tag; repeat for several (replaces the list).") var tag: [String] = []
-  @Option var notes: String?
+  @Option(
+    help: tr(
+      "Name (without the legal form).",
+      "Название (без организационно-правовой формы).")) var name: String?
+  @Option(
+    help: tr(
+      "company or person.",
+      "company или person (организация или физлицо).")) var kind: ClientKind?
+  @Option(
+    help: tr(
+      "Legal form: ООО, АО, ИП…",
+      "Организационно-правовая форма: ООО, АО, ИП…")) var legalForm: String?
+  @Option(
+    help: tr(
+      "ИНН (10 digits for a company, 12 for a person).",
+      "ИНН (10 цифр у организации, 12 у физлица).")) var inn: String?
+  @Option(
+    help: tr(
+      "КПП.",
+      "КПП.")) var kpp: String?
+  @Option(
+    help: tr(
+      "ОГРН or ОГРНИП.",
+      "ОГРН или ОГРНИП.")) var ogrn: String?
+  @Option(
+    help: tr(
+      "Phone; repeat for several (replaces the list).",
+      "Телефон; повторите для нескольких (заменяет список).")) var phone: [String] = []
+  @Option(
+    help: tr(
+      "E-mail; repeat for several (replaces the list).",
+      "E-mail; повторите для нескольких (заменяет список).")) var email: [String] = []
+  @Option(help: tr("Website.", "Сайт.")) var website: String?
+  @Option(help: tr("City.", "Город.")) var city: String?
+  @Option(help: tr("Legal address.", "Юридический адрес.")) var legalAddress: String?
+  @Option(help: tr("Actual address.", "Фактический адрес.")) var actualAddress: String?
+  @Option(help: tr("Postal address.", "Почтовый адрес.")) var postalAddress: String?
+  @Option(
+    help: tr(
+      "БИК of the main bank account.",
+      "БИК основного банковского счёта.")) var bik: String?
+  @Option(
+    help: tr(
+      "Settlement account (р/с).",
+      "Расчётный счёт (р/с).")) var account: String?
+  @Option(
+    help: tr(
+      "Correspondent account (к/с).",
+      "Корреспондентский счёт (к/с).")) var corrAccount: String?
+  @Option(help: tr("Bank name.", "Название банка.")) var bankName: String?
+  @Option(help: tr("Segment.", "Сегмент.")) var segment: String?
+  @Option(help: tr("Lead source.", "Источник лида.")) var leadSource: String?
+  @Option(
+    help: tr(
+      "Owner's login.",
+      "Логин ответственного.")) var owner: String?
+  @Option(
+    help: tr(
+      "Tag; repeat for several (replaces the list).",
+      "Тег; повторите для нескольких (заменяет список).")) var tag: [String] = []
+  @Option(help: tr("Notes.", "Заметки.")) var notes: String?
 
   func apply(to client: inout Client, db: CRMDatabase, g: Global) throws {
     if let name { client.name = name }
@@ -79,16 +118,26 @@ extension ClientKind: ExpressibleByArgument {}
 
 struct ClientCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "client", abstract: "Add, show, list, edit, delete and restore clients.",
+    commandName: "client",
+    abstract: tr(
+      "Add, show, list, edit, delete and restore clients.",
+      "Добавить, показать, перечислить, изменить, удалить и восстановить клиентов."),
     subcommands: [Add.self, Show.self, List.self, Edit.self, Delete.self, Restore.self])
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "add", abstract: "Add a client; prints its id.")
+      commandName: "add",
+      abstract: tr(
+        "Add a client; prints its id.",
+        "Добавить клиента; выводит его номер."))
     @OptionGroup var global: Global
     @OptionGroup var fields: ClientFields
     // Team work: a lead for the lead rule (docs/teamwork.md).
-    @Flag(help: "No owner: the lead rule (when on) gives it to a manager.") var noOwner = false
+    @Flag(
+      help: tr(
+        "No owner: the lead rule (when on) gives it to a manager.",
+        "Без ответственного: правило лидов (если включено) отдаёт клиента менеджеру."))
+    var noOwner = false
 
     func check() throws {
       if noOwner && fields.owner != nil {
@@ -111,9 +160,12 @@ struct ClientCommand: ParsableCommand {
 
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "show", abstract: "Show one client.")
+      commandName: "show",
+      abstract: tr(
+        "Show one client.",
+        "Показать одного клиента."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -162,22 +214,35 @@ struct ClientCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List clients.")
+      commandName: "list",
+      abstract: tr(
+        "List clients.",
+        "Список клиентов."))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
     @OptionGroup var page: Paging<Fifty>
-    @Option(help: "name, city, phone, segment, owner or lastContact.") var sort: String = "name"
-    @Flag var desc = false
-    @Option var segment: String?
-    @Option(help: "Owner's login.") var owner: String?
-    @Option var tag: String?
-    @Flag(help: "List the trash instead.") var trash = false
+    @Option(
+      help: tr(
+        "name, city, phone, segment, owner or lastContact.",
+        "name, city, phone, segment, owner или lastContact (название, город, телефон, сегмент, ответственный, последний контакт)."
+      )) var sort: String = "name"
+    @Flag(help: tr("Reverse order.", "Обратный порядок.")) var desc = false
+    @Option(help: tr("Segment.", "Сегмент.")) var segment: String?
+    @Option(
+      help: tr(
+        "Owner's login.",
+        "Логин ответственного.")) var owner: String?
+    @Option(help: tr("Tag.", "Тег.")) var tag: String?
+    @Flag(
+      help: tr(
+        "List the trash instead.",
+        "Показать корзину.")) var trash = false
 
     func check() throws {
       guard ClientListQuery.Sort(rawValue: sort) != nil else {
+        let sorts = ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", ")
         throw ValidationError(
-          "--sort must be one of \(ClientListQuery.Sort.allCases.map(\.rawValue).joined(separator: ", "))"
-        )
+          tr("--sort must be one of \(sorts)", "--sort — одно из: \(sorts)"))
       }
       try page.check()
     }
@@ -200,16 +265,29 @@ struct ClientCommand: ParsableCommand {
 
   struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "edit", abstract: "Change fields of a client.",
-      discussion: "A change someone saved meanwhile to other fields is kept; to the same fields "
-        + "it is a conflict: exit 1, nothing saved. --expect-version N refuses the edit unless "
-        + "the client is still at version N (crm client show --json prints it).")
+      commandName: "edit",
+      abstract: tr(
+        "Change fields of a client.",
+        "Изменить поля клиента."),
+      discussion: tr(
+        "A change someone saved meanwhile to other fields is kept; to the same fields "
+          + "it is a conflict: exit 1, nothing saved. --expect-version N refuses the edit unless "
+          + "the client is still at version N (crm client show --json prints it).",
+        "Изменение, которое кто-то тем временем сохранил в других полях, сохраняется; в тех же "
+          + "полях это конфликт: код 1, ничего не сохранено. --expect-version N отклоняет правку, если "
+          + "клиент уже не в версии N (её выводит crm client show --json)."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
     @OptionGroup var fields: ClientFields
-    @Option(help: "Save only if the client is still at this version (else exit 1).")
+    @Option(
+      help: tr(
+        "Save only if the client is still at this version (else exit 1).",
+        "Сохранить, только если клиент всё ещё в этой версии (иначе код 1)."))
     var expectVersion: Int64?
-    @Flag(help: "Print the saved client's id and version as JSON.") var json = false
+    @Flag(
+      help: tr(
+        "Print the saved client's id and version as JSON.",
+        "Вывести номер и версию сохранённого клиента в JSON.")) var json = false
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -231,9 +309,12 @@ struct ClientCommand: ParsableCommand {
 
   struct Delete: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "delete", abstract: "Move a client to the trash.")
+      commandName: "delete",
+      abstract: tr(
+        "Move a client to the trash.",
+        "Переместить клиента в корзину."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
     func run(_ session: Session) throws {
       let ctx = session.app
@@ -243,9 +324,12 @@ struct ClientCommand: ParsableCommand {
 
   struct Restore: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "restore", abstract: "Bring a client back from the trash.")
+      commandName: "restore",
+      abstract: tr(
+        "Bring a client back from the trash.",
+        "Вернуть клиента из корзины."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
     func run(_ session: Session) throws {
       let ctx = session.app

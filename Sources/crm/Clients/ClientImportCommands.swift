@@ -33,9 +33,19 @@ extension DuplicatePolicy: ExpressibleByArgument {}
 nonisolated(unsafe) var importInterrupted: sig_atomic_t = 0
 
 struct ClientImportFlags: ParsableArguments {
-  @Flag(help: "Show what would happen and change nothing.") var dryRun = false
-  @Flag(help: "The full report as JSON.") var json = false
-  @Option(help: "A row that matches a client in the base: skip, update or create.")
+  @Flag(
+    help: tr(
+      "Show what would happen and change nothing.",
+      "Показать, что произойдёт, и ничего не менять.")) var dryRun = false
+  @Flag(
+    help: tr(
+      "The full report as JSON.",
+      "Полный отчёт в JSON.")) var json = false
+  @Option(
+    help: tr(
+      "A row that matches a client in the base: skip, update or create.",
+      "Строка, совпадающая с клиентом в базе: skip, update или create (пропустить, обновить, создать)."
+    ))
   var onDuplicate: DuplicatePolicy = .skip
 }
 
@@ -233,21 +243,44 @@ extension Global {
 
 struct ImportCSV: ClientImportCommand {
   static let configuration = CommandConfiguration(
-    commandName: "csv", abstract: "Import clients from CSV (UTF-8 or CP1251; ; , tab or |).",
-    discussion: """
+    commandName: "csv",
+    abstract: tr(
+      "Import clients from CSV (UTF-8 or CP1251; ; , tab or |).",
+      "Импорт клиентов из CSV (UTF-8 или CP1251; разделитель ; , табуляция или |)."),
+    discussion: tr(
+      """
       Columns are recognised by their header names, Russian or English (Название, ИНН, Телефон,
       E-mail, Город, Ответственный, Контактное лицо…; the list is in docs/user-guide.md);
       --map "Колонка=field,…" names the others. Rows that match a client in the base (same ИНН,
       phone, e-mail or name) are skipped, updated or created per --on-duplicate. One
       transaction: a file error imports nothing; a bad row is reported and the rest imported.
-      """)
+      """,
+      """
+      Колонки узнаются по заголовкам, русским или английским (Название, ИНН, Телефон,
+      E-mail, Город, Ответственный, Контактное лицо…; список — в docs/user-guide.md);
+      --map "Колонка=field,…" называет остальные. Строки, совпадающие с клиентом в базе (тот же ИНН,
+      телефон, e-mail или название), пропускаются, обновляют его или создаются по --on-duplicate.
+      Одна транзакция: ошибка файла не импортирует ничего; плохая строка называется, остальные импортируются.
+      """))
   @OptionGroup var global: Global
-  @Argument(help: "The CSV file.") var file: String
+  @Argument(
+    help: tr(
+      "The CSV file.",
+      "Файл CSV.")) var file: String
   @OptionGroup var flags: ClientImportFlags
-  @Option(help: "Columns to fields: \"Колонка=field,Other=field\" (field skip ignores one).")
+  @Option(
+    help: tr(
+      "Columns to fields: \"Колонка=field,Other=field\" (field skip ignores one).",
+      "Колонки в поля: \"Колонка=field,Другая=field\" (поле skip пропускает колонку)."))
   var map: String?
-  @Option(help: "utf8 or cp1251 (default: detected).") var encoding: String?
-  @Option(help: "; , | or tab (default: detected from the header).") var delimiter: String?
+  @Option(
+    help: tr(
+      "utf8 or cp1251 (default: detected).",
+      "utf8 или cp1251 (по умолчанию: определяется).")) var encoding: String?
+  @Option(
+    help: tr(
+      "; , | or tab (default: detected from the header).",
+      "; , | или tab (по умолчанию: определяется по заголовку).")) var delimiter: String?
 
   static let format = "csv"
 
@@ -264,14 +297,26 @@ struct ImportCSV: ClientImportCommand {
 
 struct ImportVCard: ClientImportCommand {
   static let configuration = CommandConfiguration(
-    commandName: "vcard", abstract: "Import clients from vCard 3.0/4.0 (.vcf).",
-    discussion: """
+    commandName: "vcard",
+    abstract: tr(
+      "Import clients from vCard 3.0/4.0 (.vcf).",
+      "Импорт клиентов из vCard 3.0/4.0 (.vcf)."),
+    discussion: tr(
+      """
       A card with ORG becomes a company with the card's person as its contact; a card without
       ORG becomes a person client. Folded lines, quoted-printable and CHARSET=windows-1251 are
       read; a broken card is reported with its line and the rest imported.
-      """)
+      """,
+      """
+      Карточка с ORG становится организацией, а человек из карточки — её контактным лицом; карточка
+      без ORG становится клиентом-физлицом. Читаются свёрнутые строки, quoted-printable и
+      CHARSET=windows-1251; сломанная карточка называется со своей строкой, остальные импортируются.
+      """))
   @OptionGroup var global: Global
-  @Argument(help: "The .vcf file.") var file: String
+  @Argument(
+    help: tr(
+      "The .vcf file.",
+      "Файл .vcf.")) var file: String
   @OptionGroup var flags: ClientImportFlags
 
   static let format = "vcard"
@@ -283,9 +328,15 @@ struct ImportVCard: ClientImportCommand {
 
 struct ImportJSON: ClientImportCommand {
   static let configuration = CommandConfiguration(
-    commandName: "json", abstract: "Import clients from TermCRM's own JSON (crm export json).")
+    commandName: "json",
+    abstract: tr(
+      "Import clients from TermCRM's own JSON (crm export json).",
+      "Импорт клиентов из собственного JSON TermCRM (crm export json)."))
   @OptionGroup var global: Global
-  @Argument(help: "The .json file.") var file: String
+  @Argument(
+    help: tr(
+      "The .json file.",
+      "Файл .json.")) var file: String
   @OptionGroup var flags: ClientImportFlags
 
   static let format = "json"
@@ -297,14 +348,26 @@ struct ImportJSON: ClientImportCommand {
 
 struct ImportUndo: CRMCommand {
   static let configuration = CommandConfiguration(
-    commandName: "undo", abstract: "Take back a client import (crm import list shows them).",
-    discussion: """
+    commandName: "undo",
+    abstract: tr(
+      "Take back a client import (crm import list shows them).",
+      "Отменить импорт клиентов (их показывает crm import list)."),
+    discussion: tr(
+      """
       Clients the import created are deleted, or moved to the trash if something was added to
       them since (a contact, a deal, an edit); clients it updated get their fields back; contact
       persons it added are removed. One transaction; an import is undone once.
-      """)
+      """,
+      """
+      Клиенты, созданные импортом, удаляются или, если к ним что-то добавили (контакт, сделку,
+      правку), переносятся в корзину; обновлённым клиентам возвращаются их поля; добавленные
+      контактные лица удаляются. Одна транзакция; импорт отменяется один раз.
+      """))
   @OptionGroup var global: Global
-  @Argument(help: "The import's number.") var id: Int64
+  @Argument(
+    help: tr(
+      "The import's number.",
+      "Номер импорта.")) var id: Int64
 
   func run(_ session: Session) throws {
     let database = session.database
@@ -321,10 +384,19 @@ struct ImportUndo: CRMCommand {
 
 struct ImportList: CRMCommand {
   static let configuration = CommandConfiguration(
-    commandName: "list", abstract: "Client imports, newest first.")
+    commandName: "list",
+    abstract: tr(
+      "Client imports, newest first.",
+      "Импорты клиентов, сначала новые."))
   @OptionGroup var global: Global
-  @Flag(help: "JSON instead of a table.") var json = false
-  @Option(help: "At most this many (default: 100 as text, every import with --json).")
+  @Flag(
+    help: tr(
+      "JSON instead of a table.",
+      "JSON вместо таблицы.")) var json = false
+  @Option(
+    help: tr(
+      "At most this many (default: 100 as text, every import with --json).",
+      "Не больше стольких (по умолчанию 100 текстом, все импорты с --json)."))
   var limit: Int?
 
   func run(_ session: Session) throws {
@@ -374,11 +446,26 @@ struct ImportList: CRMCommand {
 // MARK: crm export csv | vcard | json
 
 struct ClientExportOptions: ParsableArguments {
-  @Option(help: "The file to write (replaced atomically).") var out: String
-  @Option(help: "Only clients of this segment.") var segment: String?
-  @Option(help: "Only clients of this owner (login).") var owner: String?
-  @Option(help: "Only clients with this tag.") var tag: String?
-  @Option(help: "Only clients this search finds (as in the list).") var search: String?
+  @Option(
+    help: tr(
+      "The file to write (replaced atomically).",
+      "Файл, который записать (заменяется атомарно).")) var out: String
+  @Option(
+    help: tr(
+      "Only clients of this segment.",
+      "Только клиенты этого сегмента.")) var segment: String?
+  @Option(
+    help: tr(
+      "Only clients of this owner (login).",
+      "Только клиенты этого ответственного (логин).")) var owner: String?
+  @Option(
+    help: tr(
+      "Only clients with this tag.",
+      "Только клиенты с этим тегом.")) var tag: String?
+  @Option(
+    help: tr(
+      "Only clients this search finds (as in the list).",
+      "Только клиенты, которых находит этот поиск (как в списке).")) var search: String?
 }
 
 /// `export csv|vcard|json`: the selected clients written as `begin`, each client (with
@@ -424,8 +511,12 @@ extension ClientExportCommand {
 struct ExportClientsCSV: ClientExportCommand {
   static let configuration = CommandConfiguration(
     commandName: "csv",
-    abstract: "Clients as CSV (UTF-8 with BOM, ; between fields, Russian headers).",
-    discussion: "One row per client with its first contact person; crm export json keeps all.")
+    abstract: tr(
+      "Clients as CSV (UTF-8 with BOM, ; between fields, Russian headers).",
+      "Клиенты в CSV (UTF-8 с BOM, ; между полями, русские заголовки)."),
+    discussion: tr(
+      "One row per client with its first contact person; crm export json keeps all.",
+      "Одна строка на клиента с первым контактным лицом; crm export json сохраняет всех."))
   @OptionGroup var global: Global
   @OptionGroup var options: ClientExportOptions
 
@@ -439,7 +530,10 @@ struct ExportClientsCSV: ClientExportCommand {
 
 struct ExportClientsVCard: ClientExportCommand {
   static let configuration = CommandConfiguration(
-    commandName: "vcard", abstract: "Clients as vCard 4.0: one card per client.")
+    commandName: "vcard",
+    abstract: tr(
+      "Clients as vCard 4.0: one card per client.",
+      "Клиенты в vCard 4.0: одна карточка на клиента."))
   @OptionGroup var global: Global
   @OptionGroup var options: ClientExportOptions
 
@@ -451,7 +545,9 @@ struct ExportClientsVCard: ClientExportCommand {
 struct ExportClientsJSON: ClientExportCommand {
   static let configuration = CommandConfiguration(
     commandName: "json",
-    abstract: "Clients in TermCRM's own JSON: every field, persons, owners (crm import json).")
+    abstract: tr(
+      "Clients in TermCRM's own JSON: every field, persons, owners (crm import json).",
+      "Клиенты в собственном JSON TermCRM: все поля, лица, ответственные (crm import json)."))
   @OptionGroup var global: Global
   @OptionGroup var options: ClientExportOptions
 

@@ -13,11 +13,16 @@ import TerminalUI
 struct Search: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
-    abstract: "Search clients by name, phone, e-mail, ИНН, person, tag or notes.")
+    abstract: tr(
+      "Search clients by name, phone, e-mail, ИНН, person, tag or notes.",
+      "Поиск клиентов по названию, телефону, e-mail, ИНН, контактному лицу, тегу или заметкам."))
   @OptionGroup var global: Global
-  @Argument var text: [String]
+  @Argument(help: tr("What to search for.", "Что искать.")) var text: [String]
   @OptionGroup var output: JSONOutput
-  @Option(help: "At most this many (default: the best 20 as text, every match with --json).")
+  @Option(
+    help: tr(
+      "At most this many (default: the best 20 as text, every match with --json).",
+      "Не больше стольких (по умолчанию 20 лучших текстом, все найденные с --json)."))
   var limit: Int?
 
   func run(_ session: Session) throws {

@@ -11,30 +11,61 @@ extension ReportCommand {
   struct Activity: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "activity",
-      abstract: "Per manager: contacts done by kind, missed, planned, overdue, new clients, deals "
-        + "moved and won, revenue; by day, week or month.",
-      discussion: """
+      abstract: tr(
+        "Per manager: contacts done by kind, missed, planned, overdue, new clients, deals "
+          + "moved and won, revenue; by day, week or month.",
+        "По менеджерам: сделанные контакты по видам, пропущенные, запланированные, просроченные, "
+          + "новые клиенты, сдвинутые и выигранные сделки, выручка; по дням, неделям или месяцам."),
+      discussion: tr(
+        """
         Default period: the current week (Monday to Sunday). Definitions of every figure: \
         docs/activity.md. Revenue: roubles won (revenue_rub, a decimal string; \
         revenue_rub_kopecks, an integer); other currencies separately (revenue_other).
-        """)
+        """,
+        """
+        Период по умолчанию: текущая неделя (с понедельника по воскресенье). Определения всех \
+        показателей: docs/activity.md. Выручка: выигранные рубли (revenue_rub — десятичная строка; \
+        revenue_rub_kopecks — целое); другие валюты отдельно (revenue_other).
+        """))
     @OptionGroup var global: Global
     @Option(
-      parsing: .unconditional, help: "From this day (included): 01.11.2026, 2026-11-01, -30d.")
+      parsing: .unconditional,
+      help: tr(
+        "From this day (included): 01.11.2026, 2026-11-01, -30d.",
+        "С этого дня (включительно): 01.11.2026, 2026-11-01, -30d."))
     var from: String?
-    @Option(parsing: .unconditional, help: "To this day (included).") var to: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "To this day (included).",
+        "По этот день (включительно).")) var to: String?
     /// `--user LOGIN` acts as LOGIN and, as the issue's `crm report activity --user LOGIN` asks,
     /// shows that user's row; `--manager` names another row (or `all`) while acting as --user.
     @Option(
       help:
-        "Only this manager (login), or all. Default: the --user given, else everyone you see.")
+        tr(
+          "Only this manager (login), or all. Default: the --user given, else everyone you see.",
+          "Только этот менеджер (логин) или all — все. По умолчанию: указанный --user, иначе все, кого вы видите."
+        ))
     var manager: String?
-    @Option(help: "Rows per day, week or month.") var by: String?
-    @Flag(help: "JSON instead of a table.") var json = false
-    @Flag(help: "CSV (RFC 4180, UTF-8, a header row) instead of a table.") var csv = false
+    @Option(
+      help: tr(
+        "Rows per day, week or month.",
+        "Строки по day, week или month (дням, неделям, месяцам).")) var by: String?
+    @Flag(
+      help: tr(
+        "JSON instead of a table.",
+        "JSON вместо таблицы.")) var json = false
+    @Flag(
+      help: tr(
+        "CSV (RFC 4180, UTF-8, a header row) instead of a table.",
+        "CSV (RFC 4180, UTF-8, строка заголовка) вместо таблицы.")) var csv = false
 
     func validate() throws {
-      if json && csv { throw ValidationError("--json and --csv exclude each other") }
+      if json && csv {
+        throw ValidationError(
+          tr("--json and --csv exclude each other", "--json и --csv несовместимы"))
+      }
     }
 
     /// The rows' period `--by` names (nil: one row per user).

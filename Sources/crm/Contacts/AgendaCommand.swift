@@ -14,15 +14,23 @@ import TerminalUI
 struct Agenda: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "agenda",
-    abstract: "Planned contacts from now on, by day (yours unless --all).")
+    abstract: tr(
+      "Planned contacts from now on, by day (yours unless --all).",
+      "Запланированные контакты с текущего момента по дням (ваши, если нет --all)."))
   @OptionGroup var global: Global
-  @Option(help: "How many days ahead, today included.") var days = 7
-  @Flag(help: "Everyone's contacts.") var all = false
+  @Option(
+    help: tr(
+      "How many days ahead, today included.",
+      "На сколько дней вперёд, включая сегодня.")) var days = 7
+  @Flag(
+    help: tr(
+      "Everyone's contacts.",
+      "Контакты всех.")) var all = false
   @OptionGroup var output: JSONOutput
 
   func check() throws {
     guard (1...3660).contains(days) else {
-      throw ValidationError("--days must be between 1 and 3660")
+      throw ValidationError(tr("--days must be between 1 and 3660", "--days — от 1 до 3660"))
     }
   }
 

@@ -128,7 +128,9 @@ func contactLine(_ r: ContactRow, _ g: Global, status: Bool = true) -> String {
 struct ContactCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "contact",
-    abstract: "Log, plan, list and work through contacts (calls, meetings, letters…).",
+    abstract: tr(
+      "Log, plan, list and work through contacts (calls, meetings, letters…).",
+      "Записывать, планировать, показывать и отрабатывать контакты (звонки, встречи, письма…)."),
     subcommands: [
       Log.self, Plan.self, List.self, Show.self, Done.self, Postpone.self, NoAnswer.self,
       Cancel.self, Reassign.self,
@@ -137,19 +139,48 @@ struct ContactCommand: ParsableCommand {
   struct Log: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "log",
-      abstract: "Log a contact that just happened; prints its id.",
-      discussion: "Closes your planned contact of the same kind with this client due today.")
+      abstract: tr(
+        "Log a contact that just happened; prints its id.",
+        "Записать только что состоявшийся контакт; выводит его номер."),
+      discussion: tr(
+        "Closes your planned contact of the same kind with this client due today.",
+        "Закрывает ваш запланированный на сегодня контакт того же вида с этим клиентом."))
     @OptionGroup var global: Global
-    @Option(help: "Client id.") var client: Int64
-    @Option(help: "call, meeting, letter, email, request, complaint, visit, other (or Russian).")
+    @Option(
+      help: tr(
+        "Client id.",
+        "Номер клиента.")) var client: Int64
+    @Option(
+      help: tr(
+        "call, meeting, letter, email, request, complaint, visit, other (or Russian).",
+        "call, meeting, letter, email, request, complaint, visit, other (или по-русски)."))
     var kind: String
-    @Option(help: "What came of it.") var outcome = ""
-    @Option(help: "Notes.") var note = ""
-    @Option(help: "Subject.") var subject = ""
-    @Flag(name: .customLong("in"), help: "The client got in touch (incoming).") var incoming =
+    @Option(
+      help: tr(
+        "What came of it.",
+        "Чем закончилось.")) var outcome = ""
+    @Option(
+      help: tr(
+        "Notes.",
+        "Заметки.")) var note = ""
+    @Option(
+      help: tr(
+        "Subject.",
+        "Тема.")) var subject = ""
+    @Flag(
+      name: .customLong("in"),
+      help: tr(
+        "The client got in touch (incoming).",
+        "Клиент обратился сам (входящий).")) var incoming =
       false
-    @Option(help: "Plan the next contact: 2026-11-25 10:00, +3d, tomorrow 10:00…") var next: String?
-    @Option(help: "Kind of the next contact (default: the same).") var nextKind: String?
+    @Option(
+      help: tr(
+        "Plan the next contact: 2026-11-25 10:00, +3d, tomorrow 10:00…",
+        "Запланировать следующий контакт: 2026-11-25 10:00, +3d, завтра 10:00…")) var next: String?
+    @Option(
+      help: tr(
+        "Kind of the next contact (default: the same).",
+        "Вид следующего контакта (по умолчанию: тот же).")) var nextKind: String?
     @OptionGroup var output: JSONOutput
 
     func check() throws {
@@ -176,19 +207,46 @@ struct ContactCommand: ParsableCommand {
   struct Plan: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "plan",
-      abstract: "Plan a contact for the acting user (--user); prints its id.")
+      abstract: tr(
+        "Plan a contact for the acting user (--user); prints its id.",
+        "Запланировать контакт для действующего пользователя (--user); выводит его номер."))
     @OptionGroup var global: Global
-    @Option(help: "Client id.") var client: Int64
-    @Option(help: "call, meeting, letter, email, request, complaint, visit, other (or Russian).")
+    @Option(
+      help: tr(
+        "Client id.",
+        "Номер клиента.")) var client: Int64
+    @Option(
+      help: tr(
+        "call, meeting, letter, email, request, complaint, visit, other (or Russian).",
+        "call, meeting, letter, email, request, complaint, visit, other (или по-русски)."))
     var kind: String
-    @Option(help: "When: 2026-11-25 10:00, 25.11.2026 10:00, +3d, tomorrow 10:00, пятница…")
+    @Option(
+      help: tr(
+        "When: 2026-11-25 10:00, 25.11.2026 10:00, +3d, tomorrow 10:00, пятница…",
+        "Когда: 2026-11-25 10:00, 25.11.2026 10:00, +3d, завтра 10:00, пятница…"))
     var at: String
-    @Option(help: "Notes.") var note = ""
-    @Option(help: "Subject.") var subject = ""
-    @Option(help: "How long: 30m, 1h.") var duration: String?
-    @Option(help: "Remind this long before (15m, 1h) or at a time (default: remind_before).")
+    @Option(
+      help: tr(
+        "Notes.",
+        "Заметки.")) var note = ""
+    @Option(
+      help: tr(
+        "Subject.",
+        "Тема.")) var subject = ""
+    @Option(
+      help: tr(
+        "How long: 30m, 1h.",
+        "Длительность: 30m, 1h.")) var duration: String?
+    @Option(
+      help: tr(
+        "Remind this long before (15m, 1h) or at a time (default: remind_before).",
+        "Напомнить за столько (15m, 1h) или в указанное время (по умолчанию: remind_before)."))
     var remind: String?
-    @Option(name: .customLong("repeat"), help: "Repeat every 3d, 2w, 1m.") var recurrence: String?
+    @Option(
+      name: .customLong("repeat"),
+      help: tr(
+        "Repeat every 3d, 2w, 1m.",
+        "Повторять каждые 3d, 2w, 1m.")) var recurrence: String?
     @OptionGroup var output: JSONOutput
 
     func check() throws {
@@ -234,13 +292,31 @@ struct ContactCommand: ParsableCommand {
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list",
-      abstract: "List contacts, newest first (yours unless --all).")
+      abstract: tr(
+        "List contacts, newest first (yours unless --all).",
+        "Список контактов, сначала новые (ваши, если нет --all)."))
     @OptionGroup var global: Global
-    @Option(help: "Only this client's.") var client: Int64?
-    @Flag(help: "Everyone's contacts.") var all = false
-    @Option(help: "planned, done, missed or cancelled.") var status: String?
-    @Option(help: "From this day or time.") var from: String?
-    @Option(help: "To this day (included) or time.") var to: String?
+    @Option(
+      help: tr(
+        "Only this client's.",
+        "Только этого клиента.")) var client: Int64?
+    @Flag(
+      help: tr(
+        "Everyone's contacts.",
+        "Контакты всех.")) var all = false
+    @Option(
+      help: tr(
+        "planned, done, missed or cancelled.",
+        "planned, done, missed или cancelled (запланирован, сделан, пропущен, отменён)."))
+    var status: String?
+    @Option(
+      help: tr(
+        "From this day or time.",
+        "С этого дня или времени.")) var from: String?
+    @Option(
+      help: tr(
+        "To this day (included) or time.",
+        "По этот день (включительно) или время.")) var to: String?
     @OptionGroup var page: Paging<Fifty>
     @OptionGroup var output: JSONOutput
 
@@ -283,9 +359,12 @@ struct ContactCommand: ParsableCommand {
 
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "show", abstract: "Show one contact.")
+      commandName: "show",
+      abstract: tr(
+        "Show one contact.",
+        "Показать один контакт."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -329,13 +408,28 @@ struct ContactCommand: ParsableCommand {
 
   struct Done: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "done", abstract: "Mark a planned contact done.")
+      commandName: "done",
+      abstract: tr(
+        "Mark a planned contact done.",
+        "Отметить запланированный контакт сделанным."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
-    @Option(help: "What came of it.") var outcome = ""
-    @Option(help: "Notes.") var note = ""
-    @Option(help: "Plan the next contact: +3d, 2026-11-25 10:00…") var next: String?
-    @Option(help: "Kind of the next contact (default: the same).") var nextKind: String?
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
+    @Option(
+      help: tr(
+        "What came of it.",
+        "Чем закончилось.")) var outcome = ""
+    @Option(
+      help: tr(
+        "Notes.",
+        "Заметки.")) var note = ""
+    @Option(
+      help: tr(
+        "Plan the next contact: +3d, 2026-11-25 10:00…",
+        "Запланировать следующий контакт: +3d, 2026-11-25 10:00…")) var next: String?
+    @Option(
+      help: tr(
+        "Kind of the next contact (default: the same).",
+        "Вид следующего контакта (по умолчанию: тот же).")) var nextKind: String?
     @OptionGroup var output: JSONOutput
 
     func check() throws {
@@ -358,10 +452,15 @@ struct ContactCommand: ParsableCommand {
   struct Postpone: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "postpone",
-      abstract: "Move a planned contact to another time (+1h, +1d, tomorrow 10:00…).")
+      abstract: tr(
+        "Move a planned contact to another time (+1h, +1d, tomorrow 10:00…).",
+        "Перенести запланированный контакт на другое время (+1h, +1d, завтра 10:00…)."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
-    @Option(help: "The new time.") var to: String
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
+    @Option(
+      help: tr(
+        "The new time.",
+        "Новое время.")) var to: String
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -379,9 +478,11 @@ struct ContactCommand: ParsableCommand {
   struct NoAnswer: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "no-answer",
-      abstract: "Nobody answered: record it and plan a retry (no_answer_rule); prints when.")
+      abstract: tr(
+        "Nobody answered: record it and plan a retry (no_answer_rule); prints when.",
+        "Никто не ответил: записать это и запланировать повтор (no_answer_rule); выводит когда."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
     func run(_ session: Session) throws {
       let ctx = session.app
@@ -396,9 +497,12 @@ struct ContactCommand: ParsableCommand {
 
   struct Cancel: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "cancel", abstract: "Cancel a planned contact.")
+      commandName: "cancel",
+      abstract: tr(
+        "Cancel a planned contact.",
+        "Отменить запланированный контакт."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
     func run(_ session: Session) throws {
       let ctx = session.app
@@ -410,10 +514,15 @@ struct ContactCommand: ParsableCommand {
   struct Reassign: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "reassign",
-      abstract: "Give a planned contact to another user.")
+      abstract: tr(
+        "Give a planned contact to another user.",
+        "Передать запланированный контакт другому пользователю."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
-    @Option(help: "The new responsible user's login.") var to: String
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
+    @Option(
+      help: tr(
+        "The new responsible user's login.",
+        "Логин нового ответственного.")) var to: String
 
     func run(_ session: Session) throws {
       let database = session.database

@@ -14,7 +14,9 @@ import TerminalUI
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Export data to files.",
+    abstract: tr(
+      "Export data to files.",
+      "Выгрузка данных в файлы."),
     subcommands: [
       ICS.self, ExportActs.self, ExportLog.self, ExportClientsCSV.self, ExportClientsVCard.self,
       ExportClientsJSON.self,
@@ -23,12 +25,26 @@ struct Export: ParsableCommand {
   struct ICS: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "ics",
-      abstract: "Planned contacts as an iCalendar file (default: yours, today to +90 days).")
+      abstract: tr(
+        "Planned contacts as an iCalendar file (default: yours, today to +90 days).",
+        "Запланированные контакты файлом iCalendar (по умолчанию: ваши, с сегодня на 90 дней)."))
     @OptionGroup var global: Global
-    @Option(help: "The .ics file to write (replaced atomically).") var out: String
-    @Flag(help: "Everyone's contacts.") var all = false
-    @Option(help: "From this day or time (default: today).") var from: String?
-    @Option(help: "To this day (included) or time (default: 90 days on).") var to: String?
+    @Option(
+      help: tr(
+        "The .ics file to write (replaced atomically).",
+        "Файл .ics, который записать (заменяется атомарно).")) var out: String
+    @Flag(
+      help: tr(
+        "Everyone's contacts.",
+        "Контакты всех.")) var all = false
+    @Option(
+      help: tr(
+        "From this day or time (default: today).",
+        "С этого дня или времени (по умолчанию: сегодня).")) var from: String?
+    @Option(
+      help: tr(
+        "To this day (included) or time (default: 90 days on).",
+        "По этот день (включительно) или время (по умолчанию: через 90 дней).")) var to: String?
 
     func run(_ session: Session) throws {
       let database = session.database

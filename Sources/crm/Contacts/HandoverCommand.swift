@@ -14,14 +14,33 @@ import TerminalUI
 struct Handover: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "handover",
-    abstract: "Give a user's clients (all, or --client …) to another user.",
-    discussion: "Their planned contacts move along; open deals too with --with-deals.")
+    abstract: tr(
+      "Give a user's clients (all, or --client …) to another user.",
+      "Передать клиентов пользователя (всех или --client …) другому пользователю."),
+    discussion: tr(
+      "Their planned contacts move along; open deals too with --with-deals.",
+      "Их запланированные контакты переходят вместе с ними; открытые сделки — с --with-deals."))
   @OptionGroup var global: Global
-  @Option(help: "Login of the current owner.") var from: String
-  @Option(help: "Login of the new owner (must be active).") var to: String
-  @Option(help: "Only this client; repeat for several.") var client: [Int64] = []
-  @Flag(help: "Move open deals too.") var withDeals = false
-  @Flag(help: "Only say what would move.") var dryRun = false
+  @Option(
+    help: tr(
+      "Login of the current owner.",
+      "Логин текущего ответственного.")) var from: String
+  @Option(
+    help: tr(
+      "Login of the new owner (must be active).",
+      "Логин нового ответственного (должен быть активен).")) var to: String
+  @Option(
+    help: tr(
+      "Only this client; repeat for several.",
+      "Только этот клиент; повторите для нескольких.")) var client: [Int64] = []
+  @Flag(
+    help: tr(
+      "Move open deals too.",
+      "Передать и открытые сделки.")) var withDeals = false
+  @Flag(
+    help: tr(
+      "Only say what would move.",
+      "Только сказать, что перейдёт.")) var dryRun = false
   @OptionGroup var output: JSONOutput
 
   func run(_ session: Session) throws {

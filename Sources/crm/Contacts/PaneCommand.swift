@@ -14,18 +14,25 @@ import TerminalUI
 struct PaneCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "pane",
-    abstract: "A small live view of overdue and today's contacts, for a tmux split.")
+    abstract: tr(
+      "A small live view of overdue and today's contacts, for a tmux split.",
+      "Маленькая живая панель просроченных и сегодняшних контактов для разделённого окна tmux."))
   @OptionGroup var global: Global
   @Option(
-    help:
-      "Shell command to run when a reminder comes due (gets $CRM_MESSAGE; default: notify_command in your config.toml)."
-  )
+    help: tr(
+      "Shell command to run when a reminder comes due (gets $CRM_MESSAGE; default: notify_command in your config.toml).",
+      "Команда оболочки, которую запустить, когда подходит напоминание (получает $CRM_MESSAGE; по умолчанию notify_command из вашего config.toml)."
+    ))
   var notify: String?
-  @Option(help: "Seconds between checks.") var interval: Double = 1
+  @Option(
+    help: tr(
+      "Seconds between checks.",
+      "Секунд между проверками.")) var interval: Double = 1
 
   func check() throws {
     guard interval >= 0.1 && interval <= 60 else {
-      throw ValidationError("--interval must be between 0.1 and 60 seconds")
+      throw ValidationError(
+        tr("--interval must be between 0.1 and 60 seconds", "--interval — от 0,1 до 60 секунд"))
     }
   }
 

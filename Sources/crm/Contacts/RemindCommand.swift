@@ -14,17 +14,35 @@ import TerminalUI
 struct Remind: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "remind",
-    abstract: "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).")
+    abstract: tr(
+      "Overdue and soon-due contacts, most urgent first (for cron and shell prompts).",
+      "Просроченные и скорые контакты, сначала самые срочные (для cron и приглашения оболочки)."))
   @OptionGroup var global: Global
-  @Flag(help: "Everyone's contacts.") var all = false
-  @Option(help: "Due within this long counts as soon: 15m, 1h, 1d.") var within = "1h"
+  @Flag(
+    help: tr(
+      "Everyone's contacts.",
+      "Контакты всех.")) var all = false
+  @Option(
+    help: tr(
+      "Due within this long counts as soon: 15m, 1h, 1d.",
+      "Срок, в пределах которого контакт считается скорым: 15m, 1h, 1d.")) var within = "1h"
   @OptionGroup var output: JSONOutput
-  @Flag(help: "One short line for a shell prompt; nothing when nothing is due.") var short = false
-  @Option(help: "At most this many contacts, most urgent first (default: all of them).")
+  @Flag(
+    help: tr(
+      "One short line for a shell prompt; nothing when nothing is due.",
+      "Одна короткая строка для приглашения оболочки; ничего, когда ничего не подошло."))
+  var short = false
+  @Option(
+    help: tr(
+      "At most this many contacts, most urgent first (default: all of them).",
+      "Не больше стольких контактов, самые срочные первыми (по умолчанию все)."))
   var limit: Int?
 
   func check() throws {
-    guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must not be negative") }
+    guard (limit ?? 0) >= 0 else {
+      throw ValidationError(
+        tr("--limit must not be negative", "--limit не может быть отрицательным"))
+    }
   }
 
   /// Read-only and without creating users: this runs on every shell prompt.

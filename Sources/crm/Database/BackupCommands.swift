@@ -12,19 +12,41 @@ import Foundation
 struct BackupCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "backup",
-    abstract: "Copy the database to a file through SQLite's online backup API.",
-    discussion: """
+    abstract: tr(
+      "Copy the database to a file through SQLite's online backup API.",
+      "Скопировать базу в файл через онлайн-резервирование SQLite."),
+    discussion: tr(
+      """
       The copy is one consistent snapshot even while others write; it is checked with \
       PRAGMA integrity_check and appears atomically (never half-written). It holds EVERY client, \
       whatever you may see, and is created with mode 0600: keep it where only trusted people can \
       read it. --daily DIR writes DIR/crm-YYYY-MM-DD.sqlite (replacing today's) and keeps the \
       newest --keep of them (other files in DIR are never touched).
-      """)
+      """,
+      """
+      Копия — один согласованный снимок, даже пока другие пишут; она проверяется \
+      PRAGMA integrity_check и появляется атомарно (никогда не наполовину). В ней ВСЕ клиенты, \
+      что бы ни было видно вам, и создаётся она с правами 0600: храните её там, где её прочтут \
+      только доверенные люди. --daily DIR пишет DIR/crm-YYYY-MM-DD.sqlite (заменяя сегодняшнюю) \
+      и хранит --keep самых новых (другие файлы в DIR не трогаются).
+      """))
   @OptionGroup var global: Global
-  @Argument(help: "The backup file to write.") var file: String?
-  @Flag(help: "Replace FILE if it exists.") var force = false
-  @Option(help: "Write today's backup into this folder (crm-YYYY-MM-DD.sqlite).") var daily: String?
-  @Option(help: "With --daily: how many daily backups to keep (default 14).") var keep: Int?
+  @Argument(
+    help: tr(
+      "The backup file to write.",
+      "Файл копии, который записать.")) var file: String?
+  @Flag(
+    help: tr(
+      "Replace FILE if it exists.",
+      "Заменить FILE, если он есть.")) var force = false
+  @Option(
+    help: tr(
+      "Write today's backup into this folder (crm-YYYY-MM-DD.sqlite).",
+      "Записать сегодняшнюю копию в эту папку (crm-YYYY-MM-DD.sqlite).")) var daily: String?
+  @Option(
+    help: tr(
+      "With --daily: how many daily backups to keep (default 14).",
+      "С --daily: сколько ежедневных копий хранить (по умолчанию 14).")) var keep: Int?
 
   func check() throws {
     let l = global.language
@@ -65,16 +87,31 @@ struct BackupCommand: CRMCommand {
 struct RestoreCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "restore",
-    abstract: "Replace the database's content with a backup (admins only).",
-    discussion: """
+    abstract: tr(
+      "Replace the database's content with a backup (admins only).",
+      "Заменить содержимое базы резервной копией (только администраторы)."),
+    discussion: tr(
+      """
       FILE must be a sound TermCRM backup this crm understands; anything else is refused and \
       the database is left untouched. The current database is first kept as a dated copy \
       beside it (crm.sqlite.YYYY-MM-DDTHH-MM-SS.bak); an older backup is then migrated. Asks \
       for confirmation on a terminal; without one, pass --yes.
-      """)
+      """,
+      """
+      FILE должен быть исправной копией TermCRM, понятной этой версии crm; всё остальное \
+      отклоняется, и база остаётся нетронутой. Текущая база сначала сохраняется датированной \
+      копией рядом (crm.sqlite.YYYY-MM-DDTHH-MM-SS.bak); более старая копия затем обновляется. \
+      В терминале спрашивает подтверждение; без терминала укажите --yes.
+      """))
   @OptionGroup var global: Global
-  @Argument(help: "The backup file to restore.") var file: String
-  @Flag(help: "Do not ask for confirmation.") var yes = false
+  @Argument(
+    help: tr(
+      "The backup file to restore.",
+      "Файл копии, которую восстановить.")) var file: String
+  @Flag(
+    help: tr(
+      "Do not ask for confirmation.",
+      "Не спрашивать подтверждения.")) var yes = false
 
   func run(_ session: Session) throws {
     let l = global.language

@@ -13,14 +13,25 @@ import TerminalUI
 struct Check: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Check the database's integrity and print its schema version.",
-    discussion: """
+    abstract: tr(
+      "Check the database's integrity and print its schema version.",
+      "Проверить целостность базы и вывести версию её схемы."),
+    discussion: tr(
+      """
       Always: PRAGMA integrity_check, foreign_key_check, the search index and the client \
       counter against the clients. --deep also compares every client's search-index text with \
       the tables (seconds on a large base).
-      """)
+      """,
+      """
+      Всегда: PRAGMA integrity_check, foreign_key_check, поисковый индекс и счётчик клиентов \
+      против самих клиентов. --deep ещё сравнивает текст поискового индекса каждого клиента \
+      с таблицами (секунды на большой базе).
+      """))
   @OptionGroup var global: Global
-  @Flag(help: "Also compare each client's search-index text with the tables.") var deep = false
+  @Flag(
+    help: tr(
+      "Also compare each client's search-index text with the tables.",
+      "Ещё сравнить текст поискового индекса каждого клиента с таблицами.")) var deep = false
 
   func run(_ session: Session) throws {
     let database = session.database

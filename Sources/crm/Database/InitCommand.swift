@@ -17,15 +17,27 @@ import TerminalUI
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "init",
-    abstract: "Create or migrate the database; --shared-group prepares it for a team on one host.",
-    discussion: """
+    abstract: tr(
+      "Create or migrate the database; --shared-group prepares it for a team on one host.",
+      "Создать или обновить базу; --shared-group готовит её для команды на одном сервере."),
+    discussion: tr(
+      """
       With --shared-group the folder gets mode 2770 (setgid: new files inherit the group) and \
       the group, the database file and its -wal/-shm 0660 and the group. An existing folder is \
       fixed only when it holds nothing but this database; a world-writable folder is refused. \
       The file's permissions are the real boundary: anyone who can write it can act as anyone.
-      """)
+      """,
+      """
+      С --shared-group папка получает права 2770 (setgid: новые файлы наследуют группу) и группу, \
+      файл базы и его -wal/-shm — 0660 и группу. Существующая папка исправляется, только если \
+      в ней нет ничего, кроме этой базы; папка, доступная на запись всем, отклоняется. Настоящая \
+      граница — права файла: кто может в него писать, может действовать от имени любого.
+      """))
   @OptionGroup var global: Global
-  @Option(help: "The OS group of the team (it must exist).") var sharedGroup: String?
+  @Option(
+    help: tr(
+      "The OS group of the team (it must exist).",
+      "Группа ОС для команды (должна существовать).")) var sharedGroup: String?
 
   func run() throws {
     let l = global.language

@@ -14,12 +14,17 @@ import TerminalUI
 struct SettingsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "settings",
-    abstract: "Show and change settings: \(Settings.keys.joined(separator: ", ")).",
+    abstract: tr(
+      "Show and change settings: \(Settings.keys.joined(separator: ", ")).",
+      "Показать и изменить настройки: \(Settings.keys.joined(separator: ", "))."),
     subcommands: [List.self, Get.self, SetValue.self])
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Every setting and its value.")
+      commandName: "list",
+      abstract: tr(
+        "Every setting and its value.",
+        "Все настройки и их значения."))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
 
@@ -36,9 +41,12 @@ struct SettingsCommand: ParsableCommand {
 
   struct Get: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "get", abstract: "Print one setting's value.")
+      commandName: "get",
+      abstract: tr(
+        "Print one setting's value.",
+        "Вывести значение одной настройки."))
     @OptionGroup var global: Global
-    @Argument var key: String
+    @Argument(help: tr("The setting's name.", "Название настройки.")) var key: String
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -64,10 +72,13 @@ struct SettingsCommand: ParsableCommand {
 
   struct SetValue: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "set", abstract: "Change one setting; prints the stored value.")
+      commandName: "set",
+      abstract: tr(
+        "Change one setting; prints the stored value.",
+        "Изменить одну настройку; выводит сохранённое значение."))
     @OptionGroup var global: Global
-    @Argument var key: String
-    @Argument var value: String
+    @Argument(help: tr("The setting's name.", "Название настройки.")) var key: String
+    @Argument(help: tr("The new value.", "Новое значение.")) var value: String
 
     func run(_ session: Session) throws {
       let database = session.database

@@ -161,7 +161,9 @@ extension DealOutcome {
 struct DealCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "deal",
-    abstract: "Add, show, list, move, win, lose, reopen and edit deals.",
+    abstract: tr(
+      "Add, show, list, move, win, lose, reopen and edit deals.",
+      "Добавить, показать, перечислить, сдвинуть, выиграть, проиграть, вернуть и изменить сделки."),
     subcommands: [
       Add.self, Show.self, List.self, Move.self, Won.self, Lost.self, Reopen.self, Edit.self,
     ])
@@ -169,24 +171,67 @@ struct DealCommand: ParsableCommand {
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Add a deal at the pipeline's first stage (or --stage); prints its id.",
-      discussion: "What the stage's entry actions did goes to standard error.")
+      abstract: tr(
+        "Add a deal at the pipeline's first stage (or --stage); prints its id.",
+        "Добавить сделку на первый этап воронки (или --stage); выводит её номер."),
+      discussion: tr(
+        "What the stage's entry actions did goes to standard error.",
+        "Что сделали действия при входе на этап, выводится в стандартный поток ошибок."))
     @OptionGroup var global: Global
-    @Option(help: "Client id.") var client: Int64
-    @Option(help: "What is being sold.") var title: String
-    @Option(parsing: .unconditional, help: "Amount: 1000.00, \"1 000,50\", \"12 500 ₽\".")
+    @Option(
+      help: tr(
+        "Client id.",
+        "Номер клиента.")) var client: Int64
+    @Option(
+      help: tr(
+        "What is being sold.",
+        "Что продаётся.")) var title: String
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Amount: 1000.00, \"1 000,50\", \"12 500 ₽\".",
+        "Сумма: 1000.00, \"1 000,50\", \"12 500 ₽\"."))
     var amount: String?
-    @Option(help: "ISO 4217 code.") var currency = "RUB"
-    @Option(help: "Contact person id (of this client).") var person: Int64?
-    @Option(help: "Lead source: key or name (crm pipeline show).") var source: String?
-    @Option(parsing: .unconditional, help: "Probability in %, instead of the stage's.")
+    @Option(
+      help: tr(
+        "ISO 4217 code.",
+        "Код ISO 4217.")) var currency = "RUB"
+    @Option(
+      help: tr(
+        "Contact person id (of this client).",
+        "Номер контактного лица (этого клиента).")) var person: Int64?
+    @Option(
+      help: tr(
+        "Lead source: key or name (crm pipeline show).",
+        "Источник лида: ключ или название (crm pipeline show).")) var source: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Probability in %, instead of the stage's.",
+        "Вероятность в % вместо вероятности этапа."))
     var probability: String?
-    @Option(parsing: .unconditional, help: "Expected close: 31.12.2026, 2026-12-31, +30d.")
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Expected close: 31.12.2026, 2026-12-31, +30d.",
+        "Ожидаемое закрытие: 31.12.2026, 2026-12-31, +30d."))
     var expectedClose: String?
-    @Option(help: "Owner's login (default: you).") var owner: String?
-    @Option(help: "Pipeline key (default: the first).") var pipeline: String?
-    @Option(help: "Stage key or name to start at (default: the first).") var stage: String?
-    @Option(help: "Notes.") var notes = ""
+    @Option(
+      help: tr(
+        "Owner's login (default: you).",
+        "Логин ответственного (по умолчанию: вы).")) var owner: String?
+    @Option(
+      help: tr(
+        "Pipeline key (default: the first).",
+        "Ключ воронки (по умолчанию: первая).")) var pipeline: String?
+    @Option(
+      help: tr(
+        "Stage key or name to start at (default: the first).",
+        "Ключ или название начального этапа (по умолчанию: первый).")) var stage: String?
+    @Option(
+      help: tr(
+        "Notes.",
+        "Заметки.")) var notes = ""
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -213,9 +258,11 @@ struct DealCommand: ParsableCommand {
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "Show one deal with its stage history.")
+      abstract: tr(
+        "Show one deal with its stage history.",
+        "Показать одну сделку с историей этапов."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -296,15 +343,39 @@ struct DealCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List deals, newest first.")
+      commandName: "list",
+      abstract: tr(
+        "List deals, newest first.",
+        "Список сделок, сначала новые."))
     @OptionGroup var global: Global
-    @Option(help: "open, won or lost.") var status: String?
-    @Option(help: "Stage key or name (in --pipeline, or the default one).") var stage: String?
-    @Option(help: "Pipeline key.") var pipeline: String?
-    @Option(help: "Owner's login.") var owner: String?
-    @Flag(help: "Only your deals.") var mine = false
-    @Option(help: "Only this client's.") var client: Int64?
-    @Option(help: "Lead source: key or name.") var source: String?
+    @Option(
+      help: tr(
+        "open, won or lost.",
+        "open, won или lost (открыта, выиграна, проиграна).")) var status: String?
+    @Option(
+      help: tr(
+        "Stage key or name (in --pipeline, or the default one).",
+        "Ключ или название этапа (в --pipeline или в воронке по умолчанию).")) var stage: String?
+    @Option(
+      help: tr(
+        "Pipeline key.",
+        "Ключ воронки.")) var pipeline: String?
+    @Option(
+      help: tr(
+        "Owner's login.",
+        "Логин ответственного.")) var owner: String?
+    @Flag(
+      help: tr(
+        "Only your deals.",
+        "Только ваши сделки.")) var mine = false
+    @Option(
+      help: tr(
+        "Only this client's.",
+        "Только этого клиента.")) var client: Int64?
+    @Option(
+      help: tr(
+        "Lead source: key or name.",
+        "Источник лида: ключ или название.")) var source: String?
     @OptionGroup var page: Paging<Fifty>
     @OptionGroup var output: JSONOutput
 
@@ -394,15 +465,31 @@ struct DealCommand: ParsableCommand {
   struct Move: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "move",
-      abstract: "Move an open deal to a stage (key or name); says what the stage's actions did.")
+      abstract: tr(
+        "Move an open deal to a stage (key or name); says what the stage's actions did.",
+        "Перенести открытую сделку на этап (ключ или название); говорит, что сделали действия этапа."
+      ))
     @OptionGroup var global: Global
-    @Argument var id: Int64
-    @Option(help: "Stage key or name: offer, \"КП отправлено\"…") var to: String
-    @Option(parsing: .unconditional, help: "Set the amount (in the deal's currency) on the way.")
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
+    @Option(
+      help: tr(
+        "Stage key or name: offer, \"КП отправлено\"…",
+        "Ключ или название этапа: offer, \"КП отправлено\"…")) var to: String
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Set the amount (in the deal's currency) on the way.",
+        "Заодно задать сумму (в валюте сделки)."))
     var amount: String?
-    @Option(help: "Lost reason, when moving to the lost stage.") var reason: String?
-    @Option(parsing: .unconditional, help: "Set the expected close on the way.") var expectedClose:
-      String?
+    @Option(
+      help: tr(
+        "Lost reason, when moving to the lost stage.",
+        "Причина проигрыша при переносе на этап проигрыша.")) var reason: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Set the expected close on the way.",
+        "Заодно задать ожидаемое закрытие.")) var expectedClose: String?
 
     func run(_ session: Session) throws {
       let input = DealInput(session)
@@ -424,9 +511,12 @@ struct DealCommand: ParsableCommand {
 
   struct Won: DealOutcome {
     static let configuration = CommandConfiguration(
-      commandName: "won", abstract: "Mark an open deal won.")
+      commandName: "won",
+      abstract: tr(
+        "Mark an open deal won.",
+        "Отметить открытую сделку выигранной."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
     func move(_ session: Session) throws -> MoveResult { try session.context.deals.won(id) }
 
@@ -441,10 +531,15 @@ struct DealCommand: ParsableCommand {
   struct Lost: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "lost",
-      abstract: "Mark an open deal lost, with a reason from the list (crm pipeline show).")
+      abstract: tr(
+        "Mark an open deal lost, with a reason from the list (crm pipeline show).",
+        "Отметить открытую сделку проигранной, с причиной из списка (crm pipeline show)."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
-    @Option(help: "Lost reason: key or name.") var reason: String
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
+    @Option(
+      help: tr(
+        "Lost reason: key or name.",
+        "Причина проигрыша: ключ или название.")) var reason: String
 
     func move(_ session: Session) throws -> MoveResult {
       try session.context.deals.lost(id, reason: DealInput(session).lostReason(reason))
@@ -461,9 +556,12 @@ struct DealCommand: ParsableCommand {
   struct Reopen: DealOutcome {
     static let configuration = CommandConfiguration(
       commandName: "reopen",
-      abstract: "Open a won or lost deal again at the last open stage it was in.")
+      abstract: tr(
+        "Open a won or lost deal again at the last open stage it was in.",
+        "Снова открыть выигранную или проигранную сделку на последнем открытом этапе, где она была."
+      ))
     @OptionGroup var global: Global
-    @Argument var id: Int64
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
 
     func move(_ session: Session) throws -> MoveResult { try session.context.deals.reopen(id) }
 
@@ -478,25 +576,56 @@ struct DealCommand: ParsableCommand {
   struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
-      abstract: "Change a deal's fields (its stage changes with crm deal move).",
-      discussion: "An empty --probability returns to the stage's; empty --expected-close or "
-        + "--source clears them.")
+      abstract: tr(
+        "Change a deal's fields (its stage changes with crm deal move).",
+        "Изменить поля сделки (этап меняется через crm deal move)."),
+      discussion: tr(
+        "An empty --probability returns to the stage's; empty --expected-close or "
+          + "--source clears them.",
+        "Пустой --probability возвращает вероятность этапа; пустые --expected-close или "
+          + "--source очищают их."))
     @OptionGroup var global: Global
-    @Argument var id: Int64
-    @Option var title: String?
-    @Option(parsing: .unconditional, help: "Amount in the deal's currency (or --currency).")
+    @Argument(help: tr("Its number (id).", "Номер (id).")) var id: Int64
+    @Option(help: tr("Title.", "Название.")) var title: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Amount in the deal's currency (or --currency).",
+        "Сумма в валюте сделки (или --currency)."))
     var amount: String?
-    @Option(help: "ISO 4217 code.") var currency: String?
-    @Option(parsing: .unconditional, help: "Probability in %; empty: the stage's.") var probability:
-      String?
-    @Option(parsing: .unconditional, help: "Expected close: 31.12.2026, +30d; empty clears it.")
+    @Option(
+      help: tr(
+        "ISO 4217 code.",
+        "Код ISO 4217.")) var currency: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Probability in %; empty: the stage's.",
+        "Вероятность в %; пусто — вероятность этапа.")) var probability: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Expected close: 31.12.2026, +30d; empty clears it.",
+        "Ожидаемое закрытие: 31.12.2026, +30d; пусто очищает."))
     var expectedClose: String?
-    @Option(help: "Lead source: key or name; empty clears it.") var source: String?
-    @Option(help: "Owner's login.") var owner: String?
-    @Option var notes: String?
-    @Option(help: "Save only if the deal is still at this version (else exit 1).")
+    @Option(
+      help: tr(
+        "Lead source: key or name; empty clears it.",
+        "Источник лида: ключ или название; пусто очищает.")) var source: String?
+    @Option(
+      help: tr(
+        "Owner's login.",
+        "Логин ответственного.")) var owner: String?
+    @Option(help: tr("Notes.", "Заметки.")) var notes: String?
+    @Option(
+      help: tr(
+        "Save only if the deal is still at this version (else exit 1).",
+        "Сохранить, только если сделка всё ещё в этой версии (иначе код 1)."))
     var expectVersion: Int64?
-    @Flag(help: "Print the saved deal's id and version as JSON.") var json = false
+    @Flag(
+      help: tr(
+        "Print the saved deal's id and version as JSON.",
+        "Вывести номер и версию сохранённой сделки в JSON.")) var json = false
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -555,15 +684,22 @@ struct DealCommand: ParsableCommand {
 struct PipelineCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pipeline",
-    abstract: "The sales process: pipelines and their stages, lead sources, lost reasons.",
+    abstract: tr(
+      "The sales process: pipelines and their stages, lead sources, lost reasons.",
+      "Процесс продаж: воронки и их этапы, источники лидов, причины проигрыша."),
     subcommands: [Show.self, ExportConfig.self, ImportConfig.self])
 
   struct ExportConfig: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "export",
-      abstract: "Write the sales-process configuration as a commented TOML file.")
+      abstract: tr(
+        "Write the sales-process configuration as a commented TOML file.",
+        "Записать настройку процесса продаж файлом TOML с комментариями."))
     @OptionGroup var global: Global
-    @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Option(
+      help: tr(
+        "Write to this file instead of standard output.",
+        "Записать в этот файл вместо стандартного вывода.")) var out: String?
 
     func run(_ session: Session) throws {
       let config = try session.context.pipelines.current()
@@ -581,15 +717,29 @@ struct PipelineCommand: ParsableCommand {
   struct ImportConfig: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "import",
-      abstract: "Apply a sales-process configuration file whole, or change nothing.",
-      discussion: """
+      abstract: tr(
+        "Apply a sales-process configuration file whole, or change nothing.",
+        "Применить файл настройки процесса продаж целиком или ничего не менять."),
+      discussion: tr(
+        """
         Stages and pipelines are matched by key, so deals keep their stage. A file with a \
         mistake is refused with its line; removing a stage that holds deals is refused with \
         the count. --dry-run shows what would change.
-        """)
+        """,
+        """
+        Этапы и воронки сопоставляются по ключу, так что сделки остаются на своих этапах. Файл \
+        с ошибкой отклоняется с указанием строки; удаление этапа, на котором есть сделки, \
+        отклоняется с их числом. --dry-run показывает, что изменится.
+        """))
     @OptionGroup var global: Global
-    @Argument(help: "The TOML file (see crm pipeline export).") var file: String
-    @Flag(help: "Check and report, change nothing.") var dryRun = false
+    @Argument(
+      help: tr(
+        "The TOML file (see crm pipeline export).",
+        "Файл TOML (см. crm pipeline export).")) var file: String
+    @Flag(
+      help: tr(
+        "Check and report, change nothing.",
+        "Проверить и сообщить, ничего не меняя.")) var dryRun = false
 
     func run() throws {
       let l = global.language
@@ -643,8 +793,11 @@ struct PipelineCommand: ParsableCommand {
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "Stages in order with their probability, stuck limit and entry actions; lead "
-        + "sources and lost reasons.")
+      abstract: tr(
+        "Stages in order with their probability, stuck limit and entry actions; lead "
+          + "sources and lost reasons.",
+        "Этапы по порядку с вероятностью, пределом застревания и действиями при входе; "
+          + "источники лидов и причины проигрыша."))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
 

@@ -64,7 +64,9 @@ func emit(_ text: String, out: String?, _ g: Global) throws {
 struct OfferCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "offer",
-    abstract: "Commercial offers on deals: lines, totals with VAT, printing, marking sent.",
+    abstract: tr(
+      "Commercial offers on deals: lines, totals with VAT, printing, marking sent.",
+      "Коммерческие предложения по сделкам: строки, итоги с НДС, печать, отметка об отправке."),
     subcommands: [
       Add.self, Edit.self, LineCommand.self, Show.self, List.self, Print.self, Sent.self,
       Copy.self, Delete.self,
@@ -73,14 +75,34 @@ struct OfferCommand: ParsableCommand {
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Create an offer on a deal, in the deal's currency; prints its id.")
+      abstract: tr(
+        "Create an offer on a deal, in the deal's currency; prints its id.",
+        "Создать КП по сделке в валюте сделки; выводит его номер."))
     @OptionGroup var global: Global
-    @Option(help: "Deal id.") var deal: Int64
-    @Option(help: "Number (default: the next free one of the year, 2026-0001).") var number: String?
-    @Option(help: "Date: 2026-11-23, 23.11.2026, today… (default: today).") var date: String?
-    @Option(help: "Valid until: 2026-12-07, +14d…") var validUntil: String?
-    @Option(help: "Notes printed under the totals.") var notes: String?
-    @Flag(help: "Prices exclude VAT; VAT is added on top (default: prices include VAT).")
+    @Option(
+      help: tr(
+        "Deal id.",
+        "Номер сделки.")) var deal: Int64
+    @Option(
+      help: tr(
+        "Number (default: the next free one of the year, 2026-0001).",
+        "Номер (по умолчанию: следующий свободный в году, 2026-0001).")) var number: String?
+    @Option(
+      help: tr(
+        "Date: 2026-11-23, 23.11.2026, today… (default: today).",
+        "Дата: 2026-11-23, 23.11.2026, today… (по умолчанию: сегодня).")) var date: String?
+    @Option(
+      help: tr(
+        "Valid until: 2026-12-07, +14d…",
+        "Действует до: 2026-12-07, +14d…")) var validUntil: String?
+    @Option(
+      help: tr(
+        "Notes printed under the totals.",
+        "Заметки, печатаемые под итогами.")) var notes: String?
+    @Flag(
+      help: tr(
+        "Prices exclude VAT; VAT is added on top (default: prices include VAT).",
+        "Цены без НДС; НДС начисляется сверху (по умолчанию: цены с НДС)."))
     var vatOnTop = false
 
     func run(_ session: Session) throws {
@@ -96,19 +118,36 @@ struct OfferCommand: ParsableCommand {
   struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
-      abstract: "Change a draft's number, date, validity, notes or VAT mode.")
+      abstract: tr(
+        "Change a draft's number, date, validity, notes or VAT mode.",
+        "Изменить номер, дату, срок действия, заметки или режим НДС черновика."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var id: Int64
-    @Option var number: String?
-    @Option var date: String?
-    @Option(help: "Valid until (empty to clear).") var validUntil: String?
-    @Option var notes: String?
-    @Flag(help: "Prices include VAT.") var vatIncluded = false
-    @Flag(help: "Prices exclude VAT; VAT is added on top.") var vatOnTop = false
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var id: Int64
+    @Option(help: tr("Number.", "Номер.")) var number: String?
+    @Option(help: tr("The new date.", "Новая дата.")) var date: String?
+    @Option(
+      help: tr(
+        "Valid until (empty to clear).",
+        "Действует до (пусто — очистить).")) var validUntil: String?
+    @Option(help: tr("Notes.", "Заметки.")) var notes: String?
+    @Flag(
+      help: tr(
+        "Prices include VAT.",
+        "Цены с НДС.")) var vatIncluded = false
+    @Flag(
+      help: tr(
+        "Prices exclude VAT; VAT is added on top.",
+        "Цены без НДС; НДС начисляется сверху.")) var vatOnTop = false
 
     func validate() throws {
       if vatIncluded && vatOnTop {
-        throw ValidationError("--vat-included and --vat-on-top exclude each other")
+        throw ValidationError(
+          tr(
+            "--vat-included and --vat-on-top exclude each other",
+            "--vat-included и --vat-on-top несовместимы"))
       }
     }
 
@@ -128,7 +167,9 @@ struct OfferCommand: ParsableCommand {
   struct LineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "line",
-      abstract: "Add, change, remove, copy and reorder an offer's lines; add discounts.",
+      abstract: tr(
+        "Add, change, remove, copy and reorder an offer's lines; add discounts.",
+        "Добавить, изменить, удалить, скопировать и переставить строки КП; добавить скидки."),
       subcommands: [
         LineAdd.self, LineEdit.self, LineRemove.self, LineMove.self, LineCopy.self,
         DiscountAdd.self, DiscountEdit.self,
@@ -137,10 +178,13 @@ struct OfferCommand: ParsableCommand {
 
   struct LineCopy: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "copy", abstract: "Copy a draft's line N to just below it; prints its number.")
+      commandName: "copy",
+      abstract: tr(
+        "Copy a draft's line N to just below it; prints its number.",
+        "Скопировать строку N черновика сразу под неё; печатает её номер."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Argument(help: "Line number.") var number: Int
+    @Argument(help: tr("Offer id.", "Номер КП.")) var offer: Int64
+    @Argument(help: tr("Line number.", "Номер строки.")) var number: Int
 
     func run(_ session: Session) throws {
       print(try session.context.offers.copyLine(offer, number: number))
@@ -150,21 +194,36 @@ struct OfferCommand: ParsableCommand {
   struct DiscountAdd: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "discount",
-      abstract: "Add a discount line to a draft: a percent of the lines above it or an amount.",
-      discussion: """
-        --amount "10 %" is a share of the goods lines above the discount at its VAT rate, \
-        recomputed whenever the lines change; --amount 5000 subtracts a fixed sum. Prints the \
-        line's number.
-        """)
+      abstract: tr(
+        "Add a discount line to a draft: a percent of the lines above it or an amount.",
+        "Добавить в черновик строку скидки: процент от строк выше или сумму."),
+      discussion: tr(
+        "--amount \"10 %\" is a share of the goods lines above the discount at its VAT rate, "
+          + "recomputed whenever the lines change; --amount 5000 subtracts a fixed sum. Prints the "
+          + "line's number.",
+        "--amount \"10 %\" — доля строк товаров выше скидки с той же ставкой НДС, пересчитывается "
+          + "при каждом изменении строк; --amount 5000 вычитает твёрдую сумму. Печатает номер "
+          + "строки."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Option(parsing: .unconditional, help: "10 %, 7,5 % or an amount: 5000.") var amount: String
-    @Option(help: "The line's text (default: «Скидка 10 %»).") var item: String?
+    @Argument(help: tr("Offer id.", "Номер КП.")) var offer: Int64
     @Option(
       parsing: .unconditional,
-      help: "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the rate of the lines above).")
+      help: tr("10 %, 7,5 % or an amount: 5000.", "10 %, 7,5 % или сумма: 5000.")) var amount:
+      String
+    @Option(
+      help: tr(
+        "The line's text (default: «Скидка 10 %»).", "Текст строки (по умолчанию «Скидка 10 %»)."))
+    var item: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the rate of the lines above).",
+        "Ставка НДС: none, 0, 5, 7, 10, 20, 22 (по умолчанию — ставка строк выше)."))
     var vat: String?
-    @Option(help: "Insert as line N (default: at the end).") var at: Int?
+    @Option(
+      help: tr(
+        "Insert as line N (default: at the end).", "Вставить строкой N (по умолчанию в конец)."))
+    var at: Int?
 
     func run(_ session: Session) throws {
       print(
@@ -175,13 +234,20 @@ struct OfferCommand: ParsableCommand {
 
   struct DiscountEdit: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "discount-edit", abstract: "Change a draft's discount line N.")
+      commandName: "discount-edit",
+      abstract: tr("Change a draft's discount line N.", "Изменить строку скидки N черновика."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Argument(help: "Line number.") var number: Int
-    @Option(parsing: .unconditional, help: "10 %, 7,5 % or an amount: 5000.") var amount: String?
-    @Option var item: String?
-    @Option(parsing: .unconditional, help: "none, 0, 5, 7, 10, 20, 22.") var vat: String?
+    @Argument(help: tr("Offer id.", "Номер КП.")) var offer: Int64
+    @Argument(help: tr("Line number.", "Номер строки.")) var number: Int
+    @Option(
+      parsing: .unconditional,
+      help: tr("10 %, 7,5 % or an amount: 5000.", "10 %, 7,5 % или сумма: 5000."))
+    var amount: String?
+    @Option(help: tr("The line's text.", "Текст строки.")) var item: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr("none, 0, 5, 7, 10, 20, 22.", "none, 0, 5, 7, 10, 20, 22 (ставка НДС)."))
+    var vat: String?
 
     func run(_ session: Session) throws {
       try session.context.offers.updateDiscount(
@@ -191,19 +257,44 @@ struct OfferCommand: ParsableCommand {
 
   struct LineAdd: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "add", abstract: "Add a line to a draft; prints its number.")
+      commandName: "add",
+      abstract: tr(
+        "Add a line to a draft; prints its number.",
+        "Добавить строку в черновик; выводит её номер."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Option(help: "Goods or service.") var item: String
-    @Option(parsing: .unconditional, help: "Quantity: 2, 1,5, 0.125.") var qty: String
-    @Option(parsing: .unconditional, help: "Price per unit: 1000, 1 000,50.") var price: String
-    @Option(help: "Unit: шт, кг, ч…") var unit: String?
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var offer: Int64
+    @Option(
+      help: tr(
+        "Goods or service.",
+        "Товар или услуга.")) var item: String
     @Option(
       parsing: .unconditional,
-      help: "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the standard rate of the offer's date)."
+      help: tr(
+        "Quantity: 2, 1,5, 0.125.",
+        "Количество: 2, 1,5, 0.125.")) var qty: String
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Price per unit: 1000, 1 000,50.",
+        "Цена за единицу: 1000, 1 000,50.")) var price: String
+    @Option(
+      help: tr(
+        "Unit: шт, кг, ч…",
+        "Единица: шт, кг, ч…")) var unit: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the standard rate of the offer's date).",
+        "Ставка НДС: none, 0, 5, 7, 10, 20, 22 (по умолчанию: основная ставка на дату КП).")
     )
     var vat: String?
-    @Option(help: "Insert as line N (default: at the end).") var at: Int?
+    @Option(
+      help: tr(
+        "Insert as line N (default: at the end).",
+        "Вставить строкой N (по умолчанию: в конец).")) var at: Int?
 
     func run(_ session: Session) throws {
       let service = session.context.offers
@@ -217,15 +308,34 @@ struct OfferCommand: ParsableCommand {
 
   struct LineEdit: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "edit", abstract: "Change fields of a draft's line N.")
+      commandName: "edit",
+      abstract: tr(
+        "Change fields of a draft's line N.",
+        "Изменить поля строки N черновика."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Argument(help: "Line number.") var number: Int
-    @Option var item: String?
-    @Option(parsing: .unconditional) var qty: String?
-    @Option(parsing: .unconditional) var price: String?
-    @Option var unit: String?
-    @Option(parsing: .unconditional, help: "none, 0, 5, 7, 10, 20, 22.") var vat: String?
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var offer: Int64
+    @Argument(
+      help: tr(
+        "Line number.",
+        "Номер строки.")) var number: Int
+    @Option(help: tr("Goods or service.", "Товар или услуга.")) var item: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr("Quantity: 2, 1,5, 0.125.", "Количество: 2, 1,5, 0.125."))
+    var qty: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr("Price per unit: 1000, 1 000,50.", "Цена за единицу: 1000, 1 000,50."))
+    var price: String?
+    @Option(help: tr("Unit: шт, кг, ч…", "Единица: шт, кг, ч…")) var unit: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "none, 0, 5, 7, 10, 20, 22.",
+        "none, 0, 5, 7, 10, 20, 22 (ставка НДС).")) var vat: String?
 
     func run(_ session: Session) throws {
       let service = session.context.offers
@@ -237,10 +347,19 @@ struct OfferCommand: ParsableCommand {
 
   struct LineRemove: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "remove", abstract: "Remove a draft's line N; the next lines move up.")
+      commandName: "remove",
+      abstract: tr(
+        "Remove a draft's line N; the next lines move up.",
+        "Удалить строку N черновика; следующие поднимаются."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Argument(help: "Line number.") var number: Int
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var offer: Int64
+    @Argument(
+      help: tr(
+        "Line number.",
+        "Номер строки.")) var number: Int
 
     func run(_ session: Session) throws {
       let service = session.context.offers
@@ -250,11 +369,23 @@ struct OfferCommand: ParsableCommand {
 
   struct LineMove: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "move", abstract: "Move a draft's line N to place M.")
+      commandName: "move",
+      abstract: tr(
+        "Move a draft's line N to place M.",
+        "Переставить строку N черновика на место M."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var offer: Int64
-    @Argument(help: "Line number.") var number: Int
-    @Option(help: "New place.") var to: Int
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var offer: Int64
+    @Argument(
+      help: tr(
+        "Line number.",
+        "Номер строки.")) var number: Int
+    @Option(
+      help: tr(
+        "New place.",
+        "Новое место.")) var to: Int
 
     func run(_ session: Session) throws {
       let service = session.context.offers
@@ -264,9 +395,15 @@ struct OfferCommand: ParsableCommand {
 
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "show", abstract: "Show an offer with its lines.")
+      commandName: "show",
+      abstract: tr(
+        "Show an offer with its lines.",
+        "Показать КП с его строками."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -308,9 +445,15 @@ struct OfferCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List a deal's offers, oldest first.")
+      commandName: "list",
+      abstract: tr(
+        "List a deal's offers, oldest first.",
+        "Список КП сделки, сначала старые."))
     @OptionGroup var global: Global
-    @Option(help: "Deal id.") var deal: Int64
+    @Option(
+      help: tr(
+        "Deal id.",
+        "Номер сделки.")) var deal: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -327,13 +470,27 @@ struct OfferCommand: ParsableCommand {
   struct Print: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "print",
-      abstract: "Print an offer as plain text (80 columns) or as an HTML page.")
+      abstract: tr(
+        "Print an offer as plain text (80 columns) or as an HTML page.",
+        "Напечатать КП простым текстом (80 колонок) или HTML-страницей."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var id: Int64
-    @Flag(help: "A standalone HTML page with print styles instead of text.") var html = false
-    @Option(help: "Write to this file (replaced atomically) instead of standard output.")
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var id: Int64
+    @Flag(
+      help: tr(
+        "A standalone HTML page with print styles instead of text.",
+        "Отдельная HTML-страница со стилями для печати вместо текста.")) var html = false
+    @Option(
+      help: tr(
+        "Write to this file (replaced atomically) instead of standard output.",
+        "Записать в этот файл (заменяется атомарно) вместо стандартного вывода."))
     var out: String?
-    @Option(help: "Your company, printed as the sender.") var seller: String?
+    @Option(
+      help: tr(
+        "Your company, printed as the sender.",
+        "Ваша компания, печатается как отправитель.")) var seller: String?
 
     func run(_ session: Session) throws {
       let l = global.language
@@ -358,9 +515,14 @@ struct OfferCommand: ParsableCommand {
   struct Sent: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "sent",
-      abstract: "Mark a draft sent: logs a done e-mail contact with the client.")
+      abstract: tr(
+        "Mark a draft sent: logs a done e-mail contact with the client.",
+        "Отметить черновик отправленным: записывает сделанный контакт e-mail с клиентом."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var id: Int64
 
     func run(_ session: Session) throws {
       let service = session.context.offers
@@ -376,9 +538,14 @@ struct OfferCommand: ParsableCommand {
   struct Copy: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "copy",
-      abstract: "Copy an offer (sent or not) to a new draft; prints the new id.")
+      abstract: tr(
+        "Copy an offer (sent or not) to a new draft; prints the new id.",
+        "Скопировать КП (отправленное или нет) в новый черновик; выводит новый номер."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var id: Int64
 
     func run(_ session: Session) throws {
       let id = try session.context.offers.copy(self.id)
@@ -388,9 +555,15 @@ struct OfferCommand: ParsableCommand {
 
   struct Delete: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "delete", abstract: "Delete a draft offer.")
+      commandName: "delete",
+      abstract: tr(
+        "Delete a draft offer.",
+        "Удалить черновик КП."))
     @OptionGroup var global: Global
-    @Argument(help: "Offer id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Offer id.",
+        "Номер КП.")) var id: Int64
 
     func run(_ session: Session) throws {
       try session.context.offers.delete(id)

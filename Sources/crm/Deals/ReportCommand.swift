@@ -6,17 +6,43 @@ import TerminalUI
 
 /// What every report looks at and how it is written out.
 struct ReportOptions: ParsableArguments {
-  @Option(parsing: .unconditional, help: "From this day (included): 01.11.2026, 2026-11-01, -30d.")
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "From this day (included): 01.11.2026, 2026-11-01, -30d.",
+      "С этого дня (включительно): 01.11.2026, 2026-11-01, -30d."))
   var from: String?
-  @Option(parsing: .unconditional, help: "To this day (included).") var to: String?
-  @Option(help: "Only this owner's deals (login).") var owner: String?
-  @Option(help: "Only deals from this lead source (key or name).") var source: String?
-  @Option(help: "Pipeline key (default: the first).") var pipeline: String?
-  @Flag(help: "JSON instead of a table.") var json = false
-  @Flag(help: "CSV (RFC 4180, UTF-8, a header row) instead of a table.") var csv = false
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "To this day (included).",
+      "По этот день (включительно).")) var to: String?
+  @Option(
+    help: tr(
+      "Only this owner's deals (login).",
+      "Только сделки этого ответственного (логин).")) var owner: String?
+  @Option(
+    help: tr(
+      "Only deals from this lead source (key or name).",
+      "Только сделки из этого источника лидов (ключ или название).")) var source: String?
+  @Option(
+    help: tr(
+      "Pipeline key (default: the first).",
+      "Ключ воронки (по умолчанию: первая).")) var pipeline: String?
+  @Flag(
+    help: tr(
+      "JSON instead of a table.",
+      "JSON вместо таблицы.")) var json = false
+  @Flag(
+    help: tr(
+      "CSV (RFC 4180, UTF-8, a header row) instead of a table.",
+      "CSV (RFC 4180, UTF-8, строка заголовка) вместо таблицы.")) var csv = false
 
   func validate() throws {
-    if json && csv { throw ValidationError("--json and --csv exclude each other") }
+    if json && csv {
+      throw ValidationError(
+        tr("--json and --csv exclude each other", "--json и --csv несовместимы"))
+    }
   }
 }
 
@@ -111,8 +137,11 @@ func groupTable(_ groups: [GroupStat], title: String, _ l: Language) -> [String]
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Reports: funnel, lead sources, stuck deals, reconciliation, completeness, "
-      + "segments, ABC, XYZ, activity.",
+    abstract: tr(
+      "Reports: funnel, lead sources, stuck deals, reconciliation, completeness, "
+        + "segments, ABC, XYZ, activity.",
+      "Отчёты: воронка, источники лидов, застрявшие сделки, сверка, заполненность, "
+        + "сегменты, ABC, XYZ, активность."),
     subcommands: [
       Funnel.self, Sources.self, Stuck.self, Reconcile.self, CompletenessReport.self,
       Segments.self, ABC.self, XYZ.self, Activity.self,
@@ -121,14 +150,24 @@ struct ReportCommand: ParsableCommand {
   struct Funnel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "funnel",
-      abstract: "Conversion stage to stage, days per stage, win rate and revenue; by owner and "
-        + "month.",
-      discussion: """
+      abstract: tr(
+        "Conversion stage to stage, days per stage, win rate and revenue; by owner and "
+          + "month.",
+        "Конверсия с этапа на этап, дни на этапе, доля выигранных и выручка; по ответственным и "
+          + "месяцам."),
+      discussion: tr(
+        """
         Reached: deals created in the period whose furthest stage is this one or later. \
         Conversion: reached over the previous stage's reached. Days: stays that began in the \
         period and have ended (mean, median). Won, lost, win rate, revenue: deals closed in \
         the period.
-        """)
+        """,
+        """
+        Дошли: сделки, созданные в периоде, чей самый дальний этап — этот или дальше. \
+        Конверсия: дошедшие к дошедшим до предыдущего этапа. Дни: пребывания, начавшиеся в \
+        периоде и закончившиеся (среднее, медиана). Выиграно, проиграно, доля выигранных, выручка: \
+        сделки, закрытые в периоде.
+        """))
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
@@ -189,7 +228,9 @@ struct ReportCommand: ParsableCommand {
   struct Sources: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "sources",
-      abstract: "Deals by lead source: created, won, lost, win rate, revenue.")
+      abstract: tr(
+        "Deals by lead source: created, won, lost, win rate, revenue.",
+        "Сделки по источникам лидов: создано, выиграно, проиграно, доля выигранных, выручка."))
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 
@@ -214,8 +255,12 @@ struct ReportCommand: ParsableCommand {
   struct Stuck: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "stuck",
-      abstract: "Open deals longer in their stage than its limit, most days over first.",
-      discussion: "--from and --to pick deals created in that period.")
+      abstract: tr(
+        "Open deals longer in their stage than its limit, most days over first.",
+        "Открытые сделки, стоящие на этапе дольше его предела, сначала самые задержанные."),
+      discussion: tr(
+        "--from and --to pick deals created in that period.",
+        "--from и --to отбирают сделки, созданные в этом периоде."))
     @OptionGroup var global: Global
     @OptionGroup var options: ReportOptions
 

@@ -13,16 +13,31 @@ import TerminalUI
 struct Demo: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Fill a database with realistic demo clients, contacts, deals and money.")
+    abstract: tr(
+      "Fill a database with realistic demo clients, contacts, deals and money.",
+      "Заполнить базу правдоподобными демо-клиентами, контактами, сделками и деньгами."))
   @OptionGroup var global: Global
-  @Option(help: "How many clients.") var clients = 1000
-  @Option(help: "How many deals (default: a quarter of the clients).") var deals: Int?
-  @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 1
-  @Flag(help: "Add to a database that already has clients.") var append = false
+  @Option(
+    help: tr(
+      "How many clients.",
+      "Сколько клиентов.")) var clients = 1000
+  @Option(
+    help: tr(
+      "How many deals (default: a quarter of the clients).",
+      "Сколько сделок (по умолчанию: четверть числа клиентов).")) var deals: Int?
+  @Option(
+    help: tr(
+      "Random seed: the same seed gives the same data.",
+      "Случайное зерно: одно зерно даёт одни и те же данные.")) var seed: UInt64 = 1
+  @Flag(
+    help: tr(
+      "Add to a database that already has clients.",
+      "Добавить в базу, где уже есть клиенты.")) var append = false
 
   func check() throws {
     guard clients >= 0 && clients <= 10_000_000 else {
-      throw ValidationError("--clients must be between 0 and 10000000")
+      throw ValidationError(
+        tr("--clients must be between 0 and 10000000", "--clients — от 0 до 10000000"))
     }
   }
 

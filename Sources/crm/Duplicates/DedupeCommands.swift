@@ -9,18 +9,29 @@ import TerminalUI
 struct DedupeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dedupe",
-    abstract: "List likely duplicate clients (or contact persons), best first.",
+    abstract: tr(
+      "List likely duplicate clients (or contact persons), best first.",
+      "Список вероятных дублей клиентов (или контактных лиц), сначала самые вероятные."),
     subcommands: [Scan.self, NotDuplicate.self],
     defaultSubcommand: Scan.self)
 
   struct Scan: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "scan",
-      abstract: "Pairs with ids, names, score (0–100) and the reasons (the default).")
+      abstract: tr(
+        "Pairs with ids, names, score (0–100) and the reasons (the default).",
+        "Пары с номерами, названиями, оценкой (0–100) и причинами (по умолчанию)."))
     @OptionGroup var global: Global
-    @Option(name: .customLong("min-score"), help: "Leave out pairs scored below this (0–100).")
+    @Option(
+      name: .customLong("min-score"),
+      help: tr(
+        "Leave out pairs scored below this (0–100).",
+        "Не показывать пары с оценкой ниже этой (0–100)."))
     var minScore = DuplicateFinder.threshold
-    @Flag(help: "Contact persons instead of clients.") var persons = false
+    @Flag(
+      help: tr(
+        "Contact persons instead of clients.",
+        "Контактные лица вместо клиентов.")) var persons = false
     @OptionGroup var output: JSONOutput
 
     func check() throws {
@@ -81,12 +92,26 @@ struct DedupeCommand: ParsableCommand {
   struct NotDuplicate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "not-duplicate",
-      abstract: "Mark two clients (or persons) as not the same, so dedupe leaves them out.")
+      abstract: tr(
+        "Mark two clients (or persons) as not the same, so dedupe leaves them out.",
+        "Отметить двух клиентов (или лиц) как разных, чтобы dedupe их не показывал."))
     @OptionGroup var global: Global
-    @Argument(help: "Id of one.") var first: Int64
-    @Argument(help: "Id of the other.") var second: Int64
-    @Flag(help: "Contact persons instead of clients.") var persons = false
-    @Flag(help: "Remove the mark instead.") var undo = false
+    @Argument(
+      help: tr(
+        "Id of one.",
+        "Номер одного.")) var first: Int64
+    @Argument(
+      help: tr(
+        "Id of the other.",
+        "Номер другого.")) var second: Int64
+    @Flag(
+      help: tr(
+        "Contact persons instead of clients.",
+        "Контактные лица вместо клиентов.")) var persons = false
+    @Flag(
+      help: tr(
+        "Remove the mark instead.",
+        "Снять отметку.")) var undo = false
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -130,7 +155,9 @@ struct DedupeCommand: ParsableCommand {
 struct MergeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
-    abstract: "Merge a duplicate into the client (or person) to keep; undo a merge.",
+    abstract: tr(
+      "Merge a duplicate into the client (or person) to keep; undo a merge.",
+      "Влить дубль в клиента (или лицо), которого оставить; отменить слияние."),
     subcommands: [Pair.self, Undo.self, Log.self],
     defaultSubcommand: Pair.self)
 
@@ -138,28 +165,55 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "pair",
       abstract:
-        "Merge OTHER into KEEP (the default): KEEP's fields win where set, phones, e-mails, "
-        + "tags, accounts and notes are united; everything of OTHER moves to KEEP; OTHER goes to "
-        + "the trash.")
+        tr(
+          "Merge OTHER into KEEP (the default): KEEP's fields win where set, phones, e-mails, "
+            + "tags, accounts and notes are united; everything of OTHER moves to KEEP; OTHER goes to "
+            + "the trash.",
+          "Влить OTHER в KEEP (по умолчанию): заполненные поля KEEP главнее, телефоны, e-mail, "
+            + "теги, счета и заметки объединяются; всё, что было у OTHER, переходит к KEEP; OTHER уходит "
+            + "в корзину."))
     @OptionGroup var global: Global
-    @Argument(help: "Id of the one to keep.") var keep: Int64
-    @Argument(help: "Id of the duplicate to merge into it.") var other: Int64
+    @Argument(
+      help: tr(
+        "Id of the one to keep.",
+        "Номер того, кого оставить.")) var keep: Int64
+    @Argument(
+      help: tr(
+        "Id of the duplicate to merge into it.",
+        "Номер дубля, которого в него влить.")) var other: Int64
     @Option(
       name: .customLong("take"),
-      help: ArgumentHelp(
+      help: tr(
         "Take this field from OTHER (repeatable): name, legal_form, inn, kpp, ogrn, phones, "
           + "emails, website, city, legal_address, actual_address, postal_address, bank_accounts, "
           + "lead_source, segment, owner, tags, notes, kind (persons: name, position, phones, "
+          + "emails, birthday, notes).",
+        "Взять это поле у OTHER (можно повторять): name, legal_form, inn, kpp, ogrn, phones, "
+          + "emails, website, city, legal_address, actual_address, postal_address, bank_accounts, "
+          + "lead_source, segment, owner, tags, notes, kind (у лиц: name, position, phones, "
           + "emails, birthday, notes)."))
     var take: [String] = []
     @Option(
       name: .customLong("own"),
-      help: "Keep only KEEP's value of this list or notes, not both united (repeatable).")
+      help: tr(
+        "Keep only KEEP's value of this list or notes, not both united (repeatable).",
+        "Оставить только значение KEEP в этом списке или заметках, не объединяя (можно повторять).")
+    )
     var own: [String] = []
-    @Flag(help: "Merge even though both have valid, different ИНН.") var force = false
-    @Flag(name: .customLong("dry-run"), help: "Show what would happen; change nothing.")
+    @Flag(
+      help: tr(
+        "Merge even though both have valid, different ИНН.",
+        "Слить, даже если у обоих верные, но разные ИНН.")) var force = false
+    @Flag(
+      name: .customLong("dry-run"),
+      help: tr(
+        "Show what would happen; change nothing.",
+        "Показать, что произойдёт; ничего не менять."))
     var dryRun = false
-    @Flag(help: "Contact persons instead of clients.") var persons = false
+    @Flag(
+      help: tr(
+        "Contact persons instead of clients.",
+        "Контактные лица вместо клиентов.")) var persons = false
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -257,10 +311,18 @@ struct MergeCommand: ParsableCommand {
   struct Undo: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "undo",
-      abstract: "Undo a merge (by its number, or your last with --last).")
+      abstract: tr(
+        "Undo a merge (by its number, or your last with --last).",
+        "Отменить слияние (по номеру или ваше последнее с --last)."))
     @OptionGroup var global: Global
-    @Argument(help: "Number of the merge (crm merge log).") var id: Int64?
-    @Flag(help: "Your latest merge that is not undone.") var last = false
+    @Argument(
+      help: tr(
+        "Number of the merge (crm merge log).",
+        "Номер слияния (crm merge log).")) var id: Int64?
+    @Flag(
+      help: tr(
+        "Your latest merge that is not undone.",
+        "Ваше последнее неотменённое слияние.")) var last = false
     @OptionGroup var output: JSONOutput
 
     func check() throws {
@@ -319,9 +381,15 @@ struct MergeCommand: ParsableCommand {
 
   struct Log: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "log", abstract: "Merges, newest first.")
+      commandName: "log",
+      abstract: tr(
+        "Merges, newest first.",
+        "Слияния, сначала новые."))
     @OptionGroup var global: Global
-    @Option(help: "How many, newest first (default: 50 as text, every merge with --json).")
+    @Option(
+      help: tr(
+        "How many, newest first (default: 50 as text, every merge with --json).",
+        "Сколько, сначала новые (по умолчанию 50 текстом, все объединения с --json)."))
     var limit: Int?
     @OptionGroup var output: JSONOutput
 

@@ -10,31 +10,75 @@ import TerminalUI
 struct ActCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "act",
-    abstract: "Acts of services rendered: add (from a contract or an invoice), list, print.",
+    abstract: tr(
+      "Acts of services rendered: add (from a contract or an invoice), list, print.",
+      "Акты оказанных услуг: add (по договору или счёту), list, print."),
     subcommands: [Add.self, Show.self, List.self, Print.self, Cancel.self])
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Add an act on a contract, or from an invoice (its lines copied); prints its id.",
-      discussion: "Its number, date and sum go to standard error.")
+      abstract: tr(
+        "Add an act on a contract, or from an invoice (its lines copied); prints its id.",
+        "Добавить акт по договору или из счёта (его строки копируются); выводит номер."),
+      discussion: tr(
+        "Its number, date and sum go to standard error.",
+        "Его номер, дата и сумма выводятся в стандартный поток ошибок."))
     @OptionGroup var global: Global
-    @Option(help: "Contract id.") var contract: Int64?
-    @Option(help: "Invoice id: the act copies its lines unless --sum or --line is given.")
+    @Option(
+      help: tr(
+        "Contract id.",
+        "Номер договора.")) var contract: Int64?
+    @Option(
+      help: tr(
+        "Invoice id: the act copies its lines unless --sum or --line is given.",
+        "Номер счёта: акт копирует его строки, если не указаны --sum или --line."))
     var invoice: Int64?
-    @Option(help: "Client id (an act without a contract).") var client: Int64?
-    @Option(parsing: .unconditional, help: "Sum: one line of quantity 1.") var sum: String?
-    @Option(help: "Name of that line (default: the contract's subject and the period).")
+    @Option(
+      help: tr(
+        "Client id (an act without a contract).",
+        "Номер клиента (акт без договора).")) var client: Int64?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Sum: one line of quantity 1.",
+        "Сумма: одна строка количеством 1.")) var sum: String?
+    @Option(
+      help: tr(
+        "Name of that line (default: the contract's subject and the period).",
+        "Наименование этой строки (по умолчанию: предмет договора и период)."))
     var item: String?
-    @Option(parsing: .unconditional, help: "VAT rate: none, 0, 5, 7, 10, 20, 22.") var vat: String?
-    @Option(help: "A line ITEM|QTY|PRICE[|VAT[|UNIT]] instead of --sum; repeat for several.")
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "VAT rate: none, 0, 5, 7, 10, 20, 22.",
+        "Ставка НДС: none, 0, 5, 7, 10, 20, 22.")) var vat: String?
+    @Option(
+      help: tr(
+        "A line ITEM|QTY|PRICE[|VAT[|UNIT]] instead of --sum; repeat for several.",
+        "Строка ITEM|QTY|PRICE[|VAT[|UNIT]] вместо --sum; повторите для нескольких."))
     var line: [String] = []
-    @Option(help: "Period of the services: 01.11.2026..30.11.2026.") var period: String?
-    @Option(help: "Number (default: the next one of the year).") var number: String?
-    @Option(help: "Date (default: today).") var date: String?
-    @Option(help: "ISO 4217 code (default: the invoice's or the contract's).") var currency: String?
-    @Flag(help: "Prices exclude VAT; VAT is added on top.") var vatOnTop = false
-    @Option var notes: String?
+    @Option(
+      help: tr(
+        "Period of the services: 01.11.2026..30.11.2026.",
+        "Период услуг: 01.11.2026..30.11.2026.")) var period: String?
+    @Option(
+      help: tr(
+        "Number (default: the next one of the year).",
+        "Номер (по умолчанию: следующий в году).")) var number: String?
+    @Option(
+      help: tr(
+        "Date (default: today).",
+        "Дата (по умолчанию: сегодня).")) var date: String?
+    @Option(
+      help: tr(
+        "ISO 4217 code (default: the invoice's or the contract's).",
+        "Код ISO 4217 (по умолчанию: счёта или договора).")) var currency: String?
+    @Flag(
+      help: tr(
+        "Prices exclude VAT; VAT is added on top.",
+        "Цены без НДС; НДС начисляется сверху.")) var vatOnTop = false
+    @Option(help: tr("Notes.", "Заметки.")) var notes: String?
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -63,9 +107,14 @@ struct ActCommand: ParsableCommand {
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "Show an act: fields, lines with VAT, totals, its export to 1C.")
+      abstract: tr(
+        "Show an act: fields, lines with VAT, totals, its export to 1C.",
+        "Показать акт: поля, строки с НДС, итоги, его выгрузку в 1С."))
     @OptionGroup var global: Global
-    @Argument(help: "Act id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Act id.",
+        "Номер акта.")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -77,12 +126,27 @@ struct ActCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List acts by date.")
+      commandName: "list",
+      abstract: tr(
+        "List acts by date.",
+        "Список актов по дате."))
     @OptionGroup var global: Global
-    @Option(help: "Only this client's.") var client: Int64?
-    @Option(help: "Dated from this day.") var from: String?
-    @Option(help: "Dated up to this day (included).") var to: String?
-    @Flag(help: "Only acts never exported to 1C (cancelled ones left out).") var notExported = false
+    @Option(
+      help: tr(
+        "Only this client's.",
+        "Только этого клиента.")) var client: Int64?
+    @Option(
+      help: tr(
+        "Dated from this day.",
+        "Датированные с этого дня.")) var from: String?
+    @Option(
+      help: tr(
+        "Dated up to this day (included).",
+        "Датированные по этот день (включительно).")) var to: String?
+    @Flag(
+      help: tr(
+        "Only acts never exported to 1C (cancelled ones left out).",
+        "Только акты, ни разу не выгруженные в 1С (без отменённых).")) var notExported = false
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -108,9 +172,13 @@ struct ActCommand: ParsableCommand {
   struct Print: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "print",
-      abstract: "Print an act («Акт об оказании услуг») as text (80 columns) or an HTML page.",
+      abstract: tr(
+        "Print an act («Акт об оказании услуг») as text (80 columns) or an HTML page.",
+        "Напечатать акт («Акт об оказании услуг») текстом (80 колонок) или HTML-страницей."),
       discussion:
-        "The contractor is your company: crm settings set company_name / company_inn / company_kpp."
+        tr(
+          "The contractor is your company: crm settings set company_name / company_inn / company_kpp.",
+          "Исполнитель — ваша компания: crm settings set company_name / company_inn / company_kpp.")
     )
     @OptionGroup var options: PrintOptions
 
@@ -124,9 +192,14 @@ struct ActCommand: ParsableCommand {
   struct Cancel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "cancel",
-      abstract: "Cancel an act (one already exported stays in 1C: cancel it there too).")
+      abstract: tr(
+        "Cancel an act (one already exported stays in 1C: cancel it there too).",
+        "Отменить акт (уже выгруженный остаётся в 1С: отмените его и там)."))
     @OptionGroup var global: Global
-    @Argument(help: "Act id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Act id.",
+        "Номер акта.")) var id: Int64
 
     func run(_ session: Session) throws {
       let l = global.language

@@ -10,29 +10,65 @@ import TerminalUI
 struct ContractCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "contract",
-    abstract: "Contracts with clients: sum, currency, prepayment, payment terms; their money.",
+    abstract: tr(
+      "Contracts with clients: sum, currency, prepayment, payment terms; their money.",
+      "Договоры с клиентами: сумма, валюта, предоплата, условия оплаты; их деньги."),
     subcommands: [Add.self, Show.self, List.self, Edit.self])
 
   /// Fields a contract is added or changed with.
   struct Fields: ParsableArguments {
-    @Option(help: "formal (written) or actual (work on invoices without a paper).")
+    @Option(
+      help: tr(
+        "formal (written) or actual (work on invoices without a paper).",
+        "formal (письменный) или actual (работа по счетам без бумаги)."))
     var kind: String?
-    @Option(help: "ISO 4217 code (default: RUB).") var currency: String?
-    @Option(parsing: .unconditional, help: "Roubles per unit of the currency: 92.5012.")
-    var rate: String?
-    @Option(parsing: .unconditional, help: "Prepayment in % (0–100).") var prepay: String?
-    @Option(help: "Date: 01.06.2026, 2026-06-01 (default: today).") var date: String?
-    @Option(help: "What the contract is for; acts name their lines after it.") var subject: String?
+    @Option(
+      help: tr(
+        "ISO 4217 code (default: RUB).",
+        "Код ISO 4217 (по умолчанию: RUB).")) var currency: String?
     @Option(
       parsing: .unconditional,
-      help: "Payment terms: an invoice on it is due N days after its date.")
+      help: tr(
+        "Roubles per unit of the currency: 92.5012.",
+        "Рублей за единицу валюты: 92.5012."))
+    var rate: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Prepayment in % (0–100).",
+        "Предоплата в % (0–100).")) var prepay: String?
+    @Option(
+      help: tr(
+        "Date: 01.06.2026, 2026-06-01 (default: today).",
+        "Дата: 01.06.2026, 2026-06-01 (по умолчанию: сегодня).")) var date: String?
+    @Option(
+      help: tr(
+        "What the contract is for; acts name their lines after it.",
+        "Предмет договора; по нему называются строки актов.")) var subject: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Payment terms: an invoice on it is due N days after its date.",
+        "Условия оплаты: счёт по договору нужно оплатить через N дней после его даты."))
     var termsDays: String?
-    @Option(help: "Terms in words.") var terms: String?
-    @Option(help: "Valid until: 31.12.2026 (empty clears it).") var validUntil: String?
-    @Option(help: "Deal id (of the same client).") var deal: Int64?
-    @Flag(help: "Priced in the currency, paid in roubles at the rate of the payment day (у. е.).")
+    @Option(
+      help: tr(
+        "Terms in words.",
+        "Условия словами.")) var terms: String?
+    @Option(
+      help: tr(
+        "Valid until: 31.12.2026 (empty clears it).",
+        "Действует до: 31.12.2026 (пусто очищает).")) var validUntil: String?
+    @Option(
+      help: tr(
+        "Deal id (of the same client).",
+        "Номер сделки (того же клиента).")) var deal: Int64?
+    @Flag(
+      help: tr(
+        "Priced in the currency, paid in roubles at the rate of the payment day (у. е.).",
+        "Цена в валюте, оплата в рублях по курсу дня платежа (у. е.)."))
     var conventionalUnits = false
-    @Option var notes: String?
+    @Option(help: tr("Notes.", "Заметки.")) var notes: String?
 
     func apply(to c: inout Contract, _ input: MoneyInput, sum: String?) throws {
       let s = input.service
@@ -67,11 +103,24 @@ struct ContractCommand: ParsableCommand {
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "add", abstract: "Add a contract; prints its id.")
+      commandName: "add",
+      abstract: tr(
+        "Add a contract; prints its id.",
+        "Добавить договор; выводит его номер."))
     @OptionGroup var global: Global
-    @Option(help: "Client id.") var client: Int64
-    @Option(help: "Number, unique for the client: 7/25.") var number: String
-    @Option(parsing: .unconditional, help: "Sum: 500000, \"500 000,00\" (0 for none).")
+    @Option(
+      help: tr(
+        "Client id.",
+        "Номер клиента.")) var client: Int64
+    @Option(
+      help: tr(
+        "Number, unique for the client: 7/25.",
+        "Номер, уникальный для клиента: 7/25.")) var number: String
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Sum: 500000, \"500 000,00\" (0 for none).",
+        "Сумма: 500000, \"500 000,00\" (0 — без суммы)."))
     var sum: String
     @OptionGroup var fields: Fields
 
@@ -89,13 +138,29 @@ struct ContractCommand: ParsableCommand {
   struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
-      abstract: "Change a contract's fields, or close or cancel it (--status).")
+      abstract: tr(
+        "Change a contract's fields, or close or cancel it (--status).",
+        "Изменить поля договора, закрыть или отменить его (--status)."))
     @OptionGroup var global: Global
-    @Argument(help: "Contract id.") var id: Int64
-    @Option var number: String?
-    @Option(parsing: .unconditional, help: "Sum.") var sum: String?
-    @Option(help: "draft, active, closed or cancelled.") var status: String?
-    @Flag(help: "Settled in roubles after all (clears --conventional-units).")
+    @Argument(
+      help: tr(
+        "Contract id.",
+        "Номер договора.")) var id: Int64
+    @Option(help: tr("Number.", "Номер.")) var number: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Sum.",
+        "Сумма.")) var sum: String?
+    @Option(
+      help: tr(
+        "draft, active, closed or cancelled.",
+        "draft, active, closed или cancelled (черновик, действует, закрыт, отменён).")) var status:
+      String?
+    @Flag(
+      help: tr(
+        "Settled in roubles after all (clears --conventional-units).",
+        "Всё-таки расчёт в рублях (снимает --conventional-units)."))
     var noConventionalUnits = false
     @OptionGroup var fields: Fields
 
@@ -119,9 +184,14 @@ struct ContractCommand: ParsableCommand {
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "Show a contract: every field, its money and its invoices.")
+      abstract: tr(
+        "Show a contract: every field, its money and its invoices.",
+        "Показать договор: все поля, его деньги и счета."))
     @OptionGroup var global: Global
-    @Argument(help: "Contract id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Contract id.",
+        "Номер договора.")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -137,9 +207,15 @@ struct ContractCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List contracts, newest first.")
+      commandName: "list",
+      abstract: tr(
+        "List contracts, newest first.",
+        "Список договоров, сначала новые."))
     @OptionGroup var global: Global
-    @Option(help: "Only this client's.") var client: Int64?
+    @Option(
+      help: tr(
+        "Only this client's.",
+        "Только этого клиента.")) var client: Int64?
     @OptionGroup var page: Paging<Hundred>
     @OptionGroup var output: JSONOutput
 

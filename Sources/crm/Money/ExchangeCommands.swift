@@ -20,7 +20,9 @@ extension Global {
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Import data from files.",
+    abstract: tr(
+      "Import data from files.",
+      "Загрузка данных из файлов."),
     subcommands: [
       Bank.self, ImportCSV.self, ImportVCard.self, ImportJSON.self, ImportUndo.self,
       ImportList.self,
@@ -29,18 +31,37 @@ struct Import: ParsableCommand {
   struct Bank: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "bank",
-      abstract: "Import a bank statement (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8).",
-      discussion: """
+      abstract: tr(
+        "Import a bank statement (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8).",
+        "Загрузить банковскую выписку (1CClientBankExchange 1.02/1.03; CP1251, CP866, UTF-8)."),
+      discussion: tr(
+        """
         Incoming payments become payments of the client whose ИНН (and КПП) is the payer's,
         allocated to the invoices and tied to the contract their purpose quotes; payers nobody
         recognises wait in the queue (crm payment queue). Outgoing documents and documents
         imported before are skipped: importing the same file twice adds nothing. One
         transaction; a file with an error imports nothing and names the line. Rules: docs/money.md.
-        """)
+        """,
+        """
+        Входящие платежи становятся платежами клиента, чей ИНН (и КПП) совпадает с плательщиком,
+        разносятся по счетам и привязываются к договору, указанному в назначении; неузнанные
+        плательщики ждут в очереди (crm payment queue). Исходящие документы и уже загруженные
+        пропускаются: повторная загрузка того же файла ничего не добавляет. Одна транзакция; файл
+        с ошибкой не загружается, а строка называется. Правила: docs/money.md.
+        """))
     @OptionGroup var global: Global
-    @Argument(help: "The statement file (kl_to_1c.txt).") var file: String
-    @Flag(help: "Show what would happen and change nothing.") var dryRun = false
-    @Flag(help: "JSON instead of a table.") var json = false
+    @Argument(
+      help: tr(
+        "The statement file (kl_to_1c.txt).",
+        "Файл выписки (kl_to_1c.txt).")) var file: String
+    @Flag(
+      help: tr(
+        "Show what would happen and change nothing.",
+        "Показать, что произойдёт, и ничего не менять.")) var dryRun = false
+    @Flag(
+      help: tr(
+        "JSON instead of a table.",
+        "JSON вместо таблицы.")) var json = false
 
     func run(_ session: Session) throws {
       let database = session.database
@@ -109,20 +130,48 @@ enum ActsFormat: String, ExpressibleByArgument, CaseIterable {
 struct ExportActs: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "acts",
-    abstract: "Acts for 1C:Бухгалтерия: EnterpriseData XML (3.0) or CSV (8.2).",
-    discussion: """
+    abstract: tr(
+      "Acts for 1C:Бухгалтерия: EnterpriseData XML (3.0) or CSV (8.2).",
+      "Акты для 1С:Бухгалтерии: EnterpriseData XML (3.0) или CSV (8.2)."),
+    discussion: tr(
+      """
       Each act is exported once: acts already exported are left out unless --again. Cancelled
       acts are never exported. Our organisation comes from the settings company_name,
       company_inn, company_kpp. Every export is logged (crm export log).
-      """)
+      """,
+      """
+      Каждый акт выгружается один раз: уже выгруженные пропускаются, если нет --again. Отменённые
+      акты не выгружаются никогда. Наша организация берётся из настроек company_name,
+      company_inn, company_kpp. Каждая выгрузка записывается (crm export log).
+      """))
   @OptionGroup var global: Global
-  @Option(help: "enterprisedata or csv.") var format: ActsFormat
-  @Option(help: "EnterpriseData version, e.g. 1.8 (default: the setting, else 1.8).")
+  @Option(
+    help: tr(
+      "enterprisedata or csv.",
+      "enterprisedata или csv.")) var format: ActsFormat
+  @Option(
+    help: tr(
+      "EnterpriseData version, e.g. 1.8 (default: the setting, else 1.8).",
+      "Версия EnterpriseData, например 1.8 (по умолчанию: настройка, иначе 1.8)."))
   var formatVersion: String?
-  @Option(help: "The file to write (replaced atomically).") var out: String
-  @Option(parsing: .unconditional, help: "Acts dated from this day (included).") var from: String?
-  @Option(parsing: .unconditional, help: "Acts dated up to this day (included).") var to: String?
-  @Flag(help: "Export acts exported before too.") var again = false
+  @Option(
+    help: tr(
+      "The file to write (replaced atomically).",
+      "Файл, который записать (заменяется атомарно).")) var out: String
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "Acts dated from this day (included).",
+      "Акты, датированные с этого дня (включительно).")) var from: String?
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "Acts dated up to this day (included).",
+      "Акты, датированные по этот день (включительно).")) var to: String?
+  @Flag(
+    help: tr(
+      "Export acts exported before too.",
+      "Выгрузить и уже выгруженные акты.")) var again = false
 
   func run(_ session: Session) throws {
     let database = session.database
@@ -201,11 +250,20 @@ struct ExportActs: CRMCommand {
 
 struct ExportLog: CRMCommand {
   static let configuration = CommandConfiguration(
-    commandName: "log", abstract: "Exports to accounting: what, when, which file.")
+    commandName: "log",
+    abstract: tr(
+      "Exports to accounting: what, when, which file.",
+      "Выгрузки в бухгалтерию: что, когда, какой файл."))
   @OptionGroup var global: Global
-  @Option(help: "How many, newest first (default: 50 as text, every export with --json).")
+  @Option(
+    help: tr(
+      "How many, newest first (default: 50 as text, every export with --json).",
+      "Сколько, сначала новые (по умолчанию 50 текстом, все выгрузки с --json)."))
   var limit: Int?
-  @Flag(help: "JSON instead of a table.") var json = false
+  @Flag(
+    help: tr(
+      "JSON instead of a table.",
+      "JSON вместо таблицы.")) var json = false
 
   func run(_ session: Session) throws {
     let rows = listShown(
@@ -237,25 +295,57 @@ struct ExportLog: CRMCommand {
 struct Reconcile: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
-    abstract: "Reconcile the CRM with accounting: payments against a bank statement, acts.",
-    discussion: """
+    abstract: tr(
+      "Reconcile the CRM with accounting: payments against a bank statement, acts.",
+      "Сверка CRM с бухгалтерией: платежи с банковской выпиской, акты."),
+    discussion: tr(
+      """
       Payments of the statement's period are compared with its incoming documents: matched,
       only in the CRM, only in accounting, amount differs, date differs. Acts of the period are
       compared with --acts (an EnterpriseData file exported from 1C) or, without it, with what
       was exported. Management-only cash is listed apart and never compared. Rules: docs/money.md.
-      """)
+      """,
+      """
+      Платежи периода выписки сравниваются с её входящими документами: совпало, только в CRM,
+      только в бухгалтерии, разная сумма, разная дата. Акты периода сравниваются с --acts (файл
+      EnterpriseData, выгруженный из 1С) или, без него, с тем, что было выгружено. Управленческие
+      наличные показываются отдельно и не сравниваются. Правила: docs/money.md.
+      """))
   @OptionGroup var global: Global
-  @Option(help: "The bank statement file (1CClientBankExchange).") var bank: String
-  @Option(help: "Acts as accounting has them (EnterpriseData XML).") var acts: String?
-  @Option(parsing: .unconditional, help: "From this day (default: the statement's start).")
+  @Option(
+    help: tr(
+      "The bank statement file (1CClientBankExchange).",
+      "Файл банковской выписки (1CClientBankExchange).")) var bank: String
+  @Option(
+    help: tr(
+      "Acts as accounting has them (EnterpriseData XML).",
+      "Акты, как они есть в бухгалтерии (EnterpriseData XML).")) var acts: String?
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "From this day (default: the statement's start).",
+      "С этого дня (по умолчанию: начало выписки)."))
   var from: String?
-  @Option(parsing: .unconditional, help: "To this day (default: the statement's end).")
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "To this day (default: the statement's end).",
+      "По этот день (по умолчанию: конец выписки)."))
   var to: String?
-  @Flag(help: "JSON instead of a table.") var json = false
-  @Flag(help: "CSV (RFC 4180, UTF-8, a header row) instead of a table.") var csv = false
+  @Flag(
+    help: tr(
+      "JSON instead of a table.",
+      "JSON вместо таблицы.")) var json = false
+  @Flag(
+    help: tr(
+      "CSV (RFC 4180, UTF-8, a header row) instead of a table.",
+      "CSV (RFC 4180, UTF-8, строка заголовка) вместо таблицы.")) var csv = false
 
   func validate() throws {
-    if json && csv { throw ValidationError("--json and --csv exclude each other") }
+    if json && csv {
+      throw ValidationError(
+        tr("--json and --csv exclude each other", "--json и --csv несовместимы"))
+    }
   }
 
   func run(_ session: Session) throws {

@@ -10,7 +10,9 @@ import TerminalUI
 struct InvoiceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "invoice",
-    abstract: "Invoices on contracts or to clients: add, issue, cancel, list, show, print.",
+    abstract: tr(
+      "Invoices on contracts or to clients: add, issue, cancel, list, show, print.",
+      "Счета по договорам или клиентам: add, issue, cancel, list, show, print."),
     subcommands: [
       Add.self, Issue.self, Cancel.self, Edit.self, Show.self, List.self, Print.self,
     ])
@@ -18,29 +20,77 @@ struct InvoiceCommand: ParsableCommand {
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Add an invoice (issued, or --draft); prints its id.",
-      discussion: "Its number, date, sum and due day go to standard error.")
+      abstract: tr(
+        "Add an invoice (issued, or --draft); prints its id.",
+        "Добавить счёт (выставленный или --draft); выводит его номер."),
+      discussion: tr(
+        "Its number, date, sum and due day go to standard error.",
+        "Его номер, дата, сумма и срок оплаты выводятся в стандартный поток ошибок."))
     @OptionGroup var global: Global
-    @Option(help: "Contract id: client, currency and payment terms come from it.")
+    @Option(
+      help: tr(
+        "Contract id: client, currency and payment terms come from it.",
+        "Номер договора: клиент, валюта и условия оплаты берутся из него."))
     var contract: Int64?
-    @Option(help: "Client id (an invoice without a contract).") var client: Int64?
-    @Option(parsing: .unconditional, help: "Sum to pay: one line of quantity 1.") var sum: String?
-    @Option(help: "Name of that line (default: «Оплата по договору № … от …»).") var item: String?
+    @Option(
+      help: tr(
+        "Client id (an invoice without a contract).",
+        "Номер клиента (счёт без договора).")) var client: Int64?
     @Option(
       parsing: .unconditional,
-      help: "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the rate in force on the date).")
+      help: tr(
+        "Sum to pay: one line of quantity 1.",
+        "Сумма к оплате: одна строка количеством 1.")) var sum: String?
+    @Option(
+      help: tr(
+        "Name of that line (default: «Оплата по договору № … от …»).",
+        "Наименование этой строки (по умолчанию: «Оплата по договору № … от …»).")) var item:
+      String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "VAT rate: none, 0, 5, 7, 10, 20, 22 (default: the rate in force on the date).",
+        "Ставка НДС: none, 0, 5, 7, 10, 20, 22 (по умолчанию: действующая на дату)."))
     var vat: String?
-    @Option(help: "A line ITEM|QTY|PRICE[|VAT[|UNIT]] instead of --sum; repeat for several.")
+    @Option(
+      help: tr(
+        "A line ITEM|QTY|PRICE[|VAT[|UNIT]] instead of --sum; repeat for several.",
+        "Строка ITEM|QTY|PRICE[|VAT[|UNIT]] вместо --sum; повторите для нескольких."))
     var line: [String] = []
-    @Option(help: "Number (default: the next one of the year).") var number: String?
-    @Option(help: "Date: 10.06.2026, 2026-06-10 (default: today).") var date: String?
-    @Option(help: "Due day (default: the contract's terms, or invoice_due_days).") var due: String?
-    @Option(help: "Deal id: the deal moves to «Счёт выставлен».") var deal: Int64?
-    @Option(help: "ISO 4217 code (default: the contract's, or RUB).") var currency: String?
-    @Option(parsing: .unconditional, help: "Roubles per unit of the currency.") var rate: String?
-    @Flag(help: "Keep it a draft: not owed until crm invoice issue.") var draft = false
-    @Flag(help: "Prices exclude VAT; VAT is added on top.") var vatOnTop = false
-    @Option var notes: String?
+    @Option(
+      help: tr(
+        "Number (default: the next one of the year).",
+        "Номер (по умолчанию: следующий в году).")) var number: String?
+    @Option(
+      help: tr(
+        "Date: 10.06.2026, 2026-06-10 (default: today).",
+        "Дата: 10.06.2026, 2026-06-10 (по умолчанию: сегодня).")) var date: String?
+    @Option(
+      help: tr(
+        "Due day (default: the contract's terms, or invoice_due_days).",
+        "Срок оплаты (по умолчанию: по условиям договора или invoice_due_days).")) var due: String?
+    @Option(
+      help: tr(
+        "Deal id: the deal moves to «Счёт выставлен».",
+        "Номер сделки: сделка переходит на этап «Счёт выставлен».")) var deal: Int64?
+    @Option(
+      help: tr(
+        "ISO 4217 code (default: the contract's, or RUB).",
+        "Код ISO 4217 (по умолчанию: договора или RUB).")) var currency: String?
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Roubles per unit of the currency.",
+        "Рублей за единицу валюты.")) var rate: String?
+    @Flag(
+      help: tr(
+        "Keep it a draft: not owed until crm invoice issue.",
+        "Оставить черновиком: не к оплате до crm invoice issue.")) var draft = false
+    @Flag(
+      help: tr(
+        "Prices exclude VAT; VAT is added on top.",
+        "Цены без НДС; НДС начисляется сверху.")) var vatOnTop = false
+    @Option(help: tr("Notes.", "Заметки.")) var notes: String?
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -74,9 +124,14 @@ struct InvoiceCommand: ParsableCommand {
   struct Issue: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "issue",
-      abstract: "Issue a draft invoice: it is owed from now on.")
+      abstract: tr(
+        "Issue a draft invoice: it is owed from now on.",
+        "Выставить черновик счёта: с этого момента он к оплате."))
     @OptionGroup var global: Global
-    @Argument(help: "Invoice id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Invoice id.",
+        "Номер счёта.")) var id: Int64
 
     func run(_ session: Session) throws {
       try change(
@@ -91,9 +146,14 @@ struct InvoiceCommand: ParsableCommand {
   struct Cancel: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "cancel",
-      abstract: "Cancel an invoice (refused while payments are allocated to it).")
+      abstract: tr(
+        "Cancel an invoice (refused while payments are allocated to it).",
+        "Отменить счёт (нельзя, пока на него разнесены платежи)."))
     @OptionGroup var global: Global
-    @Argument(help: "Invoice id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Invoice id.",
+        "Номер счёта.")) var id: Int64
 
     func run(_ session: Session) throws {
       try change(
@@ -108,13 +168,21 @@ struct InvoiceCommand: ParsableCommand {
   struct Edit: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "edit",
-      abstract: "Change an invoice's number, date, due day or notes.")
+      abstract: tr(
+        "Change an invoice's number, date, due day or notes.",
+        "Изменить номер, дату, срок оплаты или заметки счёта."))
     @OptionGroup var global: Global
-    @Argument(help: "Invoice id.") var id: Int64
-    @Option var number: String?
-    @Option var date: String?
-    @Option(help: "Due day (empty: never overdue).") var due: String?
-    @Option var notes: String?
+    @Argument(
+      help: tr(
+        "Invoice id.",
+        "Номер счёта.")) var id: Int64
+    @Option(help: tr("Number.", "Номер.")) var number: String?
+    @Option(help: tr("The new date.", "Новая дата.")) var date: String?
+    @Option(
+      help: tr(
+        "Due day (empty: never overdue).",
+        "Срок оплаты (пусто: никогда не просрочен).")) var due: String?
+    @Option(help: tr("Notes.", "Заметки.")) var notes: String?
 
     func run(_ session: Session) throws {
       try change(
@@ -130,9 +198,14 @@ struct InvoiceCommand: ParsableCommand {
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "Show an invoice: fields, lines with VAT, totals and the payments on it.")
+      abstract: tr(
+        "Show an invoice: fields, lines with VAT, totals and the payments on it.",
+        "Показать счёт: поля, строки с НДС, итоги и платежи по нему."))
     @OptionGroup var global: Global
-    @Argument(help: "Invoice id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Invoice id.",
+        "Номер счёта.")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -146,14 +219,34 @@ struct InvoiceCommand: ParsableCommand {
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "list",
-      abstract: "List invoices, newest first (--overdue: the longest overdue first).")
+      abstract: tr(
+        "List invoices, newest first (--overdue: the longest overdue first).",
+        "Список счетов, сначала новые (--overdue: сначала самые просроченные)."))
     @OptionGroup var global: Global
-    @Option(help: "Only this client's.") var client: Int64?
-    @Option(help: "Only on this contract.") var contract: Int64?
-    @Option(help: "Only on this deal.") var deal: Int64?
-    @Flag(help: "Only issued invoices with something still to pay.") var unpaid = false
-    @Flag(help: "Only unpaid invoices past their due day.") var overdue = false
-    @Flag(help: "Only invoices of your clients.") var mine = false
+    @Option(
+      help: tr(
+        "Only this client's.",
+        "Только этого клиента.")) var client: Int64?
+    @Option(
+      help: tr(
+        "Only on this contract.",
+        "Только по этому договору.")) var contract: Int64?
+    @Option(
+      help: tr(
+        "Only on this deal.",
+        "Только по этой сделке.")) var deal: Int64?
+    @Flag(
+      help: tr(
+        "Only issued invoices with something still to pay.",
+        "Только выставленные счета, по которым ещё есть долг.")) var unpaid = false
+    @Flag(
+      help: tr(
+        "Only unpaid invoices past their due day.",
+        "Только неоплаченные счета с прошедшим сроком.")) var overdue = false
+    @Flag(
+      help: tr(
+        "Only invoices of your clients.",
+        "Только счета ваших клиентов.")) var mine = false
     @OptionGroup var page: Paging<Hundred>
     @OptionGroup var output: JSONOutput
 
@@ -182,9 +275,13 @@ struct InvoiceCommand: ParsableCommand {
   struct Print: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "print",
-      abstract: "Print an invoice («Счёт на оплату») as text (80 columns) or an HTML page.",
+      abstract: tr(
+        "Print an invoice («Счёт на оплату») as text (80 columns) or an HTML page.",
+        "Напечатать счёт («Счёт на оплату») текстом (80 колонок) или HTML-страницей."),
       discussion:
-        "The supplier is your company: crm settings set company_name / company_inn / company_kpp."
+        tr(
+          "The supplier is your company: crm settings set company_name / company_inn / company_kpp.",
+          "Поставщик — ваша компания: crm settings set company_name / company_inn / company_kpp.")
     )
     @OptionGroup var options: PrintOptions
 

@@ -10,9 +10,14 @@ import TerminalUI
 struct MoneyCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "money",
-    abstract: "A client's money per currency: contracted, invoiced, paid, owed, overdue, acted.")
+    abstract: tr(
+      "A client's money per currency: contracted, invoiced, paid, owed, overdue, acted.",
+      "Деньги клиента по валютам: по договорам, выставлено, оплачено, долг, просрочено, по актам."))
   @OptionGroup var global: Global
-  @Argument(help: "Client id.") var client: Int64
+  @Argument(
+    help: tr(
+      "Client id.",
+      "Номер клиента.")) var client: Int64
   @OptionGroup var output: JSONOutput
 
   func run(_ session: Session) throws {

@@ -139,9 +139,18 @@ func loadPayment(_ s: MoneyService, _ id: Int64, _ g: Global) throws -> MoneySer
 /// What `crm invoice print` and `crm act print` take: the id, `--html` and `--out`.
 struct PrintOptions: ParsableArguments {
   @OptionGroup var global: Global
-  @Argument(help: "Id of the document.") var id: Int64
-  @Flag(help: "A standalone HTML page with print styles instead of text.") var html = false
-  @Option(help: "Write to this file (replaced atomically) instead of standard output.")
+  @Argument(
+    help: tr(
+      "Id of the document.",
+      "Номер документа.")) var id: Int64
+  @Flag(
+    help: tr(
+      "A standalone HTML page with print styles instead of text.",
+      "Отдельная HTML-страница со стилями для печати вместо текста.")) var html = false
+  @Option(
+    help: tr(
+      "Write to this file (replaced atomically) instead of standard output.",
+      "Записать в этот файл (заменяется атомарно) вместо стандартного вывода."))
   var out: String?
 
   /// Renders the document `load` reads with our company's requisites (the settings), as text

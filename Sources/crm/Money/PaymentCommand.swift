@@ -26,7 +26,9 @@ func stateName(_ s: PaymentState, _ l: Language) -> String {
 struct PaymentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "payment",
-    abstract: "Payments: record, allocate to invoices, work the queue of unmatched bank payments.",
+    abstract: tr(
+      "Payments: record, allocate to invoices, work the queue of unmatched bank payments.",
+      "Платежи: записать, разнести по счетам, разобрать очередь неузнанных банковских платежей."),
     subcommands: [
       Add.self, Show.self, List.self, Allocate.self, Unallocate.self, Assign.self, Ignore.self,
       Queue.self,
@@ -35,24 +37,60 @@ struct PaymentCommand: ParsableCommand {
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Record a payment of a client (bank, or --cash); prints its id.",
+      abstract: tr(
+        "Record a payment of a client (bank, or --cash); prints its id.",
+        "Записать платёж клиента (банк или --cash); выводит его номер."),
       discussion:
-        "With --invoice it is allocated to that invoice (as much as it owes); what was allocated "
-        + "goes to standard error.")
+        tr(
+          "With --invoice it is allocated to that invoice (as much as it owes); what was allocated "
+            + "goes to standard error.",
+          "С --invoice он разносится на этот счёт (сколько тот должен); разнесённое "
+            + "выводится в стандартный поток ошибок."))
     @OptionGroup var global: Global
-    @Option(help: "Client id.") var client: Int64
-    @Option(parsing: .unconditional, help: "Sum: 120000, \"120 000,00\".") var sum: String
-    @Flag(help: "Paid in cash (default: by bank).") var cash = false
-    @Flag(help: "Cash kept out of accounting: never exported, shown apart in reconciliation.")
+    @Option(
+      help: tr(
+        "Client id.",
+        "Номер клиента.")) var client: Int64
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Sum: 120000, \"120 000,00\".",
+        "Сумма: 120000, \"120 000,00\".")) var sum: String
+    @Flag(
+      help: tr(
+        "Paid in cash (default: by bank).",
+        "Оплачено наличными (по умолчанию: через банк).")) var cash = false
+    @Flag(
+      help: tr(
+        "Cash kept out of accounting: never exported, shown apart in reconciliation.",
+        "Наличные вне бухгалтерии: не выгружаются, в сверке показываются отдельно."))
     var managementOnly = false
-    @Option(help: "Allocate to this invoice.") var invoice: Int64?
-    @Option(help: "Paid under this contract.") var contract: Int64?
-    @Option(help: "Date (default: today).") var date: String?
-    @Option(help: "Number of the payment order or receipt.") var number: String?
-    @Option(help: "Purpose of the payment.") var purpose: String?
-    @Option(help: "ISO 4217 code (default: the invoice's or the contract's, or RUB).")
+    @Option(
+      help: tr(
+        "Allocate to this invoice.",
+        "Разнести на этот счёт.")) var invoice: Int64?
+    @Option(
+      help: tr(
+        "Paid under this contract.",
+        "Оплачено по этому договору.")) var contract: Int64?
+    @Option(
+      help: tr(
+        "Date (default: today).",
+        "Дата (по умолчанию: сегодня).")) var date: String?
+    @Option(
+      help: tr(
+        "Number of the payment order or receipt.",
+        "Номер платёжного поручения или квитанции.")) var number: String?
+    @Option(
+      help: tr(
+        "Purpose of the payment.",
+        "Назначение платежа.")) var purpose: String?
+    @Option(
+      help: tr(
+        "ISO 4217 code (default: the invoice's or the contract's, or RUB).",
+        "Код ISO 4217 (по умолчанию: счёта или договора, иначе RUB)."))
     var currency: String?
-    @Option var note: String?
+    @Option(help: tr("Note.", "Заметка.")) var note: String?
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -84,9 +122,14 @@ struct PaymentCommand: ParsableCommand {
   struct Show: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "show",
-      abstract: "Show a payment and the invoices it is allocated to.")
+      abstract: tr(
+        "Show a payment and the invoices it is allocated to.",
+        "Показать платёж и счета, на которые он разнесён."))
     @OptionGroup var global: Global
-    @Argument(help: "Payment id.") var id: Int64
+    @Argument(
+      help: tr(
+        "Payment id.",
+        "Номер платежа.")) var id: Int64
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -101,18 +144,31 @@ struct PaymentCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "List payments, newest first.")
+      commandName: "list",
+      abstract: tr(
+        "List payments, newest first.",
+        "Список платежей, сначала новые."))
     @OptionGroup var global: Global
-    @Option(help: "Only this client's.") var client: Int64?
-    @Flag(help: "Only bank payments waiting in the queue.") var queued = false
-    @Flag(help: "Only payments set aside (crm payment ignore).") var ignored = false
+    @Option(
+      help: tr(
+        "Only this client's.",
+        "Только этого клиента.")) var client: Int64?
+    @Flag(
+      help: tr(
+        "Only bank payments waiting in the queue.",
+        "Только банковские платежи в очереди.")) var queued = false
+    @Flag(
+      help: tr(
+        "Only payments set aside (crm payment ignore).",
+        "Только отложенные платежи (crm payment ignore).")) var ignored = false
     @OptionGroup var page: Paging<Hundred>
     @OptionGroup var output: JSONOutput
 
     func check() throws {
       try page.check()
       if queued && ignored {
-        throw ValidationError("--queued and --ignored exclude each other")
+        throw ValidationError(
+          tr("--queued and --ignored exclude each other", "--queued и --ignored несовместимы"))
       }
     }
 
@@ -133,11 +189,23 @@ struct PaymentCommand: ParsableCommand {
   struct Allocate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "allocate",
-      abstract: "Allocate a payment to an invoice of its client (default: as much as both allow).")
+      abstract: tr(
+        "Allocate a payment to an invoice of its client (default: as much as both allow).",
+        "Разнести платёж на счёт его клиента (по умолчанию: сколько позволяют оба)."))
     @OptionGroup var global: Global
-    @Argument(help: "Payment id.") var payment: Int64
-    @Argument(help: "Invoice id.") var invoice: Int64
-    @Option(parsing: .unconditional, help: "Allocate this much (may exceed what it owes).")
+    @Argument(
+      help: tr(
+        "Payment id.",
+        "Номер платежа.")) var payment: Int64
+    @Argument(
+      help: tr(
+        "Invoice id.",
+        "Номер счёта.")) var invoice: Int64
+    @Option(
+      parsing: .unconditional,
+      help: tr(
+        "Allocate this much (may exceed what it owes).",
+        "Разнести столько (может быть больше долга)."))
     var sum: String?
 
     func run(_ session: Session) throws {
@@ -162,10 +230,18 @@ struct PaymentCommand: ParsableCommand {
   struct Unallocate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "unallocate",
-      abstract: "Take a payment off an invoice, or off every invoice.")
+      abstract: tr(
+        "Take a payment off an invoice, or off every invoice.",
+        "Снять платёж со счёта или со всех счетов."))
     @OptionGroup var global: Global
-    @Argument(help: "Payment id.") var payment: Int64
-    @Argument(help: "Invoice id (default: every invoice).") var invoice: Int64?
+    @Argument(
+      help: tr(
+        "Payment id.",
+        "Номер платежа.")) var payment: Int64
+    @Argument(
+      help: tr(
+        "Invoice id (default: every invoice).",
+        "Номер счёта (по умолчанию: все счета).")) var invoice: Int64?
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -192,11 +268,22 @@ struct PaymentCommand: ParsableCommand {
   struct Assign: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "assign",
-      abstract: "Give a queued (or set aside) bank payment to a client, and to an invoice.")
+      abstract: tr(
+        "Give a queued (or set aside) bank payment to a client, and to an invoice.",
+        "Отдать банковский платёж из очереди (или отложенный) клиенту и на счёт."))
     @OptionGroup var global: Global
-    @Argument(help: "Payment id.") var payment: Int64
-    @Option(help: "Client id.") var client: Int64
-    @Option(help: "Allocate to this invoice of the client.") var invoice: Int64?
+    @Argument(
+      help: tr(
+        "Payment id.",
+        "Номер платежа.")) var payment: Int64
+    @Option(
+      help: tr(
+        "Client id.",
+        "Номер клиента.")) var client: Int64
+    @Option(
+      help: tr(
+        "Allocate to this invoice of the client.",
+        "Разнести на этот счёт клиента.")) var invoice: Int64?
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -221,10 +308,18 @@ struct PaymentCommand: ParsableCommand {
   struct Ignore: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "ignore",
-      abstract: "Set a queued bank payment aside (not a client's: a refund, a loan), or --undo.")
+      abstract: tr(
+        "Set a queued bank payment aside (not a client's: a refund, a loan), or --undo.",
+        "Отложить банковский платёж из очереди (не клиентский: возврат, заём) или --undo."))
     @OptionGroup var global: Global
-    @Argument(help: "Payment id.") var payment: Int64
-    @Flag(help: "Put it back into the queue.") var undo = false
+    @Argument(
+      help: tr(
+        "Payment id.",
+        "Номер платежа.")) var payment: Int64
+    @Flag(
+      help: tr(
+        "Put it back into the queue.",
+        "Вернуть его в очередь.")) var undo = false
 
     func run(_ session: Session) throws {
       _ = try session.writer()
@@ -243,15 +338,24 @@ struct PaymentCommand: ParsableCommand {
   struct Queue: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "queue",
-      abstract: "Bank payments waiting for a manager, oldest first, with why each was not matched.",
-      discussion: "Give each to a client with crm payment assign, or set it aside with ignore.")
+      abstract: tr(
+        "Bank payments waiting for a manager, oldest first, with why each was not matched.",
+        "Банковские платежи, ждущие менеджера, сначала старые, с причиной, почему не узнаны."),
+      discussion: tr(
+        "Give each to a client with crm payment assign, or set it aside with ignore.",
+        "Отдайте каждый клиенту через crm payment assign или отложите через ignore."))
     @OptionGroup var global: Global
-    @Option(help: "At most this many (default: 200 as text, every payment with --json).")
+    @Option(
+      help: tr(
+        "At most this many (default: 200 as text, every payment with --json).",
+        "Не больше стольких (по умолчанию 200 текстом, все платежи с --json)."))
     var limit: Int?
     @OptionGroup var output: JSONOutput
 
     func check() throws {
-      guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must not be negative") }
+      guard (limit ?? 0) >= 0 else {
+        throw ValidationError(
+          tr("--limit must not be negative", "--limit не может быть отрицательным"))
     }
 
     func run(_ session: Session) throws {

@@ -12,15 +12,26 @@ import TerminalUI
 
 /// Options every subcommand takes.
 struct Global: ParsableArguments {
-  @Option(name: .long, help: "Database file (default: $XDG_DATA_HOME/termcrm/crm.sqlite).")
+  @Option(
+    name: .long,
+    help: tr(
+      "Database file (default: $XDG_DATA_HOME/termcrm/crm.sqlite).",
+      "Файл базы (по умолчанию: $XDG_DATA_HOME/termcrm/crm.sqlite)."))
   var db: String?
 
   @Option(
     name: .long,
-    help: "Act as this user (admins only; default: your OS account, created on first use).")
+    help: tr(
+      "Act as this user (admins only; default: your OS account, created on first use).",
+      "Действовать от имени этого пользователя (только администратор; по умолчанию ваша учётная запись ОС, создаётся при первом входе)."
+    ))
   var user: String?
 
-  @Option(name: .long, help: "Language of messages: ru or en (default: from LANG).")
+  @Option(
+    name: .long,
+    help: tr(
+      "Language of messages: ru or en (default: from LANG).",
+      "Язык сообщений: ru или en (по умолчанию: из LANG)."))
   var lang: String?
 
   var env: [String: String] { ProcessInfo.processInfo.environment }
@@ -31,7 +42,8 @@ struct Global: ParsableArguments {
 
   func validate() throws {
     if let lang, Language(argument: lang) == nil {
-      throw ValidationError("--lang must be ru or en, not \(lang)")
+      throw ValidationError(
+        tr("--lang must be ru or en, not \(lang)", "--lang — ru или en, а не \(lang)"))
     }
   }
 

@@ -18,16 +18,19 @@ let everyRow = 1 << 40
 /// every row.
 struct Paging<Size: PageSize>: ParsableArguments {
   @Option(
-    help: ArgumentHelp(
-      "At most this many rows (default: every row with --json/--csv; the first 50 or 100 as text)."
-    ))
+    help: tr(
+      "At most this many rows (default: every row with --json/--csv; the first 50 or 100 as text).",
+      "Не больше стольких строк (по умолчанию все с --json/--csv; первые 50 или 100 текстом)."))
   var limit: Int?
-  @Option var offset = 0
+  @Option(help: tr("Skip this many (paging).", "Пропустить столько (постранично).")) var offset = 0
 
   /// Negative values are a usage error (exit 1), before the database is opened.
   func check() throws {
     guard (limit ?? 0) >= 0, offset >= 0 else {
-      throw ValidationError("--limit and --offset must not be negative")
+      throw ValidationError(
+        tr(
+          "--limit and --offset must not be negative",
+          "--limit и --offset не могут быть отрицательными"))
     }
   }
 
@@ -75,7 +78,7 @@ func listShown<T>(
 
 /// `--json`: the answer as JSON instead of text (tables, lines).
 struct JSONOutput: ParsableArguments {
-  @Flag var json = false
+  @Flag(help: tr("JSON instead of text.", "JSON вместо текста.")) var json = false
 }
 
 extension JSONOutput {

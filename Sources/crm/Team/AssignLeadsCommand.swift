@@ -9,17 +9,34 @@ import Foundation
 struct AssignLeads: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "assign-leads",
-    abstract: "Give every live client without an owner to a manager by the lead rule.",
-    discussion: """
+    abstract: tr(
+      "Give every live client without an owner to a manager by the lead rule.",
+      "Раздать менеджерам всех действующих клиентов без ответственного по правилу лидов."),
+    discussion: tr(
+      """
       The rule is the lead_rule setting (round_robin, least_busy, segment, region) unless --rule \
       names one. Every assignment is logged (lead_assignment) and audited. Supervisors and \
       admins only; --dry-run shows who would get how many and changes nothing.
-      """)
+      """,
+      """
+      Правило — настройка lead_rule (round_robin, least_busy, segment, region), если --rule \
+      не называет другое. Каждое назначение записывается (lead_assignment) и в журнал изменений. \
+      Только руководители и администраторы; --dry-run показывает, кто сколько получит, ничего не меняя.
+      """))
   @OptionGroup var global: Global
-  @Option(help: "round_robin, least_busy, segment or region (default: the lead_rule setting).")
+  @Option(
+    help: tr(
+      "round_robin, least_busy, segment or region (default: the lead_rule setting).",
+      "round_robin, least_busy, segment или region (по умолчанию: настройка lead_rule)."))
   var rule: String?
-  @Option(help: "At most this many clients (oldest first).") var limit: Int?
-  @Flag(help: "Only say who would get how many.") var dryRun = false
+  @Option(
+    help: tr(
+      "At most this many clients (oldest first).",
+      "Не больше стольких клиентов (сначала самые старые).")) var limit: Int?
+  @Flag(
+    help: tr(
+      "Only say who would get how many.",
+      "Только сказать, кто сколько получит.")) var dryRun = false
   @OptionGroup var output: JSONOutput
 
   /// The rule `--rule` names (nil: the lead_rule setting).

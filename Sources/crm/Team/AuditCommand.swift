@@ -15,31 +15,68 @@ import TerminalUI
 struct AuditCommand: CRMCommand {
   static let configuration = CommandConfiguration(
     commandName: "audit",
-    abstract: "The audit log: who changed what and when, newest first.",
-    discussion: """
+    abstract: tr(
+      "The audit log: who changed what and when, newest first.",
+      "Журнал изменений: кто что и когда изменил, сначала новые."),
+    discussion: tr(
+      """
       Supervisors and admins read everyone's changes; a manager reads only their own. Text: one \
       line per change, up to --limit changes; JSON: one object per changed field, up to --limit \
       rows. The next page: --before with the id the last line names.
-      """)
+      """,
+      """
+      Руководители и администраторы видят изменения всех, менеджер — только свои. Текст: строка \
+      на изменение, не больше --limit изменений; JSON: объект на каждое изменённое поле, не больше \
+      --limit строк. Следующая страница: --before с номером, который назван в последней строке.
+      """))
   @OptionGroup var global: Global
-  @Option(help: "Only changes by this user (login); --user is who runs the command.")
+  @Option(
+    help: tr(
+      "Only changes by this user (login); --user is who runs the command.",
+      "Только изменения этого пользователя (логин); --user — кто запускает команду."))
   var by: String?
   @Option(
     help:
-      "client, person, contact, deal, offer, contract, invoice, payment, act, user, task, campaign, target, filter, setting."
+      tr(
+        "client, person, contact, deal, offer, contract, invoice, payment, act, user, task, campaign, target, filter, setting.",
+        "client, person, contact, deal, offer, contract, invoice, payment, act, user, task, campaign, target, filter, setting (объект изменения)."
+      )
   )
   var entity: String?
-  @Option(help: "insert, update, delete, restore, done, handover, merge, bulk… (crm audit --help).")
-  var action: String?
-  @Option(help: "Only this client's changes (id).") var client: Int64?
-  @Option(parsing: .unconditional, help: "From this day (included): 01.11.2026, 2026-11-01, -30d.")
-  var from: String?
-  @Option(parsing: .unconditional, help: "To this day (included).") var to: String?
   @Option(
-    help: "How many changes (text, 1–1000, default 50) or rows (JSON, default: every row).")
+    help: tr(
+      "insert, update, delete, restore, done, handover, merge, bulk… (crm audit --help).",
+      "insert, update, delete, restore, done, handover, merge, bulk… (действие; crm audit --help).")
+  )
+  var action: String?
+  @Option(
+    help: tr(
+      "Only this client's changes (id).",
+      "Только изменения этого клиента (номер).")) var client: Int64?
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "From this day (included): 01.11.2026, 2026-11-01, -30d.",
+      "С этого дня (включительно): 01.11.2026, 2026-11-01, -30d."))
+  var from: String?
+  @Option(
+    parsing: .unconditional,
+    help: tr(
+      "To this day (included).",
+      "По этот день (включительно).")) var to: String?
+  @Option(
+    help: tr(
+      "How many changes (text, 1–1000, default 50) or rows (JSON, default: every row).",
+      "Сколько изменений (текст, 1–1000, по умолчанию 50) или строк (JSON, по умолчанию все)."))
   var limit: Int?
-  @Option(help: "Entries older than this audit id (the next page).") var before: Int64?
-  @Flag(help: "JSON: one object per changed field.") var json = false
+  @Option(
+    help: tr(
+      "Entries older than this audit id (the next page).",
+      "Записи старше этого номера журнала (следующая страница).")) var before: Int64?
+  @Flag(
+    help: tr(
+      "JSON: one object per changed field.",
+      "JSON: объект на каждое изменённое поле.")) var json = false
 
   func check() throws {
     let l = global.language

@@ -9,30 +9,72 @@ import Foundation
 struct CampaignCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "campaign",
-    abstract: "Campaigns: a filter's clients get one planned contact each; results.",
+    abstract: tr(
+      "Campaigns: a filter's clients get one planned contact each; results.",
+      "Кампании: каждому клиенту фильтра — один запланированный контакт; итоги."),
     subcommands: [Add.self, List.self, Report.self])
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Create a campaign and plan its contacts (supervisors and admins).",
-      discussion: """
+      abstract: tr(
+        "Create a campaign and plan its contacts (supervisors and admins).",
+        "Создать кампанию и запланировать её контакты (руководители и администраторы)."),
+      discussion: tr(
+        """
         Every live client the target selects gets one planned contact of the channel with its \
         owner, spread over the working days (Mon–Fri) of the period from day_start to day_end. \
         Clients without an owner are given one by the lead rule first, or skipped when \
         lead_rule is off.
-        """)
+        """,
+        """
+        Каждому действующему клиенту из цели — один запланированный контакт этого канала у его \
+        ответственного, распределённые по рабочим дням (пн–пт) периода с day_start до 18:00. \
+        Клиентам без ответственного он сначала назначается по правилу лидов; при выключенном \
+        lead_rule они пропускаются.
+        """))
     @OptionGroup var global: Global
-    @Argument(help: "The campaign's name.") var name: String
-    @Option(help: "call, meeting, letter, email or other.") var channel: String
-    @Option(help: "The first day.") var from: String
-    @Option(help: "The last day (included).") var to: String
-    @Option(help: "A saved filter's name.") var filter: String?
-    @Option(help: "Clients of this segment.") var segment: String?
-    @Option(help: "Clients with this tag.") var tag: String?
-    @Option(help: "Clients this search finds.") var search: String?
-    @Option(help: "The contacts' subject (default: the name).") var subject = ""
-    @Flag(help: "Only count; change nothing.") var dryRun = false
+    @Argument(
+      help: tr(
+        "The campaign's name.",
+        "Название кампании.")) var name: String
+    @Option(
+      help: tr(
+        "call, meeting, letter, email or other.",
+        "call, meeting, letter, email или other (звонок, встреча, письмо, e-mail, другое)."))
+    var channel: String
+    @Option(
+      help: tr(
+        "The first day.",
+        "Первый день.")) var from: String
+    @Option(
+      help: tr(
+        "The last day (included).",
+        "Последний день (включительно).")) var to: String
+    @Option(
+      help: tr(
+        "A saved filter's name.",
+        "Имя сохранённого фильтра.")) var filter: String?
+    @Option(
+      help: tr(
+        "Clients of this segment.",
+        "Клиенты этого сегмента.")) var segment: String?
+    @Option(
+      help: tr(
+        "Clients with this tag.",
+        "Клиенты с этим тегом.")) var tag: String?
+    @Option(
+      help: tr(
+        "Clients this search finds.",
+        "Клиенты, которых находит этот поиск.")) var search: String?
+    @Option(
+      help: tr(
+        "The contacts' subject (default: the name).",
+        "Тема контактов (по умолчанию: название).")) var subject = ""
+    @Flag(
+      help: tr(
+        "Only count; change nothing.",
+        "Только посчитать, ничего не менять.")) var dryRun = false
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -116,7 +158,10 @@ struct CampaignCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Campaigns with their results, newest first.")
+      commandName: "list",
+      abstract: tr(
+        "Campaigns with their results, newest first.",
+        "Кампании с итогами, сначала новые."))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
     @Option(help: "At most this many (default: 100 as text, every campaign with --json).")
@@ -142,9 +187,15 @@ struct CampaignCommand: ParsableCommand {
 
   struct Report: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "report", abstract: "A campaign's results (all campaigns without ID).")
+      commandName: "report",
+      abstract: tr(
+        "A campaign's results (all campaigns without ID).",
+        "Итоги кампании (без номера — всех кампаний)."))
     @OptionGroup var global: Global
-    @Argument(help: "The campaign's number.") var id: Int64?
+    @Argument(
+      help: tr(
+        "The campaign's number.",
+        "Номер кампании.")) var id: Int64?
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {

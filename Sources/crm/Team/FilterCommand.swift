@@ -9,20 +9,46 @@ import Foundation
 struct FilterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "filter",
-    abstract: "Saved client filters (a campaign's target).",
+    abstract: tr(
+      "Saved client filters (a campaign's target).",
+      "Сохранённые фильтры клиентов (цели кампаний)."),
     subcommands: [Save.self, List.self, Remove.self])
 
   struct Save: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "save", abstract: "Save a client filter under NAME.")
+      commandName: "save",
+      abstract: tr(
+        "Save a client filter under NAME.",
+        "Сохранить фильтр клиентов под именем NAME."))
     @OptionGroup var global: Global
-    @Argument(help: "The filter's name.") var name: String
-    @Option(help: "Clients this search finds.") var search: String?
-    @Option(help: "Clients of this segment.") var segment: String?
-    @Option(help: "Clients of this owner (login).") var owner: String?
-    @Option(help: "Clients with this tag.") var tag: String?
-    @Option(help: "Clients in this city.") var city: String?
-    @Flag(help: "Replace a filter of the same name.") var replace = false
+    @Argument(
+      help: tr(
+        "The filter's name.",
+        "Имя фильтра.")) var name: String
+    @Option(
+      help: tr(
+        "Clients this search finds.",
+        "Клиенты, которых находит этот поиск.")) var search: String?
+    @Option(
+      help: tr(
+        "Clients of this segment.",
+        "Клиенты этого сегмента.")) var segment: String?
+    @Option(
+      help: tr(
+        "Clients of this owner (login).",
+        "Клиенты этого ответственного (логин).")) var owner: String?
+    @Option(
+      help: tr(
+        "Clients with this tag.",
+        "Клиенты с этим тегом.")) var tag: String?
+    @Option(
+      help: tr(
+        "Clients in this city.",
+        "Клиенты из этого города.")) var city: String?
+    @Flag(
+      help: tr(
+        "Replace a filter of the same name.",
+        "Заменить фильтр с тем же именем.")) var replace = false
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -41,7 +67,10 @@ struct FilterCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Saved filters with how many clients each selects.")
+      commandName: "list",
+      abstract: tr(
+        "Saved filters with how many clients each selects.",
+        "Сохранённые фильтры и сколько клиентов отбирает каждый."))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
 
@@ -74,9 +103,15 @@ struct FilterCommand: ParsableCommand {
 
   struct Remove: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "remove", abstract: "Remove a saved filter (campaigns keep their copy).")
+      commandName: "remove",
+      abstract: tr(
+        "Remove a saved filter (campaigns keep their copy).",
+        "Удалить сохранённый фильтр (у кампаний остаётся своя копия)."))
     @OptionGroup var global: Global
-    @Argument(help: "The filter's name.") var name: String
+    @Argument(
+      help: tr(
+        "The filter's name.",
+        "Имя фильтра.")) var name: String
 
     func run(_ session: Session) throws {
       let service = session.context.filters

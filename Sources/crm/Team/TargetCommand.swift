@@ -8,7 +8,9 @@ import Foundation
 struct TargetCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "target",
-    abstract: "Per-manager goals (calls a week, revenue a month…) shown against the activity.",
+    abstract: tr(
+      "Per-manager goals (calls a week, revenue a month…) shown against the activity.",
+      "Цели менеджеров (звонков в неделю, выручка в месяц…) рядом с их активностью."),
     subcommands: [Set.self, List.self, Remove.self])
 
   /// The metric typed on the command line; an unknown one lists the valid names.
@@ -36,17 +38,38 @@ struct TargetCommand: ParsableCommand {
   struct Set: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "set",
-      abstract: "Set a user's goal: AMOUNT of METRIC per day, week or month (supervisor/admin).",
-      discussion: """
+      abstract: tr(
+        "Set a user's goal: AMOUNT of METRIC per day, week or month (supervisor/admin).",
+        "Задать цель пользователя: AMOUNT по METRIC в день, неделю или месяц (руководитель/администратор)."
+      ),
+      discussion: tr(
+        """
         METRIC: calls, meetings, letters, emails, other, contacts (all five kinds), new_clients, \
         deals_moved, deals_won, revenue (roubles: 150000 or 150 000,50). Setting it again \
         replaces the amount.
-        """)
+        """,
+        """
+        METRIC: calls, meetings, letters, emails, other, contacts (все пять видов), new_clients, \
+        deals_moved, deals_won, revenue (рубли: 150000 или 150 000,50). Повторная установка \
+        заменяет значение.
+        """))
     @OptionGroup var global: Global
-    @Argument(help: "The user's login.") var login: String
-    @Argument(help: "What is counted.") var metric: String
-    @Argument(help: "How many (revenue: roubles).") var amount: String
-    @Option(help: "day, week or month.") var per: String = "week"
+    @Argument(
+      help: tr(
+        "The user's login.",
+        "Логин пользователя.")) var login: String
+    @Argument(
+      help: tr(
+        "What is counted.",
+        "Что считается.")) var metric: String
+    @Argument(
+      help: tr(
+        "How many (revenue: roubles).",
+        "Сколько (revenue: рубли).")) var amount: String
+    @Option(
+      help: tr(
+        "day, week or month.",
+        "day, week или month (день, неделя, месяц).")) var per: String = "week"
 
     func check() throws { _ = try typed() }
 
@@ -85,9 +108,15 @@ struct TargetCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Every goal: user, metric, amount, period.")
+      commandName: "list",
+      abstract: tr(
+        "Every goal: user, metric, amount, period.",
+        "Все цели: пользователь, показатель, значение, период."))
     @OptionGroup var global: Global
-    @Flag(help: "JSON instead of lines.") var json = false
+    @Flag(
+      help: tr(
+        "JSON instead of lines.",
+        "JSON вместо строк.")) var json = false
 
     func run(_ session: Session) throws {
       let list = try session.context.targets.list()
@@ -114,11 +143,23 @@ struct TargetCommand: ParsableCommand {
 
   struct Remove: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "remove", abstract: "Remove a user's goal (supervisor/admin).")
+      commandName: "remove",
+      abstract: tr(
+        "Remove a user's goal (supervisor/admin).",
+        "Удалить цель пользователя (руководитель/администратор)."))
     @OptionGroup var global: Global
-    @Argument(help: "The user's login.") var login: String
-    @Argument(help: "What is counted.") var metric: String
-    @Option(help: "day, week or month.") var per: String = "week"
+    @Argument(
+      help: tr(
+        "The user's login.",
+        "Логин пользователя.")) var login: String
+    @Argument(
+      help: tr(
+        "What is counted.",
+        "Что считается.")) var metric: String
+    @Option(
+      help: tr(
+        "day, week or month.",
+        "day, week или month (день, неделя, месяц).")) var per: String = "week"
 
     func check() throws {
       let l = global.language

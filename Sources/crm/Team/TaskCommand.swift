@@ -44,26 +44,54 @@ func todoLines(_ session: Session, scope: ContactScope, to: Date) throws -> [Str
 struct TaskCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "task",
-    abstract: "Tasks a supervisor gives a manager: to-dos and planned contacts.",
+    abstract: tr(
+      "Tasks a supervisor gives a manager: to-dos and planned contacts.",
+      "Задачи, которые руководитель даёт менеджеру: дела и запланированные контакты."),
     subcommands: [Add.self, List.self, Done.self, Cancel.self])
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "add",
-      abstract: "Give LOGIN a task due WHEN (supervisors and admins).",
-      discussion: """
+      abstract: tr(
+        "Give LOGIN a task due WHEN (supervisors and admins).",
+        "Дать LOGIN задачу со сроком WHEN (руководители и администраторы)."),
+      discussion: tr(
+        """
         A to-do, or with --contact a planned contact of that kind with --client (it shows in \
         the manager's calendar like any contact). WHEN: "tomorrow 10:00", "25.11.2026 15:00", \
         "+2h"…
-        """)
+        """,
+        """
+        Дело или, с --contact, запланированный контакт этого вида с клиентом --client (он виден \
+        в календаре менеджера, как любой контакт). WHEN: "завтра 10:00", "25.11.2026 15:00", \
+        "+2h"…
+        """))
     @OptionGroup var global: Global
-    @Argument(help: "The manager's login.") var login: String
-    @Argument(help: "What to do.") var title: String
-    @Option(help: "When it is due.") var due: String
-    @Option(help: "The client it is about.") var client: Int64?
-    @Option(help: "A planned contact of this kind: call, meeting, letter, email, other.")
+    @Argument(
+      help: tr(
+        "The manager's login.",
+        "Логин менеджера.")) var login: String
+    @Argument(
+      help: tr(
+        "What to do.",
+        "Что сделать.")) var title: String
+    @Option(
+      help: tr(
+        "When it is due.",
+        "Срок.")) var due: String
+    @Option(
+      help: tr(
+        "The client it is about.",
+        "Клиент, которого она касается.")) var client: Int64?
+    @Option(
+      help: tr(
+        "A planned contact of this kind: call, meeting, letter, email, other.",
+        "Запланированный контакт этого вида: call, meeting, letter, email, other."))
     var contact: String?
-    @Option(help: "Notes for the manager.") var notes = ""
+    @Option(
+      help: tr(
+        "Notes for the manager.",
+        "Заметки для менеджера.")) var notes = ""
     @OptionGroup var output: JSONOutput
 
     func run(_ session: Session) throws {
@@ -93,14 +121,33 @@ struct TaskCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Tasks given to you (or --given by you, or --all).")
+      commandName: "list",
+      abstract: tr(
+        "Tasks given to you (or --given by you, or --all).",
+        "Задачи, данные вам (или --given — вами, или --all — все)."))
     @OptionGroup var global: Global
-    @Flag(help: "Tasks you gave.") var given = false
-    @Flag(help: "Everyone's tasks (supervisors and admins).") var all = false
-    @Option(help: "open, overdue, done or all.") var status = "open"
-    @Option(help: "At most this many (default: 100 as text, every task with --json).")
+    @Flag(
+      help: tr(
+        "Tasks you gave.",
+        "Задачи, которые дали вы.")) var given = false
+    @Flag(
+      help: tr(
+        "Everyone's tasks (supervisors and admins).",
+        "Задачи всех (руководители и администраторы).")) var all = false
+    @Option(
+      help: tr(
+        "open, overdue, done or all.",
+        "open, overdue, done или all (открытые, просроченные, сделанные, все).")) var status =
+      "open"
+    @Option(
+      help: tr(
+        "At most this many (default: 100 as text, every task with --json).",
+        "Не больше стольких (по умолчанию 100 текстом, все задачи с --json)."))
     var limit: Int?
-    @Option(help: "Skip this many (paging).") var offset = 0
+    @Option(
+      help: tr(
+        "Skip this many (paging).",
+        "Пропустить столько (постранично).")) var offset = 0
     @OptionGroup var output: JSONOutput
 
     func check() throws {
@@ -169,9 +216,15 @@ struct TaskCommand: ParsableCommand {
 
   struct Done: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "done", abstract: "Mark your task done (a contact task completes its contact).")
+      commandName: "done",
+      abstract: tr(
+        "Mark your task done (a contact task completes its contact).",
+        "Отметить вашу задачу сделанной (задача-контакт закрывает свой контакт)."))
     @OptionGroup var global: Global
-    @Argument(help: "The task's number.") var id: Int64
+    @Argument(
+      help: tr(
+        "The task's number.",
+        "Номер задачи.")) var id: Int64
 
     func run(_ session: Session) throws {
       let service = session.context.tasks
@@ -182,9 +235,15 @@ struct TaskCommand: ParsableCommand {
 
   struct Cancel: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "cancel", abstract: "Cancel a task you gave (or any, as an admin).")
+      commandName: "cancel",
+      abstract: tr(
+        "Cancel a task you gave (or any, as an admin).",
+        "Отменить задачу, которую дали вы (администратор — любую)."))
     @OptionGroup var global: Global
-    @Argument(help: "The task's number.") var id: Int64
+    @Argument(
+      help: tr(
+        "The task's number.",
+        "Номер задачи.")) var id: Int64
 
     func run(_ session: Session) throws {
       let service = session.context.tasks

@@ -13,8 +13,12 @@ extension UserRole: ExpressibleByArgument {}
 struct UserCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "user",
-    abstract: "Users and roles: add, list, set-role, set-team, set-name, deactivate, activate.",
-    discussion: "Changes are for admins; see docs/team.md.",
+    abstract: tr(
+      "Users and roles: add, list, set-role, set-team, set-name, deactivate, activate.",
+      "Пользователи и роли: add, list, set-role, set-team, set-name, deactivate, activate."),
+    discussion: tr(
+      "Changes are for admins; see docs/team.md.",
+      "Изменения — для администраторов; см. docs/team.md."),
     subcommands: [
       Add.self, List.self, SetRole.self, SetTeam.self, SetName.self, Deactivate.self,
       Activate.self,
@@ -22,12 +26,28 @@ struct UserCommand: ParsableCommand {
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "add", abstract: "Add a user (admin).")
+      commandName: "add",
+      abstract: tr(
+        "Add a user (admin).",
+        "Добавить пользователя (администратор)."))
     @OptionGroup var global: Global
-    @Argument(help: "Login (as the OS user, or any one word).") var login: String
-    @Option(help: "manager, supervisor or admin.") var role: UserRole
-    @Option(help: "Full name (default: the login).") var name = ""
-    @Option(help: "Team (users of one team see each other's clients under visibility team).")
+    @Argument(
+      help: tr(
+        "Login (as the OS user, or any one word).",
+        "Логин (как у пользователя ОС или любое одно слово).")) var login: String
+    @Option(
+      help: tr(
+        "manager, supervisor or admin.",
+        "manager, supervisor или admin (менеджер, руководитель, администратор).")) var role:
+      UserRole
+    @Option(
+      help: tr(
+        "Full name (default: the login).",
+        "Полное имя (по умолчанию: логин).")) var name = ""
+    @Option(
+      help: tr(
+        "Team (users of one team see each other's clients under visibility team).",
+        "Команда (пользователи одной команды видят клиентов друг друга при visibility team)."))
     var team = ""
 
     func run(_ session: Session) throws {
@@ -41,7 +61,10 @@ struct UserCommand: ParsableCommand {
 
   struct List: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "list", abstract: "Every user: login, name, role, team, active, clients owned.")
+      commandName: "list",
+      abstract: tr(
+        "Every user: login, name, role, team, active, clients owned.",
+        "Все пользователи: логин, имя, роль, команда, активен ли, сколько клиентов."))
     @OptionGroup var global: Global
     @OptionGroup var output: JSONOutput
 
@@ -74,10 +97,17 @@ struct UserCommand: ParsableCommand {
 
   struct SetRole: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "set-role", abstract: "Give a user another role (admin).")
+      commandName: "set-role",
+      abstract: tr(
+        "Give a user another role (admin).",
+        "Дать пользователю другую роль (администратор)."))
     @OptionGroup var global: Global
-    @Argument var login: String
-    @Argument(help: "manager, supervisor or admin.") var role: UserRole
+    @Argument(help: tr("The user's login.", "Логин пользователя.")) var login: String
+    @Argument(
+      help: tr(
+        "manager, supervisor or admin.",
+        "manager, supervisor или admin (менеджер, руководитель, администратор).")) var role:
+      UserRole
 
     func run(_ session: Session) throws {
       let admin = session.context.users
@@ -87,10 +117,15 @@ struct UserCommand: ParsableCommand {
 
   struct SetTeam: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "set-team", abstract: "Put a user in a team; \"\" takes them out (admin).")
+      commandName: "set-team",
+      abstract: tr(
+        "Put a user in a team; \"\" takes them out (admin).",
+        "Включить пользователя в команду; \"\" исключает (администратор)."))
     @OptionGroup var global: Global
-    @Argument var login: String
-    @Argument var team: String
+    @Argument(help: tr("The user's login.", "Логин пользователя.")) var login: String
+    @Argument(
+      help: tr("The team (\"\" takes the user out).", "Команда (\"\" — исключить из команды)."))
+    var team: String
 
     func run(_ session: Session) throws {
       let admin = session.context.users
@@ -100,10 +135,13 @@ struct UserCommand: ParsableCommand {
 
   struct SetName: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "set-name", abstract: "Change a user's full name (admin).")
+      commandName: "set-name",
+      abstract: tr(
+        "Change a user's full name (admin).",
+        "Изменить полное имя пользователя (администратор)."))
     @OptionGroup var global: Global
-    @Argument var login: String
-    @Argument var name: String
+    @Argument(help: tr("The user's login.", "Логин пользователя.")) var login: String
+    @Argument(help: tr("Full name.", "Полное имя.")) var name: String
 
     func run(_ session: Session) throws {
       let admin = session.context.users
@@ -114,14 +152,27 @@ struct UserCommand: ParsableCommand {
   struct Deactivate: CRMCommand {
     static let configuration = CommandConfiguration(
       commandName: "deactivate",
-      abstract: "Switch a user off; their clients, open deals and plans go to --move-to (admin).",
+      abstract: tr(
+        "Switch a user off; their clients, open deals and plans go to --move-to (admin).",
+        "Отключить пользователя; его клиенты, открытые сделки и планы переходят к --move-to (администратор)."
+      ),
       discussion:
-        "A user who still holds clients needs --move-to; in a terminal crm asks for the login.")
+        tr(
+          "A user who still holds clients needs --move-to; in a terminal crm asks for the login.",
+          "Пользователю, у которого ещё есть клиенты, нужен --move-to; в терминале crm спросит логин."
+        ))
     @OptionGroup var global: Global
-    @Argument var login: String
-    @Option(help: "Give their clients, open deals and planned contacts to this active user.")
+    @Argument(help: tr("The user's login.", "Логин пользователя.")) var login: String
+    @Option(
+      help: tr(
+        "Give their clients, open deals and planned contacts to this active user.",
+        "Отдать его клиентов, открытые сделки и запланированные контакты этому активному пользователю."
+      ))
     var moveTo: String?
-    @Flag(help: "Do not ask.") var yes = false
+    @Flag(
+      help: tr(
+        "Do not ask.",
+        "Не спрашивать.")) var yes = false
 
     func run(_ session: Session) throws {
       let admin = session.context.users
@@ -163,9 +214,12 @@ struct UserCommand: ParsableCommand {
 
   struct Activate: CRMCommand {
     static let configuration = CommandConfiguration(
-      commandName: "activate", abstract: "Switch a deactivated user back on (admin).")
+      commandName: "activate",
+      abstract: tr(
+        "Switch a deactivated user back on (admin).",
+        "Снова включить отключённого пользователя (администратор)."))
     @OptionGroup var global: Global
-    @Argument var login: String
+    @Argument(help: tr("The user's login.", "Логин пользователя.")) var login: String
 
     func run(_ session: Session) throws {
       let admin = session.context.users

@@ -60,7 +60,7 @@ private func hasControl(_ text: String) -> Bool {
     #expect(text.contains("слишком"))
     #expect(text.contains("маленькое"))
     #expect(text.contains("20×10"))
-    #expect(text.contains("80×24"))
+    #expect(text.contains("80×20"))
     #expect(text.contains("q"))
     for line in text.split(separator: "\n") { #expect(TextWidth.of(String(line)) <= 20) }
     // Keys other than q do nothing while too small; the list is back after enlarging.

@@ -127,8 +127,8 @@ let rub = "\u{00A0}₽"
     #expect(term.line(0).contains("6 Отчёты"))
     #expect(term.line(1).contains(" Воронка "))
     #expect(term.style(of: " Воронка ")?.reverse == true)
-    #expect(term.line(1).contains("Источники лидов"))
-    #expect(term.line(1).contains("Зависшие сделки"))
+    #expect(term.line(1).contains("Источники"))
+    #expect(term.line(1).contains("Зависшие"))
     #expect(term.line(2).contains("Продажи · Ноябрь 2026 · все"))
     #expect(term.line(3).contains("Этап"))
     #expect(term.line(3).contains("Дошли"))
@@ -242,7 +242,7 @@ let rub = "\u{00A0}₽"
     let data = try ReportsData()
     let (app, term) = data.app()
     press(app, term, .tab)
-    #expect(term.style(of: " Источники лидов ")?.reverse == true)
+    #expect(term.style(of: " Источники ")?.reverse == true)
     #expect(term.line(4).contains("Источник"))
     let site = try #require(term.row(containing: " Сайт "))
     #expect(term.line(site).contains(groupTail(2, 1, 1, "50%", "100\u{00A0}000" + rub)))
@@ -253,7 +253,7 @@ let rub = "\u{00A0}₽"
     #expect(term.line(referral).contains(groupTail(1, 1, 0, "100%", "50\u{00A0}000" + rub)))
     #expect(term.row(containing: "Входящий звонок") == nil)  // F was created in October
     press(app, term, .char("l"))  // l, like Tab, goes to the next section
-    #expect(term.style(of: " Зависшие сделки ")?.reverse == true)
+    #expect(term.style(of: " Зависшие ")?.reverse == true)
     #expect(term.line(2).contains("Продажи · сейчас"))
     // F: 35 days + 1 h at interest (limit 7) → 29 days over; E: 7 days + 1 h → 1 day over.
     let f = try #require(term.row(containing: "АО «Вектор»"))
@@ -504,7 +504,7 @@ let rub = "\u{00A0}₽"
     let data = try ReportsData()
     let (app, term, _) = try editor(data)
     press(app, term, .char("S"))
-    #expect(term.line(1).contains("Источники лидов"))
+    #expect(term.line(1).contains("Источники"))
     #expect(term.style(of: "site")?.reverse == true)
     press(app, term, .enter)
     press(app, term, .ctrl("u"))

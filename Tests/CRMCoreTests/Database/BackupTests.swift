@@ -309,9 +309,11 @@ private func message(_ body: () throws -> Void) -> String? {
     }
     try q.close()
     let done = try f.service.restore(from: file)
-    #expect(done.migrated == ["v6-team", "v7-versions", "v8-client-creator",
-      "v9-outcomes-discounts",
-    ])
+    #expect(
+      done.migrated == [
+        "v6-team", "v7-versions", "v8-client-creator",
+        "v9-outcomes-discounts",
+      ])
     #expect(done.clients == 0)
     let check = try f.db.check()
     #expect(check.problems.isEmpty)
