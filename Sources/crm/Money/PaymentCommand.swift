@@ -356,6 +356,7 @@ struct PaymentCommand: ParsableCommand {
       guard (limit ?? 0) >= 0 else {
         throw ValidationError(
           tr("--limit must not be negative", "--limit не может быть отрицательным"))
+      }
     }
 
     func run(_ session: Session) throws {
