@@ -190,8 +190,7 @@ public final class RemindersScreen: ListScreen {
     let overdue = overdueTotal
     let today = reminderRows.total - overdue
     let whose = everyone ? l.pick("everyone", "все") : l.pick("mine", "мои")
-    // The summary line: each part whole (a count is never cut); when the parts do not fit in
-    // 80 columns they take their short words, then the last ones are left out whole.
+    // The summary line: each part whole (a count is never cut).
     typealias Part = (full: String, short: String, style: Style)
     var parts: [Part] = [
       (l.pick("Reminders", "Напоминания"), l.pick("Reminders", "Напоминания"), .bold),
@@ -240,8 +239,13 @@ public final class RemindersScreen: ListScreen {
         .dim
       ))
     let room = width - 2
+    // First the trailing parts go (their sections below repeat the counts), down to the four
+    // always there; then every part takes its short words; then the rest go from the end.
     var texts = parts.map(\.full)
-    if TextWidth.of(texts.joined()) > room { texts = parts.map(\.short) }
+    while texts.count > 4 && TextWidth.of(texts.joined()) > room { texts.removeLast() }
+    if TextWidth.of(texts.joined()) > room {
+      texts = Array(parts.map(\.short).prefix(texts.count))
+    }
     while texts.count > 1 && TextWidth.of(texts.joined()) > room { texts.removeLast() }
     var col = 1
     for (i, text) in texts.enumerated() {

@@ -362,14 +362,21 @@ public struct DemoData: Sendable {
   /// overlap, as a real calendar's mostly do not.
   var busy: [Int64: Set<Int>] = [:]
 
-  /// `wanted`, or the next free time of `owner`'s working day(s) long enough for `minutes`.
+  /// `wanted`, or the next free time of `owner`'s working hours (`hours`: working days,
+  /// `day_start`..`day_end`) long enough for `minutes`.
   mutating func freeTime(_ wanted: Date, owner: Int64, minutes: Int) -> Date {
     let length = max(1, (minutes + 14) / 15)
     var q = Int(wanted.timeIntervalSince1970 / 900)
     for _ in 0..<(96 * 60) {
-      let inDay = q % 96
-      if inDay < 6 * 4 || inDay + length > 15 * 4 {
-        q = (q / 96 + (inDay < 6 * 4 ? 0 : 1)) * 96 + 6 * 4  // the next working morning
+      let start = Date(timeIntervalSince1970: Double(q) * 900)
+      let last = start.addingTimeInterval(Double(length - 1) * 900)
+      guard hours.contains(start), hours.contains(last),
+        CalendarMath.startOfDay(start, hours.calendar)
+          == CalendarMath.startOfDay(last, hours.calendar)
+      else {
+        // The next working morning when past the day's end or on a weekend, else the next quarter.
+        let next = hours.fit(start.addingTimeInterval(900))
+        q = max(q + 1, Int(next.timeIntervalSince1970 / 900))
         continue
       }
       if (q..<(q + length)).allSatisfy({ !(busy[owner]?.contains($0) ?? false) }) {

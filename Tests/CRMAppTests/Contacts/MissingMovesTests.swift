@@ -110,7 +110,7 @@ import Testing
     press(app, term, .tab, .tab)
     #expect(term.text.contains("Объём"))
     press(app, term, .char("x"))
-    #expect(term.text.contains("Отменить «звонок» с «ООО «Ромашка»»?"))
+    #expect(term.text.contains("Отменить «звонок» с ООО «Ромашка»?"), "\(term.text)")
     press(app, term, .char("y"))
     #expect(term.text.contains("Контакт отменён."))
     #expect(try contacts.contact(call)?.contact.status == .cancelled)
@@ -123,7 +123,8 @@ import Testing
     let data = try ReportsData()
     let (app, term) = data.app()
     press(app, term, .tab, .tab)
-    #expect(term.style(of: " Зависшие сделки ")?.reverse == true)
+    // At 80 columns the section row takes its one-word titles.
+    #expect(term.style(of: " Зависшие")?.reverse == true)
     // The first (most days over) is selected; j moves to the second.
     #expect(term.style(of: "АО «Вектор»")?.reverse == true)
     press(app, term, .char("j"))
