@@ -272,11 +272,12 @@ struct ConcurrencyTests {
       }
     }
     reading.wait()
-    let t0 = Date()
+    // Blocked, the write would wait out the 50 ms busy timeout and fail or be retried; no clock
+    // is read here, so a loaded machine cannot make this test fail.
     var c = try #require(try e.annas.client(id))
     c.city = "Москва"
     try e.annas.update(c)
-    #expect(Date().timeIntervalSince(t0) < 0.05)
+    #expect(try e.annas.client(id)?.city == "Москва")
     #expect(e.first.retriedTransactions == 0)
     finish.signal()
   }
