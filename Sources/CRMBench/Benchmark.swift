@@ -240,10 +240,10 @@ public final class Benchmark {
             app.render()
           }
           let q = ClientListQuery(search: typed)
-          let page = try db.pageStatement(q, offset: 0, limit: 19)
+          let page = try db.pageStatements(q, offset: 0, limit: 19)
           let b = try time {
             try raw.run(q.countStatement(cap: ClientsScreen.initialCap))
-            try raw.run(page)
+            for statement in page { try raw.run(statement) }
           }
           if round > 0 {
             ours.append(t)

@@ -119,6 +119,12 @@ public final class ClientsScreen: Screen {
     }
   }
 
+  /// After a found client's name: why the search found it, when not by the name.
+  static func why(_ r: ClientRow, _ l: Language) -> String {
+    let text = r.match.text(l)
+    return text.isEmpty ? "" : " · " + text
+  }
+
   func columns() -> [Column] {
     let titles: [(ClientListQuery.Sort, String, Int)] = [
       (.name, l.pick("Name", "Название"), 0), (.city, l.pick("City", "Город"), 15),
@@ -127,7 +133,9 @@ public final class ClientsScreen: Screen {
       (.lastContact, l.pick("Last contact", "Контакт"), 12),
     ]
     return titles.map { sort, title, width in
-      let mark = query.sort == sort && !query.trash ? (query.descending ? " ▼" : " ▲") : ""
+      let mark =
+        query.sort == sort && !query.trash && !query.isRanked
+        ? (query.descending ? " ▼" : " ▲") : ""
       return Column(title + mark, width: width)
     }
   }
@@ -165,11 +173,15 @@ public final class ClientsScreen: Screen {
       info += " · \(u.login)"
     }
     if let tag = query.tag { info += " · #\(tag)" }
+    if query.isRanked && list.count > 1 {
+      info += l.pick(" · best matches first", " · сначала лучшие совпадения")
+    }
     canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
     let filterMarked = markedFilter.map { Self.sameClients($0, query) } ?? false
     let cells = rows.map { r -> [String] in
       [
-        marks == 0 ? r.name : (filterMarked || marked.contains(r.id) ? "● " : "  ") + r.name,
+        (marks == 0 ? "" : (filterMarked || marked.contains(r.id) ? "● " : "  ")) + r.name
+          + Self.why(r, l),
         r.city, r.phone, r.segment, r.owner,
         (query.trash ? r.deletedAt : r.lastContact).map(context.formats.date) ?? "—",
       ]
@@ -257,8 +269,13 @@ public final class ClientsScreen: Screen {
       undo(app: app)
       reload()
     case .sort:
-      let all = ClientListQuery.Sort.allCases
-      query.sort = all[(all.firstIndex(of: query.sort)! + 1) % all.count]
+      // A ranked search turns into the column order shown; then the columns take turns.
+      if query.isRanked {
+        query.ranked = false
+      } else {
+        let all = ClientListQuery.Sort.allCases
+        query.sort = all[(all.firstIndex(of: query.sort)! + 1) % all.count]
+      }
       reload()
     case .reverse:
       query.descending.toggle()
@@ -331,6 +348,7 @@ public final class ClientsScreen: Screen {
   public func setSearch(_ text: String) {
     guard text != query.search else { return }
     query.search = text
+    if text.isEmpty { query.ranked = true }
     list.selected = 0
     list.top = 0
     reload()

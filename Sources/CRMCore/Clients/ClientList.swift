@@ -41,6 +41,8 @@ public struct ClientRow: Equatable, Sendable {
   public var owner: String
   public var lastContact: Date?
   public var deletedAt: Date?
+  /// Why a search found it (`.name` outside searches and for matches in the name).
+  public var match: SearchMatch = .name
 
   public init(
     id: Int64, name: String, city: String, phone: String, segment: String, owner: String,
@@ -71,14 +73,17 @@ public struct ClientListQuery: Equatable, Sendable {
   public var tag: String?
   /// The trash instead of the live clients.
   public var trash = false
+  /// A search lists the best matches first (`SearchRanking`) unless the user sorts by a column.
+  public var ranked = true
   /// Whose clients may show. `CRMDatabase` sets it to the signed-in user's access on every
   /// count and page, so a caller cannot forget it.
   public var access: ClientAccess = .all
 
   public init(
     search: String = "", sort: Sort = .name, descending: Bool = false, segment: String? = nil,
-    ownerId: Int64? = nil, tag: String? = nil, trash: Bool = false
+    ownerId: Int64? = nil, tag: String? = nil, trash: Bool = false, ranked: Bool = true
   ) {
+    self.ranked = ranked
     self.search = search
     self.sort = sort
     self.descending = descending
@@ -157,6 +162,14 @@ public struct ClientListQuery: Equatable, Sendable {
     case walkIndexProbing
   }
 
+  /// The columns of a list row (with `u` the owner joined).
+  static let rowColumns = """
+    c.id, c.name, c.legal_form, c.city, c.segment, c.last_contact_at, c.deleted_at,
+      coalesce(u.name, u.login, '') AS owner,
+      (SELECT raw FROM phone p WHERE p.client_id = c.id AND p.person_id IS NULL
+       ORDER BY p.position LIMIT 1) AS phone
+    """
+
   /// The statement for rows `offset ..< offset + limit` under a search plan.
   public func pageStatement(offset: Int, limit: Int, plan: SearchPlan = .sortMatches)
     -> SQLStatement
@@ -165,15 +178,15 @@ public struct ClientListQuery: Equatable, Sendable {
     let indexed = plan != .sortMatches
     return SQLStatement(
       sql: """
-        SELECT c.id, c.name, c.legal_form, c.city, c.segment, c.last_contact_at, c.deleted_at,
-          coalesce(u.name, u.login, '') AS owner,
-          (SELECT raw FROM phone p WHERE p.client_id = c.id AND p.person_id IS NULL
-           ORDER BY p.position LIMIT 1) AS phone
+        SELECT \(Self.rowColumns)
         FROM client c \(indexed ? "INDEXED BY \(sortIndex)" : "") LEFT JOIN app_user u ON u.id = c.owner_id
         WHERE \(w.sql) ORDER BY \(orderClause()) LIMIT ? OFFSET ?
         """,
       arguments: w.arguments + [.integer(Int64(limit)), .integer(Int64(offset))])
   }
+
+  /// A search in relevance order: `ranked`, something to search, live clients.
+  public var isRanked: Bool { ranked && !trash && SearchQuery.match(search) != nil }
 
   /// All live clients, no search or filter, everything visible: counted exactly by the
   /// trigger-kept counter, never capped.
@@ -263,10 +276,19 @@ extension CRMDatabase {
     }
   }
 
+  /// The statements `page` runs for these rows, in order (the benchmark replays them).
+  public func pageStatements(_ query: ClientListQuery, offset: Int, limit: Int) throws(CRMError)
+    -> [SQLStatement]
+  {
+    if query.isRanked { return try rankedPage(query, offset: offset, limit: limit).statements }
+    return [try pageStatement(query, offset: offset, limit: limit)]
+  }
+
   /// Rows `offset ..< offset + limit` of the query.
   public func page(_ query: ClientListQuery, offset: Int, limit: Int) throws(CRMError)
     -> [ClientRow]
   {
+    if query.isRanked { return try rankedPage(query, offset: offset, limit: limit).rows }
     let statement = try pageStatement(query, offset: offset, limit: limit)
     return try read { db in
       try Row.fetchAll(db, sql: statement.sql, arguments: statement.grdbArguments).map {
@@ -283,6 +305,10 @@ extension CRMDatabase {
   /// select it: the list jumps there after a quick add. In name order (the usual one) this is
   /// one count over `client_by_name` up to the client; other orders number the selected rows.
   public func position(of id: Int64, in query: ClientListQuery) throws(CRMError) -> Int? {
+    if query.isRanked {
+      // Relevance has no single column to count by: look for it among the first rows.
+      return try page(query, offset: 0, limit: 1000).firstIndex { $0.id == id }
+    }
     let query = visible(query)
     let w = query.whereClause()
     return try read { db in

@@ -6,11 +6,18 @@ public enum ClientJSON {
   static func iso(_ d: Date?) -> Any { JSONText.iso(d) }
 
   /// One list row.
+  /// A list row; a search's row found other than by its name says why (`match`: inn, phone,
+  /// email, person, other; `match_detail`: the person's name or the fields).
   public static func object(_ r: ClientRow) -> [String: Any] {
-    [
+    var o: [String: Any] = [
       "id": r.id, "name": r.name, "city": r.city, "phone": r.phone, "segment": r.segment,
       "owner": r.owner, "last_contact": iso(r.lastContact),
     ]
+    if r.match != .name {
+      o["match"] = r.match.kind
+      o["match_detail"] = r.match.detail
+    }
+    return o
   }
 
   /// A whole client with its contact persons.

@@ -348,6 +348,7 @@ func printRows(_ rows: [ClientRow], json: Bool, language: Language) {
     let cols = [
       String(r.id), TextWidth.fit(r.name, to: 40), TextWidth.fit(r.city, to: 16),
       TextWidth.fit(r.phone, to: 18), r.lastContact.map(f.date) ?? "",
+      r.match.text(language).isEmpty ? "" : "(\(r.match.text(language)))",
     ]
     print(
       cols.joined(separator: "  ").replacingOccurrences(

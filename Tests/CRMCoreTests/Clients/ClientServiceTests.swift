@@ -277,7 +277,8 @@ import Testing
         let matching = Set(
           try db.page(ClientListQuery(search: text), offset: 0, limit: 400).map(\.id))
         let expected = all.map(\.id).filter { matching.contains($0) }
-        let q = ClientListQuery(search: text, sort: sort, descending: descending)
+        let q = ClientListQuery(
+          search: text, sort: sort, descending: descending, ranked: false)
         #expect(try db.count(q) == expected.count, "\(text)")
         let firstPage = try db.page(q, offset: 0, limit: 7).map(\.id)
         let laterPage = try db.page(q, offset: 7, limit: 7).map(\.id)
