@@ -24,7 +24,9 @@ extension ClientsScreen {
       SharedKeys.undo(l),
       bind(
         [.char("s")], .sort,
-        l.pick("sort by the next column", "сортировать по следующему столбцу"),
+        l.pick(
+          "sort by the next column (a search lists the best matches first until then)",
+          "сортировать по следующему столбцу (до этого поиск показывает лучшие совпадения первыми)"),
         l.pick("sort", "сорт.")),
       bind([.char("S")], .reverse, l.pick("reverse the order", "обратный порядок")),
       bind(
