@@ -174,7 +174,7 @@ public final class ClientsScreen: Screen {
     }
     if let tag = query.tag { info += " · #\(tag)" }
     if query.isRanked && list.count > 1 {
-      info += l.pick(" · best matches first", " · сначала лучшие совпадения")
+      info += l.pick(" · best first", " · лучшие сверху")
     }
     canvas.put(top, col, info, .dim, maxWidth: width - col - 1)
     let filterMarked = markedFilter.map { Self.sameClients($0, query) } ?? false

@@ -22,7 +22,8 @@ import Testing
 
     let text = try crm(s, ["search", "фёдорова", "алёна"])
     #expect(text.status == 0)
-    #expect(text.out.split(separator: "\n").first?.contains("Алёна Фёдорова") == true, "\(text.out)")
+    #expect(
+      text.out.split(separator: "\n").first?.contains("Алёна Фёдорова") == true, "\(text.out)")
 
     let inn = try crm(s, ["search", "7707083893", "--json"])
     let rows = try #require(
