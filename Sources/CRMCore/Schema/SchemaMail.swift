@@ -33,6 +33,7 @@ extension Schema {
     CREATE INDEX attachment_by_client ON attachment(client_id, id) WHERE client_id IS NOT NULL;
     CREATE INDEX attachment_by_deal ON attachment(deal_id, id) WHERE deal_id IS NOT NULL;
     CREATE INDEX attachment_by_blob ON attachment(sha256);
+    CREATE INDEX attachment_by_contact ON attachment(contact_id) WHERE contact_id IS NOT NULL;
 
     CREATE TABLE mail_message (
       id INTEGER PRIMARY KEY,
