@@ -181,8 +181,8 @@ public struct CompanyService: CoreService {
       throw .invalid(
         field: l.pick("Our company", "Наша организация"),
         problem: l.pick(
-          "no requisites are set. Ask \(try whoCanSet()) to enter them (crm company add, or Team → Requisites in the interface).",
-          "реквизиты не заданы. Попросите их ввести — \(try whoCanSet()) (crm company add или Команда → Реквизиты в интерфейсе)."
+          "no requisites are set. Ask \(try whoCanSet()) to enter them (crm company add, or key c on the activity screen 5).",
+          "реквизиты не заданы. Попросите их ввести — \(try whoCanSet()) (crm company add или клавиша c на экране 5 «Активность»)."
         ))
     }
     let v = LegalEntityValidator(language: l)

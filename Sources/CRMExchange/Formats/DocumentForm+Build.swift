@@ -43,7 +43,7 @@ extension DocumentForm {
     }
     if !i.dueDate.isEmpty {
       f.closing.append(
-        l.pick("Pay by \(P.longDate(i.dueDate, l)).", "Оплатить до \(P.longDate(i.dueDate, l))."))
+        l.pick("Pay by \(P.longDate(i.dueDate, l)).", "Оплатить до \(P.longDate(i.dueDate, l))"))
     }
     f.closing += paragraphs(supplier.wording.invoiceFooter, default: standardInvoiceFooter(l))
     f.notes = paragraphs(i.notes, default: [])
@@ -347,10 +347,15 @@ extension DocumentForm {
         role: l.pick("Director", "Руководитель"),
         title: clean(e.directorTitle), name: clean(e.directorName),
         image: e.directorSignaturePNG),
-      Signature(
-        role: l.pick("Accountant", "Бухгалтер"),
-        title: clean(e.accountantTitle), name: clean(e.accountantName),
-        image: e.accountantSignaturePNG),
+      // Without a chief accountant the director signs for both, as small companies do.
+      e.accountantName.trimmingSpaces().isEmpty
+        ? Signature(
+          role: l.pick("Accountant", "Бухгалтер"), title: clean(e.directorTitle),
+          name: clean(e.directorName), image: e.directorSignaturePNG)
+        : Signature(
+          role: l.pick("Accountant", "Бухгалтер"),
+          title: clean(e.accountantTitle), name: clean(e.accountantName),
+          image: e.accountantSignaturePNG),
     ]
   }
 
