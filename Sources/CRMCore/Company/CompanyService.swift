@@ -421,20 +421,34 @@ public struct CompanyService: CoreService {
     }
   }
 
-  /// Names which entity a document comes from (nil: the default); admins and the document's
-  /// editors alike may choose among the existing entities.
+  /// Names which entity a document comes from (nil: the default). Anyone who may see the
+  /// document may choose among the existing entities; the change is audited on the document.
   public func assign(_ document: Document, id: Int64, entity: Int64?) throws(CRMError) {
     if let entity, try self.entity(entity) == nil {
       throw .notFound(what: l.pick("company", "организация"), id: entity)
     }
-    let changed = try db.write { db in
+    // Visibility: the document must be one the acting user sees.
+    let visible: Bool
+    switch document {
+    case .offer: visible = try context.offers.offer(id) != nil
+    case .contract: visible = try context.money.contract(id) != nil
+    case .invoice: visible = try context.money.invoice(id) != nil
+    case .act: visible = try context.money.act(id) != nil
+    }
+    guard visible else { throw .notFound(what: Self.documentName(document, l), id: id) }
+    let at = now
+    let by = userId
+    try db.write { db in
+      let old = try Int64.fetchOne(
+        db, sql: "SELECT legal_entity_id FROM \(document.rawValue) WHERE id = ?", arguments: [id])
+      guard old != entity else { return }
       try db.execute(
         sql: "UPDATE \(document.rawValue) SET legal_entity_id = ? WHERE id = ?",
         arguments: [entity, id])
-      return db.changesCount
-    }
-    if changed == 0 {
-      throw .notFound(what: Self.documentName(document, l), id: id)
+      try CRMDatabase.auditSetUp(
+        db, by: by, entity: document.rawValue, entityId: id, action: "update",
+        old: ["legal_entity_id": old.map(String.init) ?? ""],
+        new: ["legal_entity_id": entity.map(String.init) ?? ""], at: at)
     }
   }
 

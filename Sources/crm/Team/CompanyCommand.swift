@@ -26,7 +26,7 @@ struct CompanyCommand: ParsableCommand {
       """),
     subcommands: [
       List.self, Show.self, Add.self, Edit.self, SetField.self, Image.self, Default.self,
-      Remove.self,
+      Remove.self, Use.self,
     ])
 
   /// The requisites as options; a missing one stays as it is (`edit`) or empty (`add`).
@@ -326,6 +326,36 @@ struct CompanyCommand: ParsableCommand {
       try session.context.companies.setDefault(id)
       print(
         global.language.pick("Company #\(id) is the default.", "Организация № \(id) — основная."))
+    }
+  }
+
+  struct Use: CRMCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "use",
+      abstract: tr(
+        "Name the entity a document comes from: crm company use invoice 12 2 (no entity: the default).",
+        "Указать юрлицо документа: crm company use invoice 12 2 (без номера юрлица — основное)."))
+    @OptionGroup var global: Global
+    @Argument(help: tr("offer, contract, invoice or act.", "offer, contract, invoice или act."))
+    var document: String
+    @Argument(help: tr("Document id.", "Номер документа.")) var id: Int64
+    @Argument(help: tr("Entity id (none: the default).", "Номер юрлица (без него — основное)."))
+    var entity: Int64?
+
+    func run(_ session: Session) throws {
+      let l = global.language
+      guard let d = CompanyService.Document(rawValue: document) else {
+        throw fail(
+          .invalid(
+            field: l.pick("document", "документ"),
+            problem: l.pick(
+              "«\(document)»: use offer, contract, invoice or act",
+              "«\(document)»: укажите offer, contract, invoice или act")), global)
+      }
+      try session.context.companies.assign(d, id: id, entity: entity)
+      print(
+        entity.map { l.pick("From company #\($0).", "От организации № \($0).") }
+          ?? l.pick("From the default company.", "От основной организации."))
     }
   }
 

@@ -172,6 +172,19 @@ private func count(_ db: CRMDatabase, _ sql: String) throws -> Int {
     #expect(try companies.entity(for: .invoice, id: invoice)?.id == ip.id)
     try companies.assign(.invoice, id: invoice, entity: main.id)
     #expect(try companies.entity(for: .invoice, id: invoice)?.id == main.id)
+    #expect(
+      try count(
+        db,
+        "SELECT count(*) FROM audit WHERE entity = 'invoice' AND field = 'legal_entity_id' AND new = '\(main.id!)'"
+      ) == 1)
+    // A document nobody may see (or none at all) is not found; nothing changes.
+    #expect(throws: CRMError.self) { try companies.assign(.act, id: 999, entity: main.id) }
+    // Under «own» visibility a manager cannot touch another's invoice.
+    _ = try db.setSetting("visibility", "own", language: .ru)
+    try db.signIn(login: "boris")
+    #expect(throws: CRMError.self) { try companies.assign(.invoice, id: invoice, entity: ip.id) }
+    try db.signIn(login: "anna")
+    #expect(try companies.entity(for: .invoice, id: invoice)?.id == main.id)
 
     // Removal is refused while documents name it, and leaves everything as it was.
     #expect(throws: CRMError.self) { try companies.remove(ip.id!) }
