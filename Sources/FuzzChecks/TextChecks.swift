@@ -242,6 +242,43 @@ enum ValueChecks {
       } catch {
         try nonEmptyInvalid(error, "Validator.client")
       }
+      try legalEntity(parts, kind: selector & 0x40 == 0 ? .organization : .entrepreneur, l)
+      // Our images: any bytes are a PNG or an .invalid naming the image.
+      do { try CompanyService.checkPNG(data.dropFirst(), field: "logo", l) } catch {
+        try nonEmptyInvalid(error, "CompanyService.checkPNG")
+      }
+    }
+  }
+
+  /// Our legal entity's requisites from the same tab-separated parts: what the validator
+  /// accepts it accepts again unchanged; a refusal is an .invalid naming a field.
+  static func legalEntity(_ parts: [String], kind: LegalEntity.Kind, _ l: Language)
+    throws(FuzzViolation)
+  {
+    func part(_ i: Int) -> String { i < parts.count ? parts[i] : "" }
+    var input = LegalEntity(
+      kind: kind, fullName: part(0), shortName: part(1), inn: part(2), kpp: part(3),
+      ogrn: part(4), legalAddress: part(5), bankName: part(6), bik: part(7),
+      corrAccount: part(8), account: part(9), phone: part(10), email: part(11))
+    input.wording.invoiceFooter = part(12)
+    let v = LegalEntityValidator(language: l)
+    do {
+      let once = try v.validate(input)
+      do {
+        let twice = try v.validate(once)
+        try expect(
+          twice == once, t, "requisites validation is idempotent", "once \(once)\ntwice \(twice)")
+      } catch let e as FuzzViolation {
+        throw e
+      } catch {
+        throw FuzzViolation(
+          t, "what the requisites validation accepts it accepts again",
+          "once \(once)\nthen \(error)")
+      }
+    } catch let e as FuzzViolation {
+      throw e
+    } catch {
+      try nonEmptyInvalid(error, "LegalEntityValidator.validate")
     }
   }
 

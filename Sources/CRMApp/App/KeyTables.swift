@@ -17,7 +17,8 @@ public enum KeyTables {
       BankQueueScreen.keyTable(l), DuplicatesScreen.keyTable(l), MergeCompareScreen.keyTable(l),
       ReconciliationScreen.keyTable(l), InvoiceScreen.keyTable(l),
       PipelineEditorScreen.keyTable(l), ChoiceListScreen.keyTable(l), AuditScreen.keyTable(l),
-      AuditDetailScreen.keyTable(l), TasksScreen.keyTable(l), ConflictScreen.keyTable(l),
+      AuditDetailScreen.keyTable(l), TasksScreen.keyTable(l), CompanyScreen.keyTable(l),
+      ConflictScreen.keyTable(l),
     ]
   }
 

@@ -30,6 +30,12 @@ extension ActivityScreen {
           "the audit log: who changed what, when (by user, object, period)",
           "журнал изменений: кто что менял и когда (по сотруднику, объекту, периоду)"),
         l.pick("log", "журнал")),
+      bind(
+        [.char("c")], .requisites,
+        l.pick(
+          "our company's requisites for invoices, acts and offers (admins change them)",
+          "реквизиты нашей организации для счетов, актов и КП (меняет администратор)"),
+        l.pick("requisites", "реквизиты")),
       SharedKeys.quit(l),
     ]
   }

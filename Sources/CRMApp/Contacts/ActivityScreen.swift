@@ -386,6 +386,8 @@ public final class ActivityScreen: ListScreen {
         ))
     case .audit:
       app.push(AuditScreen(context: context, tab: 5))
+    case .requisites:
+      app.push(CompanyScreen(context: context))
     case .quit: app.quit()
     default: break
     }

@@ -20,13 +20,23 @@ struct OfferSample {
         vatRate: vat, sum: OfferService.lineSum(quantityMilli: qty, price: price)!))
   }
 
-  func text(_ l: Language = .ru, seller: String? = "ООО «Поставщик»") -> String {
-    OfferDocument.text(offer, lines: lines, deal: deal, client: client, seller: seller, language: l)
+  var sender = LegalEntity(
+    kind: .organization, fullName: "Общество с ограниченной ответственностью «Поставщик»",
+    shortName: "ООО «Поставщик»", inn: "7707083893", kpp: "770701001",
+    legalAddress: "125009, г. Москва, ул. Тверская, д. 1", phone: "+7 495 123-45-67",
+    email: "sales@postavshik.ru", site: "postavshik.ru", isDefault: true)
+  var manager: String? = "Анна Смирнова"
+
+  func text(_ l: Language = .ru) -> String {
+    OfferDocument.text(
+      offer, lines: lines, client: client, from: sender, manager: manager, language: l)
   }
 
   func html(_ l: Language = .ru) -> String {
-    OfferDocument.html(
-      offer, lines: lines, deal: deal, client: client, seller: "Мы & <b>партнёры</b>", language: l)
+    var e = sender
+    e.shortName = "Мы & <b>партнёры</b>"
+    return OfferDocument.html(
+      offer, lines: lines, client: client, from: e, manager: manager, language: l)
   }
 }
 
@@ -81,11 +91,20 @@ func widest(_ text: String) -> Int {
     var s = OfferSample()
     s.add("Болт М8", qty: 3000, price: 333_33)
     let text = s.text()
-    #expect(text.contains("КОММЕРЧЕСКОЕ ПРЕДЛОЖЕНИЕ № 2026-0001 от 23.11.2026"))
-    #expect(text.contains("Предложение действительно до 07.12.2026"))
+    #expect(text.contains("Коммерческое предложение № 2026-0001 от 23 ноября 2026 г."))
+    #expect(text.contains("Предложение действительно до 7 декабря 2026 г."))
     #expect(text.contains("Кому: ООО «Ромашка», ИНН 7707083893"))
-    #expect(text.contains("От кого: ООО «Поставщик»"))
-    #expect(text.contains("Сделка: Поставка крепежа на склад в Казани"))
+    #expect(text.contains("От кого: ООО «Поставщик», ИНН 7707083893, КПП 770701001"))
+    // The letterhead: our full name, address and contacts; the manager who sends it.
+    #expect(text.hasPrefix("Общество с ограниченной ответственностью «Поставщик»\n"))
+    #expect(text.contains("тел. +7 495 123-45-67, e-mail sales@postavshik.ru, postavshik.ru"))
+    #expect(
+      text.contains(
+        "Ваш менеджер: Анна Смирнова, тел. +7 495 123-45-67, e-mail sales@postavshik.ru"))
+    #expect(text.contains("С уважением, менеджер ________________________ / Анна Смирнова /"))
+    #expect(text.contains("Благодарим за интерес к нашей компании."))
+    // No internal field: the deal's own title stays inside the CRM.
+    #expect(!text.contains("Поставка крепежа") && !text.contains("Сделка"))
     for column in ["№", "Наименование", "Кол-во", "Ед.", "Цена", "НДС", "Сумма"] {
       #expect(text.contains(column))
     }
@@ -93,7 +112,7 @@ func widest(_ text: String) -> Int {
     func row(_ label: String) -> String? { rows.first { $0.contains(label) } }
     #expect(row("Болт М8")?.hasSuffix("999,99\u{00A0}₽") == true)
     #expect(row("Итого:")?.hasSuffix("999,99\u{00A0}₽") == true)
-    #expect(row("в т. ч. НДС 20\u{00A0}%:")?.hasSuffix("166,67\u{00A0}₽") == true)
+    #expect(row("В том числе НДС 20\u{00A0}%:")?.hasSuffix("166,67\u{00A0}₽") == true)
     #expect(row("Всего к оплате:")?.hasSuffix("999,99\u{00A0}₽") == true)
     #expect(text.contains("Цены указаны с учётом НДС."))
     #expect(!text.contains("сверху"))
@@ -115,13 +134,13 @@ func widest(_ text: String) -> Int {
     none.add("Консультация", qty: 2000, price: 5_000_00, vat: nil, unit: "ч")
     let text = none.text()
     #expect(text.contains("без НДС"))
-    #expect(!text.contains("в т. ч."))
+    #expect(!text.contains("В том числе"))
     #expect(
       text.split(separator: "\n").first { $0.contains("Всего к оплате:") }?
         .hasSuffix("10\u{00A0}000,00\u{00A0}₽") == true)
 
     let en = s.text(.en)
-    #expect(en.contains("COMMERCIAL OFFER No. 2026-0001 of 2026-11-23"))
+    #expect(en.contains("Commercial offer No. 2026-0001 of November 23, 2026"))
     #expect(en.contains("Total excl. VAT:") && en.contains("Total to pay:"))
     #expect(en.contains("1,309.99\u{00A0}₽"))
   }
@@ -142,9 +161,11 @@ func widest(_ text: String) -> Int {
     #expect(!html.contains("<i>") && !html.contains("<b>партнёры"))
     #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; сыновья"))
     #expect(html.contains("Болт &lt;script&gt;document.cookie&lt;/script&gt; &amp; гайка"))
-    #expect(html.contains("Сделка &quot;A&amp;B&quot;"))
+    #expect(!html.contains("A&amp;B"))
     #expect(html.contains("Мы &amp; &lt;b&gt;партнёры&lt;/b&gt;"))
-    #expect(html.contains("<title>КОММЕРЧЕСКОЕ ПРЕДЛОЖЕНИЕ № 2026-&lt;1&gt; от 23.11.2026</title>"))
+    #expect(
+      html.contains("<title>Коммерческое предложение № 2026-&lt;1&gt; от 23 ноября 2026 г.</title>")
+    )
     #expect(html.contains("Строка 1 &lt;i&gt;<br>\nСтрока 2 &amp; всё"))
     #expect(html.contains("166,67\u{00A0}₽") && html.contains("Всего к оплате:"))
     // Every `&` starts an entity.

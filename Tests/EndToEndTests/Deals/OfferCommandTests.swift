@@ -57,13 +57,19 @@ func addDeal(_ s: Scratch, client: String, title: String = "Поставка к�
     let noDeal = try crm(s, ["offer", "list", "--deal", "999"])
     #expect(noDeal.status == 1 && noDeal.err.contains("999"))
 
+    // Without our requisites there is no sender: refused, naming who sets them.
+    let noSender = try crm(s, ["offer", "print", id])
+    #expect(noSender.status == 1 && noSender.out.isEmpty, "\(noSender.out)")
+    #expect(noSender.err.contains("Наша организация: реквизиты не заданы"), "\(noSender.err)")
+    _ = try ok(s, companyAdd())
     let text = try crm(s, ["offer", "print", id])
     #expect(text.status == 0, "\(text.err)")
+    #expect(text.out.contains("От кого: ООО «Северный Ветер», ИНН 7707083893"))
     // Numbers run per year of the offer's date: today's, in UTC as the binary runs here.
     var utc = Calendar(identifier: .gregorian)
     utc.timeZone = TimeZone(identifier: "UTC")!
     let number = "\(utc.component(.year, from: Date()))-0001"
-    #expect(text.out.contains("КОММЕРЧЕСКОЕ ПРЕДЛОЖЕНИЕ № \(number) от "))
+    #expect(text.out.contains("Коммерческое предложение № \(number) от "))
     #expect(text.out.contains("Кому: ООО «Ромашка», ИНН 7707083893"))
     #expect(text.out.contains("Всего к оплате:") && text.out.contains("2\u{00A0}499,99\u{00A0}₽"))
     #expect(text.out.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(text.out)")
