@@ -275,7 +275,7 @@ public struct XLSXReader {
       let handler = SheetHandler(
         file: fileName, sheet: name, part: path, shared: shared, dateStyles: dateStyles,
         date1904: date1904, row: row)
-      let parser = XMLParser(data: data)
+      let parser = Self.parser(data)
       parser.delegate = handler
       let ok = parser.parse()
       parser.delegate = nil
@@ -340,10 +340,17 @@ public struct XLSXReader {
     return data
   }
 
+  /// A parser fed from a stream: given the whole part at once, libxml2's push parser stops at
+  /// 10 MB without progress ("huge input lookup"), and Excel writes a sheet or its shared strings
+  /// on one line of tens of megabytes; the stream hands them over in chunks.
+  static func parser(_ data: Data) -> XMLParser {
+    XMLParser(stream: InputStream(data: data))
+  }
+
   private static func parse(
     _ data: Data, _ delegate: some XMLParserDelegate, part: String, _ file: String
   ) throws(XLSXError) {
-    let parser = XMLParser(data: data)
+    let parser = Self.parser(data)
     parser.delegate = delegate
     guard parser.parse() else {
       throw XLSXError(
