@@ -13,6 +13,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    // Reading .xlsx workbooks (zip archives) for the client import.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
   ],
   targets: [
     // No pkgConfig: `pkg-config ncursesw` adds -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which
@@ -31,7 +33,10 @@ let package = Package(
       ]),
     .target(
       name: "CRMExchange",
-      dependencies: ["CRMCore", .product(name: "TOMLKit", package: "TOMLKit")]
+      dependencies: [
+        "CRMCore", .product(name: "TOMLKit", package: "TOMLKit"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]
     ),
     .target(name: "CRMApp", dependencies: ["CRMCore", "TerminalUI"]),
     .target(
@@ -57,7 +62,7 @@ let package = Package(
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(
       name: "CRMExchangeTests", dependencies: ["CRMExchange", "TerminalUI", "TestSupport"],
-      exclude: ["Golden"]),
+      exclude: ["Golden", "Fixtures"]),
     .testTarget(
       name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore", "TestSupport"]),
     .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore", "TestSupport"]),

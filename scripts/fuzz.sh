@@ -4,7 +4,7 @@
 #
 #   scripts/fuzz.sh [--runs N] [--timeout SECONDS] [target…]
 #
-# Targets: csv vcard bank search when toml xml ical values (default: all). Each runs N inputs
+# Targets: csv vcard bank xlsx search when toml xml ical values (default: all). Each runs N inputs
 # (1,000,000 unless --runs), starting from its seeds (golden files and writer output) and its
 # corpus of earlier runs (Fuzz/corpus/TARGET, kept); an input that takes longer than --timeout
 # (10 s) is a hang. Crashes, hangs and property violations are saved as
@@ -13,7 +13,7 @@
 # toolchain (which ships libFuzzer) and what `swift build` needs anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(csv vcard bank search when toml xml ical values)
+all=(csv vcard bank xlsx search when toml xml ical values)
 runs=1000000
 timeout=10
 targets=()

@@ -23,6 +23,14 @@ enum BankChecks {
       try expect(w.line >= 0, t, "a warning's line ≥ 0", "line \(w.line)")
       try expectMessage(w.en, w.ru, t, "a warning")
     }
+    // A header or account-section field that does not read is a warning naming its key and
+    // its line.
+    for w in s.warnings where w.en.hasSuffix("; the field is ignored") {
+      let key = w.en.prefix { $0 != ":" }
+      try expect(
+        w.line > 0 && !key.isEmpty && !key.contains(" "), t,
+        "a field warning names the key on its line", "\(w)")
+    }
     for d in s.documents {
       try expect(d.amount > 0, t, "a document's amount > 0", "\(d.amount)")
       try expect(d.line > 0, t, "a document names its line", "\(d.line)")
@@ -39,9 +47,10 @@ enum BankChecks {
         payeeKPP: d.payeeKPP, payeeBIC: d.payeeBIC, payeeBank: d.payeeBank,
         dateWritten: d.dateWritten, dateReceived: d.dateReceived, purpose: d.purpose)
     }
+    // One account section, so documents without bank dates are not taken for payment orders.
     let file = BankStatementWriter.write(
-      sender: s.header.sender, accounts: [], from: from, to: to, documents: Array(drafts),
-      encoding: .utf8)
+      sender: s.header.sender, accounts: ["40702810900000000001"], from: from, to: to,
+      documents: Array(drafts), encoding: .utf8)
     guard let back = try parse(file) else {
       throw FuzzViolation(
         t, "the writer's file parses",
@@ -178,5 +187,75 @@ enum ICalChecks {
       _ = ICalendar.duration(p.value)
     }
     for child in c.components { try walk(child, depth: depth + 1) }
+  }
+}
+
+// MARK: - XLSX workbooks
+
+/// The input is the inside of a sheet (`<sheetData>`'s rows), then optionally, after a `\u{1}`
+/// byte, shared-string items and, after a second one, `<numFmts>`/`<cellXfs>`: packed into a
+/// real workbook, so mutations reach the sheet parser instead of breaking the zip. An input
+/// that starts with `PK` is taken as a whole .xlsx file.
+enum XLSXChecks {
+  static let t = FuzzTarget.xlsx
+
+  static func check(_ data: Data) throws(FuzzViolation) {
+    let workbook: Data
+    if data.starts(with: [0x50, 0x4B]) {
+      workbook = data
+    } else {
+      let parts = data.split(separator: 1, maxSplits: 2, omittingEmptySubsequences: false)
+      let rows = text(parts[0])
+      let shared = parts.count > 1 ? text(parts[1]).components(separatedBy: "\u{2}") : nil
+      let styles = parts.count > 2 ? text(parts[2]) : nil
+      do {
+        workbook = try XLSXBuilder.workbook(
+          sheets: [("Лист1", rows)], sharedStrings: shared, styles: styles,
+          date1904: data.count % 7 == 3)
+      } catch {
+        throw FuzzViolation(t, "the builder packs any text", "\(error)")
+      }
+    }
+    let reader: XLSXReader
+    do {
+      reader = try XLSXReader(data: workbook, fileName: "fuzz.xlsx")
+    } catch {
+      try refusal(error)
+      return
+    }
+    let sheet: XLSXSheet
+    do {
+      sheet = try reader.read()
+    } catch {
+      try refusal(error)
+      try expect(
+        error.sheet != nil || error.part != nil, t, "a reading error names the sheet or the part",
+        "\(error)")
+      return
+    }
+    var last = 0
+    for row in sheet.rows {
+      try expect(row.number > last, t, "rows come in order", "\(row.number) after \(last)")
+      last = row.number
+      try expect(
+        row.values.contains { $0 != nil } && row.values.last! != nil, t,
+        "a row has a value and ends on one", "\(row)")
+      for v in row.values.compactMap({ $0 }) {
+        try expect(!v.text.isEmpty, t, "a value has text", "\(v)")
+        if case .date(let iso) = v {
+          try expect(
+            iso.first?.isNumber == true, t, "a date is ISO text", "\(iso)")
+        }
+      }
+    }
+    for w in sheet.warnings {
+      try expect(!w.cell.isEmpty, t, "a warning names its cell", "\(w)")
+      try expectMessage(w.en, w.ru, t, "a warning")
+    }
+  }
+
+  static func refusal(_ error: XLSXError) throws(FuzzViolation) {
+    try expect(error.file == "fuzz.xlsx", t, "an error names the file", "\(error)")
+    try expectMessage(error.en, error.ru, t, "an XLSX error")
   }
 }

@@ -11,6 +11,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case vcard
   /// 1CClientBankExchange statements (`BankStatementReader`), with `BankStatementWriter`.
   case bank
+  /// XLSX workbooks (`XLSXReader`): sheet XML packed into a workbook, or whole files.
+  case xlsx
   /// The search box's text → FTS5 query, run against a real database.
   case search
   /// Points in time, lengths of time and repetitions typed by people (`When`, `Recurrence`).
@@ -56,6 +58,7 @@ public enum FuzzChecks {
     case .csv: try CSVChecks.check(data)
     case .vcard: try VCardChecks.check(data)
     case .bank: try BankChecks.check(data)
+    case .xlsx: try XLSXChecks.check(data)
     case .search: try SearchChecks.check(data)
     case .when: try WhenChecks.check(data)
     case .toml: try TOMLChecks.check(data)
@@ -69,7 +72,7 @@ public enum FuzzChecks {
   public static func maxLength(_ t: FuzzTarget) -> Int {
     switch t {
     case .xml: return 20_000
-    case .bank: return 8192
+    case .bank, .xlsx: return 8192
     default: return 4096
     }
   }

@@ -9,7 +9,14 @@ public enum FuzzSeeds {
   public static func files(_ t: FuzzTarget) -> [String] {
     let golden = "Tests/CRMExchangeTests/Golden/"
     switch t {
-    case .bank: return ["bank-statement-cp1251.txt", "bank-statement-utf8.txt"].map { golden + $0 }
+    case .bank:
+      let real = "Tests/CRMExchangeTests/Fixtures/real/bank/"
+      return ["bank-statement-cp1251.txt", "bank-statement-utf8.txt"].map { golden + $0 }
+        + ["kilylabs-one_day.txt", "dronm-kl_to_1c.txt", "dronm-to_bank.txt"].map { real + $0 }
+    case .xlsx:
+      let real = "Tests/CRMExchangeTests/Fixtures/real/xlsx/"
+      return ["calamine-date.xlsx", "calamine-rph.xlsx", "calamine-nonstandard-xml-ns-prefix.xlsx"]
+        .map { real + $0 }
     case .ical: return ["berlin.ics", "moscow.ics", "utc.ics"].map { golden + $0 }
     case .xml: return ["acts-1.17.xml", "acts-1.8.xml"].map { golden + $0 }
     case .csv: return [golden + "acts.csv"]
@@ -59,7 +66,25 @@ public enum FuzzSeeds {
         BankStatementWriter.write(
           sender: "Бухгалтерия", accounts: [], from: date, to: date, documents: [d, d],
           encoding: .cp866),
+        // Broken header and balance fields: warnings, the document is read.
+        Data(
+          ("1CClientBankExchange\r\nВерсияФормата=1.03\r\nДатаНачала=01.13.2026\r\n"
+            + "ДатаКонца=23.08.201819202122\r\nСекцияРасчСчет\r\nРасчСчет=40702810500000000002\r\n"
+            + "ВсегоПоступило=много\r\nКонецРасчСчет\r\nСекцияДокумент=Платежное поручение\r\n"
+            + "Номер=1\r\nДата=23.11.2026\r\nСумма=10.00\r\nКонецДокумента\r\nКонецФайла\r\n").utf8),
       ]
+    case .xlsx:
+      let styles =
+        "<numFmts><numFmt numFmtId=\"164\" formatCode=\"dd.mm.yyyy\"/></numFmts>"
+        + "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/></cellXfs>"
+      return [
+        XLSXBuilder.textRow(1, ["Название", "", "Телефон"])
+          + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c><c r=\"B2\"><v>79161234567</v></c>"
+          + "<c r=\"C2\" s=\"1\"><v>45658</v></c><c r=\"D2\" s=\"2\"><v>45659.5</v></c>"
+          + "<c r=\"E2\" t=\"b\"><v>1</v></c><c r=\"F2\" t=\"e\"><v>#N/A</v></c></row>"
+          + "\u{1}<r><t>ООО «Ромашка»</t></r><rPh><t>x</t></rPh>\u{2}<t>_x000D_</t>\u{1}" + styles,
+        "<row><c t=\"inlineStr\"><is><t><![CDATA[a]]></t></is></c><c t=\"d\"><v>2021-01-01T10:00:00</v></c></row>",
+      ].map { Data($0.utf8) }
     case .search:
       return [
         "Ромашка", "ромашка ООО", "8 (495) 123", "+7 495 123-45-67", "\"quoted\" term", "a* OR b",
@@ -129,6 +154,13 @@ public enum FuzzSeeds {
         "КонецРасчСчет", "КонецФайла", "Кодировка=Windows", "Кодировка=DOS", "Номер=", "Дата=",
         "Сумма=", "ДатаСписано=", "ДатаПоступило=", "Плательщик=", "ПлательщикИНН=",
         "Получатель1=", "НазначениеПлатежа=", "РасчСчет=", "31.12.2026", "0.01", "=",
+      ]
+    case .xlsx:
+      return common + [
+        "<row r=\"", "\">", "</row>", "<c r=\"", "\" t=\"s\">", "\" t=\"inlineStr\">",
+        "\" t=\"b\">", "\" t=\"d\">", "\" s=\"1\">", "\" s=\"2\">", "<v>", "</v>", "</c>",
+        "<is><t>", "</t></is>", "<r><t>", "</t></r>", "<rPh>", "</rPh>", "_x000D_", "\u{1}",
+        "\u{2}", "A1", "XFD1048576", "AAAA1", "$B$2", "60", "2958466", "-1", "1E308", "NaN",
       ]
     case .search:
       return common + ["*", "\"", "AND", "OR", "NOT", "NEAR(", "(", ")", ":", "^", "-", "+7", "'"]

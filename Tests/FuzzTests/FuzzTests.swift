@@ -20,7 +20,7 @@ import Testing
   static func budget(_ t: FuzzTarget) -> Int {
     switch t {
     case .search, .toml, .xml: return 150
-    case .bank, .csv, .vcard: return 250
+    case .bank, .csv, .vcard, .xlsx: return 250
     default: return 600
     }
   }

@@ -43,11 +43,59 @@ public struct BankPaymentRecord: Equatable, Sendable {
     self.incoming = incoming
   }
 
-  /// The identity of a bank document: payer ИНН, number, date, amount and our account. The
-  /// same document imported again has the same key.
+  /// The identity of a bank document (`BankDocumentIdentity`): the same document imported again
+  /// has the same key.
   public var key: String {
+    BankDocumentIdentity.key(
+      kind: kind, payerINN: payerINN, number: number, documentDate: documentDate,
+      amount: amount, account: account)
+  }
+
+  /// The key this document had before the kind was part of the identity.
+  public var legacyKey: String {
+    BankDocumentIdentity.legacyKey(
+      payerINN: payerINN, number: number, documentDate: documentDate, amount: amount,
+      account: account)
+  }
+}
+
+/// The one rule that says two bank documents are the same, used by the import (to skip what is
+/// already there) and by reconciliation (to pair the CRM's payments with the statement's): payer
+/// ИНН, document number, document date, amount, our account, and the document's kind. A
+/// Платежное требование and a Платежное поручение with the same number, date and sum are two
+/// documents (banks number each kind on its own).
+///
+/// Keys stored before the kind joined the identity lack its last part; `current` brings such a
+/// stored key to today's form from the payment's stored kind, so old imports still match.
+public enum BankDocumentIdentity {
+  public static func key(
+    kind: String, payerINN: String, number: String, documentDate: String, amount: Int64,
+    account: String
+  ) -> String {
+    legacyKey(
+      payerINN: payerINN, number: number, documentDate: documentDate, amount: amount,
+      account: account) + "|" + kindPart(kind)
+  }
+
+  static func legacyKey(
+    payerINN: String, number: String, documentDate: String, amount: Int64, account: String
+  ) -> String {
     [payerINN, DocumentNumber.key(number), documentDate, String(amount), account].joined(
       separator: "|")
+  }
+
+  /// The kind as compared: case, ё/е and runs of spaces do not matter; no kind is `-`.
+  static func kindPart(_ kind: String) -> String {
+    let words = kind.lowercased().replacingOccurrences(of: "ё", with: "е")
+      .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\u{A0}" })
+    return words.isEmpty ? "-" : words.joined(separator: " ")
+  }
+
+  /// A stored `bank_key` in today's form: keys written before the kind was part of the identity
+  /// get the stored kind appended.
+  public static func current(storedKey: String, kind: String) -> String {
+    let suffix = "|" + kindPart(kind)
+    return storedKey.hasSuffix(suffix) ? storedKey : storedKey + suffix
   }
 }
 
@@ -576,9 +624,18 @@ struct BankMatcher {
       return out
     }
     seen[key] = r.line
-    if let existing = try Int64.fetchOne(
+    var existing = try Int64.fetchOne(
       db.cachedStatement(sql: "SELECT id FROM payment WHERE bank_key = ?"), arguments: [key])
+    if existing == nil,
+      let old = try Int64.fetchOne(
+        db.cachedStatement(sql: "SELECT id FROM payment WHERE bank_key = ? AND kind = ?"),
+        arguments: [r.legacyKey, r.kind])
     {
+      // Imported before the kind joined the identity: the same document; its key is updated.
+      try db.execute(sql: "UPDATE payment SET bank_key = ? WHERE id = ?", arguments: [key, old])
+      existing = old
+    }
+    if let existing {
       out.paymentId = existing
       out.reason = l.pick(
         "already imported (payment \(existing))", "уже загружен (платёж \(existing))")

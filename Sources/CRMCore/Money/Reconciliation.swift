@@ -150,7 +150,7 @@ extension MoneyService {
       let cursor = try Row.fetchCursor(
         db,
         sql: """
-          SELECT p.id, p.client_id, p.number, p.date, p.amount, p.bank_key, p.payer_inn,
+          SELECT p.id, p.client_id, p.number, p.date, p.amount, p.bank_key, p.kind, p.payer_inn,
             p.payer_name, p.account, cl.inn AS client_inn, cl.name AS client_name,
             cl.legal_form AS client_form
           FROM payment p LEFT JOIN client cl ON cl.id = p.client_id
@@ -166,7 +166,10 @@ extension MoneyService {
             id: r["id"], clientId: r["client_id"],
             clientName: clientName != nil ? Self.clientLabel(r) : (r["payer_name"] as String),
             inn: payerINN.isEmpty ? (r["client_inn"] as String? ?? "") : payerINN,
-            number: r["number"], date: r["date"], amount: r["amount"], key: r["bank_key"]))
+            number: r["number"], date: r["date"], amount: r["amount"],
+            key: (r["bank_key"] as String?).map {
+              BankDocumentIdentity.current(storedKey: $0, kind: r["kind"])
+            }))
       }
       var byKey: [String: Int] = [:]
       for (i, p) in crm.enumerated() { if let k = p.key { byKey[k] = i } }

@@ -185,6 +185,11 @@ struct BankParser {
   private var sections: [BankAccountSection] = []
   private var documentCount = 0
   private var warnedAfterEnd = false
+  /// Where the first document starts, and whether any document carries a bank's date: a file of
+  /// documents with neither an account section nor such a date is 1C's payment orders for the
+  /// bank (`1c_to_kl`), not a statement.
+  private var firstDocumentLine: Int?
+  private var documentHasBankDate = false
 
   // The open block (the header, an account section or a document).
   private var blockLine = 0
@@ -244,6 +249,10 @@ struct BankParser {
         return try marker(Marker.allCases[m], n)
       }
       guard let text = decoder.decode(b) else { throw undecodable(n) }
+      if text == BankKeys.documentStart, let (id, info) = keys.lookup(b, decoder) {
+        // `СекцияДокумент` with no kind, as some programs write payment orders for the bank.
+        return try field(id, info, "", n)
+      }
       warn(
         n, "«\(text)» is neither key=value nor a section marker; ignored",
         "«\(text)» — не «ключ=значение» и не граница секции; пропущено")
@@ -263,6 +272,19 @@ struct BankParser {
   }
 
   mutating func finish(lastLine n: Int) throws(BankStatementError) {
+    // Said first: a file of 1C's payment orders is the wrong file, whatever else is wrong.
+    if state == .body || state == .ended, let first = firstDocumentLine, sections.isEmpty,
+      !documentHasBankDate
+    {
+      throw BankStatementError(
+        line: first, key: BankKeys.documentStart,
+        en: "this is a payment-order file (from 1C to the bank), not a statement: it has no "
+          + "account section (СекцияРасчСчет) and no document has ДатаСписано or ДатаПоступило; "
+          + "load the statement the bank sends back (kl_to_1c.txt)",
+        ru: "это файл платёжных поручений (из 1С в банк), а не выписка: в нём нет секции счёта "
+          + "(СекцияРасчСчет) и ни у одного документа нет ДатаСписано или ДатаПоступило; "
+          + "загрузите выписку, которую присылает банк (kl_to_1c.txt)")
+    }
     switch state {
     case .start, .startBlank:
       throw BankStatementError(line: 0, en: "the file is empty", ru: "файл пуст")
@@ -446,10 +468,10 @@ struct BankParser {
         encodingLine = f.line
       case .sender: h.sender = f.value
       case .receiver: h.receiver = f.value
-      case .created: h.created = try Self.date(f, required: false)
+      case .created: h.created = lenientDate(f)
       case .createdTime: h.createdTime = f.value
-      case .from: h.from = try Self.date(f, required: false)
-      case .to: h.to = try Self.date(f, required: false)
+      case .from: h.from = lenientDate(f)
+      case .to: h.to = lenientDate(f)
       case .account: if !f.value.isEmpty { h.accounts.append(f.value) }
       case .documentKind: if !f.value.isEmpty { h.documentKinds.append(f.value) }
       case nil: break
@@ -467,6 +489,25 @@ struct BankParser {
     }
   }
 
+  /// A header or account-section field that does not read is a warning naming its line and key;
+  /// the value is left out and the documents are still read (they are what the import needs).
+  private mutating func lenient<T>(
+    _ f: BankField, _ read: (BankField) throws(BankStatementError) -> T?
+  ) -> T? {
+    do {
+      return try read(f)
+    } catch {
+      warn(
+        f.line, "\(f.key): \(error.en); the field is ignored",
+        "\(f.key): \(error.ru); поле пропущено")
+      return nil
+    }
+  }
+
+  private mutating func lenientDate(_ f: BankField) -> BankDate? {
+    lenient(f) { (f) throws(BankStatementError) in try Self.date(f, required: false) }
+  }
+
   private mutating func closeAccount() throws(BankStatementError) {
     var s = BankAccountSection(account: "", line: blockLine)
     var hasAccount = false
@@ -475,12 +516,12 @@ struct BankParser {
       case .account:
         s.account = f.value
         hasAccount = !f.value.isEmpty
-      case .from: s.from = try Self.date(f, required: false)
-      case .to: s.to = try Self.date(f, required: false)
-      case .opening: s.opening = try Self.balance(f)
-      case .received: s.received = try Self.balance(f)
-      case .written: s.written = try Self.balance(f)
-      case .closing: s.closing = try Self.balance(f)
+      case .from: s.from = lenientDate(f)
+      case .to: s.to = lenientDate(f)
+      case .opening: s.opening = lenient(f, Self.balance)
+      case .received: s.received = lenient(f, Self.balance)
+      case .written: s.written = lenient(f, Self.balance)
+      case .closing: s.closing = lenient(f, Self.balance)
       case nil: break
       }
     }
@@ -537,6 +578,8 @@ struct BankParser {
       dateWritten: written, dateReceived: received, purpose: purpose, fields: fields)
     fields = []
     documentCount += 1
+    if firstDocumentLine == nil { firstDocumentLine = blockLine }
+    if written != nil || received != nil { documentHasBankDate = true }
     return d
   }
 

@@ -138,8 +138,11 @@ public struct ActExport: Equatable, Sendable {
 ///   ВидыОперацийРеализацияТоваров (its OData and COM interfaces), not of EnterpriseData.
 /// - СтавкаНДС is an enumeration value (`НДС20`, `БезНДС`…) up to 1.10 and a structure
 ///   (Ставка, РасчетнаяСтавка, НеОблагается, ВидСтавки) from 1.11 on.
-/// - Валюта carries `Код` directly in 1.6 (and, as far as the sources show, 1.8) and
-///   `ДанныеКлассификатора/Код` in 1.11 and 1.17.
+/// - Валюта carries `Код` directly in 1.6 and `ДанныеКлассификатора/Код` from 1.8 on (1.8's
+///   schema requires ДанныеКлассификатора; public 1.8 generators write it so).
+/// - The enumeration СтавкиНДС of 1.6 and 1.8 ends at НДС20: those versions cannot carry 5 %, 7 %
+///   or 2026's 22 %, and such an act is refused (`EnterpriseDataWriter.check`) rather than written
+///   into a file 1C rejects. From 1.11 the rate is a number and carries any of them.
 /// - `ОбщиеСвойстваОбъектовФормата/Комментарий` exists from 1.11 on; older versions get no comment.
 public struct EnterpriseDataVersion: Equatable, Sendable {
   /// How a version writes СтавкаНДС.
@@ -174,6 +177,15 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
   /// Whether the act's comment goes to ОбщиеСвойстваОбъектовФормата/Комментарий.
   public let writesComment: Bool
 
+  /// Whether the version's schema can carry this CRM rate (`"none"`, `"0"`, `"22"`…).
+  public func carries(rate: String) -> Bool {
+    let key = rate.trimmingCharacters(in: .whitespaces).lowercased()
+    switch vatRateShape {
+    case .enumeration: return EnterpriseDataFormat.isWithoutVAT(key) || vatRateNames[key] != nil
+    case .structure: return true
+    }
+  }
+
   public init(
     version: String, servicesTable: String, operationKind: String, vatRateShape: VATRateShape,
     vatRateNames: [String: String], vatRateKinds: [String: String], currencyShape: CurrencyShape,
@@ -193,12 +205,10 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
   /// namespace of Body.
   public var namespace: String { "http://v8.1c.ru/edi/edi_stnd/EnterpriseData/" + version }
 
-  /// Enumeration СтавкиНДС. НДС5 and НДС7 (simplified-tax payers, 2025) and НДС22 (from 2026) are
-  /// added by 1C to the format versions a release still supports; a 1C release older than the
-  /// law rejects them whatever the version.
+  /// Enumeration СтавкиНДС as 1.6 and 1.8 publish it: the rates of their time. НДС5 and НДС7
+  /// (simplified-tax payers, 2025) and НДС22 (from 2026) are not in it; acts with them go to 1.11+.
   public static let vatEnumeration: [String: String] = [
-    "none": "БезНДС", "": "БезНДС", "0": "НДС0", "5": "НДС5", "7": "НДС7", "10": "НДС10",
-    "20": "НДС20", "22": "НДС22",
+    "none": "БезНДС", "": "БезНДС", "0": "НДС0", "10": "НДС10", "18": "НДС18", "20": "НДС20",
   ]
 
   /// Enumeration ВидыСтавокНДС (1.11+). 5 % and 7 % are written as `Общая` with their Ставка, the
@@ -218,7 +228,7 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
     EnterpriseDataVersion(
       version: "1.8", servicesTable: "Услуги", operationKind: "РеализацияКлиенту",
       vatRateShape: .enumeration, vatRateNames: vatEnumeration, vatRateKinds: [:],
-      currencyShape: .code, writesComment: false),
+      currencyShape: .classifier, writesComment: false),
     EnterpriseDataVersion(
       version: "1.11", servicesTable: "Услуги", operationKind: "РеализацияКлиенту",
       vatRateShape: .structure, vatRateNames: [:], vatRateKinds: vatKinds,
@@ -229,11 +239,11 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
       currencyShape: .classifier, writesComment: true),
   ]
 
-  /// 1.8: the newest version that both older 1C:Бухгалтерия 3.0 releases (3.0.10x lists 1.3–1.8
-  /// and 1.10 for data synchronisation) and current ones (3.0.16x lists 1.3–1.8, 1.10–1.12,
-  /// 1.15–1.17) accept for Документ.РеализацияТоваровУслуг. Choose 1.11 or 1.17 for a release that
-  /// has them when the comment or the structured VAT rate matters.
-  public static let defaultVersion = supported[1]
+  /// 1.17: the newest version current 1C:Бухгалтерия 3.0 releases (3.0.16x lists 1.3–1.8,
+  /// 1.10–1.12, 1.15–1.17) accept for Документ.РеализацияТоваровУслуг, and one whose VAT rate is a
+  /// number, so 2026's 22 % goes through. An older release (3.0.10x lists 1.3–1.8 and 1.10) needs
+  /// `--format-version 1.8`, which refuses acts at 5, 7 or 22 %.
+  public static let defaultVersion = supported[3]
 
   /// The supported version with this number (`"1.8"`, `" 1.17 "`); nil when not supported.
   public static func named(_ v: String) -> EnterpriseDataVersion? {
@@ -252,6 +262,30 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
 /// no separate Справочник objects are sent, 1C finds or creates them from the key properties
 /// (organisation and counterparty by ИНН/КПП, the contract by number and date, services by name).
 public enum EnterpriseDataWriter {
+  /// Refuses acts the version cannot carry (a VAT rate missing from its enumeration), naming the
+  /// first such act and line, so no file 1C would reject is written.
+  public static func check(
+    acts: [ActExport], version: EnterpriseDataVersion, language l: Language
+  ) throws(CRMError) {
+    for act in acts {
+      for line in act.lines where !version.carries(rate: line.vatRate) {
+        let rate = line.vatRate.trimmingCharacters(in: .whitespaces)
+        let newer = supported(carrying: rate).map(\.version).joined(separator: ", ")
+        let name = EnterpriseDataText.line(line.name)
+        throw CRMError.invalid(
+          field: "format_version",
+          problem: l.pick(
+            "EnterpriseData \(version.version) cannot carry VAT \(rate) % (act № \(act.number) of \(act.date), «\(name)»): the version's list of rates lacks it; export with --format-version \(newer)",
+            "EnterpriseData \(version.version) не передаёт НДС \(rate) % (акт № \(act.number) от \(act.date), «\(name)»): в списке ставок этой версии её нет; выгрузите с --format-version \(newer)"
+          ))
+      }
+    }
+  }
+
+  private static func supported(carrying rate: String) -> [EnterpriseDataVersion] {
+    EnterpriseDataVersion.supported.filter { $0.carries(rate: rate) }
+  }
+
   /// The message namespace of the header.
   public static let messageNamespace = "http://www.1c.ru/SSL/Exchange/Message"
   /// The exchange plan named in msg:Confirmation.

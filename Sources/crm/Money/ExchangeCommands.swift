@@ -224,6 +224,7 @@ struct ExportActs: CRMCommand {
     let formatName: String
     switch format {
     case .enterprisedata:
+      try EnterpriseDataWriter.check(acts: exports, version: version, language: l)
       let previous = try money.exports(limit: 1).first?.id ?? 0
       let stamp = ISO8601DateFormatter.string(
         from: database.clock.now(), timeZone: .current,

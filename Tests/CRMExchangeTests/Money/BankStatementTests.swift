@@ -99,10 +99,17 @@ private func checkSample(_ s: BankStatement, encoding: BankEncoding) {
   #expect(s.ourAccounts == [ours])
 }
 
-/// A small statement with one document whose lines are given (after `СекцияДокумент=`).
+/// A small statement with one document whose lines are given (after `СекцияДокумент=`). When
+/// the lines give no bank date, `ДатаПоступило` closes the document: without an account section
+/// or such a date, a file of documents is 1C's payment orders for the bank, not a statement.
 private func statement(kind: String = "Платежное поручение", _ lines: [String]) -> String {
-  (["1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", "РасчСчет=\(ours)"]
-    + ["СекцияДокумент=\(kind)"] + lines + ["КонецДокумента", "КонецФайла"])
+  let dated = lines.contains {
+    ($0.hasPrefix("ДатаСписано=") || $0.hasPrefix("ДатаПоступило=")) && !$0.hasSuffix("=")
+  }
+  return
+    (["1CClientBankExchange", "ВерсияФормата=1.03", "Кодировка=Windows", "РасчСчет=\(ours)"]
+    + ["СекцияДокумент=\(kind)"] + lines + (dated ? [] : ["ДатаПоступило=15.06.2025"])
+    + ["КонецДокумента", "КонецФайла"])
     .joined(separator: "\r\n") + "\r\n"
 }
 
@@ -355,7 +362,10 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
     let s = try BankStatementReader.parse(
       Data(statement(["НовыйКлюч=x"] + minimal + ["ИдентификаторПлатежа=abc-1"]).utf8))
     let d = s.documents[0]
-    #expect(d.fields.map(\.key) == ["НовыйКлюч", "Номер", "Дата", "Сумма", "ИдентификаторПлатежа"])
+    #expect(
+      d.fields.map(\.key) == [
+        "НовыйКлюч", "Номер", "Дата", "Сумма", "ИдентификаторПлатежа", "ДатаПоступило",
+      ])
     #expect(d.value("ИдентификаторПлатежа") == "abc-1")
     #expect(s.warnings == [])
   }
@@ -363,7 +373,7 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
   @Test func repeatedKeyLastWinsWithAWarning() throws {
     let s = try BankStatementReader.parse(Data(statement(minimal + ["Сумма=20.00"]).utf8))
     #expect(s.documents[0].amount == 2000)
-    #expect(s.documents[0].fields.count == 4)
+    #expect(s.documents[0].fields.count == 5)
     #expect(s.warnings.map(\.line) == [9])
     #expect(s.warnings[0].message(.en) == "line 9: Сумма repeats line 8; the last value is used")
   }
@@ -373,7 +383,7 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
     text += "\r\nмусор\r\nещё мусор\r\n"
     let s = try BankStatementReader.parse(BankEncoding.cp1251.encode(text))
     #expect(s.documents.count == 1)
-    #expect(s.warnings.map(\.line) == [6, 13])
+    #expect(s.warnings.map(\.line) == [6, 14])
     #expect(s.warnings[0].en.contains("«просто текст» is neither key=value nor a section marker"))
     #expect(s.warnings[1].ru == "текст после КонецФайла пропущен")
   }
@@ -484,6 +494,16 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
     ("Дата=15.06.2025", "Дата=2025-06-15", 23),
     ("Дата=15.06.2025", "Дата=", 23),
     ("ДатаПоступило=15.06.2025", "ДатаПоступило=32.06.2025", 36),
+  ])
+  func badDateIsAnErrorNamingLineAndKey(old: String, new: String, line: Int) throws {
+    let error = try #require(failure(try edited(old, new)))
+    #expect(error.line == line)
+    #expect(error.key == String(new.prefix { $0 != "=" }))
+  }
+
+  /// Header and account-section dates and balances only describe the file: one that does not
+  /// read is a warning naming its line and key, the field is left out, the documents are read.
+  @Test(arguments: [
     ("ДатаСоздания=16.06.2025", "ДатаСоздания=29.02.2025", 6),
     (
       "ДатаКонца=15.06.2025\nРасчСчет=40702810938000012345\nДок",
@@ -493,11 +513,19 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
       "ДатаКонца=15.06.2025\nРасчСчет=40702810938000012345\nНач",
       "ДатаКонца=1.6.2025\nРасчСчет=40702810938000012345\nНач", 14
     ),
+    ("ВсегоСписано=0.00\nКон", "ВсегоСписано=x\nКон", 18),
   ])
-  func badDateIsAnErrorNamingLineAndKey(old: String, new: String, line: Int) throws {
-    let error = try #require(failure(try edited(old, new)))
-    #expect(error.line == line)
-    #expect(error.key == String(new.prefix { $0 != "=" }))
+  func badHeaderOrBalanceFieldIsAWarningNamingLineAndKey(old: String, new: String, line: Int)
+    throws
+  {
+    let s = try BankStatementReader.parse(Data(try edited(old, new).utf8))
+    #expect(s.documents.count == 1)
+    let key = String(new.prefix { $0 != "=" })
+    #expect(s.warnings.map(\.line) == [line])
+    #expect(s.warnings.first?.en.hasPrefix(key + ": ") == true)
+    let value = String(new.dropFirst(key.count + 1).prefix { $0 != "\n" })
+    #expect(s.warnings.first?.en.contains(value) == true)
+    #expect(s.warnings.first?.ru.hasSuffix("; поле пропущено") == true)
   }
 
   @Test func impossibleDayMessageDiffersFromWrongForm() throws {
@@ -525,10 +553,10 @@ private func draft(_ i: Int) -> BankStatementWriter.Draft {
     #expect(try BankStatementReader.parse(Data(text.utf8)).sections[0].closing == -150_050)
     text = try edited("КонечныйОстаток=220000.00", "КонечныйОстаток=")
     #expect(try BankStatementReader.parse(Data(text.utf8)).sections[0].closing == nil)
-    let error = try #require(
-      failure(try edited("ВсегоСписано=0.00\nКон", "ВсегоСписано=x\nКон")))
-    #expect(error.line == 18)
-    #expect(error.key == "ВсегоСписано")
+    let s = try BankStatementReader.parse(
+      Data(try edited("ВсегоСписано=0.00\nКон", "ВсегоСписано=x\nКон").utf8))
+    #expect(s.sections[0].written == nil)
+    #expect(s.warnings.map(\.line) == [18])
     let noAccount = try #require(
       failure(
         try edited("ДатаКонца=15.06.2025\nРасчСчет=\(ours)\nНач", "ДатаКонца=15.06.2025\nНач")))
@@ -780,7 +808,8 @@ extension BankStatementTests {
     let date = try #require(BankDate(year: 2026, month: 11, day: 23))
     let d = BankStatementWriter.Draft(
       number: "17", date: date, amount: 1_250_050, payerINN: "7707ик",
-      payeeAccount: "40702810500000000002", payeeName: "ИП Лютик", payeeINN: "5001=0732259")
+      payeeAccount: "40702810500000000002", payeeName: "ИП Лютик", payeeINN: "5001=0732259",
+      dateReceived: date)
     let file = BankStatementWriter.write(
       sender: "", accounts: [], from: date, to: date, documents: [d], encoding: .utf8)
     let back = try #require(try BankStatementReader.parse(file).documents.first)

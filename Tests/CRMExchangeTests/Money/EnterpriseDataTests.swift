@@ -60,7 +60,17 @@ private func sampleActs() -> [ActExport] {
 
 private let createdAt = "2026-12-02T10:15:00"
 
-private func message(_ version: EnterpriseDataVersion = .defaultVersion, acts: [ActExport]? = nil)
+/// 1.8, the enumerated-rate version most tests here look at.
+private let v18 = EnterpriseDataVersion.named("1.8")!
+
+/// The sample acts as 1.8 can carry them: the 22 % licence at 20 %.
+private func sampleActs18() -> [ActExport] {
+  var acts = sampleActs()
+  acts[2].lines[0].vatRate = "20"
+  return acts
+}
+
+private func message(_ version: EnterpriseDataVersion = v18, acts: [ActExport]? = nil)
   -> Data
 {
   EnterpriseDataWriter.write(
@@ -180,7 +190,7 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
     #expect(
       first.at("КлючевыеСвойства", "Организация", "ЮридическоеФизическоеЛицо") == "ЮридическоеЛицо")
     #expect(first.at("ВидОперации") == "РеализацияКлиенту")
-    #expect(first.at("Валюта", "Код") == "643")
+    #expect(first.at("Валюта", "ДанныеКлассификатора", "Код") == "643")
     #expect(first.at("Сумма") == "156000.00")
     #expect(first.at("СуммаВключаетНДС") == "true")
     #expect(first.at("Контрагент", "Ссылка") == EnterpriseDataRef.counterparty(7))
@@ -194,7 +204,7 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
     #expect(contract.at("Дата") == "2026-01-15")
     #expect(contract.at("Наименование") == "№ 7/25 от 15.01.2026")
     #expect(contract.at("Контрагент", "ИНН") == "7707083893")
-    #expect(contract.at("ВалютаВзаиморасчетов", "Код") == "643")
+    #expect(contract.at("ВалютаВзаиморасчетов", "ДанныеКлассификатора", "Код") == "643")
     #expect(first.at("ДанныеВзаиморасчетов", "КурсВзаиморасчетов") == "1")
     #expect(first.at("ДанныеВзаиморасчетов", "КратностьВзаиморасчетов") == "1")
 
@@ -227,7 +237,7 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
     #expect(party.at("ЮридическоеФизическоеЛицо") == "ФизическоеЛицо")
     let settlement = try #require(doc.first("ДанныеВзаиморасчетов"))
     #expect(settlement.first("Договор") == nil)
-    #expect(settlement.at("ВалютаВзаиморасчетов", "Код") == "643")
+    #expect(settlement.at("ВалютаВзаиморасчетов", "ДанныеКлассификатора", "Код") == "643")
     #expect(doc.at("Налогообложение") == "ПродажаНеОблагаетсяНДС")
     let line = try #require(doc.first("Услуги")?.first("Строка"))
     #expect(line.at("СтавкаНДС") == "БезНДС")
@@ -237,13 +247,33 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
   @Test func aForeignCurrencyActCarriesTheNumericCodeAndTheRate() throws {
     let root = try #require(tree(message()))
     let doc = try #require(root.first("Body")?.all("Документ.РеализацияТоваровУслуг")[2])
-    #expect(doc.at("Валюта", "Код") == "978")
-    #expect(doc.at("Валюта", "Наименование") == "EUR")
+    #expect(doc.at("Валюта", "ДанныеКлассификатора", "Код") == "978")
+    #expect(doc.at("Валюта", "ДанныеКлассификатора", "Наименование") == "EUR")
     #expect(doc.at("Сумма") == "1220.00")
     #expect(doc.at("СуммаВключаетНДС") == "false")
-    #expect(doc.at("ДанныеВзаиморасчетов", "ВалютаВзаиморасчетов", "Код") == "978")
+    #expect(
+      doc.at("ДанныеВзаиморасчетов", "ВалютаВзаиморасчетов", "ДанныеКлассификатора", "Код") == "978"
+    )
     #expect(doc.at("ДанныеВзаиморасчетов", "КурсВзаиморасчетов") == "101.25")
-    #expect(doc.first("Услуги")?.first("Строка")?.at("СтавкаНДС") == "НДС22")
+    // 1.8's rates end at 20 %: the 22 % act is refused before a file is written, naming it.
+    #expect(throws: CRMError.self) {
+      try EnterpriseDataWriter.check(acts: sampleActs(), version: v18, language: .en)
+    }
+    do {
+      try EnterpriseDataWriter.check(acts: sampleActs(), version: v18, language: .ru)
+    } catch {
+      #expect(
+        error
+          == .invalid(
+            field: "format_version",
+            problem:
+              "EnterpriseData 1.8 не передаёт НДС 22 % (акт № E-9 от 2026-12-01, «Licence»): в списке ставок этой версии её нет; выгрузите с --format-version 1.11, 1.17"
+          ))
+    }
+    try EnterpriseDataWriter.check(acts: sampleActs18(), version: v18, language: .en)
+    for v in EnterpriseDataVersion.supported where v.version != "1.6" && v.version != "1.8" {
+      try EnterpriseDataWriter.check(acts: sampleActs(), version: v, language: .en)
+    }
   }
 
   @Test func version117WritesStructuredRatesClassifierCurrencyAndTheComment() throws {
@@ -285,7 +315,10 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
   }
 
   @Test func versionsAreFoundByNumber() {
-    #expect(EnterpriseDataVersion.defaultVersion.version == "1.8")
+    // The default carries 2026's 22 % (its rate is a number).
+    #expect(EnterpriseDataVersion.defaultVersion.version == "1.17")
+    #expect(EnterpriseDataVersion.defaultVersion.carries(rate: "22"))
+    #expect(!v18.carries(rate: "22") && !v18.carries(rate: "5") && v18.carries(rate: "none"))
     #expect(EnterpriseDataVersion.named(" 1.11 ")?.version == "1.11")
     #expect(EnterpriseDataVersion.named("1.2") == nil)
     #expect(
@@ -365,7 +398,7 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
     let root = try #require(tree(message(acts: [act])))
     let doc = try #require(root.first("Body")?.first("Документ.РеализацияТоваровУслуг"))
     #expect(doc.at("Сумма") == "15000")
-    #expect(doc.at("Валюта", "Код") == "392")
+    #expect(doc.at("Валюта", "ДанныеКлассификатора", "Код") == "392")
     let line = try #require(doc.first("Услуги")?.first("Строка"))
     #expect(line.at("Количество") == "0.125")
     #expect(line.at("СуммаНДС") == "1364")
@@ -377,8 +410,8 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
 
   // MARK: Golden files
 
-  @Test func defaultVersionMatchesGoldenFile() throws {
-    try checkGolden("acts-1.8.xml", message())
+  @Test func version18MatchesGoldenFile() throws {
+    try checkGolden("acts-1.8.xml", message(v18, acts: sampleActs18()))
   }
 
   @Test func version117MatchesGoldenFile() throws {

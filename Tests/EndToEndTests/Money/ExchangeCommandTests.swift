@@ -121,7 +121,7 @@ func sampleStatement(_ name: String) -> String {
     let csvText = try String(contentsOfFile: csv, encoding: .utf8)
     #expect(csvText.contains("5001999994"))
     let log = try jsonArray(s, ["export", "log"])
-    #expect(log.map { $0["format"] as? String } == ["csv", "enterprisedata-1.8"])
+    #expect(log.map { $0["format"] as? String } == ["csv", "enterprisedata-1.17"])
     #expect(log.last?["file"] as? String == out)
     #expect(log.last?["items"] as? Int == 1)
     // Reconciled against the file we wrote, the act matches; the payment not imported yet is
