@@ -175,13 +175,14 @@ public enum MIMEWriter {
     return encodedWords(clean)
   }
 
-  /// RFC 2047 `=?UTF-8?B?…?=` words of at most 75 characters, never splitting a character.
+  /// RFC 2047 `=?UTF-8?B?…?=` words of at most 39 bytes (64 characters, so the first fits on
+  /// the line of any header name we write), never splitting a character.
   public static func encodedWords(_ s: String) -> [String] {
     var words: [String] = []
     var chunk = Data()
     for ch in s.unicodeScalars {
       let bytes = Array(String(ch).utf8)
-      if chunk.count + bytes.count > 45 {
+      if chunk.count + bytes.count > 39 {
         words.append("=?UTF-8?B?" + chunk.base64EncodedString() + "?=")
         chunk = Data()
       }

@@ -24,9 +24,11 @@ public enum DocumentFile {
         seller: company.name.isEmpty ? nil : company.name, language: l)
       (number, date) = (d.offer.number, d.offer.date)
     case .invoice:
-      guard let d = try context.money.invoice(id) else {
+      guard var d = try context.money.invoice(id) else {
         throw .notFound(what: kind.name(l), id: id)
       }
+      // Sending a draft issues it: the client receives the issued invoice, not the draft mark.
+      if d.invoice.stored == .draft { d.invoice.stored = .issued }
       html = InvoiceDocument.html(d, company: company, language: l)
       (number, date) = (d.invoice.number, d.invoice.date)
     case .act:
