@@ -66,6 +66,9 @@ let package = Package(
     .testTarget(
       name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore", "TestSupport"]),
     .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore", "TestSupport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["crm", "CRMExchange", "TestSupport"]),
+    // The mail tests' SMTP sink and reader are Python scripts run with Debian's python3.
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["crm", "CRMExchange", "TestSupport"],
+      exclude: ["Mail/smtp_sink.py", "Mail/read_mail.py"]),
   ]
 )

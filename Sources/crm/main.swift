@@ -25,7 +25,7 @@ struct CRM: ParsableCommand {
       MoneyCommand.self, DedupeCommand.self, MergeCommand.self,
       ReportCommand.self, TargetCommand.self, Classify.self, SegmentCommand.self,
       SettingsCommand.self, CompanyCommand.self, Import.self,
-      Export.self, PaneCommand.self,
+      Export.self, PaneCommand.self, AttachCommand.self,
       Search.self,
       BackupCommand.self, RestoreCommand.self,
       AuditCommand.self, InitCommand.self,

@@ -8,6 +8,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case forward, backward, won, lost, moveStage, nextPipeline, reload, addDeal, reopen
   case nextSection, previousSection, periodLength, reorder, lostReasons
   case invoice, payment, contract, act, cancelDocument, bankQueue, reconcile, ignore
+  case sendMail
   // The duplicates review.
   case duplicates, merge, notDuplicate, switchEntity, takeLeft, takeRight, toggleChoice, swapSides
   case mark, markAll, bulk

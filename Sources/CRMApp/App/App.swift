@@ -24,6 +24,11 @@ public typealias StatementLoader = @Sendable (String) throws -> LoadedStatement
 /// Reads the acts of an accounting export (EnterpriseData) for the reconciliation.
 public typealias ActsLoader = @Sendable (String) throws -> [AccountingAct]
 
+/// Sends a document by e-mail to an address and returns what to tell the user; throws the mail
+/// command's failure. The `crm` executable passes it in (the message and the user's mail
+/// command live in CRMExchange and the config file).
+public typealias DocumentSender = @Sendable (SentDocumentKind, Int64, String) throws -> String
+
 /// Everything a screen needs to reach the core.
 public struct AppContext: Sendable {
   /// The core's context: database, signed-in user, language, zone, clock. Every service the
@@ -34,6 +39,8 @@ public struct AppContext: Sendable {
   public var loadStatement: StatementLoader?
   /// The reader of acts exported from accounting; nil: acts are compared with the CRM's exports.
   public var loadActs: ActsLoader?
+  /// Sends a document by e-mail (`m` on an offer or invoice); nil: not available.
+  public var sendDocument: DocumentSender?
 
   public init(_ core: ServiceContext) {
     self.core = core

@@ -42,6 +42,12 @@ extension OfferScreen {
         [.char("s")], .markSent,
         l.pick("mark sent (asks; the offer freezes)", "отметить отправленным (спросит; КП замрёт)")),
       bind(
+        [.char("m")], .sendMail,
+        l.pick(
+          "send by e-mail: choose the address (your mail_command)",
+          "отправить по e-mail: выбрать адрес (ваша mail_command)"),
+        l.pick("mail", "письмо")),
+      bind(
         [.char("X")], .cancelDocument,
         l.pick("delete this draft (asks first)", "удалить этот черновик (с подтверждением)")),
       SharedKeys.back(l),

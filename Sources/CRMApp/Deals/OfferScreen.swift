@@ -246,6 +246,10 @@ final class OfferScreen: Screen {
         })
     case .copyOffer:
       OfferFlows.copy(d, context: context, app: app) { [weak self] id in self?.show(id) }
+    case .sendMail:
+      SendFlow.start(.offer, d.id, tab: tab, context: context, app: app) { [weak self] in
+        self?.changed()
+      }
     case .markSent:
       OfferFlows.markSent(d, context: context, app: app) { [weak self] in self?.changed() }
     case .cancelDocument:

@@ -14,6 +14,12 @@ extension InvoiceScreen {
         [.char("A")], .act, l.pick("an act from this invoice", "акт по этому счёту"),
         l.pick("act", "акт")),
       bind(
+        [.char("m")], .sendMail,
+        l.pick(
+          "send by e-mail: choose the address (your mail_command)",
+          "отправить по e-mail: выбрать адрес (ваша mail_command)"),
+        l.pick("mail", "письмо")),
+      bind(
         [.char("c")], .cancelDocument,
         l.pick("cancel the invoice (asks first)", "отменить счёт (с подтверждением)")),
       SharedKeys.back(l),

@@ -179,6 +179,9 @@ final class InvoiceScreen: RecordPage {
     case .act:
       guard let d = detail else { return }
       MoneyFlows.act(from: d.invoice, context: context, app: app) { _ in changed() }
+    case .sendMail:
+      guard let d = detail else { return }
+      SendFlow.start(.invoice, d.id, tab: tab, context: context, app: app, changed: changed)
     case .cancelDocument:
       guard let d = detail else { return }
       MoneyFlows.cancel(invoice: d.invoice, context: context, app: app, changed: changed)

@@ -59,6 +59,8 @@ public struct Settings: Equatable, Sendable {
   public var leadRegionMap: [String: [String]] = [:]
   /// The rule for leads no map entry covers (`lead_fallback`: round_robin or least_busy).
   public var leadFallback = LeadRule.roundRobin
+  /// The largest file kept as an attachment, in megabytes (`attachment_max_mb`, default 25).
+  public var attachmentMaxMB = 25
 
   public init() {}
 
@@ -74,7 +76,7 @@ public struct Settings: Equatable, Sendable {
       && a.supervisorVisibility == b.supervisorVisibility && a.openSignup == b.openSignup
       && a.leadRule == b.leadRule && a.leadPool == b.leadPool
       && a.leadSegmentMap == b.leadSegmentMap && a.leadRegionMap == b.leadRegionMap
-      && a.leadFallback == b.leadFallback
+      && a.leadFallback == b.leadFallback && a.attachmentMaxMB == b.attachmentMaxMB
   }
 
   public static let keys = [
@@ -82,7 +84,7 @@ public struct Settings: Equatable, Sendable {
     "company_inn", "company_kpp", "invoice_due_days", "enterprisedata_version",
     "completeness_fields", "abc_shares", "abc_months", "xyz_cv", "visibility",
     "supervisor_visibility", "user_signup", "lead_rule", "lead_pool", "lead_segment_map",
-    "lead_region_map", "lead_fallback",
+    "lead_region_map", "lead_fallback", "attachment_max_mb",
   ]
 
   /// Segments whose clients are ranked first in reminders.
@@ -119,6 +121,7 @@ public struct Settings: Equatable, Sendable {
     case "lead_segment_map": return Self.mapText(leadSegmentMap)
     case "lead_region_map": return Self.mapText(leadRegionMap)
     case "lead_fallback": return leadFallback.rawValue
+    case "attachment_max_mb": return "\(attachmentMaxMB)"
     default: return nil
     }
   }
@@ -226,6 +229,11 @@ public struct Settings: Equatable, Sendable {
         throw bad("days from 0 to 365", "дней от 0 до 365")
       }
       invoiceDueDays = d
+    case "attachment_max_mb":
+      guard let d = Int(t), (1...1024).contains(d) else {
+        throw bad("megabytes from 1 to 1024", "мегабайт от 1 до 1024")
+      }
+      attachmentMaxMB = d
     case "enterprisedata_version":
       guard t.isEmpty || t.range(of: #"^1\.\d{1,2}$"#, options: .regularExpression) != nil else {
         throw bad("a version such as 1.8 or 1.17", "версия вида 1.8 или 1.17")

@@ -1056,41 +1056,50 @@ public struct OfferService: CoreService {
   public func markSent(_ id: Int64) throws(CRMError) -> Int64 {
     let me = try requireUser()
     let at = now
-    return try db.write { db in
-      let before = try load(db, id)
-      try requireDraft(before.offer)
-      if before.lines.isEmpty {
-        throw fail(
-          label(before.offer), "has no lines; add one first (crm offer line add \(id) …)",
-          "без строк; сначала добавьте строку (crm offer line add \(id) …)")
-      }
-      let deal = try DealService.load(db, before.offer.dealId, language: l)
-      // A person deleted since the deal was made is left out rather than refusing the contact.
-      let person = try deal.personId.flatMap {
-        try Int64.fetchOne(
-          db,
-          sql: """
-            SELECT id FROM contact_person WHERE id = ? AND client_id = ? AND deleted_at IS NULL
-            """, arguments: [$0, deal.clientId])
-      }
-      let totals = Self.totals(before.offer, before.lines)
-      let contact = Contact(
-        clientId: deal.clientId, kind: .email, status: .done, direction: .outgoing, dueAt: at,
-        doneAt: at,
-        subject: l.pick(
-          "Offer No. \(before.offer.number) sent", "КП № \(before.offer.number) отправлено"),
-        notes: l.pick("Total to pay: ", "Всего к оплате: ")
-          + totals.money(totals.gross).formatted(l),
-        userId: me, authorId: me, personId: person, dealId: deal.id)
-      let contacts = context.contacts
-      let contactId = try contacts.logInside(db, contact, at: at)
-      var after = before
-      after.offer.status = .sent
-      after.offer.sentAt = at
-      after.offer.contactId = contactId
-      try saveHeader(db, after.offer, at: at)
-      try audit(db, "sent", before: before, after: after, at: at)
-      return contactId
+    return try db.write { db in try markSent(db, id, me: me, at: at) }
+  }
+
+  /// Checks that offer `id` can be marked sent (a draft with lines), without writing.
+  func checkSendable(_ db: Database, _ id: Int64) throws -> Snapshot {
+    let d = try load(db, id)
+    try requireDraft(d.offer)
+    if d.lines.isEmpty {
+      throw fail(
+        label(d.offer), "has no lines; add one first (crm offer line add \(id) …)",
+        "без строк; сначала добавьте строку (crm offer line add \(id) …)")
     }
+    return d
+  }
+
+  /// `markSent` inside the caller's transaction (sending by e-mail logs its message with it).
+  func markSent(_ db: Database, _ id: Int64, me: Int64, at: Date) throws -> Int64 {
+    let before = try checkSendable(db, id)
+    let deal = try DealService.load(db, before.offer.dealId, language: l)
+    // A person deleted since the deal was made is left out rather than refusing the contact.
+    let person = try deal.personId.flatMap {
+      try Int64.fetchOne(
+        db,
+        sql: """
+          SELECT id FROM contact_person WHERE id = ? AND client_id = ? AND deleted_at IS NULL
+          """, arguments: [$0, deal.clientId])
+    }
+    let totals = Self.totals(before.offer, before.lines)
+    let contact = Contact(
+      clientId: deal.clientId, kind: .email, status: .done, direction: .outgoing, dueAt: at,
+      doneAt: at,
+      subject: l.pick(
+        "Offer No. \(before.offer.number) sent", "КП № \(before.offer.number) отправлено"),
+      notes: l.pick("Total to pay: ", "Всего к оплате: ")
+        + totals.money(totals.gross).formatted(l),
+      userId: me, authorId: me, personId: person, dealId: deal.id)
+    let contacts = context.contacts
+    let contactId = try contacts.logInside(db, contact, at: at)
+    var after = before
+    after.offer.status = .sent
+    after.offer.sentAt = at
+    after.offer.contactId = contactId
+    try saveHeader(db, after.offer, at: at)
+    try audit(db, "sent", before: before, after: after, at: at)
+    return contactId
   }
 }

@@ -616,21 +616,24 @@ extension MoneyService {
   public func issueInvoice(_ id: Int64) throws(CRMError) {
     let me = try requireUser()
     let at = now
-    try db.write { db in
-      let (before, lines) = try loadInvoice(db, id)
-      guard before.stored == .draft else {
-        throw fail(
-          fieldName("invoice"), "invoice № \(before.number) is not a draft",
-          "счёт № \(before.number) не черновик")
-      }
-      var i = before
-      i.stored = .issued
-      _ = try saveInvoice(db, i, at: at, author: me)
-      try audit(
-        db, entity: "invoice", id: id, clientId: i.clientId, action: "issue",
-        old: invoiceFields(before, lines), new: invoiceFields(i, lines), before: before, at: at)
-      if let deal = i.dealId { try advanceDeal(db, deal, toKey: "invoice", at: at, me: me) }
+    try db.write { db in try issueInvoice(db, id, me: me, at: at) }
+  }
+
+  /// `issueInvoice` inside the caller's transaction (sending a draft by e-mail issues it).
+  func issueInvoice(_ db: Database, _ id: Int64, me: Int64, at: Date) throws {
+    let (before, lines) = try loadInvoice(db, id)
+    guard before.stored == .draft else {
+      throw fail(
+        fieldName("invoice"), "invoice № \(before.number) is not a draft",
+        "счёт № \(before.number) не черновик")
     }
+    var i = before
+    i.stored = .issued
+    _ = try saveInvoice(db, i, at: at, author: me)
+    try audit(
+      db, entity: "invoice", id: id, clientId: i.clientId, action: "issue",
+      old: invoiceFields(before, lines), new: invoiceFields(i, lines), before: before, at: at)
+    if let deal = i.dealId { try advanceDeal(db, deal, toKey: "invoice", at: at, me: me) }
   }
 
   /// Cancels an invoice; refused while payments are allocated to it (they would be lost).

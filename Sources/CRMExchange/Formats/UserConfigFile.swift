@@ -17,13 +17,33 @@ import TOMLKit
 public struct UserConfig: Equatable, Sendable {
   /// What `crm pane` runs (through `/bin/sh -c`, with `$CRM_MESSAGE`) when a reminder comes due.
   public var notifyCommand: String?
+  /// What sends mail (`crm offer/invoice/act send`): a sendmail-compatible program and its
+  /// arguments, split like a shell would split words but run without a shell, the message on
+  /// its standard input. Nil: `sendmail -t -i`.
+  public var mailCommand: String?
+  /// Your own address, the sender of the mail you send: `Иван Петров <ivan@firm.ru>` (more
+  /// addresses of yours may follow, separated by commas; mail is sent from the first).
+  public var mailFrom: String?
+  /// What opens an attachment (`xdg-open` when unset), given the file's path.
+  public var opener: String?
+  /// What sends an SMS (reserved).
+  public var smsCommand: String?
 
-  /// The keys the file may hold. The mail, SMS and opener commands are reserved for the
-  /// features that will run them.
-  public static let keys = ["notify_command", "mail_command", "sms_command", "opener"]
+  /// The keys the file may hold.
+  public static let keys = ["notify_command", "mail_command", "mail_from", "sms_command", "opener"]
 
-  public init(notifyCommand: String? = nil) {
+  /// The mail command when none is set.
+  public static let defaultMailCommand = "sendmail -t -i"
+
+  public init(
+    notifyCommand: String? = nil, mailCommand: String? = nil, mailFrom: String? = nil,
+    opener: String? = nil, smsCommand: String? = nil
+  ) {
     self.notifyCommand = notifyCommand
+    self.mailCommand = mailCommand
+    self.mailFrom = mailFrom
+    self.opener = opener
+    self.smsCommand = smsCommand
   }
 
   /// Where the file is for this environment.
@@ -110,7 +130,15 @@ public struct UserConfig: Equatable, Sendable {
         throw fail(line(of: key), l.pick("\(key) must be a string", "\(key) — это строка"))
       }
       let clean = TextFold.sanitizeLine(value)
-      if key == "notify_command" { config.notifyCommand = clean.isEmpty ? nil : clean }
+      let given = clean.isEmpty ? nil : clean
+      switch key {
+      case "notify_command": config.notifyCommand = given
+      case "mail_command": config.mailCommand = given
+      case "mail_from": config.mailFrom = given
+      case "opener": config.opener = given
+      case "sms_command": config.smsCommand = given
+      default: break
+      }
     }
     return config
   }

@@ -32,6 +32,19 @@ struct Open: CRMCommand {
     // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
     context.loadStatement = Self.readStatement(language: global.language)
     context.loadActs = Self.readActs(language: global.language)
+    // `m` on a document sends it through the user's mail command (from their config file).
+    // A config file that cannot be read fails the send with its message, not the interface.
+    let config = Result { try global.userConfig() }
+    let (core, env) = (session.context, global.env)
+    context.sendDocument = { kind, id, to throws in
+      let mailer = DocumentMailer(context: core, config: try config.get(), environment: env)
+      var random = SystemRandomNumberGenerator()
+      let outcome = try mailer.send(kind, id, to: to, using: &random)
+      let l = core.language
+      return l.pick(
+        "Sent to \(outcome.mail.to.address); e-mail contact logged.",
+        "Отправлено на \(outcome.mail.to.address); контакт-письмо записано.")
+    }
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
       do {

@@ -69,6 +69,7 @@ struct OfferCommand: ParsableCommand {
       "Коммерческие предложения по сделкам: строки, итоги с НДС, печать, отметка об отправке."),
     subcommands: [
       Add.self, Edit.self, LineCommand.self, Show.self, List.self, Print.self, Sent.self,
+      OfferSend.self,
       Copy.self, Delete.self,
     ])
 

@@ -13,7 +13,7 @@ struct ActCommand: ParsableCommand {
     abstract: tr(
       "Acts of services rendered: add (from a contract or an invoice), list, print.",
       "Акты оказанных услуг: add (по договору или счёту), list, print."),
-    subcommands: [Add.self, Show.self, List.self, Print.self, Cancel.self])
+    subcommands: [Add.self, Show.self, List.self, Print.self, ActSend.self, Cancel.self])
 
   struct Add: CRMCommand {
     static let configuration = CommandConfiguration(

@@ -15,6 +15,7 @@ struct InvoiceCommand: ParsableCommand {
       "Счета по договорам или клиентам: add, issue, cancel, list, show, print."),
     subcommands: [
       Add.self, Issue.self, Cancel.self, Edit.self, Show.self, List.self, Print.self,
+      InvoiceSend.self,
     ])
 
   struct Add: CRMCommand {
