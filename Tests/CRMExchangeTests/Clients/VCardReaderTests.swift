@@ -288,4 +288,61 @@ struct ImportedBase {
     #expect(all[1].0.name == "Сидоров Пётр")
     #expect(all[1].0.kind == .person)
   }
+
+  /// Our export read by a reader nobody here wrote: Debian's python3-vobject.
+  @Test func vobjectReadsTheExportWithItsPersons() throws {
+    let (_, clients) = try ImportedBase.empty()
+    let id = try clients.add(
+      Client(
+        name: "Ромашка", legalForm: "ООО", phones: [Phone("+7 495 123-45-67")],
+        city: "Москва", legalAddress: "ул. Ленина, 1", notes: "строка 1\nстрока 2; и ещё"))
+    _ = try clients.addPerson(
+      ContactPerson(
+        clientId: id, name: "Иванов Иван", position: "Директор", phones: [Phone("8 916 555-01-02")],
+        emails: ["ivanov@romashka.ru"], birthday: "1980-03-08"))
+    let service = ClientImportService(clients.context)
+    var file = Data()
+    for e in try service.exported(try service.exportIDs(ClientListQuery())) {
+      file += VCardWriter.card(e)
+    }
+    let path = NSTemporaryDirectory() + "termcrm-vobject-\(UUID().uuidString).vcf"
+    try file.write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let script = """
+      import sys, vobject
+      for c in vobject.readComponents(open(sys.argv[1], encoding="utf-8").read()):
+          org = ";".join(c.org.value) if hasattr(c, "org") else ""
+          tels = ",".join(t.value for t in c.contents.get("tel", []))
+          rel = c.related.value if hasattr(c, "related") else ""
+          uid = c.uid.value if hasattr(c, "uid") else ""
+          note = c.note.value.replace("\\n", "|") if hasattr(c, "note") else ""
+          print("\\t".join([c.fn.value, org, tels, uid, rel, note]))
+      """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    p.arguments = ["-c", script, path]
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "\(problem)")
+    let lines = text.split(separator: "\n").map {
+      $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+    }
+    #expect(lines.count == 2)
+    let company = try #require(lines.first)
+    let person = try #require(lines.last)
+    #expect(company[0] == "ООО «Ромашка»")
+    #expect(company[1] == "ООО «Ромашка»")
+    #expect(company[2] == "+7 495 123-45-67")
+    #expect(company[5] == "строка 1|строка 2; и ещё")
+    #expect(person[0] == "Иванов Иван")
+    #expect(person[1] == "ООО «Ромашка»")
+    #expect(person[2] == "8 916 555-01-02")
+    #expect(!company[3].isEmpty && person[4] == company[3])
+  }
 }
