@@ -24,9 +24,18 @@ let package = Package(
       providers: [.apt(["libncursesw5-dev"])]
     ),
     .target(name: "TerminalUI", dependencies: ["CNCurses"]),
+    // Google's libphonenumber (Debian libphonenumber-dev), the maintained source of every
+    // country's numbering plan, behind a small C API (Swift does not import its C++ classes).
+    // The shared library brings its own protobuf, ICU and abseil; we call protobuf's message
+    // classes directly, so it is named too.
+    .target(
+      name: "CPhoneNumber",
+      linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("protobuf")]
+    ),
     .target(
       name: "CRMCore",
       dependencies: [
+        "CPhoneNumber",
         .product(name: "GRDB", package: "GRDB.swift"),
         // The C API for the classification's one pass over a million payments.
         .product(name: "GRDBSQLite", package: "GRDB.swift"),

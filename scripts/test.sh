@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # passwd (useradd), util-linux (runuser, prlimit) and mount: the security tests attack the real
 # binary from a second OS account, under a memory cap and through a read-only mount (as root).
-scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev zlib1g-dev tmux sqlite3 passwd \
-  util-linux mount libxml2-utils python3-openpyxl msmtp python3 python3-aiosmtpd
+scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev zlib1g-dev libphonenumber-dev tmux \
+  sqlite3 passwd util-linux mount libxml2-utils python3-openpyxl msmtp python3 python3-aiosmtpd \
+  python3-vobject
 echo "== swift format lint"
 swift format lint --strict --configuration .swiftformat -r Sources Tests Package.swift
 echo "== build"

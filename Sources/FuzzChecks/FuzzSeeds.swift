@@ -48,9 +48,10 @@ public enum FuzzSeeds {
           + "URL:https://romashka.ru\r\nNOTE:первая\\nвторая\\; третья\r\nCATEGORIES:vip,опт\r\nBDAY:1980-05-17\r\nEND:VCARD\r\n",
         "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=D0=9F=D1=91=\n=D1=82=D1=80;;;;\nTEL;CELL:89160000001\nEND:VCARD\n",
         "BEGIN:VCARD\nFN:Первый\nEND:VCARD\nBEGIN:VCARD\nFN:Сломанный\nэто не свойство\nEND:VCARD\n",
-      ].map { Data($0.utf8) } + [
+      ].map { Data($0.utf8) } + realWorldCards + [
         VCardWriter.card(
-          ExportedClient(client: sampleClient, persons: [], ownerLogin: "anna"))
+          ExportedClient(client: sampleClient, persons: [samplePerson], ownerLogin: "anna")),
+        charsetCard,
       ]
     case .bank:
       let date = BankDate(year: 2026, month: 11, day: 23)!
@@ -146,7 +147,9 @@ public enum FuzzSeeds {
       return common + [
         "BEGIN:VCARD", "END:VCARD", "VERSION:3.0", "FN:", "N:", "ORG:", "TEL;TYPE=cell:", "EMAIL:",
         "ADR:", "NOTE:", "CATEGORIES:", "KIND:org", "X-INN:", ";CHARSET=windows-1251",
-        ";ENCODING=QUOTED-PRINTABLE", "=\r\n", "\r\n ", "\\n", "\\,", "\\;",
+        ";ENCODING=QUOTED-PRINTABLE", "=\r\n", "\r\n ", "\\n", "\\,", "\\;", "\r\r\n",
+        ";CHARSET=SHIFT_JIS", ";CHARSET=KOI8-R", "UID:", "RELATED:", "NICKNAME:", "IMPP:",
+        "X-ANDROID-CUSTOM:", "\"", "\n#", "\\\n", "item1.",
       ]
     case .bank:
       return common + [
@@ -199,6 +202,29 @@ public enum FuzzSeeds {
       legalAddress: "ул. Ленина, 1", tags: ["vip", "опт"], notes: "звонить утром\nдо обеда")
     c.website = "https://romashka.ru"
     return c
+  }
+
+  /// iPhone's CR CR LF, quoted parameters, a comment, a backslash continuation; a card named by
+  /// its e-mail with a nickname, messengers and a phone field holding words; no card at all.
+  static var realWorldCards: [Data] {
+    let iPhone: String =
+      "BEGIN:VCARD\r\r\nVERSION:3.0\r\r\nN:Smith;Bob;;;\r\r\nitem1.TEL;X-LABEL=\"a:b;c\":(650) 555-1212\r\r\n"
+      + "# comment\r\r\nADR;TYPE=home:;;ул. Мира 1\\\r\r\nкв. 2;Москва;;;\r\r\nEND:VCARD\r\r\n"
+    let emailOnly: String =
+      "BEGIN:VCARD\nEMAIL:only@example.com\nNICKNAME:Ник\nIMPP:xmpp:a@b.c\nX-SKYPE:bob\n"
+      + "BDAY:--0308\nTEL:tel:+1-418-656-9254;ext=102\nTEL:позвонить\nEND:VCARD\n"
+    let notACard: String = "Name;Phone\nИван;+7 495 123-45-67\n"
+    return [Data(iPhone.utf8), Data(emailOnly.utf8), Data(notACard.utf8)]
+  }
+
+  /// A 2.1 card in Shift_JIS and KOI8-R (quoted-printable over a soft break).
+  static var charsetCard: Data {
+    var d = Data("BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS:".utf8)
+    d.append(contentsOf: [0x88, 0xC0, 0x93, 0xA1, 0x83, 0x8D, 0x83, 0x43, 0x83, 0x68] as [UInt8])
+    let rest = ";;;;\r\nFN;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=F3=C9=C4=\r\n=CF=D2=CF=D7\r\n"
+    d.append(Data(rest.utf8))
+    d.append(Data("END:VCARD\r\n".utf8))
+    return d
   }
 
   static var samplePerson: ContactPerson {

@@ -137,15 +137,22 @@ enum VCardChecks {
   static func check(_ data: Data) throws(FuzzViolation) {
     let first = try read(data)
     try checkItems(first, t)
-    // The writer keeps the client (not its contact persons): a card read from the writer's
-    // output is written again identically (a fixed point after one pass), and the fields a
-    // vCard carries survive the first pass.
+    // A card read from the writer's output (the client's card and its persons' cards) is
+    // written again identically (a fixed point after one pass), and the fields a vCard carries
+    // survive the first pass, contact persons included.
     for row in first.rows.prefix(20) {
       let once = try roundTrip(row)
       let twice = try roundTrip(once)
       try expect(
-        once.client == twice.client, t, "writer → reader is stable after one pass",
+        once.client == twice.client && once.persons == twice.persons, t,
+        "writer → reader is stable after one pass",
         "once \(describe(once))\ntwice \(describe(twice))")
+      try expect(
+        once.persons.map(\.name) == row.persons.map(\.name)
+          && once.persons.map(\.emails) == row.persons.map(\.emails)
+          && once.persons.map { $0.phones.map(\.raw) } == row.persons.map { $0.phones.map(\.raw) },
+        t, "writer → reader keeps the contact persons",
+        "read \(describe(row))\nback \(describe(once))")
       if row.persons.isEmpty {
         let a = row.client
         let b = once.client

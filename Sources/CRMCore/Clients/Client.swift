@@ -11,14 +11,27 @@ public enum ClientKind: String, Codable, Sendable, CaseIterable {
   }
 }
 
-/// A phone as typed and its E.164 form (nil when the typed text is not a recognisable number).
+/// A phone as typed (extension included) and its E.164 form: nil when the typed text is not a
+/// valid number in the region it was read for (see `PhoneNumber`); the typed text is kept then.
 public struct Phone: Codable, Equatable, Sendable {
   public var raw: String
   public var e164: String?
 
+  /// `raw` read as dialled in Russia (`PhoneNumber.defaultRegion`).
   public init(_ raw: String) {
+    self.init(raw, region: PhoneNumber.defaultRegion)
+  }
+
+  /// `raw` read as dialled in `region` (ISO 3166 code, e.g. "DE").
+  public init(_ raw: String, region: String) {
     self.raw = raw
-    self.e164 = PhoneNumber.e164(raw)
+    self.e164 = PhoneNumber.e164(raw, region: region)
+  }
+
+  /// A phone whose E.164 form is already known (read back from the base or our own export).
+  public init(raw: String, e164: String?) {
+    self.raw = raw
+    self.e164 = e164
   }
 }
 

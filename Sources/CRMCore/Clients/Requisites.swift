@@ -1,3 +1,4 @@
+import CPhoneNumber
 import Foundation
 
 /// Check-digit rules for Russian company requisites (see `shared/reference/requisites.md`).
@@ -123,38 +124,79 @@ public enum Requisites {
   }
 }
 
-/// Phone numbers: kept as typed and as E.164.
+/// Phone numbers: kept as typed and as E.164, read by Google's libphonenumber (CPhoneNumber).
+///
+/// A number written without its country code is read as dialled in a region (Russia unless an
+/// import says otherwise): `8 (495) 123-45-67` is +74951234567, `017623384942` in Germany is
+/// +4917623384942, and `00 1 212 555 7777` is +12125557777 from anywhere. Only a number valid
+/// in its region gets an E.164 form, so a foreign number is never made Russian; one written with
+/// `+` (or an international prefix) and of a possible length keeps the country it names. An
+/// extension (`;ext=102`, `x102`, `доб. 12`) stays in the typed text and is reported apart.
 public enum PhoneNumber {
-  /// E.164 form of a phone as typed, or nil when it cannot be a phone number.
-  /// Russian national forms (`8 495…`, `495…`) become `+7…`; other `+` numbers keep their country code.
-  public static func e164(_ raw: String) -> String? {
-    var main = Substring(raw)
-    // An extension ("доб. 123", "ext 5", "#7") is kept in the typed text only.
-    if raw.unicodeScalars.contains(where: { $0 == "#" || $0.properties.isAlphabetic }) {
-      for marker in ["доб", "ext", "#"] {
-        if let r = main.range(of: marker, options: .caseInsensitive) {
-          main = main[..<r.lowerBound]
+  /// The region of numbers written without a country code.
+  public static let defaultRegion = "RU"
+
+  public enum Status: Sendable, Equatable {
+    /// Not something a phone number can be read from (letters, too few digits).
+    case none
+    /// A valid number.
+    case valid
+    /// Written with its country code and of a possible length there, though not in its plan.
+    case possible
+    /// Digits, but not a valid number in the region it was read for.
+    case invalid
+  }
+
+  public struct Parsed: Sendable, Equatable {
+    public var status: Status
+    public var e164: String?
+    /// The extension's digits, or "".
+    public var ext: String
+  }
+
+  /// Reads a phone as typed, dialled in `region` (ISO 3166 code, e.g. "DE").
+  public static func parse(_ raw: String, region: String = defaultRegion) -> Parsed {
+    var text = raw
+    let region = region.uppercased()
+    return text.withUTF8 { bytes -> Parsed in
+      withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer -> Parsed in
+        let e164 = buffer.baseAddress!
+        let ext = e164 + 24
+        let code = bytes.withMemoryRebound(to: CChar.self) { b in
+          region.withCString { crm_phone_parse(b.baseAddress, b.count, $0, e164, ext) }
         }
+        let status: Status
+        switch Int(code) {
+        case CRM_PHONE_VALID: status = .valid
+        case CRM_PHONE_POSSIBLE: status = .possible
+        case CRM_PHONE_INVALID: status = .invalid
+        default: status = .none
+        }
+        let number = e164.pointee == 0 ? nil : String(cString: e164)
+        return Parsed(status: status, e164: number, ext: String(cString: ext))
       }
     }
-    var digits = ""
-    var plus = false
-    for scalar in main.unicodeScalars {
-      switch scalar {
-      case "0"..."9": digits.unicodeScalars.append(scalar)
-      case "+" where digits.isEmpty && !plus: plus = true
-      case " ", "(", ")", "-", ".", "/", "\u{00A0}": continue
-      default: return nil
-      }
-    }
-    if plus {
-      return (8...15).contains(digits.utf8.count) ? "+" + digits : nil
-    }
-    if digits.utf8.count == 11 && (digits.hasPrefix("8") || digits.hasPrefix("7")) {
-      return "+7" + digits.dropFirst()
-    }
-    if digits.utf8.count == 10 { return "+7" + digits }
-    return nil
+  }
+
+  /// E.164 form of a phone as typed (without its extension), or nil when it is not a valid
+  /// number in `region` (see the type's description).
+  public static func e164(_ raw: String, region: String) -> String? {
+    parse(raw, region: region).e164
+  }
+
+  /// The E.164 form of a number dialled in Russia (`defaultRegion`).
+  public static func e164(_ raw: String) -> String? { parse(raw).e164 }
+
+  /// True for a region libphonenumber knows (`RU`, `DE`, `US`…), in any letter case.
+  public static func isRegion(_ code: String) -> Bool {
+    code.count == 2 && code.uppercased().withCString { crm_phone_region_supported($0) } == 1
+  }
+
+  /// The country calling code an E.164 number's digits (without `+`) start with: `49` for
+  /// `4917623384942`, "" when none.
+  public static func countryCode(_ digits: Substring) -> Substring {
+    let length = String(digits.prefix(3)).withCString { crm_phone_country_code_length($0) }
+    return digits.prefix(Int(length))
   }
 }
 

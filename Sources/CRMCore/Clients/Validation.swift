@@ -73,20 +73,39 @@ public struct Validator: Sendable {
     return clean
   }
 
+  /// Phones as typed. The E.164 form the caller found (read in an import's region) is kept;
+  /// a number that is no valid one keeps its typed text with no E.164 form (an office's short
+  /// number, a foreign number written without its country code), so nothing typed is lost.
+  /// Only text no number can be read from (`позвонить Ивану`, `12`) is refused.
   func phones(_ list: [Phone]) throws(CRMError) -> [Phone] {
     var out: [Phone] = []
     for p in list {
       let raw = try line(p.raw, "phones", max: 100)
       if raw.isEmpty { continue }
-      let phone = Phone(raw)
+      var phone = p
+      if raw != p.raw || !(p.e164.map(Self.isE164) ?? true) {
+        phone = Phone(raw)
+      }
       if phone.e164 == nil {
-        throw fail(
-          fieldName("phones"), "\"\(raw)\" is not a phone number (e.g. +7 495 123-45-67)",
-          "«\(raw)» — не номер телефона (пример: +7 495 123-45-67)")
+        let parsed = PhoneNumber.parse(raw)
+        if parsed.status == .none
+          || raw.unicodeScalars.lazy.filter({ $0.properties.numericType != nil }).count < 3
+        {
+          throw fail(
+            fieldName("phones"), "\"\(raw)\" is not a phone number (e.g. +7 495 123-45-67)",
+            "«\(raw)» — не номер телефона (пример: +7 495 123-45-67)")
+        }
       }
       out.append(phone)
     }
     return out
+  }
+
+  /// `+` and 8 to 15 digits, the first not 0.
+  static func isE164(_ s: String) -> Bool {
+    let u = Array(s.utf8)
+    return u.count >= 9 && u.count <= 16 && u[0] == 0x2B && u[1] != 0x30
+      && u.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
   }
 
   func emails(_ list: [String]) throws(CRMError) -> [String] {
@@ -243,7 +262,7 @@ public struct Validator: Sendable {
     return p
   }
 
-  static func isISODate(_ s: String) -> Bool {
+  public static func isISODate(_ s: String) -> Bool {
     let parts = s.split(separator: "-")
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])

@@ -73,12 +73,19 @@ enum SearchIndex {
 
   /// Digit tokens for one phone: the international and national forms, the last seven and the
   /// last four digits, so "8 495…", "+7 495…", "495 12", "123-45-67" and "45-67" all find it
-  /// by prefix while the index stays small.
+  /// by prefix while the index stays small. A foreign number also gets its national number
+  /// (after the country code) and its digits as typed (`0176 2338…` with the trunk 0, `00 1 212…`).
   static func phoneTokens(raw: String, e164: String?) -> String {
-    guard let e164 else { return String(raw.filter(\.isNumber)) }
+    let typed = String(raw.filter(\.isNumber))
+    guard let e164 else { return typed }
     let digits = e164.dropFirst()
     guard digits.hasPrefix("7") && digits.count == 11 else {
-      return "\(digits) \(digits.suffix(7)) \(digits.suffix(4))"
+      let national = digits.dropFirst(PhoneNumber.countryCode(digits).count)
+      var tokens = [
+        String(digits), String(national), String(digits.suffix(7)), String(digits.suffix(4)),
+      ]
+      if !typed.isEmpty && !tokens.contains(where: { $0.hasPrefix(typed) }) { tokens.append(typed) }
+      return tokens.joined(separator: " ")
     }
     let national = digits.dropFirst()
     return "\(digits) 8\(national) \(national) \(national.suffix(7)) \(national.suffix(4))"

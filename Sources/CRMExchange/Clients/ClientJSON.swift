@@ -116,12 +116,16 @@ public final class ClientJSONReader {
   private var items: [ImportItem] = []
   private var index = 0
   private let language: Language
+  /// Where numbers written without a country code are dialled (ISO 3166, e.g. "RU").
+  private let region: String
   private var lines: LineSource?
   public private(set) var bytesRead: Int64 = 0
   public let totalBytes: Int64
 
   /// Reads a file: our one-client-per-line layout streams; other layouts are read whole.
-  public convenience init(url: URL, language: Language) throws {
+  public convenience init(
+    url: URL, language: Language, region: String = PhoneNumber.defaultRegion
+  ) throws {
     let data: Data
     let handle = try openForImport(url)
     do {
@@ -132,26 +136,32 @@ public final class ClientJSONReader {
     }
     let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
     if data.starts(with: Data(ClientJSON.firstLine.utf8)) {
-      try self.init(streaming: try LineSource(url: url), total: Int64(size), language: language)
+      try self.init(
+        streaming: try LineSource(url: url), total: Int64(size), language: language,
+        region: region)
     } else {
       let whole: Data
       do { whole = try Data(contentsOf: url) } catch {
         throw ImportFileError.unreadable(url, error)
       }
-      try self.init(data: whole, language: language)
+      try self.init(data: whole, language: language, region: region)
     }
   }
 
-  init(streaming: LineSource, total: Int64, language: Language) throws {
+  init(streaming: LineSource, total: Int64, language: Language, region: String) throws {
     self.language = language
+    self.region = region
     self.lines = streaming
     self.totalBytes = total
     _ = try streaming.next()  // the first line, checked by the caller
   }
 
   /// Parses a whole document in memory.
-  public init(data: Data, language: Language) throws {
+  public init(
+    data: Data, language: Language, region: String = PhoneNumber.defaultRegion
+  ) throws {
     self.language = language
+    self.region = region
     self.totalBytes = Int64(data.count)
     let l = language
     if data.starts(with: Data(ClientJSON.firstLine.utf8)) {
@@ -189,7 +199,9 @@ public final class ClientJSONReader {
       throw ImportFileError(
         line: 0, en: "no \"clients\" list", ru: "нет списка \"clients\"")
     }
-    items = clients.enumerated().map { Self.item($0.element, line: $0.offset + 1, l) }
+    items = clients.enumerated().map {
+      Self.item($0.element, line: $0.offset + 1, l, region: region)
+    }
   }
 
   public func next() throws -> ImportItem? {
@@ -212,7 +224,7 @@ public final class ClientJSONReader {
             line: n, en: "not a JSON object (is the file cut or edited?)",
             ru: "не объект JSON (файл обрезан или правлен?)")
         }
-        return Self.item(object, line: n, language)
+        return Self.item(object, line: n, language, region: region)
       }
       throw ImportFileError(
         line: lines.lineNumber, en: "the file ends before \"]}\": it is cut short",
@@ -223,7 +235,9 @@ public final class ClientJSONReader {
     return items[index]
   }
 
-  static func item(_ object: Any, line: Int, _ l: Language) -> ImportItem {
+  static func item(
+    _ object: Any, line: Int, _ l: Language, region: String = PhoneNumber.defaultRegion
+  ) -> ImportItem {
     guard let o = object as? [String: Any] else {
       return .rejected(
         ImportIssue(line: line, field: "", reason: l.pick("not an object", "не объект")))
@@ -262,7 +276,7 @@ public final class ClientJSONReader {
     c.inn = text("inn")
     c.kpp = text("kpp")
     c.ogrn = text("ogrn")
-    c.phones = list("phones").map(Phone.init)
+    c.phones = list("phones").map { Phone($0, region: region) }
     c.emails = list("emails")
     c.website = text("website")
     c.city = text("city")
@@ -295,7 +309,7 @@ public final class ClientJSONReader {
       persons.append(
         ContactPerson(
           clientId: 0, name: text("name", p), position: text("position", p),
-          phones: list("phones", p).map(Phone.init), emails: list("emails", p),
+          phones: list("phones", p).map { Phone($0, region: region) }, emails: list("emails", p),
           birthday: text("birthday", p), notes: text("notes", p)))
     }
     if let problem {

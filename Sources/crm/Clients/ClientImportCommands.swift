@@ -202,6 +202,16 @@ extension Session {
 }
 
 extension Global {
+  /// `--region`: a country libphonenumber knows.
+  func checkRegion(_ region: String) throws {
+    guard PhoneNumber.isRegion(region) else {
+      throw Failure(
+        message: language.pick(
+          "--region must be a two-letter country code such as RU, DE or US, not \(region)",
+          "--region: двухбуквенный код страны, например RU, DE или US, а не \(region)"), code: 1)
+    }
+  }
+
   /// `--encoding`, `--delimiter` and `--map` into reader options.
   func csvOptions(encoding: String?, delimiter: String?, map: String?) throws -> ClientCSVOptions {
     let l = language
@@ -299,18 +309,27 @@ struct ImportVCard: ClientImportCommand {
   static let configuration = CommandConfiguration(
     commandName: "vcard",
     abstract: tr(
-      "Import clients from vCard 3.0/4.0 (.vcf).",
-      "Импорт клиентов из vCard 3.0/4.0 (.vcf)."),
+      "Import clients from vCard 2.1/3.0/4.0 (.vcf).",
+      "Импорт клиентов из vCard 2.1/3.0/4.0 (.vcf)."),
     discussion: tr(
       """
       A card with ORG becomes a company with the card's person as its contact; a card without
-      ORG becomes a person client. Folded lines, quoted-printable and CHARSET=windows-1251 are
-      read; a broken card is reported with its line and the rest imported.
+      ORG becomes a person client. Files of iPhone, Android, Outlook, Thunderbird, Evolution and
+      Google are read: any line ending, folded lines, quoted-printable, any CHARSET (windows-1251,
+      koi8-r, Shift_JIS…). Every phone, e-mail, address and URL is kept; what has no field of its
+      own (nicknames, messengers, more addresses) goes into the notes. Numbers without a country
+      code are read as dialled in --region. A bad value is skipped with a warning naming its
+      line; a card with nothing to name it by is reported with its line and the rest imported.
       """,
       """
       Карточка с ORG становится организацией, а человек из карточки — её контактным лицом; карточка
-      без ORG становится клиентом-физлицом. Читаются свёрнутые строки, quoted-printable и
-      CHARSET=windows-1251; сломанная карточка называется со своей строкой, остальные импортируются.
+      без ORG становится клиентом-физлицом. Читаются файлы iPhone, Android, Outlook, Thunderbird,
+      Evolution и Google: любые концы строк, свёрнутые строки, quoted-printable, любая CHARSET
+      (windows-1251, koi8-r, Shift_JIS…). Все телефоны, e-mail, адреса и сайты сохраняются; то,
+      для чего нет поля (псевдонимы, мессенджеры, другие адреса), попадает в заметки. Номера без
+      кода страны читаются как набранные в стране --region. Плохое значение пропускается с
+      предупреждением и номером строки; карточка, которую нечем назвать, называется со своей
+      строкой, остальные импортируются.
       """))
   @OptionGroup var global: Global
   @Argument(
@@ -318,11 +337,18 @@ struct ImportVCard: ClientImportCommand {
       "The .vcf file.",
       "Файл .vcf.")) var file: String
   @OptionGroup var flags: ClientImportFlags
+  @Option(
+    help: tr(
+      "The country of phone numbers written without a country code (ISO code, default RU).",
+      "Страна номеров, записанных без кода страны (код ISO, по умолчанию RU)."))
+  var region = PhoneNumber.defaultRegion
 
   static let format = "vcard"
 
+  func check() throws { try global.checkRegion(region) }
+
   func source() throws -> ClientSource {
-    try VCardReader(url: URL(fileURLWithPath: file), language: global.language)
+    try VCardReader(url: URL(fileURLWithPath: file), language: global.language, region: region)
   }
 }
 
@@ -338,11 +364,19 @@ struct ImportJSON: ClientImportCommand {
       "The .json file.",
       "Файл .json.")) var file: String
   @OptionGroup var flags: ClientImportFlags
+  @Option(
+    help: tr(
+      "The country of phone numbers written without a country code (ISO code, default RU).",
+      "Страна номеров, записанных без кода страны (код ISO, по умолчанию RU)."))
+  var region = PhoneNumber.defaultRegion
 
   static let format = "json"
 
+  func check() throws { try global.checkRegion(region) }
+
   func source() throws -> ClientSource {
-    try ClientJSONReader(url: URL(fileURLWithPath: file), language: global.language)
+    try ClientJSONReader(
+      url: URL(fileURLWithPath: file), language: global.language, region: region)
   }
 }
 
