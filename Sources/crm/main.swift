@@ -24,7 +24,7 @@ struct CRM: ParsableCommand {
       ContractCommand.self, InvoiceCommand.self, ActCommand.self, PaymentCommand.self,
       MoneyCommand.self, DedupeCommand.self, MergeCommand.self,
       ReportCommand.self, TargetCommand.self, Classify.self, SegmentCommand.self,
-      SettingsCommand.self, Import.self,
+      SettingsCommand.self, CompanyCommand.self, Import.self,
       Export.self, PaneCommand.self,
       Search.self,
       BackupCommand.self, RestoreCommand.self,

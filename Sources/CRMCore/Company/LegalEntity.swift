@@ -47,6 +47,31 @@ public struct LegalEntity: Equatable, Sendable {
   public var accountantSignaturePNG: Data?
   /// The entity documents come from when none is named.
   public var isDefault: Bool
+  /// The company's own wording of the free-text parts of its forms; an empty one prints the
+  /// standard wording of the document's language.
+  public var wording: Wording = Wording()
+
+  /// Free-text parts of the forms a company may word its own way.
+  public struct Wording: Equatable, Sendable {
+    /// Under an invoice: «Оплата данного счёта означает согласие с условиями поставки товара…».
+    public var invoiceFooter: String
+    /// Before an offer's lines: «Благодарим за интерес к нашей компании…».
+    public var offerIntro: String
+    /// After an offer's totals: terms of delivery and payment.
+    public var offerTerms: String
+    /// An act's statement: «Вышеперечисленные услуги выполнены полностью и в срок…».
+    public var actStatement: String
+
+    public init(
+      invoiceFooter: String = "", offerIntro: String = "", offerTerms: String = "",
+      actStatement: String = ""
+    ) {
+      self.invoiceFooter = invoiceFooter
+      self.offerIntro = offerIntro
+      self.offerTerms = offerTerms
+      self.actStatement = actStatement
+    }
+  }
 
   public init(
     id: Int64? = nil, kind: Kind = .organization, fullName: String = "", shortName: String = "",

@@ -65,6 +65,8 @@ public struct InvoiceDetail: Equatable, Sendable {
   public var clientName: String
   public var clientINN: String
   public var clientKPP: String
+  /// The client's legal address (else its actual address), as the forms print it.
+  public var clientAddress: String = ""
   public var contractNumber: String?
   public var contractDate: String?
   public var allocations: [PaymentAllocationRow]
@@ -99,6 +101,8 @@ public struct ActDetail: Equatable, Sendable {
   public var clientName: String
   public var clientINN: String
   public var clientKPP: String
+  /// The client's legal address (else its actual address), as the forms print it.
+  public var clientAddress: String = ""
   public var clientIsPerson: Bool
   public var contract: Contract?
   public var invoiceNumber: String?
@@ -291,6 +295,8 @@ extension MoneyService {
   static let invoiceSelect = """
     SELECT i.*, cl.name AS client_name, cl.legal_form AS client_form, cl.inn AS client_inn,
       cl.kpp AS client_kpp, cl.owner_id AS owner_id, k.number AS contract_number,
+      CASE WHEN cl.legal_address <> '' THEN cl.legal_address ELSE cl.actual_address END
+        AS client_address,
       k.date AS contract_date
     FROM invoice i
     JOIN client cl ON cl.id = i.client_id
@@ -332,7 +338,8 @@ extension MoneyService {
       invoice: inv, lines: lines,
       totals: Self.totals(lines, currency: inv.currency, pricesIncludeVAT: inv.pricesIncludeVAT),
       clientName: Self.clientLabel(r), clientINN: r["client_inn"], clientKPP: r["client_kpp"],
-      contractNumber: r["contract_number"], contractDate: r["contract_date"],
+      clientAddress: r["client_address"], contractNumber: r["contract_number"],
+      contractDate: r["contract_date"],
       allocations: allocations)
   }
 
@@ -680,7 +687,9 @@ extension MoneyService {
 
   static let actSelect = """
     SELECT a.*, cl.name AS client_name, cl.legal_form AS client_form, cl.inn AS client_inn,
-      cl.kpp AS client_kpp, cl.kind AS client_kind, i.number AS invoice_number
+      cl.kpp AS client_kpp, cl.kind AS client_kind, i.number AS invoice_number,
+      CASE WHEN cl.legal_address <> '' THEN cl.legal_address ELSE cl.actual_address END
+        AS client_address
     FROM act a
     JOIN client cl ON cl.id = a.client_id
     LEFT JOIN invoice i ON i.id = a.invoice_id
@@ -711,6 +720,7 @@ extension MoneyService {
       act: a, lines: lines,
       totals: Self.totals(lines, currency: a.currency, pricesIncludeVAT: a.pricesIncludeVAT),
       clientName: Self.clientLabel(r), clientINN: inn, clientKPP: r["client_kpp"],
+      clientAddress: r["client_address"],
       clientIsPerson: (r["client_kind"] as String) == "person" || inn.count == 12,
       contract: contract, invoiceNumber: r["invoice_number"])
   }

@@ -12,7 +12,8 @@ public enum Schema {
   /// are rebuilt when it changes.
   public static var fingerprint: String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6 + v7 + v8 + v9 + v10).utf8 {
+    for byte in (v1 + v2 + v3 + v4 + v5 + v5Classes + v5Import + v6 + v7 + v8 + v9 + v10 + v11).utf8
+    {
       hash ^= UInt64(byte)
       hash &*= 0x100_0000_01b3
     }
@@ -21,6 +22,7 @@ public enum Schema {
   static let identifiers = [
     "v1-clients", "v2-contacts", "v3-deals", "v4-money", "v5-client-base", "v6-team",
     "v7-versions", "v8-client-creator", "v9-outcomes-discounts", "v10-mail-attachments",
+    "v11-legal-entities",
   ]
 
   static var migrator: DatabaseMigrator {
@@ -69,6 +71,9 @@ public enum Schema {
     }
     migrator.registerMigration("v10-mail-attachments") { db in
       try db.execute(sql: v10)
+    }
+    migrator.registerMigration("v11-legal-entities") { db in
+      try db.execute(sql: v11)
     }
     return migrator
   }

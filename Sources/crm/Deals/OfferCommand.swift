@@ -472,7 +472,11 @@ struct OfferCommand: ParsableCommand {
       commandName: "print",
       abstract: tr(
         "Print an offer as plain text (80 columns) or as an HTML page.",
-        "Напечатать КП простым текстом (80 колонок) или HTML-страницей."))
+        "Напечатать КП простым текстом (80 колонок) или HTML-страницей."),
+      discussion: tr(
+        "The sender is our company (crm company show) with its logo and contacts; the deal's owner signs as the manager. The deal's own title is not printed.",
+        "Отправитель — наша организация (crm company show) с логотипом и контактами; подписывает ответственный за сделку менеджер. Название сделки не печатается."
+      ))
     @OptionGroup var global: Global
     @Argument(
       help: tr(
@@ -487,28 +491,10 @@ struct OfferCommand: ParsableCommand {
         "Write to this file (replaced atomically) instead of standard output.",
         "Записать в этот файл (заменяется атомарно) вместо стандартного вывода."))
     var out: String?
-    @Option(
-      help: tr(
-        "Your company, printed as the sender.",
-        "Ваша компания, печатается как отправитель.")) var seller: String?
 
     func run(_ session: Session) throws {
-      let l = global.language
-      let d = try loadOffer(session.context.offers, id, global)
-      guard let deal = try session.context.deals.deal(d.offer.dealId)?.deal else {
-        throw fail(.notFound(what: l.pick("deal", "сделка"), id: d.offer.dealId), global)
-      }
-      let clients = session.context.clients
-      guard let client = try clients.client(deal.clientId) else {
-        throw fail(.notFound(what: l.pick("client", "клиент"), id: deal.clientId), global)
-      }
-      let text =
-        html
-        ? OfferDocument.html(
-          d.offer, lines: d.lines, deal: deal, client: client, seller: seller, language: l)
-        : OfferDocument.text(
-          d.offer, lines: d.lines, deal: deal, client: client, seller: seller, language: l)
-      try emit(text, out: out, global)
+      let form = try DocumentForm.load(.offer, id: id, context: session.context)
+      try emit(html ? form.html() : form.text(), out: out, global)
     }
   }
 

@@ -177,15 +177,16 @@ struct ActCommand: ParsableCommand {
         "Напечатать акт («Акт об оказании услуг») текстом (80 колонок) или HTML-страницей."),
       discussion:
         tr(
-          "The contractor is your company: crm settings set company_name / company_inn / company_kpp.",
-          "Исполнитель — ваша компания: crm settings set company_name / company_inn / company_kpp.")
+          "The contractor is our company (crm company show): its default entity, or the one the document or its contract names. Printing is refused while a requisite the form shows is missing or invalid.",
+          "Исполнитель — наша организация (crm company show): основная или та, что указана в документе или его договоре. Печать отказывается, пока не задан или неверен реквизит, который показывает форма."
+        )
     )
     @OptionGroup var options: PrintOptions
 
     var global: Global { options.global }
 
     func run(_ session: Session) throws {
-      try options.output(session, loadAct, InvoiceDocument.render)
+      try options.output(session, .act)
     }
   }
 

@@ -153,15 +153,11 @@ struct PrintOptions: ParsableArguments {
       "Записать в этот файл (заменяется атомарно) вместо стандартного вывода."))
   var out: String?
 
-  /// Renders the document `load` reads with our company's requisites (the settings), as text
-  /// or HTML, and prints it or writes it to `--out`.
-  func output<D>(
-    _ session: Session, _ load: (MoneyService, Int64, Global) throws -> D,
-    _ render: (D, _ html: Bool, CompanyRequisites, Language) -> String
-  ) throws {
-    let d = try load(session.context.money, id, global)
-    let company = CompanyRequisites(try session.database.settings())
-    try emit(render(d, html, company, global.language), out: out, global)
+  /// Renders document `kind` from the entity it comes from, as text or HTML, and prints it or
+  /// writes it to `--out`; refused (nothing written) while a requisite it shows is missing.
+  func output(_ session: Session, _ kind: DocumentForm.Kind) throws {
+    let form = try DocumentForm.load(kind, id: id, context: session.context)
+    try emit(html ? form.html() : form.text(), out: out, global)
   }
 }
 
