@@ -21,6 +21,18 @@ let package = Package(
       name: "CNCurses",
       providers: [.apt(["libncursesw5-dev"])]
     ),
+    // PDF documents: cairo draws the pages and embeds font subsets, pango lays out and wraps
+    // UTF-8 text (Cyrillic shaping, line breaking). pkg-config gives the glib/harfbuzz paths.
+    .systemLibrary(
+      name: "CPangoCairo",
+      pkgConfig: "pangocairo",
+      providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+    ),
+    // The payment QR code (ГОСТ Р 56042-2014) on invoices.
+    .systemLibrary(
+      name: "CQREncode",
+      providers: [.apt(["libqrencode-dev"])]
+    ),
     .target(name: "TerminalUI", dependencies: ["CNCurses"]),
     .target(
       name: "CRMCore",
@@ -31,7 +43,9 @@ let package = Package(
       ]),
     .target(
       name: "CRMExchange",
-      dependencies: ["CRMCore", .product(name: "TOMLKit", package: "TOMLKit")]
+      dependencies: [
+        "CRMCore", "CPangoCairo", "CQREncode", .product(name: "TOMLKit", package: "TOMLKit"),
+      ]
     ),
     .target(name: "CRMApp", dependencies: ["CRMCore", "TerminalUI"]),
     .target(

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # passwd (useradd), util-linux (runuser, prlimit) and mount: the security tests attack the real
 # binary from a second OS account, under a memory cap and through a read-only mount (as root).
-scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev tmux sqlite3 passwd util-linux mount
+scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev tmux sqlite3 passwd util-linux mount \
+  libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core poppler-utils zbar-tools
 echo "== swift format lint"
 swift format lint --strict --configuration .swiftformat -r Sources Tests Package.swift
 echo "== build"
