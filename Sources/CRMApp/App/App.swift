@@ -24,6 +24,13 @@ public typealias StatementLoader = @Sendable (String) throws -> LoadedStatement
 /// Reads the acts of an accounting export (EnterpriseData) for the reconciliation.
 public typealias ActsLoader = @Sendable (String) throws -> [AccountingAct]
 
+/// Writes the PDF of an invoice, offer or act (by id) as the context's user and returns the
+/// file's path; CRMApp does not render PDF (CRMExchange does): the `crm` executable passes it in.
+public typealias DocumentPDFWriter =
+  @Sendable (ServiceContext, CompanyService.Document, Int64) throws -> String
+/// Opens a file with the user's own opener (their config file's `opener`, else `xdg-open`).
+public typealias FileOpener = @Sendable (String) throws -> Void
+
 /// Everything a screen needs to reach the core.
 public struct AppContext: Sendable {
   /// The core's context: database, signed-in user, language, zone, clock. Every service the
@@ -34,6 +41,10 @@ public struct AppContext: Sendable {
   public var loadStatement: StatementLoader?
   /// The reader of acts exported from accounting; nil: acts are compared with the CRM's exports.
   public var loadActs: ActsLoader?
+  /// Writes a document's PDF (`P` on invoices, offers and the client's money); nil: no PDF.
+  public var writePDF: DocumentPDFWriter?
+  /// Opens a written PDF (`O`); nil: the user has no opener.
+  public var openFile: FileOpener?
 
   public init(_ core: ServiceContext) {
     self.core = core

@@ -17,13 +17,17 @@ import TOMLKit
 public struct UserConfig: Equatable, Sendable {
   /// What `crm pane` runs (through `/bin/sh -c`, with `$CRM_MESSAGE`) when a reminder comes due.
   public var notifyCommand: String?
+  /// What opens a written PDF (through `/bin/sh -c`, the file's path as `$1` and appended):
+  /// `xdg-open`, `evince`, `okular`… Unset: `xdg-open` when it is installed.
+  public var opener: String?
 
-  /// The keys the file may hold. The mail, SMS and opener commands are reserved for the
-  /// features that will run them.
+  /// The keys the file may hold. The mail and SMS commands are reserved for the features that
+  /// will run them.
   public static let keys = ["notify_command", "mail_command", "sms_command", "opener"]
 
-  public init(notifyCommand: String? = nil) {
+  public init(notifyCommand: String? = nil, opener: String? = nil) {
     self.notifyCommand = notifyCommand
+    self.opener = opener
   }
 
   /// Where the file is for this environment.
@@ -111,6 +115,7 @@ public struct UserConfig: Equatable, Sendable {
       }
       let clean = TextFold.sanitizeLine(value)
       if key == "notify_command" { config.notifyCommand = clean.isEmpty ? nil : clean }
+      if key == "opener" { config.opener = clean.isEmpty ? nil : clean }
     }
     return config
   }

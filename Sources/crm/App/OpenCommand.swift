@@ -32,6 +32,9 @@ struct Open: CRMCommand {
     // The reconciliation (Reports, s) reads files through these; CRMApp knows no file formats.
     context.loadStatement = Self.readStatement(language: global.language)
     context.loadActs = Self.readActs(language: global.language)
+    // P and O on invoices, offers and the client's money: PDF through CRMExchange.
+    context.writePDF = Self.pdfWriter(env: global.env)
+    context.openFile = Self.fileOpener(env: global.env, language: global.language)
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
       do {
