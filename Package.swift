@@ -23,6 +23,18 @@ let package = Package(
       name: "CNCurses",
       providers: [.apt(["libncursesw5-dev"])]
     ),
+    // PDF documents: cairo draws the pages and embeds font subsets, pango lays out and wraps
+    // UTF-8 text (Cyrillic shaping, line breaking). pkg-config gives the glib/harfbuzz paths.
+    .systemLibrary(
+      name: "CPangoCairo",
+      pkgConfig: "pangocairo",
+      providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+    ),
+    // The payment QR code (ГОСТ Р 56042-2014) on invoices.
+    .systemLibrary(
+      name: "CQREncode",
+      providers: [.apt(["libqrencode-dev"])]
+    ),
     .target(name: "TerminalUI", dependencies: ["CNCurses"]),
     // Google's libphonenumber (Debian libphonenumber-dev), the maintained source of every
     // country's numbering plan, behind a small C API (Swift does not import its C++ classes).
@@ -43,7 +55,7 @@ let package = Package(
     .target(
       name: "CRMExchange",
       dependencies: [
-        "CRMCore", .product(name: "TOMLKit", package: "TOMLKit"),
+        "CRMCore", "CPangoCairo", "CQREncode", .product(name: "TOMLKit", package: "TOMLKit"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]
     ),

@@ -5,7 +5,8 @@
 #   DEMO_CLIENTS=N     how many demo clients to create (default 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev zlib1g-dev libphonenumber-dev tmux sqlite3
+scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev zlib1g-dev libphonenumber-dev tmux \
+  sqlite3 libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core
 swift build -c release --product crm
 bin="$(swift build -c release --show-bin-path)/crm"
 db="${DEMO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/termcrm/demo.sqlite}"

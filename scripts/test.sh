@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # binary from a second OS account, under a memory cap and through a read-only mount (as root).
 scripts/ensure-packages.sh libncursesw5-dev libsqlite3-dev zlib1g-dev libphonenumber-dev tmux \
   sqlite3 passwd util-linux mount libxml2-utils python3-openpyxl msmtp python3 python3-aiosmtpd \
-  python3-vobject
+  python3-vobject libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core poppler-utils \
+  zbar-tools
 echo "== swift format lint"
 swift format lint --strict --configuration .swiftformat -r Sources Tests Package.swift
 echo "== build"

@@ -177,6 +177,7 @@ public final class Benchmark {
     case "activity report", "activity report, whole range": return 200
     case let n where n.hasPrefix("duplicate scan of"): return large ? 30000 : 3000
     case "CSV import of 100,000 clients": return 3000
+    case "invoice PDF, one page": return 100
     default: return 16
     }
   }
@@ -603,6 +604,7 @@ public final class Benchmark {
       ("funnel report", { try self.funnelReport(db) }),
       ("bank statement", { try self.bankImport() }),
       ("reconciliation", { try self.reconciliation(db) }),
+      ("invoice PDF", { try self.invoicePDF(db) }),
       ("ABC/XYZ", { try self.classification() }),
       ("completeness report", { try self.completenessReport(db) }),
       ("activity report", { try self.activityReport(wholeRange: false) }),

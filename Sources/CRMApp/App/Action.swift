@@ -24,4 +24,6 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case cancelContact, offers, copy, choose, discount, offerHeader, copyOffer, markSent
   // Our company's requisites (from the activity screen).
   case requisites, makeDefault
+  // Documents as PDF: write the file (and show its path), or write it and open it.
+  case pdf, openPDF
 }

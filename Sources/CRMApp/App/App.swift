@@ -28,6 +28,12 @@ public typealias ActsLoader = @Sendable (String) throws -> [AccountingAct]
 /// command's failure. The `crm` executable passes it in (the message and the user's mail
 /// command live in CRMExchange and the config file).
 public typealias DocumentSender = @Sendable (SentDocumentKind, Int64, String) throws -> String
+/// Writes the PDF of an invoice, offer or act (by id) as the context's user and returns the
+/// file's path; CRMApp does not render PDF (CRMExchange does): the `crm` executable passes it in.
+public typealias DocumentPDFWriter =
+  @Sendable (ServiceContext, CompanyService.Document, Int64) throws -> String
+/// Opens a file with the user's own opener (their config file's `opener`, else `xdg-open`).
+public typealias FileOpener = @Sendable (String) throws -> Void
 
 /// Everything a screen needs to reach the core.
 public struct AppContext: Sendable {
@@ -41,6 +47,10 @@ public struct AppContext: Sendable {
   public var loadActs: ActsLoader?
   /// Sends a document by e-mail (`m` on an offer or invoice); nil: not available.
   public var sendDocument: DocumentSender?
+  /// Writes a document's PDF (`P` on invoices, offers and the client's money); nil: no PDF.
+  public var writePDF: DocumentPDFWriter?
+  /// Opens a written PDF (`O`); nil: the user has no opener.
+  public var openFile: FileOpener?
 
   public init(_ core: ServiceContext) {
     self.core = core

@@ -58,25 +58,28 @@ extension ClientCardScreen {
         l.pick(
           "money: cancel the selected invoice or act (asks first)",
           "деньги: отменить выбранный счёт или акт (с подтверждением)")),
-      bind(
-        [.char("d")], .delete,
-        l.pick(
-          "persons: delete (asks first); contacts: mark the planned one done",
-          "лица: удалить (с подтверждением); контакты: отметить выполненным")),
-      bind(
-        [.char("x")], .cancelContact,
-        l.pick(
-          "contacts: cancel the selected planned contact (asks first)",
-          "контакты: отменить выбранный запланированный контакт (с подтверждением)")),
-      SharedKeys.undo(l),
-      bind(
-        [.char("h")], .audit,
-        l.pick(
-          "the audit log of this client (who changed what)",
-          "журнал изменений клиента (кто что менял)")),
-      bind(
-        [.char("q"), .escape], .back, l.pick("back to the list", "назад к списку"),
-        l.pick("back", "назад")),
     ]
+      + DocumentPDFFlow.keys(
+        l, what: "money: the selected invoice or act", "деньги: выбранный счёт или акт") + [
+        bind(
+          [.char("d")], .delete,
+          l.pick(
+            "persons: delete (asks first); contacts: mark the planned one done",
+            "лица: удалить (с подтверждением); контакты: отметить выполненным")),
+        bind(
+          [.char("x")], .cancelContact,
+          l.pick(
+            "contacts: cancel the selected planned contact (asks first)",
+            "контакты: отменить выбранный запланированный контакт (с подтверждением)")),
+        SharedKeys.undo(l),
+        bind(
+          [.char("h")], .audit,
+          l.pick(
+            "the audit log of this client (who changed what)",
+            "журнал изменений клиента (кто что менял)")),
+        bind(
+          [.char("q"), .escape], .back, l.pick("back to the list", "назад к списку"),
+          l.pick("back", "назад")),
+      ]
   }
 }

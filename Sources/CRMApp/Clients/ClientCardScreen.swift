@@ -306,7 +306,7 @@ public final class ClientCardScreen: Screen {
     case .nextTab:
       section = Section(rawValue: (section.rawValue + 1) % Section.allCases.count)!
       state = ListState()
-    case .invoice, .payment, .contract, .act, .cancelDocument:
+    case .invoice, .payment, .contract, .act, .cancelDocument, .pdf, .openPDF:
       moneyAction(keys.action(for: key)!, app: app)
     case .back:
       app.pop()
@@ -476,6 +476,18 @@ public final class ClientCardScreen: Screen {
           l.pick(
             "Select an invoice or an act in Money, then c.",
             "Выберите счёт или акт в разделе «Деньги», затем c."))
+      }
+    case .pdf, .openPDF:
+      let open = action == .openPDF
+      if wasMoney, let inv = money.selectedInvoice {
+        DocumentPDFFlow.run(.invoice, id: inv.id, open: open, context: context, app: app)
+      } else if wasMoney, let a = money.selectedAct {
+        DocumentPDFFlow.run(.act, id: a.id, open: open, context: context, app: app)
+      } else {
+        app.flash(
+          l.pick(
+            "Select an invoice or an act in Money, then P.",
+            "Выберите счёт или акт в разделе «Деньги», затем P."))
       }
     default:
       break

@@ -51,6 +51,6 @@ extension OfferScreen {
         [.char("X")], .cancelDocument,
         l.pick("delete this draft (asks first)", "удалить этот черновик (с подтверждением)")),
       SharedKeys.back(l),
-    ]
+    ] + DocumentPDFFlow.keys(l, what: "this offer", "это КП")
   }
 }

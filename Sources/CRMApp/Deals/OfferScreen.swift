@@ -182,6 +182,9 @@ final class OfferScreen: Screen {
       return
     }
     switch action {
+    case .pdf, .openPDF:
+      DocumentPDFFlow.run(
+        .offer, id: offerId, open: action == .openPDF, context: context, app: app)
     case .add:
       app.push(
         OfferLineFormScreen(

@@ -23,6 +23,6 @@ extension OffersScreen {
         l.pick("delete the draft (asks first)", "удалить черновик (с подтверждением)")),
       SharedKeys.reload(l),
       SharedKeys.back(l),
-    ]
+    ] + DocumentPDFFlow.keys(l, what: "the selected offer", "выбранное КП")
   }
 }

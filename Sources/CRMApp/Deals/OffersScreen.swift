@@ -120,6 +120,9 @@ final class OffersScreen: ListScreen {
     case .markSent:
       guard let d = selected else { return }
       OfferFlows.markSent(d, context: context, app: app, changed: changed)
+    case .pdf, .openPDF:
+      guard let d = selected else { return }
+      DocumentPDFFlow.run(.offer, id: d.id, open: action == .openPDF, context: context, app: app)
     default:
       break
     }

@@ -23,6 +23,6 @@ extension InvoiceScreen {
         [.char("c")], .cancelDocument,
         l.pick("cancel the invoice (asks first)", "отменить счёт (с подтверждением)")),
       SharedKeys.back(l),
-    ]
+    ] + DocumentPDFFlow.keys(l, what: "this invoice", "этот счёт")
   }
 }

@@ -185,6 +185,10 @@ final class InvoiceScreen: RecordPage {
     case .cancelDocument:
       guard let d = detail else { return }
       MoneyFlows.cancel(invoice: d.invoice, context: context, app: app, changed: changed)
+    case .pdf, .openPDF:
+      guard let d = detail else { return }
+      DocumentPDFFlow.run(
+        .invoice, id: d.id, open: action == .openPDF, context: context, app: app)
     default:
       break
     }

@@ -45,6 +45,9 @@ struct Open: CRMCommand {
         "Sent to \(outcome.mail.to.address); e-mail contact logged.",
         "Отправлено на \(outcome.mail.to.address); контакт-письмо записано.")
     }
+    // P and O on invoices, offers and the client's money: PDF through CRMExchange.
+    context.writePDF = Self.pdfWriter(env: global.env)
+    context.openFile = Self.fileOpener(env: global.env, language: global.language)
     try MainActor.assumeIsolated {
       let term: NCursesTerminal
       do {

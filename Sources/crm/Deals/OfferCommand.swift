@@ -492,10 +492,15 @@ struct OfferCommand: ParsableCommand {
         "Write to this file (replaced atomically) instead of standard output.",
         "Записать в этот файл (заменяется атомарно) вместо стандартного вывода."))
     var out: String?
+    @Flag(help: pdfHelp) var pdf = false
 
     func run(_ session: Session) throws {
       let form = try DocumentForm.load(.offer, id: id, context: session.context)
-      try emit(html ? form.html() : form.text(), out: out, global)
+      if pdf {
+        try emitPDF(form, .offer, id: id, out: out, session)
+      } else {
+        try emit(html ? form.html() : form.text(), out: out, global)
+      }
     }
   }
 

@@ -152,12 +152,17 @@ struct PrintOptions: ParsableArguments {
       "Write to this file (replaced atomically) instead of standard output.",
       "Записать в этот файл (заменяется атомарно) вместо стандартного вывода."))
   var out: String?
+  @Flag(help: pdfHelp) var pdf = false
 
   /// Renders document `kind` from the entity it comes from, as text or HTML, and prints it or
   /// writes it to `--out`; refused (nothing written) while a requisite it shows is missing.
   func output(_ session: Session, _ kind: DocumentForm.Kind) throws {
     let form = try DocumentForm.load(kind, id: id, context: session.context)
-    try emit(html ? form.html() : form.text(), out: out, global)
+    if pdf {
+      try emitPDF(form, kind, id: id, out: out, session)
+    } else {
+      try emit(html ? form.html() : form.text(), out: out, global)
+    }
   }
 }
 
