@@ -7,16 +7,18 @@ extension DocumentForm {
   /// shows is set and valid: otherwise `.invalid` names the field and who can set it (the
   /// active admins), and the caller writes nothing. Throws `.notFound` for a document the user
   /// cannot see.
-  public static func load(_ kind: Kind, id: Int64, context: ServiceContext) throws(CRMError)
-    -> DocumentForm
-  {
+  /// `asIssued`: a draft invoice is laid out as issued (what an e-mail that issues it sends).
+  public static func load(
+    _ kind: Kind, id: Int64, context: ServiceContext, asIssued: Bool = false
+  ) throws(CRMError) -> DocumentForm {
     let l = context.language
     let companies = context.companies
     switch kind {
     case .invoice:
-      guard let d = try context.money.invoice(id) else {
+      guard var d = try context.money.invoice(id) else {
         throw .notFound(what: l.pick("invoice", "счёт"), id: id)
       }
+      if asIssued && d.invoice.stored == .draft { d.invoice.stored = .issued }
       let e = try companies.entity(for: .invoice, id: id)
       try companies.requireReady(e, for: .invoice)
       return invoice(d, from: e!, language: l)

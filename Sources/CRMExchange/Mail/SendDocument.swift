@@ -1,44 +1,50 @@
 import CRMCore
 import Foundation
 
-/// The file a sent document carries. The one place that decides it: today the HTML printout
-/// (`crm … print --html`), byte for byte; the PDF when the documents work lands.
+/// The file a sent document carries: its PDF (`crm … print --pdf`), byte for byte, from the
+/// legal entity it comes from. The one place that decides it.
 public enum DocumentFile {
-  /// The document's file: its name (`Счёт № 12 от 08.12.2026.html`), type and bytes.
-  public static func make(_ kind: SentDocumentKind, _ id: Int64, context: ServiceContext)
-    throws(CRMError) -> AttachmentFile
+  /// The printed form of the document as the client receives it: a draft invoice is sent
+  /// issued (the send issues it), so it never carries the «ЧЕРНОВИК» mark. Refused, naming the
+  /// field and the admins, while a requisite the form shows is missing or invalid.
+  public static func form(_ kind: SentDocumentKind, _ id: Int64, context: ServiceContext)
+    throws(CRMError) -> DocumentForm
   {
+    switch kind {
+    case .offer: return try DocumentForm.load(.offer, id: id, context: context)
+    case .invoice: return try DocumentForm.load(.invoice, id: id, context: context, asIssued: true)
+    case .act: return try DocumentForm.load(.act, id: id, context: context)
+    }
+  }
+
+  /// The document's file: its name (`Счёт № 12 от 08.12.2026.pdf`), type and bytes.
+  public static func make(
+    _ kind: SentDocumentKind, _ id: Int64, form: DocumentForm, context: ServiceContext
+  ) throws(CRMError) -> AttachmentFile {
     let l = context.language
-    let company = CompanyRequisites(try context.db.settings())
-    let html: String
-    let number: String
-    let date: String
+    let (number, date): (String, String)
     switch kind {
     case .offer:
-      guard let d = try context.offers.offer(id),
-        let deal = try context.deals.deal(d.offer.dealId)?.deal,
-        let client = try context.clients.client(deal.clientId)
-      else { throw .notFound(what: kind.name(l), id: id) }
-      html = OfferDocument.html(
-        d.offer, lines: d.lines, deal: deal, client: client,
-        seller: company.name.isEmpty ? nil : company.name, language: l)
-      (number, date) = (d.offer.number, d.offer.date)
-    case .invoice:
-      guard var d = try context.money.invoice(id) else {
+      guard let d = try context.offers.offer(id) else {
         throw .notFound(what: kind.name(l), id: id)
       }
-      // Sending a draft issues it: the client receives the issued invoice, not the draft mark.
-      if d.invoice.stored == .draft { d.invoice.stored = .issued }
-      html = InvoiceDocument.html(d, company: company, language: l)
+      (number, date) = (d.offer.number, d.offer.date)
+    case .invoice:
+      guard let d = try context.money.invoice(id) else {
+        throw .notFound(what: kind.name(l), id: id)
+      }
       (number, date) = (d.invoice.number, d.invoice.date)
     case .act:
       guard let d = try context.money.act(id) else { throw .notFound(what: kind.name(l), id: id) }
-      html = InvoiceDocument.html(d, company: company, language: l)
       (number, date) = (d.act.number, d.act.date)
     }
+    let pdf: Data
+    do { pdf = try DocumentPDF.render(form) } catch {
+      throw .other(l.pick("the PDF could not be made: ", "PDF не удалось сделать: ") + "\(error)")
+    }
     return AttachmentFile(
-      name: fileName(kind, number: number, date: date, l) + ".html", mime: "text/html",
-      data: Data(html.utf8))
+      name: fileName(kind, number: number, date: date, l) + ".pdf", mime: "application/pdf",
+      data: pdf)
   }
 
   /// `Счёт № 12 от 08.12.2026` / `Invoice 12 of 2026-12-08`, safe as a file name.
@@ -192,8 +198,9 @@ public struct DocumentMailer: Sendable {
     using random: inout some RandomNumberGenerator
   ) throws(CRMError) -> (SentMail, Data) {
     let from = try sender()
-    let company = try context.db.settings().companyName
-    let file = try DocumentFile.make(plan.kind, plan.documentId, context: context)
+    let form = try DocumentFile.form(plan.kind, plan.documentId, context: context)
+    let company = form.issuer.shortName
+    let file = try DocumentFile.make(plan.kind, plan.documentId, form: form, context: context)
     let limit = try context.attachments.maxBytes()
     if file.data.count > limit {
       throw .invalid(

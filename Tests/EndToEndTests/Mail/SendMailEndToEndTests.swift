@@ -132,7 +132,7 @@ import Testing
       INSERT INTO email (client_id, person_id, position, address, address_key)
         VALUES (\(client), last_insert_rowid(), 0, 'zhukov@elochka.example', 'zhukov@elochka.example');
       """)
-    r = try crmIn(s, env, ["settings", "set", "company_name", "ООО «Ромашка-Софт»"])
+    r = try crmIn(s, env, companyAdd(name: "ООО «Ромашка-Софт»"))
     #expect(r.status == 0, "\(r.err)")
     r = try crmIn(
       s, env, ["invoice", "add", "--client", client, "--sum", "15000", "--draft"])
@@ -178,15 +178,15 @@ import Testing
     #expect(body.hasPrefix("Здравствуйте, Пётр Сергеевич Жуков!"))
     #expect(body.replacingOccurrences(of: "\u{00A0}", with: " ").contains("15 000,00 ₽"))
     let attachments = m["attachments"] as? [[String: Any]] ?? []
-    #expect(attachments.first?["name"] as? String == "Счёт № \(number) от \(day).html")
-    #expect(attachments.first?["type"] as? String == "text/html")
+    #expect(attachments.first?["name"] as? String == "Счёт № \(number) от \(day).pdf")
+    #expect(attachments.first?["type"] as? String == "application/pdf")
     let envelope = try String(
       contentsOfFile: received[0].replacingOccurrences(of: ".eml", with: ".rcpt"), encoding: .utf8)
     #expect(envelope == "zhukov@elochka.example")
 
-    // The attachment is the printout, byte for byte.
-    let printed = s.dir + "/printed.html"
-    r = try Self.crmIn(s, env, ["invoice", "print", invoice, "--html", "--out", printed])
+    // The attachment is the PDF printout of the issued invoice, byte for byte.
+    let printed = s.dir + "/printed.pdf"
+    r = try Self.crmIn(s, env, ["invoice", "print", invoice, "--pdf", "--out", printed])
     #expect(r.status == 0, "\(r.err)")
     let a = try Data(contentsOf: URL(fileURLWithPath: saved))
     let b = try Data(contentsOf: URL(fileURLWithPath: printed))
@@ -206,7 +206,7 @@ import Testing
     #expect(
       try Self.sql(
         s, "SELECT a.name, a.size = length(b.data) FROM attachment a JOIN blob b USING (sha256)")
-        == "Счёт № \(number) от \(day).html|1")
+        == "Счёт № \(number) от \(day).pdf|1")
   }
 
   @Test func aFailingMailCommandLogsNothing() throws {
