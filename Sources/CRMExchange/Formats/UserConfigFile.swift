@@ -17,10 +17,14 @@ import TOMLKit
 public struct UserConfig: Equatable, Sendable {
   /// What `crm pane` runs (through `/bin/sh -c`, with `$CRM_MESSAGE`) when a reminder comes due.
   public var notifyCommand: String?
+  /// The user's own e-mail addresses (comma-separated), which make logged mail outgoing.
+  public var mailFrom: String?
 
   /// The keys the file may hold. The mail, SMS and opener commands are reserved for the
   /// features that will run them.
-  public static let keys = ["notify_command", "mail_command", "sms_command", "opener"]
+  public static let keys = [
+    "notify_command", "mail_command", "sms_command", "opener", "mail_from",
+  ]
 
   public init(notifyCommand: String? = nil) {
     self.notifyCommand = notifyCommand
@@ -111,6 +115,7 @@ public struct UserConfig: Equatable, Sendable {
       }
       let clean = TextFold.sanitizeLine(value)
       if key == "notify_command" { config.notifyCommand = clean.isEmpty ? nil : clean }
+      if key == "mail_from" { config.mailFrom = clean.isEmpty ? nil : clean }
     }
     return config
   }
