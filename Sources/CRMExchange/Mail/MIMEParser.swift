@@ -439,6 +439,11 @@ public struct MIMEParser {
     case "base64":
       var bad = 0
       guard let bytes = MIMEDecode.base64(raw, strict: true, badAt: &bad) else {
+        if bad < 0 {
+          throw fail(
+            n.number, "base64 is broken (it ends in the middle of a byte)",
+            "base64 повреждён (обрывается посреди байта)")
+        }
         throw fail(
           n.number, "base64 is broken (byte \(bad + 1) of the part's body)",
           "base64 повреждён (байт \(bad + 1) тела части)")

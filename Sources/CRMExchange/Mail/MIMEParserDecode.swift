@@ -58,7 +58,7 @@ public enum MIMEDecode {
       out.append(UInt8(truncatingIfNeeded: acc >> 2))
     case 1:
       if strict {
-        badAt = offset
+        badAt = -1
         return nil
       }
     default: break
