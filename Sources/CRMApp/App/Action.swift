@@ -21,4 +21,6 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case keepMine, takeTheirs, backToForm
   // Moves a manager expects: cancel a planned contact from the card, offers of a deal, copy.
   case cancelContact, offers, copy, choose, discount, offerHeader, copyOffer, markSent
+  // The client card's mail thread.
+  case mailThread
 }
