@@ -178,6 +178,8 @@ public final class Benchmark {
     case let n where n.hasPrefix("duplicate scan of"): return large ? 30000 : 3000
     case "CSV import of 100,000 clients": return 3000
     case "invoice PDF, one page": return 100
+    case "Maildir sync of 50,000 messages, first run": return 10000
+    case "Maildir sync of 50,000 messages, second run": return 1000
     default: return 16
     }
   }
@@ -618,6 +620,10 @@ public final class Benchmark {
       if let only = options.only, !name.localizedCaseInsensitiveContains(only) { continue }
       log("running \(name)…")
       cases.append(try body())
+    }
+    if options.only.map({ "maildir sync".localizedCaseInsensitiveContains($0) }) ?? true {
+      log("running maildir sync…")
+      cases += try maildirSync()
     }
     cases += Self.notBuiltYet(options.dataset)
     return BenchReport(

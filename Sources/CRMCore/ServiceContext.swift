@@ -80,6 +80,7 @@ extension CoreService {
 extension ServiceContext {
   public var clients: ClientService { ClientService(self) }
   public var contacts: ContactService { ContactService(self) }
+  public var mail: MailLogService { MailLogService(self) }
   public var deals: DealService { DealService(self) }
   public var pipelines: PipelineService { PipelineService(self) }
   public var money: MoneyService { MoneyService(self) }

@@ -27,6 +27,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   /// completeness fields, entry actions, contract kinds, bank dates, `--map`, and the text
   /// normalizers (idempotence).
   case values
+  /// E-mail messages (`MIMEParser`, RFC 5322/MIME), headers and addresses.
+  case mail
 }
 
 /// A property that does not hold for an input: what was expected and what happened.
@@ -65,6 +67,7 @@ public enum FuzzChecks {
     case .xml: try XMLChecks.check(data)
     case .ical: try ICalChecks.check(data)
     case .values: try ValueChecks.check(data)
+    case .mail: try MailChecks.check(data)
     }
   }
 
@@ -72,7 +75,7 @@ public enum FuzzChecks {
   public static func maxLength(_ t: FuzzTarget) -> Int {
     switch t {
     case .xml: return 20_000
-    case .bank, .xlsx: return 8192
+    case .bank, .xlsx, .mail: return 8192
     default: return 4096
     }
   }

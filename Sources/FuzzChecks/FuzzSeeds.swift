@@ -20,6 +20,11 @@ public enum FuzzSeeds {
     case .ical: return ["berlin.ics", "moscow.ics", "utc.ics"].map { golden + $0 }
     case .xml: return ["acts-1.17.xml", "acts-1.8.xml"].map { golden + $0 }
     case .csv: return [golden + "acts.csv"]
+    case .mail:
+      return [
+        "thunderbird-sample04-koi8r.eml", "thunderbird-sample05-cp1251.eml",
+        "mailparser-nested.eml",
+      ].map { "Tests/CRMExchangeTests/Fixtures/real/mail/" + $0 }
     default: return []
     }
   }
@@ -131,6 +136,27 @@ public enum FuzzSeeds {
         (12, "Ромашка\tООО\t7707083893\t770701001\t1027700132195\t+7 495 123-45-67\ta@b.ru"),
       ]
       return texts.map { Data([UInt8($0.0)]) + Data($0.1.utf8) }
+    case .mail:
+      let lines: [String] = [
+        "From: =?koi8-r?B?6dfBzg==?= <ivan@romashka.ru>", "To: a@b.ru, team: c@d.ru;",
+        "Subject: =?utf-8?q?=D0=A1=D1=87=D1=91=D1=82?=", " =?utf-8?b?INC+0L/Qu9Cw0YfQtdC9?=",
+        "Date: Tue, 8 Dec 2026 10:00:00 +0300", "Message-ID: <a@b>",
+        "Content-Type: multipart/mixed; boundary=\"b1\"", "", "--b1",
+        "Content-Type: multipart/alternative; boundary=b2", "", "--b2",
+        "Content-Type: text/plain; charset=windows-1251",
+        "Content-Transfer-Encoding: quoted-printable", "", "=D1=F7=B8=F2=", "", "--b2",
+        "Content-Type: text/html", "", "<p>x&amp;y</p>", "--b2--", "--b1",
+        "Content-Type: application/pdf; name*0*=utf-8''%D0%9A%D0%9F; name*1=.pdf",
+        "Content-Disposition: attachment", "Content-Transfer-Encoding: base64", "",
+        "JVBERi0xLjQK", "--b1--", "",
+      ]
+      let html: [String] = [
+        "From: a@b.ru", "Content-Type: text/html; charset=iso-8859-5", "",
+        "<script>x</script><b>\u{C2}</b>",
+      ]
+      return [lines.joined(separator: "\r\n"), html.joined(separator: "\n")].map {
+        Data($0.utf8)
+      }
     }
   }
 
@@ -192,6 +218,14 @@ public enum FuzzSeeds {
       ]
     case .values:
       return [" ", ",", ".", "₽", "%", ">=", "≥", "=", "\"", "\\", "\t", "0", "9", "-"]
+    case .mail:
+      return common + [
+        "From: ", "To: ", "Subject: ", "Content-Type: ", "multipart/mixed; boundary=",
+        "multipart/alternative", "text/plain; charset=", "text/html", "koi8-r", "windows-1251",
+        "Content-Transfer-Encoding: base64", "quoted-printable", "=?utf-8?B?", "=?koi8-r?Q?", "?=",
+        "--", "--b1", "--b1--", "filename*0*=utf-8''", "%D0", "=D0", "=\r\n", "\r\n\r\n", "<",
+        ">", "(", ")", ":", ";", "&#", "<script>", "\u{1B}[",
+      ]
     }
   }
 

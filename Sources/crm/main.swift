@@ -31,7 +31,7 @@ struct CRM: ParsableCommand {
       AuditCommand.self, InitCommand.self,
       // Team work (Team/).
       AssignLeads.self, TaskCommand.self, FilterCommand.self, CampaignCommand.self,
-      Check.self, Keys.self, Bench.self, Stress.self,
+      Check.self, Keys.self, Bench.self, Stress.self, MailCommand.self,
     ],
     defaultSubcommand: Open.self)
 }

@@ -26,4 +26,6 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case requisites, makeDefault
   // Documents as PDF: write the file (and show its path), or write it and open it.
   case pdf, openPDF
+  // The client card's mail thread.
+  case mailThread
 }

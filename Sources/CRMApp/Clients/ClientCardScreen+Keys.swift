@@ -8,8 +8,8 @@ extension ClientCardScreen {
       bind(
         [.tab], .nextTab,
         l.pick(
-          "requisites / persons / contacts / history / deals / money",
-          "реквизиты / лица / контакты / история / сделки / деньги"),
+          "requisites / persons / contacts / history / deals / money / mail",
+          "реквизиты / лица / контакты / история / сделки / деньги / почта"),
         l.pick("section", "раздел")),
       bind(
         [.char("l")], .log,
@@ -30,8 +30,8 @@ extension ClientCardScreen {
       bind(
         [.enter], .open,
         l.pick(
-          "open the selected person, contact, deal or invoice",
-          "открыть выбранное лицо, контакт, сделку или счёт"
+          "open the selected person, contact, deal, invoice or e-mail's contact",
+          "открыть выбранное лицо, контакт, сделку, счёт или контакт письма"
         )),
       bind(
         [.char("i")], .invoice,
@@ -72,6 +72,12 @@ extension ClientCardScreen {
             "contacts: cancel the selected planned contact (asks first)",
             "контакты: отменить выбранный запланированный контакт (с подтверждением)")),
         SharedKeys.undo(l),
+        bind(
+          [.char("M")], .mailThread,
+          l.pick(
+            "the client's mail: logged messages and the text of the selected one",
+            "почта клиента: записанные письма и текст выбранного"),
+          l.pick("mail", "почта")),
         bind(
           [.char("h")], .audit,
           l.pick(

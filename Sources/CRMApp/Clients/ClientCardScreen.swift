@@ -6,7 +6,7 @@ import TerminalUI
 @MainActor
 public final class ClientCardScreen: Screen {
   public enum Section: Int, CaseIterable {
-    case requisites, persons, contacts, history, deals, money
+    case requisites, persons, contacts, history, deals, money, mail
   }
 
   public let tab = 1
@@ -22,6 +22,8 @@ public final class ClientCardScreen: Screen {
   var state = ListState()
   /// Contracts, invoices, payments and acts (read only while the section is shown).
   let money: MoneyPanel
+  /// The client's logged mail with the text of the selected message.
+  let mail: MailThreadPanel
   /// How many of the client's deals the card reads (newest first).
   static let dealLimit = 200
   var loaded = false
@@ -37,6 +39,7 @@ public final class ClientCardScreen: Screen {
     self.list = list
     self.section = section
     money = MoneyPanel(context: context, clientId: clientId)
+    mail = MailThreadPanel(context: context, clientId: clientId)
     undoSince = (try? context.clients.changeMark()) ?? Int64.max
   }
 
@@ -54,11 +57,13 @@ public final class ClientCardScreen: Screen {
   public func dataChanged() {
     loaded = false
     money.loaded = false
+    mail.loaded = false
   }
 
   func reload() {
     loaded = false
     money.loaded = false
+    mail.loaded = false
     list?.reload()
   }
 
@@ -224,17 +229,19 @@ public final class ClientCardScreen: Screen {
       drawDeals(&canvas, top: bodyTop, rows: rows - 3, width: width)
     case .money:
       money.draw(&canvas, top: bodyTop, rows: rows - 3, width: width)
+    case .mail:
+      mail.draw(&canvas, top: bodyTop, rows: rows - 3, width: width)
     }
   }
 
   /// The sections' names for the tab row, the longest variant that fits `width`: with counts,
   /// then «Лица» for «Контактные лица», then counts only on the current section.
   func sectionTitles(width: Int) -> [String] {
-    let counts = [nil, persons.count, contacts.count, history.count, deals.count, nil]
+    let counts = [nil, persons.count, contacts.count, history.count, deals.count, nil, mail.count]
     let long = [
       l.pick("Requisites", "Реквизиты"), l.pick("Persons", "Контактные лица"),
       l.pick("Contacts", "Контакты"), l.pick("History", "История"), l.pick("Deals", "Сделки"),
-      l.pick("Money", "Деньги"),
+      l.pick("Money", "Деньги"), l.pick("Mail", "Почта"),
     ]
     var short = long
     short[1] = l.pick("Persons", "Лица")
@@ -299,6 +306,8 @@ public final class ClientCardScreen: Screen {
   public func handle(_ key: Key, app: App) {
     if section == .money {
       if money.move(key) { return }
+    } else if section == .mail {
+      if mail.move(key) { return }
     } else if state.move(key) {
       return
     }
@@ -310,6 +319,9 @@ public final class ClientCardScreen: Screen {
       moneyAction(keys.action(for: key)!, app: app)
     case .back:
       app.pop()
+    case .mailThread:
+      section = .mail
+      state = ListState()
     case .audit:
       app.push(AuditScreen(context: context, filter: AuditQuery(clientId: clientId), tab: tab))
     case .edit:
@@ -325,6 +337,12 @@ public final class ClientCardScreen: Screen {
       } else if section == .contacts, contacts.indices.contains(state.selected) {
         _ = ContactActions.handle(
           .edit, row: contacts[state.selected], tab: tab, context: context, app: app
+        ) { [weak self] in self?.reload() }
+      } else if section == .mail, let m = mail.selected,
+        let row = (try? context.contacts.contact(m.contactId)) ?? nil
+      {
+        _ = ContactActions.handle(
+          .edit, row: row, tab: tab, context: context, app: app
         ) { [weak self] in self?.reload() }
       } else if section == .deals, deals.indices.contains(state.selected) {
         app.push(
