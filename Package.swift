@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     .testTarget(
       name: "CRMExchangeTests", dependencies: ["CRMExchange", "TerminalUI", "TestSupport"],
-      exclude: ["Golden"]),
+      exclude: ["Golden", "Fixtures"]),
     .testTarget(
       name: "CRMAppTests", dependencies: ["CRMApp", "TerminalUI", "CRMCore", "TestSupport"]),
     .testTarget(name: "CRMBenchTests", dependencies: ["CRMBench", "CRMCore", "TestSupport"]),

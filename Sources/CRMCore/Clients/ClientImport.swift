@@ -11,12 +11,19 @@ public struct ImportRow: Sendable, Equatable {
   public var client: Client
   public var persons: [ContactPerson]
   public var ownerLogin: String?
+  /// What the reader could not use as it stood and kept in the client's note instead (a phone
+  /// or date it cannot read, a value with no field of its own): reported with the import.
+  public var warnings: [ImportIssue]
 
-  public init(line: Int, client: Client, persons: [ContactPerson] = [], ownerLogin: String? = nil) {
+  public init(
+    line: Int, client: Client, persons: [ContactPerson] = [], ownerLogin: String? = nil,
+    warnings: [ImportIssue] = []
+  ) {
     self.line = line
     self.client = client
     self.persons = persons
     self.ownerLogin = ownerLogin
+    self.warnings = warnings
   }
 }
 
@@ -88,14 +95,21 @@ public struct ImportOptions: Sendable, Equatable {
   public var fileName: String
   public var dryRun: Bool
   public var onDuplicate: DuplicatePolicy
+  /// Whether a row may be a duplicate of an earlier row of the same file. Off for a file that
+  /// is a snapshot of a base (our own JSON or CSV export): its clients were already told apart
+  /// there, so each becomes a client of its own, and only clients that were in the base before
+  /// the import count as duplicates. By default off for `json`, on for the rest.
+  public var matchWithinFile: Bool
 
   public init(
-    format: String, fileName: String, dryRun: Bool = false, onDuplicate: DuplicatePolicy = .skip
+    format: String, fileName: String, dryRun: Bool = false, onDuplicate: DuplicatePolicy = .skip,
+    matchWithinFile: Bool? = nil
   ) {
     self.format = format
     self.fileName = fileName
     self.dryRun = dryRun
     self.onDuplicate = onDuplicate
+    self.matchWithinFile = matchWithinFile ?? (format != "json")
   }
 }
 
@@ -198,18 +212,57 @@ enum ImportDuplicates {
   /// The best existing client this row may be, by the duplicate engine (the same rules as the
   /// scan and the card's hint; exact names only, to keep a row's cost to a few index lookups).
   /// The row's persons' phones and e-mails count as the client's, as they do in the base.
+  ///
+  /// A name alone is weaker on import than in the scan: it never makes a person the same as
+  /// another (two «Manu» with different phones are two people; a person matches by ИНН, phone
+  /// or e-mail), and a company only when the legal forms agree too («Harbor Energy GmbH» is not
+  /// «Harbor Energy Inc»).
   static func match(
-    _ c: Client, persons: [ContactPerson], key: String, in db: Database
+    _ c: Client, persons: [ContactPerson], key: String, in db: Database, before: Int64? = nil
   ) throws -> Match? {
     var probe = c
     probe.phones += persons.flatMap(\.phones)
     probe.emails += persons.flatMap(\.emails)
-    guard
-      let best = try DuplicateFinder.matches(
-        db, for: probe, minScore: DuplicateFinder.threshold, limit: 1, fuzzy: false, key: key
-      ).first
-    else { return nil }
-    return Match(id: best.first, reason: DuplicateCandidate.Reason(best))
+    let pairs = try DuplicateFinder.matches(
+      db, for: probe, minScore: DuplicateFinder.threshold, limit: 5, fuzzy: false, key: key)
+    for pair in pairs {
+      if let before, pair.first > before { continue }
+      let nameOnly = pair.reasons.allSatisfy {
+        switch $0 {
+        case .sameName, .similarName: return true
+        default: return false
+        }
+      }
+      if nameOnly {
+        if c.kind == .person { continue }
+        guard
+          let other = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT kind, legal_form FROM client WHERE id = ?"),
+            arguments: [pair.first])
+        else { continue }
+        let kind: String = other[0]
+        let form: String = other[1]
+        if kind != ClientKind.company.rawValue || !sameForm(form, c.legalForm) { continue }
+      }
+      return Match(id: pair.first, reason: DuplicateCandidate.Reason(pair))
+    }
+    return nil
+  }
+
+  /// Legal forms that do not tell two companies apart: the same, one of them missing, or the
+  /// same form in the other language (ООО and LLC, АО and JSC).
+  static func sameForm(_ a: String, _ b: String) -> Bool {
+    func canonical(_ s: String) -> String {
+      let k = TextFold.key(s).filter { $0.isLetter }
+      switch k {
+      case "ооо", "llc", "ltd", "limited": return "llc"
+      case "ао", "оао", "зао", "пао", "нао", "jsc", "ojsc", "cjsc", "pjsc": return "jsc"
+      default: return k
+      }
+    }
+    let x = canonical(a)
+    let y = canonical(b)
+    return x.isEmpty || y.isEmpty || x == y
   }
 }
 
@@ -308,6 +361,10 @@ public struct ClientImportService: CoreService {
       ? nil : try? LeadDistributor(db, log: service, at: at)
     var unknownOwners: [String: (line: Int, count: Int)] = [:]
     let l = language
+    // The last client before the import: rows of a snapshot match only clients up to it.
+    let before =
+      options.matchWithinFile
+      ? nil : try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM client")
 
     while let item = try next() {
       report.rows += 1
@@ -323,6 +380,7 @@ public struct ClientImportService: CoreService {
         }
         continue
       }
+      report.warnings += row.warnings
       // Validate like ClientService.add.
       var client: Client
       var persons: [ContactPerson] = []
@@ -358,7 +416,8 @@ public struct ClientImportService: CoreService {
       if client.ownerId == nil && !toDistribute { client.ownerId = userId }
 
       let key = DuplicateKeys.name(client.name)
-      let match = try ImportDuplicates.match(client, persons: persons, key: key, in: db)
+      let match = try ImportDuplicates.match(
+        client, persons: persons, key: key, in: db, before: before)
       let name = client.displayName
       // A client the signed-in user may not see is neither updated nor named: the row is a
       // duplicate skipped as another manager's.
