@@ -266,6 +266,90 @@ enum ImportDuplicates {
   }
 }
 
+/// A client or contact person whose unreadable values an import can move into the note.
+protocol ImportSalvageable {
+  /// Validator field keys whose values may be moved, in the order they are tried.
+  static var salvageKeys: [String] { get }
+  /// Removes the value(s) of this field that the validator refuses, returning them as text;
+  /// nil when there is nothing of this field to take out.
+  mutating func takeOut(_ key: String) -> String?
+  mutating func appendNote(_ line: String)
+}
+
+/// Phones and e-mails the validator refuses, taken out one by one.
+private func takeBadPhones(_ phones: inout [Phone]) -> String? {
+  let bad = phones.filter {
+    Phone($0.raw.trimmingSpaces()).e164 == nil && !$0.raw.trimmingSpaces().isEmpty
+  }
+  guard !bad.isEmpty else { return nil }
+  phones.removeAll { p in bad.contains(p) }
+  return bad.map(\.raw).joined(separator: "; ")
+}
+
+private func takeBadEmails(_ emails: inout [String]) -> String? {
+  let bad = emails.filter {
+    !$0.trimmingSpaces().isEmpty && !EmailAddress.isValid($0.trimmingSpaces())
+  }
+  guard !bad.isEmpty else { return nil }
+  emails.removeAll { bad.contains($0) }
+  return bad.joined(separator: "; ")
+}
+
+extension Client: ImportSalvageable {
+  static let salvageKeys = [
+    "phones", "emails", "inn", "kpp", "ogrn", "bik", "account", "corr_account",
+  ]
+
+  mutating func takeOut(_ key: String) -> String? {
+    func take(_ kp: WritableKeyPath<Client, String>) -> String? {
+      let v = self[keyPath: kp]
+      if v.isEmpty { return nil }
+      self[keyPath: kp] = ""
+      return v
+    }
+    switch key {
+    case "phones": return takeBadPhones(&phones)
+    case "emails": return takeBadEmails(&emails)
+    case "inn": return take(\.inn)
+    case "kpp": return take(\.kpp)
+    case "ogrn": return take(\.ogrn)
+    case "bik", "account", "corr_account":
+      guard !bankAccounts.isEmpty else { return nil }
+      let text = bankAccounts.map {
+        [$0.bankName, $0.bik, $0.account, $0.corrAccount].filter { !$0.isEmpty }.joined(
+          separator: " ")
+      }.joined(separator: "; ")
+      bankAccounts = []
+      return text
+    default: return nil
+    }
+  }
+
+  mutating func appendNote(_ line: String) {
+    notes = notes.isEmpty ? line : notes + "\n" + line
+  }
+}
+
+extension ContactPerson: ImportSalvageable {
+  static let salvageKeys = ["phones", "emails", "birthday"]
+
+  mutating func takeOut(_ key: String) -> String? {
+    switch key {
+    case "phones": return takeBadPhones(&phones)
+    case "emails": return takeBadEmails(&emails)
+    case "birthday":
+      if birthday.isEmpty { return nil }
+      defer { birthday = "" }
+      return birthday
+    default: return nil
+    }
+  }
+
+  mutating func appendNote(_ line: String) {
+    notes = notes.isEmpty ? line : notes + "\n" + line
+  }
+}
+
 // MARK: Service
 
 /// Imports clients in one transaction: validates each row as `ClientService.add` does, finds
@@ -385,11 +469,17 @@ public struct ClientImportService: CoreService {
       var client: Client
       var persons: [ContactPerson] = []
       do throws(CRMError) {
-        client = try validator.client(row.client)
+        var salvaged = row.client
+        client = try salvage(&salvaged, line: row.line, warnings: &report.warnings) {
+          (c: Client) throws(CRMError) in try validator.client(c)
+        }
         for p in row.persons {
           var person = p
           person.clientId = 0
-          persons.append(try validator.person(person))
+          persons.append(
+            try salvage(&person, line: row.line, warnings: &report.warnings) {
+              (p: ContactPerson) throws(CRMError) in try validator.person(p)
+            })
         }
       } catch {
         report.rejected += 1
@@ -433,6 +523,28 @@ public struct ClientImportService: CoreService {
         let matchName = try writer.displayName(match.id)
         switch options.onDuplicate {
         case .skip:
+          // Another person of a company already there (a Google or Outlook export lists
+          // each person with their company): the person joins it instead of being lost.
+          if !persons.isEmpty, client.kind == .company {
+            let known = Set(
+              try String.fetchAll(
+                db,
+                sql:
+                  "SELECT match_key FROM contact_person WHERE client_id = ? AND deleted_at IS NULL",
+                arguments: [match.id]))
+            let newPersons = persons.filter { !known.contains(DuplicateKeys.name($0.name)) }
+            if !newPersons.isEmpty {
+              try writer.update(
+                match.id, from: Client(name: client.name), persons: newPersons,
+                ownerGiven: false, validator: validator)
+              report.updated += 1
+              report.outcomes.append(
+                ImportOutcome(
+                  line: row.line, action: .updated, clientId: match.id, name: name,
+                  matchId: match.id, matchName: matchName, matchReason: match.reason.rawValue))
+              continue
+            }
+          }
           report.duplicates += 1
           report.outcomes.append(
             ImportOutcome(
@@ -498,6 +610,33 @@ public struct ClientImportService: CoreService {
         report.rows, report.created, report.updated, report.duplicates, report.rejected, batch,
       ])
     return report
+  }
+
+  /// Validates like `ClientService.add`, but a value the validator refuses that is not what
+  /// names the client (a phone, an e-mail, ИНН, КПП, ОГРН, a bank account, a birthday) is moved
+  /// into the note as `Field: value` with a warning naming the line, and the rest validated
+  /// again: only a row nothing identifies is rejected. Any other problem is thrown as before.
+  func salvage<T: ImportSalvageable>(
+    _ value: inout T, line: Int, warnings: inout [ImportIssue],
+    validate: (T) throws(CRMError) -> T
+  ) throws(CRMError) -> T {
+    let l = language
+    for _ in 0..<12 {
+      do throws(CRMError) {
+        return try validate(value)
+      } catch {
+        let (field, reason) = error.fieldAndReason(l)
+        guard let key = T.salvageKeys.first(where: { validator.fieldName($0) == field }),
+          let text = value.takeOut(key)
+        else { throw error }
+        value.appendNote("\(field): \(text)")
+        warnings.append(
+          ImportIssue(
+            line: line, field: field,
+            reason: reason + l.pick(" — kept in the note", " — сохранено в примечании")))
+      }
+    }
+    return try validate(value)
   }
 
   // MARK: Batches and undo

@@ -91,6 +91,30 @@ private func company(_ line: Int, _ name: String, form: String, phone: String = 
     #expect(again.outcomes.map(\.action) == [.created, .duplicate])
   }
 
+  /// A Google export lists each person with their company: the second person of a company
+  /// joins it as a contact person instead of being skipped with the row.
+  @Test func anotherPersonOfAKnownCompanyJoinsIt() throws {
+    let (db, imports) = try importer()
+    func at(_ line: Int, _ person: String) -> ImportItem {
+      .row(
+        ImportRow(
+          line: line, client: Client(name: "Harbor Energy", legalForm: "GmbH"),
+          persons: [
+            ContactPerson(clientId: 0, name: person, phones: [Phone("+7 916 555-00-0\(line)")])
+          ]))
+    }
+    let report = try imports.run(
+      options: ImportOptions(format: "csv", fileName: "google.csv"),
+      items: [at(2, "Manu"), at(3, "Rajeev"), at(4, "Rajeev")])
+    #expect(report.outcomes.map(\.action) == [.created, .updated, .duplicate])
+    let id = try #require(report.outcomes[0].clientId)
+    let names = try db.read {
+      try String.fetchAll(
+        $0, sql: "SELECT name FROM contact_person WHERE client_id = ? ORDER BY id", arguments: [id])
+    }
+    #expect(names == ["Manu", "Rajeev"])
+  }
+
   @Test func aRowsWarningsReachTheReport() throws {
     let (_, imports) = try importer()
     let issue = ImportIssue(line: 2, field: "Phone", reason: "kept in the note")
