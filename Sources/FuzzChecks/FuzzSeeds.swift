@@ -29,6 +29,23 @@ public enum FuzzSeeds {
     }
   }
 
+  /// CSV seeds in the shapes of the import profiles: Google (multi-value cells, address
+  /// groups), LinkedIn (a preamble before the header), Bitrix24 field codes, Outlook with a
+  /// short row.
+  static let profileCSV: [String] = [
+    "Name,Given Name,Family Name,Group Membership,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,"
+      + "Address 1 - Formatted,Address 1 - City,Organization 1 - Name,Organization 1 - Title\n"
+      + "Manu,Manu,,* myContacts ::: Friends,m@ex.com,Mobile,+91 90000 11111 ::: 555-0123,"
+      + "\"12 Bridge St\nLondon\",London,Harbor Energy,Engineer\n",
+    "Notes:\n\"About missing e-mails.\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,"
+      + "Connected On\nAda,Lovelace,https://x.example/ada,,\"Acme, Inc.\",CTO,28 Sep 2026\n",
+    "\"NAME\";\"LAST_NAME\";\"SECOND_NAME\";\"PHONE_WORK\";\"EMAIL_WORK\";\"POST\";\"ADDRESS\";\n"
+      + "\"Ivan\";\"Petrov\";\"Ivanovich\";\"+7 (495) 556677\";\"i@ex.com\";\"director\";\"addr\";",
+    "First Name,Last Name,Company,Job Title,Business Phone,Mobile Phone,E-mail Address,Notes\n"
+      + "Adam,Glacius,Acme Inc.,Buyer,+1 217 555 0100\nEva\n",
+
+  ]
+
   /// Seeds made here: hand-written samples and what the writers produce.
   public static func generated(_ t: FuzzTarget) -> [Data] {
     switch t {
@@ -40,7 +57,7 @@ public enum FuzzSeeds {
         "name,city,notes\n\"Alpha, \"\"Beta\"\"\",Тула,\"две\r\nстроки\"\nГамма,,\n",
         "Фирма\tИНН\tГород\nЛютик\t500100732259\tТула\n",
         "Название|Телефон|E-mail\nИП Семёнов|89160000001|a@b.ru; c@d.ru\n",
-      ].map { Data($0.utf8) } + [
+      ].map { Data($0.utf8) } + profileCSV.map { Data($0.utf8) } + [
         ClientCSVWriter.begin()
           + ClientCSVWriter.row(c, persons: [samplePerson], ownerLogin: "anna"),
         BankEncoding.cp1251.encode("Название;Город\r\nРомашка;Москва\r\n"),
@@ -167,7 +184,9 @@ public enum FuzzSeeds {
     case .csv:
       return common + [
         ";", ",", "\t", "|", "\"\"", "\";\"", "Название", "ИНН", "Телефон", "E-mail",
-        "Контактное лицо", "Ответственный", "Теги", "ООО", "ИП", "name",
+        "Контактное лицо", "Ответственный", "Теги", "ООО", "ИП", "name", " ::: ",
+        "Phone 1 - Value", "E-mail 1 - Value", "Organization 1 - Name", "Given Name", "Notes:",
+        "Connected On", "NAME", "LAST_NAME", "PHONE_WORK", "Рабочий e-mail", "Название компании",
       ]
     case .vcard:
       return common + [

@@ -11,12 +11,19 @@ public struct ImportRow: Sendable, Equatable {
   public var client: Client
   public var persons: [ContactPerson]
   public var ownerLogin: String?
+  /// What the reader could not use as it stood and kept in the client's note instead (a phone
+  /// or date it cannot read, a value with no field of its own): reported with the import.
+  public var warnings: [ImportIssue]
 
-  public init(line: Int, client: Client, persons: [ContactPerson] = [], ownerLogin: String? = nil) {
+  public init(
+    line: Int, client: Client, persons: [ContactPerson] = [], ownerLogin: String? = nil,
+    warnings: [ImportIssue] = []
+  ) {
     self.line = line
     self.client = client
     self.persons = persons
     self.ownerLogin = ownerLogin
+    self.warnings = warnings
   }
 }
 
@@ -88,14 +95,21 @@ public struct ImportOptions: Sendable, Equatable {
   public var fileName: String
   public var dryRun: Bool
   public var onDuplicate: DuplicatePolicy
+  /// Whether a row may be a duplicate of an earlier row of the same file. Off for a file that
+  /// is a snapshot of a base (our own JSON or CSV export): its clients were already told apart
+  /// there, so each becomes a client of its own, and only clients that were in the base before
+  /// the import count as duplicates. By default off for `json`, on for the rest.
+  public var matchWithinFile: Bool
 
   public init(
-    format: String, fileName: String, dryRun: Bool = false, onDuplicate: DuplicatePolicy = .skip
+    format: String, fileName: String, dryRun: Bool = false, onDuplicate: DuplicatePolicy = .skip,
+    matchWithinFile: Bool? = nil
   ) {
     self.format = format
     self.fileName = fileName
     self.dryRun = dryRun
     self.onDuplicate = onDuplicate
+    self.matchWithinFile = matchWithinFile ?? (format != "json")
   }
 }
 
@@ -198,18 +212,141 @@ enum ImportDuplicates {
   /// The best existing client this row may be, by the duplicate engine (the same rules as the
   /// scan and the card's hint; exact names only, to keep a row's cost to a few index lookups).
   /// The row's persons' phones and e-mails count as the client's, as they do in the base.
+  ///
+  /// A name alone is weaker on import than in the scan: it never makes a person the same as
+  /// another (two «Manu» with different phones are two people; a person matches by ИНН, phone
+  /// or e-mail), and a company only when the legal forms agree too («Harbor Energy GmbH» is not
+  /// «Harbor Energy Inc»).
   static func match(
-    _ c: Client, persons: [ContactPerson], key: String, in db: Database
+    _ c: Client, persons: [ContactPerson], key: String, in db: Database, before: Int64? = nil
   ) throws -> Match? {
     var probe = c
     probe.phones += persons.flatMap(\.phones)
     probe.emails += persons.flatMap(\.emails)
-    guard
-      let best = try DuplicateFinder.matches(
-        db, for: probe, minScore: DuplicateFinder.threshold, limit: 1, fuzzy: false, key: key
-      ).first
-    else { return nil }
-    return Match(id: best.first, reason: DuplicateCandidate.Reason(best))
+    let pairs = try DuplicateFinder.matches(
+      db, for: probe, minScore: DuplicateFinder.threshold, limit: 5, fuzzy: false, key: key)
+    for pair in pairs {
+      if let before, pair.first > before { continue }
+      let nameOnly = pair.reasons.allSatisfy {
+        switch $0 {
+        case .sameName, .similarName: return true
+        default: return false
+        }
+      }
+      if nameOnly {
+        if c.kind == .person { continue }
+        guard
+          let other = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT kind, legal_form FROM client WHERE id = ?"),
+            arguments: [pair.first])
+        else { continue }
+        let kind: String = other[0]
+        let form: String = other[1]
+        if kind != ClientKind.company.rawValue || !sameForm(form, c.legalForm) { continue }
+      }
+      return Match(id: pair.first, reason: DuplicateCandidate.Reason(pair))
+    }
+    return nil
+  }
+
+  /// Legal forms that do not tell two companies apart: the same, one of them missing, or the
+  /// same form in the other language (ООО and LLC, АО and JSC).
+  static func sameForm(_ a: String, _ b: String) -> Bool {
+    func canonical(_ s: String) -> String {
+      let k = TextFold.key(s).filter { $0.isLetter }
+      switch k {
+      case "ооо", "llc", "ltd", "limited": return "llc"
+      case "ао", "оао", "зао", "пао", "нао", "jsc", "ojsc", "cjsc", "pjsc": return "jsc"
+      default: return k
+      }
+    }
+    let x = canonical(a)
+    let y = canonical(b)
+    return x.isEmpty || y.isEmpty || x == y
+  }
+}
+
+/// A client or contact person whose unreadable values an import can move into the note.
+protocol ImportSalvageable {
+  /// Validator field keys whose values may be moved, in the order they are tried.
+  static var salvageKeys: [String] { get }
+  /// Removes the value(s) of this field that the validator refuses, returning them as text;
+  /// nil when there is nothing of this field to take out.
+  mutating func takeOut(_ key: String) -> String?
+  mutating func appendNote(_ line: String)
+}
+
+/// Phones and e-mails the validator refuses, taken out one by one.
+private func takeBadPhones(_ phones: inout [Phone]) -> String? {
+  let bad = phones.filter {
+    Phone($0.raw.trimmingSpaces()).e164 == nil && !$0.raw.trimmingSpaces().isEmpty
+  }
+  guard !bad.isEmpty else { return nil }
+  phones.removeAll { p in bad.contains(p) }
+  return bad.map(\.raw).joined(separator: "; ")
+}
+
+private func takeBadEmails(_ emails: inout [String]) -> String? {
+  let bad = emails.filter {
+    !$0.trimmingSpaces().isEmpty && !EmailAddress.isValid($0.trimmingSpaces())
+  }
+  guard !bad.isEmpty else { return nil }
+  emails.removeAll { bad.contains($0) }
+  return bad.joined(separator: "; ")
+}
+
+extension Client: ImportSalvageable {
+  static let salvageKeys = [
+    "phones", "emails", "inn", "kpp", "ogrn", "bik", "account", "corr_account",
+  ]
+
+  mutating func takeOut(_ key: String) -> String? {
+    func take(_ kp: WritableKeyPath<Client, String>) -> String? {
+      let v = self[keyPath: kp]
+      if v.isEmpty { return nil }
+      self[keyPath: kp] = ""
+      return v
+    }
+    switch key {
+    case "phones": return takeBadPhones(&phones)
+    case "emails": return takeBadEmails(&emails)
+    case "inn": return take(\.inn)
+    case "kpp": return take(\.kpp)
+    case "ogrn": return take(\.ogrn)
+    case "bik", "account", "corr_account":
+      guard !bankAccounts.isEmpty else { return nil }
+      let text = bankAccounts.map {
+        [$0.bankName, $0.bik, $0.account, $0.corrAccount].filter { !$0.isEmpty }.joined(
+          separator: " ")
+      }.joined(separator: "; ")
+      bankAccounts = []
+      return text
+    default: return nil
+    }
+  }
+
+  mutating func appendNote(_ line: String) {
+    notes = notes.isEmpty ? line : notes + "\n" + line
+  }
+}
+
+extension ContactPerson: ImportSalvageable {
+  static let salvageKeys = ["phones", "emails", "birthday"]
+
+  mutating func takeOut(_ key: String) -> String? {
+    switch key {
+    case "phones": return takeBadPhones(&phones)
+    case "emails": return takeBadEmails(&emails)
+    case "birthday":
+      if birthday.isEmpty { return nil }
+      defer { birthday = "" }
+      return birthday
+    default: return nil
+    }
+  }
+
+  mutating func appendNote(_ line: String) {
+    notes = notes.isEmpty ? line : notes + "\n" + line
   }
 }
 
@@ -308,6 +445,10 @@ public struct ClientImportService: CoreService {
       ? nil : try? LeadDistributor(db, log: service, at: at)
     var unknownOwners: [String: (line: Int, count: Int)] = [:]
     let l = language
+    // The last client before the import: rows of a snapshot match only clients up to it.
+    let before =
+      options.matchWithinFile
+      ? nil : try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM client")
 
     while let item = try next() {
       report.rows += 1
@@ -323,15 +464,22 @@ public struct ClientImportService: CoreService {
         }
         continue
       }
+      report.warnings += row.warnings
       // Validate like ClientService.add.
       var client: Client
       var persons: [ContactPerson] = []
       do throws(CRMError) {
-        client = try validator.client(row.client)
+        var salvaged = row.client
+        client = try salvage(&salvaged, line: row.line, warnings: &report.warnings) {
+          (c: Client) throws(CRMError) in try validator.client(c)
+        }
         for p in row.persons {
           var person = p
           person.clientId = 0
-          persons.append(try validator.person(person))
+          persons.append(
+            try salvage(&person, line: row.line, warnings: &report.warnings) {
+              (p: ContactPerson) throws(CRMError) in try validator.person(p)
+            })
         }
       } catch {
         report.rejected += 1
@@ -358,7 +506,8 @@ public struct ClientImportService: CoreService {
       if client.ownerId == nil && !toDistribute { client.ownerId = userId }
 
       let key = DuplicateKeys.name(client.name)
-      let match = try ImportDuplicates.match(client, persons: persons, key: key, in: db)
+      let match = try ImportDuplicates.match(
+        client, persons: persons, key: key, in: db, before: before)
       let name = client.displayName
       // A client the signed-in user may not see is neither updated nor named: the row is a
       // duplicate skipped as another manager's.
@@ -374,6 +523,28 @@ public struct ClientImportService: CoreService {
         let matchName = try writer.displayName(match.id)
         switch options.onDuplicate {
         case .skip:
+          // Another person of a company already there (a Google or Outlook export lists
+          // each person with their company): the person joins it instead of being lost.
+          if !persons.isEmpty, client.kind == .company {
+            let known = Set(
+              try String.fetchAll(
+                db,
+                sql:
+                  "SELECT match_key FROM contact_person WHERE client_id = ? AND deleted_at IS NULL",
+                arguments: [match.id]))
+            let newPersons = persons.filter { !known.contains(DuplicateKeys.name($0.name)) }
+            if !newPersons.isEmpty {
+              try writer.update(
+                match.id, from: Client(name: client.name), persons: newPersons,
+                ownerGiven: false, validator: validator)
+              report.updated += 1
+              report.outcomes.append(
+                ImportOutcome(
+                  line: row.line, action: .updated, clientId: match.id, name: name,
+                  matchId: match.id, matchName: matchName, matchReason: match.reason.rawValue))
+              continue
+            }
+          }
           report.duplicates += 1
           report.outcomes.append(
             ImportOutcome(
@@ -439,6 +610,33 @@ public struct ClientImportService: CoreService {
         report.rows, report.created, report.updated, report.duplicates, report.rejected, batch,
       ])
     return report
+  }
+
+  /// Validates like `ClientService.add`, but a value the validator refuses that is not what
+  /// names the client (a phone, an e-mail, ИНН, КПП, ОГРН, a bank account, a birthday) is moved
+  /// into the note as `Field: value` with a warning naming the line, and the rest validated
+  /// again: only a row nothing identifies is rejected. Any other problem is thrown as before.
+  func salvage<T: ImportSalvageable>(
+    _ value: inout T, line: Int, warnings: inout [ImportIssue],
+    validate: (T) throws(CRMError) -> T
+  ) throws(CRMError) -> T {
+    let l = language
+    for _ in 0..<12 {
+      do throws(CRMError) {
+        return try validate(value)
+      } catch {
+        let (field, reason) = error.fieldAndReason(l)
+        guard let key = T.salvageKeys.first(where: { validator.fieldName($0) == field }),
+          let text = value.takeOut(key)
+        else { throw error }
+        value.appendNote("\(field): \(text)")
+        warnings.append(
+          ImportIssue(
+            line: line, field: field,
+            reason: reason + l.pick(" — kept in the note", " — сохранено в примечании")))
+      }
+    }
+    return try validate(value)
   }
 
   // MARK: Batches and undo

@@ -262,6 +262,7 @@ public struct Validator: Sendable {
     return p
   }
 
+  /// `YYYY-MM-DD`, a real day between 1900 and 2100.
   public static func isISODate(_ s: String) -> Bool {
     let parts = s.split(separator: "-")
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,

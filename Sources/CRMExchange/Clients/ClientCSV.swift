@@ -16,6 +16,16 @@ public enum ClientColumn: String, CaseIterable, Sendable {
   case bik, account
   case corrAccount = "corr_account"
   case bank, skip
+  /// Parts of a person's name, joined into the contact person's (or person client's) name.
+  case firstName = "first_name"
+  case middleName = "middle_name"
+  case lastName = "last_name"
+  /// An address of any kind: the first fills the actual address, the next the postal one, the
+  /// rest go to the note. Address parts (street, city, region, postcode, country) of one group
+  /// (`Business …`, `Address 1 - …`) are joined into one address.
+  case address, street, region, postcode, country
+  /// Kept as `Header: value` in the client's note: a value with no field of its own.
+  case extra
 
   /// Header names (folded: lower case, ё → е, only letters and digits, trailing digits
   /// dropped) that mean this field, Russian and English.
@@ -63,6 +73,13 @@ public enum ClientColumn: String, CaseIterable, Sendable {
     .account: ["расчетныйсчет", "рс", "account", "settlementaccount"],
     .corrAccount: ["корсчет", "кс", "корреспондентскийсчет", "corraccount"],
     .bank: ["банк", "bank", "bankname"],
+    .firstName: ["имя", "firstname", "givenname", "first"],
+    .middleName: ["отчество", "middlename", "secondname", "additionalname"],
+    .lastName: ["фамилия", "lastname", "surname", "familyname", "last"],
+    .postcode: ["индекс", "почтовыйиндекс", "zip", "zipcode", "postcode", "postalcode"],
+    .country: ["страна", "country"],
+    .region: ["регион", "область", "region", "state", "province"],
+    .street: ["улица", "street"],
   ]
 
   static let byFolded: [String: ClientColumn] = {
@@ -130,31 +147,24 @@ public struct ClientCSVOptions: Sendable {
   }
 }
 
-/// Reads clients from CSV as it streams (64 KiB at a time; memory stays bounded by the longest
-/// record, at most `maxRecordBytes`).
+/// The records of a CSV file as it streams (64 KiB at a time; memory stays bounded by the
+/// longest record, at most `maxRecordBytes`): the `ClientTableSource` under `ClientCSVReader`.
 ///
 /// **Bytes.** A UTF-8 BOM is skipped and means UTF-8. Otherwise, unless `--encoding` says,
 /// the first chunk decides: valid UTF-8 → UTF-8, otherwise Windows-1251; a file whose first
 /// chunk is plain ASCII is settled by the first field with a byte ≥ 0x80. A field that does not
 /// decode in the chosen encoding rejects its row (naming the line). **Syntax** (RFC 4180 and
 /// what Excel and 1C write): the delimiter is `;`, `,`, tab or `|`, whichever occurs most in
-/// the header line outside quotes (`;` wins ties, `,` when there is none); fields may be
+/// the first line outside quotes (`;` wins ties, `,` when there is none); fields may be
 /// quoted with `"`, doubled quotes inside, delimiters and line breaks inside quotes; records end
-/// in CRLF, LF or CR, mixed freely; blank lines are skipped. A quote that is never closed is a
-/// file error naming the line where its field began. A record with a different number of fields
-/// than the header is rejected with its line (trailing empty fields are tolerated).
-public final class ClientCSVReader {
-  public static let chunkSize = 64 * 1024
-  /// A longer record (most likely a quote never closed in a huge file) stops the reading.
-  public static let maxRecordBytes = 1 << 20
+/// in CRLF, LF or CR, mixed freely. A quote that is never closed is a file error naming the
+/// line where its field began.
+public final class CSVTableSource: ClientTableSource {
+  public static let chunkSize = ClientCSVReader.chunkSize
+  public static let maxRecordBytes = ClientCSVReader.maxRecordBytes
 
   public private(set) var encoding: BankEncoding?
   public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
-  /// The header as read, and the field each column fills (nil: ignored).
-  public private(set) var header: [String] = []
-  public private(set) var columns: [ClientColumn?] = []
-  /// Unknown columns and other things worth telling, in file order.
-  public private(set) var warnings: [ImportIssue] = []
   public private(set) var bytesRead: Int64 = 0
   public let totalBytes: Int64
 
@@ -165,7 +175,6 @@ public final class ClientCSVReader {
   private var pendingIndex = 0
   private var finished = false
   private var finalized = false
-  private var headerLine = 0
   private var l: Language { options.language }
 
   /// Reads a file, streaming; the header is read and checked here.
@@ -210,7 +219,6 @@ public final class ClientCSVReader {
     delimiter = options.delimiter ?? Self.guessDelimiter(first)
     parser.delimiter = delimiter
     try feed(first)
-    try readHeader()
   }
 
   /// UTF-8 when the bytes are valid UTF-8 (a sequence cut at the end of the chunk allowed),
@@ -267,7 +275,7 @@ public final class ClientCSVReader {
   }
 
   /// The next raw record, nil at the end of the file.
-  private func nextRecord() throws -> (line: Int, fields: [[UInt8]])? {
+  private func nextRaw() throws -> (line: Int, fields: [[UInt8]])? {
     while pendingIndex >= pending.count {
       pending.removeAll(keepingCapacity: true)
       pendingIndex = 0
@@ -302,106 +310,67 @@ public final class ClientCSVReader {
     }
   }
 
-  private func readHeader() throws {
-    while let record = try nextRecord() {
-      if record.fields.count == 1 && record.fields[0].isEmpty { continue }
-      headerLine = record.line
-      header = try record.fields.map {
-        guard let s = decode($0) else {
-          throw ImportFileError(
-            line: record.line, en: "the header is not valid \(encoding?.displayName ?? "text")",
-            ru: "заголовок — не текст в \(encoding?.displayName ?? "известной кодировке")")
-        }
-        return TextFold.sanitizeLine(s)
-      }
-      break
-    }
-    guard !header.isEmpty else {
-      throw ImportFileError(line: 0, en: "the file has no header", ru: "в файле нет заголовка")
-    }
-    var mapped: [String: ClientColumn] = [:]
-    for (column, field) in options.map {
-      guard header.contains(where: { ClientColumn.fold($0) == ClientColumn.fold(column) }) else {
-        throw ImportFileError(
-          line: headerLine,
-          en: "--map: no column «\(column)» in the header (\(header.joined(separator: ", ")))",
-          ru: "--map: в заголовке нет колонки «\(column)» (\(header.joined(separator: ", ")))")
-      }
-      mapped[ClientColumn.fold(column)] = ClientColumn(rawValue: field)
-    }
-    columns = header.map { name in
-      if let m = mapped[ClientColumn.fold(name)] { return m == .skip ? nil : m }
-      let c = ClientColumn.matching(name)
-      return c == .skip ? nil : c
-    }
-    for (name, column) in zip(header, columns) where column == nil {
-      if name.isEmpty || mapped[ClientColumn.fold(name)] == .skip { continue }
-      warnings.append(
-        ImportIssue(
-          line: headerLine, field: name,
-          reason: l.pick(
-            "unknown column, ignored (map it with --map \"\(name)=field\")",
-            "неизвестная колонка, пропущена (сопоставьте через --map \"\(name)=поле\")")))
-    }
-    for column in ClientColumn.allCases where column != .phone && column != .email {
-      if columns.filter({ $0 == column }).count > 1 {
-        let names = zip(header, columns).filter { $0.1 == column }.map(\.0)
-        warnings.append(
-          ImportIssue(
-            line: headerLine, field: names.joined(separator: ", "),
-            reason: l.pick(
-              "several columns mean \(column.rawValue); the last non-empty value wins",
-              "несколько колонок означают \(column.rawValue); берётся последнее непустое значение"))
-        )
-      }
-    }
-    if !columns.contains(.name) && !columns.contains(.contact) {
-      throw ImportFileError(
-        line: headerLine,
-        en:
-          "no name column in the header (\(header.joined(separator: ", "))); name one with --map \"Column=name\"",
-        ru:
-          "в заголовке нет колонки с названием (\(header.joined(separator: ", "))); укажите её через --map \"Колонка=name\""
-      )
-    }
-  }
-
-  /// The next row or rejected row; nil at the end. Throws `ImportFileError` for a file that
-  /// cannot be read on (an unclosed quote).
-  public func next() throws -> ImportItem? {
-    while let record = try nextRecord() {
-      if record.fields.count == 1 && record.fields[0].isEmpty { continue }
-      var fields = record.fields
-      if fields.count > columns.count {
-        while fields.count > columns.count, fields.last?.isEmpty == true { fields.removeLast() }
-      }
-      if fields.count != columns.count {
-        return .rejected(
-          ImportIssue(
+  public func nextRecord() throws -> ClientTableRecord? {
+    guard let record = try nextRaw() else { return nil }
+    var cells: [String] = []
+    cells.reserveCapacity(record.fields.count)
+    for f in record.fields {
+      guard let s = decode(f) else {
+        return ClientTableRecord(
+          line: record.line, cells: [],
+          problem: ImportIssue(
             line: record.line, field: "",
             reason: l.pick(
-              "\(fields.count) fields, the header has \(columns.count)",
-              "полей: \(fields.count), а в заголовке \(columns.count)")))
+              "not valid \(encoding?.displayName ?? "text"); is the file in another encoding? (--encoding)",
+              "не текст в кодировке \(encoding?.displayName ?? ""); файл в другой кодировке? (--encoding)"
+            )))
       }
-      var values: [String] = []
-      values.reserveCapacity(fields.count)
-      for (i, f) in fields.enumerated() {
-        guard let s = decode(f) else {
-          return .rejected(
-            ImportIssue(
-              line: record.line, field: header[i],
-              reason: l.pick(
-                "not valid \(encoding?.displayName ?? "text"); is the file in another encoding? (--encoding)",
-                "не текст в кодировке \(encoding?.displayName ?? ""); файл в другой кодировке? (--encoding)"
-              )))
-        }
-        values.append(s)
-      }
-      return ClientRowBuilder.item(
-        line: record.line, columns: columns, header: header, values: values, language: l)
+      cells.append(s)
     }
-    return nil
+    return ClientTableRecord(line: record.line, cells: cells)
   }
+}
+
+/// Reads clients from CSV: `CSVTableSource` for the records, `ClientTableReader` for the
+/// header, the profile and the rows.
+public final class ClientCSVReader {
+  public static let chunkSize = 64 * 1024
+  /// A longer record (most likely a quote never closed in a huge file) stops the reading.
+  public static let maxRecordBytes = 1 << 20
+
+  public let csv: CSVTableSource
+  public let table: ClientTableReader
+
+  /// Reads a file, streaming; the header is read and checked here.
+  public convenience init(url: URL, options: ClientCSVOptions) throws {
+    let file = try ImportChunks.file(url)
+    try self.init(total: file.total, read: file.read, options: options)
+  }
+
+  /// Reads bytes held in memory (tests), in chunks like a file.
+  public convenience init(data: Data, options: ClientCSVOptions, chunkSize: Int = chunkSize)
+    throws
+  {
+    let memory = ImportChunks.memory(data, chunkSize: chunkSize)
+    try self.init(total: memory.total, read: memory.read, options: options)
+  }
+
+  init(total: Int64, read: @escaping () throws -> Data, options: ClientCSVOptions) throws {
+    csv = try CSVTableSource(total: total, read: read, options: options)
+    table = try ClientTableReader(source: csv, options: options)
+  }
+
+  public var encoding: BankEncoding? { csv.encoding }
+  public var delimiter: UInt8 { csv.delimiter }
+  public var bytesRead: Int64 { csv.bytesRead }
+  public var totalBytes: Int64 { csv.totalBytes }
+  public var header: [String] { table.header }
+  public var columns: [ClientColumn?] { table.columns }
+  public var profile: ImportProfile { table.profile }
+  public var warnings: [ImportIssue] { table.warnings }
+  public var columnUses: [ImportColumnUse] { table.columnUses }
+
+  public func next() throws -> ImportItem? { try table.next() }
 }
 
 /// Byte-level RFC 4180 state machine, fed in chunks.
@@ -551,8 +520,25 @@ enum ClientRowBuilder {
       .filter { !$0.isEmpty }
   }
 
+  /// Splits a multi-value cell: Google's ` ::: `, `;` and line breaks (not `,`, which is
+  /// inside addresses and names).
+  static func values(_ text: String) -> [String] {
+    text.replacingOccurrences(of: ":::", with: "\n")
+      .split(whereSeparator: { $0 == ";" || $0 == "\n" })
+      .map { TextFold.sanitizeLine(String($0)) }.filter { !$0.isEmpty }
+  }
+
+  /// The list without later repeats of the same key (a number in two columns).
+  static func unique<T>(_ list: [T], by key: (T) -> String) -> [T] {
+    var seen = Set<String>()
+    return list.filter { seen.insert(key($0)).inserted }
+  }
+
+  /// One row of a table, read through its columns' plans (see `ClientTableReader`).
   static func item(
-    line: Int, columns: [ClientColumn?], header: [String], values: [String], language l: Language
+    line: Int, plans: [ProfileColumn?], header: [String], values cells: [String],
+    profile: ImportProfile, overflow: [String] = [], warnings given: [ImportIssue] = [],
+    language l: Language, cellName: (Int) -> String? = { _ in nil }
   ) -> ImportItem {
     var c = Client(name: "")
     var person = ContactPerson(clientId: 0, name: "")
@@ -560,13 +546,72 @@ enum ClientRowBuilder {
     var kindText = ""
     var kindColumn = ""
     var account = BankAccount()
-    for (i, column) in columns.enumerated() {
-      guard let column else { continue }
-      let raw = values[i]
+    var first: [String] = []
+    var middle: [String] = []
+    var last: [String] = []
+    var fullName = ""
+    var company = ""
+    var rowPhones: [Phone] = []
+    var rowEmails: [String] = []
+    var websites: [String] = []
+    var notes: [String] = []
+    var extras: [String] = []
+    var birthday = ""
+    var warnings = given
+    // Address parts by group, in column order: street lines, city, region, postcode, country,
+    // and a whole address when the file gives one.
+    var groups: [String: [ClientColumn: [String]]] = [:]
+    var groupOrder: [String] = []
+    var addresses: [String] = []
+    func field(_ i: Int) -> String {
+      if let cell = cellName(i) { return "\(cell) (\(header[i]))" }
+      return header[i]
+    }
+    func keep(_ i: Int, _ value: String, _ en: String, _ ru: String) {
+      extras.append("\(header[i]): \(value)")
+      warnings.append(ImportIssue(line: line, field: field(i), reason: l.pick(en, ru)))
+    }
+    /// A single-valued field: the first value wins, a different later one goes to the note.
+    func single(_ target: inout String, _ value: String, _ i: Int) {
+      if target.isEmpty {
+        target = value
+      } else if TextFold.key(target) != TextFold.key(value) {
+        extras.append("\(header[i]): \(value)")
+      }
+    }
+    func phones(_ raw: String, _ i: Int) -> [Phone] {
+      var out: [Phone] = []
+      for p in Self.phones(raw.replacingOccurrences(of: ":::", with: "\n")) {
+        if p.e164 == nil {
+          keep(
+            i, p.raw, "«\(p.raw)» is not a phone number we can read: kept in the note",
+            "«\(p.raw)» — не номер телефона, который удаётся разобрать: сохранено в примечании")
+        } else {
+          out.append(p)
+        }
+      }
+      return out
+    }
+    func emails(_ raw: String, _ i: Int) -> [String] {
+      var out: [String] = []
+      for e in list(raw.replacingOccurrences(of: ":::", with: "\n"), spaces: true) {
+        if EmailAddress.isValid(e) {
+          out.append(e)
+        } else {
+          keep(
+            i, e, "«\(e)» is not an e-mail address: kept in the note",
+            "«\(e)» — не адрес e-mail: сохранено в примечании")
+        }
+      }
+      return out
+    }
+    for (i, plan) in plans.enumerated() {
+      guard let plan, let column = plan.field, i < cells.count else { continue }
+      let raw = cells[i]
       let v = column == .notes ? raw.trimmingSpaces() : TextFold.sanitizeLine(raw)
       if v.isEmpty { continue }
       switch column {
-      case .name: c.name = v
+      case .name: single(&company, v, i)
       case .kind:
         kindText = v
         kindColumn = header[i]
@@ -574,30 +619,120 @@ enum ClientRowBuilder {
       case .inn: c.inn = v
       case .kpp: c.kpp = v
       case .ogrn: c.ogrn = v
-      case .phone: c.phones += phones(raw)
-      case .email: c.emails += list(raw, spaces: true)
-      case .website: c.website = v
-      case .city: c.city = v
+      case .phone:
+        if profile.personCentric {
+          rowPhones += phones(raw, i)
+        } else {
+          c.phones += phones(raw, i)
+        }
+      case .email:
+        if profile.personCentric {
+          rowEmails += emails(raw, i)
+        } else {
+          c.emails += emails(raw, i)
+        }
+      case .website: websites += Self.values(raw)
+      case .city: if plan.group.isEmpty { c.city = v }
       case .legalAddress: c.legalAddress = v
       case .actualAddress: c.actualAddress = v
       case .postalAddress: c.postalAddress = v
       case .segment: c.segment = v
       case .owner: owner = v
       case .source: c.leadSource = v
-      case .tags: c.tags += list(raw)
-      case .contact: person.name = v
-      case .position: person.position = v
-      case .contactPhone: person.phones += phones(raw)
-      case .contactEmail: person.emails += list(raw, spaces: true)
-      case .birthday: person.birthday = v
-      case .notes: c.notes = v
+      case .tags:
+        c.tags += list(raw.replacingOccurrences(of: ":::", with: "\n")).filter {
+          !$0.hasPrefix("* ")
+        }
+      case .contact: single(&fullName, v, i)
+      case .position: single(&person.position, v, i)
+      case .contactPhone: person.phones += phones(raw, i)
+      case .contactEmail: person.emails += emails(raw, i)
+      case .birthday:
+        if let day = Formats.parseDay(v), Validator.isISODate(day) {
+          single(&birthday, day, i)
+        } else {
+          keep(
+            i, v, "«\(v)» is not a date we can read: kept in the note",
+            "«\(v)» — не дата, которую удаётся разобрать: сохранено в примечании")
+        }
+      case .notes: notes.append(v)
       case .bik: account.bik = v
       case .account: account.account = v
       case .corrAccount: account.corrAccount = v
       case .bank: account.bankName = v
+      case .firstName: first.append(v)
+      case .middleName: middle.append(v)
+      case .lastName: last.append(v)
+      case .address, .street, .region, .postcode, .country:
+        let group = plan.group.isEmpty ? "#\(i)" : plan.group
+        if groups[group] == nil { groupOrder.append(group) }
+        if column == .address {
+          groups[group, default: [:]][.address, default: []] +=
+            raw.replacingOccurrences(of: ":::", with: "\u{1}").split(separator: "\u{1}").map {
+              String($0).split(whereSeparator: \.isNewline).map {
+                TextFold.sanitizeLine(String($0))
+              }.filter { !$0.isEmpty }.joined(separator: ", ")
+            }.filter { !$0.isEmpty }
+        } else {
+          groups[group, default: [:]][column, default: []].append(v)
+        }
+      case .extra: extras.append("\(header[i]): \(v)")
       case .skip: break
       }
+      // A city inside an address group also names the client's city.
+      if column == .city && !plan.group.isEmpty {
+        groups[plan.group, default: [:]][.city, default: []].append(v)
+        if groupOrder.last != plan.group && !groupOrder.contains(plan.group) {
+          groupOrder.append(plan.group)
+        }
+      }
     }
+    for g in groupOrder {
+      let parts = groups[g] ?? [:]
+      if var whole = parts[.address], !whole.isEmpty {
+        // Google's formatted address often leaves out the postcode or the country its own
+        // part columns hold: those are added, so nothing of the group is lost.
+        let text = TextFold.key(whole.joined(separator: " "))
+        let missing = [ClientColumn.street, .city, .region, .postcode, .country].flatMap {
+          parts[$0] ?? []
+        }.filter { !text.contains(TextFold.key($0)) }
+        if !missing.isEmpty {
+          whole[whole.count - 1] += ", " + missing.joined(separator: ", ")
+        }
+        addresses += whole
+      } else {
+        let pieces = [ClientColumn.street, .city, .region, .postcode, .country].flatMap {
+          parts[$0] ?? []
+        }
+        // A city alone is the client's city, not an address.
+        if pieces.count > (parts[.city]?.count ?? 0) {
+          addresses.append(pieces.joined(separator: ", "))
+        }
+      }
+      if c.city.isEmpty, let city = parts[.city]?.first { c.city = city }
+    }
+    for a in addresses {
+      if c.actualAddress.isEmpty {
+        c.actualAddress = a
+      } else if c.postalAddress.isEmpty && TextFold.key(a) != TextFold.key(c.actualAddress) {
+        c.postalAddress = a
+      } else if TextFold.key(a) != TextFold.key(c.actualAddress)
+        && TextFold.key(a) != TextFold.key(c.postalAddress)
+      {
+        extras.append(l.pick("Address: ", "Адрес: ") + a)
+      }
+    }
+    if let site = websites.first { c.website = site }
+    for site in websites.dropFirst() where site != c.website {
+      extras.append(l.pick("Website: ", "Сайт: ") + site)
+    }
+    if !fullName.isEmpty {
+      person.name = fullName
+    } else {
+      let parts = profile.surnameFirst ? last + first + middle : first + middle + last
+      person.name = parts.joined(separator: " ")
+    }
+    c.name = company
     if c.legalForm.isEmpty {
       (c.legalForm, c.name) = splitLegalForm(c.name)
     }
@@ -622,22 +757,60 @@ enum ClientRowBuilder {
       // the same from what the writer makes of it (found by fuzzing).
       c.name = person.name
       if c.legalForm.isEmpty { (c.legalForm, c.name) = Self.splitLegalForm(c.name) }
-      c.phones += person.phones
-      c.emails += person.emails
+      c.phones += person.phones + rowPhones
+      c.emails += person.emails + rowEmails
+      if !person.position.isEmpty {
+        extras.insert(l.pick("Position: ", "Должность: ") + person.position, at: 0)
+      }
+      if !birthday.isEmpty {
+        extras.insert(l.pick("Birthday: ", "День рождения: ") + birthday, at: 0)
+      }
+      person = ContactPerson(clientId: 0, name: "")
+    } else if !person.name.isEmpty && TextFold.key(person.name) != TextFold.key(c.name) {
+      person.phones += rowPhones
+      person.emails += rowEmails
+      person.birthday = birthday
+    } else {
+      c.phones += person.phones + rowPhones
+      c.emails += person.emails + rowEmails
+      if !person.position.isEmpty {
+        extras.insert(l.pick("Position: ", "Должность: ") + person.position, at: 0)
+      }
+      if !birthday.isEmpty {
+        extras.insert(l.pick("Birthday: ", "День рождения: ") + birthday, at: 0)
+      }
       person = ContactPerson(clientId: 0, name: "")
     }
     if c.name.isEmpty {
-      return .rejected(
-        ImportIssue(
-          line: line, field: l.pick("Name", "Название"),
-          reason: l.pick("empty: a client needs a name", "пусто: у клиента должно быть название")))
+      // Nothing names the client: an e-mail or a phone still identifies a person.
+      if let e = c.emails.first {
+        c.name = e
+        c.kind = .person
+      } else if let p = c.phones.first {
+        c.name = p.raw
+        c.kind = .person
+      } else {
+        return .rejected(
+          ImportIssue(
+            line: line, field: "",
+            reason: l.pick(
+              "nothing identifies the client: no name, company, e-mail or phone",
+              "ничто не называет клиента: нет ни названия, ни имени, ни e-mail, ни телефона")))
+      }
     }
+    for v in overflow { extras.append(l.pick("Extra value: ", "Лишнее значение: ") + v) }
+    var note = notes.joined(separator: "\n")
+    let more = extras.joined(separator: "\n")
+    if !more.isEmpty { note = note.isEmpty ? more : note + "\n" + more }
+    c.notes = note
     if !account.isEmpty { c.bankAccounts = [account] }
-    var persons: [ContactPerson] = []
-    if !person.name.isEmpty && TextFold.key(person.name) != TextFold.key(c.name) {
-      persons.append(person)
-    }
-    return .row(ImportRow(line: line, client: c, persons: persons, ownerLogin: owner))
+    c.phones = unique(c.phones, by: { $0.e164 ?? $0.raw })
+    c.emails = unique(c.emails, by: TextFold.key)
+    person.phones = unique(person.phones, by: { $0.e164 ?? $0.raw })
+    person.emails = unique(person.emails, by: TextFold.key)
+    let persons = person.name.isEmpty ? [] : [person]
+    return .row(
+      ImportRow(line: line, client: c, persons: persons, ownerLogin: owner, warnings: warnings))
   }
 }
 

@@ -15,10 +15,27 @@ protocol ClientSource: AnyObject {
   var sourceWarnings: [ImportIssue] { get }
   var bytesRead: Int64 { get }
   var totalBytes: Int64 { get }
+  /// The kind of file recognised from a table's header (nil for vCard and JSON).
+  var recognised: ImportProfile? { get }
+  /// What each column of a table became.
+  var columnUses: [ImportColumnUse] { get }
+}
+
+extension ClientSource {
+  var recognised: ImportProfile? { nil }
+  var columnUses: [ImportColumnUse] { [] }
 }
 
 extension ClientCSVReader: ClientSource {
   var sourceWarnings: [ImportIssue] { warnings }
+  var recognised: ImportProfile? { profile }
+}
+
+extension ClientTableReader: ClientSource {
+  var sourceWarnings: [ImportIssue] { warnings }
+  var recognised: ImportProfile? { profile }
+  var bytesRead: Int64 { source.bytesRead }
+  var totalBytes: Int64 { source.totalBytes }
 }
 extension ClientJSONReader: ClientSource {
   var sourceWarnings: [ImportIssue] { [] }
@@ -79,9 +96,11 @@ extension Session {
       throw Failure(message: "\(file): \(e.message(l))", code: 1)
     }
     let service = context.imports
+    // Our own export is a snapshot of a base: its clients are all distinct already.
+    let snapshot = format == "json" || source.recognised == .termcrm
     let options = ImportOptions(
       format: format, fileName: (file as NSString).lastPathComponent, dryRun: flags.dryRun,
-      onDuplicate: flags.onDuplicate)
+      onDuplicate: flags.onDuplicate, matchWithinFile: !snapshot)
     let bar = isatty(2) == 1 && source.totalBytes > 4 << 20
     importInterrupted = 0
     signal(SIGINT) { _ in importInterrupted = 1 }
@@ -133,6 +152,16 @@ extension Session {
       object["updated"] = report.updated
       object["duplicates"] = report.duplicates
       object["rejected"] = report.rejected
+      if let profile = source.recognised {
+        object["profile"] = profile.id
+        object["profile_name"] = profile.name(l)
+        object["columns"] = source.columnUses.map { u -> [String: Any] in
+          [
+            "header": u.header, "field": u.field?.rawValue ?? NSNull(), "values": u.values,
+            "suggestion": u.suggestion?.rawValue ?? NSNull(),
+          ]
+        }
+      }
       object["warnings"] = warnings.map {
         ["line": $0.line, "field": $0.field, "reason": $0.reason]
       }
@@ -147,12 +176,21 @@ extension Session {
       printJSON(object)
       return
     }
-    for w in warnings {
+    let shown = 100
+    for w in warnings.prefix(shown) {
       writeError(
         l.pick("warning: ", "предупреждение: ") + l.pick("line \(w.line): ", "строка \(w.line): ")
           + (w.field.isEmpty ? "" : "\(w.field): ") + w.reason)
     }
-    let shown = 100
+    if warnings.count > shown {
+      writeError(
+        l.pick(
+          "… and \(warnings.count - shown) more warnings (--json lists all)",
+          "… и ещё предупреждений: \(warnings.count - shown) (все — с --json)"))
+    }
+    if let profile = source.recognised {
+      printColumns(profile, source.columnUses, l)
+    }
     func list(_ action: ImportOutcome.Action, _ title: String, _ text: (ImportOutcome) -> String) {
       let rows = report.outcomes.filter { $0.action == action }
       guard !rows.isEmpty else { return }
@@ -199,6 +237,35 @@ extension Session {
     }
   }
 
+}
+
+/// The import summary's part about the file: the profile recognised and what each column
+/// became, ignored columns with values each with a `--map` suggestion, and the empty ignored
+/// ones on one line.
+func printColumns(_ profile: ImportProfile, _ uses: [ImportColumnUse], _ l: Language) {
+  print(l.pick("Recognised: ", "Распознано: ") + profile.name(l))
+  print(l.pick("Columns:", "Колонки:"))
+  var empty: [String] = []
+  for u in uses {
+    let title = u.header.isEmpty ? l.pick("(no name)", "(без названия)") : u.header
+    if let field = u.field {
+      print("  \(title) → \(field.rawValue) (\(l.pick("values", "значений")): \(u.values))")
+    } else if u.values == 0 {
+      empty.append(title)
+    } else {
+      let hint = u.suggestion.map { " --map \"\(u.header)=\($0.rawValue)\"" } ?? ""
+      print(
+        "  \(title): "
+          + l.pick(
+            "ignored (values: \(u.values));\(hint.isEmpty ? "" : " to keep them:" + hint)",
+            "пропущена (значений: \(u.values));\(hint.isEmpty ? "" : " чтобы сохранить:" + hint)"))
+    }
+  }
+  if !empty.isEmpty {
+    print(
+      "  " + l.pick("Ignored, empty in every row: ", "Пропущены, пусты во всех строках: ")
+        + empty.joined(separator: ", "))
+  }
 }
 
 extension Global {

@@ -41,14 +41,19 @@ private func count(_ db: CRMDatabase, _ sql: String) throws -> Int {
         .rejected(ImportIssue(line: 5, field: "", reason: "3 fields, the header has 4")),
         row(6, "Астра", owner: "boris", persons: [ContactPerson(clientId: 0, name: "Иван Петров")]),
       ])
-    #expect(report.created == 2)
-    #expect(report.rejected == 3)
+    // A wrong check digit or a bad e-mail no longer costs the row: the value is kept in the
+    // note with a warning naming the line and the field (issue 21).
+    #expect(report.created == 4)
+    #expect(report.rejected == 1)
     #expect(report.rows == 5)
     let rejected = report.outcomes.filter { $0.action == .rejected }
-    #expect(rejected.map(\.line) == [3, 4, 5])
-    #expect(rejected[0].field == "INN")
-    #expect(rejected[0].reason == "wrong check digit")
-    #expect(rejected[1].field == "E-mails")
+    #expect(rejected.map(\.line) == [5])
+    #expect(report.warnings.map(\.line) == [3, 4])
+    #expect(report.warnings.map(\.field) == ["INN", "E-mails"])
+    #expect(report.warnings[0].reason == "wrong check digit — kept in the note")
+    let lutik = try #require(report.outcomes.first { $0.line == 3 }?.clientId)
+    #expect(try clients.client(lutik)?.notes == "INN: 7707083890")
+    #expect(try clients.client(lutik)?.inn == "")
     let id = try #require(report.outcomes.first { $0.line == 6 }?.clientId)
     let astra = try #require(try clients.client(id))
     #expect(astra.ownerId == (try db.user(login: "boris"))?.id)
