@@ -1,21 +1,5 @@
 import Foundation
 
-/// A mailbox of an address header: the display name (encoded words decoded) and the address.
-public struct MailAddress: Equatable, Sendable, CustomStringConvertible {
-  public var name: String
-  public var address: String
-
-  public init(name: String = "", address: String) {
-    self.name = name
-    self.address = address
-  }
-
-  /// The address folded for matching (e-mail addresses are compared case-insensitively).
-  public var key: String { address.lowercased() }
-
-  public var description: String { name.isEmpty ? address : "\(name) <\(address)>" }
-}
-
 /// Header-level decoding: RFC 2047 encoded words, RFC 2231 parameters, address lists (RFC
 /// 5322 with groups and comments), dates and message identifiers.
 public enum MailHeader {

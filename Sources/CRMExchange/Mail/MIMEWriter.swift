@@ -2,7 +2,7 @@ import CRMCore
 import Foundation
 
 /// An e-mail address with an optional display name: `Иван Петров <ivan@firm.ru>`.
-public struct MailAddress: Equatable, Sendable {
+public struct MailAddress: Equatable, Sendable, CustomStringConvertible {
   public var name: String
   public var address: String
 
@@ -10,6 +10,11 @@ public struct MailAddress: Equatable, Sendable {
     self.name = name
     self.address = address
   }
+
+  /// The address folded for matching (e-mail addresses are compared case-insensitively).
+  public var key: String { address.lowercased() }
+
+  public var description: String { name.isEmpty ? address : "\(name) <\(address)>" }
 
   /// The part after `@`.
   public var domain: String {

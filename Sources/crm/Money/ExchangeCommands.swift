@@ -24,7 +24,8 @@ struct Import: ParsableCommand {
       "Import data from files.",
       "Загрузка данных из файлов."),
     subcommands: [
-      Bank.self, ImportCSV.self, ImportVCard.self, ImportJSON.self, ImportUndo.self,
+      Bank.self, ImportCSV.self, ImportXLSX.self, ImportVCard.self, ImportJSON.self,
+      ImportUndo.self,
       ImportList.self,
     ])
 
