@@ -279,7 +279,8 @@ protocol ImportSalvageable {
 /// Phones and e-mails the validator refuses, taken out one by one.
 private func takeBadPhones(_ phones: inout [Phone]) -> String? {
   let bad = phones.filter {
-    Phone($0.raw.trimmingSpaces()).e164 == nil && !$0.raw.trimmingSpaces().isEmpty
+    $0.e164 == nil && !$0.raw.trimmingSpaces().isEmpty
+      && !Validator.isReadablePhone($0.raw.trimmingSpaces())
   }
   guard !bad.isEmpty else { return nil }
   phones.removeAll { p in bad.contains(p) }

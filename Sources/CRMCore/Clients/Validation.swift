@@ -87,10 +87,7 @@ public struct Validator: Sendable {
         phone = Phone(raw)
       }
       if phone.e164 == nil {
-        let parsed = PhoneNumber.parse(raw)
-        if parsed.status == .none
-          || raw.unicodeScalars.lazy.filter({ $0.properties.numericType != nil }).count < 3
-        {
+        if !Self.isReadablePhone(raw) {
           throw fail(
             fieldName("phones"), "\"\(raw)\" is not a phone number (e.g. +7 495 123-45-67)",
             "«\(raw)» — не номер телефона (пример: +7 495 123-45-67)")
@@ -99,6 +96,13 @@ public struct Validator: Sendable {
       out.append(phone)
     }
     return out
+  }
+
+  /// Whether a number can be read from `raw` at all (at least 3 digits that libphonenumber sees
+  /// as a number), valid in a region or not: what a phone field keeps as typed.
+  public static func isReadablePhone(_ raw: String) -> Bool {
+    PhoneNumber.parse(raw).status != .none
+      && raw.unicodeScalars.lazy.filter({ $0.properties.numericType != nil }).count >= 3
   }
 
   /// `+` and 8 to 15 digits, the first not 0.

@@ -582,11 +582,13 @@ enum ClientRowBuilder {
     func phones(_ raw: String, _ i: Int) -> [Phone] {
       var out: [Phone] = []
       for p in Self.phones(raw.replacingOccurrences(of: ":::", with: "\n")) {
-        if p.e164 == nil {
+        if p.e164 == nil && !Validator.isReadablePhone(p.raw) {
           keep(
             i, p.raw, "«\(p.raw)» is not a phone number we can read: kept in the note",
             "«\(p.raw)» — не номер телефона, который удаётся разобрать: сохранено в примечании")
         } else {
+          // A number valid in no region we know (a foreign one without its country code, a
+          // short office number) stays a phone as written, without an international form.
           out.append(p)
         }
       }

@@ -60,11 +60,29 @@ struct Demo: CRMCommand {
     let dealCount = min(deals ?? clients / 4, 10_000_000)
     let d = try demo.populateDeals(database, count: dealCount, seed: seed)
     let m = try demo.populateMoney(database, payments: dealCount / 3, seed: seed)
+    try Self.demoCompany(session.context)
     let seconds = Date().timeIntervalSince(start)
     print(
       global.language.pick(
         "Added \(n) demo clients, \(d) deals, \(m.invoices) invoices and \(m.payments) payments to \(global.path) in \(String(format: "%.1f", seconds)) s.",
         "Добавлено демо-клиентов: \(n), сделок: \(d), счетов: \(m.invoices), оплат: \(m.payments) в \(global.path) за \(String(format: "%.1f", seconds)) с."
       ))
+  }
+
+  /// The demo's own company, so its invoices, offers and acts print (as text, HTML and PDF)
+  /// without setting requisites first; made only when the database has none and the demo
+  /// runs as an admin. The numbers are real-looking with correct check digits.
+  static func demoCompany(_ context: ServiceContext) throws {
+    guard try context.companies.list().isEmpty, context.user?.role == .admin else { return }
+    _ = try context.companies.add(
+      LegalEntity(
+        kind: .organization, fullName: "Общество с ограниченной ответственностью «Демо-Софт»",
+        shortName: "ООО «Демо-Софт»", inn: "7707083893", kpp: "770701001",
+        ogrn: "1027700132195", legalAddress: "125009, г. Москва, ул. Тверская, д. 1, оф. 12",
+        bankName: "ПАО Сбербанк", bik: "044525225", corrAccount: "30101810400000000225",
+        account: "40702810938000012345", directorTitle: "Генеральный директор",
+        directorName: "Смирнова А. В.", accountantTitle: "Главный бухгалтер",
+        accountantName: "Козлова Е. П.", phone: "+7 495 123-45-67", email: "sales@demo-soft.example",
+        site: "demo-soft.example", isDefault: true))
   }
 }

@@ -57,7 +57,7 @@ struct CompanyCommand: ParsableCommand {
     @Option(help: tr("Chief accountant's name.", "ФИО главного бухгалтера."))
     var accountantName: String?
     @Option(help: tr("Phone.", "Телефон.")) var phone: String?
-    @Option(help: tr("E-mail.", "E-mail.")) var email: String?
+    @Option(help: tr("E-mail of the company.", "Электронная почта организации.")) var email: String?
     @Option(help: tr("Site.", "Сайт.")) var site: String?
 
     /// `e` with every given option applied.
