@@ -34,6 +34,18 @@ import Testing
     #expect(r.valid, "\(version): \(r.output)")
   }
 
+  @Test(arguments: ["1.6", "1.8"])
+  func aCommentAndAZeroRateValidateToo(version: String) throws {
+    var acts = sampleActs18()
+    acts[1].lines[0].vatRate = "0"
+    acts[1].comment = "Оплата до 15.12 <срочно> & \"без пени\""
+    let data = try write(version, acts)
+    let r = try validate(data, version)
+    #expect(r.valid, "\(version): \(r.output)")
+    // The comment goes where the version keeps it, not dropped.
+    #expect(String(decoding: data, as: UTF8.self).contains("<Комментарий>"))
+  }
+
   /// The check is not a rubber stamp: what 1C would reject, xmllint rejects here.
   @Test func theSchemaRejectsWhat1CRejects() throws {
     let good = String(decoding: try write("1.8", sampleActs18()), as: UTF8.self)

@@ -225,7 +225,11 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
     #expect(
       lines[1].at("Содержание")
         == "Консультации O'Brien's team за период с 01.11.2026 по 30.11.2026")
-    #expect(first.first("ОбщиеСвойстваОбъектовФормата") == nil, "1.8 has no place for a comment")
+    // 1.8 keeps the comment in the document's own Комментарий, before Налогообложение.
+    #expect(first.first("ОбщиеСвойстваОбъектовФормата") == nil)
+    #expect(first.at("Комментарий") == "Счёт № 12 от 01.11.2026\nОплата до 15.12")
+    let names = first.children.map(\.name)
+    #expect(names.firstIndex(of: "Комментарий")! + 1 == names.firstIndex(of: "Налогообложение")!)
   }
 
   @Test func aPersonWithoutContractOrVAT() throws {
