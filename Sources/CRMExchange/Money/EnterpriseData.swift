@@ -143,7 +143,9 @@ public struct ActExport: Equatable, Sendable {
 /// - The enumeration СтавкиНДС of 1.6 and 1.8 ends at НДС20: those versions cannot carry 5 %, 7 %
 ///   or 2026's 22 %, and such an act is refused (`EnterpriseDataWriter.check`) rather than written
 ///   into a file 1C rejects. From 1.11 the rate is a number and carries any of them.
-/// - `ОбщиеСвойстваОбъектовФормата/Комментарий` exists from 1.11 on; older versions get no comment.
+/// - The act's comment: 1.6 and 1.8 keep it in the document's own `Комментарий` (after
+///   АдресДоставки, before Налогообложение: their published schemas, checked by xmllint in
+///   EnterpriseDataSchemaTests); 1.11 on in `ОбщиеСвойстваОбъектовФормата/Комментарий`.
 public struct EnterpriseDataVersion: Equatable, Sendable {
   /// How a version writes СтавкаНДС.
   public enum VATRateShape: Equatable, Sendable {
@@ -174,8 +176,15 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
   /// CRM rate → ВидСтавки, for `.structure`.
   public let vatRateKinds: [String: String]
   public let currencyShape: CurrencyShape
-  /// Whether the act's comment goes to ОбщиеСвойстваОбъектовФормата/Комментарий.
-  public let writesComment: Bool
+  /// Where a version keeps the act's comment.
+  public enum CommentPlace: Equatable, Sendable {
+    /// `<Комментарий>` of the document itself, before Налогообложение (1.6, 1.8).
+    case document
+    /// `<ОбщиеСвойстваОбъектовФормата><Комментарий>` after the lines (1.11 on).
+    case commonProperties
+  }
+
+  public let commentPlace: CommentPlace
 
   /// Whether the version's schema can carry this CRM rate (`"none"`, `"0"`, `"22"`…).
   public func carries(rate: String) -> Bool {
@@ -189,7 +198,7 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
   public init(
     version: String, servicesTable: String, operationKind: String, vatRateShape: VATRateShape,
     vatRateNames: [String: String], vatRateKinds: [String: String], currencyShape: CurrencyShape,
-    writesComment: Bool
+    commentPlace: CommentPlace
   ) {
     self.version = version
     self.servicesTable = servicesTable
@@ -198,7 +207,7 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
     self.vatRateNames = vatRateNames
     self.vatRateKinds = vatRateKinds
     self.currencyShape = currencyShape
-    self.writesComment = writesComment
+    self.commentPlace = commentPlace
   }
 
   /// `http://v8.1c.ru/edi/edi_stnd/EnterpriseData/<version>`: Format in the header and the
@@ -224,19 +233,19 @@ public struct EnterpriseDataVersion: Equatable, Sendable {
     EnterpriseDataVersion(
       version: "1.6", servicesTable: "Услуги", operationKind: "РеализацияКлиенту",
       vatRateShape: .enumeration, vatRateNames: vatEnumeration, vatRateKinds: [:],
-      currencyShape: .code, writesComment: false),
+      currencyShape: .code, commentPlace: .document),
     EnterpriseDataVersion(
       version: "1.8", servicesTable: "Услуги", operationKind: "РеализацияКлиенту",
       vatRateShape: .enumeration, vatRateNames: vatEnumeration, vatRateKinds: [:],
-      currencyShape: .classifier, writesComment: false),
+      currencyShape: .classifier, commentPlace: .document),
     EnterpriseDataVersion(
       version: "1.11", servicesTable: "Услуги", operationKind: "РеализацияКлиенту",
       vatRateShape: .structure, vatRateNames: [:], vatRateKinds: vatKinds,
-      currencyShape: .classifier, writesComment: true),
+      currencyShape: .classifier, commentPlace: .commonProperties),
     EnterpriseDataVersion(
       version: "1.17", servicesTable: "Услуги", operationKind: "РеализацияКлиенту",
       vatRateShape: .structure, vatRateNames: [:], vatRateKinds: vatKinds,
-      currencyShape: .classifier, writesComment: true),
+      currencyShape: .classifier, commentPlace: .commonProperties),
   ]
 
   /// 1.17: the newest version current 1C:Бухгалтерия 3.0 releases (3.0.16x lists 1.3–1.8,
@@ -369,6 +378,11 @@ public enum EnterpriseDataWriter {
     x.leaf("РасчетыВУсловныхЕдиницах", act.contract?.conventionalUnits == true ? "true" : "false")
     x.close("ДанныеВзаиморасчетов")
 
+    let comment = EnterpriseDataText.multiline(act.comment)
+    if v.commentPlace == .document && !comment.isEmpty {
+      x.leaf("Комментарий", comment, multiline: true)
+    }
+
     let taxed = act.lines.contains { !EnterpriseDataFormat.isWithoutVAT($0.vatRate) }
     x.leaf("Налогообложение", taxed ? "ПродажаОблагаетсяНДС" : "ПродажаНеОблагаетсяНДС")
 
@@ -394,8 +408,7 @@ public enum EnterpriseDataWriter {
       x.close(v.servicesTable)
     }
 
-    let comment = EnterpriseDataText.multiline(act.comment)
-    if v.writesComment && !comment.isEmpty {
+    if v.commentPlace == .commonProperties && !comment.isEmpty {
       x.open("ОбщиеСвойстваОбъектовФормата")
       x.leaf("Комментарий", comment, multiline: true)
       x.close("ОбщиеСвойстваОбъектовФормата")

@@ -13,7 +13,7 @@ private let seller = ActParty(name: "ООО «ТермСофт»", inn: "7701234
 /// Three acts that between them cover the cases: several lines, a contract and a period, names
 /// full of XML specials; an individual entrepreneur without a contract and without VAT; a
 /// euro act settled at a rate.
-private func sampleActs() -> [ActExport] {
+func sampleActs() -> [ActExport] {
   [
     ActExport(
       id: 42, number: "А-117", date: "2026-11-30", periodFrom: "2026-11-01",
@@ -64,7 +64,7 @@ private let createdAt = "2026-12-02T10:15:00"
 private let v18 = EnterpriseDataVersion.named("1.8")!
 
 /// The sample acts as 1.8 can carry them: the 22 % licence at 20 %.
-private func sampleActs18() -> [ActExport] {
+func sampleActs18() -> [ActExport] {
   var acts = sampleActs()
   acts[2].lines[0].vatRate = "20"
   return acts
@@ -225,7 +225,11 @@ private func readError(_ data: Data) -> EnterpriseDataError? {
     #expect(
       lines[1].at("Содержание")
         == "Консультации O'Brien's team за период с 01.11.2026 по 30.11.2026")
-    #expect(first.first("ОбщиеСвойстваОбъектовФормата") == nil, "1.8 has no place for a comment")
+    // 1.8 keeps the comment in the document's own Комментарий, before Налогообложение.
+    #expect(first.first("ОбщиеСвойстваОбъектовФормата") == nil)
+    #expect(first.at("Комментарий") == "Счёт № 12 от 01.11.2026\nОплата до 15.12")
+    let names = first.children.map(\.name)
+    #expect(names.firstIndex(of: "Комментарий")! + 1 == names.firstIndex(of: "Налогообложение")!)
   }
 
   @Test func aPersonWithoutContractOrVAT() throws {

@@ -1,5 +1,6 @@
 import CRMExchange
 import Foundation
+import TestSupport
 import Testing
 
 /// The sample statements, copied into the exchange tests' golden folder.
@@ -149,5 +150,42 @@ func sampleStatement(_ name: String) -> String {
       s, ["report", "reconcile", "--bank", sampleStatement("bank-statement-utf8.txt")])
     #expect(text.contains("Стороны сходятся."))
     #expect(fits(text))
+  }
+
+  /// What `crm export acts` writes for 1.6 and 1.8 passes xmllint against 1C's published schema
+  /// of that version (Tests/CRMExchangeTests/Fixtures/real/enterprisedata).
+  @Test func exportedActsValidateAgainst1CsSchema() throws {
+    let s = Scratch()
+    defer { s.remove() }
+    try vector(s)
+    _ = try addCompany(s, "Рога & Копыта <Север>", inn: "7736207543", kpp: "773601001")
+    _ = try ok(s, ["contract", "add", "--client", "2", "--number", "Б/Н", "--sum", "5000"])
+    // 20 % and no VAT in one invoice: 1.6 and 1.8 end at 20 %, so a 2026 rate is refused there.
+    _ = try ok(
+      s,
+      [
+        "invoice", "add", "--contract", "2", "--number", "13", "--date", "11.06.2025", "--line",
+        "Сопровождение «1С» & отчётность|1|100000|20", "--line", "Обучение; 2 часа|2|2500|без НДС",
+      ])
+    _ = try ok(s, ["act", "add", "--invoice", "1", "--date", "20.06.2025"])
+    _ = try ok(s, ["act", "add", "--invoice", "2", "--date", "21.06.2025"])
+    _ = try ok(s, ["settings", "set", "company_name", "ООО \"Ромашка & Ко\""])
+    _ = try ok(s, ["settings", "set", "company_inn", "7707083893"])
+    _ = try ok(s, ["settings", "set", "company_kpp", "770701001"])
+    for version in ["1.6", "1.8"] {
+      let out = s.dir + "/acts-\(version).xml"
+      _ = try ok(
+        s,
+        [
+          "export", "acts", "--format", "enterprisedata", "--format-version", version, "--again",
+          "--out", out,
+        ])
+      let data = try Data(contentsOf: URL(fileURLWithPath: out))
+      #expect(try EnterpriseDataReader.read(data).count == 2, "\(version)")
+      let text = String(decoding: data, as: UTF8.self)
+      #expect(text.contains("НДС20<") && text.contains("БезНДС<"), "\(version)")
+      let r = try EnterpriseDataSchema.validate(data, version: version)
+      #expect(r.valid, "\(version): \(r.output)")
+    }
   }
 }
