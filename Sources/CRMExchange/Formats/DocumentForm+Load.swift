@@ -21,14 +21,18 @@ extension DocumentForm {
       if asIssued && d.invoice.stored == .draft { d.invoice.stored = .issued }
       let e = try companies.entity(for: .invoice, id: id)
       try companies.requireReady(e, for: .invoice)
-      return invoice(d, from: e!, language: l)
+      var form = invoice(d, from: e!, language: l)
+      form.day = d.invoice.date
+      return form
     case .act:
       guard let d = try context.money.act(id) else {
         throw .notFound(what: l.pick("act", "акт"), id: id)
       }
       let e = try companies.entity(for: .act, id: id)
       try companies.requireReady(e, for: .act)
-      return act(d, from: e!, language: l)
+      var form = act(d, from: e!, language: l)
+      form.day = d.act.date
+      return form
     case .offer:
       guard let d = try context.offers.offer(id) else {
         throw .notFound(what: l.pick("offer", "КП"), id: id)
@@ -42,8 +46,10 @@ extension DocumentForm {
       let e = try companies.entity(for: .offer, id: id)
       try companies.requireReady(e, for: .offer)
       let manager = try companies.signerName(userId: deal.ownerId)
-      return offer(
+      var form = offer(
         d.offer, lines: d.lines, client: client, from: e!, manager: manager, language: l)
+      form.day = d.offer.date
+      return form
     }
   }
 }

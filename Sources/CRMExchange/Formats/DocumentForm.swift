@@ -129,6 +129,9 @@ public struct DocumentForm: Equatable, Sendable {
   }
 
   public var kind: Kind
+  /// The document's day (`YYYY-MM-DD`), the PDF's creation date: the same document prints to
+  /// the same bytes whenever it is printed (the file e-mailed equals the one printed).
+  public var day: String = ""
   public var language: Language
   /// Our entity the document comes from, with its images.
   public var issuer: LegalEntity

@@ -82,7 +82,8 @@ struct Demo: CRMCommand {
         bankName: "ПАО Сбербанк", bik: "044525225", corrAccount: "30101810400000000225",
         account: "40702810938000012345", directorTitle: "Генеральный директор",
         directorName: "Смирнова А. В.", accountantTitle: "Главный бухгалтер",
-        accountantName: "Козлова Е. П.", phone: "+7 495 123-45-67", email: "sales@demo-soft.example",
+        accountantName: "Козлова Е. П.", phone: "+7 495 123-45-67",
+        email: "sales@demo-soft.example",
         site: "demo-soft.example", isDefault: true))
   }
 }

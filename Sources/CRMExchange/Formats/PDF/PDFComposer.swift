@@ -172,7 +172,9 @@ final class PDFComposer {
     var data = Data()
   }
 
-  init(title: String, author: String) throws(PDFError) {
+  /// `day` (`YYYY-MM-DD`): the creation date written instead of the moment of printing, so
+  /// one document always prints to the same bytes.
+  init(title: String, author: String, day: String = "") throws(PDFError) {
     sink = Sink()
     sinkBox = Unmanaged.passRetained(sink)
     let write: cairo_write_func_t = { closure, bytes, length in
@@ -199,6 +201,9 @@ final class PDFComposer {
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title)
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "TermCRM")
     if !author.isEmpty { cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, author) }
+    if day.count == 10 {
+      cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, day + "T00:00:00Z")
+    }
     context = pango_cairo_create_context(c)
     // Positions as the font designs them, not rounded to whole pixels of a screen.
     pango_context_set_round_glyph_positions(context, 0)

@@ -12,7 +12,7 @@ struct PDFFormLayout {
 
   func render() throws(PDFError) -> Data {
     let f = form
-    let c = try PDFComposer(title: f.title, author: DocumentPDF.name(f.issuer))
+    let c = try PDFComposer(title: f.title, author: DocumentPDF.name(f.issuer), day: f.day)
     letterhead(c)
     if let bank = f.bank { c.add(bankBlock(c, bank)) }
     c.add(c.paragraph(f.title, PDFStyle(size: 13, bold: true), after: 2))
