@@ -105,6 +105,16 @@ public struct Validator: Sendable {
       && raw.unicodeScalars.lazy.filter({ $0.properties.numericType != nil }).count >= 3
   }
 
+  /// What an import keeps as a phone when it has no international form: a number of a possible
+  /// length in the region (a foreign one written without its country code), or 7 digits and
+  /// more (a local number). Less (`060`) goes to the note with a warning.
+  public static func isImportablePhone(_ raw: String) -> Bool {
+    let status = PhoneNumber.parse(raw).status
+    if status == .valid || status == .possible { return true }
+    return status != .none
+      && raw.unicodeScalars.lazy.filter({ $0.properties.numericType != nil }).count >= 7
+  }
+
   /// `+` and 8 to 15 digits, the first not 0.
   static func isE164(_ s: String) -> Bool {
     let u = Array(s.utf8)

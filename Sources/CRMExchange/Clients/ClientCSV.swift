@@ -582,7 +582,7 @@ enum ClientRowBuilder {
     func phones(_ raw: String, _ i: Int) -> [Phone] {
       var out: [Phone] = []
       for p in Self.phones(raw.replacingOccurrences(of: ":::", with: "\n")) {
-        if p.e164 == nil && !Validator.isReadablePhone(p.raw) {
+        if p.e164 == nil && !Validator.isImportablePhone(p.raw) {
           keep(
             i, p.raw, "«\(p.raw)» is not a phone number we can read: kept in the note",
             "«\(p.raw)» — не номер телефона, который удаётся разобрать: сохранено в примечании")

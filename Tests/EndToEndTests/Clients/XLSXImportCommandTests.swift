@@ -50,7 +50,7 @@ import Testing
       ])
     let r = try crm(s, ["import", "xlsx", file])
     #expect(r.status == 0, "\(r.err)")
-    #expect(r.out.contains("Bitrix24"), "\(r.out)")
+    #expect(r.out.contains("Битрикс24"), "\(r.out)")
     let rows = try run(
       "/usr/bin/sqlite3",
       [s.db, "SELECT name, inn FROM client ORDER BY id; SELECT e164 FROM phone ORDER BY id;"]
