@@ -169,6 +169,26 @@ final class OpenedPaths: @unchecked Sendable {
     #expect(FileManager.default.contents(atPath: path) == f.contract)
   }
 
+  @Test func aLongListIsReadOnePageAtATimeAsTheSelectionMovesDown() throws {
+    let f = try Fixture(rows: 20)
+    let many = (1...60).map { i in
+      AttachmentFile(name: "Скан \(i).png", mime: "image/png", data: Data("скан \(i)".utf8))
+    }
+    try f.app.context.core.attachments.add(clientId: f.vector, many)
+    f.app.push(ClientCardScreen(context: f.app.context, clientId: f.vector, list: nil))
+    f.press(.char("F"))
+    let card = try #require(f.app.current as? ClientCardScreen)
+    // One page of 50 is read: the tab says more follow.
+    #expect(card.files.items.count == AttachmentsPanel.page)
+    #expect(f.term.line(2).contains("Файлы (50+)"), "\(f.term.line(2))")
+    #expect(f.text.contains("Скан 60.png"))
+    f.press(.char("G"))
+    #expect(card.files.items.count == 62)
+    #expect(f.term.line(2).contains("Файлы (62)"), "\(f.term.line(2))")
+    f.press(.char("G"))
+    #expect(f.text.contains("Реквизиты Вектора.txt"), "\(f.text)")
+  }
+
   @Test func namesAreMadeSafeForTheFileSystem() {
     let odd = AttachmentOpen.safeName("../..//etc/passwd")
     #expect(!odd.contains("/") && !odd.hasPrefix("."), "\(odd)")
