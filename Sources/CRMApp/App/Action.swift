@@ -28,4 +28,6 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
   case pdf, openPDF
   // The client card's mail thread.
   case mailThread
+  // Files of a client or a deal: open the selected one with the user's opener.
+  case files
 }

@@ -8,8 +8,8 @@ extension ClientCardScreen {
       bind(
         [.tab], .nextTab,
         l.pick(
-          "requisites / persons / contacts / history / deals / money / mail",
-          "реквизиты / лица / контакты / история / сделки / деньги / почта"),
+          "requisites / persons / contacts / history / deals / money / mail / files",
+          "реквизиты / лица / контакты / история / сделки / деньги / почта / файлы"),
         l.pick("section", "раздел")),
       bind(
         [.char("l")], .log,
@@ -30,8 +30,8 @@ extension ClientCardScreen {
       bind(
         [.enter], .open,
         l.pick(
-          "open the selected person, contact, deal, invoice or e-mail's contact",
-          "открыть выбранное лицо, контакт, сделку, счёт или контакт письма"
+          "open the selected person, contact, deal, invoice, e-mail's contact or file",
+          "открыть выбранное лицо, контакт, сделку, счёт, контакт письма или файл"
         )),
       bind(
         [.char("i")], .invoice,
@@ -78,6 +78,12 @@ extension ClientCardScreen {
             "the client's mail: logged messages and the text of the selected one",
             "почта клиента: записанные письма и текст выбранного"),
           l.pick("mail", "почта")),
+        bind(
+          [.char("F")], .files,
+          l.pick(
+            "the client's files; in Files, open the selected one (opener in your config file)",
+            "файлы клиента; в разделе «Файлы» — открыть выбранный (opener в файле настроек)"),
+          l.pick("files", "файлы")),
         bind(
           [.char("h")], .audit,
           l.pick(

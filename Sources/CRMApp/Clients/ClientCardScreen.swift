@@ -6,7 +6,7 @@ import TerminalUI
 @MainActor
 public final class ClientCardScreen: Screen {
   public enum Section: Int, CaseIterable {
-    case requisites, persons, contacts, history, deals, money, mail
+    case requisites, persons, contacts, history, deals, money, mail, files
   }
 
   public let tab = 1
@@ -24,6 +24,8 @@ public final class ClientCardScreen: Screen {
   let money: MoneyPanel
   /// The client's logged mail with the text of the selected message.
   let mail: MailThreadPanel
+  /// The client's files (its deals' too), newest first.
+  let files: AttachmentsPanel
   /// How many of the client's deals the card reads (newest first).
   static let dealLimit = 200
   var loaded = false
@@ -40,6 +42,7 @@ public final class ClientCardScreen: Screen {
     self.section = section
     money = MoneyPanel(context: context, clientId: clientId)
     mail = MailThreadPanel(context: context, clientId: clientId)
+    files = AttachmentsPanel(context: context, clientId: clientId)
     undoSince = (try? context.clients.changeMark()) ?? Int64.max
   }
 
@@ -58,12 +61,14 @@ public final class ClientCardScreen: Screen {
     loaded = false
     money.loaded = false
     mail.loaded = false
+    files.loaded = false
   }
 
   func reload() {
     loaded = false
     money.loaded = false
     mail.loaded = false
+    files.loaded = false
     list?.reload()
   }
 
@@ -231,17 +236,22 @@ public final class ClientCardScreen: Screen {
       money.draw(&canvas, top: bodyTop, rows: rows - 3, width: width)
     case .mail:
       mail.draw(&canvas, top: bodyTop, rows: rows - 3, width: width)
+    case .files:
+      files.draw(&canvas, top: bodyTop, rows: rows - 3, width: width)
     }
   }
 
   /// The sections' names for the tab row, the longest variant that fits `width`: with counts,
   /// then «Лица» for «Контактные лица», then counts only on the current section.
   func sectionTitles(width: Int) -> [String] {
-    let counts = [nil, persons.count, contacts.count, history.count, deals.count, nil, mail.count]
+    let counts: [String?] = [
+      nil, "\(persons.count)", "\(contacts.count)", "\(history.count)", "\(deals.count)", nil,
+      "\(mail.count)", files.countText,
+    ]
     let long = [
       l.pick("Requisites", "Реквизиты"), l.pick("Persons", "Контактные лица"),
       l.pick("Contacts", "Контакты"), l.pick("History", "История"), l.pick("Deals", "Сделки"),
-      l.pick("Money", "Деньги"), l.pick("Mail", "Почта"),
+      l.pick("Money", "Деньги"), l.pick("Mail", "Почта"), l.pick("Files", "Файлы"),
     ]
     var short = long
     short[1] = l.pick("Persons", "Лица")
@@ -308,6 +318,8 @@ public final class ClientCardScreen: Screen {
       if money.move(key) { return }
     } else if section == .mail {
       if mail.move(key) { return }
+    } else if section == .files {
+      if files.move(key) { return }
     } else if state.move(key) {
       return
     }
@@ -322,6 +334,13 @@ public final class ClientCardScreen: Screen {
     case .mailThread:
       section = .mail
       state = ListState()
+    case .files:
+      if section == .files, let a = files.selected {
+        AttachmentOpen.run(a, context: context, app: app)
+      } else {
+        section = .files
+        state = ListState()
+      }
     case .audit:
       app.push(AuditScreen(context: context, filter: AuditQuery(clientId: clientId), tab: tab))
     case .edit:
@@ -332,7 +351,9 @@ public final class ClientCardScreen: Screen {
         loaded = false
       }
     case .open:
-      if section == .persons, persons.indices.contains(state.selected) {
+      if section == .files, let a = files.selected {
+        AttachmentOpen.run(a, context: context, app: app)
+      } else if section == .persons, persons.indices.contains(state.selected) {
         editPerson(persons[state.selected], app: app)
       } else if section == .contacts, contacts.indices.contains(state.selected) {
         _ = ContactActions.handle(

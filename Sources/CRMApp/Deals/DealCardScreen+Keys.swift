@@ -26,6 +26,12 @@ extension DealCardScreen {
           "commercial offers of the deal: lines, discounts, copy",
           "коммерческие предложения по сделке: строки, скидки, копии"),
         l.pick("offers", "КП")),
+      bind(
+        [.char("F")], .files,
+        l.pick(
+          "the deal's files: pick one to open it (opener in your config file)",
+          "файлы сделки: выбрать и открыть (opener в файле настроек)"),
+        l.pick("files", "файлы")),
       SharedKeys.clientCard("c", l),
       SharedKeys.back(l),
     ]

@@ -19,6 +19,11 @@ final class DealCardScreen: RecordPage {
   var money: MoneySummary?
   /// The deal's commercial offers, oldest first (`o` opens them).
   var offers: [OfferDetail] = []
+  /// The deal's newest files (one more than shown, to know that more follow).
+  var files: [Attachment] = []
+  var logins: [Int64: String] = [:]
+  /// How many files the page lists; `F` picks among all of them.
+  static let fileLimit = 10
   var loaded = false
   var scroll = LineScroll()
   static let contactLimit = 100
@@ -39,6 +44,9 @@ final class DealCardScreen: RecordPage {
     contacts = try context.contacts.contacts(ofDeal: dealId, limit: Self.contactLimit)
     money = try context.money.summaries(dealIds: [dealId])[dealId]
     offers = try context.core.offers.offers(ofDeal: dealId)
+    files = try context.core.attachments.list(dealId: dealId, limit: Self.fileLimit + 1)
+    logins = Dictionary(
+      try context.db.users().map { ($0.id, $0.login) }, uniquingKeysWith: { a, _ in a })
     planned = [:]
     for id in history.flatMap(\.events).compactMap(\.contactId) {
       if let c = try contacts.first(where: { $0.id == id }) ?? context.contacts.contact(id) {
@@ -260,6 +268,32 @@ final class DealCardScreen: RecordPage {
           )
         ]))
     }
+    let shownFiles = files.prefix(Self.fileLimit)
+    section(
+      l.pick("Files (F)", "Файлы (F)")
+        + " (\(shownFiles.count)\(files.count > shownFiles.count ? "+" : ""))")
+    if files.isEmpty {
+      let empty = AttachmentsPanel(context: context, dealId: dealId).emptyText(l)
+      out.append(Line([(3, empty, .dim, width - 4)]))
+    }
+    for a in shownFiles {
+      let size = TextWidth.fit(AttachmentService.sizeText(a.size, l), to: 9, alignRight: true)
+      let tail = " \(size)  \(f.dateTime(a.createdAt))  \(logins[a.userId] ?? "")"
+      let nameWidth = max(8, width - 2 - TextWidth.of(tail))
+      out.append(
+        Line([(1, TextWidth.fit(a.name, to: nameWidth) + tail, .plain, width - 2)]))
+    }
+    if files.count > shownFiles.count {
+      out.append(
+        Line([
+          (
+            3,
+            l.pick(
+              "More: F lists them all, or crm attach list --deal \(dealId)",
+              "Ещё есть: F — все файлы, или crm attach list --deal \(dealId)"), .dim, width - 4
+          )
+        ]))
+    }
     if !offers.isEmpty {
       section(l.pick("Offers (o)", "КП (o)") + " (\(offers.count))")
       for o in offers {
@@ -335,6 +369,8 @@ final class DealCardScreen: RecordPage {
         dealId: r.id, changed: changed)
     case .clientCard:
       app.push(ClientCardScreen(context: context, clientId: r.deal.clientId, list: nil))
+    case .files:
+      pickFile(app: app)
     case .offers:
       app.push(
         OffersScreen(
@@ -342,5 +378,41 @@ final class DealCardScreen: RecordPage {
     default:
       break
     }
+  }
+
+  /// `F`: the deal's files in a picker (newest first, read from SQL a window at a time); the
+  /// chosen one opens with the user's opener.
+  func pickFile(app: App) {
+    guard !files.isEmpty else {
+      app.flash(AttachmentsPanel(context: context, dealId: dealId).emptyText(l))
+      return
+    }
+    let context = context
+    let dealId = dealId
+    let logins = logins
+    let l = l
+    app.push(
+      PickerScreen(
+        tab: tab, context: context, title: l.pick("Files of the deal", "Файлы сделки"),
+        prompt: l.pick(
+          "Type a part of the name; Enter opens the file.",
+          "Введите часть имени; Enter — открыть файл."),
+        source: { text, limit throws(CRMError) in
+          let k = TextFold.key(text.trimmingSpaces())
+          return try context.core.attachments.list(dealId: dealId, limit: limit)
+            .filter { k.isEmpty || TextFold.key($0.name).contains(k) }
+            .map { a in
+              PickItem(
+                key: "\(a.id)", label: a.name,
+                detail: AttachmentService.sizeText(a.size, l) + " · "
+                  + context.formats.dateTime(a.createdAt) + " · " + (logins[a.userId] ?? ""))
+            }
+        }
+      ) { item, app in
+        guard let id = Int64(item.key),
+          let a = (try? context.core.attachments.get(id))??.0
+        else { return }
+        AttachmentOpen.run(a, context: context, app: app)
+      })
   }
 }

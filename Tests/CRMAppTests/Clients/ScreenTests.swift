@@ -294,7 +294,8 @@ import Testing
     press(app, term, .ctrl("s"))
     #expect(try s.persons(of: id).map(\.name) == ["Семёнов Пётр"])
     #expect(term.text.contains("Семёнов Пётр"))
-    #expect(term.text.contains("Контактные лица (1)"))
+    // Eight sections with their counts do not fit 100 columns with the long «Контактные лица».
+    #expect(term.text.contains("Лица (1)"))
     press(app, term, .tab)
     #expect(term.text.contains("Контактов пока нет"))
     press(app, term, .tab)
