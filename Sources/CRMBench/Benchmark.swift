@@ -621,7 +621,9 @@ public final class Benchmark {
       log("running \(name)…")
       cases.append(try body())
     }
-    if options.only.map({ "maildir sync".localizedCaseInsensitiveContains($0) }) ?? true {
+    // Writing and syncing 50,000 message files takes minutes: a full run's case, or asked for
+    // by name; the quick gate in CI leaves it out.
+    if let only = options.only, "maildir sync".localizedCaseInsensitiveContains(only) {
       log("running maildir sync…")
       cases += try maildirSync()
     }
