@@ -313,7 +313,7 @@ public struct CompanyService: CoreService {
         db, sql: "SELECT \(image.column) FROM legal_entity WHERE id = ?", arguments: [eid])
       var sha: String?
       if let png {
-        let digest = ImageDigest.sha256Hex(png)
+        let digest = AttachmentSHA256.hex(png)
         try db.execute(
           sql: "INSERT OR IGNORE INTO blob (sha256, size, data) VALUES (?, ?, ?)",
           arguments: [digest, png.count, png])

@@ -1,7 +1,8 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4), the address of a stored file (`blob.sha256`). Foundation on Linux has
-/// no digest, and one hash over a file of at most tens of megabytes needs no dependency.
+/// SHA-256 (FIPS 180-4), the address of a stored file (`blob.sha256`): attachments and a legal
+/// entity's images alike. Foundation on Linux has no digest, and one hash over a file of at
+/// most tens of megabytes needs no dependency.
 public enum AttachmentSHA256 {
   static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,

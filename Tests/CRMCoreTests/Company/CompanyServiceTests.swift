@@ -214,7 +214,7 @@ private func count(_ db: CRMDatabase, _ sql: String) throws -> Int {
     #expect(try count(db, "SELECT count(*) FROM blob") == 1)
     #expect(
       try db.read { try String.fetchOne($0, sql: "SELECT sha256 FROM blob") }
-        == ImageDigest.sha256Hex(tinyPNG(1)))
+        == AttachmentSHA256.hex(tinyPNG(1)))
     e = try companies.setImage(.logo, png: tinyPNG(2))
     #expect(try count(db, "SELECT count(*) FROM blob") == 2)
     e = try companies.setImage(.stamp, png: nil)
@@ -225,13 +225,13 @@ private func count(_ db: CRMDatabase, _ sql: String) throws -> Int {
 
   @Test func sha256MatchesTheStandardVectors() {
     #expect(
-      ImageDigest.sha256Hex(Data())
+      AttachmentSHA256.hex(Data())
         == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     #expect(
-      ImageDigest.sha256Hex(Data("abc".utf8))
+      AttachmentSHA256.hex(Data("abc".utf8))
         == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(
-      ImageDigest.sha256Hex(
+      AttachmentSHA256.hex(
         Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
         == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
   }
